@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+export const consoleConfig = z
+  .object({
+    output: z
+      .enum(["stdout", "stderr"])
+      .default("stdout")
+      .describe("Stream the post is printed to."),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Also append each post as one JSON line to this file (relative to the config file's folder)."),
+    width: z.number().int().min(20).default(72).describe("Width of the printed frame."),
+    maxLength: z.number().int().positive().default(10_000).describe("Longest post, in graphemes."),
+  })
+  .strict();
+
+export type ConsoleConfig = z.infer<typeof consoleConfig>;

@@ -1,0 +1,47 @@
+/**
+ * The console destination: prints each post (the demo's destination, and a dry run you can read).
+ * Optionally appends every post as a JSON line to a file, which the tests read back.
+ */
+import { appendFile } from "node:fs/promises";
+import path from "node:path";
+import type { Adapter, Connection } from "../../src/core/index.js";
+import { deliveryError } from "../../src/core/index.js";
+import { consoleConfig, type ConsoleConfig } from "./config.js";
+import { CONSOLE_DEFAULT_TEMPLATE, consoleLimits, renderConsole, type ConsolePayload } from "./render.js";
+
+let sequence = 0;
+
+export const consoleAdapter: Adapter<ConsoleConfig, ConsolePayload> = {
+  platform: "console",
+  description: "Prints posts to the terminal (and optionally a JSON-lines file); no credentials.",
+  config: consoleConfig,
+  secrets: [],
+  capabilities: { idempotentSend: false, images: false, delete: false },
+  defaultTemplate: CONSOLE_DEFAULT_TEMPLATE,
+  defaultLimits: consoleLimits,
+  render: renderConsole,
+  async connect(cfg, deps): Promise<Connection<ConsolePayload>> {
+    const file = cfg.file ? path.resolve(deps.baseDir, cfg.file) : null;
+    const stream = cfg.output === "stderr" ? process.stderr : process.stdout;
+    return {
+      limits: consoleLimits(cfg),
+      async send(payload, ctx) {
+        const remoteId = `${process.pid}-${Date.now()}-${++sequence}`;
+        if (file) {
+          await appendFile(file, `${JSON.stringify({ deliveryId: ctx.deliveryId, remoteId, ...payload })}\n`);
+        }
+        const rule = "─".repeat(cfg.width);
+        stream.write(`${rule}\n${payload.text}\n${rule}\n`);
+        return { remoteId, remoteUrl: null };
+      },
+      async check() {
+        return file ? `prints to ${cfg.output} and ${file}` : `prints to ${cfg.output}`;
+      },
+      async close() {},
+    };
+  },
+  classify(err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    return deliveryError(code === "ENOSPC" || code === "EAGAIN" ? "transient" : "rejected", `cannot write the post: ${(err as Error)?.message ?? String(err)}`);
+  },
+};

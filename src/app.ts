@@ -1,0 +1,200 @@
+/**
+ * Builds the running service from a validated config: logger, store, destination runtimes,
+ * and the two operations everything else is made of: poll feeds, deliver due rows.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pLimit from "p-limit";
+import type { Logger, DestinationStream } from "pino";
+import { loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
+import { createLogger } from "./log.js";
+import { createScrubber } from "./secrets.js";
+import { SqliteStore } from "./store/sqlite.js";
+import type { DeliveryStore } from "./store/types.js";
+import { closeFetchPool } from "./pipeline/fetch.js";
+import { pollFeed, type FeedPollReport } from "./pipeline/poll-feed.js";
+import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
+import { RenderError } from "./core/adapter.js";
+
+export interface AppOptions {
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  adapters: AdapterRegistry;
+  /** Open the store read-only (or in memory when there is none yet): nothing is written. */
+  dryRun?: boolean;
+  logDestination?: DestinationStream;
+  logLevel?: string;
+  now?: () => number;
+}
+
+export interface PollOnceOptions {
+  feedIds?: string[];
+}
+
+export interface DryRunPost {
+  feedId: string;
+  destinationId: string;
+  title: string;
+  state: "would-post" | "unrenderable";
+  preview?: string;
+  length?: number;
+  maxLength?: number;
+  reason?: string;
+}
+
+export interface PollOnceResult {
+  feeds: FeedPollReport[];
+  deliveries: DeliveryOutcome[];
+  /** Dry run only: what would have been posted. */
+  wouldPost: DryRunPost[];
+}
+
+export class App {
+  readonly runtimes: DestinationRuntime[];
+  readonly scrub: (text: string) => string;
+  private stoppingFlag = false;
+  private readonly now: () => number;
+
+  private constructor(
+    readonly config: CrierConfig,
+    readonly store: DeliveryStore,
+    readonly logger: Logger,
+    private readonly dryRun: boolean,
+    now: () => number,
+  ) {
+    this.now = now;
+    this.scrub = createScrubber(config.secretValues);
+    const baseDir = path.dirname(config.file);
+    this.runtimes = config.destinations.map((d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir));
+  }
+
+  static async create(opts: AppOptions): Promise<App> {
+    const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+    const logger = createLogger({
+      level: opts.logLevel ?? config.logLevel,
+      secretValues: config.secretValues,
+      ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+    });
+    const store = opts.dryRun
+      ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath) })
+      : new SqliteStore(config.storagePath);
+    const app = new App(config, store, logger, opts.dryRun ?? false, opts.now ?? Date.now);
+    await app.loadDestinationStates();
+    return app;
+  }
+
+  private async loadDestinationStates(): Promise<void> {
+    const states = new Map((await this.store.getDestinationStates()).map((s) => [s.destinationId, s]));
+    for (const runtime of this.runtimes) {
+      const state = states.get(runtime.id);
+      if (state?.pausedReason) {
+        runtime.pausedUntil = state.pausedUntil;
+        runtime.pausedReason = state.pausedReason;
+      }
+      if (runtime.destination.pausedReason) {
+        this.logger.warn({ destination: runtime.id, reason: runtime.destination.pausedReason }, "destination paused by its config");
+      }
+    }
+  }
+
+  get stopping(): boolean {
+    return this.stoppingFlag;
+  }
+
+  /** Stop starting new work; what is in flight finishes. */
+  beginShutdown(): void {
+    this.stoppingFlag = true;
+  }
+
+  /** Rows a dead process left `sending` become `uncertain` (run once at start). */
+  async recover(): Promise<number> {
+    if (this.dryRun) return 0;
+    const count = await this.store.recoverInterrupted(this.now());
+    if (count) this.logger.warn({ count }, "deliveries interrupted by a previous stop are now uncertain; see `crier deliveries --state uncertain`");
+    return count;
+  }
+
+  feed(id: string): Feed | undefined {
+    return this.config.feeds.find((f) => f.id === id);
+  }
+
+  /** Polls feeds (all enabled, or the named ones). Never throws for one feed's failure. */
+  async pollFeeds(feedIds?: string[]): Promise<{ reports: FeedPollReport[]; wouldPost: DryRunPost[] }> {
+    const feeds = feedIds
+      ? feedIds.map((id) => {
+          const feed = this.feed(id);
+          if (!feed) throw new Error(`no feed with id "${id}" in ${this.config.file}`);
+          return feed;
+        })
+      : this.config.feeds.filter((f) => f.enabled);
+    const limit = pLimit(8);
+    const results = await Promise.all(
+      feeds.map((feed) =>
+        limit(() =>
+          pollFeed(feed, {
+            store: this.store,
+            routes: this.config.routes.get(feed.id) ?? [],
+            userAgent: this.config.userAgent,
+            logger: this.logger,
+            now: this.now,
+            dryRun: this.dryRun,
+            scrub: this.scrub,
+          }),
+        ),
+      ),
+    );
+    const wouldPost: DryRunPost[] = [];
+    if (this.dryRun) {
+      for (const { plan, items } of results) {
+        for (const d of plan?.deliveries ?? []) {
+          const item = items.get(d.itemKey);
+          const runtime = this.runtimes.find((r) => r.id === d.destinationId);
+          if (d.state !== "pending" || !item || !runtime || !runtime.destination.cfg) continue;
+          try {
+            const rendered = runtime.render({ item, record: undefined as never }, null);
+            wouldPost.push({ feedId: item.feedId, destinationId: d.destinationId, title: item.title, state: "would-post", preview: rendered.preview, length: rendered.length, maxLength: rendered.limits.maxLength });
+          } catch (err) {
+            if (!(err instanceof RenderError)) throw err;
+            wouldPost.push({ feedId: item.feedId, destinationId: d.destinationId, title: item.title, state: "unrenderable", reason: err.message });
+          }
+        }
+      }
+    }
+    return { reports: results.map((r) => r.report), wouldPost };
+  }
+
+  /** Delivers due rows once (all feeds, or only the named ones' rows). */
+  async deliver(feedIds?: string[]): Promise<DeliveryOutcome[]> {
+    if (this.dryRun) return [];
+    return deliverDue({
+      store: this.store,
+      runtimes: this.runtimes,
+      policy: this.config.delivery,
+      logger: this.logger,
+      now: this.now,
+      stopping: () => this.stoppingFlag,
+      scrub: this.scrub,
+      ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
+    });
+  }
+
+  /** One cycle: poll, then deliver until nothing is due now. */
+  async pollOnce(opts: PollOnceOptions = {}): Promise<PollOnceResult> {
+    await this.recover();
+    const { reports, wouldPost } = await this.pollFeeds(opts.feedIds);
+    const deliveries: DeliveryOutcome[] = [];
+    for (;;) {
+      const batch = await this.deliver(opts.feedIds);
+      deliveries.push(...batch);
+      if (batch.length < this.config.delivery.batchSize || this.stoppingFlag) break;
+    }
+    return { feeds: reports, deliveries, wouldPost };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.runtimes.map((r) => r.close().catch(() => undefined)));
+    await closeFetchPool();
+    await this.store.close();
+    this.logger.flush?.();
+  }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+/** The `crier` command line. Commands only: the wiring lives in app.ts. */
+import { Command, Option, InvalidArgumentError } from "commander";
+import { adapters } from "../adapters/index.js";
+import { App, type PollOnceResult } from "./app.js";
+import { ConfigError, loadConfig } from "./config/load.js";
+import { Scheduler } from "./scheduler/index.js";
+import { DELIVERY_STATES, type DeliveryState } from "./store/types.js";
+import { formatDeliveries, formatPollResult, indent } from "./cli-format.js";
+import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
+import { parseFeed } from "./pipeline/parse.js";
+import { RenderError } from "./core/adapter.js";
+
+/** Exit codes: what a script calling crier can rely on. */
+export const EXIT = { ok: 0, error: 1, config: 2, partial: 3 } as const;
+
+const program = new Command()
+  .name("crier")
+  .description("Watches RSS/Atom feeds and posts every new article to social channels, exactly once.")
+  .version("0.1.0")
+  .addOption(new Option("-c, --config <path>", "config file").env("CRIER_CONFIG").default("config/crier.yaml"))
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 success, 1 unexpected error, 2 invalid config or usage, 3 some feeds or deliveries need attention.",
+  );
+
+const configPath = (): string => program.opts<{ config: string }>().config;
+
+async function withApp<T>(opts: { dryRun?: boolean }, work: (app: App) => Promise<T>): Promise<T> {
+  const app = await App.create({ configPath: configPath(), env: process.env, adapters, dryRun: opts.dryRun ?? false });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
+  return n;
+};
+
+program
+  .command("run")
+  .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
+  .action(async () => {
+    const app = await App.create({ configPath: configPath(), env: process.env, adapters });
+    await app.recover();
+    const scheduler = new Scheduler(app);
+    let stopping: Promise<void> | null = null;
+    const stop = (signal: string): void => {
+      stopping ??= (async () => {
+        app.logger.info({ signal }, "stopping: finishing work in flight");
+        await scheduler.stop();
+        await app.close();
+      })();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+    scheduler.start();
+    app.logger.info({ feeds: app.config.feeds.length, destinations: app.runtimes.length }, "crier running");
+    await scheduler.runAllNow();
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (stopping) void stopping.then(() => (clearInterval(wait), resolve()));
+      }, 50);
+    });
+  });
+
+program
+  .command("poll")
+  .description("Poll feeds once, deliver what is due, and exit.")
+  .option("--once", "one cycle then exit (the only mode; `crier run` polls on a schedule)", true)
+  .option("--feed <id>", "only this feed (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+  .option("--dry-run", "fetch and render, but write nothing and post nothing")
+  .option("--json", "print the result as JSON")
+  .action(async (opts: { feed?: string[]; dryRun?: boolean; json?: boolean }) => {
+    const result = await withApp({ dryRun: opts.dryRun ?? false }, (app) => app.pollOnce(opts.feed ? { feedIds: opts.feed } : {}));
+    process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatPollResult(result));
+    process.exitCode = needsAttention(result) ? EXIT.partial : EXIT.ok;
+  });
+
+function needsAttention(result: PollOnceResult): boolean {
+  return (
+    result.feeds.some((f) => f.status === "error" || f.status === "held") ||
+    result.deliveries.some((d) => !["sent", "skipped"].includes(d.state))
+  );
+}
+
+program
+  .command("preview")
+  .description("Show what would be posted for a feed's newest items, with lengths as each platform counts them. Writes nothing.")
+  .requiredOption("--feed <id>", "feed id")
+  .option("--destination <id>", "only this destination (default: the feed's routes)")
+  .option("--limit <n>", "items to show", positiveInt, 3)
+  .option("--json", "print as JSON")
+  .action(async (opts: { feed: string; destination?: string; limit: number; json?: boolean }) => {
+    const config = loadConfig(configPath(), { env: process.env, adapters });
+    const feed = config.feeds.find((f) => f.id === opts.feed);
+    if (!feed) throw new ConfigError(config.file, [`no feed with id "${opts.feed}"`]);
+    const ids = opts.destination ? [opts.destination] : (config.routes.get(feed.id) ?? []);
+    const destinations = ids.map((id) => {
+      const d = config.destinations.find((x) => x.id === id);
+      if (!d) throw new ConfigError(config.file, [`no destination with id "${id}"`]);
+      return d;
+    });
+    const fetched = await fetchFeed({ source: feed.source, etag: null, lastModified: null, timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes, maxRedirects: feed.maxRedirects, userAgent: config.userAgent });
+    await closeFetchPool();
+    if (fetched.status !== "fetched") throw new Error("unexpected 304 without a validator");
+    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url);
+    const previews = parsed.items.slice(0, opts.limit).flatMap((item) =>
+      destinations.map((d) => {
+        const base = d.adapter.defaultLimits(d.cfg ?? d.adapter.config.parse({}));
+        const limits = d.common.maxLength && d.common.maxLength < base.maxLength ? { ...base, maxLength: d.common.maxLength, source: "config" as const } : base;
+        try {
+          const r = d.adapter.render(item, d.cfg, limits, d.common.template ?? d.adapter.defaultTemplate);
+          return { destination: d.id, platform: d.platform, title: item.title, post: r.preview, length: r.length, maxLength: limits.maxLength, unit: limits.unit, limitsFrom: limits.source, paused: d.pausedReason };
+        } catch (err) {
+          if (!(err instanceof RenderError)) throw err;
+          return { destination: d.id, platform: d.platform, title: item.title, error: err.message, paused: d.pausedReason };
+        }
+      }),
+    );
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(previews, null, 2)}\n`);
+      return;
+    }
+    for (const p of previews) {
+      const head = "post" in p ? `${p.length}/${p.maxLength} ${p.unit} (limits: ${p.limitsFrom === "default" ? "platform defaults, not asked from the platform" : p.limitsFrom})` : `cannot render: ${p.error}`;
+      process.stdout.write(`── ${p.destination} (${p.platform}) · ${head}${p.paused ? ` · paused: ${p.paused}` : ""}\n`);
+      if ("post" in p) process.stdout.write(`${indent(p.post ?? "")}\n\n`);
+    }
+  });
+
+program
+  .command("deliveries")
+  .description("List delivery records, newest first.")
+  .addOption(new Option("--state <state>", "only this state").choices(DELIVERY_STATES as string[]))
+  .option("--feed <id>", "only this feed")
+  .option("--destination <id>", "only this destination")
+  .option("--limit <n>", "at most this many", positiveInt, 50)
+  .option("--json", "print as JSON")
+  .action(async (opts: { state?: DeliveryState; feed?: string; destination?: string; limit: number; json?: boolean }) => {
+    const rows = await withApp({ dryRun: true }, (app) =>
+      app.store.listDeliveries({ limit: opts.limit, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
+    );
+    process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatDeliveries(rows));
+  });
+
+program
+  .command("retry")
+  .description("Queue deliveries again: one by id (failed, uncertain or rejected), or every failed one.")
+  .argument("[id]", "delivery id", positiveInt)
+  .option("--failed", "every failed delivery")
+  .action(async (id: number | undefined, opts: { failed?: boolean }) => {
+    if (!id && !opts.failed) throw new UsageError("give a delivery id or --failed");
+    const count = await withApp({}, async (app) => {
+      const ids = id ? [id] : (await app.store.listDeliveries({ state: "failed", limit: 1_000_000 })).map((r) => r.id);
+      let n = 0;
+      for (const d of ids) if (await app.store.transition(d, ["failed", "uncertain", "rejected"], { to: "pending", reason: "queued again by the operator" }, Date.now())) n++;
+      return n;
+    });
+    process.stdout.write(`${count} deliver${count === 1 ? "y" : "ies"} queued again\n`);
+    if (id && !count) process.exitCode = EXIT.partial;
+  });
+
+program
+  .command("validate")
+  .description("Check the config: structure, references, and secrets missing from the environment.")
+  .action(() => {
+    const config = loadConfig(configPath(), { env: process.env, adapters });
+    const paused = config.destinations.filter((d) => d.pausedReason);
+    process.stdout.write(`${config.file}: valid (${config.feeds.length} feeds, ${config.destinations.length} destinations)\n`);
+    for (const d of paused) process.stdout.write(`destination ${d.id} will be paused: ${d.pausedReason}\n`);
+    process.exitCode = paused.length ? EXIT.partial : EXIT.ok;
+  });
+
+const feedCommand = program.command("feed").description("Operate on one feed.");
+feedCommand
+  .command("accept")
+  .description("Release a feed held for a flood of new items: record them without posting (or --post them).")
+  .argument("<id>", "feed id")
+  .option("--post", "post the held items instead of only recording them")
+  .action(async (id: string, opts: { post?: boolean }) => {
+    const ok = await withApp({}, (app) => {
+      if (!app.feed(id)) throw new UsageError(`no feed with id "${id}"`);
+      return app.store.acceptFeed(id, opts.post ? "post" : "record");
+    });
+    process.stdout.write(ok ? `feed ${id}: accepted; the next poll will ${opts.post ? "post" : "record without posting"} the held items\n` : `feed ${id} is not held\n`);
+    if (!ok) process.exitCode = EXIT.partial;
+  });
+
+program
+  .command("adapters")
+  .description("List the installed platform adapters and their limits.")
+  .action(() => {
+    for (const a of adapters.values()) {
+      const caps = Object.entries(a.capabilities).filter(([, v]) => v).map(([k]) => k);
+      process.stdout.write(`${a.platform.padEnd(10)} ${a.description}\n${" ".repeat(11)}capabilities: ${caps.join(", ") || "none"}\n`);
+    }
+  });
+
+class UsageError extends Error {}
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const e = err as Error & { code?: string; exitCode?: number };
+  if (e.code?.startsWith("commander.")) {
+    process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" ? EXIT.ok : EXIT.config;
+  } else if (err instanceof ConfigError || err instanceof UsageError) {
+    process.stderr.write(`crier: ${e.message}\n`);
+    process.exitCode = EXIT.config;
+  } else {
+    process.stderr.write(`crier: ${e.stack ?? e.message}\n`);
+    process.exitCode = EXIT.error;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Reads the YAML config, validates it whole (every problem listed by path and line, nothing
+ * half-loaded), resolves `${ENV}` references and relative paths.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import type { z } from "zod";
+import type { AnyAdapter } from "../core/adapter.js";
+import { unknownPlaceholders } from "../render/template.js";
+import {
+  configSchema,
+  destinationCommonSchema,
+  DESTINATION_COMMON_KEYS,
+  type DeliveryConfig,
+  type DestinationCommon,
+  type FeedConfig,
+} from "./schema.js";
+import { resolveEnvRefs } from "./env.js";
+
+export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
+
+export interface Feed extends FeedConfig {
+  source: FeedSource;
+}
+
+export interface Destination {
+  id: string;
+  platform: string;
+  adapter: AnyAdapter;
+  common: DestinationCommon;
+  /** Adapter config with `${ENV}` resolved and validated; null when paused. */
+  cfg: unknown;
+  /** Why this destination cannot run (missing secret, invalid resolved value), or null. */
+  pausedReason: string | null;
+}
+
+export interface CrierConfig {
+  file: string;
+  storagePath: string;
+  userAgent: string;
+  logLevel: string;
+  delivery: DeliveryConfig;
+  feeds: Feed[];
+  destinations: Destination[];
+  /** feed id -> destination ids, in config order. */
+  routes: Map<string, string[]>;
+  /** Secret values resolved from the environment: scrubbed from logs and stored errors. */
+  secretValues: string[];
+}
+
+/** The config cannot be used; `problems` lists every one, each naming its path (and line). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length} problem(s) in the config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export type AdapterRegistry = ReadonlyMap<string, AnyAdapter>;
+
+export interface LoadOptions {
+  env: NodeJS.ProcessEnv;
+  adapters: AdapterRegistry;
+}
+
+/** Loads and validates a config file. @throws ConfigError listing every problem. */
+export function loadConfig(file: string, opts: LoadOptions): CrierConfig {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (err) {
+    throw new ConfigError(absolute, [`cannot read the config file: ${(err as Error).message}`]);
+  }
+  return parseConfig(text, absolute, opts);
+}
+
+/** Validates config text as if read from `file` (relative paths resolve against its folder). */
+export function parseConfig(text: string, file: string, opts: LoadOptions): CrierConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`),
+    );
+  }
+  const where = (p: PropertyKey[]): string => locate(doc, lineCounter, p);
+  const problems: string[] = [];
+  const parsed = configSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((i) => formatIssue(i, [], where)));
+    throw new ConfigError(file, problems);
+  }
+  const raw = parsed.data;
+  const dir = path.dirname(file);
+
+  checkUnique(raw.feeds.map((f) => f.id), "feeds", where, problems);
+  checkUnique(raw.destinations.map((d) => d.id), "destinations", where, problems);
+
+  const secretValues: string[] = [];
+  const destinations: Destination[] = [];
+  raw.destinations.forEach((entry, index) => {
+    const at: PropertyKey[] = ["destinations", index];
+    const adapter = opts.adapters.get(entry.platform);
+    if (!adapter) {
+      problems.push(
+        `${where([...at, "platform"])}: unknown platform "${entry.platform}" (installed: ${[...opts.adapters.keys()].join(", ")})`,
+      );
+      return;
+    }
+    const common = destinationCommonSchema.parse(entry);
+    if (common.template) {
+      for (const name of unknownPlaceholders(common.template)) {
+        problems.push(`${where([...at, "template"])}: unknown placeholder {${name}}`);
+      }
+    }
+    const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !DESTINATION_COMMON_KEYS.includes(k)));
+    const structural = adapter.config.safeParse(own);
+    if (!structural.success) {
+      problems.push(...structural.error.issues.map((i) => formatIssue(i, at, where)));
+      return;
+    }
+    // Secrets are resolved only now, so that the checks above never see (or print) them.
+    const resolved = resolveEnvRefs(own, opts.env, `destinations[${index}]`);
+    secretValues.push(...resolved.values);
+    let pausedReason: string | null = null;
+    let cfg: unknown = null;
+    if (resolved.missing.length) {
+      pausedReason = resolved.missing
+        .map((m) => `environment variable ${m.variable} is not set (${m.path})`)
+        .join("; ");
+    } else {
+      const checked = adapter.config.safeParse(resolved.value);
+      if (checked.success) cfg = checked.data;
+      else pausedReason = checked.error.issues.map((i) => formatIssue(i, at, () => pathText([...at, ...i.path]))).join("; ");
+    }
+    if (!pausedReason && common.maxLength !== undefined) {
+      const platformMax = adapter.defaultLimits(cfg).maxLength;
+      if (common.maxLength > platformMax) {
+        problems.push(`${where([...at, "maxLength"])}: ${common.maxLength} is above ${entry.platform}'s limit of ${platformMax}; it may only tighten it`);
+      }
+    }
+    destinations.push({ id: common.id, platform: common.platform, adapter, common, cfg, pausedReason });
+  });
+
+  const feeds: Feed[] = raw.feeds.map((feed, index) => {
+    const resolved = resolveEnvRefs(feed.url, opts.env, `feeds[${index}].url`);
+    secretValues.push(...resolved.values);
+    if (resolved.missing.length) {
+      problems.push(`${where(["feeds", index, "url"])}: environment variable ${resolved.missing[0]?.variable} is not set`);
+    }
+    return { ...feed, source: feedSource(String(resolved.value), dir) };
+  });
+
+  const feedIds = new Set(raw.feeds.map((f) => f.id));
+  const destinationIds = new Set(raw.destinations.map((d) => d.id));
+  const routes = new Map<string, string[]>();
+  raw.routes.forEach((route, index) => {
+    if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
+    route.to.forEach((to, j) => {
+      if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
+    });
+    const list = routes.get(route.feed) ?? [];
+    for (const to of route.to) if (!list.includes(to)) list.push(to);
+    routes.set(route.feed, list);
+  });
+
+  if (problems.length) throw new ConfigError(file, problems);
+  return {
+    file,
+    storagePath: path.resolve(dir, raw.storage.path),
+    userAgent: raw.userAgent,
+    logLevel: raw.logLevel,
+    delivery: raw.delivery,
+    feeds,
+    destinations,
+    routes,
+    secretValues: [...new Set(secretValues)],
+  };
+}
+
+function feedSource(url: string, dir: string): FeedSource {
+  if (/^https?:\/\//i.test(url)) return { kind: "http", url };
+  const filePath = url.startsWith("file://") ? new URL(url).pathname : url;
+  return { kind: "file", path: path.resolve(dir, filePath) };
+}
+
+function checkUnique(ids: string[], section: string, where: (p: PropertyKey[]) => string, problems: string[]): void {
+  const seen = new Map<string, number>();
+  ids.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first !== undefined) problems.push(`${where([section, index, "id"])}: duplicate id "${value}" (also ${section}[${first}])`);
+    else seen.set(value, index);
+  });
+}
+
+/** `destinations[1].chatId` */
+export function pathText(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
+}
+
+function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], where: (p: PropertyKey[]) => string): string {
+  const full = [...prefix, ...issue.path];
+  const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => `${where([...full, k])}: unknown key`).join("; ");
+  }
+  return `${where(full)}: ${missing ? "required" : issue.message}`;
+}
+
+/** "line 12: destinations[1].chatId", using the nearest node that exists in the document. */
+function locate(doc: Document, lineCounter: LineCounter, p: PropertyKey[]): string {
+  const name = pathText(p) || "(top level)";
+  for (let n = p.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
+    if (isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
+  }
+  return name;
+}

@@ -1,0 +1,95 @@
+/**
+ * The config file's shape: the single source of truth for its types, its errors and its docs.
+ * Platform fields of a destination are validated by the adapter's own schema (see load.ts).
+ */
+import { z } from "zod";
+import cron from "node-cron";
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
+
+const timezone = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
+const cronExpression = z.string().refine((v) => cron.validate(v), "must be a cron expression (5 or 6 fields)");
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const storageSchema = z
+  .object({
+    type: z.literal("sqlite").default("sqlite").describe("Store driver."),
+    path: z.string().min(1).default("data/crier.db").describe("SQLite file; relative to the config file's folder."),
+  })
+  .strict();
+
+export const feedSchema = z
+  .object({
+    id: id.describe("Stable feed id; used in records and CLI commands."),
+    url: z.string().min(1).describe("http(s) URL, or a local file path (relative to the config file's folder)."),
+    schedule: cronExpression.default("*/5 * * * *").describe("When to poll (cron, 5 or 6 fields)."),
+    timezone: timezone.default("UTC").describe("IANA time zone the schedule is read in."),
+    backlog: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("On a route's first run: post the newest N items; record the rest without posting."),
+    timeoutMs: z.number().int().positive().default(15_000).describe("Whole-request timeout for fetching the feed."),
+    maxBytes: z.number().int().positive().default(10 * 1024 * 1024).describe("Largest feed body accepted."),
+    maxRedirects: z.number().int().min(0).default(5).describe("Redirects followed before giving up."),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** Fields every destination has; the rest belong to its platform's adapter. */
+export const destinationCommonSchema = z.object({
+  id: id.describe("Stable destination id; stored in delivery records."),
+  platform: z.string().min(1).describe("Adapter name (see `crier adapters`)."),
+  enabled: z.boolean().default(true),
+  template: z.string().min(1).optional().describe("Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}."),
+  maxLength: z.number().int().positive().optional().describe("Tighter length limit than the platform's (never looser)."),
+  maxHashtags: z.number().int().min(0).default(3).describe("Hashtags made from categories, at most."),
+  timeoutMs: z.number().int().positive().default(30_000).describe("Timeout of one send."),
+});
+export const DESTINATION_COMMON_KEYS = Object.keys(destinationCommonSchema.shape);
+
+export const routeSchema = z
+  .object({
+    feed: id.describe("A feed id."),
+    to: z.array(id).min(1).describe("Destination ids this feed posts to."),
+  })
+  .strict();
+
+export const deliverySchema = z
+  .object({
+    retryBaseMs: z.number().int().positive().default(30_000).describe("First retry delay; doubles each attempt."),
+    retryMaxMs: z.number().int().positive().default(60 * 60_000).describe("Longest retry delay."),
+    maxAttempts: z.number().int().positive().default(8).describe("Attempts before a failed delivery is given up."),
+    batchSize: z.number().int().positive().default(100).describe("Due deliveries taken per delivery pass."),
+    intervalSchedule: cronExpression.default("* * * * *").describe("How often `crier run` retries due deliveries."),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    storage: storageSchema.default({ type: "sqlite", path: "data/crier.db" }),
+    userAgent: z.string().default("Crier/0.1 (+https://github.com/crier-news/crier)"),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    delivery: deliverySchema.default(deliverySchema.parse({})),
+    feeds: z.array(feedSchema).default([]),
+    destinations: z.array(destinationCommonSchema.loose()).default([]),
+    routes: z.array(routeSchema).default([]),
+  })
+  .strict();
+
+export type FeedConfig = z.infer<typeof feedSchema>;
+export type DestinationCommon = z.infer<typeof destinationCommonSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
+export type RawConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,131 @@
+import type { z } from "zod";
+import type { Logger } from "pino";
+import type { FeedItem } from "./feed-item.js";
+import type { DeliveryError } from "./delivery-error.js";
+
+/**
+ * How long a post may be, in the platform's own units. Pure data.
+ * `source` says where the numbers came from, so that a preview can tell the operator.
+ */
+export interface Limits {
+  /** Maximum post length in `unit`s. */
+  maxLength: number;
+  /** How the platform counts, in words, e.g. "weighted characters (twitter-text)". */
+  unit: string;
+  /** "default": the adapter's documented default; "config": set by the operator; "discovered": announced by the platform at connect. */
+  source: "default" | "config" | "discovered";
+}
+
+/** What an adapter can do beyond posting text. The core reads these instead of platform names. */
+export interface Capabilities {
+  /** The platform honours an idempotency key, so a send may be retried whatever the outcome. */
+  idempotentSend: boolean;
+  /** Posts can carry an image. */
+  images: boolean;
+  /** A sent post can be deleted through the API (`Connection.delete`). */
+  delete: boolean;
+}
+
+/** A rendered post: the platform payload plus what an operator needs to judge it. Plain data. */
+export interface Rendered<Payload> {
+  /** What `Connection.send` takes. JSON-serialisable. */
+  payload: Payload;
+  /** The post as a follower would read it (text form, for previews and logs). */
+  preview: string;
+  /** Length of the post as the platform counts it, in `limits.unit`s. */
+  length: number;
+  /** The limits the post was fitted to. */
+  limits: Limits;
+}
+
+/** Thrown by `Adapter.render` when an item cannot be made into a valid post (e.g. no link and no title). */
+export class RenderError extends Error {
+  override name = "RenderError";
+}
+
+/**
+ * Where a sent post now lives. The URL format is each adapter's to document in its README;
+ * the ones shipped: Telegram `https://t.me/<channel username>/<message_id>` (public chats) or
+ * `https://t.me/c/<chat id without -100>/<message_id>` (private supergroups/channels), null for
+ * private chats; X `https://x.com/<username>/status/<id>`; console: none.
+ */
+export interface SentPost {
+  /** The platform's id of the post (message id, tweet id, ...), as a string. */
+  remoteId: string;
+  /** Public URL of the post, or null when the platform gives none (e.g. a private chat). */
+  remoteUrl: string | null;
+}
+
+/** Given to every send. */
+export interface SendContext {
+  /** Crier's delivery id; stable across retries. */
+  deliveryId: number;
+  /** Stable key derived from the delivery, for platforms that honour idempotency keys. */
+  idempotencyKey: string;
+  /** Aborted when the destination's send timeout elapses or the process shuts down. */
+  signal: AbortSignal;
+}
+
+/** An open client to one destination. Not pure: every method does network I/O. */
+export interface Connection<Payload> {
+  /** Limits in force: the adapter's defaults, the operator's, or what the platform announced. */
+  limits: Limits;
+  /**
+   * Publishes one post. May throw whatever the platform client throws; the core passes the
+   * error to `Adapter.classify`. Must honour `ctx.signal`.
+   */
+  send(payload: Payload, ctx: SendContext): Promise<SentPost>;
+  /** Verifies credentials with a harmless call; resolves to a one-line identity ("@crier_bot"). May throw. */
+  check(signal: AbortSignal): Promise<string>;
+  /** Deletes a sent post. Present only when `capabilities.delete`. May throw. */
+  delete?(remoteId: string, signal: AbortSignal): Promise<void>;
+  /** Releases sockets. Never throws. */
+  close(): Promise<void>;
+}
+
+/** What the core gives `connect`. */
+export interface ConnectDeps {
+  /** Per-request timeout in milliseconds for the adapter's HTTP client. */
+  timeoutMs: number;
+  /** Child logger bound to the destination; secrets are redacted by the core. */
+  logger: Logger;
+  /** Folder of the config file: relative paths in the destination's config resolve against it. */
+  baseDir: string;
+}
+
+/**
+ * One platform. Lives in `adapters/<platform>/`; registered in `adapters/index.ts`.
+ * An adapter reads no environment, opens no database, never sleeps and makes no client at import time.
+ */
+export interface Adapter<Cfg = unknown, Payload = unknown> {
+  /** Stable id, used as `platform:` in the config and stored in delivery records. */
+  platform: string;
+  /** One line for `crier adapters`. */
+  description: string;
+  /**
+   * zod schema of the platform's own destination fields (the core adds id, platform, template, ...).
+   * `.describe()` on each field feeds the generated docs. Strict: unknown keys are errors.
+   */
+  config: z.ZodType<Cfg>;
+  /** Top-level config fields that hold secrets: masked in printouts and logs. */
+  secrets: readonly string[];
+  capabilities: Capabilities;
+  /** Template used when the destination sets none. Placeholders: see src/render/template.ts. */
+  defaultTemplate: string;
+  /** Limits before connecting (defaults or the operator's override). Pure. */
+  defaultLimits(cfg: Cfg): Limits;
+  /**
+   * Makes the post for one item. Pure: no I/O, clock, environment or randomness.
+   * Never exceeds `limits.maxLength` as the platform counts; the link is never cut.
+   * @throws RenderError when no valid post can be made.
+   */
+  render(item: FeedItem, cfg: Cfg, limits: Limits, template: string): Rendered<Payload>;
+  /** Opens a client; may call the platform to discover limits. Network I/O; may throw. */
+  connect(cfg: Cfg, deps: ConnectDeps): Promise<Connection<Payload>>;
+  /** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
+  classify(err: unknown): DeliveryError;
+}
+
+/** An adapter with its type parameters erased, as the registry holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAdapter = Adapter<any, any>;

@@ -1,0 +1,60 @@
+/**
+ * What a failed send means for delivery. Adapters produce it (`Adapter.classify`, a pure
+ * function of the error their client threw); only the core decides what to do about it.
+ *
+ * - `transient`: the post was provably NOT accepted (connection refused, DNS failure, a
+ *   documented "try again" answer). Safe to retry.
+ * - `unknown-outcome`: the request may have been accepted (timeout or reset after the request
+ *   was written, a 5xx). Retrying blindly could double-post: the row becomes `uncertain`,
+ *   unless the adapter declares `capabilities.idempotentSend`.
+ * - `rate-limited`: the platform said "too many"; wait `waitMs` before the next send in `scope`.
+ * - `auth`: credentials refused; the destination is paused until the operator acts.
+ * - `destination-broken`: the target is gone (deleted webhook, chat not found); paused too.
+ * - `rejected`: the platform refused this content (too long, bad markup); no retry.
+ * - `duplicate`: the platform says it already has this post; counted as sent.
+ */
+export type DeliveryErrorKind =
+  | "transient"
+  | "unknown-outcome"
+  | "rate-limited"
+  | "auth"
+  | "destination-broken"
+  | "rejected"
+  | "duplicate";
+
+export interface DeliveryError {
+  kind: DeliveryErrorKind;
+  /** One line for operators: what happened, without secrets. */
+  message: string;
+  /** Platform's own code/description when it gave one (e.g. "400 Bad Request: chat not found"). */
+  detail?: string;
+  /** For `rate-limited`: milliseconds to wait before the next send in `scope`. */
+  waitMs?: number;
+  /**
+   * For `rate-limited`: when sending may resume, as epoch milliseconds, where the platform gives
+   * an absolute reset (X's `x-rate-limit-reset`). The core waits until the later of this and `waitMs`.
+   */
+  retryAt?: number;
+  /** For `rate-limited`: what the wait applies to. Defaults to the whole destination. */
+  scope?: "destination" | "account";
+}
+
+/** Every kind, for exhaustive tables and validation. Pure data. */
+export const DELIVERY_ERROR_KINDS: readonly DeliveryErrorKind[] = [
+  "transient",
+  "unknown-outcome",
+  "rate-limited",
+  "auth",
+  "destination-broken",
+  "rejected",
+  "duplicate",
+];
+
+/** Builds a DeliveryError. Pure; never throws. */
+export function deliveryError(
+  kind: DeliveryErrorKind,
+  message: string,
+  extra: Omit<DeliveryError, "kind" | "message"> = {},
+): DeliveryError {
+  return { kind, message, ...extra };
+}

@@ -1,0 +1,125 @@
+/**
+ * Stage 3, select new: gives every item an identity, decides which are new to the feed, which
+ * routes need seeding, and whether the poll looks like a flood to hold. Pure: plain data in,
+ * a PollPlan out; the store applies the plan in one transaction.
+ */
+import { createHash } from "node:crypto";
+import type { FeedItem } from "../core/feed-item.js";
+import { normalizeLink } from "../text/link.js";
+import type { IdentifiedItem, KnownItems, PlannedDelivery, PollPlan } from "../store/types.js";
+
+/**
+ * Identity: the guid; else the normalised link; else a hash of title and summary. A link shared
+ * by two items of one fetch, or equal to the channel link, identifies nothing.
+ */
+export function identify(items: readonly FeedItem[], channelLink: string | null): IdentifiedItem[] {
+  const normChannel = channelLink ? normalizeLink(channelLink) : null;
+  const norms = items.map((item) => (item.link ? normalizeLink(item.link) : null));
+  const counts = new Map<string, number>();
+  for (const n of norms) if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const seen = new Set<string>();
+  const out: IdentifiedItem[] = [];
+  items.forEach((item, position) => {
+    const norm = norms[position] ?? null;
+    const normLink = norm && counts.get(norm) === 1 && norm !== normChannel ? norm : null;
+    const key = item.guid
+      ? `guid:${item.guid}`
+      : normLink
+        ? `link:${normLink}`
+        : `hash:${createHash("sha256").update(`${item.title}\n${item.summary}`).digest("hex").slice(0, 32)}`;
+    if (seen.has(key)) return; // the same entry twice in one document: keep the first
+    seen.add(key);
+    out.push({ item, key, normLink, position });
+  });
+  return out;
+}
+
+export interface PlanInput {
+  feedId: string;
+  now: number;
+  items: IdentifiedItem[];
+  known: KnownItems;
+  hasHistory: boolean;
+  /** Destination ids routed from this feed, in config order. */
+  routes: string[];
+  seededRoutes: Set<string>;
+  backlog: number;
+  acceptMode: "record" | "post" | null;
+  fetchMeta: PollPlan["fetchMeta"];
+}
+
+/** A poll with at least this many new items, and more than half new, is a flood. */
+export const FLOOD_MIN_ITEMS = 5;
+
+export function planPoll(input: PlanInput): PollPlan {
+  const { items, known } = input;
+  const plan: PollPlan = {
+    feedId: input.feedId,
+    now: input.now,
+    fetchMeta: input.fetchMeta,
+    newItems: [],
+    deliveries: [],
+    seedRoutes: [],
+    hold: null,
+    clearAccept: false,
+  };
+  for (const entry of items) {
+    if (known.keys.has(entry.key)) continue;
+    // The guid changed but the article (its link) is known: remember the new key, post nothing.
+    const aliasOf = entry.normLink ? (known.links.get(entry.normLink) ?? null) : null;
+    plan.newItems.push({ ...entry, aliasOf });
+  }
+  const fresh = plan.newItems.filter((n) => n.aliasOf === null);
+
+  if (input.hasHistory && fresh.length >= FLOOD_MIN_ITEMS && fresh.length * 2 > items.length) {
+    if (!input.acceptMode) {
+      return {
+        ...plan,
+        newItems: [],
+        hold: `${fresh.length} of ${items.length} items are new at once (a domain move or re-import?); nothing posted. Run \`crier feed accept ${input.feedId}\` to record them without posting, or with --post to post them.`,
+      };
+    }
+  }
+  plan.clearAccept = input.acceptMode !== null;
+  const recordOnly = input.acceptMode === "record";
+
+  // Items are "newest first" by date, else by feed order.
+  const newestFirst = [...items].sort(byNewest);
+  for (const destinationId of input.routes) {
+    if (input.seededRoutes.has(destinationId)) {
+      for (const entry of fresh) {
+        plan.deliveries.push(
+          recordOnly
+            ? skipped(destinationId, entry, "flood accepted by the operator: recorded without posting")
+            : pending(destinationId, entry),
+        );
+      }
+      continue;
+    }
+    if (!items.length) continue; // an empty first fetch does not seed
+    plan.seedRoutes.push(destinationId);
+    newestFirst.forEach((entry, index) => {
+      plan.deliveries.push(
+        index < input.backlog
+          ? pending(destinationId, entry)
+          : skipped(destinationId, entry, `first run of this route: recorded, not posted (backlog ${input.backlog})`),
+      );
+    });
+  }
+  return plan;
+}
+
+function pending(destinationId: string, entry: IdentifiedItem): PlannedDelivery {
+  return { destinationId, itemKey: entry.key, normLink: entry.normLink, state: "pending", reason: null };
+}
+
+function skipped(destinationId: string, entry: IdentifiedItem, reason: string): PlannedDelivery {
+  return { destinationId, itemKey: entry.key, normLink: entry.normLink, state: "skipped", reason };
+}
+
+function byNewest(a: IdentifiedItem, b: IdentifiedItem): number {
+  const ta = a.item.publishedAt ? Date.parse(a.item.publishedAt) : null;
+  const tb = b.item.publishedAt ? Date.parse(b.item.publishedAt) : null;
+  if (ta !== null && tb !== null && ta !== tb) return tb - ta;
+  return a.position - b.position;
+}

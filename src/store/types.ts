@@ -1,0 +1,147 @@
+/**
+ * The store behind every stage that remembers: feed state, seen items, routes and deliveries.
+ * Async so that a networked database (PostgreSQL) can implement it; every method that changes
+ * more than one row does it in one transaction.
+ */
+import type { FeedItem } from "../core/feed-item.js";
+import type { DeliveryErrorKind } from "../core/delivery-error.js";
+
+export type DeliveryState = "pending" | "sending" | "sent" | "failed" | "rejected" | "uncertain" | "skipped";
+export const DELIVERY_STATES: readonly DeliveryState[] = ["pending", "sending", "sent", "failed", "rejected", "uncertain", "skipped"];
+/** States a delivery never leaves by itself (an operator may still retry/resolve). */
+export const FINAL_STATES: readonly DeliveryState[] = ["sent", "rejected", "skipped"];
+
+export interface DeliveryRecord {
+  id: number;
+  feedId: string;
+  itemKey: string;
+  destinationId: string;
+  normLink: string | null;
+  state: DeliveryState;
+  /** Why the row is in its state, for operators ("first run: recorded, not posted"). */
+  reason: string | null;
+  errorKind: DeliveryErrorKind | null;
+  attempts: number;
+  nextAttemptAt: number | null;
+  remoteId: string | null;
+  remoteUrl: string | null;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+  title: string;
+  link: string | null;
+}
+
+export interface DueDelivery {
+  record: DeliveryRecord;
+  item: FeedItem;
+}
+
+export interface FeedState {
+  feedId: string;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+  /** At least one item of this feed has been recorded. */
+  hasHistory: boolean;
+  heldAt: number | null;
+  heldReason: string | null;
+  /** Set by `crier feed accept`: how the next poll treats the held items. */
+  acceptMode: "record" | "post" | null;
+  lastError: string | null;
+  errorStreak: number;
+  lastPolledAt: number | null;
+  lastOkAt: number | null;
+}
+
+/** An item with its identity, as the select stage computed it. */
+export interface IdentifiedItem {
+  item: FeedItem;
+  key: string;
+  /** Normalised link when it identifies the article (not shared, not the channel link), else null. */
+  normLink: string | null;
+  /** Newest first position in the feed's own order. */
+  position: number;
+}
+
+export interface KnownItems {
+  keys: Set<string>;
+  /** normalised link -> item key, for this feed. */
+  links: Map<string, string>;
+}
+
+export interface PlannedDelivery {
+  destinationId: string;
+  itemKey: string;
+  normLink: string | null;
+  state: "pending" | "skipped";
+  reason: string | null;
+}
+
+/** Everything one poll writes, applied in one transaction. */
+export interface PollPlan {
+  feedId: string;
+  now: number;
+  fetchMeta: { etag: string | null; lastModified: string | null; bodyHash: string | null } | null;
+  /** Items to record as seen; `aliasOf` set when the guid changed but the link is known. */
+  newItems: Array<IdentifiedItem & { aliasOf: string | null }>;
+  deliveries: PlannedDelivery[];
+  seedRoutes: string[];
+  /** Set: hold the feed with this reason and write nothing else. */
+  hold: string | null;
+  /** The operator's accept was used up by this poll. */
+  clearAccept: boolean;
+}
+
+export interface ApplyResult {
+  /** Deliveries created pending. */
+  queued: number;
+  /** Deliveries created skipped (first run, link already posted, ...). */
+  skipped: number;
+}
+
+export interface DeliveryFilter {
+  state?: DeliveryState;
+  feedId?: string;
+  destinationId?: string;
+  limit?: number;
+}
+
+export type Transition =
+  | { to: "sending" }
+  | { to: "sent"; remoteId: string | null; remoteUrl: string | null; reason?: string | null }
+  | { to: "failed"; errorKind: DeliveryErrorKind; reason: string; nextAttemptAt: number }
+  | { to: "rejected" | "uncertain" | "skipped"; errorKind: DeliveryErrorKind | null; reason: string }
+  | { to: "pending"; reason: string | null };
+
+export interface DestinationState {
+  destinationId: string;
+  pausedUntil: number | null;
+  pausedReason: string | null;
+}
+
+export interface DeliveryStore {
+  getFeedState(feedId: string): Promise<FeedState | null>;
+  /** Records a successful fetch that needed no parse (304 or unchanged body). */
+  recordNotModified(feedId: string, now: number): Promise<void>;
+  recordFeedError(feedId: string, message: string, now: number): Promise<void>;
+  getKnown(feedId: string, keys: string[], links: string[]): Promise<KnownItems>;
+  /** Destinations this feed's items have been seeded for. */
+  getSeededRoutes(feedId: string): Promise<Set<string>>;
+  applyPlan(plan: PollPlan): Promise<ApplyResult>;
+  acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean>;
+
+  /** Rows left `sending` by a process that died become `uncertain`. Returns how many. */
+  recoverInterrupted(now: number): Promise<number>;
+  /** Due rows (pending, or failed whose next attempt has come), oldest article first. */
+  dueDeliveries(now: number, limit: number, destinationIds: string[]): Promise<DueDelivery[]>;
+  /** Moves a row from one of `from` to a new state. False when the row was not in `from`. */
+  transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean>;
+  getDelivery(id: number): Promise<DeliveryRecord | null>;
+  listDeliveries(filter: DeliveryFilter): Promise<DeliveryRecord[]>;
+
+  getDestinationStates(): Promise<DestinationState[]>;
+  setDestinationPause(destinationId: string, pausedUntil: number | null, reason: string | null, now: number): Promise<void>;
+
+  close(): Promise<void>;
+}

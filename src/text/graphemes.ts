@@ -1,0 +1,51 @@
+/** Grapheme-aware text helpers (Intl.Segmenter, built into Node). Pure. */
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Splits into user-perceived characters: an emoji ZWJ sequence or a letter with combining marks is one. */
+export function graphemes(text: string): string[] {
+  return Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
+}
+
+/** Number of graphemes. */
+export function graphemeLength(text: string): number {
+  let n = 0;
+  for (const _ of graphemeSegmenter.segment(text)) n++;
+  return n;
+}
+
+const ELLIPSIS = "…";
+const URL_IN_TEXT = /\bhttps?:\/\/\S+/giu;
+
+/**
+ * Shortens `text` to at most `max` graphemes including the ellipsis, cutting at a sentence end
+ * or word boundary when one is near, never inside a grapheme (surrogate pair, emoji sequence) and
+ * never inside a URL (a URL that would be cut is dropped whole). Pure.
+ */
+export function truncate(text: string, max: number): string {
+  const parts = graphemes(text);
+  if (parts.length <= max) return text;
+  if (max <= 1) return max === 1 ? ELLIPSIS : "";
+  let cut = parts.slice(0, max - 1).join("");
+  cut = dropPartialUrl(text, cut);
+  const sentenceEnd = lastSentenceEnd(cut);
+  if (sentenceEnd > cut.length * 0.6) return cut.slice(0, sentenceEnd).trimEnd();
+  const space = cut.search(/\s\S*$/u);
+  if (space > cut.length * 0.5) cut = cut.slice(0, space);
+  return cut.replace(/[\s,;:–—-]+$/u, "") + ELLIPSIS;
+}
+
+function dropPartialUrl(full: string, cut: string): string {
+  for (const match of full.matchAll(URL_IN_TEXT)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (start < cut.length && end > cut.length) return cut.slice(0, start).trimEnd();
+  }
+  return cut;
+}
+
+function lastSentenceEnd(text: string): number {
+  let best = -1;
+  for (const m of text.matchAll(/[.!?。！？](?=\s|$)/gu)) best = (m.index ?? 0) + 1;
+  return best;
+}

@@ -1,0 +1,60 @@
+/** HTML and entity handling for feed text. Pure. */
+import { convert } from "html-to-text";
+import { decodeHTML } from "entities";
+
+const HTML_TO_TEXT_OPTIONS = {
+  wordwrap: false as const,
+  selectors: [
+    { selector: "a", options: { ignoreHref: true } },
+    { selector: "img", format: "skip" },
+    { selector: "figure", format: "skip" },
+    { selector: "script", format: "skip" },
+    { selector: "style", format: "skip" },
+    { selector: "iframe", format: "skip" },
+    { selector: "h1", options: { uppercase: false } },
+    { selector: "h2", options: { uppercase: false } },
+    { selector: "h3", options: { uppercase: false } },
+    { selector: "h4", options: { uppercase: false } },
+    { selector: "h5", options: { uppercase: false } },
+    { selector: "h6", options: { uppercase: false } },
+    { selector: "table", format: "dataTable", options: { uppercaseHeaderCells: false } },
+  ],
+};
+
+/** Boilerplate that feed generators append to summaries; removed because a post has its own link. */
+const BOILERPLATE: RegExp[] = [
+  /The post .{1,300}? appeared first on .{1,200}?\.?\s*$/su, // WordPress/Yoast footer
+  /\s*(?:Continue reading|Read more|Read the full (?:article|story))\b.*$/isu,
+  /\s*\[(?:…|\.\.\.|&hellip;)\]\s*/gu, // WordPress excerpt "[…]"
+];
+
+/** Folds runs of whitespace (including NBSP) to single spaces and trims. */
+export function foldWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/gu, " ").trim();
+}
+
+/** Removes C0/C1 control characters (except tab/newline) that break posts. */
+function stripControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu, "");
+}
+
+/** HTML fragment to plain, single-paragraph text with boilerplate removed. */
+export function htmlToPlainText(html: string): string {
+  if (!html) return "";
+  let text = convert(html, HTML_TO_TEXT_OPTIONS);
+  // Feeds sometimes escape their HTML twice; a second pass decodes what is left.
+  if (/&(?:[a-z]+|#\d+|#x[0-9a-f]+);/iu.test(text)) text = decodeHTML(text);
+  text = stripControls(text);
+  for (const pattern of BOILERPLATE) text = text.replace(pattern, " ");
+  return foldWhitespace(text);
+}
+
+/** A title as plain text: entities decoded (also double-escaped ones), stray tags removed, whitespace folded. */
+export function plainTitle(raw: string | null | undefined): string {
+  if (!raw) return "";
+  let text = raw;
+  for (let i = 0; i < 2 && /&(?:[a-z]+|#\d+|#x[0-9a-f]+);/iu.test(text); i++) text = decodeHTML(text);
+  if (/<\/?[a-z][^>]*>/iu.test(text)) text = convert(text, HTML_TO_TEXT_OPTIONS);
+  return foldWhitespace(stripControls(text));
+}

@@ -1,0 +1,60 @@
+/**
+ * Link normalisation: the one definition of "the same article URL", used for identity and for
+ * the one-link-per-destination rule. Changing it changes stored keys: ship a migration.
+ */
+
+/** Query parameters that only track the click, never select content. */
+const TRACKING_PARAMS = new Set(["fbclid", "gclid", "mc_cid", "mc_eid"]);
+const isTrackingParam = (name: string): boolean =>
+  TRACKING_PARAMS.has(name.toLowerCase()) || /^utm_/i.test(name);
+
+/**
+ * Lowercases scheme and host, drops the default port and the fragment, strips tracking
+ * parameters, keeps every other query parameter in its order and encoding.
+ * Returns null for anything that is not an absolute http(s) URL. Pure.
+ */
+export function normalizeLink(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  url.hash = ""; // WHATWG URL already lowercased scheme/host and dropped the default port
+  if (url.search) {
+    // Rebuild from the raw pairs so that untouched parameters keep their exact encoding.
+    const kept = url.search
+      .slice(1)
+      .split("&")
+      .filter((pair) => pair !== "" && !isTrackingParam(decodeParamName(pair)));
+    url.search = kept.length ? `?${kept.join("&")}` : "";
+  }
+  return url.toString();
+}
+
+function decodeParamName(pair: string): string {
+  const name = pair.split("=", 1)[0] ?? "";
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return name;
+  }
+}
+
+/** Resolves `href` against `base`; null when it cannot be made an absolute http(s) URL. Pure. */
+export function resolveLink(href: string | null | undefined, ...bases: Array<string | null | undefined>): string | null {
+  if (!href) return null;
+  const trimmed = href.trim();
+  if (!trimmed) return null;
+  for (const base of [undefined, ...bases]) {
+    try {
+      const url = base === undefined ? new URL(trimmed) : base === null ? null : new URL(trimmed, base);
+      if (!url) continue;
+      if (url.protocol === "http:" || url.protocol === "https:") return url.toString();
+    } catch {
+      // try the next base
+    }
+  }
+  return null;
+}

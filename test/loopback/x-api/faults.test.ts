@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startXLoopback, type FaultAction, type RecordedRequest, type XLoopback } from "./server.js";
+import { baseOptions, call } from "./testing.js";
+
+let lb: XLoopback | undefined;
+afterEach(async () => {
+  await lb?.close();
+  lb = undefined;
+});
+
+/** Apply `action` to the first POST /2/tweets only. */
+async function withFault(action: FaultAction): Promise<XLoopback> {
+  let fired = false;
+  lb = await startXLoopback(
+    baseOptions({
+      onRequest: (req: RecordedRequest) => {
+        if (fired || req.path !== "/2/tweets") return undefined;
+        fired = true;
+        return action;
+      },
+    }),
+  );
+  return lb;
+}
+const post = (l: XLoopback, text: string) => call(l, "/2/tweets", { method: "POST", json: { text } });
+
+describe("fault actions", () => {
+  it("status: answers the injected response without processing", async () => {
+    const l = await withFault({ kind: "status", status: 503, body: { title: "Service Unavailable" }, headers: { "retry-after": "7" } });
+    const r = await post(l, "a");
+    expect(r.status).toBe(503);
+    expect(r.body).toEqual({ title: "Service Unavailable" });
+    expect(r.headers.get("retry-after")).toBe("7");
+    expect(l.tweets).toHaveLength(0);
+    expect((await post(l, "a")).status).toBe(201);
+  });
+
+  it("destroy-before: connection reset, nothing stored", async () => {
+    const l = await withFault({ kind: "destroy-before" });
+    await expect(post(l, "a")).rejects.toThrow();
+    expect(l.requests).toHaveLength(1);
+    expect(l.tweets).toHaveLength(0);
+    expect((await post(l, "a")).status).toBe(201);
+  });
+
+  it("destroy-after: the post is stored but the client gets no answer", async () => {
+    const l = await withFault({ kind: "destroy-after" });
+    await expect(post(l, "a")).rejects.toThrow();
+    expect(l.tweets.map((t) => t.text)).toEqual(["a"]);
+    expect((await post(l, "a")).status).toBe(403); // a retry is a duplicate
+  });
+
+  it("hang-after: stored, never answered; close() ends the request promptly", async () => {
+    const l = await withFault({ kind: "hang-after" });
+    const pending = post(l, "a");
+    pending.catch(() => undefined);
+    while (l.tweets.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const t0 = Date.now();
+    await l.close();
+    await expect(pending).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it("delay: processed normally after the delay", async () => {
+    const l = await withFault({ kind: "delay", ms: 150 });
+    const t0 = Date.now();
+    const r = await post(l, "a");
+    expect(r.status).toBe(201);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+
+  it("async hooks see the verified user and the parsed body", async () => {
+    const seen: RecordedRequest[] = [];
+    lb = await startXLoopback(
+      baseOptions({
+        onRequest: async (req) => {
+          await new Promise((r) => setTimeout(r, 1));
+          seen.push(req);
+          return undefined;
+        },
+      }),
+    );
+    await post(lb, "hello");
+    expect(seen[0]).toMatchObject({ userId: "1111111111", json: { text: "hello" }, method: "POST" });
+    expect(seen[0]?.body.toString()).toBe('{"text":"hello"}');
+  });
+
+  it("close() during a long delay returns promptly", async () => {
+    const l = await withFault({ kind: "delay", ms: 60_000 });
+    const pending = post(l, "a");
+    pending.catch(() => undefined);
+    while (l.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const t0 = Date.now();
+    await l.close();
+    await expect(pending).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(l.tweets).toHaveLength(0);
+  });
+});

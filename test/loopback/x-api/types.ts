@@ -1,0 +1,79 @@
+// Public types of the X API v2 loopback (re-exported by server.ts).
+
+export interface XLoopbackUser {
+  id: string;
+  username: string;
+  accessToken: string;
+  accessSecret: string;
+  /** Display name returned by GET /2/users/me; defaults to `username`. */
+  name?: string;
+}
+
+export interface XLoopbackOptions {
+  /** The app's API key/secret (OAuth 1.0a consumer). */
+  consumer: { key: string; secret: string };
+  users: XLoopbackUser[];
+  /** Per user for POST /2/tweets; x-rate-limit-* headers are always sent. Default 200 per 15 minutes (documented). */
+  rateLimit?: { limit: number; windowMs: number };
+  /** Per-user 24-hour cap on POST /2/tweets, reported in x-user-limit-24hour-* headers. Off when unset. */
+  userDayLimit?: number;
+  /** Fault hook, called for every request after it is recorded and before it is processed. */
+  onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+}
+
+export type FaultAction =
+  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "destroy-before" }
+  | { kind: "destroy-after" }
+  | { kind: "hang-after" }
+  | { kind: "delay"; ms: number };
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string, e.g. `/2/tweets`. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** Parsed body when it is JSON. */
+  json?: unknown;
+  /** Set when the OAuth 1.0a signature verified. */
+  userId?: string;
+  /** Why OAuth verification failed (loopback diagnostics; not something X sends). */
+  authError?: string;
+  receivedAt: number;
+}
+
+export interface StoredTweet {
+  id: string;
+  userId: string;
+  text: string;
+  mediaIds: string[];
+  createdAt: number;
+  deleted: boolean;
+}
+
+export interface StoredMedia {
+  id: string;
+  userId: string;
+  mediaType: string;
+  totalBytes: number;
+  bytes: Buffer;
+  finalized: boolean;
+}
+
+export interface XLoopback {
+  /** `http://127.0.0.1:<port>` — stands in for both https://api.x.com and https://upload.x.com. */
+  url: string;
+  requests: RecordedRequest[];
+  tweets: StoredTweet[];
+  media: StoredMedia[];
+  close(): Promise<void>;
+}
+
+/** A response the server is about to send. */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
