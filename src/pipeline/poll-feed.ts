@@ -50,20 +50,21 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
   const none = { plan: null, items: new Map<string, FeedItem>() };
   try {
     const state = await ctx.store.getFeedState(feed.id);
+    const seeded = await ctx.store.getSeededRoutes(feed.id);
+    // A route not yet seeded needs the items themselves: no conditional GET, no body-hash shortcut.
+    const routesSettled = ctx.routes.every((r) => seeded.has(r));
+    const conditional = routesSettled && !state?.acceptMode;
     const fetched = await fetchFeed({
       source: feed.source,
-      etag: state?.etag ?? null,
-      lastModified: state?.lastModified ?? null,
+      etag: conditional ? (state?.etag ?? null) : null,
+      lastModified: conditional ? (state?.lastModified ?? null) : null,
       timeoutMs: feed.timeoutMs,
       maxBytes: feed.maxBytes,
       maxRedirects: feed.maxRedirects,
       userAgent: ctx.userAgent,
     });
-    const seeded = await ctx.store.getSeededRoutes(feed.id);
-    const routesSettled = ctx.routes.every((r) => seeded.has(r));
     const unchanged =
-      fetched.status === "not-modified" ||
-      (state?.bodyHash != null && fetched.bodyHash === state.bodyHash && routesSettled && !state.acceptMode);
+      fetched.status === "not-modified" || (conditional && state?.bodyHash != null && fetched.bodyHash === state.bodyHash);
     if (unchanged) {
       if (!ctx.dryRun) await ctx.store.recordNotModified(feed.id, ctx.now());
       log.debug("not modified");

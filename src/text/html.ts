@@ -50,11 +50,14 @@ export function htmlToPlainText(html: string): string {
   return foldWhitespace(text);
 }
 
+const INLINE_TAG = /<\/?(?:a|abbr|b|big|br|cite|code|del|em|font|i|ins|mark|q|s|small|span|strike|strong|sub|sup|u)(?:\s[^<>]*)?\/?>/iu;
+
 /** A title as plain text: entities decoded (also double-escaped ones), stray tags removed, whitespace folded. */
 export function plainTitle(raw: string | null | undefined): string {
   if (!raw) return "";
   let text = raw;
   for (let i = 0; i < 2 && /&(?:[a-z]+|#\d+|#x[0-9a-f]+);/iu.test(text); i++) text = decodeHTML(text);
-  if (/<\/?[a-z][^>]*>/iu.test(text)) text = convert(text, HTML_TO_TEXT_OPTIONS);
+  // Only real inline HTML is markup: "<update>" or "x < y" in a title is text.
+  if (INLINE_TAG.test(text)) text = text.replace(new RegExp(INLINE_TAG.source, "giu"), "");
   return foldWhitespace(stripControls(text));
 }

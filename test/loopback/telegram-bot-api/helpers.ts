@@ -7,7 +7,6 @@ export const GROUP = { id: -4001, type: "group", title: "Group" } as const;
 
 export interface ApiReply {
   ok: boolean;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   result?: any;
   error_code?: number;
   description?: string;

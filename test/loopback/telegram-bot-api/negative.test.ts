@@ -1,7 +1,7 @@
 // Negative controls: every documented refusal answers with the Bot API error envelope and the
 // matching HTTP status, and nothing is stored.
 import { afterEach, describe, expect, it } from "vitest";
-import { CHANNEL, GROUP, callJson, fakePng, loopbackPool } from "./helpers.js";
+import { CHANNEL, GROUP, TOKEN, callJson, fakePng, loopbackPool } from "./helpers.js";
 
 const pool = loopbackPool();
 afterEach(() => pool.closeAll());
@@ -83,7 +83,7 @@ describe("telegram loopback: refusals", () => {
       form.set("caption", caption);
       form.set("parse_mode", "HTML");
       form.set("photo", new Blob([fakePng(100, 100)]), "a.png");
-      const res = await fetch(`${srv.url}/bot${"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"}/sendPhoto`, { method: "POST", body: form });
+      const res = await fetch(`${srv.url}/bot${TOKEN}/sendPhoto`, { method: "POST", body: form });
       return { status: res.status, body: (await res.json()) as { description?: string } };
     };
     expect(await photo("&lt;".repeat(1025))).toMatchObject({ status: 400, body: { description: "Bad Request: message caption is too long" } });
@@ -97,13 +97,23 @@ describe("telegram loopback: refusals", () => {
       const form = new FormData();
       form.set("chat_id", String(GROUP.id));
       form.set("photo", new Blob([bytes]), "a.png");
-      const res = await fetch(`${srv.url}/bot${"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"}/sendPhoto`, { method: "POST", body: form });
+      const res = await fetch(`${srv.url}/bot${TOKEN}/sendPhoto`, { method: "POST", body: form });
       return ((await res.json()) as { description?: string }).description;
     };
     expect(await upload(Buffer.from("definitely not an image"))).toBe("Bad Request: IMAGE_PROCESS_FAILED");
     expect(await upload(fakePng(9000, 1001))).toBe("Bad Request: PHOTO_INVALID_DIMENSIONS"); // sum > 10000
     expect(await upload(fakePng(2100, 100))).toBe("Bad Request: PHOTO_INVALID_DIMENSIONS"); // ratio > 20
     expect(srv.messages).toHaveLength(0);
+  });
+
+  it("deleteMessage: only messages sent less than 48 hours ago can be deleted", async () => {
+    let now = Date.now();
+    const srv = await pool.start({ now: () => now });
+    const sent = await callJson(srv, "sendMessage", { chat_id: CHANNEL.id, text: "old" });
+    now += 48 * 3_600_000;
+    const del = await callJson(srv, "deleteMessage", { chat_id: CHANNEL.id, message_id: sent.body.result.message_id });
+    expect(del).toEqual(bad("Bad Request: message can't be deleted"));
+    expect(srv.messages[0]?.deleted).toBe(false);
   });
 
   it("parse_mode and link_preview_options are validated", async () => {

@@ -62,9 +62,10 @@ describe("telegram loopback: happy paths", () => {
 
   it("accepts query-string, form-urlencoded and GET requests", async () => {
     const srv = await pool.start();
-    const form = new URLSearchParams({ chat_id: String(CHANNEL.id), text: "<b>form</b>", parse_mode: "HTML", link_preview_options: '{"prefer_small_media":true,"url":"https://x.example/"}' });
+    const form = new URLSearchParams({ chat_id: String(CHANNEL.id), text: "<b>form</b>", parse_mode: "HTML", link_preview_options: '{"prefer_small_media":true,"url":"https://x.example/"}', protect_content: "true" });
     const r1 = await fetch(`${srv.url}/bot${TOKEN}/sendMessage`, { method: "POST", body: form });
-    const b1 = (await r1.json()) as { result: { entities: unknown; link_preview_options: unknown } };
+    const b1 = (await r1.json()) as { result: { entities: unknown; link_preview_options: unknown; has_protected_content?: boolean } };
+    expect(b1.result.has_protected_content).toBe(true);
     expect(b1.result.entities).toEqual([{ type: "bold", offset: 0, length: 4 }]);
     expect(b1.result.link_preview_options).toEqual({ url: "https://x.example/", prefer_small_media: true });
     const r2 = await fetch(`${srv.url}/bot${TOKEN}/sendMessage?chat_id=${CHANNEL.id}&text=query`);

@@ -1,0 +1,36 @@
+/**
+ * The X destination: posts through the X API v2 (`POST /2/tweets`) as one account, with OAuth 1.0a
+ * user-context tokens (twitter-api-v2). See README.md for setting up the app and the limits.
+ */
+import type { Adapter, Connection } from "../../src/core/index.js";
+import { classifyX } from "./classify.js";
+import { createXClient } from "./client.js";
+import { X_SECRETS, xConfig, type XConfig } from "./config.js";
+import { X_DEFAULT_TEMPLATE, renderX, xLimits, type XPayload } from "./render.js";
+import { checkAccount, deletePost, sendPost } from "./send.js";
+
+export type { XConfig } from "./config.js";
+export type { XPayload } from "./render.js";
+
+export const xAdapter: Adapter<XConfig, XPayload> = {
+  platform: "x",
+  description: "Posts to X (Twitter) via API v2 as one account (OAuth 1.0a user tokens).",
+  config: xConfig,
+  secrets: X_SECRETS,
+  // X takes no idempotency key: a send that may have reached it is never retried blindly.
+  capabilities: { idempotentSend: false, images: false, delete: true },
+  defaultTemplate: X_DEFAULT_TEMPLATE,
+  defaultLimits: xLimits,
+  render: renderX,
+  async connect(cfg, deps): Promise<Connection<XPayload>> {
+    const client = createXClient(cfg, deps.timeoutMs);
+    return {
+      limits: xLimits(cfg),
+      send: (payload, ctx) => sendPost(client.api, payload, cfg.username, ctx.signal),
+      check: (signal) => checkAccount(client.api, cfg.username, signal),
+      delete: (remoteId, signal) => deletePost(client.api, remoteId, signal),
+      close: () => client.close(),
+    };
+  },
+  classify: classifyX,
+};

@@ -1,0 +1,36 @@
+/** The network calls of a connection. Each lets twitter-api-v2's errors through, for `classify`. */
+import type { TwitterApi } from "twitter-api-v2";
+import type { SentPost } from "../../src/core/index.js";
+import { withSignal } from "./client.js";
+import type { XPayload } from "./render.js";
+
+/** https://x.com/<username>/status/<id>, or the handle-less form X redirects to the author's URL. */
+export function postUrl(id: string, username: string | undefined): string {
+  return username ? `https://x.com/${username}/status/${id}` : `https://x.com/i/web/status/${id}`;
+}
+
+/** `POST /2/tweets` (https://docs.x.com/x-api/posts/create-post). */
+export async function sendPost(api: TwitterApi, payload: XPayload, username: string | undefined, signal: AbortSignal): Promise<SentPost> {
+  const { data } = await withSignal(signal, () => api.v2.tweet(payload.text));
+  return { remoteId: data.id, remoteUrl: postUrl(data.id, username) };
+}
+
+/**
+ * `GET /2/users/me` (https://docs.x.com/x-api/users/get-my-user) → "@handle".
+ * @throws Error when `username` is configured and is not the account the tokens belong to.
+ */
+export async function checkAccount(api: TwitterApi, username: string | undefined, signal: AbortSignal): Promise<string> {
+  const { data } = await withSignal(signal, () => api.v2.me());
+  if (username && username.toLowerCase() !== data.username.toLowerCase()) {
+    throw new Error(
+      `the access token belongs to @${data.username}, but username is "${username}": fix username (post URLs use it) or the tokens`,
+    );
+  }
+  return `@${data.username}`;
+}
+
+/** `DELETE /2/tweets/:id` (https://docs.x.com/x-api/posts/delete-post). */
+export async function deletePost(api: TwitterApi, id: string, signal: AbortSignal): Promise<void> {
+  const { data } = await withSignal(signal, () => api.v2.deleteTweet(id));
+  if (!data.deleted) throw new Error(`X did not delete post ${id}`);
+}
