@@ -18,6 +18,7 @@ const program = new Command()
   .name("crier")
   .description("Watches RSS/Atom feeds and posts every new article to social channels, exactly once.")
   .version("0.1.0")
+  .exitOverride() // before the subcommands, which inherit it: exit codes are ours
   .addOption(new Option("-c, --config <path>", "config file").env("CRIER_CONFIG").default("config/crier.yaml"))
   .addHelpText(
     "after",
@@ -203,7 +204,6 @@ program
 
 class UsageError extends Error {}
 
-program.exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -5,12 +5,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
-import type { z } from "zod";
+import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
 import {
   configSchema,
   destinationCommonSchema,
+  feedSchema,
+  routeSchema,
+  type RawConfig,
   DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
   type DestinationCommon,
@@ -91,20 +94,23 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   }
   const where = (p: PropertyKey[]): string => locate(doc, lineCounter, p);
   const problems: string[] = [];
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((i) => formatIssue(i, [], where)));
-    throw new ConfigError(file, problems);
+  let sections: Sections;
+  try {
+    sections = validateSections(doc.toJS() ?? {}, where, problems);
+  } catch (err) {
+    if (err instanceof ConfigErrorSignal) throw new ConfigError(file, problems);
+    throw err;
   }
-  const raw = parsed.data;
+  const { raw, at: indexOf } = sections;
   const dir = path.dirname(file);
 
-  checkUnique(raw.feeds.map((f) => f.id), "feeds", where, problems);
-  checkUnique(raw.destinations.map((d) => d.id), "destinations", where, problems);
+  checkUnique(sections.ids.feeds, "feeds", where, problems);
+  checkUnique(sections.ids.destinations, "destinations", where, problems);
 
   const secretValues: string[] = [];
   const destinations: Destination[] = [];
-  raw.destinations.forEach((entry, index) => {
+  raw.destinations.forEach((entry, position) => {
+    const index = indexOf.destinations[position] ?? position;
     const at: PropertyKey[] = ["destinations", index];
     const adapter = opts.adapters.get(entry.platform);
     if (!adapter) {
@@ -148,7 +154,8 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     destinations.push({ id: common.id, platform: common.platform, adapter, common, cfg, pausedReason });
   });
 
-  const feeds: Feed[] = raw.feeds.map((feed, index) => {
+  const feeds: Feed[] = raw.feeds.map((feed, position) => {
+    const index = indexOf.feeds[position] ?? position;
     const resolved = resolveEnvRefs(feed.url, opts.env, `feeds[${index}].url`);
     secretValues.push(...resolved.values);
     if (resolved.missing.length) {
@@ -157,10 +164,11 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     return { ...feed, source: feedSource(String(resolved.value), dir) };
   });
 
-  const feedIds = new Set(raw.feeds.map((f) => f.id));
-  const destinationIds = new Set(raw.destinations.map((d) => d.id));
+  const feedIds = new Set(sections.ids.feeds.map(([id]) => id));
+  const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
   const routes = new Map<string, string[]>();
-  raw.routes.forEach((route, index) => {
+  raw.routes.forEach((route, position) => {
+    const index = indexOf.routes[position] ?? position;
     if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
     route.to.forEach((to, j) => {
       if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
@@ -184,15 +192,65 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   };
 }
 
+/**
+ * Validates the top level, then each list entry on its own, so that one bad entry does not hide
+ * the problems of the others; invalid entries are left out of the result (problems are thrown later).
+ */
+interface Sections {
+  raw: RawConfig;
+  /** Original list index of each valid entry. */
+  at: { feeds: number[]; destinations: number[]; routes: number[] };
+  /** Ids of every entry, valid or not, so that references to a broken entry are not reported twice. */
+  ids: { feeds: Array<[string, number]>; destinations: Array<[string, number]> };
+}
+
+function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[]): Sections {
+  const top = configSchema
+    .extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) })
+    .safeParse(input);
+  if (!top.success) {
+    problems.push(...top.error.issues.map((i) => formatIssue(i, [], where)));
+    throw new ConfigErrorSignal();
+  }
+  const at: Sections["at"] = { feeds: [], destinations: [], routes: [] };
+  const each = <T>(section: "feeds" | "destinations" | "routes", schema: z.ZodType<T>): T[] =>
+    top.data[section].flatMap((entry, index) => {
+      const r = schema.safeParse(entry);
+      if (r.success) {
+        at[section].push(index);
+        return [r.data];
+      }
+      problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where)));
+      return [];
+    });
+  const idsOf = (list: unknown[]): Array<[string, number]> =>
+    list.flatMap((e, i): Array<[string, number]> => {
+      const id = e && typeof e === "object" ? (e as { id?: unknown }).id : undefined;
+      return typeof id === "string" ? [[id, i]] : [];
+    });
+  return {
+    raw: {
+      ...top.data,
+      feeds: each("feeds", feedSchema),
+      destinations: each("destinations", destinationCommonSchema.loose()),
+      routes: each("routes", routeSchema),
+    },
+    at,
+    ids: { feeds: idsOf(top.data.feeds), destinations: idsOf(top.data.destinations) },
+  };
+}
+
+class ConfigErrorSignal extends Error {}
+
 function feedSource(url: string, dir: string): FeedSource {
   if (/^https?:\/\//i.test(url)) return { kind: "http", url };
   const filePath = url.startsWith("file://") ? new URL(url).pathname : url;
   return { kind: "file", path: path.resolve(dir, filePath) };
 }
 
-function checkUnique(ids: string[], section: string, where: (p: PropertyKey[]) => string, problems: string[]): void {
+function checkUnique(ids: Array<[string, number]>, section: string, where: (p: PropertyKey[]) => string, problems: string[]): void {
   const seen = new Map<string, number>();
-  ids.forEach((value, index) => {
+  ids.forEach(([value, index]) => {
     const first = seen.get(value);
     if (first !== undefined) problems.push(`${where([section, index, "id"])}: duplicate id "${value}" (also ${section}[${first}])`);
     else seen.set(value, index);

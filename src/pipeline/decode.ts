@@ -25,16 +25,22 @@ export function decodeFeedBytes(body: Buffer, contentType: string | null): Decod
     if (bom.every((byte, i) => body[i] === byte)) return convert(body.subarray(bom.length), encoding, null);
   }
   const httpCharset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? "")?.[1];
-  if (httpCharset && iconv.encodingExists(httpCharset)) return convert(body, httpCharset, null);
+  if (httpCharset && iconv.encodingExists(httpCharset)) return convert(body, asWhatwg(httpCharset), null);
   const sniffed = sniffUtf16(body);
   if (sniffed) return convert(body, sniffed, null);
   const head = body.subarray(0, 512).toString("latin1");
   const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1];
-  if (declared && !/^utf-?8$/i.test(declared) && iconv.encodingExists(declared)) {
-    return convert(body, declared, null);
+  // A declaration readable as ASCII rules out UTF-16/32 (XML 1.0 appendix F): it is a mislabel.
+  if (declared && !/^utf-?(?:8|16|32)/i.test(declared) && iconv.encodingExists(declared)) {
+    return convert(body, asWhatwg(declared), null);
   }
   if (isValidUtf8(body)) return { text: body.toString("utf8"), encoding: "utf-8", warning: null };
   return convert(body, "windows-1252", declared ? `declared ${declared} but the bytes are not valid UTF-8; read as windows-1252` : "bytes are not valid UTF-8; read as windows-1252");
+}
+
+/** Latin-1 and ASCII labels mean windows-1252, as in browsers (WHATWG Encoding): 0x93 is “, not a C1 control. */
+function asWhatwg(label: string): string {
+  return /^(?:iso[-_]?8859-1|latin-?1|l1|cp819|ibm819|(?:us-)?ascii)$/i.test(label) ? "windows-1252" : label;
 }
 
 function convert(bytes: Buffer, encoding: string, warning: string | null): Decoded {

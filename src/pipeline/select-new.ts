@@ -15,18 +15,21 @@ import type { IdentifiedItem, KnownItems, PlannedDelivery, PollPlan } from "../s
 export function identify(items: readonly FeedItem[], channelLink: string | null): IdentifiedItem[] {
   const normChannel = channelLink ? normalizeLink(channelLink) : null;
   const norms = items.map((item) => (item.link ? normalizeLink(item.link) : null));
-  const counts = new Map<string, number>();
-  for (const n of norms) if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const hashes = items.map((item) => createHash("sha256").update(`${item.title}\n${item.summary}`).digest("hex").slice(0, 32));
+  // Distinct entries per link: the same entry twice (same guid, or no guid and same content) shares nothing.
+  const entriesByLink = new Map<string, Set<string>>();
+  items.forEach((item, i) => {
+    const norm = norms[i];
+    if (!norm) return;
+    const entry = item.guid ? `guid:${item.guid}` : `hash:${hashes[i]}`;
+    entriesByLink.set(norm, (entriesByLink.get(norm) ?? new Set<string>()).add(entry));
+  });
   const seen = new Set<string>();
   const out: IdentifiedItem[] = [];
   items.forEach((item, position) => {
     const norm = norms[position] ?? null;
-    const normLink = norm && counts.get(norm) === 1 && norm !== normChannel ? norm : null;
-    const key = item.guid
-      ? `guid:${item.guid}`
-      : normLink
-        ? `link:${normLink}`
-        : `hash:${createHash("sha256").update(`${item.title}\n${item.summary}`).digest("hex").slice(0, 32)}`;
+    const normLink = norm && entriesByLink.get(norm)?.size === 1 && norm !== normChannel ? norm : null;
+    const key = item.guid ? `guid:${item.guid}` : normLink ? `link:${normLink}` : `hash:${hashes[position]}`;
     if (seen.has(key)) return; // the same entry twice in one document: keep the first
     seen.add(key);
     out.push({ item, key, normLink, position });

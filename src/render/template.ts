@@ -14,10 +14,13 @@ export type TemplateFields = Record<Placeholder, string>;
 
 const PLACEHOLDER = /\{([a-z]+)\}/g;
 
+/** Anything that looks meant as a placeholder, so that `{Title}` or `{feed_name}` is reported, not posted. */
+const PLACEHOLDER_LIKE = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
 /** Names used in `template` that are not placeholders (for config validation). */
 export function unknownPlaceholders(template: string): string[] {
   const known = new Set<string>(TEMPLATE_PLACEHOLDERS);
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !known.has(name));
+  return [...template.matchAll(PLACEHOLDER_LIKE)].map((m) => m[1] ?? "").filter((name) => !known.has(name));
 }
 
 /** The fields of an item as plain text (not yet escaped for any platform). */
@@ -43,7 +46,7 @@ export interface FitRules {
 /** Fills the template, then tidies blank lines left by empty fields. */
 export function fill(template: string, fields: TemplateFields, escape: (text: string) => string): string {
   const text = template.replace(PLACEHOLDER, (whole, name: string) =>
-    name in fields ? escape(fields[name as Placeholder]) : whole,
+    Object.hasOwn(fields, name) ? escape(fields[name as Placeholder]) : whole, // not `in`: {constructor}
   );
   return text
     .split("\n")

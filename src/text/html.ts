@@ -24,7 +24,8 @@ const HTML_TO_TEXT_OPTIONS = {
 /** Boilerplate that feed generators append to summaries; removed because a post has its own link. */
 const BOILERPLATE: RegExp[] = [
   /The post .{1,300}? appeared first on .{1,200}?\.?\s*$/su, // WordPress/Yoast footer
-  /\s*(?:Continue reading|Read more|Read the full (?:article|story))\b.*$/isu,
+  // "Continue reading →", "Read more »": a capitalised link text at the very end, not "we read more books".
+  /(?<![\p{L}\p{N}])\s*(?:Continue [Rr]eading|Read [Mm]ore|Read the full (?:article|story))\b.{0,200}$/su,
   /\s*\[(?:…|\.\.\.|&hellip;)\]\s*/gu, // WordPress excerpt "[…]"
 ];
 

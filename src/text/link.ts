@@ -22,14 +22,13 @@ export function normalizeLink(raw: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   url.hash = ""; // WHATWG URL already lowercased scheme/host and dropped the default port
-  if (url.search) {
-    // Rebuild from the raw pairs so that untouched parameters keep their exact encoding.
-    const kept = url.search
-      .slice(1)
-      .split("&")
-      .filter((pair) => pair !== "" && !isTrackingParam(decodeParamName(pair)));
-    url.search = kept.length ? `?${kept.join("&")}` : "";
-  }
+  // Rebuild from the raw pairs so that untouched parameters keep their exact encoding.
+  // Always assigned: for a lone "?" `url.search` is "" yet serialises as "?" until set.
+  const kept = url.search
+    .slice(1)
+    .split("&")
+    .filter((pair) => pair !== "" && !isTrackingParam(decodeParamName(pair)));
+  url.search = kept.length ? `?${kept.join("&")}` : "";
   return url.toString();
 }
 

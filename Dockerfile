@@ -1,0 +1,30 @@
+# Crier: multi-stage build. The Node major CI tests with is a build argument.
+ARG NODE_VERSION=20
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+# better-sqlite3 is a native module: compilers for node-gyp.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY adapters ./adapters
+RUN npm run build && npm prune --omit=dev
+
+FROM node:${NODE_VERSION}-bookworm-slim
+ENV NODE_ENV=production \
+    CRIER_CONFIG=/config/crier.yaml
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY config ./config-example
+# Data (the SQLite delivery log) lives in a volume; the config is mounted read-only at /config.
+RUN mkdir -p /data /config && chown -R node:node /data
+USER node
+VOLUME ["/data"]
+ENTRYPOINT ["node", "/app/dist/src/cli.js"]
+CMD ["run"]
