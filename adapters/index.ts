@@ -1,7 +1,8 @@
 /** The adapter registry: one line per installed platform. */
 import type { AnyAdapter } from "../src/core/index.js";
 import { consoleAdapter } from "./console/index.js";
+import { xAdapter } from "./x/index.js";
 
 export const adapters: ReadonlyMap<string, AnyAdapter> = new Map<string, AnyAdapter>(
-  [consoleAdapter].map((adapter) => [adapter.platform, adapter]),
+  [consoleAdapter, xAdapter].map((adapter) => [adapter.platform, adapter]),
 );

@@ -10,6 +10,7 @@ import { formatDeliveries, formatPollResult, indent } from "./cli-format.js";
 import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
 import { parseFeed } from "./pipeline/parse.js";
 import { RenderError } from "./core/adapter.js";
+import { postStyle } from "./pipeline/deliver.js";
 
 /** Exit codes: what a script calling crier can rely on. */
 export const EXIT = { ok: 0, error: 1, config: 2, partial: 3 } as const;
@@ -115,7 +116,7 @@ program
         const base = d.adapter.defaultLimits(d.cfg ?? d.adapter.config.parse({}));
         const limits = d.common.maxLength && d.common.maxLength < base.maxLength ? { ...base, maxLength: d.common.maxLength, source: "config" as const } : base;
         try {
-          const r = d.adapter.render(item, d.cfg, limits, d.common.template ?? d.adapter.defaultTemplate);
+          const r = d.adapter.render(item, d.cfg, limits, postStyle(d, item));
           return { destination: d.id, platform: d.platform, title: item.title, post: r.preview, length: r.length, maxLength: limits.maxLength, unit: limits.unit, limitsFrom: limits.source, paused: d.pausedReason };
         } catch (err) {
           if (!(err instanceof RenderError)) throw err;

@@ -12,7 +12,6 @@ export const consoleConfig = z
       .optional()
       .describe("Also append each post as one JSON line to this file (relative to the config file's folder)."),
     width: z.number().int().min(20).default(72).describe("Width of the printed frame."),
-    maxLength: z.number().int().positive().default(10_000).describe("Longest post, in graphemes."),
   })
   .strict();
 

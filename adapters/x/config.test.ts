@@ -6,7 +6,7 @@ const creds = { appKey: "k", appSecret: "s", accessToken: "t", accessSecret: "a"
 
 describe("xConfig", () => {
   it("fills the defaults", () => {
-    expect(xConfig.parse(creds)).toEqual({ ...creds, apiBase: "https://api.x.com", maxLength: 280 });
+    expect(xConfig.parse(creds)).toEqual({ ...creds, apiBase: "https://api.x.com" });
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -17,7 +17,7 @@ describe("xConfig", () => {
     ["an apiBase with a query", { ...creds, apiBase: "https://api.x.com/?a=1" }],
     ["a handle with a dash", { ...creds, username: "bad-name" }],
     ["a 16-character handle", { ...creds, username: "a".repeat(16) }],
-    ["a zero maxLength", { ...creds, maxLength: 0 }],
+    ["a maxLength (the destination's common field, not the platform's)", { ...creds, maxLength: 280 }],
   ])("refuses %s", (_name, input) => {
     expect(xConfig.safeParse(input).success).toBe(false);
   });

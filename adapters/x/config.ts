@@ -36,12 +36,6 @@ export const xConfig = z
       .transform((v) => v.replace(/^@/, ""))
       .optional()
       .describe("Handle of the posting account, for post URLs (https://x.com/<username>/status/<id>). Without it: https://x.com/i/web/status/<id>."),
-    maxLength: z
-      .number()
-      .int()
-      .positive()
-      .default(280)
-      .describe("Longest post in weighted characters as twitter-text counts them (X's limit for non-Premium accounts: 280)."),
   })
   .strict();
 

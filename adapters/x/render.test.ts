@@ -4,6 +4,8 @@ import { RenderError, type FeedItem } from "../../src/core/index.js";
 import { xConfig } from "./config.js";
 import { X_DEFAULT_TEMPLATE, renderX, xLimits } from "./render.js";
 
+const styled = (i: { link: string | null }) => ({ template: X_DEFAULT_TEMPLATE, maxHashtags: 3, link: i.link });
+
 const cfg = xConfig.parse({ appKey: "k", appSecret: "s", accessToken: "t", accessSecret: "a" });
 const limits = xLimits(cfg);
 
@@ -43,7 +45,7 @@ const cases: Array<[string, Partial<FeedItem>]> = [
 describe("renderX", () => {
   it.each(cases)("%s: valid for X, within 280, link intact", (_name, over) => {
     const feedItem = item(over);
-    const rendered = renderX(feedItem, cfg, limits, X_DEFAULT_TEMPLATE);
+    const rendered = renderX(feedItem, cfg, limits, styled(feedItem));
     const { text } = rendered.payload;
     const parsed = twitterText.parseTweet(text);
     expect(parsed.valid).toBe(true);
@@ -57,24 +59,24 @@ describe("renderX", () => {
   });
 
   it("posts plain text: nothing is HTML-escaped", () => {
-    const { text } = renderX(item({ title: "AT&T <3 Q&A" }), cfg, limits, X_DEFAULT_TEMPLATE).payload;
+    const { text } = renderX(item({ title: "AT&T <3 Q&A" }), cfg, limits, styled(item({ title: "AT&T <3 Q&A" }))).payload;
     expect(text.startsWith("AT&T <3 Q&A\n\n")).toBe(true);
     expect(text).not.toContain("&amp;");
   });
 
   it("fills the default template: title, summary, link and hashtags", () => {
-    const { text } = renderX(item({}), cfg, limits, X_DEFAULT_TEMPLATE).payload;
+    const { text } = renderX(item({}), cfg, limits, styled(item({}))).payload;
     expect(text).toBe("A title\n\nA summary.\n\nhttps://example.com/articles/2024/05/some-article?id=42&lang=en #LocalNews #Politics");
   });
 
   it("counts CJK double: 200 CJK characters do not fit whole", () => {
-    const { text } = renderX(item({ title: "字".repeat(200), summary: "" }), cfg, limits, X_DEFAULT_TEMPLATE).payload;
+    const { text } = renderX(item({ title: "字".repeat(200), summary: "" }), cfg, limits, styled(item({ title: "字".repeat(200), summary: "" }))).payload;
     expect(twitterText.parseTweet(text).weightedLength).toBeLessThanOrEqual(280);
     expect([...text].filter((c) => c === "字").length).toBeLessThan(130);
   });
 
   it.each([140, 100, 60])("fits a tighter limit of %i", (max) => {
-    const r = renderX(item({ summary: "Word ".repeat(200) }), cfg, { ...limits, maxLength: max }, X_DEFAULT_TEMPLATE);
+    const r = renderX(item({ summary: "Word ".repeat(200) }), cfg, { ...limits, maxLength: max }, styled(item({ summary: "Word ".repeat(200) })));
     expect(r.length).toBeLessThanOrEqual(max);
     expect(r.payload.text).toContain(item({}).link);
   });
@@ -84,6 +86,6 @@ describe("renderX", () => {
     ["only invalid characters", { title: "\uFEFF", summary: "", link: null, categories: [] }, 280],
     ["link longer than the limit allows", {}, 10],
   ])("refuses %s with a RenderError", (_name, over, max) => {
-    expect(() => renderX(item(over), cfg, { ...limits, maxLength: max }, X_DEFAULT_TEMPLATE)).toThrow(RenderError);
+    expect(() => renderX(item(over), cfg, { ...limits, maxLength: max }, styled(item(over)))).toThrow(RenderError);
   });
 });

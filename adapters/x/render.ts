@@ -1,5 +1,5 @@
 import twitterText, { type ParseTweetOptions } from "twitter-text";
-import type { FeedItem, Limits, Rendered } from "../../src/core/index.js";
+import type { FeedItem, Limits, PostStyle, Rendered } from "../../src/core/index.js";
 import { RenderError } from "../../src/core/index.js";
 import { fitTemplate, itemFields, type TemplateFields } from "../../src/render/template.js";
 import type { XConfig } from "./config.js";
@@ -20,8 +20,11 @@ const { configs } = twitterText as unknown as { configs: { defaults: ParseTweetO
 /** U+FFFE, U+FEFF, U+FFFF make a post invalid (twitter-text `hasInvalidCharacters`); feeds do contain BOMs. */
 const INVALID_CHARACTERS = /[\uFFFE\uFEFF\uFFFF]/gu;
 
-export function xLimits(cfg: XConfig): Limits {
-  return { maxLength: cfg.maxLength, unit: X_LENGTH_UNIT, source: cfg.maxLength === 280 ? "default" : "config" };
+/** X's limit for non-Premium accounts; a destination's `maxLength` may tighten it. */
+export const X_MAX_LENGTH = 280;
+
+export function xLimits(_cfg: XConfig): Limits {
+  return { maxLength: X_MAX_LENGTH, unit: X_LENGTH_UNIT, source: "default" };
 }
 
 /** Length of a post as X counts it. Pure. */
@@ -47,10 +50,10 @@ function clean(fields: TemplateFields): TemplateFields {
  * text: `<`, `&` and quotes go out as they are. Pure.
  * @throws RenderError when no valid post can be made (no title, summary nor link; a link too long).
  */
-export function renderX(item: FeedItem, _cfg: XConfig, limits: Limits, template: string): Rendered<XPayload> {
-  const fields = clean(itemFields(item, item.link ?? ""));
+export function renderX(item: FeedItem, _cfg: XConfig, limits: Limits, style: PostStyle): Rendered<XPayload> {
+  const fields = clean(itemFields(item, style));
   // X counts the NFC form (counting-characters doc); sending it keeps preview, count and post identical.
-  const text = fitTemplate(template, fields, {
+  const text = fitTemplate(style.template, fields, {
     escape: (s) => s,
     measure: (post) => measureX(post.normalize("NFC")),
     maxLength: limits.maxLength,

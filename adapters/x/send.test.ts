@@ -48,7 +48,7 @@ async function failure(promise: Promise<unknown>) {
 describe("x adapter against the loopback X API", () => {
   it("posts the rendered text, signed for api.x.com, and returns the post URL", async () => {
     const { lb, conn, cfg } = await open();
-    const rendered = xAdapter.render(item, cfg, conn.limits, xAdapter.defaultTemplate);
+    const rendered = xAdapter.render(item, cfg, conn.limits, { template: xAdapter.defaultTemplate, maxHashtags: 3, link: item.link });
     const sent = await conn.send(rendered.payload, ctx());
     expect(lb.tweets).toHaveLength(1);
     expect(lb.tweets[0]).toMatchObject({ id: sent.remoteId, userId: ALICE.id, text: rendered.payload.text });

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
@@ -126,7 +127,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
       }
     }
     const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !DESTINATION_COMMON_KEYS.includes(k)));
-    const structural = adapter.config.safeParse(own);
+    const structural = adapter.config.safeParse(own, WITH_INPUT);
     if (!structural.success) {
       problems.push(...structural.error.issues.map((i) => formatIssue(i, at, where)));
       return;
@@ -141,7 +142,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
         .map((m) => `environment variable ${m.variable} is not set (${m.path})`)
         .join("; ");
     } else {
-      const checked = adapter.config.safeParse(resolved.value);
+      const checked = adapter.config.safeParse(resolved.value, WITH_INPUT);
       if (checked.success) cfg = checked.data;
       else pausedReason = checked.error.issues.map((i) => formatIssue(i, at, () => pathText([...at, ...i.path]))).join("; ");
     }
@@ -207,7 +208,7 @@ interface Sections {
 function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[]): Sections {
   const top = configSchema
     .extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) })
-    .safeParse(input);
+    .safeParse(input, WITH_INPUT);
   if (!top.success) {
     problems.push(...top.error.issues.map((i) => formatIssue(i, [], where)));
     throw new ConfigErrorSignal();
@@ -215,7 +216,7 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
   const at: Sections["at"] = { feeds: [], destinations: [], routes: [] };
   const each = <T>(section: "feeds" | "destinations" | "routes", schema: z.ZodType<T>): T[] =>
     top.data[section].flatMap((entry, index) => {
-      const r = schema.safeParse(entry);
+      const r = schema.safeParse(entry, WITH_INPUT);
       if (r.success) {
         at[section].push(index);
         return [r.data];
@@ -244,7 +245,7 @@ class ConfigErrorSignal extends Error {}
 
 function feedSource(url: string, dir: string): FeedSource {
   if (/^https?:\/\//i.test(url)) return { kind: "http", url };
-  const filePath = url.startsWith("file://") ? new URL(url).pathname : url;
+  const filePath = url.startsWith("file://") ? filePathOf(url) : url;
   return { kind: "file", path: path.resolve(dir, filePath) };
 }
 
@@ -262,9 +263,22 @@ export function pathText(p: readonly PropertyKey[]): string {
   return p.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
 }
 
+/** Issues keep the offending value, so that a missing key ("required") differs from a wrong type. */
+const WITH_INPUT = { reportInput: true } as const;
+
+/** `file:///srv/My%20Feeds/a.xml` -> `/srv/My Feeds/a.xml` (percent-decoded). */
+function filePathOf(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return new URL(url).pathname; // a host other than localhost: as before
+  }
+}
+
 function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], where: (p: PropertyKey[]) => string): string {
   const full = [...prefix, ...issue.path];
-  const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
+  // Absent, or written as an empty value (`chatId:` is null in YAML).
+  const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input == null;
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => `${where([...full, k])}: unknown key`).join("; ");
   }

@@ -38,6 +38,16 @@ export interface Rendered<Payload> {
   limits: Limits;
 }
 
+/** How the operator wants posts made, from the destination's config. Plain data. */
+export interface PostStyle {
+  /** Template with placeholders {title} {summary} {link} {author} {hashtags} {feed}. */
+  template: string;
+  /** Hashtags made from the item's categories, at most. */
+  maxHashtags: number;
+  /** The link to post (the item's link, possibly tagged for analytics), or null. */
+  link: string | null;
+}
+
 /** Thrown by `Adapter.render` when an item cannot be made into a valid post (e.g. no link and no title). */
 export class RenderError extends Error {
   override name = "RenderError";
@@ -119,7 +129,7 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
    * Never exceeds `limits.maxLength` as the platform counts; the link is never cut.
    * @throws RenderError when no valid post can be made.
    */
-  render(item: FeedItem, cfg: Cfg, limits: Limits, template: string): Rendered<Payload>;
+  render(item: FeedItem, cfg: Cfg, limits: Limits, style: PostStyle): Rendered<Payload>;
   /** Opens a client; may call the platform to discover limits. Network I/O; may throw. */
   connect(cfg: Cfg, deps: ConnectDeps): Promise<Connection<Payload>>;
   /** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */

@@ -4,7 +4,8 @@
  * out in order, one at a time; destinations run side by side.
  */
 import type { Logger } from "pino";
-import type { Connection, Rendered } from "../core/adapter.js";
+import type { Connection, PostStyle, Rendered } from "../core/adapter.js";
+import type { FeedItem } from "../core/feed-item.js";
 import { RenderError } from "../core/adapter.js";
 import type { Destination } from "../config/load.js";
 import type { DeliveryConfig } from "../config/schema.js";
@@ -20,6 +21,15 @@ export interface DeliveryOutcome {
   remoteId?: string | null;
   remoteUrl?: string | null;
   reason?: string | null;
+}
+
+/** The destination's post style for one item. Pure. */
+export function postStyle(destination: Destination, item: FeedItem): PostStyle {
+  return {
+    template: destination.common.template ?? destination.adapter.defaultTemplate,
+    maxHashtags: destination.common.maxHashtags,
+    link: item.link,
+  };
 }
 
 /** A destination while the process runs: its config, its lazily opened connection, its pause. */
@@ -64,7 +74,7 @@ export class DestinationRuntime {
       common.maxLength !== undefined && common.maxLength < base.maxLength
         ? { ...base, maxLength: common.maxLength, source: "config" as const }
         : base;
-    return adapter.render(due.item, cfg, limits, common.template ?? adapter.defaultTemplate);
+    return adapter.render(due.item, cfg, limits, postStyle(this.destination, due.item));
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * dropping hashtags, then shortening the title. The link is never cut. Pure.
  */
 import type { FeedItem } from "../core/feed-item.js";
-import { RenderError } from "../core/adapter.js";
+import { RenderError, type PostStyle } from "../core/adapter.js";
 import { graphemeLength, truncate } from "../text/graphemes.js";
 import { toHashtags } from "../text/hashtags.js";
 
@@ -23,14 +23,14 @@ export function unknownPlaceholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER_LIKE)].map((m) => m[1] ?? "").filter((name) => !known.has(name));
 }
 
-/** The fields of an item as plain text (not yet escaped for any platform). */
-export function itemFields(item: FeedItem, link: string, maxHashtags = 3): TemplateFields {
+/** The fields of an item as plain text (not yet escaped for any platform). Pure. */
+export function itemFields(item: FeedItem, style: Pick<PostStyle, "link" | "maxHashtags">): TemplateFields {
   return {
     title: item.title,
     summary: item.summary,
-    link,
+    link: style.link ?? "",
     author: item.author ?? "",
-    hashtags: toHashtags(item.categories, maxHashtags).join(" "),
+    hashtags: toHashtags(item.categories, style.maxHashtags).join(" "),
     feed: item.feedId,
   };
 }

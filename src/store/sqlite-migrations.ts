@@ -16,7 +16,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     last_error TEXT,
     error_streak INTEGER NOT NULL DEFAULT 0,
     last_polled_at INTEGER,
-    last_ok_at INTEGER
+    last_ok_at INTEGER,
+    next_poll_at INTEGER,
+    demoted_at INTEGER
   );
   CREATE TABLE items (
     feed_id TEXT NOT NULL,
@@ -49,6 +51,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     error_kind TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER,
+    last_attempt_at INTEGER,
     remote_id TEXT,
     remote_url TEXT,
     created_at INTEGER NOT NULL,
@@ -62,11 +65,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ON deliveries (destination_id, norm_link)
     WHERE norm_link IS NOT NULL AND state NOT IN ('skipped', 'rejected');
   CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+  -- Rate budgets are counted from the records themselves, so they hold across restarts.
+  CREATE INDEX deliveries_attempts ON deliveries (destination_id, last_attempt_at);
   CREATE TABLE destinations (
     id TEXT PRIMARY KEY,
     paused_until INTEGER,
     paused_reason TEXT,
+    consecutive_rejections INTEGER NOT NULL DEFAULT 0,
     updated_at INTEGER NOT NULL
+  );
+  -- Last time each alert key was sent, for throttling across restarts.
+  CREATE TABLE alerts (
+    alert_key TEXT PRIMARY KEY,
+    last_sent_at INTEGER NOT NULL,
+    suppressed INTEGER NOT NULL DEFAULT 0
   );
   `,
 ];

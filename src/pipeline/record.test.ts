@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type { Capabilities } from "../core/adapter.js";
+import { deliveryError, type DeliveryError } from "../core/delivery-error.js";
+import { backoffMs, decide, type DecideInput } from "./record.js";
+
+const NOW = 1_700_000_000_000;
+const POLICY = { retryBaseMs: 1_000, retryMaxMs: 60_000, maxAttempts: 5 };
+const plain: Capabilities = { idempotentSend: false, images: false, delete: false };
+const idempotent: Capabilities = { ...plain, idempotentSend: true };
+
+const decideFor = (error: DeliveryError, over: Partial<DecideInput> = {}) =>
+  decide({ error, capabilities: plain, attempts: 1, now: NOW, policy: POLICY, random: 0, ...over });
+
+describe("decide", () => {
+  it.each<[string, DeliveryError, Partial<DecideInput>, ReturnType<typeof decide>]>([
+    [
+      "duplicate -> sent, with the reason",
+      deliveryError("duplicate", "already posted", { detail: "409 duplicate" }),
+      {},
+      { transition: { to: "sent", remoteId: null, remoteUrl: null, reason: "the platform already had this post: already posted (409 duplicate)" } },
+    ],
+    [
+      "rejected -> rejected, no retry",
+      deliveryError("rejected", "too long"),
+      {},
+      { transition: { to: "rejected", errorKind: "rejected", reason: "too long" } },
+    ],
+    [
+      "unknown-outcome -> uncertain",
+      deliveryError("unknown-outcome", "timed out after sending"),
+      {},
+      { transition: { to: "uncertain", errorKind: "unknown-outcome", reason: "timed out after sending" } },
+    ],
+    [
+      "unknown-outcome with idempotent sends -> failed with backoff",
+      deliveryError("unknown-outcome", "timed out"),
+      { capabilities: idempotent, attempts: 2, random: 0 },
+      { transition: { to: "failed", errorKind: "unknown-outcome", reason: "timed out", nextAttemptAt: NOW + 1_000 } },
+    ],
+    [
+      "transient -> failed with backoff (attempt 1, random 0: half the base)",
+      deliveryError("transient", "connection refused"),
+      {},
+      { transition: { to: "failed", errorKind: "transient", reason: "connection refused", nextAttemptAt: NOW + 500 } },
+    ],
+    [
+      "transient -> failed with backoff (attempt 3, random 0.5)",
+      deliveryError("transient", "connection refused"),
+      { attempts: 3, random: 0.5 },
+      { transition: { to: "failed", errorKind: "transient", reason: "connection refused", nextAttemptAt: NOW + 3_000 } },
+    ],
+    [
+      "transient at maxAttempts -> gave up",
+      deliveryError("transient", "connection refused"),
+      { attempts: 5 },
+      {
+        transition: { to: "failed", errorKind: "transient", reason: "gave up after 5 attempts: connection refused", nextAttemptAt: Number.MAX_SAFE_INTEGER },
+      },
+    ],
+    [
+      "idempotent unknown-outcome at maxAttempts -> gave up",
+      deliveryError("unknown-outcome", "reset"),
+      { capabilities: idempotent, attempts: 7 },
+      { transition: { to: "failed", errorKind: "unknown-outcome", reason: "gave up after 7 attempts: reset", nextAttemptAt: Number.MAX_SAFE_INTEGER } },
+    ],
+    [
+      "rate-limited with waitMs -> failed at now+wait, destination paused until then",
+      deliveryError("rate-limited", "429", { waitMs: 30_000 }),
+      {},
+      {
+        transition: { to: "failed", errorKind: "rate-limited", reason: "429", nextAttemptAt: NOW + 30_000 },
+        pauseDestination: { until: NOW + 30_000, reason: `rate limited by the platform until ${new Date(NOW + 30_000).toISOString()}` },
+      },
+    ],
+    [
+      "rate-limited: a later retryAt wins",
+      deliveryError("rate-limited", "429", { waitMs: 1_000, retryAt: NOW + 900_000 }),
+      {},
+      {
+        transition: { to: "failed", errorKind: "rate-limited", reason: "429", nextAttemptAt: NOW + 900_000 },
+        pauseDestination: { until: NOW + 900_000, reason: `rate limited by the platform until ${new Date(NOW + 900_000).toISOString()}` },
+      },
+    ],
+    [
+      "rate-limited: a later waitMs wins over a past retryAt",
+      deliveryError("rate-limited", "429", { waitMs: 5_000, retryAt: NOW - 10 }),
+      {},
+      {
+        transition: { to: "failed", errorKind: "rate-limited", reason: "429", nextAttemptAt: NOW + 5_000 },
+        pauseDestination: { until: NOW + 5_000, reason: `rate limited by the platform until ${new Date(NOW + 5_000).toISOString()}` },
+      },
+    ],
+    [
+      "rate-limited without a wait -> the base retry delay",
+      deliveryError("rate-limited", "429"),
+      {},
+      {
+        transition: { to: "failed", errorKind: "rate-limited", reason: "429", nextAttemptAt: NOW + 1_000 },
+        pauseDestination: { until: NOW + 1_000, reason: `rate limited by the platform until ${new Date(NOW + 1_000).toISOString()}` },
+      },
+    ],
+    [
+      "auth -> paused until the operator",
+      deliveryError("auth", "token revoked", { detail: "401 Unauthorized" }),
+      {},
+      {
+        transition: { to: "failed", errorKind: "auth", reason: "token revoked (401 Unauthorized)", nextAttemptAt: NOW },
+        pauseDestination: { until: null, reason: "credentials refused: token revoked (401 Unauthorized)" },
+      },
+    ],
+    [
+      "destination-broken -> paused until the operator",
+      deliveryError("destination-broken", "chat not found"),
+      {},
+      {
+        transition: { to: "failed", errorKind: "destination-broken", reason: "chat not found", nextAttemptAt: NOW },
+        pauseDestination: { until: null, reason: "destination unusable: chat not found" },
+      },
+    ],
+  ])("%s", (_name, error, over, expected) => {
+    expect(decideFor(error, over)).toEqual(expected);
+  });
+
+  it.each(["transient", "unknown-outcome", "rejected", "duplicate"] as const)("%s never pauses the destination", (kind) => {
+    expect(decideFor(deliveryError(kind, "x"), { capabilities: idempotent }).pauseDestination).toBeUndefined();
+  });
+
+  it("retries below maxAttempts, gives up at it", () => {
+    const at = (attempts: number) => decideFor(deliveryError("transient", "x"), { attempts }).transition;
+    expect(at(4)).toMatchObject({ to: "failed", reason: "x" });
+    expect(at(4)).not.toMatchObject({ nextAttemptAt: Number.MAX_SAFE_INTEGER });
+    expect(at(5)).toMatchObject({ to: "failed", nextAttemptAt: Number.MAX_SAFE_INTEGER });
+  });
+});
+
+describe("backoffMs", () => {
+  it.each([
+    // attempts, base, cap, random, expected
+    [1, 1_000, 60_000, 0, 500],
+    [1, 1_000, 60_000, 0.999_999, 1_000],
+    [2, 1_000, 60_000, 0, 1_000],
+    [3, 1_000, 60_000, 0.5, 3_000],
+    [0, 1_000, 60_000, 0, 500],
+    [10, 1_000, 60_000, 0, 30_000],
+    [10, 1_000, 60_000, 0.999_999, 60_000],
+    [2_000, 1_000, 60_000, 0.5, 45_000],
+  ])("attempt %i, base %i, cap %i, random %f -> %i", (attempts, base, cap, random, expected) => {
+    expect(backoffMs(attempts, base, cap, random)).toBe(expected);
+  });
+
+  it("property: between exp/2 and exp, where exp = min(cap, base * 2^(attempts-1))", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempts, base, cap, random) => {
+          const exp = Math.min(cap, base * 2 ** (attempts - 1));
+          const wait = backoffMs(attempts, base, cap, random);
+          expect(wait).toBeGreaterThanOrEqual(Math.floor(exp / 2));
+          expect(wait).toBeLessThanOrEqual(Math.ceil(exp));
+          expect(wait).toBeLessThanOrEqual(cap);
+        },
+      ),
+    );
+  });
+});
