@@ -15,6 +15,7 @@ import { closeFetchPool } from "./pipeline/fetch.js";
 import { pollFeed, type FeedPollReport } from "./pipeline/poll-feed.js";
 import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
 import { RenderError } from "./core/adapter.js";
+import { Alerter } from "./pipeline/alerts.js";
 
 export interface AppOptions {
   configPath: string;
@@ -52,6 +53,7 @@ export interface PollOnceResult {
 export class App {
   readonly runtimes: DestinationRuntime[];
   readonly scrub: (text: string) => string;
+  readonly alerter: Alerter;
   private stoppingFlag = false;
   private readonly now: () => number;
 
@@ -66,6 +68,7 @@ export class App {
     this.scrub = createScrubber(config.secretValues);
     const baseDir = path.dirname(config.file);
     this.runtimes = config.destinations.map((d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir));
+    this.alerter = new Alerter(config.alerts, store, this.runtimes, logger, now);
   }
 
   static async create(opts: AppOptions): Promise<App> {
@@ -106,12 +109,25 @@ export class App {
     this.stoppingFlag = true;
   }
 
-  /** Rows a dead process left `sending` become `uncertain` (run once at start). */
-  async recover(): Promise<number> {
-    if (this.dryRun) return 0;
-    const count = await this.store.recoverInterrupted(this.now());
-    if (count) this.logger.warn({ count }, "deliveries interrupted by a previous stop are now uncertain; see `crier deliveries --state uncertain`");
-    return count;
+  /**
+   * Rows a dead process left `sending` become `uncertain`, or are queued again where the platform
+   * honours an idempotency key (or the operator chose `ambiguous: retry`). Run once at start.
+   */
+  async recover(): Promise<{ uncertain: number; requeued: number }> {
+    if (this.dryRun) return { uncertain: 0, requeued: 0 };
+    const retryable = this.runtimes
+      .filter((r) => r.destination.adapter.capabilities.idempotentSend || r.destination.common.ambiguous === "retry")
+      .map((r) => r.id);
+    const result = await this.store.recoverInterrupted(this.now(), retryable);
+    if (result.requeued) this.logger.info({ count: result.requeued }, "deliveries interrupted by a previous stop are queued again (idempotent platforms)");
+    if (result.uncertain) {
+      await this.alerter.send({
+        key: "uncertain:recovery",
+        title: `${result.uncertain} posts may or may not have been published`,
+        detail: "The previous process stopped during these sends. See: crier deliveries --state uncertain; then crier resolve ID --sent|--drop or crier retry ID.",
+      });
+    }
+    return result;
   }
 
   feed(id: string): Feed | undefined {
@@ -139,6 +155,8 @@ export class App {
             now: this.now,
             dryRun: this.dryRun,
             scrub: this.scrub,
+            health: this.config.feedHealth,
+            alerter: this.alerter,
           }),
         ),
       ),
@@ -151,7 +169,7 @@ export class App {
           const runtime = this.runtimes.find((r) => r.id === d.destinationId);
           if (d.state !== "pending" || !item || !runtime || !runtime.destination.cfg) continue;
           try {
-            const rendered = runtime.render({ item, record: undefined as never }, null);
+            const rendered = runtime.render(item, null);
             wouldPost.push({ feedId: item.feedId, destinationId: d.destinationId, title: item.title, state: "would-post", preview: rendered.preview, length: rendered.length, maxLength: rendered.limits.maxLength });
           } catch (err) {
             if (!(err instanceof RenderError)) throw err;
@@ -174,6 +192,7 @@ export class App {
       now: this.now,
       stopping: () => this.stoppingFlag,
       scrub: this.scrub,
+      alerter: this.alerter,
       ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
     });
   }

@@ -6,7 +6,7 @@ import { App, type PollOnceResult } from "./app.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Scheduler } from "./scheduler/index.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/types.js";
-import { formatDeliveries, formatPollResult, indent } from "./cli-format.js";
+import { formatDeliveries, formatPollResult, formatTime, indent } from "./cli-format.js";
 import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
 import { parseFeed } from "./pipeline/parse.js";
 import { RenderError } from "./core/adapter.js";
@@ -85,7 +85,7 @@ program
 
 function needsAttention(result: PollOnceResult): boolean {
   return (
-    result.feeds.some((f) => f.status === "error" || f.status === "held") ||
+    result.feeds.some((f) => f.status === "error" || f.status === "held" || f.status === "backoff") ||
     result.deliveries.some((d) => !["sent", "skipped"].includes(d.state))
   );
 }
@@ -178,7 +178,82 @@ program
     process.exitCode = paused.length ? EXIT.partial : EXIT.ok;
   });
 
+program
+  .command("resolve")
+  .description("Settle an uncertain (or failed) delivery after checking the channel: it was --sent, or --drop it.")
+  .argument("<id>", "delivery id", positiveInt)
+  .option("--sent", "the post is on the platform: record it as sent")
+  .option("--remote-url <url>", "with --sent: the post's URL")
+  .option("--drop", "do not post it: record it as skipped")
+  .action(async (id: number, opts: { sent?: boolean; drop?: boolean; remoteUrl?: string }) => {
+    if (!!opts.sent === !!opts.drop) throw new UsageError("give exactly one of --sent or --drop");
+    const ok = await withApp({}, (app) =>
+      app.store.transition(
+        id,
+        ["uncertain", "failed"],
+        opts.sent
+          ? { to: "sent", remoteId: null, remoteUrl: opts.remoteUrl ?? null, reason: "resolved by the operator as sent" }
+          : { to: "skipped", errorKind: null, reason: "dropped by the operator" },
+        Date.now(),
+      ),
+    );
+    process.stdout.write(ok ? `delivery ${id}: ${opts.sent ? "recorded as sent" : "dropped"}\n` : `delivery ${id} is not uncertain or failed\n`);
+    if (!ok) process.exitCode = EXIT.partial;
+  });
+
+program
+  .command("destinations")
+  .description("Each destination's state: paused or active, why, and its deliveries by state.")
+  .option("--json", "print as JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const rows = await withApp({ dryRun: true }, async (app) => {
+      const counts = await app.store.countByState();
+      const stored = new Map((await app.store.getDestinationStates()).map((s) => [s.destinationId, s]));
+      const now = Date.now();
+      return app.runtimes.map((r) => ({
+        id: r.id,
+        platform: r.destination.platform,
+        paused: r.pauseReason(now),
+        pausedUntil: r.pauseReason(now) ? r.pausedUntil : null,
+        consecutiveRejections: stored.get(r.id)?.consecutiveRejections ?? 0,
+        deliveries: Object.fromEntries(counts.filter((c) => c.destinationId === r.id).map((c) => [c.state, c.count])),
+      }));
+    });
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    for (const r of rows) {
+      const state = r.paused ? `PAUSED${r.pausedUntil ? ` until ${formatTime(r.pausedUntil)}` : ""}: ${r.paused}` : "active";
+      const counts = Object.entries(r.deliveries).map(([k, v]) => `${k} ${v}`).join(", ") || "no deliveries";
+      process.stdout.write(`${r.id} (${r.platform}): ${state}\n    ${counts}\n`);
+    }
+  });
+
+program
+  .command("resume")
+  .description("Un-pause a destination paused by the platform or by rejections (fix the cause first).")
+  .argument("<destination>", "destination id")
+  .action(async (id: string) => {
+    await withApp({}, async (app) => {
+      const runtime = app.runtimes.find((r) => r.id === id);
+      if (!runtime) throw new UsageError(`no destination with id "${id}"`);
+      if (runtime.destination.pausedReason) throw new UsageError(`destination ${id} is paused by its config: ${runtime.destination.pausedReason}`);
+      await app.store.setDestinationPause(id, null, null, Date.now());
+      await app.store.countRejection(id, false, Date.now());
+    });
+    process.stdout.write(`destination ${id}: resumed\n`);
+  });
+
 const feedCommand = program.command("feed").description("Operate on one feed.");
+feedCommand
+  .command("resume")
+  .description("Poll a failing or demoted feed again at once (clears its backoff).")
+  .argument("<id>", "feed id")
+  .action(async (id: string) => {
+    await withApp({}, async (app) => {
+      if (!app.feed(id)) throw new UsageError(`no feed with id "${id}"`);
+      await app.store.resumeFeed(id);
+    });
+    process.stdout.write(`feed ${id}: resumed; polled on its next schedule\n`);
+  });
 feedCommand
   .command("accept")
   .description("Release a feed held for a flood of new items: record them without posting (or --post them).")

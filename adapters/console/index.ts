@@ -17,6 +17,7 @@ export const consoleAdapter: Adapter<ConsoleConfig, ConsolePayload> = {
   config: consoleConfig,
   secrets: [],
   capabilities: { idempotentSend: false, images: false, delete: false },
+  rateLimits: [],
   defaultTemplate: CONSOLE_DEFAULT_TEMPLATE,
   defaultLimits: consoleLimits,
   render: renderConsole,

@@ -19,6 +19,13 @@ export const xAdapter: Adapter<XConfig, XPayload> = {
   secrets: X_SECRETS,
   // X takes no idempotency key: a send that may have reached it is never retried blindly.
   capabilities: { idempotentSend: false, images: false, delete: true },
+  // POST /2/tweets: 100 requests per 15 minutes per user, 10,000 per 24 hours per app
+  // (https://docs.x.com/x-api/fundamentals/rate-limits). Lower plan caps arrive as 429s with
+  // x-user-limit-24hour-reset, which pause the destination until then.
+  rateLimits: [
+    { posts: 100, windowMs: 15 * 60_000 },
+    { posts: 10_000, windowMs: 24 * 60 * 60_000 },
+  ],
   defaultTemplate: X_DEFAULT_TEMPLATE,
   defaultLimits: xLimits,
   render: renderX,

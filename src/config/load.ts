@@ -17,6 +17,8 @@ import {
   type RawConfig,
   DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
+  type AlertsConfig,
+  type FeedHealthConfig,
   type DestinationCommon,
   type FeedConfig,
 } from "./schema.js";
@@ -45,6 +47,8 @@ export interface CrierConfig {
   userAgent: string;
   logLevel: string;
   delivery: DeliveryConfig;
+  feedHealth: FeedHealthConfig;
+  alerts: AlertsConfig | null;
   feeds: Feed[];
   destinations: Destination[];
   /** feed id -> destination ids, in config order. */
@@ -179,6 +183,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     routes.set(route.feed, list);
   });
 
+  if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
+    problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
+  }
   if (problems.length) throw new ConfigError(file, problems);
   return {
     file,
@@ -186,6 +193,8 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     userAgent: raw.userAgent,
     logLevel: raw.logLevel,
     delivery: raw.delivery,
+    feedHealth: raw.feedHealth,
+    alerts: raw.alerts ?? null,
     feeds,
     destinations,
     routes,

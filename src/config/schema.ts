@@ -47,6 +47,24 @@ export const feedSchema = z
   })
   .strict();
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)");
+
+/** A posting budget: at most `posts` sends in any `windowMs`. */
+export const rateWindowSchema = z
+  .object({
+    posts: z.number().int().positive().describe("Sends allowed in the window."),
+    windowMs: z.number().int().positive().describe("Window length in milliseconds."),
+  })
+  .strict();
+
+export const quietHoursSchema = z
+  .object({
+    from: clockTime.describe("Start of the quiet period (local time)."),
+    to: clockTime.describe("End of the quiet period (local time); may be past midnight."),
+    timezone: timezone.default("UTC").describe("IANA time zone of from/to."),
+  })
+  .strict();
+
 /** Fields every destination has; the rest belong to its platform's adapter. */
 export const destinationCommonSchema = z.object({
   id: id.describe("Stable destination id; stored in delivery records."),
@@ -56,6 +74,27 @@ export const destinationCommonSchema = z.object({
   maxLength: z.number().int().positive().optional().describe("Tighter length limit than the platform's (never looser)."),
   maxHashtags: z.number().int().min(0).default(3).describe("Hashtags made from categories, at most."),
   timeoutMs: z.number().int().positive().default(30_000).describe("Timeout of one send."),
+  budget: z
+    .array(rateWindowSchema)
+    .default([])
+    .describe("Posting budgets on top of the platform's documented ones (which always apply); counted from the delivery log."),
+  minSpacingMs: z.number().int().min(0).default(0).describe("Least time between two sends."),
+  quietHours: quietHoursSchema.optional().describe("No sends in this daily period; posts wait until it ends."),
+  maxAgeHours: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Never post an article older than this (checked again just before each send; undated articles use the time first seen)."),
+  ambiguous: z
+    .enum(["hold", "retry"])
+    .default("hold")
+    .describe("A send whose outcome is unknown (timeout, reset, 5xx): hold it as uncertain for the operator, or retry (may double-post)."),
+  maxConsecutiveRejections: z
+    .number()
+    .int()
+    .positive()
+    .default(5)
+    .describe("Pause the destination after this many content rejections in a row."),
 });
 export const DESTINATION_COMMON_KEYS = Object.keys(destinationCommonSchema.shape);
 
@@ -71,8 +110,26 @@ export const deliverySchema = z
     retryBaseMs: z.number().int().positive().default(30_000).describe("First retry delay; doubles each attempt."),
     retryMaxMs: z.number().int().positive().default(60 * 60_000).describe("Longest retry delay."),
     maxAttempts: z.number().int().positive().default(8).describe("Attempts before a failed delivery is given up."),
+    maxRetryAgeMs: z.number().int().positive().default(24 * 60 * 60_000).describe("A delivery still failing this long after it was queued is given up."),
     batchSize: z.number().int().positive().default(100).describe("Due deliveries taken per delivery pass."),
     intervalSchedule: cronExpression.default("* * * * *").describe("How often `crier run` retries due deliveries."),
+  })
+  .strict();
+
+export const alertsSchema = z
+  .object({
+    destination: id.describe("A configured destination that receives operator alerts (e.g. a private Telegram chat)."),
+    throttleMs: z.number().int().positive().default(15 * 60_000).describe("At most one alert per subject in this period."),
+    maxPerHour: z.number().int().positive().default(20).describe("At most this many alerts an hour in all."),
+  })
+  .strict();
+
+export const feedHealthSchema = z
+  .object({
+    retryBaseMs: z.number().int().positive().default(60_000).describe("After a failed poll, wait this long (doubling per failure) before polling again."),
+    retryMaxMs: z.number().int().positive().default(30 * 60_000).describe("Longest wait between polls of a failing feed."),
+    demoteAfter: z.number().int().positive().default(10).describe("Failures in a row before the feed is demoted to a slow probe and an alert is sent."),
+    probeIntervalMs: z.number().int().positive().default(60 * 60_000).describe("How often a demoted feed is probed."),
   })
   .strict();
 
@@ -82,6 +139,8 @@ export const configSchema = z
     userAgent: z.string().default("Crier/0.1 (+https://github.com/crier-news/crier)"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     delivery: deliverySchema.default(deliverySchema.parse({})),
+    feedHealth: feedHealthSchema.default(feedHealthSchema.parse({})),
+    alerts: alertsSchema.optional(),
     feeds: z.array(feedSchema).default([]),
     destinations: z.array(destinationCommonSchema.loose()).default([]),
     routes: z.array(routeSchema).default([]),
@@ -93,3 +152,7 @@ export type DestinationCommon = z.infer<typeof destinationCommonSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type RawConfig = z.infer<typeof configSchema>;
+export type RateWindow = z.infer<typeof rateWindowSchema>;
+export type QuietHours = z.infer<typeof quietHoursSchema>;
+export type AlertsConfig = z.infer<typeof alertsSchema>;
+export type FeedHealthConfig = z.infer<typeof feedHealthSchema>;

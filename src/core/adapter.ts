@@ -16,6 +16,12 @@ export interface Limits {
   source: "default" | "config" | "discovered";
 }
 
+/** At most `posts` sends in any window of `windowMs` milliseconds. */
+export interface RateLimit {
+  posts: number;
+  windowMs: number;
+}
+
 /** What an adapter can do beyond posting text. The core reads these instead of platform names. */
 export interface Capabilities {
   /** The platform honours an idempotency key, so a send may be retried whatever the outcome. */
@@ -120,6 +126,11 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
   /** Top-level config fields that hold secrets: masked in printouts and logs. */
   secrets: readonly string[];
   capabilities: Capabilities;
+  /**
+   * The platform's documented posting limits for one destination (e.g. Telegram: ~20 messages a
+   * minute to one channel). Always enforced; a destination's `budget` can only add to them.
+   */
+  rateLimits: readonly RateLimit[];
   /** Template used when the destination sets none. Placeholders: see src/render/template.ts. */
   defaultTemplate: string;
   /** Limits before connecting (defaults or the operator's override). Pure. */

@@ -3,6 +3,7 @@
  * UTF-8 when the bytes are valid UTF-8, else windows-1252 (what mislabelled feeds really are).
  * iconv-lite, because Node's TextDecoder maps windows-1252's 0x80-0x9F to control characters.
  */
+import { isUtf8 } from "node:buffer";
 import iconv from "iconv-lite";
 
 export interface Decoded {
@@ -20,27 +21,54 @@ const BOMS: Array<[number[], string]> = [
   [[0xfe, 0xff], "utf-16be"],
 ];
 
+/** Decodes feed bytes. Pure; never throws (unknown labels are ignored, bad bytes replaced). */
 export function decodeFeedBytes(body: Buffer, contentType: string | null): Decoded {
   for (const [bom, encoding] of BOMS) {
-    if (bom.every((byte, i) => body[i] === byte)) return convert(body.subarray(bom.length), encoding, null);
+    if (bom.every((byte, i) => body[i] === byte)) {
+      const rest = body.subarray(bom.length);
+      if (encoding === "utf-8") return utf8OrFallback(rest, "the byte order mark says UTF-8");
+      return convert(rest, encoding, null);
+    }
   }
-  const httpCharset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? "")?.[1];
-  if (httpCharset && iconv.encodingExists(httpCharset)) return convert(body, asWhatwg(httpCharset), null);
+  const httpCharset = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? "")?.[1];
+  if (httpCharset && iconv.encodingExists(httpCharset)) return byLabel(body, httpCharset, `the HTTP header says charset=${httpCharset}`);
   const sniffed = sniffUtf16(body);
   if (sniffed) return convert(body, sniffed, null);
   const head = body.subarray(0, 512).toString("latin1");
   const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(head)?.[1];
   // A declaration readable as ASCII rules out UTF-16/32 (XML 1.0 appendix F): it is a mislabel.
-  if (declared && !/^utf-?(?:8|16|32)/i.test(declared) && iconv.encodingExists(declared)) {
-    return convert(body, asWhatwg(declared), null);
+  if (declared && !/^utf-?(?:16|32)/i.test(declared) && iconv.encodingExists(declared)) {
+    return byLabel(body, declared, `declared ${declared}`);
   }
-  if (isValidUtf8(body)) return { text: body.toString("utf8"), encoding: "utf-8", warning: null };
-  return convert(body, "windows-1252", declared ? `declared ${declared} but the bytes are not valid UTF-8; read as windows-1252` : "bytes are not valid UTF-8; read as windows-1252");
+  return utf8OrFallback(body, declared ? `declared ${declared}` : null);
+}
+
+/** A charset named by the HTTP header or the XML declaration. */
+function byLabel(body: Buffer, label: string, claim: string): Decoded {
+  if (/^utf-?8$/i.test(label)) return utf8OrFallback(body, claim);
+  const encoding = asWhatwg(label);
+  // Servers label UTF-8 feeds ISO-8859-1 or ASCII by default; multi-byte UTF-8 sequences never
+  // occur by chance in Latin-1 text, so valid UTF-8 with any of them is UTF-8.
+  if (encoding === "windows-1252" && isUtf8(body) && hasNonAscii(body)) {
+    return { text: body.toString("utf8"), encoding: "utf-8", warning: `${claim} but the bytes are valid UTF-8; read as UTF-8` };
+  }
+  const decoded = convert(body, encoding, null);
+  if (decoded.text.includes("\ufffd")) decoded.warning = `${claim} but some bytes are not valid ${label}; they were replaced`;
+  return decoded;
+}
+
+function utf8OrFallback(body: Buffer, claim: string | null): Decoded {
+  if (isUtf8(body)) return { text: body.toString("utf8"), encoding: "utf-8", warning: null };
+  const { text, multiByte } = decodeUtf8Leniently(body);
+  const said = claim ? `${claim} but the bytes are not valid UTF-8` : "bytes are not valid UTF-8";
+  return multiByte
+    ? { text, encoding: "utf-8+windows-1252", warning: `${said}; read the invalid bytes as windows-1252` }
+    : { text, encoding: "windows-1252", warning: `${said}; read as windows-1252` };
 }
 
 /** Latin-1 and ASCII labels mean windows-1252, as in browsers (WHATWG Encoding): 0x93 is “, not a C1 control. */
 function asWhatwg(label: string): string {
-  return /^(?:iso[-_]?8859-1|latin-?1|l1|cp819|ibm819|(?:us-)?ascii)$/i.test(label) ? "windows-1252" : label;
+  return /^(?:iso[-_]?8859-1|latin-?1|l1|cp819|ibm819|(?:us-)?ascii|cp1252|windows-1252)$/i.test(label) ? "windows-1252" : label.toLowerCase();
 }
 
 function convert(bytes: Buffer, encoding: string, warning: string | null): Decoded {
@@ -57,11 +85,56 @@ function sniffUtf16(b: Buffer): string | null {
   return null;
 }
 
-function isValidUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
+function hasNonAscii(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte >= 0x80) return true;
+  return false;
+}
+
+let cp1252: string[] | null = null;
+
+/**
+ * UTF-8 where the bytes are valid UTF-8 sequences, windows-1252 for every byte that is not:
+ * feeds that paste Latin-1 text into UTF-8 keep both halves readable. With no valid multi-byte
+ * sequence at all this is exactly windows-1252.
+ */
+function decodeUtf8Leniently(bytes: Buffer): { text: string; multiByte: boolean } {
+  cp1252 ??= Array.from({ length: 128 }, (_, i) => iconv.decode(Buffer.from([0x80 + i]), "windows-1252"));
+  const out: string[] = [];
+  let multiByte = false;
+  let runStart = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      if (length > 1) multiByte = true;
+      i += length;
+      continue;
+    }
+    if (runStart < i) out.push(bytes.toString("utf8", runStart, i));
+    out.push(cp1252[(bytes[i] ?? 0x80) - 0x80] ?? "\ufffd");
+    i += 1;
+    runStart = i;
   }
+  if (runStart < bytes.length) out.push(bytes.toString("utf8", runStart));
+  return { text: out.join(""), multiByte };
+}
+
+/** Length of the valid UTF-8 sequence at `i`, or 0 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+function utf8SequenceLength(b: Buffer, i: number): number {
+  const lead = b[i] ?? 0;
+  if (lead < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => {
+    const byte = b[i + k];
+    return byte !== undefined && byte >= lo && byte <= hi;
+  };
+  if (lead >= 0xc2 && lead <= 0xdf) return cont(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [lo, hi] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [lo, hi] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }

@@ -1,16 +1,19 @@
 /**
- * Stage 5, deliver: takes due rows, marks each `sending` before the send (the outbox), renders
- * with the adapter, sends with a timeout, and records the outcome. One destination's rows go
- * out in order, one at a time; destinations run side by side.
+ * Stage 5, deliver: takes due rows, checks each against the article's age and the destination's
+ * rate gate, marks it `sending` before the send (the outbox), sends with a timeout, and records
+ * the outcome. One destination's rows go out in order, one at a time; destinations run side by side.
  */
 import type { Logger } from "pino";
-import type { Connection, PostStyle, Rendered } from "../core/adapter.js";
-import type { FeedItem } from "../core/feed-item.js";
+import type { Connection, Rendered } from "../core/adapter.js";
 import { RenderError } from "../core/adapter.js";
-import type { Destination } from "../config/load.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { DeliveryRecord, DeliveryStore, DueDelivery } from "../store/types.js";
 import { decide } from "./record.js";
+import { nextSendTime } from "./gate.js";
+import type { DestinationRuntime } from "./destination-runtime.js";
+import type { Alerter } from "./alerts.js";
+
+export { DestinationRuntime, postStyle } from "./destination-runtime.js";
 
 export interface DeliveryOutcome {
   deliveryId: number;
@@ -23,71 +26,12 @@ export interface DeliveryOutcome {
   reason?: string | null;
 }
 
-/** The destination's post style for one item. Pure. */
-export function postStyle(destination: Destination, item: FeedItem): PostStyle {
-  return {
-    template: destination.common.template ?? destination.adapter.defaultTemplate,
-    maxHashtags: destination.common.maxHashtags,
-    link: item.link,
-  };
-}
-
-/** A destination while the process runs: its config, its lazily opened connection, its pause. */
-export class DestinationRuntime {
-  private connection: Connection<unknown> | null = null;
-  pausedUntil: number | null = null;
-  pausedReason: string | null;
-
-  constructor(
-    readonly destination: Destination,
-    private readonly logger: Logger,
-    private readonly baseDir: string,
-  ) {
-    this.pausedReason = destination.pausedReason;
-  }
-
-  get id(): string {
-    return this.destination.id;
-  }
-
-  /** Paused by config (missing secret), by the operator or the platform, as of `now`. */
-  isPaused(now: number): boolean {
-    if (!this.destination.common.enabled) return true;
-    if (this.destination.pausedReason) return true;
-    if (this.pausedReason === null) return false;
-    return this.pausedUntil === null || this.pausedUntil > now;
-  }
-
-  async connect(): Promise<Connection<unknown>> {
-    this.connection ??= await this.destination.adapter.connect(this.destination.cfg, {
-      timeoutMs: this.destination.common.timeoutMs,
-      logger: this.logger,
-      baseDir: this.baseDir,
-    });
-    return this.connection;
-  }
-
-  render(due: DueDelivery, connection: Connection<unknown> | null): Rendered<unknown> {
-    const { adapter, cfg, common } = this.destination;
-    const base = connection?.limits ?? adapter.defaultLimits(cfg);
-    const limits =
-      common.maxLength !== undefined && common.maxLength < base.maxLength
-        ? { ...base, maxLength: common.maxLength, source: "config" as const }
-        : base;
-    return adapter.render(due.item, cfg, limits, postStyle(this.destination, due.item));
-  }
-
-  async close(): Promise<void> {
-    await this.connection?.close();
-    this.connection = null;
-  }
-}
-
 export interface DeliverOptions {
   store: DeliveryStore;
   runtimes: DestinationRuntime[];
   policy: DeliveryConfig;
   logger: Logger;
+  alerter: Alerter;
   now: () => number;
   /** True once shutdown began: finish the send in flight, start no new one. */
   stopping: () => boolean;
@@ -97,7 +41,7 @@ export interface DeliverOptions {
   feedIds?: Set<string>;
 }
 
-/** Delivers every due row once. Returns what happened to each. */
+/** Delivers every due row once. Returns what happened to each row it touched. */
 export async function deliverDue(opts: DeliverOptions): Promise<DeliveryOutcome[]> {
   const now = opts.now();
   const active = opts.runtimes.filter((r) => !r.isPaused(now));
@@ -117,53 +61,73 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliveryOutcome[
 
 async function deliverToDestination(runtime: DestinationRuntime, rows: DueDelivery[], opts: DeliverOptions): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
+  const { common, adapter } = runtime.destination;
+  const windows = [...adapter.rateLimits, ...common.budget];
+  const lookBack = Math.max(common.minSpacingMs, ...windows.map((w) => w.windowMs), 0);
+  runtime.heldUntil = null;
   for (const row of rows) {
-    if (opts.stopping() || runtime.isPaused(opts.now())) break;
+    const now = opts.now();
+    if (opts.stopping() || runtime.isPaused(now)) break;
+    // Age is checked again just before the send: after an outage, catch up instead of posting stale news.
+    if (common.maxAgeHours !== undefined) {
+      const born = row.item.publishedAt ? Date.parse(row.item.publishedAt) : row.firstSeenAt;
+      if (now - born > common.maxAgeHours * 3_600_000) {
+        const reason = `older than maxAgeHours (${common.maxAgeHours} h) when its turn came`;
+        await opts.store.transition(row.record.id, ["pending", "failed"], { to: "skipped", errorKind: null, reason }, now);
+        outcomes.push(outcomeOf(row, "skipped", { reason }));
+        continue;
+      }
+    }
+    const sendTimes = lookBack ? await opts.store.sendTimes(runtime.id, now - lookBack) : [];
+    const at = nextSendTime({ now, sendTimes, windows, minSpacingMs: common.minSpacingMs, quietHours: common.quietHours });
+    if (at > now) {
+      runtime.heldUntil = at; // the rest waits for a later pass
+      break;
+    }
     outcomes.push(await deliverOne(runtime, row, opts));
   }
   return outcomes;
+}
+
+function outcomeOf(due: DueDelivery, state: DeliveryRecord["state"], extra: Partial<DeliveryOutcome> = {}): DeliveryOutcome {
+  const { record } = due;
+  return { deliveryId: record.id, feedId: record.feedId, destinationId: record.destinationId, title: due.item.title, state, ...extra };
 }
 
 async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: DeliverOptions): Promise<DeliveryOutcome> {
   const { store, logger } = opts;
   const { record } = due;
   const log = logger.child({ delivery: record.id, feed: record.feedId, destination: record.destinationId });
-  const outcome = (state: DeliveryRecord["state"], extra: Partial<DeliveryOutcome> = {}): DeliveryOutcome => ({
-    deliveryId: record.id, feedId: record.feedId, destinationId: record.destinationId, title: due.item.title, state, ...extra,
-  });
   const adapter = runtime.destination.adapter;
 
   let connection: Connection<unknown>;
   let rendered: Rendered<unknown>;
   try {
     connection = await runtime.connect();
-    rendered = runtime.render(due, connection);
+    rendered = runtime.render(due.item, connection);
   } catch (err) {
     if (err instanceof RenderError) {
       const reason = `cannot be rendered for ${adapter.platform}: ${err.message}`;
       await store.transition(record.id, ["pending", "failed"], { to: "skipped", errorKind: null, reason }, opts.now());
       log.warn({ reason }, "delivery skipped");
-      return outcome("skipped", { reason });
+      return outcomeOf(due, "skipped", { reason });
     }
-    return applyFailure(runtime, due, err, opts, log, outcome, false);
+    return applyFailure(runtime, due, err, opts, log, false);
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
   if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending" }, opts.now()))) {
-    return outcome(record.state, { reason: "taken by another worker" });
+    return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
   const signal = AbortSignal.timeout(runtime.destination.common.timeoutMs);
   try {
-    const sent = await connection.send(rendered.payload, {
-      deliveryId: record.id,
-      idempotencyKey: `crier-${record.id}`,
-      signal,
-    });
+    const sent = await connection.send(rendered.payload, { deliveryId: record.id, idempotencyKey: `crier-${record.id}`, signal });
     await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, opts.now());
+    if (runtime.destination.common.maxConsecutiveRejections) await store.countRejection(runtime.id, false, opts.now());
     log.info({ remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
-    return outcome("sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl });
+    return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl });
   } catch (err) {
-    return applyFailure(runtime, due, err, opts, log, outcome, true);
+    return applyFailure(runtime, due, err, opts, log, true);
   }
 }
 
@@ -173,10 +137,9 @@ async function applyFailure(
   err: unknown,
   opts: DeliverOptions,
   log: Logger,
-  outcome: (state: DeliveryRecord["state"], extra?: Partial<DeliveryOutcome>) => DeliveryOutcome,
   wasSending: boolean,
 ): Promise<DeliveryOutcome> {
-  const adapter = runtime.destination.adapter;
+  const { adapter, common } = runtime.destination;
   const error = adapter.classify(err);
   error.message = opts.scrub(error.message);
   if (error.detail) error.detail = opts.scrub(error.detail);
@@ -186,19 +149,39 @@ async function applyFailure(
   const decision = decide({
     error,
     capabilities: adapter.capabilities,
+    ambiguous: common.ambiguous,
     attempts: due.record.attempts + (wasSending ? 1 : 0),
+    queuedAt: due.record.createdAt,
     now,
     policy: opts.policy,
     random: Math.random(),
   });
   await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now);
-  if (decision.pauseDestination) {
-    runtime.pausedUntil = decision.pauseDestination.until;
-    runtime.pausedReason = decision.pauseDestination.reason;
-    await opts.store.setDestinationPause(runtime.id, decision.pauseDestination.until, decision.pauseDestination.reason, now);
-    log.warn({ until: decision.pauseDestination.until, reason: decision.pauseDestination.reason }, "destination paused");
+  let pause = decision.pauseDestination;
+  if (decision.transition.to === "rejected") {
+    const streak = await opts.store.countRejection(runtime.id, true, now);
+    if (streak >= common.maxConsecutiveRejections) {
+      pause = { until: null, reason: `${streak} posts in a row were rejected by the platform; last: ${decision.transition.reason}` };
+    }
+  }
+  if (pause) {
+    runtime.pausedUntil = pause.until;
+    runtime.pausedReason = pause.reason;
+    await opts.store.setDestinationPause(runtime.id, pause.until, pause.reason, now);
+    log.warn({ until: pause.until, reason: pause.reason }, "destination paused");
+    // A rate-limit wait is routine; a pause that needs the operator is alerted.
+    if (pause.until === null) {
+      await opts.alerter.send({ key: `destination-paused:${runtime.id}`, title: `destination ${runtime.id} paused`, detail: `${pause.reason}\nFix it, then run: crier resume ${runtime.id}` });
+    }
+  }
+  if (decision.transition.to === "uncertain") {
+    await opts.alerter.send({
+      key: `uncertain:${runtime.id}`,
+      title: `a post to ${runtime.id} may or may not have been published`,
+      detail: `Delivery #${due.record.id} (${due.item.title}): ${decision.transition.reason}\nCheck the channel, then: crier resolve ${due.record.id} --sent or --drop (or crier retry ${due.record.id}).`,
+    });
   }
   const reason = "reason" in decision.transition ? (decision.transition.reason ?? null) : null;
   log[decision.transition.to === "sent" ? "info" : "warn"]({ kind: error.kind, reason }, `delivery ${decision.transition.to}`);
-  return outcome(decision.transition.to, { reason });
+  return outcomeOf(due, decision.transition.to, { reason });
 }

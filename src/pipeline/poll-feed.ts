@@ -10,10 +10,13 @@ import { fetchFeed } from "./fetch.js";
 import { parseFeed } from "./parse.js";
 import { identify, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
+import type { FeedHealthConfig } from "../config/schema.js";
+import type { Alerter } from "./alerts.js";
+import { backoffMs } from "./record.js";
 
 export interface FeedPollReport {
   feedId: string;
-  status: "not-modified" | "parsed" | "held" | "error";
+  status: "not-modified" | "parsed" | "held" | "error" | "backoff";
   /** For not-modified: how it was known ("304" or "same-body"). */
   via?: "304" | "same-body";
   items?: number;
@@ -36,6 +39,8 @@ export interface PollContext {
   dryRun: boolean;
   /** Removes secret values (a token in a feed URL) from stored and printed errors. */
   scrub: (text: string) => string;
+  health: FeedHealthConfig;
+  alerter: Alerter;
 }
 
 export interface PollResult {
@@ -50,6 +55,10 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
   const none = { plan: null, items: new Map<string, FeedItem>() };
   try {
     const state = await ctx.store.getFeedState(feed.id);
+    if (state?.nextPollAt && state.nextPollAt > ctx.now()) {
+      const until = new Date(state.nextPollAt).toISOString();
+      return { ...none, report: { feedId: feed.id, status: "backoff", error: `${state.demotedAt ? "demoted to a slow probe" : "failing"}; next poll at ${until}. Last error: ${state.lastError}` } };
+    }
     const seeded = await ctx.store.getSeededRoutes(feed.id);
     // A route not yet seeded needs the items themselves: no conditional GET, no body-hash shortcut.
     const routesSettled = ctx.routes.every((r) => seeded.has(r));
@@ -112,7 +121,24 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
     const where = feed.source.kind === "http" ? feed.source.url : feed.source.path;
     const message = ctx.scrub(`feed "${feed.id}" (${where}): ${(err as Error).message}`);
     log.error({ error: message }, "feed failed");
-    if (!ctx.dryRun) await ctx.store.recordFeedError(feed.id, message, ctx.now()).catch(() => undefined);
+    if (!ctx.dryRun) await recordFailure(feed.id, message, ctx).catch((e: unknown) => log.error({ error: String(e) }, "could not record the failure"));
     return { ...none, report: { feedId: feed.id, status: "error", error: message } };
+  }
+}
+
+/** Backs a failing feed off, and demotes it to a slow probe (with an alert) after a streak. */
+async function recordFailure(feedId: string, message: string, ctx: PollContext): Promise<void> {
+  const now = ctx.now();
+  const state = await ctx.store.getFeedState(feedId);
+  const streak = (state?.errorStreak ?? 0) + 1;
+  const demote = streak >= ctx.health.demoteAfter;
+  const nextPollAt = demote ? now + ctx.health.probeIntervalMs : now + backoffMs(streak, ctx.health.retryBaseMs, ctx.health.retryMaxMs, Math.random());
+  await ctx.store.recordFeedError(feedId, { message, now, nextPollAt, demote });
+  if (demote && !state?.demotedAt) {
+    await ctx.alerter.send({
+      key: `feed-demoted:${feedId}`,
+      title: `feed ${feedId} keeps failing`,
+      detail: `${streak} polls in a row failed; it is now probed every ${Math.round(ctx.health.probeIntervalMs / 60_000)} min and comes back by itself on the first success (or: crier feed resume ${feedId}).\nLast error: ${message}`,
+    });
   }
 }

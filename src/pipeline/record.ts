@@ -19,10 +19,17 @@ export interface DecideInput {
   /** Attempts made so far, including the one that just failed. */
   attempts: number;
   now: number;
-  policy: Pick<DeliveryConfig, "retryBaseMs" | "retryMaxMs" | "maxAttempts">;
+  policy: Pick<DeliveryConfig, "retryBaseMs" | "retryMaxMs" | "maxAttempts"> & { maxRetryAgeMs?: number };
   /** A number in [0, 1) for jitter. */
   random: number;
+  /** The operator's choice for unknown outcomes on platforms without idempotency keys (default hold). */
+  ambiguous?: "hold" | "retry";
+  /** When the delivery was queued (epoch ms), for the maximum retry age. */
+  queuedAt?: number;
 }
+
+/** "never": the next attempt time of a delivery that is given up (until `crier retry`). */
+export const NEVER = Number.MAX_SAFE_INTEGER;
 
 /** Exponential backoff with jitter ("equal jitter": half fixed, half random), capped. */
 export function backoffMs(attempts: number, base: number, cap: number, random: number): number {
@@ -33,9 +40,17 @@ export function backoffMs(attempts: number, base: number, cap: number, random: n
 export function decide(input: DecideInput): Decision {
   const { error, now, policy } = input;
   const reason = error.detail ? `${error.message} (${error.detail})` : error.message;
+  const tooOld = policy.maxRetryAgeMs !== undefined && input.queuedAt !== undefined && now - input.queuedAt >= policy.maxRetryAgeMs;
   const retry = (): Decision =>
-    input.attempts >= policy.maxAttempts
-      ? { transition: { to: "failed", errorKind: error.kind, reason: `gave up after ${input.attempts} attempts: ${reason}`, nextAttemptAt: Number.MAX_SAFE_INTEGER } }
+    input.attempts >= policy.maxAttempts || tooOld
+      ? {
+          transition: {
+            to: "failed",
+            errorKind: error.kind,
+            reason: `gave up after ${input.attempts} attempts${tooOld ? " (too old to retry)" : ""}: ${reason}`,
+            nextAttemptAt: NEVER,
+          },
+        }
       : {
           transition: {
             to: "failed",
@@ -53,7 +68,9 @@ export function decide(input: DecideInput): Decision {
       return retry();
     case "unknown-outcome":
       // Retrying blindly could publish twice, unless the platform de-duplicates by key.
-      return input.capabilities.idempotentSend ? retry() : { transition: { to: "uncertain", errorKind: "unknown-outcome", reason } };
+      return input.capabilities.idempotentSend || input.ambiguous === "retry"
+        ? retry()
+        : { transition: { to: "uncertain", errorKind: "unknown-outcome", reason } };
     case "rate-limited": {
       const until = Math.max(now + (error.waitMs ?? policy.retryBaseMs), error.retryAt ?? 0);
       return {

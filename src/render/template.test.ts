@@ -104,6 +104,10 @@ describe("fitTemplate", () => {
     expect(() => fitTemplate(template, original, rules(max))).toThrow(RenderError);
   });
 
+  it("drops the author last, keeping the link", () => {
+    expect(fitTemplate("{author}\n{link}", fields({ author: "A. Very Long Author Name" }), rules(60))).toBe(LINK);
+  });
+
   it("blank lines collapse when the summary is empty", () => {
     const out = fitTemplate(TEMPLATE, fields({ summary: "" }), rules(500));
     expect(out).toBe(`A fairly long title about things\n\n${LINK}\n#News #World`);

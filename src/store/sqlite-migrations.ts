@@ -74,6 +74,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     consecutive_rejections INTEGER NOT NULL DEFAULT 0,
     updated_at INTEGER NOT NULL
   );
+  -- One row per send that left (each move to 'sending'): posting budgets count these.
+  CREATE TABLE send_log (
+    destination_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+  );
+  CREATE INDEX send_log_by_destination ON send_log (destination_id, sent_at);
   -- Last time each alert key was sent, for throttling across restarts.
   CREATE TABLE alerts (
     alert_key TEXT PRIMARY KEY,

@@ -15,6 +15,7 @@ import type {
   DeliveryStore,
   DestinationState,
   DueDelivery,
+  FeedErrorUpdate,
   FeedState,
   KnownItems,
   PollPlan,
@@ -65,6 +66,8 @@ export class SqliteStore implements DeliveryStore {
       errorStreak: row.error_streak as number,
       lastPolledAt: row.last_polled_at as number | null,
       lastOkAt: row.last_ok_at as number | null,
+      nextPollAt: row.next_poll_at as number | null,
+      demotedAt: row.demoted_at as number | null,
     };
   }
 
@@ -73,19 +76,26 @@ export class SqliteStore implements DeliveryStore {
       .prepare(
         `INSERT INTO feeds (id, last_polled_at, last_ok_at, error_streak) VALUES (?, ?, ?, 0)
          ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at,
-           last_ok_at = excluded.last_ok_at, last_error = NULL, error_streak = 0`,
+           last_ok_at = excluded.last_ok_at, last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL`,
       )
       .run(feedId, now, now);
   }
 
-  async recordFeedError(feedId: string, message: string, now: number): Promise<void> {
-    this.db
+  async recordFeedError(feedId: string, u: FeedErrorUpdate): Promise<number> {
+    const row = this.db
       .prepare(
-        `INSERT INTO feeds (id, last_polled_at, last_error, error_streak) VALUES (?, ?, ?, 1)
-         ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at,
-           last_error = excluded.last_error, error_streak = feeds.error_streak + 1`,
+        `INSERT INTO feeds (id, last_polled_at, last_error, error_streak, next_poll_at, demoted_at) VALUES (?, ?, ?, 1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,
+           error_streak = feeds.error_streak + 1, next_poll_at = excluded.next_poll_at,
+           demoted_at = COALESCE(feeds.demoted_at, excluded.demoted_at)
+         RETURNING error_streak`,
       )
-      .run(feedId, now, message);
+      .get(feedId, u.now, u.message, u.nextPollAt, u.demote ? u.now : null) as Row;
+    return row.error_streak as number;
+  }
+
+  async resumeFeed(feedId: string): Promise<void> {
+    this.db.prepare("UPDATE feeds SET error_streak = 0, next_poll_at = NULL, demoted_at = NULL WHERE id = ?").run(feedId);
   }
 
   async getKnown(feedId: string, keys: string[], links: string[]): Promise<KnownItems> {
@@ -112,7 +122,7 @@ export class SqliteStore implements DeliveryStore {
       const meta = plan.fetchMeta;
       this.db
         .prepare(
-          `UPDATE feeds SET last_polled_at = ?, last_ok_at = ?, last_error = NULL, error_streak = 0,
+          `UPDATE feeds SET last_polled_at = ?, last_ok_at = ?, last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL,
              etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash)
            WHERE id = ?`,
         )
@@ -169,14 +179,34 @@ export class SqliteStore implements DeliveryStore {
     return info.changes > 0;
   }
 
-  async recoverInterrupted(now: number): Promise<number> {
-    return this.db
-      .prepare(
-        `UPDATE deliveries SET state = 'uncertain', error_kind = 'unknown-outcome', updated_at = ?,
-           reason = 'the process stopped during the send: the post may or may not have been published'
-         WHERE state = 'sending'`,
-      )
-      .run(now).changes;
+  async recoverInterrupted(now: number, retryable: readonly string[]): Promise<{ uncertain: number; requeued: number }> {
+    return this.db.transaction(() => {
+      const marks = retryable.map(() => "?").join(",");
+      const requeued = retryable.length
+        ? this.db
+            .prepare(
+              `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
+                 reason = 'the process stopped during the send; sent again under the same idempotency key'
+               WHERE state = 'sending' AND destination_id IN (${marks})`,
+            )
+            .run(now, now, ...retryable).changes
+        : 0;
+      const uncertain = this.db
+        .prepare(
+          `UPDATE deliveries SET state = 'uncertain', error_kind = 'unknown-outcome', updated_at = ?,
+             reason = 'the process stopped during the send: the post may or may not have been published'
+           WHERE state = 'sending'`,
+        )
+        .run(now).changes;
+      return { uncertain, requeued };
+    })();
+  }
+
+  async sendTimes(destinationId: string, since: number): Promise<number[]> {
+    const rows = this.db
+      .prepare("SELECT sent_at FROM send_log WHERE destination_id = ? AND sent_at >= ? ORDER BY sent_at")
+      .all(destinationId, since) as Row[];
+    return rows.map((r) => r.sent_at as number);
   }
 
   async dueDeliveries(now: number, limit: number, destinationIds: string[]): Promise<DueDelivery[]> {
@@ -184,7 +214,7 @@ export class SqliteStore implements DeliveryStore {
     const marks = destinationIds.map(() => "?").join(",");
     const rows = this.db
       .prepare(
-        `SELECT d.*, i.title AS item_title, i.link AS item_link, i.data AS item_data FROM deliveries d
+        `SELECT d.*, i.title AS item_title, i.link AS item_link, i.data AS item_data, i.first_seen_at AS item_first_seen FROM deliveries d
          JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key
          WHERE d.destination_id IN (${marks})
            AND (d.state = 'pending' OR (d.state = 'failed' AND d.next_attempt_at <= ?))
@@ -192,7 +222,11 @@ export class SqliteStore implements DeliveryStore {
          LIMIT ?`,
       )
       .all(...destinationIds, now, limit) as Row[];
-    return rows.map((row) => ({ record: toRecord(row), item: JSON.parse(row.item_data as string) as FeedItem }));
+    return rows.map((row) => ({
+      record: toRecord(row),
+      item: JSON.parse(row.item_data as string) as FeedItem,
+      firstSeenAt: row.item_first_seen as number,
+    }));
   }
 
   async transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean> {
@@ -202,7 +236,14 @@ export class SqliteStore implements DeliveryStore {
     let info: Database.RunResult;
     switch (change.to) {
       case "sending":
-        info = this.db.prepare(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ? ${where}`).run(now, ...args);
+        // The move and its entry in the send log are one transaction: budgets count what left.
+        info = this.db.transaction(() => {
+          const r = this.db
+            .prepare(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}`)
+            .run(now, now, ...args);
+          if (r.changes) this.db.prepare("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
+          return r;
+        })();
         break;
       case "sent":
         info = this.db
@@ -252,7 +293,44 @@ export class SqliteStore implements DeliveryStore {
 
   async getDestinationStates(): Promise<DestinationState[]> {
     const rows = this.db.prepare("SELECT * FROM destinations").all() as Row[];
-    return rows.map((r) => ({ destinationId: r.id as string, pausedUntil: r.paused_until as number | null, pausedReason: r.paused_reason as string | null }));
+    return rows.map((r) => ({
+      destinationId: r.id as string,
+      pausedUntil: r.paused_until as number | null,
+      pausedReason: r.paused_reason as string | null,
+      consecutiveRejections: r.consecutive_rejections as number,
+    }));
+  }
+
+  async countRejection(destinationId: string, rejected: boolean, now: number): Promise<number> {
+    const row = this.db
+      .prepare(
+        `INSERT INTO destinations (id, consecutive_rejections, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET consecutive_rejections = CASE WHEN ? THEN destinations.consecutive_rejections + 1 ELSE 0 END,
+           updated_at = excluded.updated_at
+         RETURNING consecutive_rejections`,
+      )
+      .get(destinationId, rejected ? 1 : 0, now, rejected ? 1 : 0) as Row;
+    return row.consecutive_rejections as number;
+  }
+
+  async countByState(): Promise<Array<{ destinationId: string; state: DeliveryState; count: number }>> {
+    const rows = this.db.prepare("SELECT destination_id, state, COUNT(*) AS n FROM deliveries GROUP BY destination_id, state").all() as Row[];
+    return rows.map((r) => ({ destinationId: r.destination_id as string, state: r.state as DeliveryState, count: r.n as number }));
+  }
+
+  async claimAlert(key: string, now: number, throttleMs: number, maxPerHour: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const last = this.db.prepare("SELECT last_sent_at FROM alerts WHERE alert_key = ?").get(key) as Row | undefined;
+      const recent = (this.db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE last_sent_at > ?").get(now - 3_600_000) as Row).n as number;
+      if ((last && (last.last_sent_at as number) > now - throttleMs) || recent >= maxPerHour) {
+        this.db.prepare("UPDATE alerts SET suppressed = suppressed + 1 WHERE alert_key = ?").run(key);
+        return false;
+      }
+      this.db
+        .prepare("INSERT INTO alerts (alert_key, last_sent_at) VALUES (?, ?) ON CONFLICT (alert_key) DO UPDATE SET last_sent_at = excluded.last_sent_at, suppressed = 0")
+        .run(key, now);
+      return true;
+    })();
   }
 
   async setDestinationPause(destinationId: string, pausedUntil: number | null, reason: string | null, now: number): Promise<void> {
@@ -285,7 +363,7 @@ function migrate(db: Database.Database): void {
 function emptyFeedState(feedId: string, hasHistory: boolean): FeedState {
   return {
     feedId, etag: null, lastModified: null, bodyHash: null, hasHistory, heldAt: null, heldReason: null,
-    acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: null, lastOkAt: null,
+    acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: null, lastOkAt: null, nextPollAt: null, demotedAt: null,
   };
 }
 

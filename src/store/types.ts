@@ -35,6 +35,8 @@ export interface DeliveryRecord {
 export interface DueDelivery {
   record: DeliveryRecord;
   item: FeedItem;
+  /** When the item was first seen (epoch ms): the age of an undated item. */
+  firstSeenAt: number;
 }
 
 export interface FeedState {
@@ -52,6 +54,10 @@ export interface FeedState {
   errorStreak: number;
   lastPolledAt: number | null;
   lastOkAt: number | null;
+  /** A failing feed is not polled before this time (backoff, or the slow probe when demoted). */
+  nextPollAt: number | null;
+  /** Set while the feed is demoted to a slow probe after a streak of failures. */
+  demotedAt: number | null;
 }
 
 /** An item with its identity, as the select stage computed it. */
@@ -116,23 +122,41 @@ export type Transition =
 
 export interface DestinationState {
   destinationId: string;
+  /** Paused until this time; null with a reason: until the operator resumes it. */
   pausedUntil: number | null;
   pausedReason: string | null;
+  consecutiveRejections: number;
+}
+
+export interface FeedErrorUpdate {
+  message: string;
+  now: number;
+  nextPollAt: number;
+  /** Mark the feed demoted (slow probe) now. */
+  demote: boolean;
 }
 
 export interface DeliveryStore {
   getFeedState(feedId: string): Promise<FeedState | null>;
   /** Records a successful fetch that needed no parse (304 or unchanged body). */
   recordNotModified(feedId: string, now: number): Promise<void>;
-  recordFeedError(feedId: string, message: string, now: number): Promise<void>;
+  /** Records a failed poll; returns the failure streak including this one. */
+  recordFeedError(feedId: string, update: FeedErrorUpdate): Promise<number>;
+  /** Clears a feed's failure streak, backoff and demotion (`crier feed resume`). */
+  resumeFeed(feedId: string): Promise<void>;
   getKnown(feedId: string, keys: string[], links: string[]): Promise<KnownItems>;
   /** Destinations this feed's items have been seeded for. */
   getSeededRoutes(feedId: string): Promise<Set<string>>;
   applyPlan(plan: PollPlan): Promise<ApplyResult>;
   acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean>;
 
-  /** Rows left `sending` by a process that died become `uncertain`. Returns how many. */
-  recoverInterrupted(now: number): Promise<number>;
+  /**
+   * Rows left `sending` by a process that died become `uncertain`; for the destinations listed in
+   * `retryable` (their platform honours an idempotency key) they are queued again instead.
+   */
+  recoverInterrupted(now: number, retryable: readonly string[]): Promise<{ uncertain: number; requeued: number }>;
+  /** Times (epoch ms, ascending) of sends to a destination since `since`. */
+  sendTimes(destinationId: string, since: number): Promise<number[]>;
   /** Due rows (pending, or failed whose next attempt has come), oldest article first. */
   dueDeliveries(now: number, limit: number, destinationIds: string[]): Promise<DueDelivery[]>;
   /** Moves a row from one of `from` to a new state. False when the row was not in `from`. */
@@ -142,6 +166,12 @@ export interface DeliveryStore {
 
   getDestinationStates(): Promise<DestinationState[]>;
   setDestinationPause(destinationId: string, pausedUntil: number | null, reason: string | null, now: number): Promise<void>;
+  /** Counts content rejections in a row (a success resets it); returns the count. */
+  countRejection(destinationId: string, rejected: boolean, now: number): Promise<number>;
+  /** Deliveries per state for each destination. */
+  countByState(): Promise<Array<{ destinationId: string; state: DeliveryState; count: number }>>;
+  /** True (and recorded) when an alert with this key may be sent now under the throttle. */
+  claimAlert(key: string, now: number, throttleMs: number, maxPerHour: number): Promise<boolean>;
 
   close(): Promise<void>;
 }

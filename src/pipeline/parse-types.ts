@@ -1,0 +1,21 @@
+/** What the parse stage hands on, shared by the XML and JSON Feed readers. */
+import type { FeedItem } from "../core/feed-item.js";
+
+export interface ParsedFeed {
+  title: string;
+  /** The channel's own link (home page), absolute, or null. */
+  channelLink: string | null;
+  /** Items in the feed's order (usually newest first). */
+  items: FeedItem[];
+  /** Things that were recovered from, for the log. */
+  warnings: string[];
+  /** Which kind of document it was. */
+  format?: "rss" | "rdf" | "atom" | "json";
+  /** The character encoding the bytes were read with. */
+  encoding?: string;
+}
+
+/** The feed could not be read at all. The message names the problem. */
+export class ParseError extends Error {
+  override name = "ParseError";
+}
