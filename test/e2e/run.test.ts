@@ -1,0 +1,68 @@
+/** `crier run`: schedules, a clean stop on SIGTERM that finishes the send in flight, and restart. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFeedServer, type FeedServer } from "../support/feed-server.js";
+import { buildRss, newsItems } from "../support/rss.js";
+import { runCli, writeConfig } from "../support/cli.js";
+import { startDaemon, waitFor } from "../support/daemon.js";
+import { startXLoopback, type XLoopback } from "../loopback/x-api/server.js";
+import { ALICE, CONSUMER } from "../loopback/x-api/testing.js";
+
+const X_ENV = { X_APP_KEY: CONSUMER.key, X_APP_SECRET: CONSUMER.secret, X_ACCESS_TOKEN: ALICE.accessToken, X_ACCESS_SECRET: ALICE.accessSecret };
+let feeds: FeedServer;
+let x: XLoopback;
+let slowPosts = false;
+
+beforeAll(async () => {
+  feeds = await startFeedServer();
+  x = await startXLoopback({
+    consumer: CONSUMER,
+    users: [ALICE],
+    onRequest: (req) => (slowPosts && req.path === "/2/tweets" ? { kind: "delay", ms: 1500 } : undefined),
+  });
+});
+afterAll(async () => {
+  await x.close();
+  await feeds.close();
+});
+
+describe("crier run", () => {
+  it("finishes the send in flight on SIGTERM, exits 0, and a restart resumes with no operator step", async () => {
+    let items = newsItems(10);
+    feeds.setFeed("/run.xml", buildRss(items));
+    const { config } = writeConfig(`
+storage: { path: data/crier.db }
+delivery: { intervalSchedule: "* * * * * *" }
+feeds:
+  - { id: run, url: "${feeds.url}/run.xml", schedule: "* * * * * *" }
+destinations:
+  - { id: x-main, platform: x, apiBase: "${x.url}", timeoutMs: 5000,
+      appKey: "\${X_APP_KEY}", appSecret: "\${X_APP_SECRET}", accessToken: "\${X_ACCESS_TOKEN}", accessSecret: "\${X_ACCESS_SECRET}" }
+routes:
+  - { feed: run, to: [x-main] }
+`);
+    const rows = async () => JSON.parse((await runCli(["--config", config, "deliveries", "--json"])).stdout) as Array<{ state: string; title: string }>;
+    let daemon = startDaemon(config, X_ENV);
+    await waitFor(async () => (await rows()).length === 10, 15_000, "the feed to be seeded");
+
+    // A new article; the platform takes 1.5 s to answer; SIGTERM arrives mid-send.
+    slowPosts = true;
+    items = [...newsItems(1, { start: 11 }), ...items];
+    feeds.setFeed("/run.xml", buildRss(items));
+    await waitFor(() => x.requests.some((r) => r.path === "/2/tweets"), 10_000, "the post to reach the platform");
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+    expect(daemon.stderr()).toContain("stopping: finishing work in flight");
+    expect(x.tweets).toHaveLength(1);
+    expect((await rows()).filter((r) => r.state === "sent").map((r) => r.title)).toEqual([x.tweets[0]?.text.split("\n")[0]]);
+
+    // Published while crier was down: the restart picks it up by itself.
+    slowPosts = false;
+    items = [...newsItems(1, { start: 12 }), ...items];
+    feeds.setFeed("/run.xml", buildRss(items));
+    daemon = startDaemon(config, X_ENV);
+    await waitFor(() => x.tweets.length === 2, 15_000, "the second article to be posted after the restart");
+    daemon.child.kill("SIGINT");
+    expect(await daemon.exited).toBe(0);
+    expect(new Set(x.tweets.map((t) => t.text)).size).toBe(2);
+  }, 60_000);
+});
