@@ -16,6 +16,7 @@ import { pollFeed, type FeedPollReport } from "./pipeline/poll-feed.js";
 import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
 import { RenderError } from "./core/adapter.js";
 import { Alerter } from "./pipeline/alerts.js";
+import { fileSessionStore, sessionFile } from "./store/session-file.js";
 
 export interface AppOptions {
   configPath: string;
@@ -67,7 +68,10 @@ export class App {
     this.now = now;
     this.scrub = createScrubber(config.secretValues);
     const baseDir = path.dirname(config.file);
-    this.runtimes = config.destinations.map((d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir));
+    const dataDir = path.dirname(config.storagePath);
+    this.runtimes = config.destinations.map(
+      (d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir, fileSessionStore(sessionFile(dataDir, d.id))),
+    );
     this.alerter = new Alerter(config.alerts, store, this.runtimes, logger, now);
   }
 

@@ -152,7 +152,7 @@ program
 
 program
   .command("retry")
-  .description("Queue deliveries again: one by id (failed, uncertain or rejected), or every failed one.")
+  .description("Queue deliveries again: one by id (failed, uncertain, rejected or deleted), or every failed one.")
   .argument("[id]", "delivery id", positiveInt)
   .option("--failed", "every failed delivery")
   .action(async (id: number | undefined, opts: { failed?: boolean }) => {
@@ -160,7 +160,7 @@ program
     const count = await withApp({}, async (app) => {
       const ids = id ? [id] : (await app.store.listDeliveries({ state: "failed", limit: 1_000_000 })).map((r) => r.id);
       let n = 0;
-      for (const d of ids) if (await app.store.transition(d, ["failed", "uncertain", "rejected"], { to: "pending", reason: "queued again by the operator" }, Date.now())) n++;
+      for (const d of ids) if (await app.store.transition(d, ["failed", "uncertain", "rejected", "deleted"], { to: "pending", reason: "queued again by the operator" }, Date.now())) n++;
       return n;
     });
     process.stdout.write(`${count} deliver${count === 1 ? "y" : "ies"} queued again\n`);
@@ -270,15 +270,83 @@ feedCommand
 
 program
   .command("adapters")
-  .description("List the installed platform adapters and their limits.")
-  .action(() => {
-    for (const a of adapters.values()) {
-      const caps = Object.entries(a.capabilities).filter(([, v]) => v).map(([k]) => k);
-      process.stdout.write(`${a.platform.padEnd(10)} ${a.description}\n${" ".repeat(11)}capabilities: ${caps.join(", ") || "none"}\n`);
+  .description("List the installed platform adapters, their limits and capabilities.")
+  .option("--json", "print as JSON")
+  .action((opts: { json?: boolean }) => {
+    const list = [...adapters.values()].map((a) => ({
+      platform: a.platform,
+      description: a.description,
+      limits: a.defaultLimits(),
+      rateLimits: a.rateLimits,
+      capabilities: Object.entries(a.capabilities).filter(([, v]) => v).map(([k]) => k),
+    }));
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    for (const a of list) {
+      const rates = a.rateLimits.map((r) => `${r.posts} per ${formatDuration(r.windowMs)}`).join(", ") || "none declared";
+      process.stdout.write(
+        `${a.platform.padEnd(10)} ${a.description}\n${" ".repeat(11)}length: ${a.limits.maxLength} ${a.limits.unit}\n` +
+          `${" ".repeat(11)}rate: ${rates}\n${" ".repeat(11)}capabilities: ${a.capabilities.join(", ") || "none"}\n`,
+      );
     }
   });
 
+program
+  .command("check")
+  .description("Verify a destination's credentials with a harmless call (e.g. Telegram getMe, X users/me).")
+  .argument("<destination>", "destination id")
+  .action(async (id: string) => {
+    const message = await withApp({ dryRun: true }, async (app) => {
+      const runtime = app.runtimes.find((r) => r.id === id);
+      if (!runtime) throw new UsageError(`no destination with id "${id}"`);
+      if (runtime.destination.pausedReason) return { ok: false, text: `paused by its config: ${runtime.destination.pausedReason}` };
+      try {
+        const connection = await runtime.connect();
+        const who = await connection.check(AbortSignal.timeout(runtime.destination.common.timeoutMs));
+        return { ok: true, text: `ok: ${who} (limit ${connection.limits.maxLength} ${connection.limits.unit}, ${connection.limits.source})` };
+      } catch (err) {
+        const e = runtime.destination.adapter.classify(err);
+        return { ok: false, text: app.scrub(`${e.kind}: ${e.message}${e.detail ? ` (${e.detail})` : ""}`) };
+      }
+    });
+    process.stdout.write(`${id}: ${message.text}\n`);
+    process.exitCode = message.ok ? EXIT.ok : EXIT.partial;
+  });
+
+program
+  .command("unpost")
+  .description("Retract a sent post from its platform (where the adapter can delete) and record it as deleted.")
+  .argument("<delivery>", "delivery id", positiveInt)
+  .action(async (id: number) => {
+    const text = await withApp({}, async (app) => {
+      const row = await app.store.getDelivery(id);
+      if (!row) throw new UsageError(`no delivery ${id}`);
+      if (row.state !== "sent" || !row.remoteId) throw new UsageError(`delivery ${id} is ${row.state}${row.remoteId ? "" : " without a remote id"}: nothing to retract`);
+      const runtime = app.runtimes.find((r) => r.id === row.destinationId);
+      if (!runtime) throw new UsageError(`destination ${row.destinationId} is no longer in the config`);
+      const connection = await runtime.connect();
+      if (!runtime.destination.adapter.capabilities.delete || !connection.delete) {
+        throw new UsageError(`${runtime.destination.platform} posts cannot be deleted through its API; remove it by hand: ${row.remoteUrl ?? row.remoteId}`);
+      }
+      try {
+        await connection.delete(row.remoteId, AbortSignal.timeout(runtime.destination.common.timeoutMs));
+      } catch (err) {
+        const e = runtime.destination.adapter.classify(err);
+        throw new Error(app.scrub(`could not delete ${row.remoteUrl ?? row.remoteId}: ${e.kind}: ${e.message}`));
+      }
+      await app.store.transition(id, ["sent"], { to: "deleted", errorKind: null, reason: "retracted by the operator (crier unpost)" }, Date.now());
+      return `delivery ${id}: deleted ${row.remoteUrl ?? row.remoteId}`;
+    });
+    process.stdout.write(`${text}\n`);
+  });
+
 class UsageError extends Error {}
+
+function formatDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}
 
 try {
   await program.parseAsync(process.argv);

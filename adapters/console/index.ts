@@ -5,7 +5,7 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import type { Adapter, Connection } from "../../src/core/index.js";
-import { deliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText } from "../../src/core/index.js";
 import { consoleConfig, type ConsoleConfig } from "./config.js";
 import { CONSOLE_DEFAULT_TEMPLATE, consoleLimits, renderConsole, type ConsolePayload } from "./render.js";
 
@@ -42,7 +42,8 @@ export const consoleAdapter: Adapter<ConsoleConfig, ConsolePayload> = {
     };
   },
   classify(err) {
-    const code = (err as NodeJS.ErrnoException)?.code;
-    return deliveryError(code === "ENOSPC" || code === "EAGAIN" ? "transient" : "rejected", `cannot write the post: ${(err as Error)?.message ?? String(err)}`);
+    const code = err && typeof err === "object" ? (err as NodeJS.ErrnoException).code : undefined;
+    // A full disk may clear; anything else (no such folder, no permission) needs the operator.
+    return deliveryError(code === "ENOSPC" || code === "EAGAIN" ? "transient" : "rejected", `cannot write the post: ${errorText(err)}`);
   },
 };

@@ -4,7 +4,7 @@
  */
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryError } from "../../src/core/index.js";
-import { deliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText } from "../../src/core/index.js";
 
 /**
  * 403 detail X sends for a text the account already posted. Not printed in the docs; recorded from
@@ -34,8 +34,7 @@ export function classifyX(err: unknown): DeliveryError {
       detail: `HTTP ${err.response?.statusCode ?? "?"}: ${err.message}`,
     });
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return deliveryError("unknown-outcome", `unexpected error while posting to X; the post may or may not exist: ${message}`);
+  return deliveryError("unknown-outcome", `unexpected error while posting to X; the post may or may not exist: ${errorText(err)}`);
 }
 
 interface Problem {

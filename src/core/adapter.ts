@@ -99,6 +99,20 @@ export interface Connection<Payload> {
   close(): Promise<void>;
 }
 
+/**
+ * Opaque per-destination storage for state that must outlive a process (e.g. Bluesky's access
+ * and refresh tokens). Kept by the core in a file readable only by its owner (mode 0600) under
+ * the data folder — never in the delivery database. Values are strings; the adapter owns the format.
+ */
+export interface SessionStore {
+  /** The saved session, or null when there is none. May throw on I/O errors. */
+  load(): Promise<string | null>;
+  /** Replaces the saved session. May throw on I/O errors. */
+  save(data: string): Promise<void>;
+  /** Forgets the saved session (e.g. after the platform revoked it). */
+  clear(): Promise<void>;
+}
+
 /** What the core gives `connect`. */
 export interface ConnectDeps {
   /** Per-request timeout in milliseconds for the adapter's HTTP client. */
@@ -107,6 +121,8 @@ export interface ConnectDeps {
   logger: Logger;
   /** Folder of the config file: relative paths in the destination's config resolve against it. */
   baseDir: string;
+  /** This destination's session store. */
+  session: SessionStore;
 }
 
 /**
@@ -133,8 +149,11 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
   rateLimits: readonly RateLimit[];
   /** Template used when the destination sets none. Placeholders: see src/render/template.ts. */
   defaultTemplate: string;
-  /** Limits before connecting (defaults or the operator's override). Pure. */
-  defaultLimits(cfg: Cfg): Limits;
+  /**
+   * Limits before connecting: the platform's documented defaults. Pure. `cfg` is absent when
+   * Crier lists the installed adapters, so the result must not need it.
+   */
+  defaultLimits(cfg?: Cfg): Limits;
   /**
    * Makes the post for one item. Pure: no I/O, clock, environment or randomness.
    * Never exceeds `limits.maxLength` as the platform counts; the link is never cut.

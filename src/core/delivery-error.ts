@@ -58,3 +58,15 @@ export function deliveryError(
 ): DeliveryError {
   return { kind, message, ...extra };
 }
+
+/** A one-line description of anything thrown. Pure; never throws (not even for `Object.create(null)`). */
+export function errorText(err: unknown): string {
+  try {
+    if (err instanceof Error) return err.message || err.name;
+    if (typeof err === "string") return err;
+    if (err && typeof err === "object" && typeof (err as { message?: unknown }).message === "string") return (err as { message: string }).message;
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return "unknown error";
+  }
+}

@@ -40,7 +40,11 @@ export function decodeFeedBytes(body: Buffer, contentType: string | null): Decod
   if (declared && !/^utf-?(?:16|32)/i.test(declared) && iconv.encodingExists(declared)) {
     return byLabel(body, declared, `declared ${declared}`);
   }
-  return utf8OrFallback(body, declared ? `declared ${declared}` : null);
+  const decoded = utf8OrFallback(body, declared ? `declared ${declared}` : null);
+  if (declared && !decoded.warning && !iconv.encodingExists(declared)) {
+    decoded.warning = `declared an unknown encoding "${declared}"; read as ${decoded.encoding === "utf-8" ? "UTF-8" : decoded.encoding}`;
+  }
+  return decoded;
 }
 
 /** A charset named by the HTTP header or the XML declaration. */

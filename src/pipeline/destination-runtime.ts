@@ -1,6 +1,6 @@
 /** A destination while the process runs: its config, its lazily opened connection, its pause. */
 import type { Logger } from "pino";
-import type { Connection, Limits, PostStyle, Rendered } from "../core/adapter.js";
+import type { Connection, Limits, PostStyle, Rendered, SessionStore } from "../core/adapter.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { Destination } from "../config/load.js";
 
@@ -30,6 +30,7 @@ export class DestinationRuntime {
     readonly destination: Destination,
     private readonly logger: Logger,
     private readonly baseDir: string,
+    private readonly session: SessionStore,
   ) {}
 
   get id(): string {
@@ -53,6 +54,7 @@ export class DestinationRuntime {
       timeoutMs: this.destination.common.timeoutMs,
       logger: this.logger,
       baseDir: this.baseDir,
+      session: this.session,
     });
     return this.connection;
   }

@@ -4,9 +4,14 @@
  */
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  // Publishers write RFC 822 dates with their own language's month names ("Seg, 24 Set 2018"):
+  // the first three letters, accents dropped, where they name one month in de, es, fr, it, nl, pt.
+  ene: 1, gen: 1, fev: 2, mrt: 3, abr: 4, avr: 4, mai: 5, mag: 5, mei: 5, giu: 6, lug: 7, ago: 8, aou: 8,
+  set: 9, okt: 10, out: 10, ott: 10, dic: 12, dez: 12,
 };
+/** French juin/juillet share "jui". */
+const FOUR_LETTER_MONTHS: Record<string, number> = { juin: 6, juil: 7 };
 
 /** RFC 822 §5.1 zones, plus the UTC spellings seen in feeds. Minutes east of UTC. */
 const ZONES: Record<string, number> = {
@@ -15,7 +20,7 @@ const ZONES: Record<string, number> = {
 
 // [weekday in any language,] day month year [hh:mm[:ss]] [zone]; "-" separators are RFC 850.
 const RFC822 =
-  /^(?:[\p{L}.]+,?\s+)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{2}|\d{4})(?:[\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*(?:\([^)]*\))?$/u;
+  /^(?:[\p{L}.]+,?\s+)?(\d{1,2})[\s-]+(\p{L}{3,10})\.?[\s-]+(\d{2}|\d{4})(?:[\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*(?:\([^)]*\))?$/u;
 const ISO8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /** Parses an RSS or Atom date. Pure; null when the value is missing or not a real date. */
@@ -26,12 +31,17 @@ export function parseFeedDate(value: string | null | undefined): string | null {
   if (iso) return build(iso[1], Number(iso[2]), iso[3], iso[4], iso[5], iso[6], iso[7] ?? "Z");
   const rfc = RFC822.exec(text);
   if (rfc) {
-    const month = MONTHS[(rfc[2] ?? "").toLowerCase()];
+    const month = monthNumber(rfc[2] ?? "");
     if (!month) return null;
     const year = rfc[3]?.length === 2 ? twoDigitYear(Number(rfc[3])) : rfc[3];
     return build(year, month, rfc[1], rfc[4], rfc[5], rfc[6], rfc[7] ?? "GMT");
   }
   return null;
+}
+
+function monthNumber(name: string): number | undefined {
+  const plain = name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  return FOUR_LETTER_MONTHS[plain.slice(0, 4)] ?? MONTHS[plain.slice(0, 3)];
 }
 
 function twoDigitYear(yy: number): string {

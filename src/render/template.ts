@@ -61,6 +61,10 @@ export function fill(template: string, fields: TemplateFields, escape: (text: st
  * @throws RenderError when even the link alone (with the template's fixed text) does not fit.
  */
 export function fitTemplate(template: string, fields: TemplateFields, rules: FitRules): string {
+  // No platform counts less than a unit per four graphemes (Mastodon's fixed-length URLs come
+  // closest); cutting a 10,000-character summary down first keeps the search below cheap.
+  const cap = rules.maxLength * 4;
+  if (fields.summary.length > cap) fields = { ...fields, summary: truncate(fields.summary, cap) };
   const attempt = (f: TemplateFields): string => fill(template, f, rules.escape);
   const fits = (f: TemplateFields): boolean => rules.measure(attempt(f)) <= rules.maxLength;
   if (fits(fields)) return attempt(fields);

@@ -46,7 +46,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     item_key TEXT NOT NULL,
     destination_id TEXT NOT NULL,
     norm_link TEXT,
-    state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','failed','rejected','uncertain','skipped')),
+    state TEXT NOT NULL CHECK (state IN ('pending','sending','sent','failed','rejected','uncertain','skipped','deleted')),
     reason TEXT,
     error_kind TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -63,7 +63,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- A destination receives one article link at most once, whichever feed it came from.
   CREATE UNIQUE INDEX deliveries_one_link_per_destination
     ON deliveries (destination_id, norm_link)
-    WHERE norm_link IS NOT NULL AND state NOT IN ('skipped', 'rejected');
+    WHERE norm_link IS NOT NULL AND state NOT IN ('skipped', 'rejected', 'deleted');
   CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
   -- Rate budgets are counted from the records themselves, so they hold across restarts.
   CREATE INDEX deliveries_attempts ON deliveries (destination_id, last_attempt_at);

@@ -153,7 +153,7 @@ export class SqliteStore implements DeliveryStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, item_key, destination_id) DO NOTHING`,
       );
       const linkOwner = this.db.prepare(
-        `SELECT id, feed_id FROM deliveries WHERE destination_id = ? AND norm_link = ? AND state NOT IN ('skipped', 'rejected')`,
+        `SELECT id, feed_id FROM deliveries WHERE destination_id = ? AND norm_link = ? AND state NOT IN ('skipped', 'rejected', 'deleted')`,
       );
       for (const d of plan.deliveries) {
         let { state, reason } = d;

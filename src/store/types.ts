@@ -6,10 +6,10 @@
 import type { FeedItem } from "../core/feed-item.js";
 import type { DeliveryErrorKind } from "../core/delivery-error.js";
 
-export type DeliveryState = "pending" | "sending" | "sent" | "failed" | "rejected" | "uncertain" | "skipped";
-export const DELIVERY_STATES: readonly DeliveryState[] = ["pending", "sending", "sent", "failed", "rejected", "uncertain", "skipped"];
-/** States a delivery never leaves by itself (an operator may still retry/resolve). */
-export const FINAL_STATES: readonly DeliveryState[] = ["sent", "rejected", "skipped"];
+export type DeliveryState = "pending" | "sending" | "sent" | "failed" | "rejected" | "uncertain" | "skipped" | "deleted";
+export const DELIVERY_STATES: readonly DeliveryState[] = ["pending", "sending", "sent", "failed", "rejected", "uncertain", "skipped", "deleted"];
+/** States a delivery never leaves by itself (an operator may still retry/resolve/unpost). */
+export const FINAL_STATES: readonly DeliveryState[] = ["sent", "rejected", "skipped", "deleted"];
 
 export interface DeliveryRecord {
   id: number;
@@ -117,7 +117,7 @@ export type Transition =
   | { to: "sending" }
   | { to: "sent"; remoteId: string | null; remoteUrl: string | null; reason?: string | null }
   | { to: "failed"; errorKind: DeliveryErrorKind; reason: string; nextAttemptAt: number }
-  | { to: "rejected" | "uncertain" | "skipped"; errorKind: DeliveryErrorKind | null; reason: string }
+  | { to: "rejected" | "uncertain" | "skipped" | "deleted"; errorKind: DeliveryErrorKind | null; reason: string }
   | { to: "pending"; reason: string | null };
 
 export interface DestinationState {

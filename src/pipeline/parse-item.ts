@@ -1,0 +1,217 @@
+/**
+ * rss-parser's output (with the raw xml2js values asked for through customFields) to FeedItems:
+ * links resolved through xml:base, the feed URL and the channel link; the permalink rules of
+ * RSS guids; Atom link relations; dates read strictly. Pure.
+ */
+import type { FeedItem } from "../core/feed-item.js";
+import { foldWhitespace } from "../text/html.js";
+import { resolveLink } from "../text/link.js";
+import { parseFeedDate } from "./parse-date.js";
+import { cleanSummary, cleanTitle } from "./parse-text.js";
+import type { XmlFormat } from "./parse-xml.js";
+
+type Raw = Record<string, unknown>;
+
+/** Item and channel fields rss-parser does not map (or maps lossily), read raw. */
+export const CUSTOM_FIELDS = {
+  feed: [
+    ["$", "attrs", { keepArray: true }],
+    ["link", "linkRaw", { keepArray: true }],
+  ],
+  item: [
+    ["$", "attrs", { keepArray: true }],
+    ["guid", "guidRaw", { keepArray: true }],
+    ["link", "linkRaw", { keepArray: true }],
+    ["feedburner:origLink", "origLink"],
+    ["published", "publishedRaw"],
+    ["updated", "updatedRaw"],
+    ["issued", "issuedRaw"],
+    ["modified", "modifiedRaw"],
+    ["created", "createdRaw"],
+    ["dcterms:issued", "dctermsIssued"],
+    ["dcterms:created", "dctermsCreated"],
+    ["dcterms:modified", "dctermsModified"],
+    ["media:content", "mediaContent", { keepArray: true }],
+    ["media:thumbnail", "mediaThumbnail", { keepArray: true }],
+    ["media:group", "mediaGroup", { keepArray: true }],
+    ["media:description", "mediaDescription"],
+    ["category", "atomCategories", { keepArray: true }],
+    ["description", "rawDescription"],
+  ],
+};
+
+export interface ChannelContext {
+  feedId: string;
+  format: XmlFormat;
+  /** Base for the channel's links: the feed URL with the root's and channel's xml:base applied. */
+  base: string | null;
+  channelLink: string | null;
+}
+
+/** The channel's own link and base. */
+export function channelOf(output: Raw, format: XmlFormat, feedUrl: string | null, rootAttrs: Record<string, string>): { base: string | null; link: string | null } {
+  const attrs = (output.attrs ?? {}) as Record<string, unknown>;
+  let base = withBase(feedUrl, rootAttrs["xml:base"]);
+  if (format !== "atom") base = withBase(base, text(attrs["xml:base"]));
+  const links = (output.linkRaw as unknown[] | undefined) ?? [];
+  const href = format === "atom" ? alternateLink(links, base) : text(links[0]) ?? text(output.link);
+  return { base, link: resolveLink(href, base, feedUrl) };
+}
+
+export function toFeedItem(raw: Raw, ctx: ChannelContext): FeedItem {
+  const attrs = (raw.attrs ?? {}) as Record<string, unknown>;
+  const base = withBase(ctx.base, text(attrs["xml:base"]));
+  const rdfAbout = text(raw["rdf:about"]);
+  const guidElement = ((raw.guidRaw as unknown[] | undefined) ?? [])[0];
+  const guid = text(guidElement) ?? text(raw.id) ?? rdfAbout;
+  const links = (raw.linkRaw as unknown[] | undefined) ?? [];
+  const href = ctx.format === "atom" ? alternateLink(links, base) : text(links[0]);
+  // FeedBurner's <link> is a tracking redirect; origLink is the article itself.
+  let link = httpUrl(text(raw.origLink)) ?? resolveLink(href, base, ctx.channelLink);
+  if (!link && ctx.format !== "atom") link = httpUrl(permalinkOf(guidElement)) ?? httpUrl(rdfAbout);
+  const contentHtml = text(raw["content:encoded"]) ?? text(raw.content) ?? "";
+  const descriptionHtml = text(raw.summary) ?? text(raw.rawDescription) ?? text(raw.content) ?? "";
+  const mediaDescription = text(raw.mediaDescription) ?? firstOfGroups(raw, "media:description");
+  return {
+    feedId: ctx.feedId,
+    guid,
+    link,
+    title: cleanTitle(text(raw.title) ?? flatText(raw.title)),
+    summary: cleanSummary(descriptionHtml || contentHtml || mediaDescription),
+    author: foldWhitespace(cleanTitle(text(raw.creator) ?? text(raw.author) ?? text(raw["dc:creator"]))) || null,
+    categories: categoriesOf(raw),
+    imageUrl: imageOf(raw, contentHtml || descriptionHtml, link ?? base ?? ctx.channelLink),
+    publishedAt: firstDate(
+      ctx.format === "atom"
+        ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
+        : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.dctermsCreated, raw.dctermsModified],
+    ),
+  };
+}
+
+/**
+ * Items with nothing to post (no title, link, text or image) are left out: a feed's empty
+ * <item/> or an entry of only an id is not an article.
+ */
+export function keepPostable(items: FeedItem[], warnings: string[]): FeedItem[] {
+  const kept = items.filter((item) => item.title || item.link || item.summary || item.imageUrl);
+  const dropped = items.length - kept.length;
+  if (dropped) warnings.push(`left out ${dropped} ${dropped === 1 ? "entry" : "entries"} with no title, link, text or image`);
+  return kept;
+}
+
+/** xml2js gives strings, `{ _: text, $: attrs }` objects or arrays of them. */
+export function text(value: unknown): string | null {
+  if (value == null) return null;
+  if (typeof value === "string") return value.trim() || null;
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) return text(value[0]);
+  if (typeof value === "object") {
+    const v = value as { _?: unknown; $?: { href?: unknown } };
+    if (v._ !== undefined) return text(v._);
+    if (v.$?.href !== undefined) return text(v.$.href);
+  }
+  return null;
+}
+
+/** Every text node under an xml2js value, for markup where text was expected (`<title><b>x</b></title>`). */
+export function flatText(value: unknown): string | null {
+  const parts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") parts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") for (const [key, child] of Object.entries(v)) if (key !== "$") walk(child);
+  };
+  walk(value);
+  return parts.join(" ").trim() || null;
+}
+
+/** Resolves a (possibly relative) xml:base against the base in force; the old base when it cannot. */
+export function withBase(base: string | null, xmlBase: string | null | undefined): string | null {
+  if (!xmlBase) return base;
+  try {
+    return new URL(xmlBase.trim(), base ?? undefined).href;
+  } catch {
+    return base;
+  }
+}
+
+function httpUrl(value: string | null): string | null {
+  return value && /^https?:\/\//i.test(value) ? resolveLink(value) : null;
+}
+
+/** RSS 2.0: a guid is the item's permalink unless isPermaLink="false". */
+function permalinkOf(guid: unknown): string | null {
+  const flag = (guid as { $?: { isPermaLink?: unknown } } | undefined)?.$?.isPermaLink;
+  if (typeof flag === "string" && flag.trim().toLowerCase() === "false") return null;
+  return text(guid);
+}
+
+/** Atom: rel="alternate" (the default), HTML first; never self, edit, enclosure or replies. */
+function alternateLink(links: unknown[], base: string | null): string | null {
+  let fallback: string | null = null;
+  for (const link of links) {
+    if (typeof link === "string") return resolveLink(link, base) ?? link;
+    const attrs = (link as { $?: Record<string, string> } | null)?.$;
+    if (!attrs?.href) continue;
+    const rel = (attrs.rel ?? "alternate").trim().toLowerCase();
+    if (rel !== "alternate" && rel !== "http://www.iana.org/assignments/relation/alternate") continue;
+    const href = resolveLink(attrs.href, withBase(base, attrs["xml:base"])) ?? attrs.href;
+    if (!attrs.type || /html/i.test(attrs.type)) return href;
+    fallback ??= href;
+  }
+  return fallback;
+}
+
+function firstDate(values: unknown[]): string | null {
+  for (const value of values) {
+    const date = parseFeedDate(text(value));
+    if (date) return date;
+  }
+  return null;
+}
+
+function firstOfGroups(raw: Raw, key: string): string | null {
+  for (const group of (raw.mediaGroup as Array<Record<string, unknown>> | undefined) ?? []) {
+    const value = text(group?.[key]);
+    if (value) return value;
+  }
+  return null;
+}
+
+function categoriesOf(raw: Raw): string[] {
+  const out: string[] = [];
+  const add = (v: unknown): void => {
+    const name = typeof v === "object" && v && "$" in v ? (text((v as { $: { term?: unknown } }).$.term) ?? text(v)) : text(v);
+    if (name) {
+      const clean = cleanTitle(name);
+      if (clean && !out.includes(clean)) out.push(clean);
+    }
+  };
+  for (const c of (raw.categories as unknown[]) ?? []) add(c);
+  for (const c of (raw.atomCategories as unknown[]) ?? []) add(c);
+  return out;
+}
+
+function imageOf(raw: Raw, html: string, base: string | null): string | null {
+  const enclosure = raw.enclosure as { url?: string; type?: string } | undefined;
+  if (enclosure?.url && /^image\//i.test(enclosure.type ?? "")) return resolveLink(enclosure.url, base);
+  const groups = (raw.mediaGroup as Array<Record<string, unknown>> | undefined) ?? [];
+  const media = [
+    ...((raw.mediaContent as unknown[]) ?? []),
+    ...((raw.mediaThumbnail as unknown[]) ?? []),
+    ...groups.flatMap((g) => [...((g?.["media:content"] as unknown[]) ?? []), ...((g?.["media:thumbnail"] as unknown[]) ?? [])]),
+  ];
+  let best: { url: string; width: number } | null = null;
+  for (const m of media) {
+    const attrs = (m as { $?: Record<string, string> } | null)?.$ ?? {};
+    if (!attrs.url) continue;
+    const isImage = attrs.medium === "image" || /^image\//i.test(attrs.type ?? "") || (!attrs.medium && !attrs.type);
+    if (!isImage) continue;
+    const width = Number(attrs.width ?? 0);
+    if (!best || width > best.width) best = { url: attrs.url, width };
+  }
+  if (best) return resolveLink(best.url, base);
+  const img = /<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/i.exec(html);
+  return img?.[1] ? resolveLink(img[1], base) : null;
+}
