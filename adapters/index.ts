@@ -1,8 +1,9 @@
 /** The adapter registry: one line per installed platform. */
 import type { AnyAdapter } from "../src/core/index.js";
 import { consoleAdapter } from "./console/index.js";
+import { telegramAdapter } from "./telegram/index.js";
 import { xAdapter } from "./x/index.js";
 
 export const adapters: ReadonlyMap<string, AnyAdapter> = new Map<string, AnyAdapter>(
-  [consoleAdapter, xAdapter].map((adapter) => [adapter.platform, adapter]),
+  [consoleAdapter, telegramAdapter, xAdapter].map((adapter) => [adapter.platform, adapter]),
 );

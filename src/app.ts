@@ -119,10 +119,14 @@ export class App {
    */
   async recover(): Promise<{ uncertain: number; requeued: number }> {
     if (this.dryRun) return { uncertain: 0, requeued: 0 };
-    const retryable = this.runtimes
-      .filter((r) => r.destination.adapter.capabilities.idempotentSend || r.destination.common.ambiguous === "retry")
-      .map((r) => r.id);
-    const result = await this.store.recoverInterrupted(this.now(), retryable);
+    const now = this.now();
+    const retryable = this.runtimes.flatMap((r) => {
+      const caps = r.destination.adapter.capabilities;
+      if (r.destination.common.ambiguous === "retry") return [{ destinationId: r.id, since: 0 }];
+      if (!caps.idempotentSend) return [];
+      return [{ destinationId: r.id, since: caps.idempotencyTtlMs === undefined ? 0 : now - caps.idempotencyTtlMs }];
+    });
+    const result = await this.store.recoverInterrupted(now, retryable);
     if (result.requeued) this.logger.info({ count: result.requeued }, "deliveries interrupted by a previous stop are queued again (idempotent platforms)");
     if (result.uncertain) {
       await this.alerter.send({

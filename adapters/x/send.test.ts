@@ -30,11 +30,11 @@ async function open(over: Record<string, unknown> = {}, lbOpts: Partial<XLoopbac
     appKey: CONSUMER.key, appSecret: CONSUMER.secret, accessToken: ALICE.accessToken, accessSecret: ALICE.accessSecret,
     apiBase: lb.url, username: "alice", ...over,
   });
-  conn = await xAdapter.connect(cfg, { timeoutMs, logger: pino({ level: "silent" }), baseDir: "." });
+  conn = await xAdapter.connect(cfg, { timeoutMs, logger: pino({ level: "silent" }), baseDir: ".", session: { load: async () => null, save: async () => undefined, clear: async () => undefined } });
   return { lb, conn, cfg };
 }
 
-const ctx = (signal: AbortSignal = AbortSignal.timeout(10_000)) => ({ deliveryId: 1, idempotencyKey: "k1", signal });
+const ctx = (signal: AbortSignal = AbortSignal.timeout(10_000)) => ({ deliveryId: 1, idempotencyKey: "k1", queuedAt: 0, signal });
 
 async function failure(promise: Promise<unknown>) {
   try {

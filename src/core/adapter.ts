@@ -26,6 +26,11 @@ export interface RateLimit {
 export interface Capabilities {
   /** The platform honours an idempotency key, so a send may be retried whatever the outcome. */
   idempotentSend: boolean;
+  /**
+   * How long the platform remembers a key, in ms (Mastodon: one hour). After that a retry could
+   * post twice, so older unknown outcomes are held like any other. Absent: forever.
+   */
+  idempotencyTtlMs?: number;
   /** Posts can carry an image. */
   images: boolean;
   /** A sent post can be deleted through the API (`Connection.delete`). */
@@ -78,6 +83,8 @@ export interface SendContext {
   deliveryId: number;
   /** Stable key derived from the delivery, for platforms that honour idempotency keys. */
   idempotencyKey: string;
+  /** When the delivery was queued (epoch ms); stable across retries (e.g. to derive a record key). */
+  queuedAt: number;
   /** Aborted when the destination's send timeout elapses or the process shuts down. */
   signal: AbortSignal;
 }

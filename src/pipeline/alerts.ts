@@ -50,6 +50,7 @@ export class Alerter {
       await connection.send(rendered.payload, {
         deliveryId: 0,
         idempotencyKey: `crier-alert-${alert.key}-${now}`,
+        queuedAt: now,
         signal: AbortSignal.timeout(runtime.destination.common.timeoutMs),
       });
     } catch (err) {

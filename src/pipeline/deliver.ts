@@ -121,7 +121,12 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
   }
   const signal = AbortSignal.timeout(runtime.destination.common.timeoutMs);
   try {
-    const sent = await connection.send(rendered.payload, { deliveryId: record.id, idempotencyKey: `crier-${record.id}`, signal });
+    const sent = await connection.send(rendered.payload, {
+      deliveryId: record.id,
+      idempotencyKey: `crier-${record.createdAt}-${record.id}`,
+      queuedAt: record.createdAt,
+      signal,
+    });
     await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, opts.now());
     if (runtime.destination.common.maxConsecutiveRejections) await store.countRejection(runtime.id, false, opts.now());
     log.info({ remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
@@ -152,6 +157,8 @@ async function applyFailure(
     ambiguous: common.ambiguous,
     attempts: due.record.attempts + (wasSending ? 1 : 0),
     queuedAt: due.record.createdAt,
+    // The first attempt came after queueing: measuring the key's lifetime from then errs on the safe side.
+    firstAttemptAt: due.record.createdAt,
     now,
     policy: opts.policy,
     random: Math.random(),

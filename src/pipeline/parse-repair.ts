@@ -151,3 +151,13 @@ export function repairAtomDates(text: string): Repaired {
   });
   return { text: out, fixes: count ? [`ignored ${count} dates that could not be read`] : [] };
 }
+
+/** Atom wants <link href="…"/>; rss-parser throws a TypeError on <link>…</link> in an Atom feed. */
+export function repairAtomLinks(text: string): Repaired {
+  let count = 0;
+  const out = text.replace(/<link>\s*([^<]*?)\s*<\/link>/g, (_element, href: string) => {
+    count++;
+    return `<link href="${href.replace(/"/g, "&quot;")}"/>`;
+  });
+  return { text: out, fixes: count ? [`read ${count} <link> elements written RSS-style`] : [] };
+}

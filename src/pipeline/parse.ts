@@ -8,7 +8,7 @@ import Parser from "rss-parser";
 import { decodeFeedBytes } from "./decode.js";
 import { isJsonFeed, parseJsonFeed } from "./json-feed.js";
 import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem } from "./parse-item.js";
-import { repairAtomDates, repairXml } from "./parse-repair.js";
+import { repairAtomDates, repairAtomLinks, repairXml, type Repaired } from "./parse-repair.js";
 import { cleanTitle } from "./parse-text.js";
 import { ParseError, type ParsedFeed } from "./parse-types.js";
 import { prepareXml } from "./parse-xml.js";
@@ -27,28 +27,47 @@ export async function parseFeed(body: Buffer, contentType: string | null, feedId
 
   const prepared = prepareXml(source);
   warnings.push(...prepared.warnings);
-  const output = await readRecovering(prepared.text, warnings);
+  const { output, failure, fixes } = await readRecovering(prepared.text);
   const channel = channelOf(output, prepared.format, feedUrl, prepared.rootAttrs);
   const ctx = { feedId, format: prepared.format, base: channel.base, channelLink: channel.link };
   const items = keepPostable(((output.items ?? []) as Array<Record<string, unknown>>).map((raw) => toFeedItem(raw, ctx)), warnings);
+  // Crier posts items: a broken document that yields none is broken, not an empty feed.
+  if (failure && !items.length) throw new ParseError(`${failure}; no complete entry could be recovered`);
+  if (failure) warnings.push(`recovered from ${failure}: ${fixes.join("; ")}`);
   return { title: cleanTitle(text(output.title)), channelLink: channel.link, items, warnings, format: prepared.format, encoding: decoded.encoding };
 }
 
-/** One parse; only when it fails, one more on the repaired text. */
-async function readRecovering(xml: string, warnings: string[]): Promise<Output> {
-  try {
-    return await read(xml);
-  } catch (first) {
-    const repaired = first instanceof RangeError ? repairAtomDates(xml) : isXmlSyntaxError(first) ? repairXml(xml) : null;
-    if (!repaired?.fixes.length) throw new ParseError(describe(first, xml));
+/**
+ * One parse. Only when it fails: repair what the error points at and parse again (a repaired
+ * document can fail on the next problem, so up to three tries). `failure` describes the first error.
+ */
+async function readRecovering(xml: string): Promise<{ output: Output; failure: string | null; fixes: string[] }> {
+  let current = xml;
+  let firstError: unknown = null;
+  let failed = false;
+  const fixes: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const output = await read(repaired.text);
-      warnings.push(`recovered from ${describe(first, xml)}: ${repaired.fixes.join("; ")}`);
-      return output;
-    } catch {
-      throw new ParseError(describe(first, xml));
+      const output = await read(current);
+      return { output, failure: failed ? describe(firstError, xml) : null, fixes };
+    } catch (error) {
+      if (!failed) firstError = error;
+      failed = true;
+      const repaired = repairFor(error, current);
+      if (!repaired?.fixes.length) break;
+      fixes.push(...repaired.fixes);
+      current = repaired.text;
     }
   }
+  throw new ParseError(describe(firstError, xml));
+}
+
+/** The repair for what rss-parser threw: sax syntax errors, and its own throws on odd structure. */
+function repairFor(error: unknown, xml: string): Repaired | null {
+  if (isXmlSyntaxError(error)) return repairXml(xml);
+  if (error instanceof RangeError) return repairAtomDates(xml); // new Date(<published>).toISOString()
+  if (error instanceof TypeError) return repairAtomLinks(xml); // links[i].$.rel on <link>text</link>
+  return null;
 }
 
 const PENDING = Symbol("pending");

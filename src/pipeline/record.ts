@@ -26,6 +26,8 @@ export interface DecideInput {
   ambiguous?: "hold" | "retry";
   /** When the delivery was queued (epoch ms), for the maximum retry age. */
   queuedAt?: number;
+  /** When the first attempt was made (epoch ms), for the platform's idempotency-key lifetime. */
+  firstAttemptAt?: number;
 }
 
 /** "never": the next attempt time of a delivery that is given up (until `crier retry`). */
@@ -66,11 +68,14 @@ export function decide(input: DecideInput): Decision {
       return { transition: { to: "rejected", errorKind: "rejected", reason } };
     case "transient":
       return retry();
-    case "unknown-outcome":
-      // Retrying blindly could publish twice, unless the platform de-duplicates by key.
-      return input.capabilities.idempotentSend || input.ambiguous === "retry"
+    case "unknown-outcome": {
+      // Retrying blindly could publish twice, unless the platform de-duplicates by key (while it remembers it).
+      const ttl = input.capabilities.idempotencyTtlMs;
+      const keyAlive = input.capabilities.idempotentSend && (ttl === undefined || input.firstAttemptAt === undefined || now - input.firstAttemptAt < ttl);
+      return keyAlive || input.ambiguous === "retry"
         ? retry()
         : { transition: { to: "uncertain", errorKind: "unknown-outcome", reason } };
+    }
     case "rate-limited": {
       const until = Math.max(now + (error.waitMs ?? policy.retryBaseMs), error.retryAt ?? 0);
       return {

@@ -179,18 +179,15 @@ export class SqliteStore implements DeliveryStore {
     return info.changes > 0;
   }
 
-  async recoverInterrupted(now: number, retryable: readonly string[]): Promise<{ uncertain: number; requeued: number }> {
+  async recoverInterrupted(now: number, retryable: ReadonlyArray<{ destinationId: string; since: number }>): Promise<{ uncertain: number; requeued: number }> {
     return this.db.transaction(() => {
-      const marks = retryable.map(() => "?").join(",");
-      const requeued = retryable.length
-        ? this.db
-            .prepare(
-              `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
-                 reason = 'the process stopped during the send; sent again under the same idempotency key'
-               WHERE state = 'sending' AND destination_id IN (${marks})`,
-            )
-            .run(now, now, ...retryable).changes
-        : 0;
+      const requeue = this.db.prepare(
+        `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
+           reason = 'the process stopped during the send; sent again under the same idempotency key'
+         WHERE state = 'sending' AND destination_id = ? AND created_at >= ?`,
+      );
+      let requeued = 0;
+      for (const r of retryable) requeued += requeue.run(now, now, r.destinationId, r.since).changes;
       const uncertain = this.db
         .prepare(
           `UPDATE deliveries SET state = 'uncertain', error_kind = 'unknown-outcome', updated_at = ?,

@@ -152,9 +152,10 @@ export interface DeliveryStore {
 
   /**
    * Rows left `sending` by a process that died become `uncertain`; for the destinations listed in
-   * `retryable` (their platform honours an idempotency key) they are queued again instead.
+   * `retryable` (their platform honours an idempotency key) rows queued at or after
+   * `since` (the key is still remembered) are queued again instead.
    */
-  recoverInterrupted(now: number, retryable: readonly string[]): Promise<{ uncertain: number; requeued: number }>;
+  recoverInterrupted(now: number, retryable: ReadonlyArray<{ destinationId: string; since: number }>): Promise<{ uncertain: number; requeued: number }>;
   /** Times (epoch ms, ascending) of sends to a destination since `since`. */
   sendTimes(destinationId: string, since: number): Promise<number[]>;
   /** Due rows (pending, or failed whose next attempt has come), oldest article first. */

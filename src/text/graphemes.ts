@@ -23,11 +23,19 @@ const URL_IN_TEXT = /\bhttps?:\/\/\S+/giu;
  * never inside a URL (a URL that would be cut is dropped whole). Pure.
  */
 export function truncate(text: string, max: number): string {
-  const parts = graphemes(text);
-  if (parts.length <= max) return text;
+  // Segment lazily, and only as far as needed: callers search over long texts.
+  let end = 0; // code-unit offset after the first max-1 graphemes
+  let count = 0;
+  for (const { index, segment } of graphemeSegmenter.segment(text)) {
+    count++;
+    if (count === max) end = index; // start of grapheme number max = end of the first max-1
+    if (count > max) break;
+    if (count < max) end = index + segment.length;
+  }
+  if (count <= max) return text;
   if (max <= 1) return max === 1 ? ELLIPSIS : "";
-  let cut = parts.slice(0, max - 1).join("");
-  cut = dropPartialUrl(text, cut);
+  let cut = text.slice(0, end);
+  cut = dropPartialUrl(text.slice(0, end + 2048), cut);
   const sentenceEnd = lastSentenceEnd(cut);
   if (sentenceEnd > cut.length * 0.6) return cut.slice(0, sentenceEnd).trimEnd();
   const space = cut.search(/\s\S*$/u);

@@ -127,7 +127,7 @@ export function describeAdapterContract(h: ContractHarness): void {
         const lbCfg = adapter.config.parse(lb.cfg);
         const conn = await adapter.connect(lbCfg, connectDeps(secretsOf(lbCfg)));
         const rendered = adapter.render(item, lbCfg, conn.limits, style(adapter, item));
-        const sent = await conn.send(rendered.payload, { deliveryId: 1, idempotencyKey: "crier-1", signal: AbortSignal.timeout(5000) });
+        const sent = await conn.send(rendered.payload, { deliveryId: 1, idempotencyKey: "crier-1", queuedAt: Date.now(), signal: AbortSignal.timeout(5000) });
         expect(sent.remoteId).toBeTruthy();
         await lb.verify(rendered, sent, item);
         await conn.close();
@@ -143,7 +143,7 @@ export function describeAdapterContract(h: ContractHarness): void {
             const conn = await adapter.connect(c, deps);
             const item = TRICKY_ITEMS[0]?.[1] as FeedItem;
             const rendered = adapter.render(item, c, conn.limits, style(adapter, item));
-            await conn.send(rendered.payload, { deliveryId: 2, idempotencyKey: "crier-2", signal: AbortSignal.timeout(5000) }).catch((err: unknown) => {
+            await conn.send(rendered.payload, { deliveryId: 2, idempotencyKey: "crier-2", queuedAt: Date.now(), signal: AbortSignal.timeout(5000) }).catch((err: unknown) => {
               // What the core logs about a failure: the classified error and the raw one.
               deps.logger.warn({ err, classified: adapter.classify(err) }, "send failed");
             });
