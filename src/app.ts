@@ -210,12 +210,29 @@ export class App {
     await this.recover();
     const { reports, wouldPost } = await this.pollFeeds(opts.feedIds);
     const deliveries: DeliveryOutcome[] = [];
+    const deadline = this.now() + this.config.delivery.onceMaxWaitMs;
     for (;;) {
       const batch = await this.deliver(opts.feedIds);
       deliveries.push(...batch);
-      if (batch.length < this.config.delivery.batchSize || this.stoppingFlag) break;
+      if (this.stoppingFlag) break;
+      if (batch.length >= this.config.delivery.batchSize) continue;
+      // Rows held by a budget, spacing or a short platform wait: wait for them, within the bound.
+      const wake = this.nextWake();
+      if (wake === null || wake > deadline) break;
+      await new Promise((r) => setTimeout(r, Math.max(0, wake - this.now())));
     }
     return { feeds: reports, deliveries, wouldPost };
+  }
+
+  /** The earliest time a held destination may send again, or null when none is held. */
+  private nextWake(): number | null {
+    const now = this.now();
+    const times = this.runtimes.flatMap((r) => {
+      if (r.heldUntil !== null && r.heldUntil > now) return [r.heldUntil];
+      if (r.pausedReason !== null && r.pausedUntil !== null && r.pausedUntil > now && !r.destination.pausedReason) return [r.pausedUntil];
+      return [];
+    });
+    return times.length ? Math.min(...times) : null;
   }
 
   async close(): Promise<void> {

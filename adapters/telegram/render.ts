@@ -15,7 +15,7 @@ export interface TelegramPayload {
   disableNotification: boolean;
 }
 
-export const TELEGRAM_DEFAULT_TEMPLATE = "<b>{title}</b>\n\n{summary}\n\n{link}";
+export const TELEGRAM_DEFAULT_TEMPLATE = "<b>{title}</b>\n\n{summary}\n\n{link}\n{hashtags}";
 
 export const TELEGRAM_LENGTH_UNIT = "UTF-16 code units after HTML parsing";
 

@@ -113,6 +113,12 @@ export const deliverySchema = z
     maxRetryAgeMs: z.number().int().positive().default(24 * 60 * 60_000).describe("A delivery still failing this long after it was queued is given up."),
     batchSize: z.number().int().positive().default(100).describe("Due deliveries taken per delivery pass."),
     intervalSchedule: cronExpression.default("* * * * *").describe("How often `crier run` retries due deliveries."),
+    onceMaxWaitMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe("`crier poll --once` waits this long at most for posts held by a budget, spacing or a platform's short wait."),
   })
   .strict();
 

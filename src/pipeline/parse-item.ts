@@ -115,7 +115,7 @@ export function text(value: unknown): string | null {
 }
 
 /** Every text node under an xml2js value, for markup where text was expected (`<title><b>x</b></title>`). */
-export function flatText(value: unknown): string | null {
+function flatText(value: unknown): string | null {
   const parts: string[] = [];
   const walk = (v: unknown): void => {
     if (typeof v === "string") parts.push(v);
@@ -127,7 +127,7 @@ export function flatText(value: unknown): string | null {
 }
 
 /** Resolves a (possibly relative) xml:base against the base in force; the old base when it cannot. */
-export function withBase(base: string | null, xmlBase: string | null | undefined): string | null {
+function withBase(base: string | null, xmlBase: string | null | undefined): string | null {
   if (!xmlBase) return base;
   try {
     return new URL(xmlBase.trim(), base ?? undefined).href;

@@ -161,3 +161,18 @@ export function repairAtomLinks(text: string): Repaired {
   });
   return { text: out, fixes: count ? [`read ${count} <link> elements written RSS-style`] : [] };
 }
+
+/**
+ * RSS <description> or <content:encoded> holding unescaped HTML: xml2js splits it into objects
+ * and loses the order of text and tags ("Read <a>this</a> now" reads "Read  now this"). Escaped,
+ * the element holds the same HTML as a string.
+ */
+export function escapeNakedMarkup(text: string): Repaired {
+  let count = 0;
+  const out = text.replace(/<(description|content:encoded)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g, (element, name: string, attrs: string | undefined, inner: string) => {
+    if (!/<[A-Za-z/]/.test(inner) || inner.includes("<![CDATA[")) return element;
+    count++;
+    return `<${name}${attrs ?? ""}>${inner.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</${name}>`;
+  });
+  return { text: out, fixes: count ? [`read the unescaped HTML in ${count} ${count === 1 ? "description" : "descriptions"} as HTML`] : [] };
+}

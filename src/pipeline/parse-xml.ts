@@ -85,13 +85,13 @@ function preview(text: string): string {
   return text.trim().slice(0, 40).replace(/\s+/g, " ");
 }
 
-export function lineOf(text: string, index: number): number {
+function lineOf(text: string, index: number): number {
   let line = 1;
   for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
   return line;
 }
 
-export function attributesOf(source: string): Record<string, string> {
+function attributesOf(source: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of source.matchAll(ATTR)) if (m[1]) out[m[1]] = m[2] ?? m[3] ?? "";
   return out;

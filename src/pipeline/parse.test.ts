@@ -270,6 +270,12 @@ describe("parseFeed: leniency", () => {
     expect(feed.warnings[0]).toMatch(/^ignored 73 characters of text before the XML \("Warning: Cannot modify/);
   });
 
+  it("reads unescaped HTML in a description in document order", async () => {
+    const feed = await parse(rss(`<item><title>t</title><description><p>Read <a href="/x">this</a> now &amp; <b>then</b>.</p></description></item><item><title>u</title><description type="text">plain</description></item>`));
+    expect(feed.items.map((i) => i.summary)).toEqual(["Read this now & then.", "plain"]);
+    expect(feed.warnings).toEqual(["read the unescaped HTML in 1 description as HTML"]);
+  });
+
   it("reads undeclared namespace prefixes", async () => {
     expect((await first(`<rss version="2.0"><channel><item><title>t</title><itunes:subtitle>s</itunes:subtitle><dc:creator>Jo</dc:creator></item></channel></rss>`)).author).toBe("Jo");
   });

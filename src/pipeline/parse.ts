@@ -8,7 +8,7 @@ import Parser from "rss-parser";
 import { decodeFeedBytes } from "./decode.js";
 import { isJsonFeed, parseJsonFeed } from "./json-feed.js";
 import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem } from "./parse-item.js";
-import { repairAtomDates, repairAtomLinks, repairXml, type Repaired } from "./parse-repair.js";
+import { escapeNakedMarkup, repairAtomDates, repairAtomLinks, repairXml, type Repaired } from "./parse-repair.js";
 import { cleanTitle } from "./parse-text.js";
 import { ParseError, type ParsedFeed } from "./parse-types.js";
 import { prepareXml } from "./parse-xml.js";
@@ -27,7 +27,17 @@ export async function parseFeed(body: Buffer, contentType: string | null, feedId
 
   const prepared = prepareXml(source);
   warnings.push(...prepared.warnings);
-  const { output, failure, fixes } = await readRecovering(prepared.text);
+  const read1 = await readRecovering(prepared.text);
+  const { failure, fixes } = read1;
+  let { output } = read1;
+  if (hasNakedMarkup(output)) {
+    // Rare (invalid RSS), so found after the parse rather than searched for before every parse.
+    const escaped = escapeNakedMarkup(read1.text);
+    if (escaped.fixes.length) {
+      output = await read(escaped.text).catch(() => output);
+      warnings.push(...escaped.fixes);
+    }
+  }
   const channel = channelOf(output, prepared.format, feedUrl, prepared.rootAttrs);
   const ctx = { feedId, format: prepared.format, base: channel.base, channelLink: channel.link };
   const items = keepPostable(((output.items ?? []) as Array<Record<string, unknown>>).map((raw) => toFeedItem(raw, ctx)), warnings);
@@ -41,7 +51,7 @@ export async function parseFeed(body: Buffer, contentType: string | null, feedId
  * One parse. Only when it fails: repair what the error points at and parse again (a repaired
  * document can fail on the next problem, so up to three tries). `failure` describes the first error.
  */
-async function readRecovering(xml: string): Promise<{ output: Output; failure: string | null; fixes: string[] }> {
+async function readRecovering(xml: string): Promise<{ output: Output; text: string; failure: string | null; fixes: string[] }> {
   let current = xml;
   let firstError: unknown = null;
   let failed = false;
@@ -49,7 +59,7 @@ async function readRecovering(xml: string): Promise<{ output: Output; failure: s
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const output = await read(current);
-      return { output, failure: failed ? describe(firstError, xml) : null, fixes };
+      return { output, text: current, failure: failed ? describe(firstError, xml) : null, fixes };
     } catch (error) {
       if (!failed) firstError = error;
       failed = true;
@@ -60,6 +70,16 @@ async function readRecovering(xml: string): Promise<{ output: Output; failure: s
     }
   }
   throw new ParseError(describe(firstError, xml));
+}
+
+function hasNakedMarkup(output: Output): boolean {
+  const items = (output.items ?? []) as Array<Record<string, unknown>>;
+  return items.some((item) => hasChildElements(item.rawDescription) || hasChildElements(item["content:encoded"]));
+}
+
+/** xml2js: an element with child elements is an object with keys besides text (`_`) and attributes (`$`). */
+function hasChildElements(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.keys(value).some((key) => key !== "_" && key !== "$");
 }
 
 /** The repair for what rss-parser threw: sax syntax errors, and its own throws on odd structure. */

@@ -182,7 +182,7 @@ describe("crier poll --once", () => {
     const errors: Record<string, RegExp> = {
       err500: /HTTP 500/,
       malformed: /malformed XML|Unclosed|unexpected/i,
-      notfeed: /not an RSS, RDF or Atom feed/,
+      notfeed: /not an RSS, RDF, Atom or JSON feed/,
       huge: /over the 1000000-byte limit/,
       loop: /redirects/,
       hang: /within 2000 ms/,

@@ -1,0 +1,194 @@
+// A real Bluesky PDS (@atproto/pds) for Crier's tests, in-process and offline: an in-memory PLC
+// directory (@did-plc/server's mock database), SQLite and blobs in a temp folder, no appview, no
+// email, no crawlers. Both servers listen on 127.0.0.1 only, on random ports. README.md says more.
+import http from "node:http";
+import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { AtpAgent } from "@atproto/api";
+import { PDS, envToCfg, envToSecrets } from "@atproto/pds";
+import { Database as PlcDatabase, PlcServer } from "@did-plc/server";
+
+/** One request the PDS received (XRPC calls by their NSID, e.g. `com.atproto.server.createSession`). */
+export interface RecordedRequest {
+  method: string;
+  /** The NSID for `/xrpc/<nsid>`, else the path. */
+  nsid: string;
+}
+
+/**
+ * What to do with a request instead of (or after) letting the PDS answer it:
+ * - `reply`: answer with this status, body and headers; the PDS never sees the request;
+ * - `drop-after`: the PDS handles it (the write happens), then the connection is destroyed unanswered;
+ * - `hang-after`: the PDS handles it, the answer is never sent (the client's timeout fires).
+ */
+export type FaultAction =
+  | { kind: "reply"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "drop-after" }
+  | { kind: "hang-after" };
+
+export interface BlueskyPdsOptions {
+  /** Handle of the account to create (must end in `.test`). Default `crier.test`. */
+  handle?: string;
+  /** Turn on the PDS's own rate limits (createSession: 30 per 5 minutes, ...). Default off. */
+  rateLimits?: boolean;
+  /** Consulted for every request; undefined lets the PDS answer normally. */
+  fault?: (req: RecordedRequest) => FaultAction | undefined;
+}
+
+export interface StoredPost {
+  uri: string;
+  cid: string;
+  value: Record<string, unknown>;
+}
+
+export interface BlueskyPds {
+  /** `http://127.0.0.1:<port>`: the PDS's XRPC origin. */
+  url: string;
+  handle: string;
+  did: string;
+  /** An app password of the account (what Crier is configured with). */
+  password: string;
+  /** The account's main password (for tests that need a second, independent session). */
+  accountPassword: string;
+  /** Requests received since the account was set up. */
+  requests: RecordedRequest[];
+  /** How many requests to `nsid` arrived since setup (e.g. logins: `com.atproto.server.createSession`). */
+  count(nsid: string): number;
+  /** A client logged in as the account (with the main password), for reading records back. */
+  agent: AtpAgent;
+  /** The `app.bsky.feed.post` record at `rkey`, or null. */
+  getPost(rkey: string): Promise<StoredPost | null>;
+  /** Every `app.bsky.feed.post` record of the account. */
+  listPosts(): Promise<StoredPost[]>;
+  /** An app-password access token that expired an hour ago, signed like the PDS signs (HS256, jwtSecret). */
+  expiredAccessJwt(): string;
+  close(): Promise<void>;
+}
+
+const POST = "app.bsky.feed.post";
+
+/** Listens on 127.0.0.1 only (PDS.start and PlcServer.start would bind every interface). */
+async function listenLocal(handler?: http.RequestListener): Promise<{ server: http.Server; port: number; sockets: Set<Socket> }> {
+  const server = http.createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on("connection", (s) => (sockets.add(s), s.on("close", () => sockets.delete(s))));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.address() as AddressInfo).port, sockets };
+}
+
+async function closeServer(s: { server: http.Server; sockets: Set<Socket> }): Promise<void> {
+  for (const socket of s.sockets) socket.destroy();
+  await new Promise((resolve) => s.server.close(resolve));
+}
+
+/** A secp256k1 private key as hex, as envToSecrets wants the PLC rotation key. */
+function k256PrivateKeyHex(): string {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
+  const d = privateKey.export({ format: "jwk" }).d ?? "";
+  return Buffer.from(d, "base64url").toString("hex");
+}
+
+function recorded(req: http.IncomingMessage): RecordedRequest {
+  const pathname = new URL(req.url ?? "/", "http://x").pathname;
+  return { method: req.method ?? "GET", nsid: pathname.startsWith("/xrpc/") ? pathname.slice(6) : pathname };
+}
+
+/** Starts PLC and PDS, creates the account and an app password. Resolves in about a second. */
+export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<BlueskyPds> {
+  const handle = opts.handle ?? "crier.test";
+  const dataDir = await mkdtemp(path.join(tmpdir(), "crier-pds-"));
+  const plc = PlcServer.create({ db: PlcDatabase.mock() });
+  const plcHttp = await listenLocal(plc.app);
+
+  const requests: RecordedRequest[] = [];
+  let recording = false;
+  let app: http.RequestListener | undefined;
+  const pdsHttp = await listenLocal((req, res) => {
+    const r = recorded(req);
+    if (recording) requests.push(r);
+    const fault = recording ? opts.fault?.(r) : undefined;
+    if (fault?.kind === "reply") {
+      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
+      res.end(JSON.stringify(fault.body));
+      return;
+    }
+    if (fault?.kind === "drop-after") res.end = (() => (req.socket.destroy(), res)) as typeof res.end;
+    if (fault?.kind === "hang-after") res.end = (() => res) as typeof res.end;
+    app?.(req, res);
+  });
+
+  const jwtSecret = randomBytes(16).toString("hex");
+  const env = {
+    port: pdsHttp.port,
+    hostname: "localhost", // publicUrl http://localhost:<port>; handles under ".test"
+    devMode: true,
+    inviteRequired: false,
+    dataDirectory: dataDir,
+    blobstoreDiskLocation: path.join(dataDir, "blobs"),
+    didPlcUrl: `http://127.0.0.1:${plcHttp.port}`,
+    serviceHandleDomains: [".test"],
+    rateLimitsEnabled: opts.rateLimits ?? false,
+    jwtSecret,
+    adminPassword: randomBytes(16).toString("hex"),
+    plcRotationKeyK256PrivateKeyHex: k256PrivateKeyHex(),
+    crawlers: [],
+  };
+  const pds = await PDS.create(envToCfg(env), envToSecrets(env));
+  await pds.ctx.sequencer.start();
+  app = pds.app;
+
+  const url = `http://127.0.0.1:${pdsHttp.port}`;
+  const accountPassword = randomBytes(12).toString("hex");
+  const agent = new AtpAgent({ service: url });
+  await agent.createAccount({ handle, email: `${handle.split(".")[0]}@example.test`, password: accountPassword });
+  const did = agent.session?.did ?? "";
+  const { data: appPassword } = await agent.com.atproto.server.createAppPassword({ name: "crier" });
+  recording = true;
+
+  const toPost = (r: { uri: string; cid?: string; value: unknown }): StoredPost => ({
+    uri: r.uri, cid: r.cid ?? "", value: r.value as Record<string, unknown>,
+  });
+  return {
+    url,
+    handle,
+    did,
+    password: appPassword.password,
+    accountPassword,
+    requests,
+    count: (nsid) => requests.filter((r) => r.nsid === nsid).length,
+    agent,
+    async getPost(rkey) {
+      try {
+        const { data } = await agent.com.atproto.repo.getRecord({ repo: did, collection: POST, rkey });
+        return toPost(data);
+      } catch (err) {
+        if ((err as { error?: string }).error === "RecordNotFound") return null;
+        throw err;
+      }
+    },
+    async listPosts() {
+      const { data } = await agent.com.atproto.repo.listRecords({ repo: did, collection: POST, limit: 100 });
+      return data.records.map(toPost);
+    },
+    expiredAccessJwt() {
+      const now = Math.floor(Date.now() / 1000);
+      const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
+      // account-manager/helpers/auth.ts createAccessToken: typ at+jwt, aud = the PDS's DID, sub = the account.
+      const body = `${b64({ typ: "at+jwt", alg: "HS256" })}.${b64({ scope: "com.atproto.appPass", aud: pds.ctx.cfg.service.did, sub: did, iat: now - 7200, exp: now - 3600 })}`;
+      return `${body}.${createHmac("sha256", jwtSecret).update(body).digest("base64url")}`;
+    },
+    async close() {
+      await closeServer(pdsHttp);
+      await pds.ctx.sequencer.destroy();
+      await pds.ctx.backgroundQueue.destroy();
+      await pds.ctx.accountManager.close();
+      await pds.ctx.proxyAgent.destroy();
+      await closeServer(plcHttp);
+      await plc.ctx.db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
