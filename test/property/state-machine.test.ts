@@ -1,0 +1,121 @@
+/**
+ * Property: whatever the platform answers and wherever the process dies, the delivery state
+ * machine never leaves a final state by itself and never has a post accepted twice.
+ * Runs the real deliver stage and SQLite store (in memory) with a scripted platform.
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import pino from "pino";
+import type { Adapter, FeedItem } from "../../src/core/index.js";
+import { deliveryError } from "../../src/core/index.js";
+import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
+import { SqliteStore } from "../../src/store/sqlite.js";
+import { deliverDue, DestinationRuntime } from "../../src/pipeline/deliver.js";
+import { Alerter } from "../../src/pipeline/alerts.js";
+import { identify, planPoll } from "../../src/pipeline/select-new.js";
+import type { DeliveryState } from "../../src/store/types.js";
+import { FINAL_STATES } from "../../src/store/types.js";
+
+type Answer = "ok" | "refused" | "lost" | "rejected" | "rate-limited" | "duplicate";
+class PlatformError extends Error {
+  constructor(readonly answer: Answer) {
+    super(answer);
+  }
+}
+
+function scriptedAdapter(script: Answer[], accepted: number[]): Adapter<Record<string, never>, { id: number }> {
+  let call = 0;
+  return {
+    platform: "scripted",
+    description: "test platform answering from a script",
+    config: destinationCommonSchema.pick({}).strict() as never,
+    secrets: [],
+    capabilities: { idempotentSend: false, images: false, delete: false },
+    rateLimits: [],
+    defaultTemplate: "{title}",
+    defaultLimits: () => ({ maxLength: 1000, unit: "characters", source: "default" }),
+    render: (item, _c, limits) => ({ payload: { id: Number(item.guid) }, preview: item.title, length: item.title.length, limits }),
+    async connect() {
+      return {
+        limits: { maxLength: 1000, unit: "characters", source: "default" },
+        async send(payload, ctx) {
+          const answer = script[call++ % script.length] ?? "ok";
+          // "ok", "lost" and "duplicate" mean the platform took the post.
+          if (answer === "ok" || answer === "lost") accepted.push(ctx.deliveryId);
+          if (answer === "ok") return { remoteId: String(payload.id), remoteUrl: null };
+          throw new PlatformError(answer);
+        },
+        check: async () => "scripted",
+        close: async () => undefined,
+      };
+    },
+    classify(err) {
+      const answer = err instanceof PlatformError ? err.answer : "lost";
+      switch (answer) {
+        case "refused": return deliveryError("transient", "refused");
+        case "rejected": return deliveryError("rejected", "rejected");
+        case "rate-limited": return deliveryError("rate-limited", "slow down", { waitMs: 50 });
+        case "duplicate": return deliveryError("duplicate", "already there");
+        default: return deliveryError("unknown-outcome", "no answer");
+      }
+    },
+  };
+}
+
+const item = (n: number): FeedItem => ({
+  feedId: "f", guid: String(n), link: `https://e.org/${n}`, title: `Item ${n}`, summary: "", author: null,
+  categories: [], imageUrl: null, publishedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+});
+
+describe("delivery state machine (property)", () => {
+  it("never leaves a final state by itself and never has a post accepted twice", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Answer>("ok", "refused", "lost", "rejected", "rate-limited", "duplicate"), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.oneof(fc.constant<"deliver">("deliver"), fc.constant<"crash">("crash")), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (script, steps, count) => {
+          const store = new SqliteStore(":memory:");
+          let now = Date.UTC(2026, 0, 2);
+          const items = identify(Array.from({ length: count }, (_, i) => item(i + 1)), null);
+          await store.applyPlan({ ...planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null }) });
+          const accepted: number[] = [];
+          const adapter = scriptedAdapter(script, accepted);
+          const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections: 1000 });
+          const logger = pino({ level: "silent" });
+          const session = { load: async () => null, save: async () => undefined, clear: async () => undefined };
+          const runtime = new DestinationRuntime({ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }, logger, ".", session);
+          const policy = deliverySchema.parse({ retryBaseMs: 10, retryMaxMs: 40, maxAttempts: 5 });
+          const alerter = new Alerter(null, store, [runtime], logger, () => now);
+          const finalSeen = new Map<number, DeliveryState>();
+          const check = async () => {
+            for (const row of await store.listDeliveries({})) {
+              const final = finalSeen.get(row.id);
+              if (final) expect(row.state, `row ${row.id} left ${final}`).toBe(final);
+              if ((FINAL_STATES as readonly string[]).includes(row.state)) finalSeen.set(row.id, row.state);
+            }
+          };
+          for (const step of steps) {
+            now += 100;
+            if (step === "crash") {
+              // The process dies mid-send: a due row is left `sending`; the platform may have taken it.
+              const due = await store.dueDeliveries(now, 1, ["d"]);
+              const row = due[0];
+              if (row && (await store.transition(row.record.id, ["pending", "failed"], { to: "sending" }, now))) {
+                if (Math.random() < 0.5) accepted.push(row.record.id);
+              }
+              await store.recoverInterrupted(now, []);
+            } else {
+              runtime.pausedReason = null;
+              await deliverDue({ store, runtimes: [runtime], policy, logger, alerter, now: () => now, stopping: () => false, scrub: (t) => t });
+            }
+            await check();
+          }
+          expect(new Set(accepted).size).toBe(accepted.length);
+          await store.close();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
