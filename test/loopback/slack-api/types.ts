@@ -1,0 +1,109 @@
+// Public types of the Slack loopback (re-exported by server.ts).
+
+export interface SlackLoopbackTeam {
+  id: string;
+  name: string;
+  /** Workspace subdomain: permalinks are https://<domain>.slack.com/archives/… */
+  domain: string;
+}
+
+export interface SlackLoopbackBot {
+  /** The Bot User OAuth Token the Web API accepts (xoxb-…). */
+  token: string;
+  userId: string;
+  /** The bot user's name, as auth.test reports it. */
+  userName: string;
+  botId: string;
+}
+
+export interface SlackLoopbackChannel {
+  id: string;
+  /** Without `#`. */
+  name: string;
+  archived?: boolean;
+  /** Whether the bot is a member (chat.postMessage answers `not_in_channel` otherwise). Default true. */
+  member?: boolean;
+}
+
+/** One incoming webhook: https://hooks.slack.com/services/<teamId>/<hookId>/<secret>. */
+export interface SlackLoopbackWebhook {
+  teamId: string;
+  hookId: string;
+  secret: string;
+  channelId: string;
+  /** A disabled or removed webhook answers 404 `no_service`. */
+  disabled?: boolean;
+}
+
+export interface SlackLoopbackOptions {
+  team?: SlackLoopbackTeam;
+  bot?: SlackLoopbackBot;
+  channels?: SlackLoopbackChannel[];
+  webhooks?: SlackLoopbackWebhook[];
+  /** Messages per channel (chat.postMessage and webhooks together) per window; beyond, 429 + Retry-After. Off when unset. */
+  rateLimit?: { limit: number; windowMs: number };
+  /** Fault hook, called for every request after it is recorded and before it is processed. */
+  onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+}
+
+/** The same kinds as the X loopback (test/loopback/x-api/types.ts). */
+export type FaultAction =
+  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "destroy-before" }
+  | { kind: "destroy-after" }
+  | { kind: "hang-after" }
+  | { kind: "delay"; ms: number };
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string, e.g. `/api/chat.postMessage` or `/services/T…/B…/…`. */
+  path: string;
+  /** `web-api` for /api/<method>, `webhook` for /services/…, else `other`. */
+  surface: "web-api" | "webhook" | "other";
+  /** For web-api requests: the method name, e.g. `chat.postMessage`. */
+  apiMethod?: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** Parsed body when it is JSON. */
+  json?: unknown;
+  /** Parsed body when it is application/x-www-form-urlencoded. */
+  form?: Record<string, string>;
+  receivedAt: number;
+}
+
+export interface StoredMessage {
+  /** Channel ID. */
+  channel: string;
+  ts: string;
+  /** `text` as stored (after truncation to 40,000 characters). */
+  text: string;
+  blocks: unknown[] | undefined;
+  unfurlLinks: boolean | undefined;
+  via: "chat.postMessage" | "webhook";
+  deleted: boolean;
+  postedAt: number;
+}
+
+export interface SlackLoopback {
+  /** `http://127.0.0.1:<port>`: Web API root is `${url}/api`; webhooks are `${url}/services/…`. */
+  url: string;
+  /** `${url}/api`, for a client's apiBase. */
+  apiBase: string;
+  /** The official form of a webhook's URL (https://hooks.slack.com/services/…), for configs; send it to `url`. */
+  webhookUrl(hook?: SlackLoopbackWebhook): string;
+  team: SlackLoopbackTeam;
+  bot: SlackLoopbackBot;
+  channels: SlackLoopbackChannel[];
+  webhooks: SlackLoopbackWebhook[];
+  requests: RecordedRequest[];
+  messages: StoredMessage[];
+  close(): Promise<void>;
+}
+
+/** A response the server is about to send: JSON for objects, text/plain for strings. */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
