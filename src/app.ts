@@ -165,6 +165,7 @@ export class App {
             scrub: this.scrub,
             health: this.config.feedHealth,
             alerter: this.alerter,
+            filters: this.config.routeFilters.get(feed.id),
           }),
         ),
       ),

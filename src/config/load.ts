@@ -19,6 +19,7 @@ import {
   type DeliveryConfig,
   type AlertsConfig,
   type FeedHealthConfig,
+  type RouteFilter,
   type DestinationCommon,
   type FeedConfig,
 } from "./schema.js";
@@ -53,6 +54,8 @@ export interface CrierConfig {
   destinations: Destination[];
   /** feed id -> destination ids, in config order. */
   routes: Map<string, string[]>;
+  /** feed id -> destination id -> the route's filter (absent: everything passes). */
+  routeFilters: Map<string, Map<string, RouteFilter>>;
   /** Secret values resolved from the environment: scrubbed from logs and stored errors. */
   secretValues: string[];
 }
@@ -172,15 +175,26 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   const feedIds = new Set(sections.ids.feeds.map(([id]) => id));
   const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
   const routes = new Map<string, string[]>();
+  const routeFilters = new Map<string, Map<string, RouteFilter>>();
+  const routedAt = new Map<string, number>();
   raw.routes.forEach((route, position) => {
     const index = indexOf.routes[position] ?? position;
     if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
     route.to.forEach((to, j) => {
       if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
+      const pair = `${route.feed}\u0000${to}`;
+      const earlier = routedAt.get(pair);
+      if (earlier !== undefined) problems.push(`${where(["routes", index, "to", j])}: ${route.feed} -> ${to} is already routed in routes[${earlier}]`);
+      routedAt.set(pair, index);
     });
     const list = routes.get(route.feed) ?? [];
     for (const to of route.to) if (!list.includes(to)) list.push(to);
     routes.set(route.feed, list);
+    if (route.filter) {
+      const filters = routeFilters.get(route.feed) ?? new Map<string, RouteFilter>();
+      for (const to of route.to) filters.set(to, route.filter);
+      routeFilters.set(route.feed, filters);
+    }
   });
 
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
@@ -198,6 +212,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     feeds,
     destinations,
     routes,
+    routeFilters,
     secretValues: [...new Set(secretValues)],
   };
 }

@@ -73,6 +73,20 @@ export const destinationCommonSchema = z.object({
   template: z.string().min(1).optional().describe("Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}."),
   maxLength: z.number().int().positive().optional().describe("Tighter length limit than the platform's (never looser)."),
   maxHashtags: z.number().int().min(0).default(3).describe("Hashtags made from categories, at most."),
+  hashtagMap: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe("Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)."),
+  hashtagIgnore: z.array(z.string()).default([]).describe("Categories never made into hashtags (case-insensitive), e.g. Uncategorized."),
+  utm: z
+    .object({
+      source: z.string().min(1).describe("utm_source, e.g. telegram."),
+      medium: z.string().min(1).default("social").describe("utm_medium."),
+      campaign: z.string().min(1).default("{feed}").describe("utm_campaign; {feed} is the feed id."),
+    })
+    .strict()
+    .optional()
+    .describe("Tag posted links for analytics (never part of an article's identity; existing utm_* replaced, never doubled)."),
   timeoutMs: z.number().int().positive().default(30_000).describe("Timeout of one send."),
   budget: z
     .array(rateWindowSchema)
@@ -98,10 +112,40 @@ export const destinationCommonSchema = z.object({
 });
 export const DESTINATION_COMMON_KEYS = Object.keys(destinationCommonSchema.shape);
 
+/** Which items a rule matches: any listed keyword, the regex, any category, or any author. */
+const matcherSchema = z
+  .object({
+    keywords: z.array(z.string().min(1)).default([]).describe("Words or phrases in the title or summary (case-insensitive)."),
+    regex: z
+      .string()
+      .refine((v) => {
+        try {
+          new RegExp(v, "iu");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be a valid regular expression")
+      .optional()
+      .describe("A regular expression tested against the title and summary (case-insensitive)."),
+    categories: z.array(z.string().min(1)).default([]).describe("Category names (case-insensitive)."),
+    authors: z.array(z.string().min(1)).default([]).describe("Author names (case-insensitive)."),
+  })
+  .strict();
+
+export const routeFilterSchema = z
+  .object({
+    include: matcherSchema.optional().describe("Post only items that match."),
+    exclude: matcherSchema.optional().describe("Never post items that match."),
+    maxAgeHours: z.number().positive().optional().describe("Never post an item published more than this long ago."),
+  })
+  .strict();
+
 export const routeSchema = z
   .object({
     feed: id.describe("A feed id."),
     to: z.array(id).min(1).describe("Destination ids this feed posts to."),
+    filter: routeFilterSchema.optional().describe("Which of the feed's items go to these destinations; the rest are recorded as skipped with the rule."),
   })
   .strict();
 
@@ -159,6 +203,8 @@ export type RouteConfig = z.infer<typeof routeSchema>;
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type RawConfig = z.infer<typeof configSchema>;
 export type RateWindow = z.infer<typeof rateWindowSchema>;
+export type RouteFilter = z.infer<typeof routeFilterSchema>;
+export type Matcher = z.infer<typeof matcherSchema>;
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type FeedHealthConfig = z.infer<typeof feedHealthSchema>;

@@ -55,6 +55,8 @@ export interface PostStyle {
   template: string;
   /** Hashtags made from the item's categories, at most. */
   maxHashtags: number;
+  /** The hashtags to use ("#LocalNews"), already mapped, filtered and capped by the core; when absent, made from the categories. */
+  hashtags?: readonly string[];
   /** The link to post (the item's link, possibly tagged for analytics), or null. */
   link: string | null;
 }

@@ -3,13 +3,17 @@ import type { Logger } from "pino";
 import type { Connection, Limits, PostStyle, Rendered, SessionStore } from "../core/adapter.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { Destination } from "../config/load.js";
+import { mapCategories, toHashtags } from "../text/hashtags.js";
+import { tagLink } from "../text/link.js";
 
 /** The destination's post style for one item. Pure. */
 export function postStyle(destination: Destination, item: FeedItem): PostStyle {
+  const { common } = destination;
   return {
-    template: destination.common.template ?? destination.adapter.defaultTemplate,
-    maxHashtags: destination.common.maxHashtags,
-    link: item.link,
+    template: common.template ?? destination.adapter.defaultTemplate,
+    maxHashtags: common.maxHashtags,
+    hashtags: toHashtags(mapCategories(item.categories, common.hashtagMap, common.hashtagIgnore), common.maxHashtags),
+    link: item.link && common.utm ? tagLink(item.link, { ...common.utm, campaign: common.utm.campaign.replaceAll("{feed}", item.feedId) }) : item.link,
   };
 }
 

@@ -10,7 +10,8 @@ import { fetchFeed } from "./fetch.js";
 import { parseFeed } from "./parse.js";
 import { identify, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
-import type { FeedHealthConfig } from "../config/schema.js";
+import type { FeedHealthConfig, RouteFilter } from "../config/schema.js";
+import { filterReason } from "./filter.js";
 import type { Alerter } from "./alerts.js";
 import { backoffMs } from "./record.js";
 
@@ -41,6 +42,8 @@ export interface PollContext {
   scrub: (text: string) => string;
   health: FeedHealthConfig;
   alerter: Alerter;
+  /** This feed's route filters by destination. */
+  filters?: ReadonlyMap<string, RouteFilter> | undefined;
 }
 
 export interface PollResult {
@@ -98,6 +101,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
       backlog: feed.backlog,
       acceptMode: state?.acceptMode ?? null,
       fetchMeta: { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash },
+      filter: (destinationId, item) => filterReason(item, ctx.filters?.get(destinationId), ctx.now()),
     });
     const applied = ctx.dryRun
       ? {

@@ -49,6 +49,8 @@ export interface PlanInput {
   backlog: number;
   acceptMode: "record" | "post" | null;
   fetchMeta: PollPlan["fetchMeta"];
+  /** Per destination: why an item is filtered out of its route, or null. */
+  filter?: (destinationId: string, item: FeedItem) => string | null;
 }
 
 /** A poll with at least this many new items, and more than half new, is a flood. */
@@ -94,7 +96,7 @@ export function planPoll(input: PlanInput): PollPlan {
         plan.deliveries.push(
           recordOnly
             ? skipped(destinationId, entry, "flood accepted by the operator: recorded without posting")
-            : pending(destinationId, entry),
+            : pending(destinationId, entry, input.filter),
         );
       }
       continue;
@@ -104,7 +106,7 @@ export function planPoll(input: PlanInput): PollPlan {
     newestFirst.forEach((entry, index) => {
       plan.deliveries.push(
         index < input.backlog
-          ? pending(destinationId, entry)
+          ? pending(destinationId, entry, input.filter)
           : skipped(destinationId, entry, `first run of this route: recorded, not posted (backlog ${input.backlog})`),
       );
     });
@@ -112,7 +114,9 @@ export function planPoll(input: PlanInput): PollPlan {
   return plan;
 }
 
-function pending(destinationId: string, entry: IdentifiedItem): PlannedDelivery {
+function pending(destinationId: string, entry: IdentifiedItem, filter?: PlanInput["filter"]): PlannedDelivery {
+  const reason = filter?.(destinationId, entry.item) ?? null;
+  if (reason) return skipped(destinationId, entry, reason);
   return { destinationId, itemKey: entry.key, normLink: entry.normLink, state: "pending", reason: null };
 }
 

@@ -24,13 +24,13 @@ export function unknownPlaceholders(template: string): string[] {
 }
 
 /** The fields of an item as plain text (not yet escaped for any platform). Pure. */
-export function itemFields(item: FeedItem, style: Pick<PostStyle, "link" | "maxHashtags">): TemplateFields {
+export function itemFields(item: FeedItem, style: Pick<PostStyle, "link" | "maxHashtags" | "hashtags">): TemplateFields {
   return {
     title: item.title,
     summary: item.summary,
     link: style.link ?? "",
     author: item.author ?? "",
-    hashtags: toHashtags(item.categories, style.maxHashtags).join(" "),
+    hashtags: (style.hashtags ?? toHashtags(item.categories, style.maxHashtags)).join(" "),
     feed: item.feedId,
   };
 }

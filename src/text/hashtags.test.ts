@@ -29,3 +29,15 @@ describe("toHashtags", () => {
     expect(max === undefined ? toHashtags(categories) : toHashtags(categories, max)).toEqual(expected);
   });
 });
+
+import { mapCategories } from "./hashtags.js";
+describe("mapCategories", () => {
+  it.each<[string[], Record<string, string>, string[], string[]]>([
+    [["Local politics", "Uncategorized"], {}, ["uncategorized"], ["Local politics"]],
+    [["Local politics"], { "local POLITICS": "Politics" }, [], ["Politics"]],
+    [["Sport", "Ads"], { ads: "" }, [], ["Sport"]],
+    [["Қоғам"], { "қоғам": "Society" }, [], ["Society"]],
+  ])("%j with map %j and ignore %j", (categories, map, ignore, expected) => {
+    expect(mapCategories(categories, map, ignore)).toEqual(expected);
+  });
+});

@@ -20,3 +20,18 @@ export function toHashtags(categories: readonly string[], max = 3): string[] {
   }
   return tags;
 }
+
+/**
+ * Applies the operator's hashtag table: a category in `ignore` is dropped, one in `map` is
+ * replaced by its value (an empty value drops it). Case-insensitive. Pure.
+ */
+export function mapCategories(categories: readonly string[], map: Readonly<Record<string, string>>, ignore: readonly string[]): string[] {
+  const lowerMap = new Map(Object.entries(map).map(([k, v]) => [k.toLocaleLowerCase(), v]));
+  const ignored = new Set(ignore.map((c) => c.toLocaleLowerCase()));
+  return categories.flatMap((c) => {
+    const key = c.toLocaleLowerCase();
+    if (ignored.has(key)) return [];
+    const mapped = lowerMap.get(key);
+    return mapped === undefined ? [c] : mapped ? [mapped] : [];
+  });
+}

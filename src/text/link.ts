@@ -57,3 +57,23 @@ export function resolveLink(href: string | null | undefined, ...bases: Array<str
   }
   return null;
 }
+
+/**
+ * Adds utm_source/medium/campaign to a link for analytics, replacing any utm_* already there so
+ * that a link is never tagged twice. Identity never sees this: it uses normalizeLink. Pure.
+ */
+export function tagLink(link: string, utm: { source: string; medium: string; campaign: string }): string {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return link;
+  }
+  const kept = url.search
+    .slice(1)
+    .split("&")
+    .filter((pair) => pair !== "" && !/^utm_/i.test(decodeParamName(pair)));
+  const tags = [`utm_source=${encodeURIComponent(utm.source)}`, `utm_medium=${encodeURIComponent(utm.medium)}`, `utm_campaign=${encodeURIComponent(utm.campaign)}`];
+  url.search = `?${[...kept, ...tags].join("&")}`;
+  return url.toString();
+}

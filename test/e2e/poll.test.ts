@@ -210,4 +210,41 @@ describe("crier poll --once", () => {
     await s.poll("--dry-run");
     expect(statSync(path.join(s.dir, "data/crier.db")).size).toBe(dbSize);
   });
+
+  it("applies route filters (recorded as skipped with the rule), UTM tags and the hashtag table", async () => {
+    const items = newsItems(3).map((i, k) => ({ ...i, categories: k === 1 ? ["Sponsored"] : ["Local news", "Uncategorized"] }));
+    server.setFeed("/filtered.xml", buildRss(items));
+    const { config, dir } = writeConfig(`
+storage: { path: data/crier.db }
+feeds:
+  - { id: filtered, url: "${server.url}/filtered.xml", backlog: 3 }
+destinations:
+  - id: out
+    platform: console
+    output: stderr
+    file: posts.jsonl
+    utm: { source: telegram, campaign: "{feed}-daily" }
+    hashtagMap: { "Local news": "Riverside" }
+    hashtagIgnore: [Uncategorized]
+routes:
+  - feed: filtered
+    to: [out]
+    filter: { exclude: { categories: [sponsored] } }
+`);
+    const r = await runCli(["--config", config, "poll", "--once", "--json"]);
+    expect(r.code).toBe(0);
+    const posts = jsonLines(readFileSync(path.join(dir, "posts.jsonl"), "utf8"));
+    expect(posts).toHaveLength(2);
+    for (const p of posts) {
+      expect(String(p.link)).toMatch(/\/\?utm_source=telegram&utm_medium=social&utm_campaign=filtered-daily$/);
+      expect(String(p.text)).toContain("#Riverside");
+      expect(String(p.text)).not.toContain("#Uncategorized");
+    }
+    const skipped = JSON.parse((await runCli(["--config", config, "deliveries", "--json", "--state", "skipped"])).stdout) as Array<{ reason: string; title: string }>;
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.reason).toBe('filtered: exclude category "sponsored"');
+    // The tagged link is not the identity: the stored normalised link has no utm_*.
+    const sent = JSON.parse((await runCli(["--config", config, "deliveries", "--json", "--state", "sent"])).stdout) as Array<{ normLink: string }>;
+    for (const row of sent) expect(row.normLink).not.toContain("utm_");
+  });
 });

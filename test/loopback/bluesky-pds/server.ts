@@ -47,6 +47,8 @@ export interface StoredPost {
 export interface BlueskyPds {
   /** `http://127.0.0.1:<port>`: the PDS's XRPC origin. */
   url: string;
+  /** `http://127.0.0.1:<port>`: the in-memory PLC directory. */
+  plcUrl: string;
   handle: string;
   did: string;
   /** An app password of the account (what Crier is configured with). */
@@ -153,6 +155,7 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
   });
   return {
     url,
+    plcUrl: env.didPlcUrl,
     handle,
     did,
     password: appPassword.password,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import type { FeedItem } from "../core/feed-item.js";
+import { routeFilterSchema } from "../config/schema.js";
+import { filterReason } from "./filter.js";
+
+const NOW = Date.UTC(2026, 10, 27, 12);
+const item: FeedItem = {
+  feedId: "f", guid: "1", link: "https://e.org/1", title: "Council approves budget", summary: "A sponsored look at the new plan.",
+  author: "Amira Haddad", categories: ["Local politics", "Money"], imageUrl: null, publishedAt: new Date(NOW - 5 * 3_600_000).toISOString(),
+};
+
+describe("filterReason", () => {
+  it.each<[string, unknown, string | null]>([
+    ["no filter rules", {}, null],
+    ["include keyword matches", { include: { keywords: ["BUDGET"] } }, null],
+    ["include keyword misses", { include: { keywords: ["football"] } }, "filtered: matches no include rule"],
+    ["include category", { include: { categories: ["local politics"] } }, null],
+    ["include author misses", { include: { authors: ["Tom Okafor"] } }, "filtered: matches no include rule"],
+    ["exclude keyword", { exclude: { keywords: ["sponsored"] } }, 'filtered: exclude keyword "sponsored"'],
+    ["exclude regex", { exclude: { regex: "^council\\b" } }, "filtered: exclude regex /^council\\b/"],
+    ["exclude category", { exclude: { categories: ["MONEY"] } }, 'filtered: exclude category "MONEY"'],
+    ["exclude author", { exclude: { authors: ["amira haddad"] } }, 'filtered: exclude author "amira haddad"'],
+    ["too old", { maxAgeHours: 4 }, "filtered: older than maxAgeHours 4 (5 h old)"],
+    ["young enough", { maxAgeHours: 6 }, null],
+    ["include passes, exclude wins", { include: { keywords: ["budget"] }, exclude: { authors: ["Amira Haddad"] } }, 'filtered: exclude author "Amira Haddad"'],
+  ])("%s", (_name, raw, expected) => {
+    expect(filterReason(item, routeFilterSchema.parse(raw), NOW)).toBe(expected);
+  });
+
+  it("lets an undated item through the age rule (its age is checked again at send time)", () => {
+    expect(filterReason({ ...item, publishedAt: null }, routeFilterSchema.parse({ maxAgeHours: 1 }), NOW)).toBeNull();
+  });
+
+  it("refuses an invalid regular expression in the config", () => {
+    expect(routeFilterSchema.safeParse({ exclude: { regex: "([" } }).success).toBe(false);
+  });
+});
