@@ -185,15 +185,18 @@ export const feedHealthSchema = z
 
 export const configSchema = z
   .object({
-    storage: storageSchema.default({ type: "sqlite", path: "data/crier.db" }),
-    userAgent: z.string().default("Crier/0.1 (+https://github.com/crier-news/crier)"),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    delivery: deliverySchema.default(deliverySchema.parse({})),
-    feedHealth: feedHealthSchema.default(feedHealthSchema.parse({})),
-    alerts: alertsSchema.optional(),
-    feeds: z.array(feedSchema).default([]),
-    destinations: z.array(destinationCommonSchema.loose()).default([]),
-    routes: z.array(routeSchema).default([]),
+    storage: storageSchema.default({ type: "sqlite", path: "data/crier.db" }).describe("Where the delivery log lives."),
+    userAgent: z
+      .string()
+      .default("Crier/0.1 (+https://github.com/crier-news/crier)")
+      .describe("User-Agent of feed requests; put a contact URL in it."),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Least severe log level written."),
+    delivery: deliverySchema.default(deliverySchema.parse({})).describe("Retries and delivery passes."),
+    feedHealth: feedHealthSchema.default(feedHealthSchema.parse({})).describe("Backoff and demotion of failing feeds."),
+    alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
+    feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
+    destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
+    routes: z.array(routeSchema).default([]).describe("Which feeds post to which destinations."),
   })
   .strict();
 
