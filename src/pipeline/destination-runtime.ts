@@ -4,7 +4,7 @@ import type { Connection, Limits, PostStyle, Rendered, SessionStore } from "../c
 import type { FeedItem } from "../core/feed-item.js";
 import type { Destination } from "../config/load.js";
 import { mapCategories, toHashtags } from "../text/hashtags.js";
-import { tagLink } from "../text/link.js";
+import { stripTracking, tagLink } from "../text/link.js";
 
 /** The destination's post style for one item. Pure. */
 export function postStyle(destination: Destination, item: FeedItem): PostStyle {
@@ -13,8 +13,16 @@ export function postStyle(destination: Destination, item: FeedItem): PostStyle {
     template: common.template ?? destination.adapter.defaultTemplate,
     maxHashtags: common.maxHashtags,
     hashtags: toHashtags(mapCategories(item.categories, common.hashtagMap, common.hashtagIgnore), common.maxHashtags),
-    link: item.link && common.utm ? tagLink(item.link, { ...common.utm, campaign: common.utm.campaign.replaceAll("{feed}", item.feedId) }) : item.link,
+    link: postedLink(item, destination),
   };
+}
+
+/** The article link as posted: the feed's tracking parameters removed, the destination's UTM tags added. */
+function postedLink(item: FeedItem, destination: Destination): string | null {
+  if (!item.link) return null;
+  const clean = stripTracking(item.link);
+  const utm = destination.common.utm;
+  return utm ? tagLink(clean, { ...utm, campaign: utm.campaign.replaceAll("{feed}", item.feedId) }) : clean;
 }
 
 /** The limits in force: the connection's (or the adapter's defaults), tightened by the config. Pure. */

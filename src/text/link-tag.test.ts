@@ -24,3 +24,15 @@ describe("tagLink", () => {
     expect(tagLink("https://e.org/", { source: "x & y", medium: "social", campaign: "a/b" })).toContain("utm_source=x%20%26%20y");
   });
 });
+
+import { stripTracking } from "./link.js";
+describe("stripTracking", () => {
+  it.each([
+    ["https://e.org/a/?utm_source=rss&utm_medium=rss", "https://e.org/a/"],
+    ["https://e.org/a/?p=1&fbclid=abc#top", "https://e.org/a/?p=1#top"],
+    ["https://E.org/a/?q=a+b", "https://E.org/a/?q=a+b"], // untouched: no tracking parameter
+    ["not a url", "not a url"],
+  ])("%s -> %s", (link, expected) => {
+    expect(stripTracking(link)).toBe(expected);
+  });
+});

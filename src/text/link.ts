@@ -22,14 +22,35 @@ export function normalizeLink(raw: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   url.hash = ""; // WHATWG URL already lowercased scheme/host and dropped the default port
-  // Rebuild from the raw pairs so that untouched parameters keep their exact encoding.
+  dropTracking(url);
+  return url.toString();
+}
+
+/** Removes tracking parameters in place, keeping the others in their order and exact encoding. */
+function dropTracking(url: URL): void {
   // Always assigned: for a lone "?" `url.search` is "" yet serialises as "?" until set.
   const kept = url.search
     .slice(1)
     .split("&")
     .filter((pair) => pair !== "" && !isTrackingParam(decodeParamName(pair)));
   url.search = kept.length ? `?${kept.join("&")}` : "";
-  return url.toString();
+}
+
+/**
+ * The link as followers should get it: the feed's tracking parameters (utm_*, fbclid, ...)
+ * removed, everything else (fragment included) untouched. Returns the input when there is
+ * nothing to remove or it is not a URL. Pure.
+ */
+export function stripTracking(link: string): string {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return link;
+  }
+  const before = url.search;
+  dropTracking(url);
+  return url.search === before ? link : url.toString();
 }
 
 function decodeParamName(pair: string): string {
