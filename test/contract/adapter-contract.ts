@@ -7,6 +7,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { z } from "zod";
 import type { AnyAdapter, DeliveryErrorKind, FeedItem, PostStyle, Rendered, SentPost } from "../../src/core/index.js";
 import { DELIVERY_ERROR_KINDS } from "../../src/core/index.js";
 import { createLogger } from "../../src/log.js";
@@ -56,7 +58,8 @@ export function describeAdapterContract(h: ContractHarness): void {
       expect(limits.maxLength).toBeGreaterThan(0);
       expect(limits.unit.length).toBeGreaterThan(0);
       for (const r of adapter.rateLimits) expect(r.posts > 0 && r.windowMs > 0).toBe(true);
-      for (const key of adapter.secrets) expect(Object.keys(h.validConfig)).toContain(key);
+      const fields = Object.keys((z.toJSONSchema(adapter.config, { io: "input", unrepresentable: "any" }) as { properties?: object }).properties ?? {});
+      for (const key of adapter.secrets) expect(fields, `secret ${key} is a config field`).toContain(key);
     });
 
     it("accepts the valid config", () => {
@@ -85,6 +88,29 @@ export function describeAdapterContract(h: ContractHarness): void {
       expect(JSON.parse(JSON.stringify(rendered.payload))).toEqual(rendered.payload); // plain JSON data
       // Pure: the same input renders the same post.
       expect(adapter.render(item, cfg, limits, style(adapter, item))).toEqual(rendered);
+    });
+
+    it("property: random titles, summaries and links never exceed the limit and keep the link", () => {
+      const piece = fc.constantFrom("word", "Қазақстан", "東京", "مرحبا", "👩‍👩‍👧‍👦", "🇰🇿", "é", "\u0301", "&amp;", "&#8217;", "<b>", "<", "&", ">", "\"", "x".repeat(300), "https://example.com/x?a=1&b=2", " ", "\n", ".", "#tag", "@user");
+      const text = fc.array(piece, { maxLength: 120 }).map((parts) => parts.join(""));
+      const link = fc.webUrl({ withQueryParameters: true, withFragments: true });
+      fc.assert(
+        fc.property(text, text, link, (title, summary, url) => {
+          const item: FeedItem = { ...(TRICKY_ITEMS[0]?.[1] as FeedItem), title, summary, link: url };
+          let rendered: Rendered<unknown>;
+          try {
+            rendered = adapter.render(item, cfg, limits, style(adapter, item));
+          } catch (err) {
+            // Only a link longer than the platform allows may be refused, and only as a RenderError.
+            expect((err as Error).name).toBe("RenderError");
+            return;
+          }
+          expect(rendered.length).toBeLessThanOrEqual(limits.maxLength);
+          const links = h.linksOf ? h.linksOf(rendered) : [rendered.preview];
+          expect(links.some((l) => l.includes(url))).toBe(true);
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it("renders within a tighter operator limit too", () => {

@@ -24,7 +24,7 @@ const SAMPLE_CONFIGS: Record<string, Record<string, unknown>> = {
   mastodon: { instance: "https://mastodon.example", accessToken: "t" },
   bluesky: { handle: "riverside.example", appPassword: "xxxx-xxxx-xxxx-xxxx" },
   discord: { webhookUrl: "https://discord.com/api/webhooks/1/abc" },
-  slack: { botToken: "xoxb-1", channel: "C123" },
+  slack: { botToken: "xoxb-1", channel: "C0123ABCD" },
 };
 
 describe("golden posts for the demo WordPress feed", async () => {

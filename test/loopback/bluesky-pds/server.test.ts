@@ -109,7 +109,7 @@ describe("startBlueskyPds", () => {
 });
 
 it("close() stops both servers", async () => {
-  const other = await startBlueskyPds({ handle: "news.test" });
+  const other = await startBlueskyPds({ handle: "crier-second.test" });
   const ports = [other.url, other.plcUrl].map((u) => Number(new URL(u).port));
   await other.close();
   for (const port of ports) expect(await refused("127.0.0.1", port)).toBe(true);

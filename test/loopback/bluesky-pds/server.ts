@@ -30,7 +30,7 @@ export type FaultAction =
   | { kind: "hang-after" };
 
 export interface BlueskyPdsOptions {
-  /** Handle of the account to create (must end in `.test`). Default `crier.test`. */
+  /** Handle of the account to create: ends in `.test`, not a reserved word ("news", "other"…). Default `crier.test`. */
   handle?: string;
   /** Turn on the PDS's own rate limits (createSession: 30 per 5 minutes, ...). Default off. */
   rateLimits?: boolean;
@@ -138,16 +138,37 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
     plcRotationKeyK256PrivateKeyHex: k256PrivateKeyHex(),
     crawlers: [],
   };
-  const pds = await PDS.create(envToCfg(env), envToSecrets(env));
-  await pds.ctx.sequencer.start();
-  app = pds.app;
+  let pds: PDS | undefined;
+  const shutdown = async (): Promise<void> => {
+    await closeServer(pdsHttp);
+    if (pds) {
+      // PDS.destroy() would also stop the http-terminator of a PDS.start() we did not call.
+      await pds.ctx.sequencer.destroy();
+      await pds.ctx.backgroundQueue.destroy();
+      await pds.ctx.accountManager.close();
+      await pds.ctx.proxyAgent.destroy();
+    }
+    await closeServer(plcHttp);
+    await plc.ctx.db.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
 
   const url = `http://127.0.0.1:${pdsHttp.port}`;
   const accountPassword = randomBytes(12).toString("hex");
   const agent = new AtpAgent({ service: url });
-  await agent.createAccount({ handle, email: `${handle.split(".")[0]}@example.test`, password: accountPassword });
+  let password: string;
+  try {
+    pds = await PDS.create(envToCfg(env), envToSecrets(env));
+    await pds.ctx.sequencer.start();
+    app = pds.app;
+    await agent.createAccount({ handle, email: `${handle.split(".")[0]}@example.test`, password: accountPassword });
+    ({ password } = (await agent.com.atproto.server.createAppPassword({ name: "crier" })).data);
+  } catch (err) {
+    await shutdown().catch(() => undefined);
+    throw err;
+  }
   const did = agent.session?.did ?? "";
-  const { data: appPassword } = await agent.com.atproto.server.createAppPassword({ name: "crier" });
+  const serviceDid = pds.ctx.cfg.service.did;
   recording = true;
 
   const toPost = (r: { uri: string; cid?: string; value: unknown }): StoredPost => ({
@@ -158,7 +179,7 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
     plcUrl: env.didPlcUrl,
     handle,
     did,
-    password: appPassword.password,
+    password,
     accountPassword,
     requests,
     count: (nsid) => requests.filter((r) => r.nsid === nsid).length,
@@ -180,18 +201,9 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
       const now = Math.floor(Date.now() / 1000);
       const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
       // account-manager/helpers/auth.ts createAccessToken: typ at+jwt, aud = the PDS's DID, sub = the account.
-      const body = `${b64({ typ: "at+jwt", alg: "HS256" })}.${b64({ scope: "com.atproto.appPass", aud: pds.ctx.cfg.service.did, sub: did, iat: now - 7200, exp: now - 3600 })}`;
+      const body = `${b64({ typ: "at+jwt", alg: "HS256" })}.${b64({ scope: "com.atproto.appPass", aud: serviceDid, sub: did, iat: now - 7200, exp: now - 3600 })}`;
       return `${body}.${createHmac("sha256", jwtSecret).update(body).digest("base64url")}`;
     },
-    async close() {
-      await closeServer(pdsHttp);
-      await pds.ctx.sequencer.destroy();
-      await pds.ctx.backgroundQueue.destroy();
-      await pds.ctx.accountManager.close();
-      await pds.ctx.proxyAgent.destroy();
-      await closeServer(plcHttp);
-      await plc.ctx.db.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close: shutdown,
   };
 }

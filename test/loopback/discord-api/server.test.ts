@@ -37,7 +37,7 @@ describe("Execute Webhook", () => {
 
   it("wait=false (the default) answers 204 with no body; the message is still posted", async () => {
     const l = await start();
-    for (const query of [{}, { wait: "false" }, { wait: "0" }]) {
+    for (const query of [{}, { wait: "false" }, { wait: "0" }] as Array<Record<string, string>>) {
       const r = await call(l, { method: "POST", json: { content: "quiet" }, query });
       expect(r.status).toBe(204);
       expect(r.body).toBeNull();

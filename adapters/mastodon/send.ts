@@ -1,0 +1,62 @@
+/** The network side: one masto REST client per destination. Each call lets masto's errors through, for `classify`. */
+import { createHash } from "node:crypto";
+import { createRestAPIClient, type mastodon } from "masto";
+import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
+import type { MastodonConfig } from "./config.js";
+import { fetchInstance } from "./instance.js";
+import type { MastodonPayload } from "./render.js";
+
+/**
+ * The `Idempotency-Key` for a delivery (https://docs.joinmastodon.org/methods/statuses/#create:
+ * "any arbitrary string … stored for up to 1 hour"). Crier's key is stable across retries and
+ * used as it is; one that is not a plain visible-ASCII header value is hashed instead. Pure.
+ */
+export function idempotencyKeyFor(ctx: Pick<SendContext, "idempotencyKey">): string {
+  const key = ctx.idempotencyKey;
+  return /^[\x21-\x7e]{1,200}$/.test(key) ? key : `crier-sha256-${createHash("sha256").update(key).digest("hex")}`;
+}
+
+/** Builds the client. No I/O. */
+export function createClient(cfg: MastodonConfig, timeoutMs: number): mastodon.rest.Client {
+  return createRestAPIClient({ url: cfg.instance, accessToken: cfg.accessToken, timeout: timeoutMs, log: "error" });
+}
+
+/**
+ * `POST /api/v1/statuses` (https://docs.joinmastodon.org/methods/statuses/#create). masto 7 takes
+ * per-request fetch options as the call's second argument (`HttpMetaParams.requestInit`): its
+ * headers are merged over the client's (Authorization stays), its signal joined with the timeout.
+ * The post URL is the status's own `url` (a status of a local account always has one; `uri` else).
+ */
+export async function sendStatus(client: mastodon.rest.Client, payload: MastodonPayload, ctx: SendContext): Promise<SentPost> {
+  const status = await client.v1.statuses.create(
+    { status: payload.status, visibility: payload.visibility, language: payload.language, spoilerText: payload.spoilerText },
+    { requestInit: { headers: { "Idempotency-Key": idempotencyKeyFor(ctx) }, signal: ctx.signal } },
+  );
+  return { remoteId: status.id, remoteUrl: status.url ?? status.uri ?? null };
+}
+
+/** `GET /api/v1/accounts/verify_credentials` (https://docs.joinmastodon.org/methods/accounts/#verify_credentials) → "@acct@domain". */
+export async function checkAccount(client: mastodon.rest.Client, domain: string, signal: AbortSignal): Promise<string> {
+  const account = await client.v1.accounts.verifyCredentials(undefined, { requestInit: { signal } });
+  return account.acct.includes("@") ? `@${account.acct}` : `@${account.acct}@${domain}`;
+}
+
+/** `DELETE /api/v1/statuses/:id` (https://docs.joinmastodon.org/methods/statuses/#delete). */
+export async function deleteStatus(client: mastodon.rest.Client, id: string, signal: AbortSignal): Promise<void> {
+  await client.v1.statuses.$select(encodeURIComponent(id)).remove(undefined, { requestInit: { signal } });
+}
+
+/** Reads the instance's limits, then opens the client. Network I/O; may throw (see instance.ts). */
+export async function connectMastodon(cfg: MastodonConfig, deps: ConnectDeps): Promise<Connection<MastodonPayload>> {
+  const info = await fetchInstance(cfg.instance, cfg.accessToken, AbortSignal.timeout(deps.timeoutMs));
+  const client = createClient(cfg, deps.timeoutMs);
+  deps.logger.debug({ limits: info.limits, domain: info.domain }, "mastodon instance limits discovered");
+  return {
+    limits: info.limits,
+    send: (payload, ctx) => sendStatus(client, payload, ctx),
+    check: (signal) => checkAccount(client, info.domain, signal),
+    delete: (remoteId, signal) => deleteStatus(client, remoteId, signal),
+    // masto 7 uses the global fetch: there is no per-client socket pool to release.
+    close: async () => undefined,
+  };
+}
