@@ -182,10 +182,13 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
     route.to.forEach((to, j) => {
       if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
+      // The same pair twice is merged, unless a filter makes it ambiguous which one applies.
       const pair = `${route.feed}\u0000${to}`;
       const earlier = routedAt.get(pair);
-      if (earlier !== undefined) problems.push(`${where(["routes", index, "to", j])}: ${route.feed} -> ${to} is already routed in routes[${earlier}]`);
-      routedAt.set(pair, index);
+      if (earlier !== undefined && (route.filter || raw.routes[earlier]?.filter)) {
+        problems.push(`${where(["routes", index, "to", j])}: ${route.feed} -> ${to} is already routed in routes[${indexOf.routes[earlier] ?? earlier}], and a filter makes it ambiguous`);
+      }
+      routedAt.set(pair, position);
     });
     const list = routes.get(route.feed) ?? [];
     for (const to of route.to) if (!list.includes(to)) list.push(to);

@@ -75,11 +75,11 @@ routes:
       items = [...newsItems(1, { start: 40 + n }), ...items].slice(0, 60);
       feeds.setFeed("/news.xml", buildRss(items));
       await new Promise((r) => setTimeout(r, 120));
-      if (!daemon?.alive()) start();
+      if (!(daemon as Daemon | null)?.alive()) start();
     }
     await waitFor(
       async () => {
-        if (!daemon?.alive()) start();
+        if (!(daemon as Daemon | null)?.alive()) start();
         const live = (await rows()).filter((r) => r.state !== "skipped");
         return live.length === ARTICLES && live.every((r) => r.state === "sent" || r.state === "uncertain");
       },
@@ -87,7 +87,7 @@ routes:
       "every article settled",
     );
   } finally {
-    const d = daemon as Daemon | null;
+    const d = daemon as unknown as Daemon | null;
     if (d?.alive()) {
       d.child.kill("SIGTERM");
       await d.exited;

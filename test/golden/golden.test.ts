@@ -23,7 +23,7 @@ const SAMPLE_CONFIGS: Record<string, Record<string, unknown>> = {
   x: { appKey: "k", appSecret: "s", accessToken: "t", accessSecret: "u", username: "riverside" },
   mastodon: { instance: "https://mastodon.example", accessToken: "t" },
   bluesky: { handle: "riverside.example", appPassword: "xxxx-xxxx-xxxx-xxxx" },
-  discord: { webhookUrl: "https://discord.com/api/webhooks/1/abc" },
+  discord: { webhookUrl: "https://discord.com/api/webhooks/223704706495545344/3d89bb7572e0fb30d8128367b3b1b44fecd1726de135cbe28a41f8b2f777c372ba2939e72279b94526ff5d1bd4358d65cf11" },
   slack: { botToken: "xoxb-1", channel: "C0123ABCD" },
 };
 

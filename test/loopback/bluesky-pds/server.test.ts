@@ -1,4 +1,5 @@
 import diagnostics from "node:diagnostics_channel";
+import dns from "node:dns";
 import net from "node:net";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,11 +13,16 @@ const onSocket = (message: unknown) => {
   socket.once("connect", () => remotes.push(String(socket.remoteAddress)));
 };
 
+/** Every name looked up meanwhile (net.connect resolves through dns.lookup). */
+const lookups: string[] = [];
+const realLookup = dns.lookup;
+
 let pds: BlueskyPds;
 let startMs = 0;
 let fault: ((r: RecordedRequest) => FaultAction | undefined) | undefined;
 beforeAll(async () => {
   diagnostics.subscribe("net.client.socket", onSocket);
+  dns.lookup = ((host: string, ...rest: unknown[]) => (lookups.push(host), (realLookup as (...a: unknown[]) => unknown)(host, ...rest))) as typeof dns.lookup;
   const started = Date.now();
   pds = await startBlueskyPds({ fault: (r) => fault?.(r) });
   startMs = Date.now() - started;
@@ -24,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pds?.close();
   diagnostics.unsubscribe("net.client.socket", onSocket);
+  dns.lookup = realLookup;
 });
 
 const refused = (host: string, port: number) =>
@@ -60,6 +67,7 @@ describe("startBlueskyPds", () => {
     await (await appPasswordAgent()).com.atproto.repo.createRecord(record("network check"));
     expect(remotes.length).toBeGreaterThan(0);
     expect(new Set(remotes)).toEqual(new Set(["127.0.0.1"]));
+    expect(new Set(lookups)).toEqual(new Set(["127.0.0.1"]));
   });
 
   it("the app password logs in and posts; records read back; requests are counted", async () => {
@@ -67,6 +75,8 @@ describe("startBlueskyPds", () => {
     const agent = await appPasswordAgent();
     expect(pds.count("com.atproto.server.createSession")).toBe(before + 1);
     expect(agent.session?.handle).toBe("crier.test");
+    // The session carries the DID document (as on bsky.social); its PDS endpoint is this server.
+    expect(String(agent.pdsUrl)).toBe(`${pds.url}/`);
     const { data } = await agent.com.atproto.repo.createRecord(record("hello from crier", "3mabcdefghij2"));
     expect(data.uri).toBe(`at://${pds.did}/app.bsky.feed.post/3mabcdefghij2`);
     expect((await pds.getPost("3mabcdefghij2"))?.value).toMatchObject({ $type: "app.bsky.feed.post", text: "hello from crier" });

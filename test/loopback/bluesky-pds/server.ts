@@ -125,8 +125,10 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
   const jwtSecret = randomBytes(16).toString("hex");
   const env = {
     port: pdsHttp.port,
-    hostname: "localhost", // publicUrl http://localhost:<port>; handles under ".test"
+    hostname: "localhost", // handles under ".test"; publicUrl is set to 127.0.0.1 below
     devMode: true,
+    // As bsky.social does: session answers carry the DID document, whose PDS endpoint clients follow.
+    enableDidDocWithSession: true,
     inviteRequired: false,
     dataDirectory: dataDir,
     blobstoreDiskLocation: path.join(dataDir, "blobs"),
@@ -158,7 +160,10 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
   const agent = new AtpAgent({ service: url });
   let password: string;
   try {
-    pds = await PDS.create(envToCfg(env), envToSecrets(env));
+    const cfg = envToCfg(env);
+    // envToCfg makes http://localhost:<port>; the DID document must name the address we listen on.
+    cfg.service.publicUrl = url;
+    pds = await PDS.create(cfg, envToSecrets(env));
     await pds.ctx.sequencer.start();
     app = pds.app;
     await agent.createAccount({ handle, email: `${handle.split(".")[0]}@example.test`, password: accountPassword });

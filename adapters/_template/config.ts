@@ -1,0 +1,43 @@
+/**
+ * The destination fields of the Example platform. COPYING: rename `example*` to your platform,
+ * keep the schema strict, and give every field a `.describe()` (it becomes the README's table).
+ * Fields every destination has (template, maxLength, timeoutMs, budget, ...) are the core's: the
+ * core strips them before this schema sees the destination, so do not repeat them here.
+ */
+import { z } from "zod";
+
+/** Where the platform lives. COPYING: the real API origin. */
+export const EXAMPLE_API_BASE = "https://api.example.com";
+
+// The core validates the structure before it resolves `${NAME}` (src/config/load.ts), then again
+// after: a field that may hold a reference must accept one. Whole value only, as in telegram/config.ts.
+const ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+// A bearer token is a b64token (RFC 6750 §2.1). COPYING: the platform's own token format, cited.
+const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+// COPYING: the platform's rule for its target (channel id, chat, webhook URL, ...), cited.
+// Example: "channel slugs are 1-32 lowercase letters, digits and dashes" (https://docs.example.com/api/channels).
+const CHANNEL = /^[a-z0-9-]{1,32}$/;
+
+export const exampleConfig = z
+  .object({
+    token: z
+      .string()
+      .refine((v) => TOKEN.test(v) || ENV_REF.test(v), "must be an API token (or a ${ENV} reference such as ${EXAMPLE_TOKEN})")
+      .describe("API token of the posting account, e.g. ${EXAMPLE_TOKEN}. Secret: masked in logs and printouts."),
+    channel: z
+      .string()
+      .refine((v) => CHANNEL.test(v) || ENV_REF.test(v), "must be a channel slug: 1-32 of a-z, 0-9 and -")
+      .describe("Slug of the channel to post to, e.g. news."),
+    apiBase: z
+      .url({ protocol: /^https?$/ })
+      .default(EXAMPLE_API_BASE)
+      .describe("API server; change only for a proxy or a test double (http:// allowed)."),
+  })
+  .strict();
+
+export type ExampleConfig = z.infer<typeof exampleConfig>;
+
+/** Top-level fields that hold secrets: masked in printouts and logs (and checked by the contract kit). */
+export const EXAMPLE_SECRETS = ["token"] as const;

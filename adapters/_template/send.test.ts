@@ -1,0 +1,104 @@
+// send and classify together, against the loopback: what each failure really throws, end to end.
+// COPYING: keep the rows; a real adapter imports its server from test/loopback/<platform>/.
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { DeliveryErrorKind, SendContext } from "../../src/core/index.js";
+import { exampleConfig } from "./config.js";
+import { testDeps } from "./fixtures/replay.js";
+import { exampleAdapter } from "./index.js";
+import { startExampleLoopback, type ExampleLoopbackOptions } from "./loopback.js";
+
+const TOKEN = "ex-token-0123456789abcdef";
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c();
+});
+
+async function open(over: Partial<ExampleLoopbackOptions> = {}, cfgOver: Record<string, unknown> = {}, timeoutMs = 5_000) {
+  const lb = await startExampleLoopback({ accounts: [{ token: TOKEN, handle: "crier" }], channels: ["news"], ...over });
+  cleanup.push(() => lb.close());
+  const cfg = exampleConfig.parse({ token: TOKEN, channel: "news", apiBase: lb.url, ...cfgOver });
+  const conn = await exampleAdapter.connect(cfg, testDeps(timeoutMs));
+  cleanup.push(() => conn.close());
+  return { lb, conn };
+}
+
+const ctx = (signal: AbortSignal = AbortSignal.timeout(5_000)): SendContext => ({ deliveryId: 1, idempotencyKey: "crier-1", queuedAt: 0, signal });
+
+async function kindOf(promise: Promise<unknown>): Promise<DeliveryErrorKind> {
+  try {
+    await promise;
+  } catch (err) {
+    return exampleAdapter.classify(err).kind;
+  }
+  throw new Error("expected the send to fail");
+}
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe("example adapter against its loopback", () => {
+  it("posts and returns the id and URL; check() names the account", async () => {
+    const { lb, conn } = await open();
+    const sent = await conn.send({ channel: "news", text: "hello" }, ctx());
+    expect(sent).toEqual({ remoteId: lb.posts[0]?.id, remoteUrl: `https://example.com/news/posts/${lb.posts[0]?.id}` });
+    expect(await conn.check(AbortSignal.timeout(5_000))).toBe("@crier");
+  });
+
+  it.each<[string, Partial<ExampleLoopbackOptions>, Record<string, unknown>, string, DeliveryErrorKind]>([
+    ["a wrong token", {}, { token: "ex-wrong-token-0000000000" }, "hi", "auth"],
+    ["an unknown channel", {}, { channel: "sports" }, "hi", "destination-broken"],
+    ["a text over 500 code points", {}, {}, "👍🏽".repeat(251), "rejected"],
+    ["a 502 from a proxy", { onRequest: () => ({ kind: "status", status: 502, body: "<html>Bad gateway</html>" }) }, {}, "hi", "unknown-outcome"],
+  ])("%s → %s", async (_name, lbOver, cfgOver, text, kind) => {
+    const { lb, conn } = await open(lbOver, cfgOver);
+    const channel = typeof cfgOver.channel === "string" ? cfgOver.channel : "news";
+    expect(await kindOf(conn.send({ channel, text }, ctx()))).toBe(kind);
+    expect(lb.posts).toHaveLength(0);
+  });
+
+  it("the same text twice → duplicate", async () => {
+    const { conn } = await open();
+    await conn.send({ channel: "news", text: "once" }, ctx());
+    expect(await kindOf(conn.send({ channel: "news", text: "once" }, ctx()))).toBe("duplicate");
+  });
+
+  it("over the rate limit → rate-limited for Retry-After", async () => {
+    const { conn } = await open({ rateLimit: { posts: 1, windowMs: 30_000 } });
+    await conn.send({ channel: "news", text: "first" }, ctx());
+    const result = await conn.send({ channel: "news", text: "second" }, ctx()).catch((err: unknown) => exampleAdapter.classify(err));
+    expect(result).toMatchObject({ kind: "rate-limited", scope: "account" });
+    expect((result as { waitMs: number }).waitMs).toBeGreaterThan(25_000);
+  });
+
+  it("the answer lost after the post was stored → unknown-outcome", async () => {
+    const { lb, conn } = await open({ onRequest: () => ({ kind: "destroy-after" }) });
+    expect(await kindOf(conn.send({ channel: "news", text: "maybe" }, ctx()))).toBe("unknown-outcome");
+    expect(lb.posts.map((p) => p.text)).toEqual(["maybe"]);
+  });
+
+  it("a hanging send is ended by ctx.signal → unknown-outcome", async () => {
+    const { conn } = await open({ onRequest: () => ({ kind: "hang-after" }) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    expect(await kindOf(conn.send({ channel: "news", text: "hangs" }, ctx(controller.signal)))).toBe("unknown-outcome");
+  });
+
+  it("a hanging send also ends at the connection's timeoutMs → unknown-outcome", async () => {
+    const { conn } = await open({ onRequest: () => ({ kind: "hang-after" }) }, {}, 200);
+    expect(await kindOf(conn.send({ channel: "news", text: "slow" }, ctx()))).toBe("unknown-outcome");
+  });
+
+  it("nothing listening → transient", async () => {
+    const cfg = exampleConfig.parse({ token: TOKEN, channel: "news", apiBase: `http://127.0.0.1:${await closedPort()}` });
+    const conn = await exampleAdapter.connect(cfg, testDeps());
+    cleanup.push(() => conn.close());
+    expect(await kindOf(conn.send({ channel: "news", text: "nobody home" }, ctx()))).toBe("transient");
+  });
+});
