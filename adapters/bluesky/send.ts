@@ -1,0 +1,111 @@
+/** The network calls of a connection. Each lets @atproto/api's XRPCError through, for `classify`. */
+import { AtUri, XRPCError } from "@atproto/api";
+import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
+import type { BlueskyConfig } from "./config.js";
+import { blueskyLimits, type BlueskyPayload } from "./render.js";
+import { openSession, type BlueskySession } from "./session.js";
+import { deliveryTid } from "./tid.js";
+
+export const POST_COLLECTION = "app.bsky.feed.post";
+
+/**
+ * Thrown when the record key of a delivery already holds a different post. Keys come from the
+ * delivery (tid.ts), so this means another program, or another Crier database, posts to this
+ * account with colliding keys; retrying cannot help.
+ */
+export class RecordKeyTakenError extends Error {
+  override name = "RecordKeyTakenError";
+  constructor(readonly uri: string) {
+    super(`${uri} already holds a different post`);
+  }
+}
+
+/** https://bsky.app/profile/<handle or DID>/post/<rkey>. Pure. */
+export function postUrl(handleOrDid: string, rkey: string): string {
+  return `https://bsky.app/profile/${handleOrDid}/post/${rkey}`;
+}
+
+function sentPost(session: BlueskySession, uri: string): SentPost {
+  const { rkey } = new AtUri(uri);
+  const handle = session.handle();
+  // "handle.invalid": the PDS could not verify the handle (DNS or DID document broken); the DID always works.
+  return { remoteId: uri, remoteUrl: postUrl(handle === "handle.invalid" ? session.did() : handle, rkey) };
+}
+
+/**
+ * com.atproto.repo.getRecord at the delivery's key: the post a previous attempt wrote, undefined
+ * when there is none. @throws RecordKeyTakenError when the key holds a different post.
+ */
+async function existingPost(session: BlueskySession, rkey: string, payload: BlueskyPayload, signal: AbortSignal): Promise<SentPost | undefined> {
+  try {
+    const { data } = await session.agent.com.atproto.repo.getRecord({ repo: session.did(), collection: POST_COLLECTION, rkey }, { signal });
+    // Ours if the text matches, or the card's article does (the post may have been rendered again
+    // since, with another template); anything else is another program's post.
+    const stored = data.value as { text?: unknown; embed?: { external?: { uri?: unknown } } };
+    const card = payload.record.embed?.external.uri;
+    if (stored.text !== payload.record.text && (card === undefined || stored.embed?.external?.uri !== card)) {
+      throw new RecordKeyTakenError(data.uri);
+    }
+    return sentPost(session, data.uri);
+  } catch (err) {
+    if (err instanceof RecordKeyTakenError) throw err;
+    return undefined; // RecordNotFound, or the PDS is still failing: the first error stands
+  }
+}
+
+/**
+ * com.atproto.repo.createRecord at a key derived from the delivery, so that a retry writes to the
+ * same record instead of posting twice. A key that is already taken makes the reference PDS answer a
+ * bare `500 InternalServerError` (fixtures/500-record-exists.json), so after any 5xx the key is
+ * read back: if our post is there, that is the success a previous attempt had.
+ */
+export async function sendPost(session: BlueskySession, payload: BlueskyPayload, ctx: SendContext): Promise<SentPost> {
+  const rkey = deliveryTid(ctx.queuedAt, ctx.deliveryId);
+  // createdAt is the time of this attempt (see README): Bluesky sorts a post by the earlier of
+  // createdAt and when it saw the post, so an older stamp would bury it in followers' feeds.
+  const record = { ...payload.record, createdAt: new Date().toISOString() };
+  try {
+    const { data } = await session.call(() =>
+      session.agent.com.atproto.repo.createRecord({ repo: session.did(), collection: POST_COLLECTION, rkey, record }, { signal: ctx.signal }),
+    );
+    return sentPost(session, data.uri);
+  } catch (err) {
+    if (!(err instanceof XRPCError) || err.status < 500 || ctx.signal.aborted) throw err;
+    const found = await existingPost(session, rkey, payload, ctx.signal);
+    if (found) return found;
+    throw err;
+  }
+}
+
+/** com.atproto.server.getSession → "@handle (did:plc:…)". */
+export async function checkAccount(session: BlueskySession, signal: AbortSignal): Promise<string> {
+  const { data } = await session.call(() => session.agent.com.atproto.server.getSession(undefined, { signal }));
+  return `@${data.handle} (${data.did})`;
+}
+
+/**
+ * com.atproto.repo.deleteRecord (succeeds for a post already gone).
+ * @throws Error when `remoteId` is not a post of this account.
+ */
+export async function deletePost(session: BlueskySession, remoteId: string, signal: AbortSignal): Promise<void> {
+  const uri = new AtUri(remoteId);
+  if (uri.host !== session.did() || uri.collection !== POST_COLLECTION) {
+    throw new Error(`${remoteId} is not a post of ${session.did()}: nothing deleted`);
+  }
+  await session.call(() =>
+    session.agent.com.atproto.repo.deleteRecord({ repo: session.did(), collection: POST_COLLECTION, rkey: uri.rkey }, { signal }),
+  );
+}
+
+/** Opens the session (resumed from the store when possible) and the connection around it. */
+export async function connectBluesky(cfg: BlueskyConfig, deps: ConnectDeps): Promise<Connection<BlueskyPayload>> {
+  const session = await openSession(cfg, deps);
+  return {
+    limits: blueskyLimits(cfg),
+    send: (payload, ctx) => sendPost(session, payload, ctx),
+    check: (signal) => checkAccount(session, signal),
+    delete: (remoteId, signal) => deletePost(session, remoteId, signal),
+    // Node's shared fetch pool owns the sockets (idle ones close on their own); only pending session writes remain.
+    close: () => session.flush(),
+  };
+}
