@@ -1,5 +1,6 @@
 /**
- * Crash and fault injection on a platform that honours an idempotency key (Mastodon): a send
+ * Crash and fault injection on platforms that honour an idempotency key (Mastodon's
+ * Idempotency-Key, Bluesky's record key derived from the delivery): a send
  * whose outcome is unknown is retried under the same key, so every article is delivered exactly
  * once and nothing is left `uncertain` — kills mid-send and lost answers included.
  */
@@ -10,45 +11,92 @@ import { runCli, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor, type Daemon } from "../support/daemon.js";
 import { seededRandom } from "../support/tcp-proxy.js";
 import { startMastodonLoopback, type FaultAction } from "../loopback/mastodon-api/server.js";
+import { startBlueskyPds, type FaultAction as PdsFault } from "../loopback/bluesky-pds/server.js";
+
+type Platform = "mastodon" | "bluesky";
+/** What the scenario needs of a platform: where to post, and what it holds afterwards (one title per post). */
+interface Target {
+  destination: string;
+  env: Record<string, string>;
+  titles(): Promise<string[]>;
+}
+
+/** `onPost` decides, for each post that arrives, whether to kill crier or answer with a fault. */
+async function startTarget(platform: Platform, onPost: () => "kill" | "fault" | undefined, pickFault: () => number): Promise<Target> {
+  if (platform === "mastodon") {
+    const masto = await startMastodonLoopback({
+      onRequest: (req): FaultAction | undefined => {
+        if (req.method !== "POST" || req.path !== "/api/v1/statuses") return undefined;
+        if (onPost() !== "fault") return undefined;
+        const kinds: FaultAction[] = [
+          { kind: "status", status: 500, body: { error: "Internal server error" } },
+          { kind: "destroy-before" },
+          { kind: "destroy-after" },
+          { kind: "hang-after" },
+          { kind: "status", status: 503, body: { error: "Service Unavailable" } },
+        ];
+        return kinds[Math.floor(pickFault() * kinds.length)];
+      },
+    });
+    closers.push(() => masto.close());
+    return {
+      destination: `{ id: target, platform: mastodon, instance: "${masto.url}", accessToken: "\${TOKEN}", timeoutMs: 800 }`,
+      env: { TOKEN: "loopback-token-crier" },
+      titles: async () => masto.statuses.map((st) => st.text.split("\n")[0] ?? ""),
+    };
+  }
+  const pds = await startBlueskyPds({
+    fault: (req): PdsFault | undefined => {
+      if (req.nsid !== "com.atproto.repo.createRecord") return undefined;
+      if (onPost() !== "fault") return undefined;
+      const kinds: PdsFault[] = [
+        { kind: "reply", status: 500, body: { error: "InternalServerError", message: "Internal Server Error" } },
+        { kind: "drop-after" },
+        { kind: "hang-after" },
+        { kind: "reply", status: 502, body: { error: "UpstreamFailure", message: "Bad Gateway" } },
+      ];
+      return kinds[Math.floor(pickFault() * kinds.length)];
+    },
+  });
+  closers.push(() => pds.close());
+  return {
+    destination: `{ id: target, platform: bluesky, service: "${pds.url}", handle: "${pds.handle}", appPassword: "\${TOKEN}", timeoutMs: 2000 }`,
+    env: { TOKEN: pds.password },
+    titles: async () => (await pds.listPosts()).map((p) => String(p.value.text).split("\n")[0] ?? ""),
+  };
+}
 
 const ARTICLES = 16;
-const TOKEN = "loopback-token-crier";
 let closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   await Promise.all(closers.map((c) => c()));
   closers = [];
 });
 
-async function scenario(mode: "crash" | "faults"): Promise<{ statuses: string[]; rows: Array<{ state: string }>; kills: number; faults: number }> {
+async function scenario(platform: Platform, mode: "crash" | "faults"): Promise<{ titles: string[]; rows: Array<{ state: string }>; kills: number; faults: number }> {
   const random = seededRandom(mode === "crash" ? 7 : 11);
   let daemon: Daemon | null = null;
   let kills = 0;
   let faults = 0;
   const feeds = await startFeedServer();
-  const masto = await startMastodonLoopback({
-    onRequest: (req): FaultAction | undefined => {
-      if (req.method !== "POST" || req.path !== "/api/v1/statuses") return undefined;
+  closers.push(() => feeds.close());
+  const target = await startTarget(
+    platform,
+    () => {
       const roll = random();
       if (mode === "crash") {
-        if (roll < 0.25 && daemon?.alive()) {
+        if (roll < 0.25 && (daemon as Daemon | null)?.alive()) {
           kills++;
-          daemon.child.kill("SIGKILL"); // the platform takes the post; the sender is already dead
+          (daemon as Daemon | null)?.child.kill("SIGKILL"); // the platform takes the post; the sender is already dead
         }
         return undefined;
       }
       if (roll >= 0.35) return undefined;
       faults++;
-      const kinds: FaultAction[] = [
-        { kind: "status", status: 500, body: { error: "Internal server error" } },
-        { kind: "destroy-before" },
-        { kind: "destroy-after" },
-        { kind: "hang-after" },
-        { kind: "status", status: 503, body: { error: "Service Unavailable" } },
-      ];
-      return kinds[Math.floor(random() * kinds.length)];
+      return "fault";
     },
-  });
-  closers.push(() => feeds.close(), () => masto.close());
+    random,
+  );
   let items = newsItems(40);
   feeds.setFeed("/news.xml", buildRss(items));
   const { config } = writeConfig(`
@@ -58,11 +106,11 @@ delivery: { retryBaseMs: 50, retryMaxMs: 300, maxAttempts: 100, intervalSchedule
 feeds:
   - { id: news, url: "${feeds.url}/news.xml", schedule: "* * * * * *" }
 destinations:
-  - { id: masto, platform: mastodon, instance: "${masto.url}", accessToken: "\${MASTODON_TOKEN}", timeoutMs: 800 }
+  - ${target.destination}
 routes:
-  - { feed: news, to: [masto] }
+  - { feed: news, to: [target] }
 `);
-  const env = { MASTODON_TOKEN: TOKEN };
+  const env = target.env;
   const rows = async () => {
     const r = await runCli(["--config", config, "deliveries", "--json", "--limit", "1000"]);
     return r.code === 0 ? (JSON.parse(r.stdout) as Array<{ state: string }>) : [];
@@ -93,23 +141,23 @@ routes:
       await d.exited;
     }
   }
-  return { statuses: masto.statuses.map((s) => s.text), rows: (await rows()).filter((r) => r.state !== "skipped"), kills, faults };
+  return { titles: await target.titles(), rows: (await rows()).filter((r) => r.state !== "skipped"), kills, faults };
 }
 
-describe("an idempotent platform (Mastodon)", () => {
+describe.each<Platform>(["mastodon", "bluesky"])("an idempotent platform: %s", (platform) => {
   it("crash injection: every article exactly once, none uncertain", async () => {
-    const r = await scenario("crash");
-    expect(new Set(r.statuses).size).toBe(r.statuses.length);
-    expect(r.statuses).toHaveLength(ARTICLES);
+    const r = await scenario(platform, "crash");
+    expect(new Set(r.titles).size).toBe(r.titles.length);
+    expect(r.titles).toHaveLength(ARTICLES);
     expect(r.rows.filter((row) => row.state === "uncertain")).toEqual([]);
-    console.log(`crash injection (Mastodon): ${ARTICLES} articles, ${r.kills} kills mid-send, ${r.statuses.length} statuses, 0 duplicates, 0 uncertain`);
+    console.log(`crash injection (${platform}): ${ARTICLES} articles, ${r.kills} kills mid-send, ${r.titles.length} posts, 0 duplicates, 0 uncertain`);
   }, 120_000);
 
   it("fault injection: lost answers and 5xx retried under the same key, every article exactly once, none uncertain", async () => {
-    const r = await scenario("faults");
-    expect(new Set(r.statuses).size).toBe(r.statuses.length);
-    expect(r.statuses).toHaveLength(ARTICLES);
+    const r = await scenario(platform, "faults");
+    expect(new Set(r.titles).size).toBe(r.titles.length);
+    expect(r.titles).toHaveLength(ARTICLES);
     expect(r.rows.filter((row) => row.state === "uncertain")).toEqual([]);
-    console.log(`fault injection (Mastodon): ${ARTICLES} articles, ${r.faults} faults, ${r.statuses.length} statuses, 0 duplicates, 0 uncertain`);
+    console.log(`fault injection (${platform}): ${ARTICLES} articles, ${r.faults} faults, ${r.titles.length} posts, 0 duplicates, 0 uncertain`);
   }, 120_000);
 });
