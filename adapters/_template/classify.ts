@@ -9,7 +9,7 @@
  * Example takes no idempotency key, so anything that may have reached it (a 5xx, a reset, a
  * timeout, an abort) is `unknown-outcome`, never `transient`: a blind retry could post twice.
  */
-import { deliveryError, errorText, type DeliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
 import { ExampleApiError, ExampleResponseError } from "./send.js";
 
 /** 409 `error.code` for a text already posted to the channel (fixtures/409-duplicate-post.json). */
@@ -17,13 +17,6 @@ export const DUPLICATE_CODE = "duplicate_post";
 
 /** When a 429 carries no usable Retry-After. COPYING: the platform's documented window. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
-
-/** Network codes raised before a connection existed: Example cannot have received the post. */
-const NOT_SENT = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 const FIX_TOKEN = "check token (Example → Settings → API tokens; it needs the posts:write scope) and apiBase";
 
@@ -70,7 +63,7 @@ function fromNetwork(err: unknown): DeliveryError {
   const code = codeOf(err);
   const detail = [code, errorText(err)].filter(Boolean).join(": ");
   const name = (err as { name?: unknown } | null)?.name;
-  if (code !== undefined && NOT_SENT.has(code)) {
+  if (code !== undefined && NOT_SENT_CODES.has(code)) {
     return deliveryError("transient", `cannot reach Example (${code}); nothing was posted`, { detail });
   }
   if (name === "AbortError" || name === "TimeoutError") {

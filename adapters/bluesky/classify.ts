@@ -4,18 +4,11 @@
  * from the response's own `Date` header), no I/O; never throws. Fixtures: fixtures/*.json.
  */
 import { XRPCError } from "@atproto/api";
-import { deliveryError, errorText, type DeliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
 import { RecordKeyTakenError } from "./send.js";
 
 /** Wait when a 429 carries no reset: the shortest window the PDS counts in (createSession: 5 minutes). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
-
-/** Errors raised before a connection existed: the PDS cannot have received the post. */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID", "UND_ERR_CONNECT_TIMEOUT",
-]);
 
 /** Account states the PDS reports by error name (auth-verifier.ts, createSession.ts): the operator must act. */
 const ACCOUNT_GONE = new Set(["AccountTakedown", "AccountDeactivated", "AccountNotFound", "RepoTakendown", "RepoDeactivated", "RepoSuspended"]);

@@ -7,7 +7,7 @@
  * action. Each rule has a recorded answer in fixtures/. Execute Webhook takes no idempotency key,
  * so anything that may have reached Discord is `unknown-outcome`, never `transient`.
  */
-import { deliveryError, errorText, type DeliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
 import { DiscordApiError, DiscordResponseError, type DiscordErrorBody, type KeptHeaders } from "./client.js";
 
 /** JSON error codes (same page). */
@@ -27,13 +27,6 @@ export const CODES = {
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 const FIX_URL = "copy the URL again from the channel's settings → Integrations → Webhooks and update webhookUrl";
-
-/** Errors raised before the request was written: Discord never saw the post. */
-const NOT_SENT = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 /** A webhook path in any text (error messages from lower layers may quote a URL): the token is a secret. */
 export function redactWebhook(text: string): string {
@@ -136,7 +129,7 @@ function fromNetwork(err: unknown): DeliveryError {
   if (name === "AbortError" || name === "TimeoutError") {
     return deliveryError("unknown-outcome", "the send timed out or was cancelled after it may have reached Discord", { detail });
   }
-  if (code && NOT_SENT.has(code)) {
+  if (code && NOT_SENT_CODES.has(code)) {
     return deliveryError("transient", `cannot reach Discord (${code}); nothing was posted`, { detail });
   }
   // Reset (UND_ERR_SOCKET, ECONNRESET), headers/body timeouts, anything unexpected: may have been posted.

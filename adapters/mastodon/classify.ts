@@ -13,7 +13,7 @@
  * reached the server is `unknown-outcome`: the core retries it with the same key.
  */
 import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from "masto";
-import { deliveryError, errorText, type DeliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
 
 /** Errors from https://docs.joinmastodon.org and Mastodon's controllers, each with a recorded fixture. */
 const FORBIDDEN_HINTS: Record<string, string> = {
@@ -24,13 +24,6 @@ const FORBIDDEN_HINTS: Record<string, string> = {
   "Your login is missing a confirmed e-mail address": "confirm the account's e-mail address",
   "Your login is currently pending approval": "the server's moderators have not approved the account yet",
 };
-
-/** Socket errors raised before the request was written: the server never saw the post. */
-const NOT_SENT = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 /** Wait when a 429 names no reset: Mastodon's shortest throttle period (5 minutes, docs /api/rate-limits/). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
@@ -47,7 +40,7 @@ export function classifyMastodon(err: unknown): DeliveryError {
       return deliveryError("unknown-outcome", "Mastodon's answer was not readable JSON (the server or a proxy may be down); the post may exist", { detail: errorText(err).slice(0, 300) });
     }
     const code = socketCode(err);
-    if (code && NOT_SENT.has(code)) {
+    if (code && NOT_SENT_CODES.has(code)) {
       return deliveryError("transient", `cannot reach the Mastodon server (${code}); nothing was posted`, { detail: `${code}: ${causeText(err)}` });
     }
     return deliveryError("unknown-outcome", `the request to Mastodon failed${code ? ` (${code})` : ""}; the post may exist`, {

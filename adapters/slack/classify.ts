@@ -9,7 +9,7 @@
  * https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks).
  * Slack takes no idempotency key: anything that may have reached it is `unknown-outcome`.
  */
-import { deliveryError, errorText, type DeliveryError, type DeliveryErrorKind } from "../../src/core/index.js";
+import { deliveryError, errorText, type DeliveryError, type DeliveryErrorKind, NOT_SENT_CODES } from "../../src/core/index.js";
 import { SlackError } from "./errors.js";
 
 /** When a 429 carries no Retry-After (never seen; the docs always promise one). */
@@ -79,15 +79,6 @@ const KNOWN: Record<string, [DeliveryErrorKind, string]> = {
   rollup_error: ["unknown-outcome", "Slack had an internal error (rollup_error); the post may have been made"],
 };
 
-/** Network codes raised before the request was written: Slack never saw the post. */
-const NOT_SENT = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
-  // undici gives up connecting before writing a byte.
-  "UND_ERR_CONNECT_TIMEOUT",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
 function fromSlack(err: SlackError): DeliveryError {
   const detail = `${err.call}: ${err.status}${err.error ? ` ${err.error}` : ""}${err.extra ? ` (${err.extra})` : ""}`;
   const known = err.error !== undefined ? KNOWN[err.error] : undefined;
@@ -128,7 +119,7 @@ function fromNetwork(err: unknown): DeliveryError {
   if (name === "AbortError" || name === "TimeoutError") {
     return deliveryError("unknown-outcome", "the send timed out or was cancelled after it may have reached Slack", { detail });
   }
-  if (code && NOT_SENT.has(code)) return deliveryError("transient", `cannot reach Slack (${code}); nothing was posted`, { detail });
+  if (code && NOT_SENT_CODES.has(code)) return deliveryError("transient", `cannot reach Slack (${code}); nothing was posted`, { detail });
   // Reset, socket closed, body timeout, anything unexpected: the request may have been processed.
   return deliveryError("unknown-outcome", `the connection to Slack failed${code ? ` (${code})` : ""}; the post may have been made`, { detail });
 }

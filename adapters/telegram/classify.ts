@@ -13,7 +13,7 @@
  * fires. Telegram takes no idempotency key, so anything that may have reached the server is
  * `unknown-outcome`, never `transient`.
  */
-import { deliveryError, errorText, type DeliveryError } from "../../src/core/index.js";
+import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
 
 interface ApiError {
   error_code: number;
@@ -48,13 +48,6 @@ const REJECTED_400: Record<string, string> = {
   "Bad Request: message text is empty": "the post has no visible text",
 };
 const CANT_PARSE = "Bad Request: can't parse entities: ";
-
-/** Network codes raised before the request was written: Telegram never saw the post. */
-const NOT_SENT = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 function apiError(err: unknown): ApiError | null {
   const response = (err as { response?: unknown } | null)?.response;
@@ -114,7 +107,7 @@ function classifyNetwork(err: unknown): DeliveryError {
   if (e.name === "AbortError" || e.name === "TimeoutError" || e.type === "aborted") {
     return deliveryError("unknown-outcome", "the send timed out or was cancelled after it may have reached Telegram", extra);
   }
-  if (code && NOT_SENT.has(code)) {
+  if (code && NOT_SENT_CODES.has(code)) {
     return deliveryError("transient", `cannot reach the Telegram Bot API (${code}); the post was not sent`, extra);
   }
   // ECONNRESET / "socket hang up", EPIPE, ETIMEDOUT, ERR_STREAM_PREMATURE_CLOSE, invalid-json,

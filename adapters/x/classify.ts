@@ -4,7 +4,7 @@
  */
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryError } from "../../src/core/index.js";
-import { deliveryError, errorText } from "../../src/core/index.js";
+import { deliveryError, errorText, NOT_SENT_CODES } from "../../src/core/index.js";
 
 /**
  * 403 detail X sends for a text the account already posted. Not printed in the docs; recorded from
@@ -18,13 +18,6 @@ const CLIENT_FORBIDDEN = "https://api.twitter.com/2/problems/client-forbidden";
 
 /** Wait when a 429 carries no reset header: one window ("the most common interval is fifteen minutes", rate-limits doc). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 15 * 60_000;
-
-/** Errors raised before a connection existed: X cannot have received the post. */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH",
-  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
 
 export function classifyX(err: unknown): DeliveryError {
   if (err instanceof ApiResponseError) return fromResponse(err);

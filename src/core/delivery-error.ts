@@ -70,3 +70,15 @@ export function errorText(err: unknown): string {
     return "unknown error";
   }
 }
+
+/**
+ * Node and undici network error codes raised before a request was written (no connection, no
+ * name, an untrusted certificate, undici giving up connecting): the platform cannot have received
+ * the post, so the error is `transient`. Any other network failure (a reset, a timeout after the
+ * request went out) may have come after the platform took the post: `unknown-outcome`.
+ */
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
