@@ -4,7 +4,7 @@
  * agrees with what each platform holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
@@ -92,5 +92,37 @@ routes:
       expect(masto.statuses.filter((s) => s.text.includes(link))).toHaveLength(1);
       expect(bsky.filter((p) => JSON.stringify(p.value).includes(link))).toHaveLength(1);
     }
+
+    // Credentials check with a harmless call, per platform.
+    for (const [dest, who] of [["telegram", /ok: @/], ["x", /ok: @alice/], ["mastodon", /ok: @crier/], ["bluesky", new RegExp(`ok: .*${pds.handle}`)], ["slack", /ok: /], ["discord", /ok: /]] as const) {
+      const r = await runCli(["--config", config, "check", dest], { env });
+      expect(r.stdout, dest).toMatch(who);
+      expect(r.code, dest).toBe(0);
+    }
+
+    // Retract a post that went out wrong: deleted on the platform, recorded as deleted.
+    for (const dest of ["telegram", "x", "mastodon", "bluesky", "discord"]) {
+      const row = of(dest)[0] as { id?: number; remoteId: string };
+      const all = JSON.parse((await runCli(["--config", config, "deliveries", "--json", "--destination", dest, "--state", "sent"], { env })).stdout) as Array<{ id: number; remoteId: string }>;
+      const target = all.find((r) => r.remoteId === row.remoteId);
+      const r = await runCli(["--config", config, "unpost", String(target?.id)], { env });
+      expect(r.code, `${dest}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/deleted/);
+    }
+    expect(tg.messages.filter((m) => m.deleted)).toHaveLength(1);
+    expect(x.tweets.filter((t) => t.deleted)).toHaveLength(1);
+    expect(masto.statuses.filter((st) => st.deleted)).toHaveLength(1);
+    expect(await pds.listPosts()).toHaveLength(2);
+    expect(JSON.parse((await runCli(["--config", config, "deliveries", "--json", "--state", "deleted"], { env })).stdout)).toHaveLength(5);
+
+    // Bluesky's session outlives the process in a 0600 file under the data folder, never in the database.
+    const sessionFile = path.join(dir, "data", "sessions", "bluesky.session");
+    expect(statSync(sessionFile).mode & 0o777).toBe(0o600);
+    const session = readFileSync(sessionFile, "utf8");
+    const jwt = /"accessJwt"\s*:\s*"([^"]+)"/.exec(session)?.[1];
+    expect(jwt).toBeTruthy();
+    const db = readdirSync(path.join(dir, "data")).filter((f) => f.startsWith("crier.db")).map((f) => readFileSync(path.join(dir, "data", f)).toString("latin1")).join("");
+    expect(db).not.toContain(jwt);
+    for (const secret of Object.values(env)) expect(db).not.toContain(secret);
   }, 120_000);
 });
