@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import pino from "pino";
-import type { Adapter, FeedItem } from "../../src/core/index.js";
-import { deliveryError } from "../../src/core/index.js";
+import type { FeedItem } from "../../src/core/index.js";
+import { scriptedAdapter, type Answer } from "../support/scripted-adapter.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { deliverDue, DestinationRuntime } from "../../src/pipeline/deliver.js";
@@ -15,52 +15,6 @@ import { Alerter } from "../../src/pipeline/alerts.js";
 import { identify, planPoll } from "../../src/pipeline/select-new.js";
 import type { DeliveryState } from "../../src/store/types.js";
 import { FINAL_STATES } from "../../src/store/types.js";
-
-type Answer = "ok" | "refused" | "lost" | "rejected" | "rate-limited" | "duplicate";
-class PlatformError extends Error {
-  constructor(readonly answer: Answer) {
-    super(answer);
-  }
-}
-
-function scriptedAdapter(script: Answer[], accepted: number[]): Adapter<Record<string, never>, { id: number }> {
-  let call = 0;
-  return {
-    platform: "scripted",
-    description: "test platform answering from a script",
-    config: destinationCommonSchema.pick({}).strict() as never,
-    secrets: [],
-    capabilities: { idempotentSend: false, images: false, delete: false },
-    rateLimits: [],
-    defaultTemplate: "{title}",
-    defaultLimits: () => ({ maxLength: 1000, unit: "characters", source: "default" }),
-    render: (item, _c, limits) => ({ payload: { id: Number(item.guid) }, preview: item.title, length: item.title.length, limits }),
-    async connect() {
-      return {
-        limits: { maxLength: 1000, unit: "characters", source: "default" },
-        async send(payload, ctx) {
-          const answer = script[call++ % script.length] ?? "ok";
-          // "ok", "lost" and "duplicate" mean the platform took the post.
-          if (answer === "ok" || answer === "lost") accepted.push(ctx.deliveryId);
-          if (answer === "ok") return { remoteId: String(payload.id), remoteUrl: null };
-          throw new PlatformError(answer);
-        },
-        check: async () => "scripted",
-        close: async () => undefined,
-      };
-    },
-    classify(err) {
-      const answer = err instanceof PlatformError ? err.answer : "lost";
-      switch (answer) {
-        case "refused": return deliveryError("transient", "refused");
-        case "rejected": return deliveryError("rejected", "rejected");
-        case "rate-limited": return deliveryError("rate-limited", "slow down", { waitMs: 50 });
-        case "duplicate": return deliveryError("duplicate", "already there");
-        default: return deliveryError("unknown-outcome", "no answer");
-      }
-    },
-  };
-}
 
 const item = (n: number): FeedItem => ({
   feedId: "f", guid: String(n), link: `https://e.org/${n}`, title: `Item ${n}`, summary: "", author: null,
