@@ -16,6 +16,7 @@ import { pollFeed, type FeedPollReport } from "./pipeline/poll-feed.js";
 import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
 import { RenderError } from "./core/adapter.js";
 import { Alerter } from "./pipeline/alerts.js";
+import { MediaFetcher } from "./pipeline/media.js";
 import { fileSessionStore, sessionFile } from "./store/session-file.js";
 
 export interface AppOptions {
@@ -55,6 +56,7 @@ export class App {
   readonly runtimes: DestinationRuntime[];
   readonly scrub: (text: string) => string;
   readonly alerter: Alerter;
+  readonly media: MediaFetcher | undefined;
   private stoppingFlag = false;
   private readonly now: () => number;
 
@@ -73,6 +75,7 @@ export class App {
       (d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir, fileSessionStore(sessionFile(dataDir, d.id))),
     );
     this.alerter = new Alerter(config.alerts, store, this.runtimes, logger, now);
+    this.media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent) : undefined;
   }
 
   static async create(opts: AppOptions): Promise<App> {
@@ -202,6 +205,8 @@ export class App {
       stopping: () => this.stoppingFlag,
       scrub: this.scrub,
       alerter: this.alerter,
+      media: this.media,
+      feeds: new Map(this.config.feeds.map((f) => [f.id, f])),
       ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
     });
   }
@@ -239,6 +244,7 @@ export class App {
   async close(): Promise<void> {
     await Promise.all(this.runtimes.map((r) => r.close().catch(() => undefined)));
     await closeFetchPool();
+    await this.media?.close();
     await this.store.close();
     this.logger.flush?.();
   }

@@ -110,7 +110,7 @@ program
     const fetched = await fetchFeed({ source: feed.source, etag: null, lastModified: null, timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes, maxRedirects: feed.maxRedirects, userAgent: config.userAgent });
     await closeFetchPool();
     if (fetched.status !== "fetched") throw new Error("unexpected 304 without a validator");
-    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url);
+    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
     const previews = parsed.items.slice(0, opts.limit).flatMap((item) =>
       destinations.map((d) => {
         const base = d.adapter.defaultLimits(d.cfg ?? d.adapter.config.parse({}));

@@ -19,6 +19,7 @@ import {
   type DeliveryConfig,
   type AlertsConfig,
   type FeedHealthConfig,
+  type ImagesConfig,
   type RouteFilter,
   type DestinationCommon,
   type FeedConfig,
@@ -49,6 +50,7 @@ export interface CrierConfig {
   logLevel: string;
   delivery: DeliveryConfig;
   feedHealth: FeedHealthConfig;
+  images: ImagesConfig;
   alerts: AlertsConfig | null;
   feeds: Feed[];
   destinations: Destination[];
@@ -211,6 +213,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     logLevel: raw.logLevel,
     delivery: raw.delivery,
     feedHealth: raw.feedHealth,
+    images: raw.images,
     alerts: raw.alerts ?? null,
     feeds,
     destinations,

@@ -44,6 +44,15 @@ export const feedSchema = z
     maxBytes: z.number().int().positive().default(10 * 1024 * 1024).describe("Largest feed body accepted."),
     maxRedirects: z.number().int().min(0).default(5).describe("Redirects followed before giving up."),
     enabled: z.boolean().default(true),
+    image: z
+      .object({
+        fromArticlePage: z.boolean().default(true).describe("When the feed gives no image, look for og:image / twitter:image on the article page."),
+        fallbackUrl: z.string().url().optional().describe("Image used when an article has none (e.g. the publication's logo card)."),
+        minWidth: z.number().int().min(0).default(200).describe("An <img> in the content declared narrower than this is skipped (icons, pixels)."),
+      })
+      .strict()
+      .default({ fromArticlePage: true, minWidth: 200 })
+      .describe("How this feed's article images are found."),
   })
   .strict();
 
@@ -166,6 +175,18 @@ export const deliverySchema = z
   })
   .strict();
 
+export const imagesSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe("Attach article images on platforms that show them."),
+    maxBytes: z.number().int().positive().default(15 * 1024 * 1024).describe("Largest image downloaded."),
+    timeoutMs: z.number().int().positive().default(15_000).describe("Timeout of one image or article-page download."),
+    allowPrivateAddresses: z
+      .boolean()
+      .default(false)
+      .describe("Allow images and pages on private, loopback and link-local addresses (off: feeds cannot make Crier fetch from your network)."),
+  })
+  .strict();
+
 export const alertsSchema = z
   .object({
     destination: id.describe("A configured destination that receives operator alerts (e.g. a private Telegram chat)."),
@@ -193,6 +214,7 @@ export const configSchema = z
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Least severe log level written."),
     delivery: deliverySchema.default(deliverySchema.parse({})).describe("Retries and delivery passes."),
     feedHealth: feedHealthSchema.default(feedHealthSchema.parse({})).describe("Backoff and demotion of failing feeds."),
+    images: imagesSchema.default(imagesSchema.parse({})).describe("Downloading article images."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
     destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
@@ -211,3 +233,4 @@ export type Matcher = z.infer<typeof matcherSchema>;
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type FeedHealthConfig = z.infer<typeof feedHealthSchema>;
+export type ImagesConfig = z.infer<typeof imagesSchema>;

@@ -31,7 +31,10 @@ export interface Capabilities {
    * post twice, so older unknown outcomes are held like any other. Absent: forever.
    */
   idempotencyTtlMs?: number;
-  /** Posts can carry an image. */
+  /**
+   * Posts can carry an image: with `Adapter.imageLimits` the core hands the bytes to `send`
+   * (`ctx.image`); without, the platform embeds the image by URL (`style.image.url`).
+   */
   images: boolean;
   /** A sent post can be deleted through the API (`Connection.delete`). */
   delete: boolean;
@@ -49,6 +52,30 @@ export interface Rendered<Payload> {
   limits: Limits;
 }
 
+/** What a platform accepts as an attached image; the core resizes and re-encodes to fit. */
+export interface ImageLimits {
+  /** Largest file in bytes. */
+  maxBytes: number;
+  /** Largest width and height in pixels. */
+  maxWidth: number;
+  maxHeight: number;
+  /** Encodings the platform takes, in order of preference for re-encoding. */
+  formats: ReadonlyArray<"jpeg" | "png" | "webp" | "gif">;
+}
+
+/** An image ready to attach: fetched once per item, fitted to this platform's ImageLimits. */
+export interface AttachedImage {
+  bytes: Buffer;
+  /** e.g. "image/jpeg". */
+  mime: string;
+  width: number;
+  height: number;
+  /** Alt text: the feed's, else the article title. */
+  alt: string;
+  /** Where the image came from (also what URL-only platforms embed). */
+  url: string;
+}
+
 /** How the operator wants posts made, from the destination's config. Plain data. */
 export interface PostStyle {
   /** Template with placeholders {title} {summary} {link} {author} {hashtags} {feed}. */
@@ -59,6 +86,11 @@ export interface PostStyle {
   hashtags?: readonly string[];
   /** The link to post (the item's link, possibly tagged for analytics), or null. */
   link: string | null;
+  /**
+   * The image that will go with the post, when the adapter takes images and one was found and
+   * fitted; absent otherwise. Render may shape the post for it (e.g. a shorter photo caption).
+   */
+  image?: { url: string; alt: string } | undefined;
 }
 
 /** Thrown by `Adapter.render` when an item cannot be made into a valid post (e.g. no link and no title). */
@@ -77,6 +109,8 @@ export interface SentPost {
   remoteId: string;
   /** Public URL of the post, or null when the platform gives none (e.g. a private chat). */
   remoteUrl: string | null;
+  /** Something the operator should know about a post that went out, e.g. "image refused by the platform: …". */
+  note?: string;
 }
 
 /** Given to every send. */
@@ -89,6 +123,8 @@ export interface SendContext {
   queuedAt: number;
   /** Aborted when the destination's send timeout elapses or the process shuts down. */
   signal: AbortSignal;
+  /** The image to attach natively (bytes within `Adapter.imageLimits`), when `style.image` was given to render. */
+  image?: AttachedImage | undefined;
 }
 
 /** An open client to one destination. Not pure: every method does network I/O. */
@@ -156,6 +192,8 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
    * minute to one channel). Always enforced; a destination's `budget` can only add to them.
    */
   rateLimits: readonly RateLimit[];
+  /** What an attached image may be (bytes, pixels, formats); absent when images go by URL or not at all. */
+  imageLimits?: ImageLimits;
   /** Template used when the destination sets none. Placeholders: see src/render/template.ts. */
   defaultTemplate: string;
   /**

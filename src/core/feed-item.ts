@@ -18,8 +18,10 @@ export interface FeedItem {
   author: string | null;
   /** Categories/tags as the feed gave them, decoded, de-duplicated. */
   categories: string[];
-  /** Absolute URL of the article's image (enclosure, media:content, first <img>), or null. */
+  /** Absolute URL of the article's image (enclosure, media:content, first meaningful <img>), or null. */
   imageUrl: string | null;
+  /** The image's alt text from the feed (img alt, media:description), or null (then the title is used). Optional for items stored before images existed. */
+  imageAlt?: string | null;
   /** Publication date as ISO 8601 UTC, or null when the feed gives none or an invalid one. */
   publishedAt: string | null;
 }

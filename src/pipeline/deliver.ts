@@ -12,6 +12,10 @@ import { decide } from "./record.js";
 import { nextSendTime } from "./gate.js";
 import type { DestinationRuntime } from "./destination-runtime.js";
 import type { Alerter } from "./alerts.js";
+import type { MediaFetcher } from "./media.js";
+import type { Feed } from "../config/load.js";
+import type { AttachedImage, PostStyle } from "../core/adapter.js";
+import { postStyle } from "./destination-runtime.js";
 
 export { DestinationRuntime, postStyle } from "./destination-runtime.js";
 
@@ -39,6 +43,10 @@ export interface DeliverOptions {
   scrub: (text: string) => string;
   /** Only rows of these feeds (for `poll --feed`). */
   feedIds?: Set<string>;
+  /** Finds, downloads and fits article images; absent when images are off. */
+  media?: MediaFetcher | undefined;
+  /** Feed configs by id (image options). */
+  feeds?: ReadonlyMap<string, Feed>;
 }
 
 /** Delivers every due row once. Returns what happened to each row it touched. */
@@ -100,11 +108,25 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
   const log = logger.child({ delivery: record.id, feed: record.feedId, destination: record.destinationId });
   const adapter = runtime.destination.adapter;
 
+  // The article's picture, for platforms that show one: found and downloaded once per item, fitted per platform.
+  let image: AttachedImage | undefined;
+  let imageNote: string | null = null;
+  const style: PostStyle = postStyle(runtime.destination, due.item);
+  if (adapter.capabilities.images && opts.media) {
+    const found = await opts.media.attachmentFor(due.item, record.itemKey, opts.feeds?.get(record.feedId), adapter.platform, adapter.imageLimits);
+    if (found.ok) {
+      style.image = found.ref;
+      image = found.image;
+    } else {
+      imageNote = opts.scrub(`posted without an image: ${found.reason}`);
+    }
+  }
+
   let connection: Connection<unknown>;
   let rendered: Rendered<unknown>;
   try {
     connection = await runtime.connect();
-    rendered = runtime.render(due.item, connection);
+    rendered = runtime.render(due.item, connection, style);
   } catch (err) {
     if (err instanceof RenderError) {
       const reason = `cannot be rendered for ${adapter.platform}: ${err.message}`;
@@ -126,8 +148,10 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
       idempotencyKey: `crier-${record.createdAt}-${record.id}`,
       queuedAt: record.createdAt,
       signal,
+      image,
     });
-    await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, opts.now());
+    const note = sent.note ? opts.scrub(sent.note) : imageNote;
+    await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
     if (runtime.destination.common.maxConsecutiveRejections) await store.countRejection(runtime.id, false, opts.now());
     log.info({ remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
     return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl });

@@ -3,6 +3,7 @@
  * links resolved through xml:base, the feed URL and the channel link; the permalink rules of
  * RSS guids; Atom link relations; dates read strictly. Pure.
  */
+import { imageOf, type FoundImage } from "./parse-image.js";
 import type { FeedItem } from "../core/feed-item.js";
 import { foldWhitespace } from "../text/html.js";
 import { resolveLink } from "../text/link.js";
@@ -46,6 +47,12 @@ export interface ChannelContext {
   /** Base for the channel's links: the feed URL with the root's and channel's xml:base applied. */
   base: string | null;
   channelLink: string | null;
+  /** An <img> declared narrower than this is not the article's picture. */
+  minImageWidth?: number;
+}
+
+function imageFields(found: FoundImage | null): Pick<FeedItem, "imageUrl" | "imageAlt"> {
+  return { imageUrl: found?.url ?? null, imageAlt: found?.alt ?? null };
 }
 
 /** The channel's own link and base. */
@@ -80,7 +87,7 @@ export function toFeedItem(raw: Raw, ctx: ChannelContext): FeedItem {
     summary: cleanSummary(descriptionHtml || contentHtml || mediaDescription),
     author: foldWhitespace(cleanTitle(text(raw.creator) ?? text(raw.author) ?? text(raw["dc:creator"]))) || null,
     categories: categoriesOf(raw),
-    imageUrl: imageOf(raw, contentHtml || descriptionHtml, link ?? base ?? ctx.channelLink),
+    ...imageFields(imageOf(raw, contentHtml || descriptionHtml, link ?? base ?? ctx.channelLink, ctx.minImageWidth)),
     publishedAt: firstDate(
       ctx.format === "atom"
         ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
@@ -193,25 +200,3 @@ function categoriesOf(raw: Raw): string[] {
   return out;
 }
 
-function imageOf(raw: Raw, html: string, base: string | null): string | null {
-  const enclosure = raw.enclosure as { url?: string; type?: string } | undefined;
-  if (enclosure?.url && /^image\//i.test(enclosure.type ?? "")) return resolveLink(enclosure.url, base);
-  const groups = (raw.mediaGroup as Array<Record<string, unknown>> | undefined) ?? [];
-  const media = [
-    ...((raw.mediaContent as unknown[]) ?? []),
-    ...((raw.mediaThumbnail as unknown[]) ?? []),
-    ...groups.flatMap((g) => [...((g?.["media:content"] as unknown[]) ?? []), ...((g?.["media:thumbnail"] as unknown[]) ?? [])]),
-  ];
-  let best: { url: string; width: number } | null = null;
-  for (const m of media) {
-    const attrs = (m as { $?: Record<string, string> } | null)?.$ ?? {};
-    if (!attrs.url) continue;
-    const isImage = attrs.medium === "image" || /^image\//i.test(attrs.type ?? "") || (!attrs.medium && !attrs.type);
-    if (!isImage) continue;
-    const width = Number(attrs.width ?? 0);
-    if (!best || width > best.width) best = { url: attrs.url, width };
-  }
-  if (best) return resolveLink(best.url, base);
-  const img = /<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/i.exec(html);
-  return img?.[1] ? resolveLink(img[1], base) : null;
-}

@@ -40,6 +40,7 @@ describe("parseFeed: RSS items", () => {
       author: "Jane",
       categories: ["Local", "Schools"],
       imageUrl: "https://news.example.com/img/a.jpg",
+      imageAlt: null,
       publishedAt: "2024-06-30T12:00:00.000Z",
     });
   });

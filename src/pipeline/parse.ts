@@ -18,7 +18,13 @@ export { ParseError, type ParsedFeed } from "./parse-types.js";
 type Output = Parser.Output<Record<string, unknown>> & Record<string, unknown>;
 
 /** Parses feed bytes. @throws ParseError when nothing can be recovered; the message names the problem. */
-export async function parseFeed(body: Buffer, contentType: string | null, feedId: string, feedUrl: string | null): Promise<ParsedFeed> {
+export async function parseFeed(
+  body: Buffer,
+  contentType: string | null,
+  feedId: string,
+  feedUrl: string | null,
+  opts: { minImageWidth?: number } = {},
+): Promise<ParsedFeed> {
   const decoded = decodeFeedBytes(body, contentType);
   const warnings = decoded.warning ? [decoded.warning] : [];
   const source = decoded.text.replace(/^\uFEFF/, "");
@@ -39,7 +45,7 @@ export async function parseFeed(body: Buffer, contentType: string | null, feedId
     }
   }
   const channel = channelOf(output, prepared.format, feedUrl, prepared.rootAttrs);
-  const ctx = { feedId, format: prepared.format, base: channel.base, channelLink: channel.link };
+  const ctx = { feedId, format: prepared.format, base: channel.base, channelLink: channel.link, ...(opts.minImageWidth !== undefined ? { minImageWidth: opts.minImageWidth } : {}) };
   const items = keepPostable(((output.items ?? []) as Array<Record<string, unknown>>).map((raw) => toFeedItem(raw, ctx)), warnings);
   // Crier posts items: a broken document that yields none is broken, not an empty feed.
   if (failure && !items.length) throw new ParseError(`${failure}; no complete entry could be recovered`);

@@ -82,7 +82,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
       log.debug("not modified");
       return { ...none, report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
     }
-    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url);
+    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
     for (const warning of parsed.warnings) log.warn({ warning }, "feed recovered with a warning");
     const identified = identify(parsed.items, parsed.channelLink);
     const known = await ctx.store.getKnown(
