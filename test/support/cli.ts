@@ -34,10 +34,14 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
   });
 }
 
-/** A fresh folder with a config file in it; returns the config path. */
+/**
+ * A fresh folder with a config file in it; returns the config path. Test articles link to
+ * news.example.org, so unless a test configures `images:` itself, image lookup is switched off:
+ * tests never reach past 127.0.0.1 (not even for DNS).
+ */
 export function writeConfig(yaml: string, dir = mkdtempSync(path.join(tmpdir(), "crier-test-"))): { dir: string; config: string } {
   const config = path.join(dir, "crier.yaml");
-  writeFileSync(config, yaml);
+  writeFileSync(config, /^images:/m.test(yaml) ? yaml : `images: { enabled: false }\n${yaml}`);
   return { dir, config };
 }
 
