@@ -17,8 +17,9 @@ export const discordAdapter: Adapter<DiscordConfig, DiscordPayload> = {
   config: discordConfig,
   secrets: DISCORD_SECRETS,
   // Execute Webhook takes no idempotency key (nonce is for bots' Create Message only): a send that
-  // may have reached Discord is never retried blindly.
-  capabilities: { idempotentSend: false, images: false, delete: true },
+  // may have reached Discord is never retried blindly. Images go by URL in the embed (`image.url`,
+  // fetched and shown by Discord), so there are no imageLimits: the core only finds and checks the image.
+  capabilities: { idempotentSend: false, images: true, delete: true },
   // Discord documents no fixed webhook numbers ("rate limits should not be hard coded",
   // https://discord.com/developers/docs/topics/rate-limits) and answers 429 with the wait, which
   // classify reads. Observed per webhook: 5 requests per 2 s, and about 30 messages a minute per

@@ -24,6 +24,14 @@ export interface DiscordEmbed {
   /** 0xRRGGBB. */
   color?: number;
   footer?: { text: string };
+  /**
+   * The article's picture, shown large under the text. Only `url` is sent: "source url of image
+   * (only supports http(s) and attachments)"; proxy_url, height and width are Discord's to fill
+   * (https://discord.com/developers/docs/resources/message#embed-object-embed-image-structure).
+   * Embeds have no alt-text field, so `style.image.alt` has nowhere to go. Image URLs are not
+   * counted in the 6,000-character embed total (#embed-object-embed-limits).
+   */
+  image?: { url: string };
 }
 
 /**
@@ -86,8 +94,8 @@ function fitContent(item: FeedItem, style: PostStyle, max: number): string {
   return fitTemplate(style.template, fields, { escape: escapeMarkdown, measure: codePoints, maxLength: max });
 }
 
-/** An http(s) URL Discord will accept as the embed's `url`, or null. */
-function articleUrl(link: string | null): string | null {
+/** An http(s) URL Discord will accept as the embed's `url` or `image.url`, or null. */
+function httpUrl(link: string | null | undefined): string | null {
   if (!link) return null;
   try {
     const url = new URL(link);
@@ -101,11 +109,12 @@ function articleUrl(link: string | null): string | null {
  * Fits content and embed into the message budget: the title first (at most 256), then the footer,
  * then the content (the template, fitted by fitTemplate), and the description (the summary) takes
  * what is left, up to 4,096. Feed text is markdown-escaped (the footer is plain text in Discord);
- * mentions never ping (`allowed_mentions: { parse: [] }`). Pure.
+ * mentions never ping (`allowed_mentions: { parse: [] }`). `style.image` becomes the embed's
+ * image: it takes nothing from the text budget. Pure.
  * @throws RenderError when the item has nothing to post, or the template's link alone does not fit.
  */
 export function renderDiscord(item: FeedItem, cfg: DiscordConfig, limits: Limits, style: PostStyle): Rendered<DiscordPayload> {
-  const url = articleUrl(style.link);
+  const url = httpUrl(style.link);
   if (!url && !item.title && !item.summary) {
     throw new RenderError(`item of feed "${item.feedId}" has no link, title or summary: nothing to post`);
   }
@@ -130,13 +139,16 @@ export function renderDiscord(item: FeedItem, cfg: DiscordConfig, limits: Limits
   if (item.publishedAt) embed.timestamp = item.publishedAt;
   if (cfg.color !== undefined) embed.color = cfg.color;
   if (footer) embed.footer = { text: footer };
+  // The core hands over only verified http(s) images; anything else is left out, never sent to be refused.
+  const image = httpUrl(style.image?.url);
+  if (image) embed.image = { url: image };
 
   const payload: DiscordPayload = { embeds: [embed], allowed_mentions: { parse: [] } };
   if (content) payload.content = content;
   if (cfg.username) payload.username = cfg.username;
   if (cfg.avatarUrl) payload.avatar_url = cfg.avatarUrl;
 
-  const preview = [unescapeMarkdown(content), unescapeMarkdown(title), url ?? "", unescapeMarkdown(description), footer && `— ${footer}`]
+  const preview = [unescapeMarkdown(content), unescapeMarkdown(title), url ?? "", unescapeMarkdown(description), image && `[image: ${image}]`, footer && `— ${footer}`]
     .filter(Boolean)
     .join("\n");
   return { payload, preview, length: codePoints(content) + codePoints(title) + codePoints(description) + codePoints(footer), limits };

@@ -9,7 +9,8 @@ import { SLACK_DEFAULT_TEMPLATE, renderSlack, slackLimits, type SlackPayload } f
 import { connectSlack } from "./send.js";
 
 export type { SlackConfig } from "./config.js";
-export type { SlackPayload } from "./render.js";
+export type { SlackPayload, SlackSectionBlock } from "./render.js";
+export type { SlackImageElement } from "./image.js";
 
 export const slackAdapter: Adapter<SlackConfig, SlackPayload> = {
   platform: "slack",
@@ -18,8 +19,9 @@ export const slackAdapter: Adapter<SlackConfig, SlackPayload> = {
   secrets: SLACK_SECRETS,
   // Neither chat.postMessage nor webhooks take an idempotency key. Capabilities are static:
   // delete is true for bot mode (chat.delete); a webhook connection has no `delete`, and the core
-  // then tells the operator to remove the post by hand.
-  capabilities: { idempotentSend: false, images: false, delete: true },
+  // then tells the operator to remove the post by hand. Images go by URL (an image element that
+  // Slack fetches itself, see image.ts), in both modes: no imageLimits, the core only finds and checks the image.
+  capabilities: { idempotentSend: false, images: true, delete: true },
   // https://api.slack.com/methods/chat.postMessage#rate_limiting: "generally allows an app to post
   // 1 message per second to a specific channel"; incoming webhooks: "no more than one message per
   // second" (https://api.slack.com/apis/rate-limits). Short bursts are allowed; beyond, 429 + Retry-After.

@@ -1,12 +1,18 @@
 import { RenderError, type FeedItem, type Limits, type PostStyle, type Rendered } from "../../src/core/index.js";
 import { fitTemplate, itemFields } from "../../src/render/template.js";
 import type { SlackConfig } from "./config.js";
+import { imageAccessory, type SlackImageElement } from "./image.js";
 import { escapeMrkdwn, linkForMrkdwn, mrkdwnPreview, tidyLinks } from "./mrkdwn.js";
 
-/** https://api.slack.com/reference/block-kit/blocks#section: a section block with a mrkdwn text object. */
+/**
+ * https://api.slack.com/reference/block-kit/blocks#section: a section block with a mrkdwn text
+ * object and, when the article has a picture, an image element as its `accessory` (image.ts says
+ * why not an image block).
+ */
 export interface SlackSectionBlock {
   type: "section";
   text: { type: "mrkdwn"; text: string };
+  accessory?: SlackImageElement;
 }
 
 /**
@@ -47,7 +53,9 @@ export function measureSlack(mrkdwn: string): number {
 
 /**
  * Fills the template as Slack mrkdwn: field text escaped (`&`, `<`, `>` only), the link made safe
- * for `<url|…>`, fitted by shortening the summary, then the title, to the section limit. Pure.
+ * for `<url|…>`, fitted by shortening the summary, then the title, to the section limit.
+ * `style.image` becomes the section's image accessory (alt text ≤ 2,000, URL ≤ 3,000); it takes
+ * nothing from the text's 3,000. Pure.
  * @throws RenderError when the item has nothing to post or the link alone does not fit.
  */
 export function renderSlack(item: FeedItem, cfg: SlackConfig, limits: Limits, style: PostStyle): Rendered<SlackPayload> {
@@ -65,10 +73,10 @@ export function renderSlack(item: FeedItem, cfg: SlackConfig, limits: Limits, st
   );
   // Section text has a minimum length of 1, and chat.postMessage answers `no_text` for an empty message.
   if (mrkdwn.trim() === "") throw new RenderError(`item of feed "${item.feedId}" renders to an empty message with this template`);
-  const payload: SlackPayload = {
-    text: mrkdwn,
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: mrkdwn } }],
-    unfurl_links: cfg.unfurlLinks,
-  };
-  return { payload, preview: mrkdwnPreview(mrkdwn), length: measureSlack(mrkdwn), limits };
+  const section: SlackSectionBlock = { type: "section", text: { type: "mrkdwn", text: mrkdwn } };
+  const image = imageAccessory(style.image);
+  if (image) section.accessory = image;
+  const payload: SlackPayload = { text: mrkdwn, blocks: [section], unfurl_links: cfg.unfurlLinks };
+  const preview = mrkdwnPreview(mrkdwn) + (image ? `\n[image: ${image.alt_text} (${image.image_url})]` : "");
+  return { payload, preview, length: measureSlack(mrkdwn), limits };
 }

@@ -14,6 +14,8 @@ async function start(): Promise<DiscordLoopback> {
 }
 
 const fieldError = (code: string, message: string) => ({ _errors: [{ code, message }] });
+/** #embed-object-embed-image-structure: "only supports http(s) and attachments". */
+const MEDIA_SCHEME = (scheme: string) => `Scheme "${scheme}" is not supported. Scheme must be one of ('http', 'https', 'attachment').`;
 
 describe("webhook id and token", () => {
   it("a wrong token → 401 Invalid Webhook Token (50027), no rate-limit headers, nothing posted", async () => {
@@ -72,6 +74,13 @@ describe("Execute Webhook body", () => {
     ["a bad url", { title: "t", url: "not a url" }, { url: fieldError("URL_TYPE_INVALID_URL", "Not a well formed URL.") }],
     ["a bad timestamp", { title: "t", timestamp: "yesterday" }, { timestamp: fieldError("DATE_TIME_TYPE_PARSE", "Could not parse yesterday. Should be ISO8601.") }],
     ["a colour above 0xFFFFFF", { title: "t", color: 0x1000000 }, { color: fieldError("NUMBER_TYPE_MAX", "int value should be less than or equal to 16777215.") }],
+    ["an ftp image", { title: "t", image: { url: "ftp://example.org/a.png" } }, { image: { url: fieldError("URL_TYPE_INVALID_SCHEME", MEDIA_SCHEME("ftp")) } }],
+    ["a data: image", { title: "t", image: { url: "data:image/png;base64,iVBORw0KGgo=" } }, { image: { url: fieldError("URL_TYPE_INVALID_SCHEME", MEDIA_SCHEME("data")) } }],
+    ["an empty image url", { title: "t", image: { url: "" } }, { image: { url: fieldError("URL_TYPE_INVALID_SCHEME", MEDIA_SCHEME("")) } }],
+    ["an image url that is no URL", { title: "t", image: { url: "/img/a.png" } }, { image: { url: fieldError("URL_TYPE_INVALID_URL", "Not a well formed URL.") } }],
+    ["an image without url", { title: "t", image: {} }, { image: { url: fieldError("BASE_TYPE_REQUIRED", "This field is required") } }],
+    ["an image given as a string", { title: "t", image: "https://example.org/a.png" }, { image: fieldError("MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType") }],
+    ["an attachment:// embed url (images only)", { title: "t", url: "attachment://a.png" }, { url: fieldError("URL_TYPE_INVALID_SCHEME", `Scheme "attachment" is not supported. Scheme must be one of ('http', 'https').`) }],
   ])("embed %s → 50035 at embeds.0", async (_name, embed, errors) => {
     const l = await start();
     const r = await execute(l, { embeds: [embed] });

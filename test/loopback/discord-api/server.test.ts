@@ -84,6 +84,17 @@ describe("Execute Webhook", () => {
     expect((await execute(l, { content: "🇰🇿".repeat(1001) })).status).toBe(400); // 2002 code points
   });
 
+  it("stores embeds[].image as sent, for http, https and attachment URLs (#embed-object-embed-image-structure)", async () => {
+    const l = await start();
+    const urls = ["https://cdn.example.org/a.jpg?w=1200&h=630", "http://example.org/b.png", "attachment://c.png"];
+    for (const url of urls) {
+      const r = await execute(l, { embeds: [{ title: "t", image: { url } }] });
+      expect(r.status).toBe(200);
+      expect(r.body.embeds[0].image).toEqual({ url });
+    }
+    expect(l.messages.map((m) => m.embeds[0]?.image)).toEqual(urls.map((url) => ({ url })));
+  });
+
   it("lists body keys the docs do not have (Discord ignores them)", async () => {
     const l = await start();
     expect((await execute(l, { content: "x", thread_id: "1" })).status).toBe(200);

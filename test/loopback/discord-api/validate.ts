@@ -43,20 +43,34 @@ function text(c: Check, path: string[], value: unknown, max: number, { trim = tr
   return n;
 }
 
-/** Observed: "Not a well formed URL." (URL_TYPE_INVALID_URL). */
-function url(c: Check, path: string[], value: unknown, required = false): void {
+/**
+ * Schemes a URL field takes. #embed-object-embed-image-structure (and the thumbnail, footer and
+ * author icons): "only supports http(s) and attachments"; author.url "only supports http(s)"; the
+ * embed's url and avatar_url are held to http(s) too (loopback choice: the docs say nothing).
+ */
+const WEB = ["http", "https"] as const;
+const MEDIA = ["http", "https", "attachment"] as const;
+
+/**
+ * Unparsable → "Not a well formed URL." (URL_TYPE_INVALID_URL, observed); parsable with another
+ * scheme, or empty → URL_TYPE_INVALID_SCHEME `Scheme "ftp" is not supported. Scheme must be one of
+ * ('http', 'https').` (observed: https://github.com/discord/discord-api-docs/issues/5837).
+ */
+function url(c: Check, path: string[], value: unknown, { required = false, schemes = WEB as readonly string[] } = {}): void {
   if (value === undefined || value === null) {
     if (required) c.add(path, "BASE_TYPE_REQUIRED", "This field is required");
     return;
   }
-  let ok = false;
+  if (typeof value !== "string") return c.add(path, "BASE_TYPE_STRING", "Must be a string.");
+  let scheme: string | null = value === "" ? "" : null;
   try {
-    const u = new URL(String(value));
-    ok = typeof value === "string" && /^(https?|attachment):$/.test(u.protocol);
+    scheme ??= new URL(value).protocol.replace(/:$/, "");
   } catch {
-    ok = false;
+    return c.add(path, "URL_TYPE_INVALID_URL", "Not a well formed URL.");
   }
-  if (!ok) c.add(path, "URL_TYPE_INVALID_URL", "Not a well formed URL.");
+  if (!schemes.includes(scheme)) {
+    c.add(path, "URL_TYPE_INVALID_SCHEME", `Scheme "${scheme}" is not supported. Scheme must be one of (${schemes.map((s) => `'${s}'`).join(", ")}).`);
+  }
 }
 
 /** #embed-object-embed-structure and #embed-object-embed-limits; returns the embed's characters toward the 6000 total. */
@@ -76,16 +90,20 @@ function embed(c: Check, at: string[], e: unknown): number {
   if (e.footer !== undefined) {
     const f = isObject(e.footer) ? e.footer : {};
     total += text(c, [...at, "footer", "text"], f.text, 2048, { required: true });
-    url(c, [...at, "footer", "icon_url"], f.icon_url);
+    url(c, [...at, "footer", "icon_url"], f.icon_url, { schemes: MEDIA });
   }
   if (e.author !== undefined) {
     const a = isObject(e.author) ? e.author : {};
     total += text(c, [...at, "author", "name"], a.name, 256, { required: true });
     url(c, [...at, "author", "url"], a.url);
-    url(c, [...at, "author", "icon_url"], a.icon_url);
+    url(c, [...at, "author", "icon_url"], a.icon_url, { schemes: MEDIA });
   }
+  // #embed-object-embed-image-structure / -thumbnail-structure: `url` is the one field a sender sets.
   for (const media of ["image", "thumbnail"] as const) {
-    if (e[media] !== undefined) url(c, [...at, media, "url"], isObject(e[media]) ? e[media].url : undefined, true);
+    const m = e[media];
+    if (m === undefined || m === null) continue;
+    if (!isObject(m)) c.add([...at, media], "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType");
+    else url(c, [...at, media, "url"], m.url, { required: true, schemes: MEDIA });
   }
   if (e.fields !== undefined) {
     const fields = Array.isArray(e.fields) ? e.fields : [];

@@ -1,5 +1,8 @@
 // Block Kit validation, the part Crier uses (README.md, "Blocks"). Errors are shaped like Slack's
 // recorded `invalid_blocks` answer: `errors: ["must be less than 3001 characters [json-pointer:/blocks/0/text/text]"]`.
+import { validateImage, type ImageFetch } from "./images.js";
+
+export type { ImageFetch } from "./images.js";
 
 /** https://api.slack.com/reference/block-kit/blocks: "You can include up to 50 blocks in each message". */
 export const MAX_BLOCKS = 50;
@@ -9,16 +12,21 @@ export const SECTION_TEXT_MAX = 3000;
 export const FIELD_TEXT_MAX = 2000;
 /** https://api.slack.com/reference/block-kit/blocks#header: plain_text, "Maximum length for the text in this field is 150 characters." */
 export const HEADER_TEXT_MAX = 150;
+/** https://api.slack.com/reference/block-kit/blocks#image: `title` "Maximum length for the text in this field is 2000 characters." */
+export const IMAGE_TITLE_MAX = 2000;
 
 /** Characters as JSON Schema's maxLength counts them: code points. */
 const chars = (s: string): number => [...s].length;
 
-/** Returns the validation errors of a `blocks` value (empty when valid). */
-export function validateBlocks(blocks: unknown): string[] {
+/**
+ * Returns the validation errors of a `blocks` value (empty when valid). `fetchable` says whether
+ * Slack's image fetcher could download an image URL (default: every URL; images.ts).
+ */
+export function validateBlocks(blocks: unknown, fetchable: ImageFetch = () => true): string[] {
   if (!Array.isArray(blocks)) return ["must be an array [json-pointer:/blocks]"];
   const errors: string[] = [];
   if (blocks.length > MAX_BLOCKS) errors.push(`must contain at most ${MAX_BLOCKS} items [json-pointer:/blocks]`);
-  blocks.forEach((block: unknown, i) => errors.push(...validateBlock(block, `/blocks/${i}`)));
+  blocks.forEach((block: unknown, i) => errors.push(...validateBlock(block, `/blocks/${i}`, fetchable)));
   return errors;
 }
 
@@ -32,7 +40,7 @@ function textObject(value: unknown, at: string, max: number, types: readonly str
   return [];
 }
 
-function validateBlock(block: unknown, at: string): string[] {
+function validateBlock(block: unknown, at: string, fetchable: ImageFetch): string[] {
   if (!block || typeof block !== "object") return [`must be an object [json-pointer:${at}]`];
   const b = block as Record<string, unknown>;
   switch (b.type) {
@@ -43,6 +51,13 @@ function validateBlock(block: unknown, at: string): string[] {
         if (!Array.isArray(b.fields) || b.fields.length > 10) errors.push(`must be an array of at most 10 items [json-pointer:${at}/fields]`);
         else b.fields.forEach((f: unknown, j) => errors.push(...textObject(f, `${at}/fields/${j}`, FIELD_TEXT_MAX, ["mrkdwn", "plain_text"])));
       }
+      if (b.accessory !== undefined) errors.push(...accessory(b.accessory, `${at}/accessory`));
+      return errors;
+    }
+    case "image": {
+      // https://api.slack.com/reference/block-kit/blocks#image: title, if any, is plain_text ≤ 2,000.
+      const errors = validateImage(b, at, "block", fetchable);
+      if (b.title !== undefined) errors.push(...textObject(b.title, `${at}/title`, IMAGE_TITLE_MAX, ["plain_text"]));
       return errors;
     }
     case "header":
@@ -52,9 +67,17 @@ function validateBlock(block: unknown, at: string): string[] {
     case "context":
       return Array.isArray(b.elements) && b.elements.length > 0 ? [] : [`must provide elements [json-pointer:${at}/elements]`];
     default:
-      // Other block types exist (image, actions, rich_text, …); Crier sends none, so the loopback refuses them.
+      // Other block types exist (actions, rich_text, …); Crier sends none, so the loopback refuses them.
       return [`unsupported type: ${String(b.type)} [json-pointer:${at}/type]`];
   }
+}
+
+/** A section's `accessory`: the loopback knows the image element; other elements exist, Crier sends none (loopback choice). */
+function accessory(element: unknown, at: string): string[] {
+  if (!element || typeof element !== "object" || Array.isArray(element)) return [`must be an object [json-pointer:${at}]`];
+  const e = element as Record<string, unknown>;
+  // An accessory image is not downloaded at post time: an unreachable one shows as a broken thumbnail (images.ts).
+  return e.type === "image" ? validateImage(e, at, "element", () => true) : [`unsupported type: ${String(e.type)} [json-pointer:${at}/type]`];
 }
 
 /** The `invalid_blocks` body of the Web API for these errors. */

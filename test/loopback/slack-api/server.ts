@@ -1,7 +1,7 @@
 // Loopback stand-in for Slack's Web API (https://slack.com/api) and incoming webhooks
 // (https://hooks.slack.com/services/…), for Crier's tests. Plain node:http on 127.0.0.1; imports
 // nothing from src/ or adapters/. Each rule cites its Slack documentation page in the module that
-// implements it (web-api.ts, webhooks.ts, workspace.ts, blocks.ts); README.md lists them all.
+// implements it (web-api.ts, webhooks.ts, workspace.ts, blocks.ts, images.ts); README.md lists them all.
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { handleWebApi } from "./web-api.js";
@@ -62,7 +62,7 @@ export async function startSlackLoopback(opts: SlackLoopbackOptions = {}): Promi
   const bot = opts.bot ?? DEFAULT_BOT;
   const channels = opts.channels ?? DEFAULT_CHANNELS.map((c) => ({ ...c }));
   const webhooks = opts.webhooks ?? DEFAULT_WEBHOOKS.map((h) => ({ ...h }));
-  const ws = new Workspace(team, channels, opts.rateLimit);
+  const ws = new Workspace(team, channels, opts.rateLimit, opts.unreachableImage);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<http.ServerResponse>();

@@ -44,6 +44,11 @@ export interface SlackLoopbackOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Fault hook, called for every request after it is recorded and before it is processed. */
   onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+  /**
+   * Image URLs Slack's fetcher cannot download (default: none). An image block with one fails the
+   * message (`invalid_blocks`, "downloading image failed"); an image element (accessory) still posts.
+   */
+  unreachableImage?: (url: string) => boolean;
 }
 
 /** The same kinds as the X loopback (test/loopback/x-api/types.ts). */

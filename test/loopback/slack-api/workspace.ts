@@ -28,6 +28,7 @@ export class Workspace {
     readonly team: SlackLoopbackTeam,
     readonly channels: SlackLoopbackChannel[],
     private readonly rateLimit: SlackLoopbackOptions["rateLimit"],
+    private readonly unreachableImage: SlackLoopbackOptions["unreachableImage"] = undefined,
   ) {}
 
   /** chat.postMessage `channel`: "An encoded ID or channel name"; names with or without `#`. */
@@ -77,7 +78,7 @@ export class Workspace {
     const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
     if (text.trim() === "" && !hasBlocks) return { ok: false, error: "no_text" };
     if (blocks !== undefined) {
-      const errors = validateBlocks(blocks);
+      const errors = validateBlocks(blocks, (url) => !this.unreachableImage?.(url));
       if (errors.length) return { ok: false, error: "invalid_blocks", errors };
     }
     const wait = this.take(channel.id, now);
