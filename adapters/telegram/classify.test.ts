@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { TelegramError } from "telegraf";
 import { describe, expect, it } from "vitest";
 import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { classifyTelegram, redactToken } from "./classify.js";
+import { classifyTelegram, PHOTO_REFUSED_400, photoRefusal, redactToken } from "./classify.js";
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8")) as Record<string, unknown>;
@@ -38,6 +38,12 @@ describe("classifyTelegram: recorded Bot API answers", () => {
     ["400-message-text-empty", "rejected"],
     ["400-message-to-delete-not-found", "rejected"],
     ["413-request-entity-too-large", "rejected"],
+    ["400-photo-invalid-dimensions", "rejected"],
+    ["400-image-process-failed", "rejected"],
+    ["400-wrong-file-identifier", "rejected"],
+    ["400-no-photo-in-request", "rejected"],
+    ["400-file-too-big", "rejected"],
+    ["400-file-must-be-non-empty", "rejected"],
     ["500-internal-server-error", "unknown-outcome"],
     ["502-bad-gateway", "unknown-outcome"],
   ])("%s -> %s", (name, kind) => {
@@ -91,6 +97,30 @@ describe("classifyTelegram: recorded network failures (node-fetch 2 under telegr
     ["an error whose response is not an API error", Object.assign(new Error("x"), { response: { status: 500 } }), "unknown-outcome"],
   ])("%s -> %s, never throws", (_label, err, kind) => {
     expect(classifyTelegram(err).kind).toBe(kind);
+  });
+});
+
+describe("photoRefusal: the photo, not the post, was refused (send falls back to a text message)", () => {
+  const PHOTO_FIXTURES = [
+    "400-photo-invalid-dimensions", "400-image-process-failed", "400-wrong-file-identifier",
+    "400-no-photo-in-request", "400-file-too-big", "400-file-must-be-non-empty",
+  ];
+
+  it.each(PHOTO_FIXTURES)("%s is a photo refusal", (name) => {
+    const body = fixture(name);
+    expect(photoRefusal(apiError(name))).toBe(`400 ${String(body.description)} (${PHOTO_REFUSED_400[String(body.description)]})`);
+  });
+
+  it("every matched string has its recorded fixture", () => {
+    expect(Object.keys(PHOTO_REFUSED_400).sort()).toEqual(PHOTO_FIXTURES.map((n) => String(fixture(n).description)).sort());
+  });
+
+  it.each(["400-chat-not-found", "400-cant-parse-entities", "403-bot-kicked-channel", "429-too-many-requests", "500-internal-server-error"])("%s is not", (name) => {
+    expect(photoRefusal(apiError(name))).toBeUndefined();
+  });
+
+  it.each([undefined, null, "PHOTO_INVALID_DIMENSIONS", new Error("Bad Request: PHOTO_INVALID_DIMENSIONS")])("%s is not", (err) => {
+    expect(photoRefusal(err)).toBeUndefined();
   });
 });
 

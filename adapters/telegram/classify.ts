@@ -49,6 +49,34 @@ const REJECTED_400: Record<string, string> = {
 };
 const CANT_PARSE = "Bad Request: can't parse entities: ";
 
+/**
+ * 400 descriptions for a photo Telegram will not take (#sendphoto: "The photo must be at most 10
+ * MB in size. The photo's width and height must not exceed 10000 in total. Width and height ratio
+ * must be at most 20"). `send` then posts the text message instead. Each string is the server's
+ * own, recorded in fixtures/ from public reports:
+ * - PHOTO_INVALID_DIMENSIONS: github.com/go-telegram-bot-api/telegram-bot-api/issues/600
+ * - IMAGE_PROCESS_FAILED (bytes Telegram cannot decode): github.com/eternnoir/pyTelegramBotAPI/issues/655
+ * - wrong file identifier/HTTP URL specified: github.com/eternnoir/pyTelegramBotAPI/issues/352
+ * - there is no photo in the request: github.com/php-telegram-bot/core/issues/267
+ * - file is too big: github.com/TediCross/TediCross/issues/184 (the wording for an oversized file)
+ * - file must be non-empty: tdlib's wording for an empty upload (served by test/loopback/telegram-bot-api)
+ */
+export const PHOTO_REFUSED_400: Record<string, string> = {
+  "Bad Request: PHOTO_INVALID_DIMENSIONS": "its width + height is over 10000 or its sides' ratio over 20",
+  "Bad Request: IMAGE_PROCESS_FAILED": "Telegram could not process the image",
+  "Bad Request: wrong file identifier/HTTP URL specified": "Telegram did not take the file",
+  "Bad Request: there is no photo in the request": "the upload arrived without the photo",
+  "Bad Request: file is too big": "the photo is over 10 MB",
+  "Bad Request: file must be non-empty": "the photo was empty",
+};
+
+/** "400 Bad Request: PHOTO_INVALID_DIMENSIONS (…)" when `err` is Telegram refusing a photo, else undefined. Pure. */
+export function photoRefusal(err: unknown): string | undefined {
+  const api = apiError(err);
+  const hint = api?.error_code === 400 ? PHOTO_REFUSED_400[api.description] : undefined;
+  return api && hint ? `${api.error_code} ${api.description} (${hint})` : undefined;
+}
+
 function apiError(err: unknown): ApiError | null {
   const response = (err as { response?: unknown } | null)?.response;
   if (typeof response !== "object" || response === null) return null;
@@ -90,7 +118,8 @@ function classifyApi(api: ApiError): DeliveryError {
     }
     const broken = BROKEN_DESTINATION_400[description];
     if (broken) return deliveryError("destination-broken", `Telegram cannot deliver to this chat: ${broken}`, { detail });
-    const hint = REJECTED_400[description] ?? (description.startsWith(CANT_PARSE) ? "the post's HTML is invalid (check the template's tags)" : undefined);
+    const photo = PHOTO_REFUSED_400[description];
+    const hint = REJECTED_400[description] ?? (photo ? `the photo: ${photo}` : undefined) ?? (description.startsWith(CANT_PARSE) ? "the post's HTML is invalid (check the template's tags)" : undefined);
     return deliveryError("rejected", `Telegram refused the post${hint ? `: ${hint}` : ""}`, { detail });
   }
   // telegraf turns any 5xx into {error_code: status, description: statusText} without reading the body.

@@ -7,7 +7,7 @@ const base = { botToken: "123456:ABC-DEF1234ghIkl", chatId: "@crier_news" };
 describe("telegramConfig", () => {
   it("fills the defaults", () => {
     expect(telegramConfig.parse(base)).toEqual({
-      ...base, apiBase: "https://api.telegram.org", linkPreview: true, disableNotification: false,
+      ...base, apiBase: "https://api.telegram.org", linkPreview: true, disableNotification: false, longCaption: "short-caption",
     });
   });
 
@@ -36,6 +36,7 @@ describe("telegramConfig", () => {
     ["a non-http apiBase", { apiBase: "ftp://api.telegram.org" }],
     ["a non-URL apiBase", { apiBase: "api.telegram.org" }],
     ["a non-boolean linkPreview", { linkPreview: "yes" }],
+    ["an unknown longCaption", { longCaption: "truncate" }],
     ["an unknown key", { parseMode: "MarkdownV2" }],
     ["maxLength (a destination-wide key, not Telegram's)", { maxLength: 100 }],
   ])("refuses %s", (_label, over) => {

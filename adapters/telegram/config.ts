@@ -2,6 +2,8 @@ import { z } from "zod";
 
 /** https://core.telegram.org/bots/api#sendmessage: "Text of the message to be sent, 1-4096 characters after entities parsing". */
 export const TELEGRAM_MAX_LENGTH = 4096;
+/** https://core.telegram.org/bots/api#sendphoto: caption "0-1024 characters after entities parsing". */
+export const TELEGRAM_MAX_CAPTION = 1024;
 
 // https://core.telegram.org/bots/api#authorizing-your-bot: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11".
 const TOKEN = /^\d+:[A-Za-z0-9_-]+$/;
@@ -32,6 +34,12 @@ export const telegramConfig = z
       .describe("Bot API server; change only for a local Bot API server or a test double."),
     linkPreview: z.boolean().default(true).describe("Show the article's link preview under the post."),
     disableNotification: z.boolean().default(false).describe("Post silently: followers get no sound."),
+    longCaption: z
+      .enum(["short-caption", "text-with-preview"])
+      .default("short-caption")
+      .describe(
+        'When an article has an image and its post is longer than a photo caption allows (1024 characters): "short-caption" sends the photo with the post shortened to fit; "text-with-preview" sends the full post as a text message with the link preview instead of the photo.',
+      ),
     // No maxLength here: the destination's common `maxLength` tightens the 4096 limit, and the core
     // strips common keys before this schema sees the destination.
   })

@@ -1,23 +1,35 @@
 /**
  * The Telegram destination: posts each article to a channel, group or chat through a bot
- * (Bot API sendMessage, HTML parse mode) with telegraf's `Telegram` client. See README.md.
+ * (Bot API sendMessage, or sendPhoto with the article's image; HTML parse mode) with telegraf's
+ * `Telegram` client. See README.md.
  */
-import type { Adapter } from "../../src/core/index.js";
+import type { Adapter, ImageLimits } from "../../src/core/index.js";
 import { classifyTelegram } from "./classify.js";
 import { telegramConfig, type TelegramConfig } from "./config.js";
 import { renderTelegram, TELEGRAM_DEFAULT_TEMPLATE, telegramLimits, type TelegramPayload } from "./render.js";
 import { connectTelegram } from "./send.js";
 
 export type { TelegramConfig } from "./config.js";
-export type { TelegramPayload } from "./render.js";
+export type { TelegramMessagePayload, TelegramPayload, TelegramPhotoPayload } from "./render.js";
+
+/**
+ * https://core.telegram.org/bots/api#sendphoto: "The photo must be at most 10 MB in size. The
+ * photo's width and height must not exceed 10000 in total. Width and height ratio must be at most
+ * 20." 5000×5000 keeps width + height within 10000 (ImageLimits has no sum); a ratio over 20 is
+ * refused by Telegram (PHOTO_INVALID_DIMENSIONS) and the post goes out as text. Photos are
+ * re-encoded by Telegram; JPEG, PNG and WebP upload as photos (GIFs are re-encoded to JPEG here).
+ */
+export const TELEGRAM_IMAGE_LIMITS: ImageLimits = { maxBytes: 10 * 1024 * 1024, maxWidth: 5000, maxHeight: 5000, formats: ["jpeg", "png", "webp"] };
 
 export const telegramAdapter: Adapter<TelegramConfig, TelegramPayload> = {
   platform: "telegram",
-  description: "Posts to a Telegram channel, group or chat through a bot (Bot API sendMessage, HTML).",
+  description: "Posts to a Telegram channel, group or chat through a bot (Bot API sendMessage / sendPhoto, HTML).",
   config: telegramConfig,
   secrets: ["botToken"],
   // sendMessage takes no idempotency key: a send that may have reached Telegram is never retried blindly.
-  capabilities: { idempotentSend: false, images: false, delete: true },
+  // Images go natively with sendPhoto (the bytes uploaded, the post as its caption).
+  capabilities: { idempotentSend: false, images: true, delete: true },
+  imageLimits: TELEGRAM_IMAGE_LIMITS,
   // https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this: "avoid sending
   // more than one message per second" to one chat; "not able to send more than 20 messages per
   // minute to the same group". Beyond them Telegram answers 429 with retry_after.

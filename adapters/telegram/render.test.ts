@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RenderError, type FeedItem, type PostStyle } from "../../src/core/index.js";
+import { RenderError, type FeedItem, type PostStyle, type Rendered } from "../../src/core/index.js";
 import { parseHtml } from "../../test/loopback/telegram-bot-api/html.js";
 import { telegramConfig } from "./config.js";
 import { escapeHtml, TelegramHtmlError, visibleLength, visibleText } from "./html.js";
-import { renderTelegram, TELEGRAM_DEFAULT_TEMPLATE, telegramLimits } from "./render.js";
+import { renderTelegram, TELEGRAM_DEFAULT_TEMPLATE, telegramLimits, type TelegramMessagePayload, type TelegramPayload } from "./render.js";
 
 const cfg = telegramConfig.parse({ botToken: "123456:ABC-DEF", chatId: "@crier_news" });
 const limits = telegramLimits(cfg);
@@ -15,6 +15,12 @@ const item = (over: Partial<FeedItem> = {}): FeedItem => ({
   categories: [], imageUrl: null, publishedAt: null, ...over,
 });
 const style = (over: Partial<PostStyle> = {}): PostStyle => ({ template: TELEGRAM_DEFAULT_TEMPLATE, maxHashtags: 3, link: LINK, ...over });
+
+/** The text message a render made (without `style.image` there is never a photo). */
+function msg(out: Rendered<TelegramPayload>): TelegramMessagePayload {
+  if (out.payload.kind !== "message") throw new Error(`expected a text message, got ${out.payload.kind}`);
+  return out.payload;
+}
 
 const sentence = (s: string, times: number) => Array.from({ length: times }, () => s).join(" ");
 
@@ -47,30 +53,30 @@ describe("renderTelegram: golden items", () => {
   ])("%s", (_label, over, styleOver) => {
     const s = style(styleOver);
     const out = renderTelegram(item(over), cfg, limits, s);
-    expectValid(out.payload.text, out.preview, out.length, s.link);
-    expect(out.payload.linkPreview).toEqual({ isDisabled: false, url: s.link });
+    expectValid(msg(out).text, out.preview, out.length, s.link);
+    expect(msg(out).linkPreview).toEqual({ isDisabled: false, url: s.link });
   });
 
   it("escapes title markup so the follower sees it literally", () => {
     const out = renderTelegram(item({ title: "AT&T <b>wins</b>" }), cfg, limits, style());
-    expect(out.payload.text).toContain("<b>AT&amp;T &lt;b&gt;wins&lt;/b&gt;</b>");
+    expect(msg(out).text).toContain("<b>AT&amp;T &lt;b&gt;wins&lt;/b&gt;</b>");
     expect(out.preview.startsWith("AT&T <b>wins</b>")).toBe(true);
   });
 
   it("keeps a long title whole-grapheme and the link intact when cut", () => {
     const out = renderTelegram(item({ title: "👩‍👩‍👧‍👦".repeat(1000), summary: "x".repeat(10_000) }), cfg, limits, style());
-    expectValid(out.payload.text, out.preview, out.length, LINK);
+    expectValid(msg(out).text, out.preview, out.length, LINK);
     expect(out.preview).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/); // no lone surrogate
   });
 
   it.each([LINK.length, 60, 120, 300, 1000])("fits a destination maxLength of %i", (max) => {
     const out = renderTelegram(item({ title: "Заголовок ".repeat(40), summary: "Текст 😀 ".repeat(900) }), cfg, { ...limits, maxLength: max }, style());
-    expectValid(out.payload.text, out.preview, out.length, LINK, max);
+    expectValid(msg(out).text, out.preview, out.length, LINK, max);
   });
 
   it("drops the empty <b></b> of an untitled item", () => {
     const out = renderTelegram(item({ title: "" }), cfg, limits, style());
-    expect(out.payload.text).toBe(`Summary.\n\n${escapeHtml(LINK)}`);
+    expect(msg(out).text).toBe(`Summary.\n\n${escapeHtml(LINK)}`);
   });
 
   it("is plain JSON data and honours linkPreview/disableNotification", () => {
@@ -86,7 +92,7 @@ describe("renderTelegram: fuzzed titles and summaries", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 600 }), fc.string({ unit: "grapheme", maxLength: 6000 }), (title, summary) => {
         const out = renderTelegram(item({ title, summary }), cfg, limits, style());
-        expectValid(out.payload.text, out.preview, out.length, LINK);
+        expectValid(msg(out).text, out.preview, out.length, LINK);
       }),
       { numRuns: 150 },
     );
@@ -100,8 +106,8 @@ describe("renderTelegram: templates", () => {
     '<tg-spoiler>{title}</tg-spoiler> <span class="tg-spoiler">x</span> <u>{feed}</u> <code>{link}</code>',
   ])("accepts %j", (template) => {
     const out = renderTelegram(item({ author: "Ann & Bob", categories: ["Local news"] }), cfg, limits, style({ template }));
-    expect(() => visibleText(out.payload.text)).not.toThrow();
-    expect(parseHtml(out.payload.text).text).toBe(out.preview);
+    expect(() => visibleText(msg(out).text)).not.toThrow();
+    expect(parseHtml(msg(out).text).text).toBe(out.preview);
   });
 
   it.each([

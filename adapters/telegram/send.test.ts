@@ -3,12 +3,12 @@
 import { createServer } from "node:net";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Connection, FeedItem, SendContext } from "../../src/core/index.js";
+import type { Connection, FeedItem, Rendered, SendContext } from "../../src/core/index.js";
 import { startTelegramLoopback, type FaultAction, type LoopbackChat, type TelegramLoopback } from "../../test/loopback/telegram-bot-api/server.js";
 import { startTelegramTestApi, type TelegramTestApi } from "../../test/loopback/telegram-bot-api/third-party.js";
 import { telegramConfig } from "./config.js";
 import { telegramAdapter } from "./index.js";
-import { TELEGRAM_DEFAULT_TEMPLATE, type TelegramPayload } from "./render.js";
+import { TELEGRAM_DEFAULT_TEMPLATE, type TelegramMessagePayload, type TelegramPayload } from "./render.js";
 import { apiRoot, postUrl } from "./send.js";
 
 const TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
@@ -46,9 +46,11 @@ async function connect(fields: Record<string, unknown>, timeoutMs = 10_000): Pro
   return conn;
 }
 
-function render(fields: Record<string, unknown>) {
+function render(fields: Record<string, unknown>): Rendered<TelegramMessagePayload> {
   const cfg = telegramConfig.parse({ botToken: TOKEN, chatId: CHANNEL.id, ...fields });
-  return telegramAdapter.render(item, cfg, telegramAdapter.defaultLimits(cfg), { template: TELEGRAM_DEFAULT_TEMPLATE, maxHashtags: 3, link: LINK });
+  const out = telegramAdapter.render(item, cfg, telegramAdapter.defaultLimits(cfg), { template: TELEGRAM_DEFAULT_TEMPLATE, maxHashtags: 3, link: LINK });
+  if (out.payload.kind !== "message") throw new Error("without an image the post is a text message");
+  return { ...out, payload: out.payload };
 }
 
 const ctx = (signal: AbortSignal = new AbortController().signal): SendContext => ({ deliveryId: 1, idempotencyKey: "d1", queuedAt: 0, signal });

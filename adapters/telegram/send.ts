@@ -1,9 +1,10 @@
 import http from "node:http";
 import https from "node:https";
-import { Telegram } from "telegraf";
-import type { ConnectDeps, Connection, SentPost } from "../../src/core/index.js";
+import { Input, Telegram } from "telegraf";
+import type { AttachedImage, ConnectDeps, Connection, SentPost } from "../../src/core/index.js";
+import { photoRefusal } from "./classify.js";
 import type { TelegramConfig } from "./config.js";
-import { telegramLimits, type TelegramPayload } from "./render.js";
+import { telegramLimits, type TelegramMessagePayload, type TelegramPayload, type TelegramPhotoPayload } from "./render.js";
 
 /**
  * telegraf resolves `./bot<token>/<method>` against apiRoot, so a base with a path
@@ -16,7 +17,7 @@ export function apiRoot(apiBase: string): string {
 }
 
 /** The payload as #sendmessage fields. Pure. */
-export function sendMessageParams(payload: TelegramPayload) {
+export function sendMessageParams(payload: TelegramMessagePayload) {
   const { isDisabled, url } = payload.linkPreview;
   return {
     chat_id: payload.chatId,
@@ -25,6 +26,22 @@ export function sendMessageParams(payload: TelegramPayload) {
     // #linkpreviewoptions (Bot API 7.0): `url` picks the preview, so it is the article's even when
     // the text has other links first.
     link_preview_options: isDisabled || !url ? { is_disabled: isDisabled } : { is_disabled: false, url },
+    disable_notification: payload.disableNotification,
+  };
+}
+
+const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif" };
+
+/**
+ * The payload and image as #sendphoto fields: the bytes go as a multipart upload (#sending-files:
+ * "Post the file using multipart/form-data"), which telegraf builds for an `Input.fromBuffer`.
+ */
+export function sendPhotoParams(payload: TelegramPhotoPayload, image: AttachedImage) {
+  return {
+    chat_id: payload.chatId,
+    photo: Input.fromBuffer(image.bytes, `image.${EXTENSIONS[image.mime] ?? "jpg"}`),
+    caption: payload.caption,
+    parse_mode: payload.parseMode,
     disable_notification: payload.disableNotification,
   };
 }
@@ -65,12 +82,30 @@ export async function connectTelegram(cfg: TelegramConfig, deps: ConnectDeps): P
   const bounded = (signal: AbortSignal): TelegrafSignal =>
     AbortSignal.any([signal, AbortSignal.timeout(deps.timeoutMs)]) as unknown as TelegrafSignal;
 
+  const sent = (message: { message_id: number; chat: unknown }, chatId: number | string, note?: string): SentPost => ({
+    remoteId: String(message.message_id),
+    remoteUrl: postUrl(message.chat as ChatOfMessage, chatId, message.message_id),
+    ...(note ? { note } : {}),
+  });
+  const sendText = async (payload: TelegramMessagePayload, signal: AbortSignal, note?: string): Promise<SentPost> =>
+    sent(await telegram.callApi("sendMessage", sendMessageParams(payload), { signal: bounded(signal) }), payload.chatId, note);
+
   return {
     limits: telegramLimits(cfg),
     async send(payload, ctx): Promise<SentPost> {
-      const message = await telegram.callApi("sendMessage", sendMessageParams(payload), { signal: bounded(ctx.signal) });
-      const chat = message.chat as ChatOfMessage;
-      return { remoteId: String(message.message_id), remoteUrl: postUrl(chat, payload.chatId, message.message_id) };
+      if (payload.kind === "message") {
+        return sendText(payload, ctx.signal, ctx.image && payload.imageLeftOut ? `image not attached: ${payload.imageLeftOut}` : undefined);
+      }
+      // Rendered for a photo, but the core has no bytes this time: the full post as text.
+      if (!ctx.image) return sendText(payload.fallback, ctx.signal, "image not attached: it was not available at send time");
+      try {
+        return sent(await telegram.callApi("sendPhoto", sendPhotoParams(payload, ctx.image), { signal: bounded(ctx.signal) }), payload.chatId);
+      } catch (err) {
+        // A refused photo is a 400: nothing was posted, so the text message cannot double-post.
+        const refused = photoRefusal(err);
+        if (refused === undefined) throw err;
+        return sendText(payload.fallback, ctx.signal, `image refused by Telegram: ${refused}`);
+      }
     },
     async check(signal) {
       const me = await telegram.callApi("getMe", {}, { signal: bounded(signal) });

@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, DUPLICATE_DETAIL, classifyX } from "./classify.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS, DUPLICATE_DETAIL, XUploadError, classifyX } from "./classify.js";
 import { errorFor, loadFixture } from "./fixtures/replay.js";
 
 describe("classifyX: recorded X responses, thrown by twitter-api-v2", () => {
@@ -91,5 +91,25 @@ describe("classifyX: built errors", () => {
     }));
     expect(result.retryAt).toBe(1_778_750_000_000);
     expect(result.waitMs).toBe(1_778_750_000_000 - Date.parse("Wed, 13 May 2026 20:00:00 GMT"));
+  });
+});
+
+describe("classifyX: image upload failures (before POST /2/tweets, so nothing was posted)", () => {
+  it.each<[string, unknown, DeliveryErrorKind]>([
+    ["reset during append", requestError(withCode("socket hang up", "ECONNRESET")), "transient"],
+    ["aborted by the send timeout", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })), "transient"],
+    ["503 on finalize", responseError(503, { title: "Service Unavailable" }), "transient"],
+    ["connection refused", requestError(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED")), "transient"],
+    ["a bug", new TypeError("x is undefined"), "transient"],
+    ["401", responseError(401, { title: "Unauthorized" }), "auth"],
+    ["429", responseError(429, {}, {}, { limit: 5, remaining: 0, reset: 1_800_000_000 }), "rate-limited"],
+  ])("%s → %s", (_name, cause, kind) => {
+    const result = classifyX(new XUploadError("upload", cause));
+    expect(result.kind).toBe(kind);
+    if (kind === "transient") expect(result.message).toBe("uploading the image to X failed; nothing was posted");
+  });
+
+  it("names the alt-text step", () => {
+    expect(classifyX(new XUploadError("alt text", requestError(withCode("socket hang up", "ECONNRESET")))).message).toMatch(/alt text/);
   });
 });

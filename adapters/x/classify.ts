@@ -19,7 +19,27 @@ const CLIENT_FORBIDDEN = "https://api.twitter.com/2/problems/client-forbidden";
 /** Wait when a 429 carries no reset header: one window ("the most common interval is fifteen minutes", rate-limits doc). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 15 * 60_000;
 
+/**
+ * Thrown by `send` when uploading the article's image (or setting its alt text) failed in a way
+ * that is not X refusing the image: the post itself was never sent. `cause` is twitter-api-v2's error.
+ */
+export class XUploadError extends Error {
+  override name = "XUploadError";
+  constructor(
+    readonly step: "upload" | "alt text",
+    cause: unknown,
+  ) {
+    super(`${XUploadError.doing(step)} failed: ${errorText(cause)}`, { cause });
+  }
+
+  /** "uploading the image" / "setting the image's alt text". */
+  static doing(step: XUploadError["step"]): string {
+    return step === "upload" ? "uploading the image" : "setting the image's alt text";
+  }
+}
+
 export function classifyX(err: unknown): DeliveryError {
+  if (err instanceof XUploadError) return fromUpload(err);
   if (err instanceof ApiResponseError) return fromResponse(err);
   if (err instanceof ApiRequestError) return fromRequestError(err);
   if (err instanceof ApiPartialResponseError) {
@@ -54,6 +74,23 @@ function problemOf(data: unknown): Problem {
 function describe(status: number, p: Problem): string {
   const parts = [...new Set([p.title, p.detail, ...p.messages].filter((s): s is string => s !== undefined))];
   return parts.length ? `${status} ${parts.join(": ")}` : `${status}`;
+}
+
+/** "400 Invalid Request: …: File size exceeds 5242880 bytes." for an X answer. Pure. */
+export function describeXError(err: ApiResponseError): string {
+  return describe(err.code, problemOf(err.data));
+}
+
+/**
+ * A failed image upload comes before `POST /2/tweets`, so nothing was posted: what would be an
+ * unknown outcome for a post (reset, timeout, abort, 5xx) is only a failed upload, safe to retry.
+ * Auth and rate limits keep their kind (the same tokens and limits post the tweet).
+ */
+function fromUpload(err: XUploadError): DeliveryError {
+  const inner = classifyX(err.cause);
+  const kind = inner.kind === "unknown-outcome" || inner.kind === "duplicate" ? "transient" : inner.kind;
+  const message = kind === "transient" ? `${XUploadError.doing(err.step)} to X failed; nothing was posted` : inner.message;
+  return { ...inner, kind, message, detail: inner.detail ?? errorText(err.cause) };
 }
 
 function fromResponse(err: ApiResponseError): DeliveryError {

@@ -6,6 +6,7 @@ import type { Adapter, Connection } from "../../src/core/index.js";
 import { classifyX } from "./classify.js";
 import { createXClient } from "./client.js";
 import { X_SECRETS, xConfig, type XConfig } from "./config.js";
+import { X_IMAGE_LIMITS } from "./media.js";
 import { X_DEFAULT_TEMPLATE, renderX, xLimits, type XPayload } from "./render.js";
 import { checkAccount, deletePost, sendPost } from "./send.js";
 
@@ -18,7 +19,9 @@ export const xAdapter: Adapter<XConfig, XPayload> = {
   config: xConfig,
   secrets: X_SECRETS,
   // X takes no idempotency key: a send that may have reached it is never retried blindly.
-  capabilities: { idempotentSend: false, images: false, delete: true },
+  // Images are uploaded and attached natively (media.ts); the post text keeps its link.
+  capabilities: { idempotentSend: false, images: true, delete: true },
+  imageLimits: X_IMAGE_LIMITS,
   // POST /2/tweets: 100 requests per 15 minutes per user, 10,000 per 24 hours per app
   // (https://docs.x.com/x-api/fundamentals/rate-limits). Lower plan caps arrive as 429s with
   // x-user-limit-24hour-reset, which pause the destination until then.
@@ -33,7 +36,7 @@ export const xAdapter: Adapter<XConfig, XPayload> = {
     const client = createXClient(cfg, deps.timeoutMs);
     return {
       limits: xLimits(cfg),
-      send: (payload, ctx) => sendPost(client.api, payload, cfg.username, ctx.signal),
+      send: (payload, ctx) => sendPost(client.api, payload, cfg.username, ctx),
       check: (signal) => checkAccount(client.api, cfg.username, signal),
       delete: (remoteId, signal) => deletePost(client.api, remoteId, signal),
       close: () => client.close(),

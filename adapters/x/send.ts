@@ -1,7 +1,8 @@
 /** The network calls of a connection. Each lets twitter-api-v2's errors through, for `classify`. */
 import type { TwitterApi } from "twitter-api-v2";
-import type { SentPost } from "../../src/core/index.js";
+import type { SendContext, SentPost } from "../../src/core/index.js";
 import { withSignal } from "./client.js";
+import { uploadImage } from "./media.js";
 import type { XPayload } from "./render.js";
 
 /** https://x.com/<username>/status/<id>, or the handle-less form X redirects to the author's URL. */
@@ -9,10 +10,17 @@ export function postUrl(id: string, username: string | undefined): string {
   return username ? `https://x.com/${username}/status/${id}` : `https://x.com/i/web/status/${id}`;
 }
 
-/** `POST /2/tweets` (https://docs.x.com/x-api/posts/create-post). */
-export async function sendPost(api: TwitterApi, payload: XPayload, username: string | undefined, signal: AbortSignal): Promise<SentPost> {
-  const { data } = await withSignal(signal, () => api.v2.tweet(payload.text));
-  return { remoteId: data.id, remoteUrl: postUrl(data.id, username) };
+/**
+ * `POST /2/tweets` (https://docs.x.com/x-api/posts/create-post), with the article's image as
+ * `media.media_ids` when the core gave one (`ctx.image`) and X took it. An image X refuses is left
+ * out and named in `note`; an upload that fails otherwise throws XUploadError before the post.
+ */
+export async function sendPost(api: TwitterApi, payload: XPayload, username: string | undefined, ctx: SendContext): Promise<SentPost> {
+  const upload = ctx.image ? await uploadImage(api, ctx.image, ctx.signal) : undefined;
+  const media = upload && "mediaId" in upload ? { media: { media_ids: [upload.mediaId] as [string] } } : {};
+  const { data } = await withSignal(ctx.signal, () => api.v2.tweet({ text: payload.text, ...media }));
+  const note = upload && "refused" in upload ? `image refused by X: ${upload.refused}` : upload?.note;
+  return { remoteId: data.id, remoteUrl: postUrl(data.id, username), ...(note ? { note } : {}) };
 }
 
 /**

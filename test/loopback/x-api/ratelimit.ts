@@ -77,7 +77,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
  *     https://developer.x.com/en/docs/twitter-api/tweets/manage-tweets/introduction
  *   GET /2/users/me 75 / 15 min:
  *     https://developer.x.com/en/docs/x-api/users/lookup/api-reference/get-users-me
- *   Media upload: loopback defaults (generous; not taken from the docs).
+ *   Media upload and media metadata: loopback defaults (generous; not taken from the docs).
  * POST /2/tweets is configurable through XLoopbackOptions.rateLimit.
  */
 export const DEFAULT_LIMITS: Record<string, { limit: number; windowMs: number }> = {
@@ -88,4 +88,5 @@ export const DEFAULT_LIMITS: Record<string, { limit: number; windowMs: number }>
   "POST /2/media/upload/:id/append": { limit: 5000, windowMs: FIFTEEN_MINUTES },
   "POST /2/media/upload/:id/finalize": { limit: 500, windowMs: FIFTEEN_MINUTES },
   "GET /2/media/upload": { limit: 5000, windowMs: FIFTEEN_MINUTES },
+  "POST /2/media/metadata": { limit: 500, windowMs: FIFTEEN_MINUTES },
 };

@@ -6,6 +6,7 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SnowflakeIds } from "./ids.js";
 import { MediaUploads } from "./media.js";
+import { createMediaMetadata } from "./metadata.js";
 import { NonceStore, verifyOAuthRequest, type ParamList } from "./oauth.js";
 import { contentTypeFor, routeNotFound, tooManyRequests, unauthorized } from "./problems.js";
 import { DAY_MS, DEFAULT_LIMITS, FixedWindowLimiter, dayHeaders, windowHeaders } from "./ratelimit.js";
@@ -35,6 +36,7 @@ function matchRoute(method: string, path: string): Route | undefined {
   if (method === "GET" && path === "/2/users/me") return { name: "GET /2/users/me", params: {} };
   if (method === "POST" && path === "/2/media/upload/initialize") return { name: "POST /2/media/upload/initialize", params: {} };
   if (method === "GET" && path === "/2/media/upload") return { name: "GET /2/media/upload", params: {} };
+  if (method === "POST" && path === "/2/media/metadata") return { name: "POST /2/media/metadata", params: {} };
   m = /^\/2\/media\/upload\/([^/]+)\/(append|finalize)$/.exec(path);
   if (method === "POST" && m?.[1] !== undefined) {
     return { name: `POST /2/media/upload/:id/${m[2]}`, params: { id: decodeURIComponent(m[1]) } };
@@ -131,6 +133,9 @@ export async function startXLoopback(opts: XLoopbackOptions): Promise<XLoopback>
         break;
       case "POST /2/media/upload/:id/finalize":
         reply = uploads.finalize(user.id, route.params.id ?? "");
+        break;
+      case "POST /2/media/metadata":
+        reply = createMediaMetadata(media, user.id, contentType, rec.json);
         break;
       default:
         reply = uploads.status(user.id, rec.query);

@@ -60,6 +60,8 @@ export interface StoredMedia {
   totalBytes: number;
   bytes: Buffer;
   finalized: boolean;
+  /** Set by POST /2/media/metadata (`metadata.alt_text.text`). */
+  altText?: string;
 }
 
 export interface XLoopback {
