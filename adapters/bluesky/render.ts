@@ -1,4 +1,4 @@
-import { RichText, UnicodeString } from "@atproto/api";
+import { RichText, UnicodeString, type BlobRef } from "@atproto/api";
 import { RenderError, type FeedItem, type Limits, type PostStyle, type Rendered } from "../../src/core/index.js";
 import { fitTemplate, itemFields } from "../../src/render/template.js";
 import { graphemeLength, graphemes, truncate } from "../../src/text/graphemes.js";
@@ -30,8 +30,11 @@ export interface BlueskyPostRecord {
   text: string;
   facets?: Facet[];
   langs?: string[];
-  /** https://docs.bsky.app/docs/advanced-guides/posts#website-card-embeds */
-  embed?: { $type: "app.bsky.embed.external"; external: { uri: string; title: string; description: string } };
+  /**
+   * https://docs.bsky.app/docs/advanced-guides/posts#website-card-embeds. `thumb` is set by send
+   * (thumb.ts) from the uploaded image, never by render: a rendered payload stays plain JSON.
+   */
+  embed?: { $type: "app.bsky.embed.external"; external: { uri: string; title: string; description: string; thumb?: BlobRef } };
 }
 
 /** What `send` writes with com.atproto.repo.createRecord. The record key comes from the delivery, not from here. */

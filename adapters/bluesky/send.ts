@@ -2,8 +2,9 @@
 import { AtUri, XRPCError } from "@atproto/api";
 import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
 import type { BlueskyConfig } from "./config.js";
-import { blueskyLimits, type BlueskyPayload } from "./render.js";
+import { blueskyLimits, type BlueskyPayload, type BlueskyPostRecord } from "./render.js";
 import { openSession, type BlueskySession } from "./session.js";
+import { describeXrpc, withThumb } from "./thumb.js";
 import { deliveryTid } from "./tid.js";
 
 export const POST_COLLECTION = "app.bsky.feed.post";
@@ -59,21 +60,43 @@ async function existingPost(session: BlueskySession, rkey: string, payload: Blue
  * bare `500 InternalServerError` (fixtures/500-record-exists.json), so after any 5xx the key is
  * read back: if our post is there, that is the success a previous attempt had.
  */
-export async function sendPost(session: BlueskySession, payload: BlueskyPayload, ctx: SendContext): Promise<SentPost> {
-  const rkey = deliveryTid(ctx.queuedAt, ctx.deliveryId);
+async function writePost(session: BlueskySession, rkey: string, record: BlueskyPostRecord, payload: BlueskyPayload, signal: AbortSignal): Promise<SentPost> {
   // createdAt is the time of this attempt (see README): Bluesky sorts a post by the earlier of
   // createdAt and when it saw the post, so an older stamp would bury it in followers' feeds.
-  const record = { ...payload.record, createdAt: new Date().toISOString() };
+  const stamped = { ...record, createdAt: new Date().toISOString() };
   try {
     const { data } = await session.call(() =>
-      session.agent.com.atproto.repo.createRecord({ repo: session.did(), collection: POST_COLLECTION, rkey, record }, { signal: ctx.signal }),
+      session.agent.com.atproto.repo.createRecord({ repo: session.did(), collection: POST_COLLECTION, rkey, record: stamped }, { signal }),
     );
     return sentPost(session, data.uri);
   } catch (err) {
-    if (!(err instanceof XRPCError) || err.status < 500 || ctx.signal.aborted) throw err;
-    const found = await existingPost(session, rkey, payload, ctx.signal);
+    if (!(err instanceof XRPCError) || err.status < 500 || signal.aborted) throw err;
+    const found = await existingPost(session, rkey, payload, signal);
     if (found) return found;
     throw err;
+  }
+}
+
+/**
+ * Writes the post; with `ctx.image`, with the image as the link card's thumbnail (thumb.ts). An
+ * image the PDS refuses at upload is left out and named in `note`. So is one the record is refused
+ * for (400: the PDS checks the thumb against the lexicon when the record is written, e.g. "blob too
+ * big"): nothing was written, so the same key is written again without it. A 400 about the rest of
+ * the record fails that second try too, and that error is thrown.
+ */
+export async function sendPost(session: BlueskySession, payload: BlueskyPayload, ctx: SendContext): Promise<SentPost> {
+  const rkey = deliveryTid(ctx.queuedAt, ctx.deliveryId);
+  const thumbed = ctx.image ? await withThumb(session, payload.record, ctx.image, ctx.signal) : {};
+  if (!thumbed.record) {
+    const sent = await writePost(session, rkey, payload.record, payload, ctx.signal);
+    return thumbed.note ? { ...sent, note: thumbed.note } : sent;
+  }
+  try {
+    return await writePost(session, rkey, thumbed.record, payload, ctx.signal);
+  } catch (err) {
+    if (!(err instanceof XRPCError) || err.status !== 400 || ctx.signal.aborted) throw err;
+    const sent = await writePost(session, rkey, payload.record, payload, ctx.signal);
+    return { ...sent, note: `image refused by the platform: ${describeXrpc(err)}` };
   }
 }
 

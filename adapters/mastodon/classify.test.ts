@@ -30,7 +30,7 @@ describe("classifyMastodon: recorded answers, thrown by masto (or the discovery 
   });
 
   it.each([
-    ["403-outside-scopes", /write:statuses and read:accounts/],
+    ["403-outside-scopes", /write:statuses, write:media and read:accounts/],
     ["403-login-disabled", /disabled or suspended/],
     ["401-invalid-token", /Preferences → Development/],
     ["404-not-mastodon-html", /check instance/],

@@ -18,7 +18,7 @@ import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "..
 /** Errors from https://docs.joinmastodon.org and Mastodon's controllers, each with a recorded fixture. */
 const FORBIDDEN_HINTS: Record<string, string> = {
   // Api::BaseController#doorkeeper_forbidden_render_options (fixtures/403-outside-scopes.json)
-  "This action is outside the authorized scopes": "the token lacks a scope: create it with write:statuses and read:accounts",
+  "This action is outside the authorized scopes": "the token lacks a scope: create it with write:statuses, write:media and read:accounts",
   // Api::BaseController#require_user! (fixtures/403-login-disabled.json, 403-pending-approval.json)
   "Your login is currently disabled": "the account is disabled or suspended on this server",
   "Your login is missing a confirmed e-mail address": "confirm the account's e-mail address",

@@ -31,7 +31,7 @@ export const mastodonConfig = z
     accessToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || /^\S+$/.test(v), "must be the access token from Preferences → Development (no spaces), or a ${ENV} reference")
-      .describe("Access token of an application with the write:statuses and read:accounts scopes, e.g. ${MASTODON_TOKEN}. Secret: masked in logs and printouts."),
+      .describe("Access token of an application with the write:statuses, write:media and read:accounts scopes, e.g. ${MASTODON_TOKEN}. Without write:media posts go out without images. Secret: masked in logs and printouts."),
     visibility: z
       .enum(VISIBILITIES)
       .default("public")

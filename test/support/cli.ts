@@ -41,7 +41,8 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
  */
 export function writeConfig(yaml: string, dir = mkdtempSync(path.join(tmpdir(), "crier-test-"))): { dir: string; config: string } {
   const config = path.join(dir, "crier.yaml");
-  writeFileSync(config, /^images:/m.test(yaml) ? yaml : `images: { enabled: false }\n${yaml}`);
+  // Appended, so that line numbers in config errors stay the test's own.
+  writeFileSync(config, /^images:/m.test(yaml) ? yaml : `${yaml.replace(/\n*$/, "\n")}images: { enabled: false }\n`);
   return { dir, config };
 }
 

@@ -10,65 +10,9 @@ import path from "node:path";
 import { AtpAgent } from "@atproto/api";
 import { PDS, envToCfg, envToSecrets } from "@atproto/pds";
 import { Database as PlcDatabase, PlcServer } from "@did-plc/server";
+import type { BlueskyPds, BlueskyPdsOptions, RecordedRequest, StoredPost } from "./types.js";
 
-/** One request the PDS received (XRPC calls by their NSID, e.g. `com.atproto.server.createSession`). */
-export interface RecordedRequest {
-  method: string;
-  /** The NSID for `/xrpc/<nsid>`, else the path. */
-  nsid: string;
-}
-
-/**
- * What to do with a request instead of (or after) letting the PDS answer it:
- * - `reply`: answer with this status, body and headers; the PDS never sees the request;
- * - `drop-after`: the PDS handles it (the write happens), then the connection is destroyed unanswered;
- * - `hang-after`: the PDS handles it, the answer is never sent (the client's timeout fires).
- */
-export type FaultAction =
-  | { kind: "reply"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "drop-after" }
-  | { kind: "hang-after" };
-
-export interface BlueskyPdsOptions {
-  /** Handle of the account to create: ends in `.test`, not a reserved word ("news", "other"…). Default `crier.test`. */
-  handle?: string;
-  /** Turn on the PDS's own rate limits (createSession: 30 per 5 minutes, ...). Default off. */
-  rateLimits?: boolean;
-  /** Consulted for every request; undefined lets the PDS answer normally. */
-  fault?: (req: RecordedRequest) => FaultAction | undefined;
-}
-
-export interface StoredPost {
-  uri: string;
-  cid: string;
-  value: Record<string, unknown>;
-}
-
-export interface BlueskyPds {
-  /** `http://127.0.0.1:<port>`: the PDS's XRPC origin. */
-  url: string;
-  /** `http://127.0.0.1:<port>`: the in-memory PLC directory. */
-  plcUrl: string;
-  handle: string;
-  did: string;
-  /** An app password of the account (what Crier is configured with). */
-  password: string;
-  /** The account's main password (for tests that need a second, independent session). */
-  accountPassword: string;
-  /** Requests received since the account was set up. */
-  requests: RecordedRequest[];
-  /** How many requests to `nsid` arrived since setup (e.g. logins: `com.atproto.server.createSession`). */
-  count(nsid: string): number;
-  /** A client logged in as the account (with the main password), for reading records back. */
-  agent: AtpAgent;
-  /** The `app.bsky.feed.post` record at `rkey`, or null. */
-  getPost(rkey: string): Promise<StoredPost | null>;
-  /** Every `app.bsky.feed.post` record of the account. */
-  listPosts(): Promise<StoredPost[]>;
-  /** An app-password access token that expired an hour ago, signed like the PDS signs (HS256, jwtSecret). */
-  expiredAccessJwt(): string;
-  close(): Promise<void>;
-}
+export type { BlueskyPds, BlueskyPdsOptions, FaultAction, RecordedRequest, StoredPost } from "./types.js";
 
 const POST = "app.bsky.feed.post";
 
@@ -201,6 +145,14 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
     async listPosts() {
       const { data } = await agent.com.atproto.repo.listRecords({ repo: did, collection: POST, limit: 100 });
       return data.records.map(toPost);
+    },
+    async getBlob(cid) {
+      const { data } = await agent.com.atproto.sync.getBlob({ did, cid });
+      return Buffer.from(data);
+    },
+    async listBlobs() {
+      const { data } = await agent.com.atproto.sync.listBlobs({ did, limit: 1000 });
+      return data.cids;
     },
     expiredAccessJwt() {
       const now = Math.floor(Date.now() / 1000);

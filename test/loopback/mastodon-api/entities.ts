@@ -50,7 +50,7 @@ export function contentHtml(text: string): string {
 }
 
 /** https://docs.joinmastodon.org/entities/Status/. `withSource` adds `text` (DELETE answers carry it). */
-export function statusEntity(base: string, s: StoredStatus, account: Record<string, unknown>, withSource = false): Record<string, unknown> {
+export function statusEntity(base: string, s: StoredStatus, account: Record<string, unknown>, media: Array<Record<string, unknown>>, withSource = false): Record<string, unknown> {
   const username = String(account.username);
   return {
     id: s.id,
@@ -78,7 +78,7 @@ export function statusEntity(base: string, s: StoredStatus, account: Record<stri
     reblog: null,
     application: { name: "Crier", website: null },
     account,
-    media_attachments: [],
+    media_attachments: media,
     mentions: [],
     tags: [],
     emojis: [],
@@ -88,7 +88,14 @@ export function statusEntity(base: string, s: StoredStatus, account: Record<stri
 }
 
 /** https://docs.joinmastodon.org/entities/Instance/ (GET /api/v2/instance). */
-export function instanceEntity(base: string, domain: string, maxCharacters: number, perUrl: number): Record<string, unknown> {
+export interface InstanceLimits {
+  maxCharacters: number;
+  perUrl: number;
+  imageSizeLimit: number;
+  imageMatrixLimit: number;
+}
+
+export function instanceEntity(base: string, domain: string, l: InstanceLimits): Record<string, unknown> {
   return {
     domain,
     title: "Mastodon loopback",
@@ -101,8 +108,16 @@ export function instanceEntity(base: string, domain: string, maxCharacters: numb
     configuration: {
       urls: { streaming: base.replace(/^http/, "ws") },
       accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
-      statuses: { max_characters: maxCharacters, max_media_attachments: 4, characters_reserved_per_url: perUrl },
-      media_attachments: { supported_mime_types: ["image/jpeg", "image/png"], image_size_limit: 16777216, image_matrix_limit: 33177600, video_size_limit: 103809024, video_frame_rate_limit: 120, video_matrix_limit: 8294400 },
+      statuses: { max_characters: l.maxCharacters, max_media_attachments: 4, characters_reserved_per_url: l.perUrl },
+      // The image types POST /api/v2/media takes here (image-info.ts); no video or audio.
+      media_attachments: {
+        supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp"],
+        image_size_limit: l.imageSizeLimit,
+        image_matrix_limit: l.imageMatrixLimit,
+        video_size_limit: 103809024,
+        video_frame_rate_limit: 120,
+        video_matrix_limit: 8294400,
+      },
       polls: { max_options: 4, max_characters_per_option: 50, min_expiration: 300, max_expiration: 2629746 },
       translation: { enabled: false },
     },

@@ -4,11 +4,13 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { JSON_TYPE, credentialAccountEntity, instanceEntity } from "./entities.js";
+import { DEFAULT_IMAGE_MATRIX_LIMIT, DEFAULT_IMAGE_SIZE_LIMIT, DEFAULT_MEDIA_LIMIT, MediaStore } from "./media.js";
 import { AlignedWindowLimiter, DEFAULT_API_LIMIT, DEFAULT_STATUS_LIMIT, rateLimitHeaders } from "./ratelimit.js";
+import { header, paramsOf, readBody } from "./request.js";
 import { Statuses } from "./statuses.js";
-import type { FaultAction, MastodonLoopback, MastodonLoopbackAccount, MastodonLoopbackOptions, RecordedRequest, Reply, StoredStatus } from "./types.js";
+import type { FaultAction, MastodonLoopback, MastodonLoopbackAccount, MastodonLoopbackOptions, RecordedRequest, Reply, StoredMedia, StoredStatus } from "./types.js";
 
-export type { FaultAction, MastodonLoopback, MastodonLoopbackAccount, MastodonLoopbackOptions, RecordedRequest, StoredStatus } from "./types.js";
+export type { FaultAction, MastodonLoopback, MastodonLoopbackAccount, MastodonLoopbackOptions, RecordedRequest, StoredMedia, StoredStatus } from "./types.js";
 
 export const DEFAULT_ACCOUNT: MastodonLoopbackAccount = { id: "1", username: "crier", token: "loopback-token-crier" };
 
@@ -24,47 +26,28 @@ const NOT_FOUND: Reply = { status: 404, body: { error: "Record not found" } };
 
 /** Scopes that grant a route (https://docs.joinmastodon.org/api/oauth-scopes/; `profile` since 4.3). */
 const WRITE_STATUSES = ["write", "write:statuses"];
+const WRITE_MEDIA = ["write", "write:media"]; // docs: media#v2 "User token + write:media"
 const READ_ACCOUNT = ["read", "read:accounts", "profile"];
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function header(req: http.IncomingMessage, name: string): string {
-  const v = req.headers[name];
-  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
-}
-
-/** Form data parameters (docs) as JSON or application/x-www-form-urlencoded, as Rails parses both. */
-function paramsOf(contentType: string, body: Buffer, rec: RecordedRequest): void {
-  if (/^application\/json/i.test(contentType) && body.length > 0) {
-    try {
-      rec.json = JSON.parse(body.toString("utf8"));
-      if (rec.json && typeof rec.json === "object" && !Array.isArray(rec.json)) rec.params = { ...(rec.json as Record<string, unknown>) };
-    } catch {
-      // no parameters: answered like a missing status
-    }
-  } else if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
-    rec.params = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
-  }
-}
 
 export async function startMastodonLoopback(opts: MastodonLoopbackOptions = {}): Promise<MastodonLoopback> {
   const accounts = opts.accounts ?? [DEFAULT_ACCOUNT];
   const requests: RecordedRequest[] = [];
   const stored: StoredStatus[] = [];
+  const uploads: StoredMedia[] = [];
   const apiLimiter = new AlignedWindowLimiter(opts.apiLimit ?? DEFAULT_API_LIMIT);
+  const limits = {
+    maxCharacters: opts.maxCharacters ?? 500,
+    perUrl: opts.charactersReservedPerUrl ?? 23,
+    imageSizeLimit: opts.imageSizeLimit ?? DEFAULT_IMAGE_SIZE_LIMIT,
+    imageMatrixLimit: opts.imageMatrixLimit ?? DEFAULT_IMAGE_MATRIX_LIMIT,
+  };
   const sockets = new Set<Socket>();
   const hanging = new Set<http.ServerResponse>();
   const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
   let base = "";
   let statuses: Statuses | undefined;
+  let media: MediaStore | undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -83,10 +66,11 @@ export async function startMastodonLoopback(opts: MastodonLoopbackOptions = {}):
     const { method, path } = rec;
     // GET /api/v2/instance needs no token (https://docs.joinmastodon.org/methods/instance/#v2).
     if (method === "GET" && path === "/api/v2/instance") {
-      return { status: 200, body: instanceEntity(base, opts.domain ?? "mastodon.loopback", opts.maxCharacters ?? 500, opts.charactersReservedPerUrl ?? 23) };
+      return { status: 200, body: instanceEntity(base, opts.domain ?? "mastodon.loopback", limits) };
     }
     const deleteMatch = /^\/api\/v1\/statuses\/([^/]+)$/.exec(path);
-    const known = (method === "GET" && path === "/api/v1/accounts/verify_credentials") || (method === "POST" && path === "/api/v1/statuses") || (method === "DELETE" && deleteMatch);
+    const upload = method === "POST" && path === "/api/v2/media";
+    const known = (method === "GET" && path === "/api/v1/accounts/verify_credentials") || (method === "POST" && path === "/api/v1/statuses") || (method === "DELETE" && deleteMatch) || upload;
     if (!known) return NOT_FOUND; // loopback choice for unknown routes
     if (!account) return UNAUTHORIZED;
     // rack-attack throttle_per_token_api: every authenticated API call counts; over -> 429.
@@ -94,11 +78,13 @@ export async function startMastodonLoopback(opts: MastodonLoopbackOptions = {}):
     const apiHeaders = rateLimitHeaders(api);
     if (!api.allowed) return { status: 429, body: { error: "Too many requests" }, headers: apiHeaders };
     const scopes = account.scopes ?? ["read", "write"];
-    const needs = method === "GET" ? READ_ACCOUNT : WRITE_STATUSES;
+    const needs = method === "GET" ? READ_ACCOUNT : upload ? WRITE_MEDIA : WRITE_STATUSES;
     if (!needs.some((s) => scopes.includes(s))) return { ...FORBIDDEN, headers: apiHeaders };
     let reply: Reply;
     if (method === "GET") {
       reply = { status: 200, body: credentialAccountEntity(base, account, stored.filter((s) => s.accountId === account.id && !s.deleted).length) };
+    } else if (upload) {
+      reply = media!.create(account, rec, Date.now());
     } else if (method === "POST") {
       reply = statuses!.create(account, rec.params, idempotencyKey, Date.now());
     } else {
@@ -121,7 +107,7 @@ export async function startMastodonLoopback(opts: MastodonLoopbackOptions = {}):
       params: {},
       receivedAt: Date.now(),
     };
-    paramsOf(header(req, "content-type"), body, rec);
+    await paramsOf(header(req, "content-type"), body, rec);
     // Authorization: Bearer <token> (https://docs.joinmastodon.org/client/authorized/).
     const bearer = /^Bearer\s+(\S+)$/i.exec(header(req, "authorization"))?.[1];
     const account = bearer ? accounts.find((a) => a.token === bearer) : undefined;
@@ -156,18 +142,27 @@ export async function startMastodonLoopback(opts: MastodonLoopbackOptions = {}):
     server.listen(0, "127.0.0.1", () => (server.off("error", reject), resolve()));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  media = new MediaStore(uploads, {
+    base,
+    imageSizeLimit: limits.imageSizeLimit,
+    imageMatrixLimit: limits.imageMatrixLimit,
+    processingMs: opts.mediaProcessingMs ?? 0,
+    limiter: new AlignedWindowLimiter(opts.mediaLimit ?? DEFAULT_MEDIA_LIMIT),
+  });
   statuses = new Statuses(stored, {
     base,
-    maxCharacters: opts.maxCharacters ?? 500,
-    perUrl: opts.charactersReservedPerUrl ?? 23,
+    maxCharacters: limits.maxCharacters,
+    perUrl: limits.perUrl,
     idempotencyTtlMs: opts.idempotencyTtlMs ?? 3_600_000,
     limiter: new AlignedWindowLimiter(opts.statusLimit ?? DEFAULT_STATUS_LIMIT),
+    media,
   });
 
   return {
     url: base,
     requests,
     statuses: stored,
+    media: uploads,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,6 +1,7 @@
 // POST /api/v1/statuses and DELETE /api/v1/statuses/:id (https://docs.joinmastodon.org/methods/statuses/).
 import { accountEntity, statusEntity } from "./entities.js";
 import { statusLength } from "./length.js";
+import type { MediaStore } from "./media.js";
 import { AlignedWindowLimiter, rateLimitHeaders } from "./ratelimit.js";
 import type { MastodonLoopbackAccount, Reply, StoredStatus } from "./types.js";
 
@@ -12,6 +13,7 @@ export interface StatusRules {
   perUrl: number;
   idempotencyTtlMs: number;
   limiter: AlignedWindowLimiter;
+  media: MediaStore;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
@@ -42,13 +44,18 @@ export class Statuses {
     const key = idempotencyKey ? `${a.id}:${idempotencyKey}` : undefined;
     const known = key ? this.keys.get(key) : undefined;
     const previous = known && known.expiresAt > now ? this.all.find((s) => s.id === known.statusId && !s.deleted) : undefined;
-    if (previous) return { status: 200, body: statusEntity(this.rules.base, previous, this.account(a)) };
+    if (previous) return { status: 200, body: this.entity(previous, a, now) };
 
+    // validate_media! runs before the status is built: `media_ids[]` must name the caller's own
+    // unattached, processed uploads (docs: statuses#create `media_ids[]`; source: PostStatusService).
+    const media = this.rules.media.resolve(a, params.media_ids, now);
+    if (!Array.isArray(media)) return media;
     const text = str(params.status) ?? "";
     const spoilerText = str(params.spoiler_text) ?? "";
     const visibility = str(params.visibility) ?? "public";
     if (!VISIBILITIES.has(visibility)) return invalid("Visibility is not included in the list"); // loopback wording
-    if (text.trim() === "") return invalid("Text can't be blank"); // documented example
+    // Status validates text presence unless media is attached (docs: "If media_ids is provided, status becomes optional").
+    if (text.trim() === "" && media.length === 0) return invalid("Text can't be blank"); // documented example
     if (statusLength(text, spoilerText, this.rules.perUrl) > this.rules.maxCharacters) {
       return invalid(`Text character limit of ${this.rules.maxCharacters} exceeded`); // statuses.over_character_limit
     }
@@ -67,10 +74,12 @@ export class Statuses {
       idempotencyKey: idempotencyKey ?? null,
       createdAt: now,
       deleted: false,
+      mediaIds: media.map((m) => m.id),
     };
     this.all.push(status);
+    for (const m of media) m.statusId = status.id;
     if (key) this.keys.set(key, { statusId: status.id, expiresAt: now + this.rules.idempotencyTtlMs });
-    return { status: 200, body: statusEntity(this.rules.base, status, this.account(a)), headers: rateLimitHeaders(window) };
+    return { status: 200, body: this.entity(status, a, now), headers: rateLimitHeaders(window) };
   }
 
   /** Own, undeleted status -> 200 with its source `text`; anything else -> 404 "Record not found". */
@@ -78,7 +87,11 @@ export class Statuses {
     const status = this.all.find((s) => s.id === id && s.accountId === a.id && !s.deleted);
     if (!status) return { status: 404, body: { error: "Record not found" } };
     status.deleted = true;
-    return { status: 200, body: statusEntity(this.rules.base, status, this.account(a), true) };
+    return { status: 200, body: this.entity(status, a, Date.now(), true) };
+  }
+
+  private entity(s: StoredStatus, a: MastodonLoopbackAccount, now: number, withSource = false): Record<string, unknown> {
+    return statusEntity(this.rules.base, s, this.account(a), this.rules.media.entities(s.mediaIds, now), withSource);
   }
 }
 

@@ -30,6 +30,17 @@ export interface MastodonLoopbackOptions {
   apiLimit?: WindowLimit;
   /** How long an Idempotency-Key is remembered. Default one hour (documented). */
   idempotencyTtlMs?: number;
+  /** `configuration.media_attachments.image_size_limit`, enforced on POST /api/v2/media. Default 16 MiB. */
+  imageSizeLimit?: number;
+  /** `configuration.media_attachments.image_matrix_limit` (width × height). Default 33,177,600 (7680×4320). */
+  imageMatrixLimit?: number;
+  /** Media uploads per account (docs /api/rate-limits/ "Uploading"). Default 30 per 30 minutes. */
+  mediaLimit?: WindowLimit;
+  /**
+   * How long an upload stays in processing. Default 0: images are processed synchronously and
+   * answered 200 (docs, 4.0.0); more: 202 with `url` null, and not attachable to a status until then.
+   */
+  mediaProcessingMs?: number;
   /** Fault hook, called for every request after it is recorded and before it is processed. */
   onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
 }
@@ -50,8 +61,10 @@ export interface RecordedRequest {
   body: Buffer;
   /** Parsed body when it is JSON. */
   json?: unknown;
-  /** Body parameters, from JSON or application/x-www-form-urlencoded. */
+  /** Body parameters, from JSON, application/x-www-form-urlencoded or multipart/form-data (`key[]` as arrays). */
   params: Record<string, unknown>;
+  /** File parts of a multipart/form-data body, by field name. */
+  files?: Record<string, UploadedFile>;
   /** Set when the Bearer token belongs to an account. */
   accountId?: string;
   receivedAt: number;
@@ -68,6 +81,35 @@ export interface StoredStatus {
   idempotencyKey: string | null;
   createdAt: number;
   deleted: boolean;
+  /** Attached MediaAttachments (`media_ids[]`), in the order given. */
+  mediaIds: string[];
+}
+
+export interface UploadedFile {
+  bytes: Buffer;
+  /** The part's declared Content-Type. */
+  type: string;
+  /** The part's filename. */
+  name: string;
+}
+
+/** A MediaAttachment uploaded with POST /api/v2/media. */
+export interface StoredMedia {
+  id: string;
+  accountId: string;
+  /** The bytes as received. */
+  bytes: Buffer;
+  /** Detected from the bytes, not the declared type. */
+  mimeType: string;
+  width: number;
+  height: number;
+  /** Alt text (`description`), or null. */
+  description: string | null;
+  /** The status it is attached to, or null while unattached. */
+  statusId: string | null;
+  /** Epoch ms from which processing is complete (see `mediaProcessingMs`). */
+  readyAt: number;
+  createdAt: number;
 }
 
 export interface MastodonLoopback {
@@ -75,6 +117,7 @@ export interface MastodonLoopback {
   url: string;
   requests: RecordedRequest[];
   statuses: StoredStatus[];
+  media: StoredMedia[];
   close(): Promise<void>;
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The article's image on Bluesky: the thumbnail of the post's link card. The bytes go up with
+ * com.atproto.repo.uploadBlob, and the blob ref it returns becomes `embed.external.thumb`
+ * (https://docs.bsky.app/docs/advanced-guides/posts#website-card-embeds).
+ */
+import { XRPCError, type BlobRef } from "@atproto/api";
+import type { AttachedImage, ImageLimits } from "../../src/core/index.js";
+import type { BlueskyPostRecord } from "./render.js";
+import type { BlueskySession } from "./session.js";
+
+/**
+ * Lexicon app.bsky.embed.external#external, `thumb`: `{"type": "blob", "accept": ["image/*"],
+ * "maxSize": 1000000}` (https://github.com/bluesky-social/atproto/blob/main/lexicons/app/bsky/embed/external.json);
+ * the PDS refuses a larger one when the post is written ("blob too big (maximum 1000000, …)").
+ * The lexicon sets no pixel limit: 2000×2000 is our choice, more than a card shows and small enough
+ * for a JPEG to fit the bytes without heavy compression. JPEG and PNG: what every client displays.
+ */
+export const BLUESKY_IMAGE_LIMITS: ImageLimits = {
+  maxBytes: 1_000_000,
+  maxWidth: 2000,
+  maxHeight: 2000,
+  formats: ["jpeg", "png"],
+};
+
+/** The record to write, and what the operator should know about the image. */
+export interface Thumbed {
+  /** The record with `embed.external.thumb` set; absent when the image cannot go with the post. */
+  record?: BlueskyPostRecord;
+  note?: string;
+}
+
+/** A token the PDS refused: the login's problem, which fails the post too. */
+const TOKEN_REFUSED = new Set(["ExpiredToken", "InvalidToken"]);
+
+/** "413 PayloadTooLarge: request entity too large", as classify words details. Pure. */
+export function describeXrpc(err: XRPCError): string {
+  return `${err.status} ${err.error}: ${err.message}`;
+}
+
+/**
+ * The PDS refusing the image, as opposed to the request failing: an HTTP error answer (4xx, 5xx;
+ * e.g. 413 PayloadTooLarge over its upload limit) other than 401 and a refused token (the login's
+ * problem) and 429 (a limit the core waits out). No answer (network, timeout, abort): undefined. Pure.
+ */
+export function refusalOf(err: unknown): string | undefined {
+  if (!(err instanceof XRPCError) || err.status < 400) return undefined;
+  if (err.status === 401 || err.status === 429 || TOKEN_REFUSED.has(err.error)) return undefined;
+  return describeXrpc(err);
+}
+
+/**
+ * Uploads `image` and returns the record with it as the card's thumbnail. A post without a link has
+ * no card to carry it: the image is left out, and the note says so. Each attempt uploads again;
+ * the PDS keeps one copy per CID, and a blob no record uses is dropped by it later.
+ * @throws whatever uploadBlob threw when the PDS did not refuse the image (see refusalOf).
+ */
+export async function withThumb(session: BlueskySession, record: BlueskyPostRecord, image: AttachedImage, signal: AbortSignal): Promise<Thumbed> {
+  const embed = record.embed;
+  if (!embed) return { note: "image not attached: Bluesky shows it as the link card's thumbnail, and this post has no link card" };
+  let blob: BlobRef;
+  try {
+    ({ blob } = (await session.call(() => session.agent.uploadBlob(image.bytes, { encoding: image.mime, signal }))).data);
+  } catch (err) {
+    const refused = refusalOf(err);
+    if (refused === undefined) throw err;
+    return { note: `image refused by the platform: ${refused}` };
+  }
+  return { record: { ...record, embed: { ...embed, external: { ...embed.external, thumb: blob } } } };
+}
