@@ -126,6 +126,7 @@ function checkFeed(feed: ParsedFeed, e: Expectation): void {
     if (typeof want.summary === "string") expect(got.summary, `item ${i} summary`).toBe(want.summary);
     else expect(got.summary.length > 0, `item ${i} has a summary`).toBe(want.summary);
     if (want.guid !== undefined) expect(got.guid, `item ${i} guid`).toBe(want.guid);
+    if (want.image !== undefined) expect(got.imageUrl, `item ${i} image`).toBe(want.image);
   });
   for (const [i, item] of items.entries()) {
     expect(parsedItemProblems(item), `item ${i}: ${item.title}`).toEqual([]);

@@ -13,6 +13,8 @@ export interface ExpectedItem {
   /** true: some summary text; false: none; a string: exactly this. */
   summary: boolean | string;
   guid?: string | null;
+  /** The article's picture as the feed gives it (enclosure, largest media:content, first meaningful <img>), or null. */
+  image?: string | null;
 }
 
 export interface Expectation {
@@ -386,7 +388,7 @@ export const EXPECTATIONS: Expectation[] = [
     file: "real/rp__content-encoded.rss",
     why: "Medium RSS; CDATA title; isPermaLink=false guid",
     count: 7,
-    first: {
+    first: { image: "https://cdn-images-1.medium.com/max/938/1*C_nVpehD-NKBgtVEULabmQ.jpeg",
       title: "THE CREATIVE FORAGER",
       link: "https://medium.com/invironment/the-creative-forager-125af37d838f?source=rss----d12c403d4976--food",
       date: "2018-04-09T18:55:38.000Z",
@@ -414,7 +416,7 @@ export const EXPECTATIONS: Expectation[] = [
     file: "real/rp__customfields.rss",
     why: "pubDate +0530",
     count: 15,
-    first: {
+    first: { image: "http://www.varthabharati.in/sites/default/files/styles/large/public/images/articles/2017/05/19/isuzu.gif?itok=AXklH9Sp",
       title: "ISUZU launches the ‘mu-X’ premium full-size 7 seater SUV in Bengaluru",
       link: "http://www.varthabharati.in/article/english/74450",
       date: "2017-05-19T15:35:02.000Z",
@@ -455,7 +457,7 @@ export const EXPECTATIONS: Expectation[] = [
     file: "real/rp__giantbomb-podcast.rss",
     why: "1.6 MB podcast; pubDate in PST",
     count: 730,
-    first: {
+    first: { image: null,
       title: "Giant Bombcast 603: Call of Tuesday",
       link: "https://www.giantbomb.com/shows/603-call-of-tuesday/2970-19653/free-podcast",
       date: "2019-10-01T22:30:00.000Z",
@@ -469,7 +471,7 @@ export const EXPECTATIONS: Expectation[] = [
     why: "The Guardian RSS",
     count: 55,
     feedTitle: "The Guardian",
-    first: {
+    first: { image: "https://i.guim.co.uk/img/media/b73c8752cd4667c923dff7f1542f1fb20089e421/0_108_3000_1799/master/3000.jpg?w=460&q=55&auto=format&usm=12&fit=max&s=a606a273a90104e57b1e09bc4c0a1e11",
       title: "Trump State of the Union address promised unity but emphasized discord",
       link: "https://www.theguardian.com/us-news/2018/jan/31/donald-trump-state-of-the-union-address-unity-discord",
       date: "2018-01-31T07:26:05.000Z",
