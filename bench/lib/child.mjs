@@ -1,0 +1,422 @@
+// One bench scenario in its own process (forked by bench/run.mjs). argv[2] is JSON
+// { scenario, ... }. Each scenario imports only what it uses, so the peak RSS of a process is that
+// of the code under test. The result goes back over IPC; then the process exits.
+import { createRequire } from "node:module";
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { control, measure, pool, sleep, maxRssBytes } from "./common.mjs";
+
+const require = createRequire(import.meta.url);
+const args = JSON.parse(process.argv[2] ?? "{}");
+// Crier's build: the run's snapshot of dist/ (see run.mjs), else the project's own dist/.
+const ROOT = args.crierRoot ? pathToFileURL(`${args.crierRoot}/`) : new URL("../../", import.meta.url);
+const CONCURRENCY = 8; // Crier's own poll concurrency (pLimit(8) in app.ts); every client gets the same
+const LIMIT_MS = args.limitMs ?? 240_000; // a scenario stops by itself after this long
+
+function deadline(what) {
+  return sleep(LIMIT_MS).then(() => {
+    throw new Error(`${what}: gave up after ${LIMIT_MS} ms`);
+  });
+}
+
+const statusCounts = (reports) => {
+  const out = {};
+  let firstError = null;
+  for (const r of reports) {
+    const key = r.status === "not-modified" ? `not-modified/${r.via}` : r.status;
+    out[key] = (out[key] ?? 0) + 1;
+    if (r.status === "error" && !firstError) firstError = r.error;
+  }
+  return { statuses: out, firstError };
+};
+
+// ---- Crier -------------------------------------------------------------------------------------
+async function crierApp(dir) {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const { App } = await import(new URL("dist/src/app.js", ROOT));
+  const { adapters } = await import(new URL("dist/adapters/index.js", ROOT));
+  const pino = require("pino");
+  const importMs = performance.now() - t0;
+  const rssAfterImport = process.memoryUsage().rss;
+  const app = await App.create({
+    configPath: path.join(dir, "crier.yaml"),
+    env: {},
+    adapters,
+    logDestination: pino.destination(path.join(dir, `crier-${process.pid}.log`)),
+  });
+  const c1 = process.cpuUsage(c0);
+  return {
+    app,
+    startup: {
+      importMs,
+      startupMs: performance.now() - t0,
+      startupCpuMs: (c1.user + c1.system) / 1000,
+      rssAfterImport,
+      rssAfterCreate: process.memoryUsage().rss,
+    },
+  };
+}
+
+const shortCycle = (m) => ({ ...m, value: undefined, ...statusCounts(m.value.reports) });
+
+/**
+ * Crier: poll cycles through app.pollFeeds(), one per label in args.cycles (default ["cycle"]):
+ * "new-conns" closes Crier's fetch pool first (as when kept-alive connections have expired between
+ * scheduled polls); any other label just polls again.
+ */
+async function crierCycles() {
+  const { app, startup } = await crierApp(args.dir);
+  const { closeFetchPool } = await import(new URL("dist/src/pipeline/fetch.js", ROOT));
+  const cycles = {};
+  const labels = args.cycles ?? ["cycle"];
+  for (const [k, label] of labels.entries()) {
+    if (label === "new-conns") await closeFetchPool();
+    const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
+    cycles[label] = shortCycle(await measure(args.control, () => app.pollFeeds()));
+    if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "crier"}-${label}.cpuprofile`));
+  }
+  await app.close();
+  return { startup, cycles, maxRss: maxRssBytes() };
+}
+
+/** Profiles one window with the inspector (only when asked: it slows the window down). */
+async function startProfile() {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  return {
+    async stop(file) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
+ * Crier through the scheduler (`crier run`): every feed's cron fires once, at the same second.
+ * Counts the polls that finish and the executions node-cron reports as missed (a tick handled more
+ * than its tolerance late is skipped, not run); stops when every feed is accounted for, or when
+ * nothing has progressed for a while.
+ */
+async function crierScheduler() {
+  const { app, startup } = await crierApp(args.dir);
+  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
+  const n = app.config.feeds.length;
+  let polled = 0;
+  let missed = 0;
+  let progressAt = Date.now();
+  const reports = [];
+  // Count the scheduler's per-feed polls and delivery passes (instance properties shadow the methods).
+  const pollFeeds = app.pollFeeds.bind(app);
+  app.pollFeeds = async (ids) => {
+    try {
+      const result = await pollFeeds(ids);
+      reports.push(...result.reports);
+      return result;
+    } finally {
+      polled++;
+      progressAt = Date.now();
+    }
+  };
+  const deliver = app.deliver.bind(app);
+  const passes = { count: 0, ms: 0 };
+  app.deliver = async (ids) => {
+    const t0 = performance.now();
+    try {
+      return await deliver(ids);
+    } finally {
+      passes.count++;
+      passes.ms += performance.now() - t0;
+    }
+  };
+  // A cron that fires once: one second, a little from now (6 fields, UTC; next match in a year).
+  const fireAt = Math.ceil((Date.now() + 1_500 + n * 1.5) / 1000) * 1000;
+  const d = new Date(fireAt);
+  const schedule = `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+  for (const feed of app.config.feeds) {
+    feed.schedule = schedule;
+    feed.timezone = "UTC";
+  }
+  const scheduler = new Scheduler(app);
+  const start = await measure(null, () => scheduler.start());
+  if (Date.now() >= fireAt - 200) throw new Error("scheduling took longer than the lead time; raise it");
+  // The feed tasks (Scheduler keeps them in a private field; the last one is the delivery task).
+  const tasks = (scheduler.tasks ?? []).slice(0, n);
+  for (const task of tasks) task.on?.("execution:missed", () => ((missed++), (progressAt = Date.now())));
+  const STALL_MS = 20_000;
+  const m = await measure(args.control, async () => {
+    // Bounded: at most LIMIT_MS in all (the child's own deadline), 100 ms steps.
+    for (let step = 0; step < LIMIT_MS / 100; step++) {
+      if (polled + missed >= n && Date.now() > fireAt) break;
+      if (Date.now() > fireAt && Date.now() - Math.max(progressAt, fireAt) > STALL_MS) break;
+      await sleep(100);
+    }
+    await scheduler.kickDelivery();
+  });
+  const doneAt = Math.max(progressAt, fireAt);
+  await scheduler.stop();
+  await app.close();
+  return {
+    startup,
+    schedule,
+    startCpuMs: start.cpuMs,
+    startWallMs: start.wallMs,
+    feeds: n,
+    polled,
+    missed,
+    stalled: polled + missed < n,
+    deliveryPasses: passes.count,
+    deliveryPassMs: passes.ms,
+    cycle: { ...m, value: undefined, wallMs: doneAt - fireAt, ...statusCounts(reports) },
+    maxRss: maxRssBytes(),
+  };
+}
+
+/** New-item path: seed, a changed body with no new item (parse only), then `newPerFeed` new items per feed, delivered. */
+async function crierNewItems() {
+  const group = args.group;
+  await control(args.control, `/reset-group?group=${group}`, "POST");
+  const { app, startup } = await crierApp(args.dir);
+  const seed = shortCycle(await measure(args.control, () => app.pollFeeds()));
+  // Parse-only control: the same feeds with a new lastBuildDate (new validators, new body), no new
+  // item. Twice, so that the control is as warm as the measured poll that follows; the second counts.
+  await control(args.control, `/bump?group=${group}&build=1`, "POST");
+  await app.pollFeeds();
+  await control(args.control, `/bump?group=${group}&build=1`, "POST");
+  const parseOnly = shortCycle(await measure(args.control, () => app.pollFeeds()));
+  await control(args.control, `/bump?group=${group}&by=${args.newPerFeed}&build=1`, "POST");
+  const poll = await measure(args.control, () => app.pollFeeds());
+  const queued = poll.value.reports.reduce((s, r) => s + (r.queued ?? 0), 0);
+  const deliver = await measure(null, async () => {
+    const outcomes = [];
+    // As `crier poll --once` does: delivery passes until one is not full (bounded).
+    for (let pass = 0; pass < 1000; pass++) {
+      const batch = await app.deliver();
+      outcomes.push(...batch);
+      if (batch.length < app.config.delivery.batchSize) break;
+    }
+    return outcomes;
+  });
+  const states = {};
+  for (const o of deliver.value) states[o.state] = (states[o.state] ?? 0) + 1;
+  await app.close();
+  const postsFile = path.join(args.dir, "posts-a.jsonl");
+  const posted = existsSync(postsFile) ? readFileSync(postsFile, "utf8").split("\n").filter(Boolean).length : 0;
+  return {
+    startup,
+    seed,
+    parseOnly,
+    poll: { ...shortCycle(poll), queued },
+    deliver: { ...deliver, value: undefined, states },
+    posted,
+    maxRss: maxRssBytes(),
+  };
+}
+
+/** Latency with the scheduler's polling: publish an article, time until the destination has it. */
+async function crierLatency() {
+  const group = args.group;
+  await control(args.control, `/reset-group?group=${group}`, "POST");
+  const { app } = await crierApp(args.dir);
+  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
+  const scheduler = new Scheduler(app);
+  scheduler.start();
+  await scheduler.runAllNow(); // seeds the feed (first run: recorded, nothing posted)
+  const postsFile = path.join(args.dir, "posts-a.jsonl");
+  const seen = () => (existsSync(postsFile) ? readFileSync(postsFile, "utf8") : "");
+  const samples = [];
+  await sleep(1_500);
+  for (let k = 0; k < args.publications; k++) {
+    // Publish at a different phase of the second each time (the cron fires on whole seconds).
+    await sleep(1_000 + ((k * 373) % 1000));
+    const pub = await control(args.control, `/publish?group=${group}&i=0`, "POST");
+    const needle = `/post-${pub.id}/`;
+    let at = null;
+    for (let t = 0; t < 2_000 && at === null; t++) {
+      // bounded: 2,000 checks of 5 ms = 10 s
+      if (seen().includes(needle)) at = Date.now();
+      else await sleep(5);
+    }
+    samples.push(at === null ? null : at - pub.publishedAt);
+  }
+  await scheduler.stop();
+  await app.close();
+  return { samples, maxRss: maxRssBytes() };
+}
+
+// ---- the floor: bare conditional GETs ------------------------------------------------------------
+async function floor() {
+  const { Agent, request } = await import("undici");
+  // The same pool shape as Crier's fetch stage (keep-alive, 4 connections per origin), no interceptors.
+  const newAgent = () => new Agent({ keepAliveTimeout: 30_000, connections: 4 });
+  let agent = newAgent();
+  const list = await control(args.control, `/manifest?group=${args.group}&n=${args.n}`);
+  const cycles = {};
+  for (const label of args.cycles ?? ["cycle"]) {
+    if (label === "new-conns") {
+      await agent.close();
+      agent = newAgent();
+    }
+    const m = await measure(args.control, () =>
+      pool(list, CONCURRENCY, async (f) => {
+        const res = await request(f.url, {
+          method: "GET",
+          dispatcher: agent,
+          headers: {
+            "user-agent": "bench-floor",
+            accept: "application/rss+xml, */*;q=0.5",
+            "accept-encoding": "gzip, deflate, br",
+            "if-none-match": f.etag,
+            "if-modified-since": f.lastModified,
+          },
+        });
+        await res.body.dump();
+        return res.statusCode;
+      }),
+    );
+    const statuses = {};
+    for (const s of m.value) statuses[s] = (statuses[s] ?? 0) + 1;
+    cycles[label] = { ...m, value: undefined, statuses };
+  }
+  await agent.close();
+  return { cycles, maxRss: maxRssBytes() };
+}
+
+// ---- peers ---------------------------------------------------------------------------------------
+const READ_TIMEOUT_MS = 30_000;
+const once = (resolve) => {
+  let settled = false;
+  return (v) => {
+    if (!settled) {
+      settled = true;
+      resolve(v);
+    }
+  };
+};
+
+async function peerFeedsub(urls) {
+  const FeedSub = require("feedsub");
+  const readers = urls.map((url) => new FeedSub(url, { interval: 60, emitOnStart: false }));
+  const cycle = () =>
+    pool(readers, CONCURRENCY, (reader) =>
+      new Promise((resolve) => {
+        const done = once(resolve);
+        const timer = setTimeout(() => done({ error: "timeout" }), READ_TIMEOUT_MS);
+        reader.read((err, items) => {
+          clearTimeout(timer);
+          done(err ? { error: String(err.message ?? err) } : { items: items.length });
+        });
+      }),
+    );
+  return { cycle, close: () => readers.forEach((r) => r.stop()) };
+}
+
+async function peerRssFeedEmitter(urls) {
+  const RssFeedEmitter = require("rss-feed-emitter");
+  const FeedManager = require("rss-feed-emitter/src/FeedManager.js");
+  // Know when one feed's poll has finished: FeedManager#getContent is what `add` and the refresh
+  // timer call; its promise settles when the items are processed.
+  const managers = new Map();
+  const waiters = new Map();
+  const settle = (url, value) => {
+    const w = waiters.get(url);
+    waiters.delete(url);
+    w?.(value);
+  };
+  const original = FeedManager.prototype.getContent;
+  FeedManager.prototype.getContent = function (firstload) {
+    managers.set(this.feed.url, this);
+    const p = original.call(this, firstload);
+    p.then(() => settle(this.feed.url, { items: this.feed.items.length }), (e) => settle(this.feed.url, { error: String(e) }));
+    return p;
+  };
+  const feeder = new RssFeedEmitter({ skipFirstLoad: true, userAgent: "bench-rss-feed-emitter" });
+  feeder.on("error", (e) => settle(e.feed, { error: e.message }));
+  const read = (url, start) =>
+    new Promise((resolve) => {
+      const done = once(resolve);
+      const timer = setTimeout(() => done({ error: "timeout" }), READ_TIMEOUT_MS);
+      waiters.set(url, (v) => (clearTimeout(timer), done(v)));
+      start();
+    });
+  let first = true;
+  const cycle = () => {
+    const firstCycle = first;
+    first = false;
+    return pool(urls, CONCURRENCY, (url) =>
+      // First cycle: `add` (which fetches at once); then what its refresh timer does.
+      read(url, () => (firstCycle ? feeder.add({ url, refresh: 3_600_000 }) : managers.get(url).getContent())),
+    );
+  };
+  return { cycle, close: () => feeder.destroy() };
+}
+
+async function peerNaive(urls) {
+  const { request } = await import("undici");
+  const Parser = require("rss-parser");
+  const parser = new Parser();
+  const cycle = () =>
+    pool(urls, CONCURRENCY, async (url) => {
+      const res = await request(url, { headers: { "user-agent": "bench-naive" } });
+      const text = await res.body.text();
+      const feed = await parser.parseString(text);
+      return { items: feed.items.length };
+    });
+  return { cycle, close: () => undefined };
+}
+
+async function peer() {
+  if (args.tool === "crier") return crierCycles();
+  const list = await control(args.control, `/manifest?group=${args.group}&n=${args.n}`);
+  const urls = list.map((f) => f.url);
+  const t0 = performance.now();
+  const make = { feedsub: peerFeedsub, "rss-feed-emitter": peerRssFeedEmitter, naive: peerNaive }[args.tool];
+  if (!make) throw new Error(`unknown tool ${args.tool}`);
+  const tool = await make(urls);
+  const startupMs = performance.now() - t0;
+  const cycles = {};
+  for (const label of args.cycles ?? ["cycle"]) {
+    const m = await measure(args.control, () => tool.cycle());
+    const errors = m.value.filter((r) => r?.error);
+    cycles[label] = { ...m, value: undefined, feeds: m.value.length, errors: errors.length, firstError: errors[0]?.error ?? null };
+  }
+  tool.close();
+  return { startup: { startupMs, rssAfterCreate: process.memoryUsage().rss }, cycles, maxRss: maxRssBytes() };
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+const scenarios = {
+  floor,
+  "crier-cycles": crierCycles,
+  "crier-scheduler": crierScheduler,
+  "crier-new-items": crierNewItems,
+  "crier-latency": crierLatency,
+  peer,
+};
+
+const reply = (msg) =>
+  new Promise((resolve) => {
+    if (!process.send) {
+      console.log(JSON.stringify(msg, null, 2));
+      return resolve();
+    }
+    process.send(msg, () => resolve());
+  });
+
+try {
+  const run = scenarios[args.scenario];
+  if (!run) throw new Error(`unknown scenario ${args.scenario}`);
+  const value = await Promise.race([run(), deadline(args.scenario)]);
+  await reply({ ok: true, value });
+  process.exit(0);
+} catch (err) {
+  await reply({ ok: false, error: String(err?.stack ?? err) });
+  process.exit(1);
+}

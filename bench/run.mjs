@@ -1,0 +1,525 @@
+#!/usr/bin/env node
+// Crier's benchmark harness: `npm run bench` (full, ~8-10 min on 2 cores) or `npm run bench -- --smoke`
+// (tiny sizes, under a minute). Everything talks to 127.0.0.1 only: a feed server in its own
+// child process, each scenario in its own child process. Prints a table and overwrites
+// bench/RESULTS.md. Options:
+//   --smoke              tiny sizes, one repetition
+//   --reps=N             repetitions per measured scenario (default 3; smoke 1)
+//   --only=a,b           only these sections: steady, peers, memory, new-items, latency
+//   --cpu-prof=TEXT      run the children whose label contains TEXT with --cpu-prof (into bench/profiles/)
+//   --ns=1000,10000      steady-state sizes (default: 1,000 and 10,000; smoke 100)
+//   --profile-cycle=TEXT profile the last poll cycle of the Crier children whose label contains TEXT
+//                        (inspector, into bench/profiles/)
+//   --keep               keep the temp dir (configs, stores, logs, child stderr)
+import { fork, spawnSync } from "node:child_process";
+import { closeSync, copyFileSync, cpSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeCrierConfig } from "./lib/crier-config.mjs";
+import { control } from "./lib/common.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name) => argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const flagValue = (name) => flag(name)?.split("=").slice(1).join("=");
+const SMOKE = !!flag("smoke");
+const REPS = Number(flagValue("reps") ?? (SMOKE ? 1 : 3));
+const ONLY = flagValue("only")?.split(",") ?? null;
+const PROF = flagValue("cpu-prof") ?? null;
+const KEEP = !!flag("keep");
+
+const S = SMOKE
+  ? { ns: [100], schedNs: [100], peersN: 100, memN: 1000, newFeeds: 10, newPer: 10, latPubs: 2, childMs: 90_000, totalMs: 300_000 }
+  : { ns: [1000, 10000], schedNs: [1000, 10000], peersN: 1000, memN: 10000, newFeeds: 100, newPer: 10, latPubs: 8, childMs: 420_000, totalMs: 30 * 60_000 };
+if (flagValue("ns")) {
+  S.ns = flagValue("ns").split(",").map(Number);
+  S.schedNs = S.schedNs.filter((n) => S.ns.includes(n));
+}
+const BODY_BYTES = 5000; // content:encoded per item, as the synthetic WordPress generator's default
+const started = Date.now();
+const LOAD_AT_START = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "crier-bench-"));
+const section = (name) => !ONLY || ONLY.includes(name);
+const log = (...a) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${a.join(" ")}\n`);
+
+// ---- processes --------------------------------------------------------------------------------
+let server = null;
+
+function startServer() {
+  const groups = {
+    wp: { count: Math.max(...S.ns, S.peersN, S.memN), items: 10, bodyBytes: BODY_BYTES },
+    new: { count: S.newFeeds, items: 30, bodyBytes: BODY_BYTES },
+    lat: { count: 1, items: 10, bodyBytes: BODY_BYTES },
+  };
+  const errFd = openSync(path.join(tmp, "feed-server.stderr"), "w");
+  const child = fork(path.join(HERE, "lib/feed-server.mjs"), [JSON.stringify({ ports: 100, groups, maxLifetimeMs: S.totalMs + 60_000 })], {
+    stdio: ["ignore", "ignore", errFd, "ipc"],
+  });
+  closeSync(errFd);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("feed server did not start")), 20_000);
+    child.once("message", (m) => {
+      clearTimeout(timer);
+      resolve({ child, ports: m.ports, control: m.control });
+    });
+    child.once("exit", (code) => reject(new Error(`feed server exited (${code})`)));
+  });
+}
+
+function stopServer() {
+  if (!server) return;
+  const { child } = server;
+  server = null;
+  if (child.exitCode === null && child.connected) child.send("exit");
+  setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 2_000).unref();
+}
+
+/**
+ * A snapshot of the freshly built dist/ in the temp dir (with the project's package.json and a link
+ * to its node_modules), so that another process rebuilding dist/ during the run (npm test does)
+ * cannot pull the code from under the children. Checked by importing it; retried while a build
+ * is half-written.
+ */
+async function snapshotCrier() {
+  const project = path.dirname(HERE);
+  const root = path.join(tmp, "crier");
+  const entries = ["dist/src/app.js", "dist/adapters/index.js", "dist/src/scheduler/index.js", "dist/src/pipeline/fetch.js"];
+  const probe = entries.map((e) => `await import(${JSON.stringify(pathToFileURL(path.join(root, e)).href)});`).join(" ");
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    try {
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(root, { recursive: true });
+      cpSync(path.join(project, "dist"), path.join(root, "dist"), { recursive: true });
+      copyFileSync(path.join(project, "package.json"), path.join(root, "package.json"));
+      symlinkSync(path.join(project, "node_modules"), path.join(root, "node_modules"), "dir");
+      const check = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { timeout: 60_000, encoding: "utf8" });
+      if (check.status === 0) return root;
+      log(`dist/ snapshot not importable yet (attempt ${attempt}): ${(check.stderr || "").split("\n").find((l) => /Error/.test(l)) ?? check.status}`);
+    } catch (err) {
+      log(`dist/ snapshot failed (attempt ${attempt}): ${err.message}`);
+    }
+    await new Promise((r) => setTimeout(r, 3_000));
+  }
+  throw new Error("could not take a working snapshot of dist/ (is `npm run build` failing?)");
+}
+let CRIER_ROOT = null;
+
+let childSeq = 0;
+/** Runs one scenario child; resolves with its result, or { error }. */
+function runChild(label, args) {
+  const timeoutMs = Math.min(S.childMs, Math.max(10_000, S.totalMs - (Date.now() - started)));
+  const id = `${String(++childSeq).padStart(2, "0")}-${label.replace(/[^A-Za-z0-9.-]+/g, "_")}`;
+  const errPath = path.join(tmp, `${id}.stderr`);
+  const errFd = openSync(errPath, "w");
+  const execArgv = PROF && label.includes(PROF) ? ["--cpu-prof", "--cpu-prof-dir", path.join(HERE, "profiles"), "--cpu-prof-name", `${id}.cpuprofile`] : [];
+  if (execArgv.length) mkdirSync(path.join(HERE, "profiles"), { recursive: true });
+  const child = fork(path.join(HERE, "lib/child.mjs"), [JSON.stringify({ ...args, crierRoot: CRIER_ROOT, limitMs: timeoutMs - 5_000 })], {
+    stdio: ["ignore", "ignore", errFd, "ipc"],
+    execArgv,
+  });
+  closeSync(errFd);
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    let message = null;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("message", (m) => (message = m));
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      if (message?.ok) {
+        log(`${label}: ok (${secs}s)`);
+        return resolve(message.value);
+      }
+      const tail = readFileSync(errPath, "utf8").split("\n").slice(-15).join("\n");
+      const error = message?.error ?? `exited with ${code ?? signal}${timedOut ? ` (killed after ${timeoutMs} ms)` : ""}`;
+      log(`${label}: FAILED (${secs}s): ${error.split("\n")[0]}\n${tail}`);
+      resolve({ error: error.split("\n").slice(0, 4).join(" | ") });
+    });
+  });
+}
+
+// ---- statistics --------------------------------------------------------------------------------
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const ok = (runs) => runs.filter((r) => r && !r.error);
+const med = (runs, get) => median(ok(runs).map((r) => {
+  try {
+    return get(r);
+  } catch {
+    return null;
+  }
+}));
+const firstError = (runs) => runs.find((r) => r?.error)?.error ?? null;
+
+// ---- scenarios ---------------------------------------------------------------------------------
+const R = { steady: [], peers: null, memory: null, newItems: null, latency: null, skipped: [] };
+
+async function manifestUrls(group, n) {
+  return (await control(server.control, `/manifest?group=${group}&n=${n}`)).map((f) => f.url);
+}
+
+function timeLeft(what) {
+  if (Date.now() - started < S.totalMs) return true;
+  R.skipped.push(what);
+  log(`skipped ${what}: over the total time bound`);
+  return false;
+}
+
+// A fresh process's first cycle (as `crier poll --once` from cron), a warm-up, then two warm cycles:
+// with new connections (as `crier run` every few minutes: kept-alive connections have expired) and
+// with kept-alive connections (short intervals).
+const STEADY_CYCLES = ["fresh", "warmup", "new-conns", "kept-alive"];
+const STEADY_SHOWN = { fresh: "fresh process, new conns", "new-conns": "warm, new conns", "kept-alive": "warm, kept-alive conns" };
+const PROFILE_CYCLE = flagValue("profile-cycle") ?? null;
+const profileArgs = (label) =>
+  PROFILE_CYCLE && label.includes(PROFILE_CYCLE) ? (mkdirSync(path.join(HERE, "profiles"), { recursive: true }), { profileDir: path.join(HERE, "profiles"), profileName: label }) : {};
+
+async function steady(n) {
+  const urls = await manifestUrls("wp", n);
+  // Three destinations per feed, the memory scenario's shape: at its size the two share one store.
+  const dir = writeCrierConfig(path.join(tmp, `steady-${n}`), { urls, destinations: 3 });
+  const entry = { n, dir, floor: [], crier: [], seed: null, scheduler: null };
+  R.steady.push(entry);
+  entry.seed = await runChild(`crier-seed-${n}`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["seed"] });
+  for (let r = 0; r < REPS && timeLeft(`steady ${n} rep ${r + 1}`); r++) {
+    entry.floor.push(await runChild(`floor-${n}`, { scenario: "floor", control: server.control, group: "wp", n, cycles: STEADY_CYCLES }));
+    entry.crier.push(await runChild(`crier-steady-${n}`, { scenario: "crier-cycles", dir, control: server.control, cycles: STEADY_CYCLES, ...profileArgs(`crier-steady-${n}`) }));
+  }
+  if (S.schedNs.includes(n) && timeLeft(`scheduler ${n}`)) {
+    entry.scheduler = await runChild(`crier-scheduler-${n}`, { scenario: "crier-scheduler", dir, control: server.control });
+  }
+}
+
+const TOOLS = ["crier", "feedsub", "rss-feed-emitter", "naive"];
+const PEER_CYCLES = ["cold", "steady", "steady-2"];
+const PEER_SHOWN = { cold: "1 cold", steady: "2 unchanged", "steady-2": "3 unchanged (warm)" };
+async function peers() {
+  const n = S.peersN;
+  const urls = await manifestUrls("wp", n);
+  R.peers = { n, runs: Object.fromEntries(TOOLS.map((t) => [t, []])) };
+  for (let r = 0; r < REPS && timeLeft(`peers rep ${r + 1}`); r++) {
+    for (const tool of TOOLS) {
+      const dir = tool === "crier" ? writeCrierConfig(path.join(tmp, `peer-crier-${r}`), { urls, destinations: 1 }) : undefined;
+      R.peers.runs[tool].push(await runChild(`peer-${tool}-${n}`, { scenario: "peer", tool, dir, control: server.control, group: "wp", n, cycles: PEER_CYCLES }));
+    }
+  }
+}
+
+async function memory() {
+  const n = S.memN;
+  const shared = R.steady.find((e) => e.n === n && e.seed && !e.seed.error);
+  R.memory = { n, destinations: 3, seed: null, steady: [], sharedSeed: !!shared };
+  let dir = shared?.dir;
+  if (shared) R.memory.seed = shared.seed;
+  else {
+    const urls = await manifestUrls("wp", n);
+    dir = writeCrierConfig(path.join(tmp, `memory-${n}`), { urls, destinations: 3 });
+    R.memory.seed = await runChild(`crier-memory-seed-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["seed"] });
+  }
+  for (let r = 0; r < REPS && timeLeft(`memory rep ${r + 1}`); r++) {
+    R.memory.steady.push(await runChild(`crier-memory-steady-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }));
+  }
+}
+
+async function newItems() {
+  const urls = await manifestUrls("new", S.newFeeds);
+  R.newItems = { feeds: S.newFeeds, perFeed: S.newPer, items: S.newFeeds * S.newPer, runs: [] };
+  for (let r = 0; r < REPS && timeLeft(`new-items rep ${r + 1}`); r++) {
+    const dir = writeCrierConfig(path.join(tmp, `new-items-${r}`), { urls, destinations: 1 });
+    R.newItems.runs.push(await runChild(`crier-new-items`, { scenario: "crier-new-items", dir, control: server.control, group: "new", newPerFeed: S.newPer }));
+  }
+}
+
+async function latency() {
+  const urls = await manifestUrls("lat", 1);
+  const dir = writeCrierConfig(path.join(tmp, "latency"), { urls, destinations: 1, schedule: "* * * * * *" });
+  R.latency = { schedule: "* * * * * *", intervalMs: 1000, run: null };
+  if (timeLeft("latency")) {
+    R.latency.run = await runChild("crier-latency", { scenario: "crier-latency", dir, control: server.control, group: "lat", publications: S.latPubs });
+  }
+}
+
+// ---- report --------------------------------------------------------------------------------------
+const MB = 1024 * 1024;
+const f0 = (x) => (x === null || x === undefined ? "—" : Math.round(x).toLocaleString("en-US"));
+const f1 = (x) => (x === null || x === undefined ? "—" : x.toFixed(1));
+const f2 = (x) => (x === null || x === undefined ? "—" : x.toFixed(2));
+const mb = (x) => (x === null || x === undefined ? "—" : (x / MB).toFixed(1));
+const kb = (x) => (x === null || x === undefined ? "—" : (x / 1024).toLocaleString("en-US", { maximumFractionDigits: 0 }));
+const ratio = (a, b) => (a === null || b === null || !b ? null : a / b);
+const rx = (x) => (x === null ? "—" : `${x.toFixed(2)}×`);
+const verdict = (okay) => (okay === null ? "n/a" : okay ? "**met**" : "**MISSED**");
+const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const statusText = (s) => (s ? Object.entries(s).map(([k, v]) => `${k} ${v}`).join(", ") : "—");
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+    load: os.loadavg().map((x) => x.toFixed(2)).join(" "),
+  };
+}
+
+function report() {
+  const out = [];
+  const goals = [];
+  const m = machine();
+  out.push(`# Crier benchmark results${SMOKE ? " (smoke sizes)" : ""}`);
+  out.push("");
+  out.push(`Generated by \`npm run bench${SMOKE ? " -- --smoke" : ""}\` (bench/run.mjs); overwritten on every run.`);
+  out.push("");
+  out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}`);
+  out.push(`- Load average at the start ${LOAD_AT_START}, at the end ${m.load} (1/5/15 min)${Math.max(...LOAD_AT_START.split(" ").map(Number), ...m.load.split(" ").map(Number)) > m.cores ? ` — **busier than ${m.cores} cores: other work shared the machine, figures are noisier**` : ""}`);
+  out.push(`- Node ${m.node}; date ${m.date}; ${REPS} repetition(s) per measured figure (medians); total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  out.push(
+    "- Feeds: WordPress-shaped RSS 2.0 generated by the bench (10 items, ~5 KB of content:encoded each, ~70 KB a feed; 30 items in the new-item scenario), " +
+      "served by a separate process on 100 ports of 127.0.0.1 (each port is one origin), ETag + Last-Modified with WordPress's 304 rule, gzip when asked.",
+  );
+  out.push("- Crier: the freshly built `dist/` (copied to the run's temp dir at the start, so that a concurrent rebuild cannot change it mid-run), `App.create` with a generated config (console destinations appending to files, images off, log level info to a file).");
+  out.push("- CPU is user+system of the client process over the measured window (`process.cpuUsage()`); peak RSS is `process.resourceUsage().maxRSS` of that process at its end; every client polls 8 feeds at a time (Crier's own `pLimit(8)`).");
+  out.push("");
+
+  // 1+2
+  if (R.steady.length) {
+    out.push("## 1–2. Steady state: one poll cycle where every feed answers 304");
+    out.push("");
+    out.push(
+      "Floor: bare `undici.request` conditional GETs with the right validators (an `Agent` shaped like Crier's: keep-alive, 4 connections per origin). " +
+        "Crier: `App.create` on a store seeded by an earlier process (3 console destinations per feed), then `app.pollFeeds()` (fetch stage, store reads, `recordNotModified`). " +
+        "Scheduler: `new Scheduler(app).start()` with every feed's cron set to one second a little ahead (fires once), until every feed is polled or node-cron reports its tick missed; CPU per polled feed. " +
+        "Each process runs four cycles: its first (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
+        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and one more (warm, kept-alive). Ratios are Crier ÷ floor, medians of the repetitions.",
+    );
+    out.push("");
+    const rows = [];
+    for (const e of R.steady) {
+      for (const [label, shown] of Object.entries(STEADY_SHOWN)) {
+        const fl = { cpu: med(e.floor, (r) => r.cycles[label].cpuMs), wall: med(e.floor, (r) => r.cycles[label].wallMs), rss: med(e.floor, (r) => r.maxRss) };
+        const cr = { cpu: med(e.crier, (r) => r.cycles[label].cpuMs), wall: med(e.crier, (r) => r.cycles[label].wallMs), rss: med(e.crier, (r) => r.maxRss) };
+        const flS = ok(e.floor)[0]?.cycles[label];
+        const crS = ok(e.crier)[0]?.cycles[label];
+        rows.push([`floor`, f0(e.n), shown, f0(fl.cpu), f0((fl.cpu * 1000) / e.n), f0(fl.wall), mb(fl.rss), flS ? statusText(flS.statuses) : firstError(e.floor), "", ""]);
+        const rc = ratio(cr.cpu, fl.cpu);
+        const rw = ratio(cr.wall, fl.wall);
+        rows.push([`Crier pollFeeds`, f0(e.n), shown, f0(cr.cpu), f0((cr.cpu * 1000) / e.n), f0(cr.wall), mb(cr.rss), crS ? statusText(crS.statuses) : firstError(e.crier), rx(rc), rx(rw)]);
+        goals.push([`Crier 304 cycle CPU ≤ 1.5× floor (N=${f0(e.n)}, ${shown})`, rx(rc), verdict(rc === null ? null : rc <= 1.5)]);
+      }
+      if (e.scheduler) {
+        const s = e.scheduler;
+        if (s.error) rows.push(["Crier Scheduler", f0(e.n), "cron fires once", "—", "—", "—", "—", s.error, "", ""]);
+        else {
+          const fl = med(e.floor, (r) => r.cycles.fresh.cpuMs);
+          const flw = med(e.floor, (r) => r.cycles.fresh.wallMs);
+          const what = `polled ${f0(s.polled)} of ${f0(s.feeds)}${s.missed ? `; **${f0(s.missed)} missed by node-cron (never polled)**` : ""}${s.stalled ? "; **stalled**" : ""}; ${statusText(s.cycle.statuses)}; ${f0(s.deliveryPasses)} delivery passes, ${f0(s.deliveryPassMs)} ms`;
+          rows.push(["Crier Scheduler", f0(e.n), "fresh process, cron fires once", f0(s.cycle.cpuMs), f0((s.cycle.cpuMs * 1000) / Math.max(1, s.polled)), f0(s.cycle.wallMs), mb(s.maxRss), what, rx(ratio(s.cycle.cpuMs, fl)), rx(ratio(s.cycle.wallMs, flw))]);
+          goals.push([`Scheduler path polls every feed once (N=${f0(e.n)})`, `${f0(s.polled)} of ${f0(s.feeds)}`, verdict(s.polled === s.feeds)]);
+        }
+      }
+      const seed = e.seed;
+      if (seed && !seed.error) {
+        const c = seed.cycles.seed;
+        rows.push(["Crier seeding (empty store)", f0(e.n), "fresh process, 200s + parse", f0(c.cpuMs), f0((c.cpuMs * 1000) / e.n), f0(c.wallMs), mb(seed.maxRss), statusText(c.statuses), "", ""]);
+      } else if (seed) rows.push(["Crier seeding", f0(e.n), "", "—", "—", "—", "—", seed.error, "", ""]);
+    }
+    out.push(table(["client", "feeds", "cycle", "CPU ms", "CPU µs/feed", "wall ms", "peak RSS MB", "answers", "CPU ratio", "wall ratio"], rows));
+    out.push("");
+    const extra = [];
+    for (const e of R.steady) {
+      const st = ok(e.crier)[0]?.startup;
+      if (st) extra.push(`N=${e.n}: Crier process start (imports + \`App.create\`) ${f0(med(e.crier, (r) => r.startup.startupMs))} ms wall, ${f0(med(e.crier, (r) => r.startup.startupCpuMs))} ms CPU; RSS after imports ${mb(med(e.crier, (r) => r.startup.rssAfterImport))} MB, after \`App.create\` ${mb(med(e.crier, (r) => r.startup.rssAfterCreate))} MB.`);
+      if (e.scheduler && !e.scheduler.error) extra.push(`N=${e.n}: \`Scheduler.start()\` (one node-cron task per feed) ${f0(e.scheduler.startCpuMs)} ms CPU; the cron cycle's wall time is counted from the second the crons fire (cron \`${e.scheduler.schedule}\`, UTC) to the last poll (or missed tick); its CPU from \`start()\` returning to the end of the last delivery pass.`);
+    }
+    out.push(extra.map((x) => `- ${x}`).join("\n"));
+    out.push("");
+  }
+
+  // 3
+  if (R.peers) {
+    const P = R.peers;
+    out.push(`## 3. Peers on the same ${f0(P.n)} feeds (10 items each)`);
+    out.push("");
+    out.push(
+      "Each tool in its own process polls every feed three times: cycle 1 (cold: nothing known yet), cycles 2 and 3 (nothing changed; the goals use cycle 3, warm). " +
+        "feedsub: `reader.read(cb)` per feed (it sends If-None-Match/If-Modified-Since from cycle 2 on, gzip). rss-feed-emitter: `add()` (skipFirstLoad) then what its refresh timer calls " +
+        "(`FeedManager#getContent`, observed through its promise); no validators, no gzip. naive: `undici.request` without validators + `rss-parser`. Crier: `app.pollFeeds()` on an empty store, then again. " +
+        "Requests and bytes (headers + bodies, both directions, TCP payload) are counted by the feed server.",
+    );
+    out.push("");
+    const rows = [];
+    const at = {};
+    for (const tool of TOOLS) {
+      const runs = P.runs[tool];
+      at[tool] = {};
+      if (!ok(runs).length) {
+        rows.push([tool, "—", "—", "—", "—", "—", "—", "—", firstError(runs) ?? "not run"]);
+        continue;
+      }
+      for (const [c, shown] of Object.entries(PEER_SHOWN)) {
+        const cpu = med(runs, (r) => r.cycles[c].cpuMs);
+        const rss = med(runs, (r) => r.maxRss);
+        at[tool][c] = { cpu, rss, wall: med(runs, (r) => r.cycles[c].wallMs) };
+        const s = (get) => med(runs, (r) => get(r.cycles[c].server));
+        const errs = ok(runs)[0].cycles[c];
+        const note = errs.errors ? `${errs.errors} errors: ${errs.firstError}` : errs.statuses ? statusText(errs.statuses) : "";
+        rows.push([tool, shown, f0(cpu), f0(at[tool][c].wall), `${f0(s((x) => x.requests))} (${f0(s((x) => x.s200))}×200, ${f0(s((x) => x.s304))}×304)`, kb(s((x) => x.bytesIn)), kb(s((x) => x.bytesOut)), mb(rss), note]);
+      }
+    }
+    out.push(table(["tool", "cycle", "CPU ms", "wall ms", "requests", "KiB to server", "KiB from server", "peak RSS MB", "notes"], rows));
+    out.push("");
+    const crier = at.crier?.["steady-2"];
+    const naive = at.naive?.["steady-2"];
+    const fs = at.feedsub?.["steady-2"];
+    const rNaive = crier && naive ? ratio(naive.cpu, crier.cpu) : null;
+    goals.push([`Crier steady cycle ≥ 10× less CPU than naive full fetch+parse (N=${P.n})`, rNaive === null ? "—" : `${rNaive.toFixed(1)}× less`, verdict(rNaive === null ? null : rNaive >= 10)]);
+    const rFs = crier && fs ? ratio(fs.cpu, crier.cpu) : null;
+    goals.push([`Crier steady cycle less CPU than feedsub (N=${P.n})`, rFs === null ? "—" : `feedsub ${f0(fs.cpu)} ms vs Crier ${f0(crier.cpu)} ms`, verdict(rFs === null ? null : rFs > 1)]);
+    const c0 = at.crier?.cold;
+    const fs0 = at.feedsub?.cold;
+    if (c0 && fs0) goals.push([`Crier cold cycle less CPU than feedsub (N=${P.n}; not a stated goal, for context)`, `feedsub ${f0(fs0.cpu)} ms vs Crier ${f0(c0.cpu)} ms`, verdict(fs0.cpu > c0.cpu)]);
+    if (crier && fs) goals.push([`Crier less peak memory than feedsub (N=${P.n}, whole process)`, `feedsub ${mb(fs.rss)} MB vs Crier ${mb(crier.rss)} MB`, verdict(crier.rss < fs.rss)]);
+  }
+
+  // 4
+  if (R.memory) {
+    const M = R.memory;
+    out.push(`## 4. Memory: ${f0(M.n)} feeds × ${M.destinations} destinations, one poll cycle`);
+    out.push("");
+    const rows = [];
+    if (M.sharedSeed) out.push(`The first cycle is the ${f0(M.n)}-feed seeding run of section 1–2 (same store shape: 3 destinations per feed).\n`);
+    if (M.seed?.error) rows.push(["first cycle (empty store: fetch + parse + seed every route)", "—", "—", "—", M.seed.error]);
+    else if (M.seed) {
+      const c = M.seed.cycles.seed;
+      rows.push(["first cycle (empty store: fetch + parse + seed every route)", mb(M.seed.maxRss), f0(c.cpuMs), f0(c.wallMs), statusText(c.statuses)]);
+    }
+    const st = ok(M.steady);
+    if (st.length) {
+      rows.push(["steady cycle (seeded store, all 304), fresh process", mb(med(st, (r) => r.maxRss)), f0(med(st, (r) => r.cycles.fresh.cpuMs)), f0(med(st, (r) => r.cycles.fresh.wallMs)), statusText(st[0].cycles.fresh.statuses)]);
+      rows.push(["… of which: after imports / after `App.create`", `${mb(med(st, (r) => r.startup.rssAfterImport))} / ${mb(med(st, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
+    } else if (M.steady.length) rows.push(["steady cycle", "—", "—", "—", firstError(M.steady)]);
+    out.push(table(["process", "peak RSS MB", "cycle CPU ms", "cycle wall ms", "answers"], rows));
+    out.push("");
+    if (M.seed && !M.seed.error) goals.push([`peak RSS ≤ 150 MB, ${f0(M.n)}×${M.destinations}, first (seeding) cycle`, `${mb(M.seed.maxRss)} MB`, verdict(M.seed.maxRss <= 150 * MB)]);
+    if (st.length) goals.push([`peak RSS ≤ 150 MB, ${f0(M.n)}×${M.destinations}, steady cycle`, `${mb(med(st, (r) => r.maxRss))} MB`, verdict(med(st, (r) => r.maxRss) <= 150 * MB)]);
+  }
+
+  // 5
+  if (R.newItems) {
+    const N = R.newItems;
+    out.push(`## 5. New-item path: ${f0(N.items)} new items across ${N.feeds} feeds`);
+    out.push("");
+    out.push(
+      `Destination: Crier's \`console\` adapter appending one JSON line per post to a file (and a frame to stderr) — no platform rate limit. ` +
+        `(Telegram documents about 20 messages a minute per channel, so a Telegram destination would take ~${Math.ceil(N.items / 20)} min for these posts: the point here is Crier's own cost.) ` +
+        `Feeds have 30 items (${N.perFeed} new per feed stays under the flood hold: more than half new). Per-item cost beyond parsing = ` +
+        "(CPU of the poll with new items − CPU of a poll of the same-size changed feeds with no new item + CPU of the delivery passes) ÷ items.",
+    );
+    out.push("");
+    const runs = ok(N.runs);
+    if (runs.length) {
+      const parse = med(runs, (r) => r.parseOnly.cpuMs);
+      const poll = med(runs, (r) => r.poll.cpuMs);
+      const del = med(runs, (r) => r.deliver.cpuMs);
+      const pollW = med(runs, (r) => r.poll.wallMs);
+      const delW = med(runs, (r) => r.deliver.wallMs);
+      const beyond = med(runs, (r) => (r.poll.cpuMs - r.parseOnly.cpuMs + r.deliver.cpuMs) / N.items);
+      const rows = [
+        ["poll, changed feeds, no new item (parse only)", f0(parse), f0(med(runs, (r) => r.parseOnly.wallMs)), statusText(runs[0].parseOnly.statuses)],
+        ["poll with the new items (parse + select + queue)", f0(poll), f0(pollW), `${statusText(runs[0].poll.statuses)}; queued ${runs[0].poll.queued}`],
+        ["delivery passes (render + send + record)", f0(del), f0(delW), `${statusText(runs[0].deliver.states)}; ${runs[0].posted} lines in the file`],
+      ];
+      out.push(table(["phase", "CPU ms", "wall ms", "result"], rows));
+      out.push("");
+      const ips = N.items / ((pollW + delW) / 1000);
+      out.push(`- Throughput, poll + delivery: **${f0(ips)} items/s** (delivery alone ${f0(N.items / (delW / 1000))} posts/s).`);
+      out.push(`- Per-item cost beyond parsing: **${f2(beyond)} ms CPU** (delivery alone ${f2(del / N.items)} ms).`);
+      out.push("");
+      goals.push([`new-item cost beyond parsing ≤ 1 ms per item`, `${f2(beyond)} ms`, verdict(beyond <= 1)]);
+    } else {
+      out.push(`Failed: ${firstError(N.runs)}`);
+      out.push("");
+    }
+  }
+
+  // 6
+  if (R.latency) {
+    const L = R.latency;
+    out.push("## 6. Latency: article published → post received");
+    out.push("");
+    const run = L.run;
+    if (run && !run.error) {
+      const s = run.samples.filter((x) => x !== null).sort((a, b) => a - b);
+      const missing = run.samples.length - s.length;
+      const worst = s.length ? s[s.length - 1] : null;
+      out.push(table(["mode", "publications", "median ms", "max ms", "goal"], [
+        [`polling: \`crier run\` Scheduler, cron \`${L.schedule}\` (1 s)`, `${run.samples.length}${missing ? ` (${missing} never arrived)` : ""}`, f0(median(s)), f0(worst), "≤ interval + 1 s = 2,000 ms"],
+        ["WebSub push", "—", "—", "—", "not available: Crier does not implement WebSub yet"],
+      ]));
+      out.push("");
+      out.push(`Samples (ms): ${run.samples.map((x) => (x === null ? "lost" : f0(x))).join(", ")}. Published at different phases of the second; "received" is when the line is in the console destination's file (checked every 5 ms).`);
+      out.push("");
+      goals.push(["latency ≤ interval + 1 s (polling, 1 s cron)", `max ${f0(worst)} ms`, verdict(!missing && worst !== null && worst <= 2000)]);
+    } else {
+      out.push(`Failed: ${run?.error ?? "not run"}`);
+      out.push("");
+    }
+    goals.push(["latency via WebSub", "not available", "n/a"]);
+  }
+
+  out.push("## Goals");
+  out.push("");
+  out.push(table(["goal", "measured", "verdict"], goals));
+  out.push("");
+  if (R.skipped.length) out.push(`Skipped (time bound): ${R.skipped.join(", ")}\n`);
+  out.push("## How to run");
+  out.push("");
+  out.push("```sh\nnpm run bench               # full sizes (~8-10 min on 2 cores)\nnpm run bench -- --smoke    # tiny sizes, under a minute (CI)\nnpm run bench -- --only=steady,peers --reps=1 --cpu-prof=crier-steady --keep\n```");
+  out.push("");
+  return out.join("\n");
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+const hardStop = setTimeout(() => {
+  log("total time bound exceeded: stopping");
+  stopServer();
+  process.exit(2);
+}, S.totalMs + 120_000);
+
+let exitCode = 0;
+try {
+  log(`tmp ${tmp}; ${SMOKE ? "smoke" : "full"} run, ${REPS} rep(s)`);
+  CRIER_ROOT = await snapshotCrier();
+  server = await startServer();
+  log(`feed server: ${server.ports.length} ports, control ${server.control}`);
+  if (section("steady")) for (const n of S.ns) if (timeLeft(`steady ${n}`)) await steady(n);
+  if (section("peers") && timeLeft("peers")) await peers();
+  if (section("memory") && timeLeft("memory")) await memory();
+  if (section("new-items") && timeLeft("new-items")) await newItems();
+  if (section("latency") && timeLeft("latency")) await latency();
+} catch (err) {
+  log(`bench failed: ${err?.stack ?? err}`);
+  exitCode = 1;
+} finally {
+  stopServer();
+}
+const text = report();
+process.stdout.write(`${text}\n`);
+writeFileSync(path.join(HERE, "RESULTS.md"), `${text}\n`);
+log(`wrote ${path.join(HERE, "RESULTS.md")}`);
+if (!KEEP) rmSync(tmp, { recursive: true, force: true });
+else log(`kept ${tmp}`);
+clearTimeout(hardStop);
+process.exitCode = exitCode;
