@@ -106,6 +106,7 @@ async function snapshotCrier() {
 let CRIER_ROOT = null;
 
 let childSeq = 0;
+let childFailures = 0;
 /** Runs one scenario child; resolves with its result, or { error }. */
 function runChild(label, args) {
   const timeoutMs = Math.min(S.childMs, Math.max(10_000, S.totalMs - (Date.now() - started)));
@@ -137,6 +138,7 @@ function runChild(label, args) {
       }
       const tail = readFileSync(errPath, "utf8").split("\n").slice(-15).join("\n");
       const error = message?.error ?? `exited with ${code ?? signal}${timedOut ? ` (killed after ${timeoutMs} ms)` : ""}`;
+      childFailures++;
       log(`${label}: FAILED (${secs}s): ${error.split("\n")[0]}\n${tail}`);
       resolve({ error: error.split("\n").slice(0, 4).join(" | ") });
     });
@@ -526,4 +528,6 @@ log(`wrote ${path.join(HERE, "RESULTS.md")}`);
 if (!KEEP) rmSync(tmp, { recursive: true, force: true });
 else log(`kept ${tmp}`);
 clearTimeout(hardStop);
-process.exitCode = exitCode;
+// Missed goals are figures, not failures; a scenario that crashed or timed out fails the run (CI).
+if (childFailures) log(`${childFailures} scenario process(es) failed`);
+process.exitCode = exitCode || (childFailures ? 1 : 0);

@@ -1,6 +1,8 @@
 /**
- * `crier run`: one node-cron job per feed (no overlap), a delivery pass after every poll and on
- * the delivery schedule (retries), and a clean stop that lets in-flight work finish.
+ * `crier run`: one node-cron job per distinct (schedule, time zone) — not one per feed: thousands
+ * of per-feed jobs firing in the same tick starve each other past node-cron's missed-run
+ * tolerance and get skipped — polling its feeds through the app's bounded pool, then one delivery
+ * pass; a delivery job for retries; and a clean stop that lets in-flight work finish.
  */
 import cron, { type ScheduledTask } from "node-cron";
 import type { App } from "../app.js";
@@ -15,14 +17,21 @@ export class Scheduler {
 
   start(): void {
     const { config, logger } = this.app;
+    const groups = new Map<string, { schedule: string; timezone: string; feedIds: string[] }>();
     for (const feed of config.feeds.filter((f) => f.enabled)) {
-      const task = cron.schedule(feed.schedule, () => this.track(this.pollAndDeliver(feed.id)), {
-        name: `feed:${feed.id}`,
-        timezone: feed.timezone,
+      const key = `${feed.schedule}\u0000${feed.timezone}`;
+      const group = groups.get(key) ?? { schedule: feed.schedule, timezone: feed.timezone, feedIds: [] };
+      group.feedIds.push(feed.id);
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      const task = cron.schedule(group.schedule, () => this.track(this.pollAndDeliver(group.feedIds)), {
+        name: `feeds:${group.schedule}:${group.timezone}`,
+        timezone: group.timezone,
         noOverlap: true,
       });
       this.tasks.push(task);
-      logger.info({ feed: feed.id, schedule: feed.schedule, timezone: feed.timezone, next: task.getNextRun()?.toISOString() }, "feed scheduled");
+      logger.info({ feeds: group.feedIds.length, schedule: group.schedule, timezone: group.timezone, next: task.getNextRun()?.toISOString() }, "feeds scheduled");
     }
     this.tasks.push(
       cron.schedule(config.delivery.intervalSchedule, () => this.track(this.kickDelivery()), { name: "deliveries", noOverlap: true }),
@@ -34,9 +43,9 @@ export class Scheduler {
     await this.track(this.app.pollFeeds().then(() => this.kickDelivery()));
   }
 
-  private async pollAndDeliver(feedId: string): Promise<void> {
+  private async pollAndDeliver(feedIds: string[]): Promise<void> {
     if (this.app.stopping) return;
-    await this.app.pollFeeds([feedId]);
+    await this.app.pollFeeds(feedIds);
     await this.kickDelivery();
   }
 
