@@ -1,5 +1,6 @@
 // Public types of the Discord webhook loopback (re-exported by server.ts).
 
+import type { FaultAction } from "../fault.js";
 export interface LoopbackWebhook {
   /** Snowflake, e.g. "223704706495545344". */
   id: string;
@@ -27,13 +28,7 @@ export interface DiscordLoopbackOptions {
   onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
 }
 
-/** The same actions as test/loopback/x-api/types.ts. */
-export type FaultAction =
-  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "destroy-before" }
-  | { kind: "destroy-after" }
-  | { kind: "hang-after" }
-  | { kind: "delay"; ms: number };
+export type { FaultAction } from "../fault.js";
 
 export interface RecordedRequest {
   method: string;

@@ -1,5 +1,6 @@
 // Public types of the Mastodon API loopback (re-exported by server.ts).
 
+import type { FaultAction } from "../fault.js";
 export interface MastodonLoopbackAccount {
   id: string;
   username: string;
@@ -45,12 +46,7 @@ export interface MastodonLoopbackOptions {
   onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
 }
 
-export type FaultAction =
-  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "destroy-before" }
-  | { kind: "destroy-after" }
-  | { kind: "hang-after" }
-  | { kind: "delay"; ms: number };
+export type { FaultAction } from "../fault.js";
 
 export interface RecordedRequest {
   method: string;

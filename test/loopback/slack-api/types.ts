@@ -1,5 +1,6 @@
 // Public types of the Slack loopback (re-exported by server.ts).
 
+import type { FaultAction } from "../fault.js";
 export interface SlackLoopbackTeam {
   id: string;
   name: string;
@@ -51,13 +52,7 @@ export interface SlackLoopbackOptions {
   unreachableImage?: (url: string) => boolean;
 }
 
-/** The same kinds as the X loopback (test/loopback/x-api/types.ts). */
-export type FaultAction =
-  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "destroy-before" }
-  | { kind: "destroy-after" }
-  | { kind: "hang-after" }
-  | { kind: "delay"; ms: number };
+export type { FaultAction } from "../fault.js";
 
 export interface RecordedRequest {
   method: string;

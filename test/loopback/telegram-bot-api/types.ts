@@ -2,6 +2,7 @@
 // Nothing here may import from src/ or adapters/.
 import type { Entity } from "./html.js";
 
+import type { FaultAction } from "../fault.js";
 export type { Entity } from "./html.js";
 
 export type ChatType = "channel" | "private" | "group" | "supergroup";
@@ -25,12 +26,7 @@ export interface TelegramLoopbackOptions {
   now?: () => number;
 }
 
-export type FaultAction =
-  | { kind: "status"; status: number; body: unknown; headers?: Record<string, string> } // answer this instead (post NOT accepted)
-  | { kind: "destroy-before" } // destroy the socket without accepting the post
-  | { kind: "destroy-after" } // accept/record the post, then destroy the socket without answering (response lost)
-  | { kind: "hang-after" } // accept/record the post, then never answer (until close())
-  | { kind: "delay"; ms: number }; // wait, then process normally
+export type { FaultAction } from "../fault.js";
 
 export interface UploadedFile {
   filename: string;
