@@ -4,15 +4,17 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
+import { createHash } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger, DestinationStream } from "pino";
 import { loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
 import { createLogger } from "./log.js";
 import { createScrubber } from "./secrets.js";
 import { SqliteStore } from "./store/sqlite.js";
-import type { DeliveryStore } from "./store/types.js";
-import { closeFetchPool } from "./pipeline/fetch.js";
-import { pollFeed, type FeedPollReport } from "./pipeline/poll-feed.js";
+import type { DeliveryStore, PolledFeed, PruneResult } from "./store/types.js";
+import { closeFetchPool, configureFetchPool } from "./pipeline/fetch.js";
+import { pollFeed, type FeedPollReport, type PollContext, type PollResult, type PushedContent } from "./pipeline/poll-feed.js";
 import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
 import { RenderError } from "./core/adapter.js";
 import { Alerter } from "./pipeline/alerts.js";
@@ -58,7 +60,15 @@ export class App {
   readonly alerter: Alerter;
   readonly media: MediaFetcher | undefined;
   private stoppingFlag = false;
-  private readonly now: () => number;
+  /** Wakes spread-out polls waiting for their turn when the service stops. */
+  private readonly stopSignal = new AbortController();
+  readonly now: () => number;
+  /** One pool for every poll, whichever schedule started it. */
+  private readonly pollLimit: LimitFunction;
+  /** Called with what a fetch says of the feed's WebSub hub (set by the WebSub subscriber). */
+  onDiscovery: ((feed: Feed, links: { hubs: string[]; self: string | null }) => void) | null = null;
+  /** For a feed its hub pushes: how often a poll is still due (set by the WebSub subscriber). */
+  safetyNetMs: ((feedId: string) => number | null) | null = null;
 
   private constructor(
     readonly config: CrierConfig,
@@ -68,6 +78,8 @@ export class App {
     now: () => number,
   ) {
     this.now = now;
+    this.pollLimit = pLimit(config.polling.concurrency);
+    configureFetchPool({ connectionsPerHost: config.polling.connectionsPerHost });
     this.scrub = createScrubber(config.secretValues);
     const baseDir = path.dirname(config.file);
     const dataDir = path.dirname(config.storagePath);
@@ -114,6 +126,7 @@ export class App {
   /** Stop starting new work; what is in flight finishes. */
   beginShutdown(): void {
     this.stoppingFlag = true;
+    this.stopSignal.abort();
   }
 
   /**
@@ -145,8 +158,11 @@ export class App {
     return this.config.feeds.find((f) => f.id === id);
   }
 
-  /** Polls feeds (all enabled, or the named ones). Never throws for one feed's failure. */
-  async pollFeeds(feedIds?: string[]): Promise<{ reports: FeedPollReport[]; wouldPost: DryRunPost[] }> {
+  /**
+   * Polls feeds (all enabled, or the named ones) through one bounded pool. Never throws for one
+   * feed's failure. With `spreadMs`, each feed starts at its own fixed offset within that window.
+   */
+  async pollFeeds(feedIds?: string[], opts: { spreadMs?: number; onQueued?: () => void } = {}): Promise<{ reports: FeedPollReport[]; wouldPost: DryRunPost[] }> {
     const feeds = feedIds
       ? feedIds.map((id) => {
           const feed = this.feed(id);
@@ -154,30 +170,30 @@ export class App {
           return feed;
         })
       : this.config.feeds.filter((f) => f.enabled);
-    const limit = pLimit(8);
-    const results = await Promise.all(
-      feeds.map((feed) =>
-        limit(() =>
-          pollFeed(feed, {
-            store: this.store,
-            routes: this.config.routes.get(feed.id) ?? [],
-            userAgent: this.config.userAgent,
-            logger: this.logger,
-            now: this.now,
-            dryRun: this.dryRun,
-            scrub: this.scrub,
-            health: this.config.feedHealth,
-            alerter: this.alerter,
-            filters: this.config.routeFilters.get(feed.id),
-          }),
-        ),
-      ),
-    );
+    const polled = new PolledBatch(this.store, this.logger);
+    const runs: Array<Promise<PollResult>> = [];
+    const start = this.now();
+    for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
+      const wait = start + offset - this.now();
+      if (wait > 0) await sleep(wait, this.stopSignal.signal);
+      if (this.stoppingFlag) break;
+      runs.push(
+        this.pollLimit(async () => {
+          const result = await pollFeed(feed, this.pollContext(feed));
+          if (result.polled) await polled.add(result.polled);
+          if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
+          if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
+          return result; // plan and items only in a dry run: nothing else of the document is kept
+        }),
+      );
+    }
+    const results = await Promise.all(runs);
+    await polled.flush();
     const wouldPost: DryRunPost[] = [];
     if (this.dryRun) {
       for (const { plan, items } of results) {
         for (const d of plan?.deliveries ?? []) {
-          const item = items.get(d.itemKey);
+          const item = items?.get(d.itemKey);
           const runtime = this.runtimes.find((r) => r.id === d.destinationId);
           if (d.state !== "pending" || !item || !runtime || !runtime.destination.cfg) continue;
           try {
@@ -191,6 +207,35 @@ export class App {
       }
     }
     return { reports: results.map((r) => r.report), wouldPost };
+  }
+
+  /**
+   * Processes a feed document its WebSub hub pushed, or (content "notified") fetches the feed its
+   * hub said changed. Outside the polling pool: it is one feed, now.
+   */
+  async acceptPushed(feedId: string, content: PushedContent | "notified"): Promise<FeedPollReport> {
+    const feed = this.feed(feedId);
+    if (!feed) throw new Error(`no feed with id "${feedId}" in ${this.config.file}`);
+    const result = await pollFeed(feed, this.pollContext(feed), content);
+    if (result.polled) await this.store.recordPolled([result.polled]);
+    return result.report;
+  }
+
+  private pollContext(feed: Feed): PollContext {
+    return {
+      store: this.store,
+      routes: this.config.routes.get(feed.id) ?? [],
+      userAgent: this.config.userAgent,
+      logger: this.logger,
+      now: this.now,
+      dryRun: this.dryRun,
+      scrub: this.scrub,
+      health: this.config.feedHealth,
+      polling: this.config.polling,
+      alerter: this.alerter,
+      filters: this.config.routeFilters.get(feed.id),
+      safetyNetMs: this.safetyNetMs?.(feed.id) ?? null,
+    };
   }
 
   /** Delivers due rows once (all feeds, or only the named ones' rows). */
@@ -227,6 +272,7 @@ export class App {
       if (wake === null || wake > deadline) break;
       await new Promise((r) => setTimeout(r, Math.max(0, wake - this.now())));
     }
+    if (!opts.feedIds) await this.maintainIfDue();
     return { feeds: reports, deliveries, wouldPost };
   }
 
@@ -241,6 +287,41 @@ export class App {
     return times.length ? Math.min(...times) : null;
   }
 
+  /**
+   * Retention: prunes items that left their feeds, finished deliveries and old send-log entries,
+   * then checkpoints the WAL. Safe at any time; `crier run` runs it on `retention.schedule`.
+   */
+  async maintain(): Promise<PruneResult | null> {
+    if (this.dryRun) return null;
+    const now = this.now();
+    const day = 24 * 3_600_000;
+    const { itemsDays, deliveriesDays } = this.config.retention;
+    // The send log must reach back over the longest budget window, or a budget would be overrun.
+    const longestWindow = Math.max(day, ...this.runtimes.flatMap((r) => [...r.destination.adapter.rateLimits, ...r.destination.common.budget].map((w) => w.windowMs)));
+    try {
+      const pruned = await this.store.prune({
+        now,
+        itemsLeftBefore: now - itemsDays * day,
+        deliveriesBefore: now - deliveriesDays * day,
+        sendLogBefore: now - longestWindow,
+      });
+      await this.store.checkpoint();
+      await this.store.setMeta("maintained_at", String(now));
+      this.logger.info({ ...pruned }, "store maintained: pruned and checkpointed");
+      return pruned;
+    } catch (err) {
+      this.logger.error({ err }, "store maintenance failed");
+      return null;
+    }
+  }
+
+  /** Runs `maintain` when it has not run for a day (for `crier poll --once` from cron). */
+  async maintainIfDue(): Promise<PruneResult | null> {
+    if (this.dryRun) return null;
+    const last = Number((await this.store.getMeta("maintained_at")) ?? 0);
+    return this.now() - last >= 24 * 3_600_000 ? this.maintain() : null;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.runtimes.map((r) => r.close().catch(() => undefined)));
     await closeFetchPool();
@@ -248,4 +329,41 @@ export class App {
     await this.store.close();
     this.logger.flush?.();
   }
+}
+
+/** Not-modified polls, written in batches: one transaction per 500 feeds, not one per feed. */
+class PolledBatch {
+  private pending: PolledFeed[] = [];
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async add(polled: PolledFeed): Promise<void> {
+    this.pending.push(polled);
+    if (this.pending.length >= 500) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    // Only "last polled" and freshness: losing them (a crash before the write) costs one more poll.
+    await this.store.recordPolled(batch).catch((err: unknown) => this.logger.error({ err }, "could not record polled feeds"));
+  }
+}
+
+/**
+ * Each feed's start offset within `spreadMs`: fixed per feed id (a hash), so a feed is polled at
+ * the same point of every interval, and a schedule's feeds are spread evenly. Sorted by offset.
+ */
+export function spreadOut(feeds: readonly Feed[], spreadMs: number): Array<{ feed: Feed; offset: number }> {
+  if (spreadMs <= 0 || feeds.length < 2) return feeds.map((feed) => ({ feed, offset: 0 }));
+  return feeds
+    .map((feed) => ({ feed, offset: Math.floor((createHash("sha1").update(feed.id).digest().readUInt32BE(0) / 2 ** 32) * spreadMs) }))
+    .sort((a, b) => a.offset - b.offset);
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

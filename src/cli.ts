@@ -5,6 +5,7 @@ import { adapters } from "../adapters/index.js";
 import { App, type PollOnceResult } from "./app.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Scheduler } from "./scheduler/index.js";
+import { startWebSub } from "./websub/index.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/types.js";
 import { formatDeliveries, formatPollResult, formatTime, indent } from "./cli-format.js";
 import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
@@ -50,10 +51,13 @@ program
     const app = await App.create({ configPath: configPath(), env: process.env, adapters });
     await app.recover();
     const scheduler = new Scheduler(app);
+    // Listening before the first poll: a hub verifies a subscription as soon as we ask for it.
+    const websub = await startWebSub(app, () => scheduler.deliverSoon());
     let stopping: Promise<void> | null = null;
     const stop = (signal: string): void => {
       stopping ??= (async () => {
         app.logger.info({ signal }, "stopping: finishing work in flight");
+        await websub?.close();
         await scheduler.stop();
         await app.close();
       })();
@@ -240,6 +244,18 @@ program
       await app.store.countRejection(id, false, Date.now());
     });
     process.stdout.write(`destination ${id}: resumed\n`);
+  });
+
+program
+  .command("prune")
+  .description("Apply retention now: forget items that left their feeds, delete old finished deliveries, checkpoint the SQLite WAL. (`crier run` does it on retention.schedule.)")
+  .option("--json", "print as JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const pruned = await withApp({}, (app) => app.maintain());
+    if (!pruned) throw new Error("the store could not be pruned (see the log)");
+    process.stdout.write(
+      opts.json ? `${JSON.stringify(pruned)}\n` : `pruned: ${pruned.items} items, ${pruned.deliveries} deliveries, ${pruned.sendLog} send-log entries; WAL checkpointed\n`,
+    );
   });
 
 const feedCommand = program.command("feed").description("Operate on one feed.");

@@ -3,9 +3,8 @@
  * and for network failures the `cause` fetch threw). Pure: no clock (a rate-limit wait is measured
  * from the response's own `Date` header), no I/O; never throws. Fixtures: fixtures/*.json.
  */
-import { XRPCError } from "@atproto/api";
 import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
-import { RecordKeyTakenError } from "./send.js";
+import { RecordKeyTakenError } from "./errors.js";
 
 /** Wait when a 429 carries no reset: the shortest window the PDS counts in (createSession: 5 minutes). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
@@ -25,8 +24,8 @@ interface XrpcLike {
 }
 
 function asXrpc(err: unknown): XrpcLike | undefined {
-  if (err instanceof XRPCError) return err as XrpcLike;
-  // Another copy of @atproto/xrpc (a nested install) makes instanceof fail: recognise the shape.
+  // XRPCError recognised by its shape, not instanceof: no SDK at import (index.ts stays light), and a
+  // nested copy of @atproto/xrpc is recognised too. XRPCError sets `success: false`, `status`, `error`.
   const e = err as Partial<XrpcLike> & { success?: unknown } | null;
   if (err instanceof Error && typeof e?.status === "number" && typeof e.error === "string" && e.success === false) return e as XrpcLike;
   return undefined;

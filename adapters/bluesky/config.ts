@@ -1,4 +1,3 @@
-import { parseLanguage } from "@atproto/api";
 import { z } from "zod";
 
 /** Bluesky's own PDS entryway: it routes each account to the server that hosts it. */
@@ -13,6 +12,11 @@ const ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 // https://atproto.com/specs/did: the account's DID works as a login identifier too.
 const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/;
+// Well-formed BCP 47 syntax (https://www.rfc-editor.org/rfc/rfc5646.html#section-2.1): the regex of
+// @atproto/syntax's parseLanguageString (what @atproto/api's parseLanguage is), copied so that
+// validating a config loads no SDK.
+const BCP47 =
+  /^((?<grandfathered>(en-GB-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay|i-tsu|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE)|(art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang))|((?<language>([A-Za-z]{2,3}(-(?<extlang>[A-Za-z]{3}(-[A-Za-z]{3}){0,2}))?)|[A-Za-z]{4}|[A-Za-z]{5,8})(-(?<script>[A-Za-z]{4}))?(-(?<region>[A-Za-z]{2}|[0-9]{3}))?(-(?<variant>[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-(?<extension>[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+))*(-(?<privateUseA>x(-[A-Za-z0-9]{1,8})+))?)|(?<privateUseB>x(-[A-Za-z0-9]{1,8})+))$/;
 
 function isService(value: string): boolean {
   if (ENV_REF.test(value)) return true;
@@ -47,7 +51,7 @@ export const blueskyConfig = z
       ),
     languages: z
       .array(
-        z.string().refine((v) => ENV_REF.test(v) || parseLanguage(v) !== null, "must be a BCP-47 language tag such as en, pt-BR or kk"),
+        z.string().refine((v) => ENV_REF.test(v) || BCP47.test(v), "must be a BCP-47 language tag such as en, pt-BR or kk"),
       )
       .max(3) // app.bsky.feed.post `langs`: maxLength 3
       .optional()

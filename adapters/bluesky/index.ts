@@ -6,9 +6,8 @@
 import type { Adapter } from "../../src/core/index.js";
 import { classifyBluesky } from "./classify.js";
 import { BLUESKY_SECRETS, blueskyConfig, type BlueskyConfig } from "./config.js";
+import { BLUESKY_IMAGE_LIMITS } from "./limits.js";
 import { BLUESKY_DEFAULT_TEMPLATE, blueskyLimits, renderBluesky, type BlueskyPayload } from "./render.js";
-import { connectBluesky } from "./send.js";
-import { BLUESKY_IMAGE_LIMITS } from "./thumb.js";
 
 export type { BlueskyConfig } from "./config.js";
 export type { BlueskyPayload, BlueskyPostRecord } from "./render.js";
@@ -32,6 +31,7 @@ export const blueskyAdapter: Adapter<BlueskyConfig, BlueskyPayload> = {
   defaultTemplate: BLUESKY_DEFAULT_TEMPLATE,
   defaultLimits: blueskyLimits,
   render: renderBluesky,
-  connect: connectBluesky,
+  // @atproto/api (~40 MB of lexicons) loads with send.js, at the first connect, not at import.
+  connect: async (cfg, deps) => (await import("./send.js")).connectBluesky(cfg, deps),
   classify: classifyBluesky,
 };

@@ -1,4 +1,7 @@
-import { RichText, UnicodeString, type BlobRef } from "@atproto/api";
+import type { BlobRef } from "@atproto/api";
+// Bluesky's own facet detection, on its own: the SDK's entry point would load every lexicon
+// (~40 MB) at import. The module needs only `tlds`; the package has no exports map to forbid it.
+import { detectFacets } from "@atproto/api/dist/rich-text/detection.js";
 import { RenderError, type FeedItem, type Limits, type PostStyle, type Rendered } from "../../src/core/index.js";
 import { fitTemplate, itemFields } from "../../src/render/template.js";
 import { graphemeLength, graphemes, truncate } from "../../src/text/graphemes.js";
@@ -67,23 +70,27 @@ function occurrences(text: string, display: string): Array<[number, number]> {
   return found;
 }
 
+/** UTF-8 byte offset of the UTF-16 index `i` of `text` (what UnicodeString.utf16IndexToUtf8Index gives). */
+const utf8Index = (text: string, i: number): number => utf8Length(text.slice(0, i));
+
 /**
  * Facets for `text`: the article link wherever its display form stands, other URLs and #hashtags as
- * Bluesky's own composer detects them (RichText, no network). Mentions are left as plain text:
- * a mention facet needs the DID, which only a network lookup gives. Pure.
+ * Bluesky's own composer detects them (detectFacets, as RichText.detectFacetsWithoutResolution,
+ * no network). Mentions are left as plain text: a mention facet needs the DID, which only a network
+ * lookup gives. Pure.
  */
 export function facetsFor(text: string, link: string | null, display: string): Facet[] {
-  const unicode = new UnicodeString(text);
-  const byte = (i: number): number => unicode.utf16IndexToUtf8Index(i);
+  const byte = (i: number): number => utf8Index(text, i);
   const own: Facet[] = link
     ? occurrences(text, display).map(([start, end]) => ({
         index: { byteStart: byte(start), byteEnd: byte(end) },
         features: [{ $type: "app.bsky.richtext.facet#link", uri: link }],
       }))
     : [];
-  const rt = new RichText({ text });
-  rt.detectFacetsWithoutResolution();
-  const detected = (rt.facets ?? []).flatMap((f): Facet[] => {
+  // detectFacets reads only `utf16` and `utf16IndexToUtf8Index` of its UnicodeString argument.
+  const unicode = { utf16: text, utf16IndexToUtf8Index: byte } as unknown as Parameters<typeof detectFacets>[0];
+  const found = (detectFacets(unicode) ?? []).sort((a, b) => a.index.byteStart - b.index.byteStart);
+  const detected = found.flatMap((f): Facet[] => {
     const features = f.features.flatMap((detectedFeature): Feature[] => {
       const feat = detectedFeature as { $type: string; uri?: unknown; tag?: unknown };
       if (feat.$type === "app.bsky.richtext.facet#link" && typeof feat.uri === "string") return [{ $type: feat.$type, uri: feat.uri }];

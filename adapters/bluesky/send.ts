@@ -5,21 +5,12 @@ import type { BlueskyConfig } from "./config.js";
 import { blueskyLimits, type BlueskyPayload, type BlueskyPostRecord } from "./render.js";
 import { openSession, type BlueskySession } from "./session.js";
 import { describeXrpc, withThumb } from "./thumb.js";
+import { RecordKeyTakenError } from "./errors.js";
 import { deliveryTid } from "./tid.js";
 
-export const POST_COLLECTION = "app.bsky.feed.post";
+export { RecordKeyTakenError } from "./errors.js";
 
-/**
- * Thrown when the record key of a delivery already holds a different post. Keys come from the
- * delivery (tid.ts), so this means another program, or another Crier database, posts to this
- * account with colliding keys; retrying cannot help.
- */
-export class RecordKeyTakenError extends Error {
-  override name = "RecordKeyTakenError";
-  constructor(readonly uri: string) {
-    super(`${uri} already holds a different post`);
-  }
-}
+export const POST_COLLECTION = "app.bsky.feed.post";
 
 /** https://bsky.app/profile/<handle or DID>/post/<rkey>. Pure. */
 export function postUrl(handleOrDid: string, rkey: string): string {

@@ -8,7 +8,7 @@
  * so anything that may have reached Discord is `unknown-outcome`, never `transient`.
  */
 import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
-import { DiscordApiError, DiscordResponseError, type DiscordErrorBody, type KeptHeaders } from "./client.js";
+import { DiscordApiError, DiscordResponseError, type DiscordErrorBody, type KeptHeaders } from "./errors.js";
 
 /** JSON error codes (same page). */
 export const CODES = {

@@ -6,7 +6,6 @@ import type { Adapter } from "../../src/core/index.js";
 import { classifyDiscord } from "./classify.js";
 import { DISCORD_SECRETS, discordConfig, type DiscordConfig } from "./config.js";
 import { DISCORD_DEFAULT_TEMPLATE, discordLimits, renderDiscord, type DiscordPayload } from "./render.js";
-import { connectDiscord } from "./send.js";
 
 export type { DiscordConfig } from "./config.js";
 export type { DiscordEmbed, DiscordPayload } from "./render.js";
@@ -31,6 +30,7 @@ export const discordAdapter: Adapter<DiscordConfig, DiscordPayload> = {
   defaultTemplate: DISCORD_DEFAULT_TEMPLATE,
   defaultLimits: discordLimits,
   render: renderDiscord,
-  connect: connectDiscord,
+  // undici loads with send.js, at the first connect, not at import.
+  connect: async (cfg, deps) => (await import("./send.js")).connectDiscord(cfg, deps),
   classify: classifyDiscord,
 };

@@ -12,7 +12,7 @@
  * Every post carries an Idempotency-Key (capabilities.idempotentSend), so anything that may have
  * reached the server is `unknown-outcome`: the core retries it with the same key.
  */
-import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from "masto";
+import type { MastoHttpError } from "masto";
 import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
 
 /** Errors from https://docs.joinmastodon.org and Mastodon's controllers, each with a recorded fixture. */
@@ -32,11 +32,11 @@ const FIX_TOKEN = "create a new access token (Preferences → Development) and s
 
 export function classifyMastodon(err: unknown): DeliveryError {
   try {
-    if (err instanceof MastoHttpError) return fromStatus(err);
-    if (err instanceof MastoTimeoutError || nameOf(err) === "AbortError" || nameOf(err) === "TimeoutError") {
+    if (isMasto(err, "MastoHttpError")) return fromStatus(err as MastoHttpError);
+    if (isMasto(err, "MastoTimeoutError") || nameOf(err) === "AbortError" || nameOf(err) === "TimeoutError") {
       return deliveryError("unknown-outcome", "the request timed out or was cancelled after it may have reached Mastodon", { detail: errorText(err) });
     }
-    if (err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) {
+    if (isMasto(err, "MastoUnexpectedError") || isMasto(err, "MastoDeserializeError")) {
       return deliveryError("unknown-outcome", "Mastodon's answer was not readable JSON (the server or a proxy may be down); the post may exist", { detail: errorText(err).slice(0, 300) });
     }
     const code = socketCode(err);
@@ -101,6 +101,14 @@ function rateLimited(err: MastoHttpError, detail: string): DeliveryError {
   if (extra.retryAt === undefined && extra.waitMs === undefined) extra.waitMs = DEFAULT_RATE_LIMIT_WAIT_MS;
   const until = extra.retryAt === undefined ? `in ${Math.round((extra.waitMs ?? 0) / 1000)} s` : `at ${new Date(extra.retryAt).toISOString()}`;
   return deliveryError("rate-limited", `Mastodon rate limit reached; posting resumes ${until}`, { detail, scope: "account", ...extra });
+}
+
+/**
+ * masto's errors by name, not instanceof, so that classify loads no SDK at import (index.ts stays
+ * light): ts-custom-error sets each error's `name` to its class name.
+ */
+function isMasto(err: unknown, name: "MastoHttpError" | "MastoTimeoutError" | "MastoUnexpectedError" | "MastoDeserializeError"): boolean {
+  return err instanceof Error && err.name === name;
 }
 
 function nameOf(err: unknown): string | undefined {

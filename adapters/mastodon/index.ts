@@ -6,9 +6,8 @@
 import type { Adapter } from "../../src/core/index.js";
 import { classifyMastodon } from "./classify.js";
 import { MASTODON_SECRETS, mastodonConfig, type MastodonConfig } from "./config.js";
+import { MASTODON_IMAGE_LIMITS } from "./limits.js";
 import { MASTODON_DEFAULT_TEMPLATE, mastodonLimits, renderMastodon, type MastodonPayload } from "./render.js";
-import { MASTODON_IMAGE_LIMITS } from "./media.js";
-import { connectMastodon } from "./send.js";
 
 export type { MastodonConfig } from "./config.js";
 export type { MastodonPayload } from "./render.js";
@@ -32,6 +31,7 @@ export const mastodonAdapter: Adapter<MastodonConfig, MastodonPayload> = {
   defaultTemplate: MASTODON_DEFAULT_TEMPLATE,
   defaultLimits: mastodonLimits,
   render: renderMastodon,
-  connect: connectMastodon,
+  // masto loads with send.js, at the first connect, not at import.
+  connect: async (cfg, deps) => (await import("./send.js")).connectMastodon(cfg, deps),
   classify: classifyMastodon,
 };

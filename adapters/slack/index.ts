@@ -6,7 +6,6 @@ import type { Adapter } from "../../src/core/index.js";
 import { classifySlack } from "./classify.js";
 import { SLACK_SECRETS, slackConfig, type SlackConfig } from "./config.js";
 import { SLACK_DEFAULT_TEMPLATE, renderSlack, slackLimits, type SlackPayload } from "./render.js";
-import { connectSlack } from "./send.js";
 
 export type { SlackConfig } from "./config.js";
 export type { SlackPayload, SlackSectionBlock } from "./render.js";
@@ -29,6 +28,7 @@ export const slackAdapter: Adapter<SlackConfig, SlackPayload> = {
   defaultTemplate: SLACK_DEFAULT_TEMPLATE,
   defaultLimits: slackLimits,
   render: renderSlack,
-  connect: connectSlack,
+  // undici loads with send.js, at the first connect, not at import.
+  connect: async (cfg, deps) => (await import("./send.js")).connectSlack(cfg, deps),
   classify: classifySlack,
 };

@@ -7,7 +7,6 @@ import type { Adapter, ImageLimits } from "../../src/core/index.js";
 import { classifyTelegram } from "./classify.js";
 import { telegramConfig, type TelegramConfig } from "./config.js";
 import { renderTelegram, TELEGRAM_DEFAULT_TEMPLATE, telegramLimits, type TelegramPayload } from "./render.js";
-import { connectTelegram } from "./send.js";
 
 export type { TelegramConfig } from "./config.js";
 export type { TelegramMessagePayload, TelegramPayload, TelegramPhotoPayload } from "./render.js";
@@ -40,6 +39,7 @@ export const telegramAdapter: Adapter<TelegramConfig, TelegramPayload> = {
   defaultTemplate: TELEGRAM_DEFAULT_TEMPLATE,
   defaultLimits: telegramLimits,
   render: renderTelegram,
-  connect: connectTelegram,
+  // telegraf loads with send.js, at the first connect, not at import.
+  connect: async (cfg, deps) => (await import("./send.js")).connectTelegram(cfg, deps),
   classify: classifyTelegram,
 };

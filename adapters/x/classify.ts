@@ -2,7 +2,7 @@
  * What a failed X send means, from twitter-api-v2's typed errors. Pure: no clock (a rate-limit
  * wait is measured from the response's own `Date` header), no I/O; never throws.
  */
-import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
+import type { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryError } from "../../src/core/index.js";
 import { deliveryError, errorText, NOT_SENT_CODES } from "../../src/core/index.js";
 
@@ -38,11 +38,26 @@ export class XUploadError extends Error {
   }
 }
 
+interface ApiErrors {
+  response: ApiResponseError;
+  request: ApiRequestError;
+  "partial-response": ApiPartialResponseError;
+}
+
+/**
+ * twitter-api-v2's errors by their documented discriminant (`error: true`, `type`: ETwitterApiError),
+ * not instanceof, so that classify loads no SDK at import (index.ts stays light).
+ */
+function isApiError<T extends keyof ApiErrors>(err: unknown, type: T): err is ApiErrors[T] {
+  const e = err as { error?: unknown; type?: unknown };
+  return err instanceof Error && e.error === true && e.type === type;
+}
+
 export function classifyX(err: unknown): DeliveryError {
   if (err instanceof XUploadError) return fromUpload(err);
-  if (err instanceof ApiResponseError) return fromResponse(err);
-  if (err instanceof ApiRequestError) return fromRequestError(err);
-  if (err instanceof ApiPartialResponseError) {
+  if (isApiError(err, "response")) return fromResponse(err);
+  if (isApiError(err, "request")) return fromRequestError(err);
+  if (isApiError(err, "partial-response")) {
     return deliveryError("unknown-outcome", "X's answer was cut off or unreadable; the post may or may not exist", {
       detail: `HTTP ${err.response?.statusCode ?? "?"}: ${err.message}`,
     });

@@ -2,13 +2,11 @@
  * The X destination: posts through the X API v2 (`POST /2/tweets`) as one account, with OAuth 1.0a
  * user-context tokens (twitter-api-v2). See README.md for setting up the app and the limits.
  */
-import type { Adapter, Connection } from "../../src/core/index.js";
+import type { Adapter } from "../../src/core/index.js";
 import { classifyX } from "./classify.js";
-import { createXClient } from "./client.js";
 import { X_SECRETS, xConfig, type XConfig } from "./config.js";
-import { X_IMAGE_LIMITS } from "./media.js";
+import { X_IMAGE_LIMITS } from "./limits.js";
 import { X_DEFAULT_TEMPLATE, renderX, xLimits, type XPayload } from "./render.js";
-import { checkAccount, deletePost, sendPost } from "./send.js";
 
 export type { XConfig } from "./config.js";
 export type { XPayload } from "./render.js";
@@ -32,15 +30,7 @@ export const xAdapter: Adapter<XConfig, XPayload> = {
   defaultTemplate: X_DEFAULT_TEMPLATE,
   defaultLimits: xLimits,
   render: renderX,
-  async connect(cfg, deps): Promise<Connection<XPayload>> {
-    const client = createXClient(cfg, deps.timeoutMs);
-    return {
-      limits: xLimits(cfg),
-      send: (payload, ctx) => sendPost(client.api, payload, cfg.username, ctx),
-      check: (signal) => checkAccount(client.api, cfg.username, signal),
-      delete: (remoteId, signal) => deletePost(client.api, remoteId, signal),
-      close: () => client.close(),
-    };
-  },
+  // twitter-api-v2 loads with send.js, at the first connect, not at import.
+  connect: async (cfg, deps) => (await import("./send.js")).connectX(cfg, deps),
   classify: classifyX,
 };

@@ -5,24 +5,12 @@
  * (`POST /2/media/metadata`: https://docs.x.com/x-api/media/create-media-metadata).
  */
 import { ApiResponseError, type TwitterApi } from "twitter-api-v2";
-import type { AttachedImage, ImageLimits } from "../../src/core/index.js";
+import type { AttachedImage } from "../../src/core/index.js";
 import { truncate } from "../../src/text/graphemes.js";
 import { describeXError, XUploadError } from "./classify.js";
 import { withSignal } from "./client.js";
 
-/**
- * https://docs.x.com/x-api/media/quickstart/best-practices, "Image specifications": "Supported
- * image media types: JPG, PNG, GIF, WEBP"; "Image size: <= 5 MB" (X's refusal names 5242880 bytes,
- * test/loopback/x-api/problems.ts). X documents no pixel limit for uploads; third-party guides
- * quote 8192×8192 (e.g. https://docs.getlate.dev/resources/media-guidelines/twitter). 4096×4096 is
- * our choice: well inside that, more than any timeline shows, and it keeps uploads small.
- */
-export const X_IMAGE_LIMITS: ImageLimits = {
-  maxBytes: 5 * 1024 * 1024,
-  maxWidth: 4096,
-  maxHeight: 4096,
-  formats: ["jpeg", "png", "webp", "gif"],
-};
+export { X_IMAGE_LIMITS } from "./limits.js";
 
 /** `metadata.alt_text.text`: "Max length: 1000" (create-media-metadata), in code points. */
 export const X_MAX_ALT_TEXT = 1000;

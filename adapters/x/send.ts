@@ -1,9 +1,10 @@
 /** The network calls of a connection. Each lets twitter-api-v2's errors through, for `classify`. */
 import type { TwitterApi } from "twitter-api-v2";
-import type { SendContext, SentPost } from "../../src/core/index.js";
-import { withSignal } from "./client.js";
+import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
+import { createXClient, withSignal } from "./client.js";
+import type { XConfig } from "./config.js";
 import { uploadImage } from "./media.js";
-import type { XPayload } from "./render.js";
+import { xLimits, type XPayload } from "./render.js";
 
 /** https://x.com/<username>/status/<id>, or the handle-less form X redirects to the author's URL. */
 export function postUrl(id: string, username: string | undefined): string {
@@ -41,4 +42,16 @@ export async function checkAccount(api: TwitterApi, username: string | undefined
 export async function deletePost(api: TwitterApi, id: string, signal: AbortSignal): Promise<void> {
   const { data } = await withSignal(signal, () => api.v2.deleteTweet(id));
   if (!data.deleted) throw new Error(`X did not delete post ${id}`);
+}
+
+/** Opens the client (OAuth 1.0a user context) and the connection around it. */
+export async function connectX(cfg: XConfig, deps: ConnectDeps): Promise<Connection<XPayload>> {
+  const client = createXClient(cfg, deps.timeoutMs);
+  return {
+    limits: xLimits(cfg),
+    send: (payload, ctx) => sendPost(client.api, payload, cfg.username, ctx),
+    check: (signal) => checkAccount(client.api, cfg.username, signal),
+    delete: (remoteId, signal) => deletePost(client.api, remoteId, signal),
+    close: () => client.close(),
+  };
 }

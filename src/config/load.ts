@@ -20,6 +20,9 @@ import {
   type AlertsConfig,
   type FeedHealthConfig,
   type ImagesConfig,
+  type PollingConfig,
+  type RetentionConfig,
+  type WebSubConfig,
   type RouteFilter,
   type DestinationCommon,
   type FeedConfig,
@@ -51,6 +54,12 @@ export interface CrierConfig {
   delivery: DeliveryConfig;
   feedHealth: FeedHealthConfig;
   images: ImagesConfig;
+  polling: PollingConfig;
+  retention: RetentionConfig;
+  /** WebSub with its secret resolved; null when not configured. */
+  websub: WebSubConfig | null;
+  /** Why WebSub is configured but off (its secret's variable is not set), or null. */
+  websubOffReason: string | null;
   alerts: AlertsConfig | null;
   feeds: Feed[];
   destinations: Destination[];
@@ -202,6 +211,16 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     }
   });
 
+  let websub: WebSubConfig | null = null;
+  let websubOffReason: string | null = null;
+  if (raw.websub) {
+    const resolved = resolveEnvRefs(raw.websub.secret, opts.env, "websub.secret");
+    secretValues.push(...resolved.values);
+    if (resolved.missing.length) websubOffReason = `environment variable ${resolved.missing[0]?.variable} is not set (websub.secret)`;
+    else if (String(resolved.value).length < 16) problems.push(`${where(["websub", "secret"])}: the secret must be at least 16 characters`);
+    else websub = { ...raw.websub, secret: String(resolved.value) };
+  }
+
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
   }
@@ -214,6 +233,10 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     delivery: raw.delivery,
     feedHealth: raw.feedHealth,
     images: raw.images,
+    polling: raw.polling,
+    retention: raw.retention,
+    websub,
+    websubOffReason,
     alerts: raw.alerts ?? null,
     feeds,
     destinations,

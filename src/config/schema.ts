@@ -53,6 +53,10 @@ export const feedSchema = z
       .strict()
       .default({ fromArticlePage: true, minWidth: 200 })
       .describe("How this feed's article images are found."),
+    websub: z
+      .boolean()
+      .default(true)
+      .describe("When `websub` is configured and the feed names a hub, subscribe for pushed updates (polling continues as a slow safety net)."),
   })
   .strict();
 
@@ -204,6 +208,83 @@ export const feedHealthSchema = z
   })
   .strict();
 
+export const pollingSchema = z
+  .object({
+    concurrency: z.number().int().positive().default(8).describe("Feeds fetched at the same time."),
+    connectionsPerHost: z
+      .number()
+      .int()
+      .positive()
+      .default(4)
+      .describe("Kept-alive connections per feed server (scheme, host and port) at most; more requests to it wait their turn."),
+    spread: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe("Polls of one schedule are spread over this fraction of its interval (a fixed offset per feed), so thousands of feeds never fire in the same second; 0: all at the tick."),
+    maxSpreadMs: z.number().int().min(0).default(5 * 60_000).describe("Longest spread, whatever the interval."),
+    maxCacheAgeMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(60 * 60_000)
+      .describe("A feed server's `Cache-Control: max-age` is honoured (no request before it runs out) up to this long; 0: ignore it."),
+    maxRetryAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(6 * 60 * 60_000)
+      .describe("A feed server's `Retry-After` on 429/503 is honoured (without counting as a failure) up to this long."),
+  })
+  .strict();
+
+export const retentionSchema = z
+  .object({
+    itemsDays: z
+      .number()
+      .positive()
+      .default(30)
+      .describe("A seen item that has left its feed (and has no delivery rows left) is forgotten after this many days."),
+    deliveriesDays: z
+      .number()
+      .positive()
+      .default(90)
+      .describe("Finished delivery rows (sent, rejected, skipped, deleted) are kept this long; the link guard against reposting lasts as long."),
+    schedule: cronExpression.default("17 4 * * *").describe("When `crier run` prunes the store and checkpoints the SQLite WAL (`crier poll --once` does it when a day has passed)."),
+  })
+  .strict();
+
+export const websubSchema = z
+  .object({
+    publicUrl: z
+      .string()
+      .url()
+      .describe("Base URL at which hubs reach this Crier's listener, e.g. https://crier.example.org (callbacks are {publicUrl}/websub/…)."),
+    listen: z
+      .object({
+        host: z.string().min(1).default("127.0.0.1").describe("Address the listener binds to (put a TLS proxy in front of it)."),
+        port: z.number().int().min(0).max(65_535).default(8080).describe("Port of the listener; 0 picks a free one."),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 8080 })
+      .describe("The HTTP listener `crier run` starts for hub callbacks."),
+    secret: z
+      .string()
+      .min(16)
+      .describe("Master key (from the environment: ${CRIER_WEBSUB_SECRET}) from which each subscription's HMAC secret is derived; never stored."),
+    leaseSeconds: z.number().int().positive().default(7 * 24 * 3600).describe("Lease asked of the hub (it may grant another)."),
+    renewBeforeSeconds: z.number().int().positive().default(3600).describe("Renew a subscription this long before its lease runs out."),
+    safetyNetPollMs: z
+      .number()
+      .int()
+      .positive()
+      .default(60 * 60_000)
+      .describe("While a feed's subscription is active, it is polled at most this often (a safety net for missed pushes)."),
+    timeoutMs: z.number().int().positive().default(10_000).describe("Timeout of a subscription request to a hub."),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     storage: storageSchema.default({ type: "sqlite", path: "data/crier.db" }).describe("Where the delivery log lives."),
@@ -215,6 +296,9 @@ export const configSchema = z
     delivery: deliverySchema.default(deliverySchema.parse({})).describe("Retries and delivery passes."),
     feedHealth: feedHealthSchema.default(feedHealthSchema.parse({})).describe("Backoff and demotion of failing feeds."),
     images: imagesSchema.default(imagesSchema.parse({})).describe("Downloading article images."),
+    polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
+    retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
+    websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
     destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
@@ -234,3 +318,6 @@ export type QuietHours = z.infer<typeof quietHoursSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type FeedHealthConfig = z.infer<typeof feedHealthSchema>;
 export type ImagesConfig = z.infer<typeof imagesSchema>;
+export type PollingConfig = z.infer<typeof pollingSchema>;
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+export type WebSubConfig = z.infer<typeof websubSchema>;

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
+import LinkHeader from "http-link-header";
 import { Agent, interceptors, request, type Dispatcher } from "undici";
 import type { FeedSource } from "../config/load.js";
 
@@ -18,9 +19,10 @@ export interface FetchRequest {
 }
 
 export type FetchResult =
-  | { status: "not-modified" }
+  | { status: "not-modified"; /** The server's Cache-Control max-age, in ms (null: none). */ maxAgeMs: number | null }
   | {
       status: "fetched";
+      maxAgeMs: number | null;
       body: Buffer;
       /** sha256 of the body, hex: an unchanged body is not parsed again. */
       bodyHash: string;
@@ -29,17 +31,36 @@ export type FetchResult =
       lastModified: string | null;
       /** URL the body came from, as a base for relative links. */
       url: string | null;
+      /** WebSub discovery from HTTP `Link` headers (rel="hub", rel="self"); null when none. */
+      headerLinks: { hubs: string[]; self: string | null } | null;
     };
 
 /** Why a fetch failed, in words an operator can act on. */
 export class FetchError extends Error {
   override name = "FetchError";
+  constructor(
+    message: string,
+    /** The server answered 429/503 with a Retry-After: come back after this many ms. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
 }
 
 let sharedDispatcher: Dispatcher | undefined;
-/** One keep-alive pool for every feed; redirects and decompression as interceptors. */
+let connectionsPerOrigin = 4;
+
+/** Sets the pool's connections per origin (the per-host concurrency limit) before first use. */
+export function configureFetchPool(opts: { connectionsPerHost: number }): void {
+  connectionsPerOrigin = opts.connectionsPerHost;
+}
+
+/**
+ * One keep-alive pool for every feed; redirects and decompression as interceptors. At most
+ * `connectionsPerOrigin` connections to one server: further requests to it queue in the pool.
+ */
 function dispatcher(): Dispatcher {
-  sharedDispatcher ??= new Agent({ keepAliveTimeout: 30_000, connections: 4 }).compose(
+  sharedDispatcher ??= new Agent({ keepAliveTimeout: 30_000, connections: connectionsPerOrigin }).compose(
     interceptors.redirect({ maxRedirections: 5 }),
     interceptors.decompress(),
   );
@@ -67,7 +88,7 @@ async function fetchFile(file: string, maxBytes: number): Promise<FetchResult> {
     const info = await stat(file);
     if (info.size > maxBytes) throw new FetchError(`file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
     const body = await readFile(file);
-    return { status: "fetched", body, bodyHash: hashBody(body), contentType: null, etag: null, lastModified: null, url: null };
+    return { status: "fetched", maxAgeMs: null, body, bodyHash: hashBody(body), contentType: null, etag: null, lastModified: null, url: null, headerLinks: null };
   } catch (err) {
     if (err instanceof FetchError) throw err;
     throw new FetchError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
@@ -82,13 +103,14 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
   };
   if (req.etag) headers["if-none-match"] = req.etag;
   if (req.lastModified) headers["if-modified-since"] = req.lastModified;
-  const signal = AbortSignal.timeout(req.timeoutMs);
+  // undici's own timeouts (no AbortSignal per request: it costs more than the rest of a 304), and a
+  // deadline checked as the body arrives, so that a server trickling bytes cannot hold us forever.
+  const deadline = Date.now() + req.timeoutMs;
   let response: Dispatcher.ResponseData<unknown>;
   try {
     response = await request(url, {
       method: "GET",
       headers,
-      signal,
       dispatcher: dispatcher(),
       maxRedirections: req.maxRedirects,
       headersTimeout: req.timeoutMs,
@@ -98,9 +120,10 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
     throw new FetchError(describeNetworkError(err, req.timeoutMs));
   }
   const { statusCode } = response;
+  const maxAgeMs = cacheMaxAgeMs(header(response.headers, "cache-control"));
   if (statusCode === 304) {
     await response.body.dump();
-    return { status: "not-modified" };
+    return { status: "not-modified", maxAgeMs };
   }
   if (statusCode >= 300 && statusCode < 400) {
     await response.body.dump();
@@ -108,7 +131,9 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
   }
   if (statusCode < 200 || statusCode >= 300) {
     await response.body.dump();
-    throw new FetchError(`HTTP ${statusCode} from ${new URL(url).host}`);
+    const retryAfterMs = statusCode === 429 || statusCode === 503 ? retryAfter(header(response.headers, "retry-after"), Date.now()) : null;
+    const asked = retryAfterMs !== null ? `; asked to come back in ${Math.round(retryAfterMs / 1000)} s` : "";
+    throw new FetchError(`HTTP ${statusCode} from ${new URL(url).host}${asked}`, retryAfterMs);
   }
   const declared = Number(header(response.headers, "content-length") ?? NaN);
   if (declared > req.maxBytes && !header(response.headers, "content-encoding")) {
@@ -124,6 +149,10 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
         response.body.destroy();
         throw new FetchError(`body is over the ${req.maxBytes}-byte limit`);
       }
+      if (Date.now() > deadline) {
+        response.body.destroy();
+        throw new FetchError(`no complete answer within ${req.timeoutMs} ms`);
+      }
       chunks.push(chunk as Buffer);
     }
   } catch (err) {
@@ -133,13 +162,61 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
   const body = Buffer.concat(chunks, size);
   return {
     status: "fetched",
+    maxAgeMs,
     body,
     bodyHash: hashBody(body),
     contentType: header(response.headers, "content-type"),
     etag: header(response.headers, "etag"),
     lastModified: header(response.headers, "last-modified"),
     url,
+    headerLinks: websubHeaderLinks(response.headers.link, url),
   };
+}
+
+/** rel="hub" and rel="self" of the response's Link headers (RFC 8288), absolute; null when there are none. */
+export function websubHeaderLinks(value: string | string[] | undefined, base: string): { hubs: string[]; self: string | null } | null {
+  if (!value) return null;
+  const hubs: string[] = [];
+  let self: string | null = null;
+  for (const line of Array.isArray(value) ? value : [value]) {
+    let parsed: LinkHeader;
+    try {
+      parsed = LinkHeader.parse(line);
+    } catch {
+      continue; // a malformed Link header is no reason to fail the feed
+    }
+    for (const ref of parsed.refs) {
+      let uri: string;
+      try {
+        uri = new URL(ref.uri, base).href;
+      } catch {
+        continue;
+      }
+      const rels = ref.rel.toLowerCase().split(/\s+/);
+      if (rels.includes("hub") && !hubs.includes(uri)) hubs.push(uri);
+      if (rels.includes("self")) self ??= uri;
+    }
+  }
+  return hubs.length || self ? { hubs, self } : null;
+}
+
+/** `max-age` of a Cache-Control header in ms; null when absent or when the response must be revalidated. */
+export function cacheMaxAgeMs(value: string | null): number | null {
+  if (!value) return null;
+  const directives = value.toLowerCase().split(",").map((d) => d.trim());
+  if (directives.some((d) => d === "no-cache" || d === "no-store")) return null;
+  const maxAge = directives.find((d) => d.startsWith("max-age="))?.slice("max-age=".length).replace(/^"|"$/g, "");
+  if (!maxAge || !/^\d+$/.test(maxAge)) return null;
+  return Number(maxAge) * 1000;
+}
+
+/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date; ms from now, or null. */
+export function retryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function header(headers: Dispatcher.ResponseData<unknown>["headers"], name: string): string | null {

@@ -1,7 +1,14 @@
 /** Fits an image to a platform's ImageLimits with sharp: resize keeping the aspect ratio, re-encode, shrink until small enough. */
-import sharp from "sharp";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
 import type { SourceImage } from "./media.js";
+
+type Sharp = typeof import("sharp").default;
+let loaded: Promise<Sharp> | undefined;
+/** sharp (libvips, ~30 MB) is loaded on the first image, not by every process that never posts one. */
+export function loadSharp(): Promise<Sharp> {
+  loaded ??= import("sharp").then((m) => m.default as Sharp);
+  return loaded;
+}
 
 const MIME: Record<string, string> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif" };
 
@@ -11,6 +18,7 @@ export async function fitImage(src: SourceImage, limits: ImageLimits): Promise<A
   if (limits.formats.includes(format) && src.bytes.length <= limits.maxBytes && src.width <= limits.maxWidth && src.height <= limits.maxHeight) {
     return { ...base, bytes: src.bytes, mime: MIME[format] ?? "application/octet-stream", width: src.width, height: src.height };
   }
+  const sharp = await loadSharp();
   const target = limits.formats.includes("jpeg") ? "jpeg" : (limits.formats[0] ?? "jpeg");
   let width = Math.min(src.width, limits.maxWidth);
   let height = Math.min(src.height, limits.maxHeight);

@@ -21,6 +21,7 @@ const envelopeSchema = z.object({
   title: lenientString,
   home_page_url: lenientString,
   feed_url: lenientString,
+  hubs: z.array(z.object({ type: lenientString, url: lenientString }).catch({ type: undefined, url: undefined })).optional().catch(undefined),
   items: z.array(z.unknown()),
 });
 
@@ -77,7 +78,10 @@ export function parseJsonFeed(text: string, feedId: string, feedUrl: string | nu
     items.push(toFeedItem(parsed.data, feedId, base, homePage));
   }
   if (invalid) warnings.push(`left out ${invalid} JSON Feed items that are not objects`);
-  return { title: cleanTitle(feed.title), channelLink: homePage, items: keepPostable(items, warnings), warnings, format: "json" };
+  // JSON Feed 1.1 "hubs": endpoints of type "WebSub" (others, e.g. rssCloud, are not WebSub).
+  const hubs = (feed.hubs ?? []).flatMap((h) => (h.type && /^websub$/i.test(h.type) ? [resolveLink(h.url, base)].filter((u): u is string => !!u) : []));
+  const websub = { hubs, self: resolveLink(feed.feed_url, base) };
+  return { title: cleanTitle(feed.title), channelLink: homePage, items: keepPostable(items, warnings), warnings, format: "json", websub };
 }
 
 function toFeedItem(item: z.infer<typeof itemSchema>, feedId: string, base: string | null, homePage: string | null): FeedItem {

@@ -7,12 +7,11 @@
 import dns from "node:dns";
 import net from "node:net";
 import ipaddr from "ipaddr.js";
-import sharp from "sharp";
 import { Parser } from "htmlparser2";
 import { Agent, request, type Dispatcher } from "undici";
 import type { FeedItem } from "../core/feed-item.js";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
-import { fitImage } from "./fit-image.js";
+import { fitImage, loadSharp } from "./fit-image.js";
 import type { ImagesConfig } from "../config/schema.js";
 import type { Feed } from "../config/load.js";
 import { resolveLink } from "../text/link.js";
@@ -143,6 +142,7 @@ export class MediaFetcher {
 
   private async download(url: string, what: string): Promise<Omit<SourceImage, "alt">> {
     const { body, url: finalUrl } = await this.get(url, "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5");
+    const sharp = await loadSharp();
     let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
     try {
       meta = await sharp(body).metadata();

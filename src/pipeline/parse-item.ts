@@ -18,6 +18,7 @@ export const CUSTOM_FIELDS = {
   feed: [
     ["$", "attrs", { keepArray: true }],
     ["link", "linkRaw", { keepArray: true }],
+    ["atom:link", "atomLinks", { keepArray: true }],
   ],
   item: [
     ["$", "attrs", { keepArray: true }],
@@ -155,6 +156,26 @@ function permalinkOf(guid: unknown): string | null {
 }
 
 /** Atom: rel="alternate" (the default), HTML first; never self, edit, enclosure or replies. */
+/**
+ * WebSub discovery in the document (W3C WebSub §4): `<link rel="hub">` and `<link rel="self">` of an
+ * Atom feed, `<atom:link>` of an RSS channel. Absolute URLs.
+ */
+export function websubLinksOf(output: Raw, format: XmlFormat, base: string | null): { hubs: string[]; self: string | null } {
+  const links = [...((format === "atom" ? output.linkRaw : output.atomLinks) as unknown[] | undefined ?? [])];
+  const hubs: string[] = [];
+  let self: string | null = null;
+  for (const link of links) {
+    const attrs = (link as { $?: Record<string, string> } | null)?.$;
+    if (!attrs?.href) continue;
+    const href = httpUrl(resolveLink(attrs.href, base) ?? attrs.href);
+    if (!href) continue;
+    const rels = (attrs.rel ?? "").toLowerCase().split(/\s+/);
+    if (rels.includes("hub") && !hubs.includes(href)) hubs.push(href);
+    if (rels.includes("self")) self ??= href;
+  }
+  return { hubs, self };
+}
+
 function alternateLink(links: unknown[], base: string | null): string | null {
   let fallback: string | null = null;
   for (const link of links) {

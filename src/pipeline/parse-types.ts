@@ -13,6 +13,8 @@ export interface ParsedFeed {
   format?: "rss" | "rdf" | "atom" | "json";
   /** The character encoding the bytes were read with. */
   encoding?: string;
+  /** WebSub discovery from the document: hub URLs and the feed's self URL (the topic). */
+  websub?: { hubs: string[]; self: string | null };
 }
 
 /** The feed could not be read at all. The message names the problem. */

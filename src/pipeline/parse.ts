@@ -7,7 +7,7 @@
 import Parser from "rss-parser";
 import { decodeFeedBytes } from "./decode.js";
 import { isJsonFeed, parseJsonFeed } from "./json-feed.js";
-import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem } from "./parse-item.js";
+import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem, websubLinksOf } from "./parse-item.js";
 import { escapeNakedMarkup, repairAtomDates, repairAtomLinks, repairXml, type Repaired } from "./parse-repair.js";
 import { cleanTitle } from "./parse-text.js";
 import { ParseError, type ParsedFeed } from "./parse-types.js";
@@ -50,7 +50,15 @@ export async function parseFeed(
   // Crier posts items: a broken document that yields none is broken, not an empty feed.
   if (failure && !items.length) throw new ParseError(`${failure}; no complete entry could be recovered`);
   if (failure) warnings.push(`recovered from ${failure}: ${fixes.join("; ")}`);
-  return { title: cleanTitle(text(output.title)), channelLink: channel.link, items, warnings, format: prepared.format, encoding: decoded.encoding };
+  return {
+    title: cleanTitle(text(output.title)),
+    channelLink: channel.link,
+    items,
+    warnings,
+    format: prepared.format,
+    encoding: decoded.encoding,
+    websub: websubLinksOf(output, prepared.format, channel.base),
+  };
 }
 
 /**

@@ -5,21 +5,26 @@
  */
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
-import type { DeliveryStore, PollPlan } from "../store/types.js";
-import { fetchFeed } from "./fetch.js";
+import type { DeliveryStore, PolledFeed, PollPlan } from "../store/types.js";
+import { FetchError, fetchFeed, type FetchResult } from "./fetch.js";
 import { parseFeed } from "./parse.js";
 import { identify, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
-import type { FeedHealthConfig, RouteFilter } from "../config/schema.js";
+import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
 import { filterReason } from "./filter.js";
 import type { Alerter } from "./alerts.js";
 import { backoffMs } from "./record.js";
 
 export interface FeedPollReport {
   feedId: string;
-  status: "not-modified" | "parsed" | "held" | "error" | "backoff";
-  /** For not-modified: how it was known ("304" or "same-body"). */
-  via?: "304" | "same-body";
+  /**
+   * not-modified: fetched, nothing to parse; parsed; held (flood); error; backoff: failing, not
+   * polled before its next try; fresh: the server's max-age / Retry-After has not run out;
+   * subscribed: WebSub pushes this feed, and the safety-net poll is not due.
+   */
+  status: "not-modified" | "parsed" | "held" | "error" | "backoff" | "fresh" | "subscribed";
+  /** For not-modified: how it was known ("304" or "same-body"). For parsed: "push" when a hub sent it. */
+  via?: "304" | "same-body" | "push";
   items?: number;
   /** Items new to the feed. */
   new?: number;
@@ -41,49 +46,85 @@ export interface PollContext {
   /** Removes secret values (a token in a feed URL) from stored and printed errors. */
   scrub: (text: string) => string;
   health: FeedHealthConfig;
+  polling: PollingConfig;
   alerter: Alerter;
   /** This feed's route filters by destination. */
   filters?: ReadonlyMap<string, RouteFilter> | undefined;
+  /** While a hub pushes this feed (WebSub), a poll is only a safety net this often; null: always poll. */
+  safetyNetMs?: number | null;
+}
+
+/** A feed document a WebSub hub pushed (content distribution), instead of fetching it. */
+export interface PushedContent {
+  body: Buffer;
+  contentType: string | null;
+  /** The topic URL (base for relative links). */
+  url: string;
 }
 
 export interface PollResult {
   report: FeedPollReport;
-  /** The plan computed (applied unless dry-run), with the items it refers to. */
-  plan: PollPlan | null;
-  items: Map<string, FeedItem>;
+  /** A fetch that needed no parse: to be recorded with others in one write (`store.recordPolled`). */
+  polled?: PolledFeed;
+  /** WebSub discovery from this fetch (HTTP Link headers first, then the document). */
+  websub?: { hubs: string[]; self: string | null };
+  /** Dry run only: the plan computed, with the items it refers to (a real poll drops them at once). */
+  plan?: PollPlan;
+  items?: Map<string, FeedItem>;
 }
 
-export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult> {
-  const log = ctx.logger.child({ feed: feed.id });
-  const none = { plan: null, items: new Map<string, FeedItem>() };
+/**
+ * Polls one feed. `push`: a WebSub hub sent this document (or, "notified", said the feed changed
+ * without sending it): no backoff, freshness or safety-net wait applies.
+ */
+export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedContent | "notified"): Promise<PollResult> {
+  const now = ctx.now();
+  const pushed = typeof push === "object" ? push : undefined;
   try {
     const state = await ctx.store.getFeedState(feed.id);
-    if (state?.nextPollAt && state.nextPollAt > ctx.now()) {
-      const until = new Date(state.nextPollAt).toISOString();
-      return { ...none, report: { feedId: feed.id, status: "backoff", error: `${state.demotedAt ? "demoted to a slow probe" : "failing"}; next poll at ${until}. Last error: ${state.lastError}` } };
-    }
-    const seeded = await ctx.store.getSeededRoutes(feed.id);
+    const seeded = state?.seededRoutes ?? new Set<string>();
     // A route not yet seeded needs the items themselves: no conditional GET, no body-hash shortcut.
     const routesSettled = ctx.routes.every((r) => seeded.has(r));
+    if (pushed && (!routesSettled || !state?.hasHistory || state.acceptMode)) {
+      // Pushed content may be only the new entries: never seed or accept a flood from it.
+      return pollFeed(feed, ctx, "notified");
+    }
+    if (!push) {
+      if (state?.nextPollAt && state.nextPollAt > now) {
+        const until = new Date(state.nextPollAt).toISOString();
+        return { report: { feedId: feed.id, status: "backoff", error: `${state.demotedAt ? "demoted to a slow probe" : "failing"}; next poll at ${until}. Last error: ${state.lastError}` } };
+      }
+      if (state?.freshUntil && state.freshUntil > now && routesSettled) {
+        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}` } };
+      }
+      if (ctx.safetyNetMs && routesSettled && state?.lastOkAt && now - state.lastOkAt < ctx.safetyNetMs) {
+        return { report: { feedId: feed.id, status: "subscribed" } };
+      }
+    }
     const conditional = routesSettled && !state?.acceptMode;
-    const fetched = await fetchFeed({
-      source: feed.source,
-      etag: conditional ? (state?.etag ?? null) : null,
-      lastModified: conditional ? (state?.lastModified ?? null) : null,
-      timeoutMs: feed.timeoutMs,
-      maxBytes: feed.maxBytes,
-      maxRedirects: feed.maxRedirects,
-      userAgent: ctx.userAgent,
-    });
+    const fetched: FetchResult = pushed
+      ? { status: "fetched", maxAgeMs: null, body: pushed.body, bodyHash: "", contentType: pushed.contentType, etag: null, lastModified: null, url: pushed.url, headerLinks: null }
+      : await fetchFeed({
+          source: feed.source,
+          etag: conditional ? (state?.etag ?? null) : null,
+          lastModified: conditional ? (state?.lastModified ?? null) : null,
+          timeoutMs: feed.timeoutMs,
+          maxBytes: feed.maxBytes,
+          maxRedirects: feed.maxRedirects,
+          userAgent: ctx.userAgent,
+        });
+    const freshUntil = fetched.maxAgeMs && ctx.polling.maxCacheAgeMs ? now + Math.min(fetched.maxAgeMs, ctx.polling.maxCacheAgeMs) : null;
     const unchanged =
-      fetched.status === "not-modified" || (conditional && state?.bodyHash != null && fetched.bodyHash === state.bodyHash);
+      fetched.status === "not-modified" || (!pushed && conditional && state?.bodyHash != null && fetched.bodyHash === state.bodyHash);
     if (unchanged) {
-      if (!ctx.dryRun) await ctx.store.recordNotModified(feed.id, ctx.now());
-      log.debug("not modified");
-      return { ...none, report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
+      ctx.logger.debug({ feed: feed.id }, "not modified");
+      return {
+        report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" },
+        ...(ctx.dryRun ? {} : { polled: { feedId: feed.id, now, freshUntil } }),
+      };
     }
     const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
-    for (const warning of parsed.warnings) log.warn({ warning }, "feed recovered with a warning");
+    for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     const identified = identify(parsed.items, parsed.channelLink);
     const known = await ctx.store.getKnown(
       feed.id,
@@ -92,7 +133,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
     );
     const plan = planPoll({
       feedId: feed.id,
-      now: ctx.now(),
+      now,
       items: identified,
       known,
       hasHistory: state?.hasHistory ?? false,
@@ -100,8 +141,9 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
       seededRoutes: seeded,
       backlog: feed.backlog,
       acceptMode: state?.acceptMode ?? null,
-      fetchMeta: { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash },
-      filter: (destinationId, item) => filterReason(item, ctx.filters?.get(destinationId), ctx.now()),
+      fetchMeta: pushed ? null : { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash, freshUntil },
+      complete: !pushed,
+      filter: (destinationId, item) => filterReason(item, ctx.filters?.get(destinationId), now),
     });
     const applied = ctx.dryRun
       ? {
@@ -109,30 +151,45 @@ export async function pollFeed(feed: Feed, ctx: PollContext): Promise<PollResult
           skipped: plan.deliveries.filter((d) => d.state === "skipped").length,
         }
       : await ctx.store.applyPlan(plan);
-    const items = new Map(identified.map((i) => [i.key, i.item]));
+    // Only a dry run keeps the items: they are slices of the whole document, and thousands of
+    // feeds' documents would otherwise stay alive until the cycle ends.
+    const kept = ctx.dryRun ? { plan, items: new Map(identified.map((i) => [i.key, i.item])) } : {};
+    const websub = pushed ? undefined : (fetched.headerLinks ?? parsed.websub);
+    const discovered = websub ? { websub: { hubs: [...websub.hubs], self: websub.self } } : {};
     if (plan.hold) {
-      log.warn({ reason: plan.hold }, "feed held");
-      return { plan, items, report: { feedId: feed.id, status: "held", items: identified.length, error: plan.hold, warnings: parsed.warnings } };
+      ctx.logger.warn({ feed: feed.id, reason: plan.hold }, "feed held");
+      return { ...kept, ...discovered, report: { feedId: feed.id, status: "held", items: identified.length, error: plan.hold, warnings: parsed.warnings } };
     }
     const fresh = plan.newItems.filter((n) => n.aliasOf === null).length;
-    log.info({ items: identified.length, new: fresh, queued: applied.queued, skipped: applied.skipped }, "feed parsed");
+    ctx.logger.info({ feed: feed.id, items: identified.length, new: fresh, queued: applied.queued, skipped: applied.skipped, ...(pushed ? { via: "push" } : {}) }, "feed parsed");
     return {
-      plan,
-      items,
-      report: { feedId: feed.id, status: "parsed", items: identified.length, new: fresh, queued: applied.queued, skipped: applied.skipped, warnings: parsed.warnings },
+      ...kept,
+      ...discovered,
+      report: {
+        feedId: feed.id, status: "parsed", ...(pushed ? { via: "push" as const } : {}), items: identified.length, new: fresh,
+        queued: applied.queued, skipped: applied.skipped, warnings: parsed.warnings,
+      },
     };
   } catch (err) {
-    const where = feed.source.kind === "http" ? feed.source.url : feed.source.path;
+    const where = pushed ? `pushed by its hub for ${pushed.url}` : feed.source.kind === "http" ? feed.source.url : feed.source.path;
     const message = ctx.scrub(`feed "${feed.id}" (${where}): ${(err as Error).message}`);
-    log.error({ error: message }, "feed failed");
-    if (!ctx.dryRun) await recordFailure(feed.id, message, ctx).catch((e: unknown) => log.error({ error: String(e) }, "could not record the failure"));
-    return { ...none, report: { feedId: feed.id, status: "error", error: message } };
+    ctx.logger.error({ feed: feed.id, error: message }, "feed failed");
+    if (!ctx.dryRun && !pushed) {
+      await recordFailure(feed.id, message, err, ctx).catch((e: unknown) => ctx.logger.error({ feed: feed.id, error: String(e) }, "could not record the failure"));
+    }
+    return { report: { feedId: feed.id, status: "error", error: message } };
   }
 }
 
 /** Backs a failing feed off, and demotes it to a slow probe (with an alert) after a streak. */
-async function recordFailure(feedId: string, message: string, ctx: PollContext): Promise<void> {
+async function recordFailure(feedId: string, message: string, err: unknown, ctx: PollContext): Promise<void> {
   const now = ctx.now();
+  const retryAfterMs = err instanceof FetchError ? err.retryAfterMs : null;
+  if (retryAfterMs !== null && ctx.polling.maxRetryAfterMs > 0) {
+    // The server is up and said when to come back: honour it, without counting a failure.
+    await ctx.store.deferFeed(feedId, now + Math.min(retryAfterMs, ctx.polling.maxRetryAfterMs), message, now);
+    return;
+  }
   const state = await ctx.store.getFeedState(feedId);
   const streak = (state?.errorStreak ?? 0) + 1;
   const demote = streak >= ctx.health.demoteAfter;

@@ -103,7 +103,8 @@ const input = (over: Partial<PlanInput>): PlanInput => ({
   seededRoutes: new Set(),
   backlog: 0,
   acceptMode: null,
-  fetchMeta: { etag: '"e1"', lastModified: null, bodyHash: "h" },
+  fetchMeta: { etag: '"e1"', lastModified: null, bodyHash: "h", freshUntil: null },
+  complete: true,
   ...over,
 });
 
@@ -132,7 +133,8 @@ describe("planPoll: first run and seeding", () => {
     expect(plan.deliveries.filter((d) => d.state === "pending").every((d) => d.reason === null)).toBe(true);
     expect(plan.hold).toBeNull();
     expect(plan.clearAccept).toBe(false);
-    expect(plan.fetchMeta).toEqual({ etag: '"e1"', lastModified: null, bodyHash: "h" });
+    expect(plan.fetchMeta).toEqual({ etag: '"e1"', lastModified: null, bodyHash: "h", freshUntil: null });
+    expect(plan.presentKeys).toEqual(items.map((e) => e.key));
   });
 
   it("an empty first fetch seeds nothing", () => {

@@ -45,10 +45,12 @@ export interface PlanInput {
   hasHistory: boolean;
   /** Destination ids routed from this feed, in config order. */
   routes: string[];
-  seededRoutes: Set<string>;
+  seededRoutes: ReadonlySet<string>;
   backlog: number;
   acceptMode: "record" | "post" | null;
   fetchMeta: PollPlan["fetchMeta"];
+  /** The items are the whole feed (a fetch), not only what a hub pushed: absent items have left it. */
+  complete: boolean;
   /** Per destination: why an item is filtered out of its route, or null. */
   filter?: (destinationId: string, item: FeedItem) => string | null;
 }
@@ -62,6 +64,7 @@ export function planPoll(input: PlanInput): PollPlan {
     feedId: input.feedId,
     now: input.now,
     fetchMeta: input.fetchMeta,
+    presentKeys: input.complete ? items.map((i) => i.key) : null,
     newItems: [],
     deliveries: [],
     seedRoutes: [],

@@ -25,28 +25,42 @@ export class Scheduler {
       groups.set(key, group);
     }
     for (const group of groups.values()) {
-      const task = cron.schedule(group.schedule, () => this.track(this.pollAndDeliver(group.feedIds)), {
+      let spreadMs = 0;
+      const task = cron.schedule(group.schedule, () => this.track(this.pollAndDeliver(group.feedIds, spreadMs)), {
         name: `feeds:${group.schedule}:${group.timezone}`,
         timezone: group.timezone,
         noOverlap: true,
       });
+      spreadMs = Math.min(intervalMs(task) * config.polling.spread, config.polling.maxSpreadMs);
       this.tasks.push(task);
-      logger.info({ feeds: group.feedIds.length, schedule: group.schedule, timezone: group.timezone, next: task.getNextRun()?.toISOString() }, "feeds scheduled");
+      logger.info(
+        { feeds: group.feedIds.length, schedule: group.schedule, timezone: group.timezone, spreadMs, next: task.getNextRun()?.toISOString() },
+        "feeds scheduled",
+      );
     }
     this.tasks.push(
       cron.schedule(config.delivery.intervalSchedule, () => this.track(this.kickDelivery()), { name: "deliveries", noOverlap: true }),
+      cron.schedule(config.retention.schedule, () => this.track(this.app.maintain()), { name: "maintenance", noOverlap: true }),
     );
   }
 
-  /** Runs every feed once now (at start, so that a restart does not wait for the schedule). */
+  /**
+   * Runs every feed once now (at start, so that a restart does not wait for the schedule). Not
+   * spread: the bounded pool paces it, and a restart should catch up at once.
+   */
   async runAllNow(): Promise<void> {
     await this.track(this.app.pollFeeds().then(() => this.kickDelivery()));
   }
 
-  private async pollAndDeliver(feedIds: string[]): Promise<void> {
+  private async pollAndDeliver(feedIds: string[], spreadMs: number): Promise<void> {
     if (this.app.stopping) return;
-    await this.app.pollFeeds(feedIds);
+    await this.app.pollFeeds(feedIds, { spreadMs, onQueued: () => this.deliverSoon() });
     await this.kickDelivery();
+  }
+
+  /** Starts a delivery pass soon (new deliveries were queued, e.g. by a WebSub push); `stop` waits for it. */
+  deliverSoon(): void {
+    void this.track(this.kickDelivery());
   }
 
   /** One delivery pass at a time; a request during a pass causes one more pass after it. */
@@ -85,4 +99,12 @@ export class Scheduler {
     this.app.beginShutdown();
     await Promise.allSettled([...this.inFlight]);
   }
+}
+
+/** The shortest gap between a schedule's next runs (a cron interval need not be regular). */
+function intervalMs(task: ScheduledTask): number {
+  const runs = task.getNextRuns(4).map((d) => d.getTime());
+  let shortest = Infinity;
+  for (let i = 1; i < runs.length; i++) shortest = Math.min(shortest, (runs[i] ?? 0) - (runs[i - 1] ?? 0));
+  return Number.isFinite(shortest) ? shortest : 0;
 }

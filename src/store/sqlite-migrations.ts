@@ -87,4 +87,37 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     suppressed INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // 2: feed-server freshness, item membership for pruning, due-row index, WebSub subscriptions
+  `
+  -- No request before this time: the server's Cache-Control max-age, or its Retry-After on 429/503.
+  ALTER TABLE feeds ADD COLUMN fresh_until INTEGER;
+  -- When a full fetch of the feed no longer listed the item (NULL: still listed). Pruning keys on it.
+  ALTER TABLE items ADD COLUMN left_at INTEGER;
+  CREATE INDEX items_left ON items (left_at) WHERE left_at IS NOT NULL;
+  -- Due rows are few among many finished ones: look them up directly.
+  CREATE INDEX deliveries_due_by_destination ON deliveries (destination_id, next_attempt_at)
+    WHERE state IN ('pending', 'failed');
+  CREATE INDEX deliveries_finished ON deliveries (updated_at)
+    WHERE state IN ('sent', 'rejected', 'skipped', 'deleted');
+  CREATE INDEX send_log_by_time ON send_log (sent_at);
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  -- One WebSub subscription per feed. The HMAC secret is derived from the configured master
+  -- key and callback_id, never stored.
+  CREATE TABLE websub_subscriptions (
+    feed_id TEXT PRIMARY KEY,
+    hub TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    callback_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('requested', 'active', 'denied', 'unsubscribing', 'failed')),
+    lease_seconds INTEGER,
+    expires_at INTEGER,
+    requested_at INTEGER NOT NULL,
+    verified_at INTEGER,
+    last_push_at INTEGER,
+    last_error TEXT
+  );
+  `,
 ];

@@ -19,7 +19,11 @@ import type {
   FeedState,
   KnownItems,
   PollPlan,
+  PolledFeed,
+  PruneLimits,
+  PruneResult,
   Transition,
+  WebSubSubscription,
 } from "./types.js";
 
 type Row = Record<string, unknown>;
@@ -44,15 +48,32 @@ export class SqliteStore implements DeliveryStore {
     }
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Compiles each SQL text once (compiling costs more than running the small queries here). */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Schema version of the open file. */
   get schemaVersion(): number {
     return this.db.pragma("user_version", { simple: true }) as number;
   }
 
   async getFeedState(feedId: string): Promise<FeedState | null> {
-    const row = this.db.prepare("SELECT * FROM feeds WHERE id = ?").get(feedId) as Row | undefined;
-    const hasHistory = !!this.db.prepare("SELECT 1 FROM items WHERE feed_id = ? LIMIT 1").get(feedId);
-    if (!row) return hasHistory ? emptyFeedState(feedId, true) : null;
+    // One statement for everything a poll needs to know first (this runs for every feed, every cycle).
+    const row = this.stmt(
+      `SELECT f.*, EXISTS (SELECT 1 FROM items WHERE feed_id = q.id) AS has_history,
+         (SELECT group_concat(destination_id, char(31)) FROM routes WHERE feed_id = q.id) AS seeded
+       FROM (SELECT ? AS id) q LEFT JOIN feeds f ON f.id = q.id`,
+    ).get(feedId) as Row;
+    const hasHistory = row.has_history === 1;
+    const seededRoutes = new Set(row.seeded ? (row.seeded as string).split("\u001f") : []);
+    if (row.id === null) return hasHistory || seededRoutes.size ? { ...emptyFeedState(feedId, hasHistory), seededRoutes } : null;
     return {
       feedId,
       etag: row.etag as string | null,
@@ -68,22 +89,32 @@ export class SqliteStore implements DeliveryStore {
       lastOkAt: row.last_ok_at as number | null,
       nextPollAt: row.next_poll_at as number | null,
       demotedAt: row.demoted_at as number | null,
+      freshUntil: row.fresh_until as number | null,
+      seededRoutes,
     };
   }
 
-  async recordNotModified(feedId: string, now: number): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO feeds (id, last_polled_at, last_ok_at, error_streak) VALUES (?, ?, ?, 0)
-         ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at,
-           last_ok_at = excluded.last_ok_at, last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL`,
-      )
-      .run(feedId, now, now);
+  async recordPolled(polls: readonly PolledFeed[]): Promise<void> {
+    if (!polls.length) return;
+    const upsert = this.stmt(
+      `INSERT INTO feeds (id, last_polled_at, last_ok_at, error_streak, fresh_until) VALUES (?, ?, ?, 0, ?)
+       ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at,
+         last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL, fresh_until = excluded.fresh_until`,
+    );
+    this.db.transaction(() => {
+      for (const p of polls) upsert.run(p.feedId, p.now, p.now, p.freshUntil);
+    })();
+  }
+
+  async deferFeed(feedId: string, until: number, message: string, now: number): Promise<void> {
+    this.stmt(
+      `INSERT INTO feeds (id, last_polled_at, last_error, fresh_until) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error, fresh_until = excluded.fresh_until`,
+    ).run(feedId, now, message, until);
   }
 
   async recordFeedError(feedId: string, u: FeedErrorUpdate): Promise<number> {
-    const row = this.db
-      .prepare(
+    const row = this.stmt(
         `INSERT INTO feeds (id, last_polled_at, last_error, error_streak, next_poll_at, demoted_at) VALUES (?, ?, ?, 1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,
            error_streak = feeds.error_streak + 1, next_poll_at = excluded.next_poll_at,
@@ -95,14 +126,14 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async resumeFeed(feedId: string): Promise<void> {
-    this.db.prepare("UPDATE feeds SET error_streak = 0, next_poll_at = NULL, demoted_at = NULL WHERE id = ?").run(feedId);
+    this.stmt("UPDATE feeds SET error_streak = 0, next_poll_at = NULL, demoted_at = NULL WHERE id = ?").run(feedId);
   }
 
   async getKnown(feedId: string, keys: string[], links: string[]): Promise<KnownItems> {
     const known: KnownItems = { keys: new Set(), links: new Map() };
-    const byKey = this.db.prepare("SELECT 1 FROM items WHERE feed_id = ? AND item_key = ?");
+    const byKey = this.stmt("SELECT 1 FROM items WHERE feed_id = ? AND item_key = ?");
     for (const key of keys) if (byKey.get(feedId, key)) known.keys.add(key);
-    const byLink = this.db.prepare("SELECT item_key FROM items WHERE feed_id = ? AND norm_link = ? LIMIT 1");
+    const byLink = this.stmt("SELECT item_key FROM items WHERE feed_id = ? AND norm_link = ? LIMIT 1");
     for (const link of links) {
       const row = byLink.get(feedId, link) as Row | undefined;
       if (row) known.links.set(link, row.item_key as string);
@@ -110,34 +141,27 @@ export class SqliteStore implements DeliveryStore {
     return known;
   }
 
-  async getSeededRoutes(feedId: string): Promise<Set<string>> {
-    const rows = this.db.prepare("SELECT destination_id FROM routes WHERE feed_id = ?").all(feedId) as Row[];
-    return new Set(rows.map((r) => r.destination_id as string));
-  }
-
   async applyPlan(plan: PollPlan): Promise<ApplyResult> {
     return this.db.transaction((): ApplyResult => {
       const { feedId, now } = plan;
-      this.db.prepare("INSERT INTO feeds (id) VALUES (?) ON CONFLICT (id) DO NOTHING").run(feedId);
+      this.stmt("INSERT INTO feeds (id) VALUES (?) ON CONFLICT (id) DO NOTHING").run(feedId);
       const meta = plan.fetchMeta;
-      this.db
-        .prepare(
+      this.stmt(
           `UPDATE feeds SET last_polled_at = ?, last_ok_at = ?, last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL,
-             etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash)
+             etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash),
+             fresh_until = ?
            WHERE id = ?`,
         )
-        .run(now, now, meta?.etag ?? null, meta?.lastModified ?? null, meta?.bodyHash ?? null, feedId);
+        .run(now, now, meta?.etag ?? null, meta?.lastModified ?? null, meta?.bodyHash ?? null, meta?.freshUntil ?? null, feedId);
       if (plan.hold) {
         // A held poll must be seen again: forget the body hash and validators so it is re-parsed.
-        this.db
-          .prepare("UPDATE feeds SET held_at = COALESCE(held_at, ?), held_reason = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ?")
+        this.stmt("UPDATE feeds SET held_at = COALESCE(held_at, ?), held_reason = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ?")
           .run(now, plan.hold, feedId);
         return { queued: 0, skipped: 0 };
       }
-      this.db
-        .prepare(`UPDATE feeds SET held_at = NULL, held_reason = NULL${plan.clearAccept ? ", accept_mode = NULL" : ""} WHERE id = ?`)
+      this.stmt(`UPDATE feeds SET held_at = NULL, held_reason = NULL${plan.clearAccept ? ", accept_mode = NULL" : ""} WHERE id = ?`)
         .run(feedId);
-      const insertItem = this.db.prepare(
+      const insertItem = this.stmt(
         `INSERT INTO items (feed_id, item_key, guid, link, norm_link, alias_of, title, published_at, first_seen_at, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       );
@@ -148,11 +172,11 @@ export class SqliteStore implements DeliveryStore {
         );
       }
       const result: ApplyResult = { queued: 0, skipped: 0 };
-      const insertDelivery = this.db.prepare(
+      const insertDelivery = this.stmt(
         `INSERT INTO deliveries (feed_id, item_key, destination_id, norm_link, state, reason, created_at, updated_at, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, item_key, destination_id) DO NOTHING`,
       );
-      const linkOwner = this.db.prepare(
+      const linkOwner = this.stmt(
         `SELECT id, feed_id FROM deliveries WHERE destination_id = ? AND norm_link = ? AND state NOT IN ('skipped', 'rejected', 'deleted')`,
       );
       for (const d of plan.deliveries) {
@@ -168,28 +192,37 @@ export class SqliteStore implements DeliveryStore {
         const info = insertDelivery.run(feedId, d.itemKey, d.destinationId, d.normLink, state, reason, now, now, state === "pending" ? now : null);
         if (info.changes) result[state === "pending" ? "queued" : "skipped"]++;
       }
-      const seed = this.db.prepare("INSERT INTO routes (feed_id, destination_id, seeded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+      if (plan.presentKeys) this.markPresence(feedId, plan.presentKeys, now);
+      const seed = this.stmt("INSERT INTO routes (feed_id, destination_id, seeded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
       for (const destinationId of plan.seedRoutes) seed.run(feedId, destinationId, now);
       return result;
     })();
   }
 
+  /** Items of the feed missing from a full fetch have left it (since now); listed ones are back. */
+  private markPresence(feedId: string, presentKeys: string[], now: number): void {
+    const listed = JSON.stringify(presentKeys);
+    this.stmt(
+      `UPDATE items SET left_at = ? WHERE feed_id = ? AND left_at IS NULL AND item_key NOT IN (SELECT value FROM json_each(?))`,
+    ).run(now, feedId, listed);
+    this.stmt(`UPDATE items SET left_at = NULL WHERE feed_id = ? AND left_at IS NOT NULL AND item_key IN (SELECT value FROM json_each(?))`).run(feedId, listed);
+  }
+
   async acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean> {
-    const info = this.db.prepare("UPDATE feeds SET accept_mode = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ? AND held_at IS NOT NULL").run(mode, feedId);
+    const info = this.stmt("UPDATE feeds SET accept_mode = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ? AND held_at IS NOT NULL").run(mode, feedId);
     return info.changes > 0;
   }
 
   async recoverInterrupted(now: number, retryable: ReadonlyArray<{ destinationId: string; since: number }>): Promise<{ uncertain: number; requeued: number }> {
     return this.db.transaction(() => {
-      const requeue = this.db.prepare(
+      const requeue = this.stmt(
         `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
            reason = 'the process stopped during the send; sent again under the same idempotency key'
          WHERE state = 'sending' AND destination_id = ? AND created_at >= ?`,
       );
       let requeued = 0;
       for (const r of retryable) requeued += requeue.run(now, now, r.destinationId, r.since).changes;
-      const uncertain = this.db
-        .prepare(
+      const uncertain = this.stmt(
           `UPDATE deliveries SET state = 'uncertain', error_kind = 'unknown-outcome', updated_at = ?,
              reason = 'the process stopped during the send: the post may or may not have been published'
            WHERE state = 'sending'`,
@@ -200,8 +233,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async sendTimes(destinationId: string, since: number): Promise<number[]> {
-    const rows = this.db
-      .prepare("SELECT sent_at FROM send_log WHERE destination_id = ? AND sent_at >= ? ORDER BY sent_at")
+    const rows = this.stmt("SELECT sent_at FROM send_log WHERE destination_id = ? AND sent_at >= ? ORDER BY sent_at")
       .all(destinationId, since) as Row[];
     return rows.map((r) => r.sent_at as number);
   }
@@ -209,11 +241,10 @@ export class SqliteStore implements DeliveryStore {
   async dueDeliveries(now: number, limit: number, destinationIds: string[]): Promise<DueDelivery[]> {
     if (!destinationIds.length) return [];
     const marks = destinationIds.map(() => "?").join(",");
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         `SELECT d.*, i.title AS item_title, i.link AS item_link, i.data AS item_data, i.first_seen_at AS item_first_seen FROM deliveries d
          JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key
-         WHERE d.destination_id IN (${marks})
+         WHERE d.destination_id IN (${marks}) AND d.state IN ('pending', 'failed')
            AND (d.state = 'pending' OR (d.state = 'failed' AND d.next_attempt_at <= ?))
          ORDER BY COALESCE(i.published_at, i.first_seen_at), d.id
          LIMIT ?`,
@@ -238,36 +269,31 @@ export class SqliteStore implements DeliveryStore {
           const r = this.db
             .prepare(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}`)
             .run(now, now, ...args);
-          if (r.changes) this.db.prepare("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
+          if (r.changes) this.stmt("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
           return r;
         })();
         break;
       case "sent":
-        info = this.db
-          .prepare(`UPDATE deliveries SET state = 'sent', remote_id = ?, remote_url = ?, reason = ?, error_kind = NULL, next_attempt_at = NULL, sent_at = ?, updated_at = ? ${where}`)
+        info = this.stmt(`UPDATE deliveries SET state = 'sent', remote_id = ?, remote_url = ?, reason = ?, error_kind = NULL, next_attempt_at = NULL, sent_at = ?, updated_at = ? ${where}`)
           .run(change.remoteId, change.remoteUrl, change.reason ?? null, now, now, ...args);
         break;
       case "failed":
-        info = this.db
-          .prepare(`UPDATE deliveries SET state = 'failed', error_kind = ?, reason = ?, next_attempt_at = ?, updated_at = ? ${where}`)
+        info = this.stmt(`UPDATE deliveries SET state = 'failed', error_kind = ?, reason = ?, next_attempt_at = ?, updated_at = ? ${where}`)
           .run(change.errorKind, change.reason, change.nextAttemptAt, now, ...args);
         break;
       case "pending":
-        info = this.db
-          .prepare(`UPDATE deliveries SET state = 'pending', reason = ?, error_kind = NULL, next_attempt_at = ?, updated_at = ? ${where}`)
+        info = this.stmt(`UPDATE deliveries SET state = 'pending', reason = ?, error_kind = NULL, next_attempt_at = ?, updated_at = ? ${where}`)
           .run(change.reason, now, now, ...args);
         break;
       default:
-        info = this.db
-          .prepare(`UPDATE deliveries SET state = ?, error_kind = ?, reason = ?, next_attempt_at = NULL, updated_at = ? ${where}`)
+        info = this.stmt(`UPDATE deliveries SET state = ?, error_kind = ?, reason = ?, next_attempt_at = NULL, updated_at = ? ${where}`)
           .run(change.to, change.errorKind, change.reason, now, ...args);
     }
     return info.changes > 0;
   }
 
   async getDelivery(id: number): Promise<DeliveryRecord | null> {
-    const row = this.db
-      .prepare(`SELECT d.*, i.title AS item_title, i.link AS item_link FROM deliveries d JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key WHERE d.id = ?`)
+    const row = this.stmt(`SELECT d.*, i.title AS item_title, i.link AS item_link FROM deliveries d JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key WHERE d.id = ?`)
       .get(id) as Row | undefined;
     return row ? toRecord(row) : null;
   }
@@ -279,8 +305,7 @@ export class SqliteStore implements DeliveryStore {
     if (filter.feedId) (clauses.push("d.feed_id = ?"), args.push(filter.feedId));
     if (filter.destinationId) (clauses.push("d.destination_id = ?"), args.push(filter.destinationId));
     const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         `SELECT d.*, i.title AS item_title, i.link AS item_link FROM deliveries d
          JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key ${where} ORDER BY d.id DESC LIMIT ?`,
       )
@@ -289,7 +314,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async getDestinationStates(): Promise<DestinationState[]> {
-    const rows = this.db.prepare("SELECT * FROM destinations").all() as Row[];
+    const rows = this.stmt("SELECT * FROM destinations").all() as Row[];
     return rows.map((r) => ({
       destinationId: r.id as string,
       pausedUntil: r.paused_until as number | null,
@@ -299,8 +324,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async countRejection(destinationId: string, rejected: boolean, now: number): Promise<number> {
-    const row = this.db
-      .prepare(
+    const row = this.stmt(
         `INSERT INTO destinations (id, consecutive_rejections, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET consecutive_rejections = CASE WHEN ? THEN destinations.consecutive_rejections + 1 ELSE 0 END,
            updated_at = excluded.updated_at
@@ -311,32 +335,87 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async countByState(): Promise<Array<{ destinationId: string; state: DeliveryState; count: number }>> {
-    const rows = this.db.prepare("SELECT destination_id, state, COUNT(*) AS n FROM deliveries GROUP BY destination_id, state").all() as Row[];
+    const rows = this.stmt("SELECT destination_id, state, COUNT(*) AS n FROM deliveries GROUP BY destination_id, state").all() as Row[];
     return rows.map((r) => ({ destinationId: r.destination_id as string, state: r.state as DeliveryState, count: r.n as number }));
   }
 
   async claimAlert(key: string, now: number, throttleMs: number, maxPerHour: number): Promise<boolean> {
     return this.db.transaction(() => {
-      const last = this.db.prepare("SELECT last_sent_at FROM alerts WHERE alert_key = ?").get(key) as Row | undefined;
-      const recent = (this.db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE last_sent_at > ?").get(now - 3_600_000) as Row).n as number;
+      const last = this.stmt("SELECT last_sent_at FROM alerts WHERE alert_key = ?").get(key) as Row | undefined;
+      const recent = (this.stmt("SELECT COUNT(*) AS n FROM alerts WHERE last_sent_at > ?").get(now - 3_600_000) as Row).n as number;
       if ((last && (last.last_sent_at as number) > now - throttleMs) || recent >= maxPerHour) {
-        this.db.prepare("UPDATE alerts SET suppressed = suppressed + 1 WHERE alert_key = ?").run(key);
+        this.stmt("UPDATE alerts SET suppressed = suppressed + 1 WHERE alert_key = ?").run(key);
         return false;
       }
-      this.db
-        .prepare("INSERT INTO alerts (alert_key, last_sent_at) VALUES (?, ?) ON CONFLICT (alert_key) DO UPDATE SET last_sent_at = excluded.last_sent_at, suppressed = 0")
+      this.stmt("INSERT INTO alerts (alert_key, last_sent_at) VALUES (?, ?) ON CONFLICT (alert_key) DO UPDATE SET last_sent_at = excluded.last_sent_at, suppressed = 0")
         .run(key, now);
       return true;
     })();
   }
 
   async setDestinationPause(destinationId: string, pausedUntil: number | null, reason: string | null, now: number): Promise<void> {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO destinations (id, paused_until, paused_reason, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET paused_until = excluded.paused_until, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at`,
       )
       .run(destinationId, pausedUntil, reason, now);
+  }
+
+  async prune(limits: PruneLimits): Promise<PruneResult> {
+    return this.db.transaction((): PruneResult => {
+      const deliveries = this.stmt(
+        `DELETE FROM deliveries WHERE state IN ('sent', 'rejected', 'skipped', 'deleted') AND updated_at < ?`,
+      ).run(limits.deliveriesBefore).changes;
+      const items = this.stmt(
+        `DELETE FROM items WHERE left_at IS NOT NULL AND left_at < ?
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.feed_id = items.feed_id AND d.item_key = items.item_key)`,
+      ).run(limits.itemsLeftBefore).changes;
+      const sendLog = this.stmt("DELETE FROM send_log WHERE sent_at < ?").run(limits.sendLogBefore).changes;
+      return { items, deliveries, sendLog };
+    })();
+  }
+
+  async checkpoint(): Promise<void> {
+    if (this.db.memory || this.db.readonly) return;
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = this.stmt("SELECT value FROM meta WHERE key = ?").get(key) as Row | undefined;
+    return row ? (row.value as string) : null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.stmt("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
+
+  async listSubscriptions(): Promise<WebSubSubscription[]> {
+    return (this.stmt("SELECT * FROM websub_subscriptions ORDER BY feed_id").all() as Row[]).map(toSubscription);
+  }
+
+  async getSubscription(feedId: string): Promise<WebSubSubscription | null> {
+    const row = this.stmt("SELECT * FROM websub_subscriptions WHERE feed_id = ?").get(feedId) as Row | undefined;
+    return row ? toSubscription(row) : null;
+  }
+
+  async getSubscriptionByCallback(callbackId: string): Promise<WebSubSubscription | null> {
+    const row = this.stmt("SELECT * FROM websub_subscriptions WHERE callback_id = ?").get(callbackId) as Row | undefined;
+    return row ? toSubscription(row) : null;
+  }
+
+  async putSubscription(s: WebSubSubscription): Promise<void> {
+    this.stmt(
+      `INSERT INTO websub_subscriptions (feed_id, hub, topic, callback_id, state, lease_seconds, expires_at, requested_at, verified_at, last_push_at, last_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (feed_id) DO UPDATE SET hub = excluded.hub, topic = excluded.topic, callback_id = excluded.callback_id,
+         state = excluded.state, lease_seconds = excluded.lease_seconds, expires_at = excluded.expires_at,
+         requested_at = excluded.requested_at, verified_at = excluded.verified_at, last_push_at = excluded.last_push_at,
+         last_error = excluded.last_error`,
+    ).run(s.feedId, s.hub, s.topic, s.callbackId, s.state, s.leaseSeconds, s.expiresAt, s.requestedAt, s.verifiedAt, s.lastPushAt, s.lastError);
+  }
+
+  async deleteSubscription(feedId: string): Promise<void> {
+    this.stmt("DELETE FROM websub_subscriptions WHERE feed_id = ?").run(feedId);
   }
 
   async close(): Promise<void> {
@@ -361,6 +440,23 @@ function emptyFeedState(feedId: string, hasHistory: boolean): FeedState {
   return {
     feedId, etag: null, lastModified: null, bodyHash: null, hasHistory, heldAt: null, heldReason: null,
     acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: null, lastOkAt: null, nextPollAt: null, demotedAt: null,
+    freshUntil: null, seededRoutes: new Set(),
+  };
+}
+
+function toSubscription(row: Row): WebSubSubscription {
+  return {
+    feedId: row.feed_id as string,
+    hub: row.hub as string,
+    topic: row.topic as string,
+    callbackId: row.callback_id as string,
+    state: row.state as WebSubSubscription["state"],
+    leaseSeconds: row.lease_seconds as number | null,
+    expiresAt: row.expires_at as number | null,
+    requestedAt: row.requested_at as number,
+    verifiedAt: row.verified_at as number | null,
+    lastPushAt: row.last_push_at as number | null,
+    lastError: row.last_error as string | null,
   };
 }
 

@@ -58,6 +58,17 @@ export interface FeedState {
   nextPollAt: number | null;
   /** Set while the feed is demoted to a slow probe after a streak of failures. */
   demotedAt: number | null;
+  /** No request before this time: the server's Cache-Control max-age or Retry-After. */
+  freshUntil: number | null;
+  /** Destinations this feed's items have been seeded for. */
+  seededRoutes: ReadonlySet<string>;
+}
+
+/** A poll that needed no parse (304 or unchanged body): written in batches. */
+export interface PolledFeed {
+  feedId: string;
+  now: number;
+  freshUntil: number | null;
 }
 
 /** An item with its identity, as the select stage computed it. */
@@ -88,7 +99,12 @@ export interface PlannedDelivery {
 export interface PollPlan {
   feedId: string;
   now: number;
-  fetchMeta: { etag: string | null; lastModified: string | null; bodyHash: string | null } | null;
+  fetchMeta: { etag: string | null; lastModified: string | null; bodyHash: string | null; freshUntil: number | null } | null;
+  /**
+   * Keys of every item in the fetched document (a full fetch): items of the feed not among them are
+   * marked as having left it, for pruning. Null for partial content (a WebSub push of new entries).
+   */
+  presentKeys: string[] | null;
   /** Items to record as seen; `aliasOf` set when the guid changed but the link is known. */
   newItems: Array<IdentifiedItem & { aliasOf: string | null }>;
   deliveries: PlannedDelivery[];
@@ -136,17 +152,50 @@ export interface FeedErrorUpdate {
   demote: boolean;
 }
 
+export interface PruneLimits {
+  now: number;
+  /** Forget items that left their feed before this time (and have no delivery rows). */
+  itemsLeftBefore: number;
+  /** Delete finished delivery rows last updated before this time. */
+  deliveriesBefore: number;
+  /** Delete send-log entries older than this (no budget window reaches back further). */
+  sendLogBefore: number;
+}
+
+export interface PruneResult {
+  items: number;
+  deliveries: number;
+  sendLog: number;
+}
+
+export type WebSubState = "requested" | "active" | "denied" | "unsubscribing" | "failed";
+
+export interface WebSubSubscription {
+  feedId: string;
+  hub: string;
+  topic: string;
+  /** The random last segment of the callback URL; the HMAC secret is derived from it. */
+  callbackId: string;
+  state: WebSubState;
+  leaseSeconds: number | null;
+  expiresAt: number | null;
+  requestedAt: number;
+  verifiedAt: number | null;
+  lastPushAt: number | null;
+  lastError: string | null;
+}
+
 export interface DeliveryStore {
   getFeedState(feedId: string): Promise<FeedState | null>;
-  /** Records a successful fetch that needed no parse (304 or unchanged body). */
-  recordNotModified(feedId: string, now: number): Promise<void>;
+  /** Records successful fetches that needed no parse (304 or unchanged body), in one transaction. */
+  recordPolled(polls: readonly PolledFeed[]): Promise<void>;
+  /** The server asked us to come back later (429/503 with Retry-After): not a failure. */
+  deferFeed(feedId: string, until: number, message: string, now: number): Promise<void>;
   /** Records a failed poll; returns the failure streak including this one. */
   recordFeedError(feedId: string, update: FeedErrorUpdate): Promise<number>;
   /** Clears a feed's failure streak, backoff and demotion (`crier feed resume`). */
   resumeFeed(feedId: string): Promise<void>;
   getKnown(feedId: string, keys: string[], links: string[]): Promise<KnownItems>;
-  /** Destinations this feed's items have been seeded for. */
-  getSeededRoutes(feedId: string): Promise<Set<string>>;
   applyPlan(plan: PollPlan): Promise<ApplyResult>;
   acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean>;
 
@@ -173,6 +222,19 @@ export interface DeliveryStore {
   countByState(): Promise<Array<{ destinationId: string; state: DeliveryState; count: number }>>;
   /** True (and recorded) when an alert with this key may be sent now under the throttle. */
   claimAlert(key: string, now: number, throttleMs: number, maxPerHour: number): Promise<boolean>;
+
+  /** Deletes what retention allows, in one transaction. */
+  prune(limits: PruneLimits): Promise<PruneResult>;
+  /** Folds the write-ahead log back into the database file and truncates it (SQLite). */
+  checkpoint(): Promise<void>;
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  listSubscriptions(): Promise<WebSubSubscription[]>;
+  getSubscription(feedId: string): Promise<WebSubSubscription | null>;
+  getSubscriptionByCallback(callbackId: string): Promise<WebSubSubscription | null>;
+  putSubscription(subscription: WebSubSubscription): Promise<void>;
+  deleteSubscription(feedId: string): Promise<void>;
 
   close(): Promise<void>;
 }

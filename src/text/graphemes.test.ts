@@ -23,11 +23,26 @@ describe("graphemeLength / graphemes", () => {
     ["Devanagari syllable", "\u0915\u093f", 1],
     ["astral letter", "𝒜𝒝", 2],
     ["CRLF", "\r\n", 1],
+    ["CRLF inside ASCII", "a\r\nb", 3],
+    ["Latin-1 (the no-segmenter path)", "Ça coûte 5 €? Non: 5 £ — «ça»", 29],
+    ["last code unit before combining marks", "\u02ff\u0300", 1],
   ])("%s", (_name, text, expected) => {
     expect(graphemeLength(text)).toBe(expected);
     expect(graphemes(text)).toHaveLength(expected);
     expect(graphemes(text).join("")).toBe(text);
   });
+});
+
+it("property: the no-segmenter path counts and cuts exactly as Intl.Segmenter does", () => {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  const text = fc.string({ unit: fc.constantFrom("a", " ", ".", "\r", "\n", "é", "e\u0301", "😀", "ß", "\u02ff") , maxLength: 60 });
+  fc.assert(
+    fc.property(text, fc.integer({ min: 1, max: 70 }), (t, max) => {
+      const segments = [...segmenter.segment(t)].length;
+      expect(graphemeLength(t)).toBe(segments);
+      expect([...segmenter.segment(truncate(t, max))].length).toBeLessThanOrEqual(max);
+    }),
+  );
 });
 
 describe("truncate", () => {

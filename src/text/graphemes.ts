@@ -7,8 +7,18 @@ export function graphemes(text: string): string[] {
   return Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
 }
 
+/**
+ * True when every code unit is its own grapheme: no CR (CR LF is one), nothing at or above U+0300
+ * (combining marks, surrogate pairs, joiners, Hangul jamo). Most Latin-script posts are, and
+ * counting them needs no segmenter (~0.8 µs per character here).
+ */
+function oneUnitPerGrapheme(text: string): boolean {
+  return !/[\r\u0300-\uffff]/.test(text); // no "u" flag: surrogates must match as code units
+}
+
 /** Number of graphemes. */
 export function graphemeLength(text: string): number {
+  if (oneUnitPerGrapheme(text)) return text.length;
   let n = 0;
   for (const _ of graphemeSegmenter.segment(text)) n++;
   return n;
@@ -23,16 +33,8 @@ const URL_IN_TEXT = /\bhttps?:\/\/\S+/giu;
  * never inside a URL (a URL that would be cut is dropped whole). Pure.
  */
 export function truncate(text: string, max: number): string {
-  // Segment lazily, and only as far as needed: callers search over long texts.
-  let end = 0; // code-unit offset after the first max-1 graphemes
-  let count = 0;
-  for (const { index, segment } of graphemeSegmenter.segment(text)) {
-    count++;
-    if (count === max) end = index; // start of grapheme number max = end of the first max-1
-    if (count > max) break;
-    if (count < max) end = index + segment.length;
-  }
-  if (count <= max) return text;
+  const end = offsetOfLastKept(text, max);
+  if (end === null) return text;
   if (max <= 1) return max === 1 ? ELLIPSIS : "";
   let cut = text.slice(0, end);
   cut = dropPartialUrl(text.slice(0, end + 2048), cut);
@@ -41,6 +43,24 @@ export function truncate(text: string, max: number): string {
   const space = cut.search(/\s\S*$/u);
   if (space > cut.length * 0.5) cut = cut.slice(0, space);
   return cut.replace(/[\s,;:–—-]+$/u, "") + ELLIPSIS;
+}
+
+/**
+ * Code-unit offset after the first max-1 graphemes (what is kept before the ellipsis), or null when
+ * the whole text has at most `max` graphemes. Segments lazily, only as far as needed: callers
+ * search over long texts.
+ */
+function offsetOfLastKept(text: string, max: number): number | null {
+  if (oneUnitPerGrapheme(text)) return text.length <= max ? null : Math.max(0, max - 1);
+  let end = 0;
+  let count = 0;
+  for (const { index, segment } of graphemeSegmenter.segment(text)) {
+    count++;
+    if (count === max) end = index; // start of grapheme number max = end of the first max-1
+    if (count > max) break;
+    if (count < max) end = index + segment.length;
+  }
+  return count <= max ? null : end;
 }
 
 function dropPartialUrl(full: string, cut: string): string {

@@ -18,7 +18,7 @@ async function setup(script: Answer[], count: number, maxConsecutiveRejections: 
   const store = new SqliteStore(":memory:");
   const now = Date.UTC(2026, 0, 2);
   const items = identify(Array.from({ length: count }, (_, i) => item(i + 1)), null);
-  await store.applyPlan(planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null }));
+  await store.applyPlan(planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }));
   const accepted: number[] = [];
   const adapter = scriptedAdapter(script, accepted);
   const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections });

@@ -1,0 +1,286 @@
+/**
+ * WebSub subscriber (W3C Recommendation, https://www.w3.org/TR/websub/): subscribes to the hub a
+ * feed names (§4 discovery, §5.1 subscription request), answers the hub's verification of intent
+ * only for subscriptions it asked for (§5.3), renews leases before they run out, and hands each
+ * authenticated content distribution (§7, §7.1 X-Hub-Signature) to the same pipeline a poll uses.
+ * Polling continues as a slow safety net while a subscription is active.
+ */
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { request } from "undici";
+import type { Feed } from "../config/load.js";
+import type { WebSubConfig } from "../config/schema.js";
+import type { FeedPollReport, PushedContent } from "../pipeline/poll-feed.js";
+import type { DeliveryStore, WebSubSubscription } from "../store/types.js";
+import { checkSignature, subscriptionSecret } from "./signature.js";
+
+/** What the subscriber needs of the running service. */
+export interface WebSubHost {
+  store: DeliveryStore;
+  logger: Logger;
+  now: () => number;
+  userAgent: string;
+  feeds: readonly Feed[];
+  /** Processes a pushed document now (parse, select new, record); "notified": fetch the feed now. */
+  acceptPushed: (feedId: string, content: PushedContent | "notified") => Promise<FeedPollReport>;
+  /** New deliveries were queued: deliver them. */
+  onQueued: () => void;
+  /** Scrubs secret values from text that is logged or stored. */
+  scrub: (text: string) => string;
+}
+
+/** A subscription asked for and not verified within this time is asked for again. */
+const RETRY_UNVERIFIED_MS = 15 * 60_000;
+/** A refused or failed subscription is tried again after this long. */
+const RETRY_FAILED_MS = 60 * 60_000;
+
+export class WebSubSubscriber {
+  /** feed id -> lease end, for active subscriptions (read on every poll). */
+  private readonly active = new Map<string, number>();
+  private readonly renewTimers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly config: WebSubConfig,
+    private readonly host: WebSubHost,
+  ) {}
+
+  private get log(): Logger {
+    return this.host.logger;
+  }
+
+  /** Loads stored subscriptions, schedules renewals, and unsubscribes feeds no longer configured for WebSub. */
+  async start(): Promise<void> {
+    const wanted = new Map(this.host.feeds.filter((f) => f.enabled && f.websub).map((f) => [f.id, f]));
+    for (const sub of await this.host.store.listSubscriptions()) {
+      if (!wanted.has(sub.feedId)) {
+        if (sub.state === "active" || sub.state === "requested") this.track(this.unsubscribe(sub));
+        else await this.host.store.deleteSubscription(sub.feedId);
+        continue;
+      }
+      if (sub.state === "active" && sub.expiresAt && sub.expiresAt > this.host.now()) {
+        this.active.set(sub.feedId, sub.expiresAt);
+        this.scheduleRenewal(sub);
+      } else if (this.retryDue(sub)) {
+        this.track(this.subscribe(sub.feedId, sub.hub, sub.topic, sub.callbackId));
+      }
+    }
+  }
+
+  /** For the poller: how often a feed its hub pushes is still polled; null when it has no active subscription. */
+  safetyNetMs(feedId: string): number | null {
+    const until = this.active.get(feedId);
+    return until !== undefined && until > this.host.now() ? this.config.safetyNetPollMs : null;
+  }
+
+  /** What a fetch said of the feed's hub (§4): subscribe, or move to a new hub or topic. */
+  discovered(feed: Feed, links: { hubs: string[]; self: string | null }): void {
+    if (this.closed || !feed.websub || !feed.enabled) return;
+    const hub = links.hubs[0];
+    if (!hub) return;
+    // §4: the topic is the self URL; without one, the URL we fetch is the best we have.
+    const topic = links.self ?? (feed.source.kind === "http" ? feed.source.url : null);
+    if (!topic) return;
+    this.track(
+      (async () => {
+        const sub = await this.host.store.getSubscription(feed.id);
+        if (sub && sub.hub === hub && sub.topic === topic && !this.retryDue(sub)) return;
+        await this.subscribe(feed.id, hub, topic, sub?.callbackId);
+      })().catch((err: unknown) => this.log.error({ feed: feed.id, err }, "WebSub: could not subscribe")),
+    );
+  }
+
+  /** True when a stored subscription needs asking for (again) now. */
+  private retryDue(sub: WebSubSubscription): boolean {
+    const now = this.host.now();
+    switch (sub.state) {
+      case "active":
+        return !sub.expiresAt || sub.expiresAt - this.config.renewBeforeSeconds * 1000 <= now;
+      case "requested":
+        return now - sub.requestedAt >= RETRY_UNVERIFIED_MS;
+      case "denied":
+      case "failed":
+        return now - sub.requestedAt >= RETRY_FAILED_MS;
+      case "unsubscribing":
+        return true;
+    }
+  }
+
+  /** §5.1: asks the hub; the subscription becomes active when the hub's verification (§5.3) arrives. */
+  async subscribe(feedId: string, hub: string, topic: string, callbackId = randomBytes(18).toString("base64url")): Promise<void> {
+    const previous = await this.host.store.getSubscription(feedId);
+    const now = this.host.now();
+    // Recorded before asking: the hub may verify before its answer to our request arrives.
+    const sub: WebSubSubscription = {
+      feedId, hub, topic, callbackId,
+      state: previous?.state === "active" && previous.hub === hub && previous.topic === topic ? "active" : "requested",
+      leaseSeconds: previous?.leaseSeconds ?? null,
+      expiresAt: previous?.hub === hub && previous.topic === topic ? previous.expiresAt : null,
+      requestedAt: now,
+      verifiedAt: previous?.verifiedAt ?? null,
+      lastPushAt: previous?.lastPushAt ?? null,
+      lastError: null,
+    };
+    await this.host.store.putSubscription(sub);
+    const error = await this.askHub(sub, "subscribe");
+    if (error) {
+      this.log.warn({ feed: feedId, hub, error }, "WebSub: the hub refused the subscription; polling continues");
+      const current = await this.host.store.getSubscription(feedId);
+      // A renewal that fails keeps the lease it has; a new subscription is marked failed.
+      if (current && current.state !== "active") await this.host.store.putSubscription({ ...current, state: "failed", lastError: error });
+      else if (current) await this.host.store.putSubscription({ ...current, lastError: error });
+      return;
+    }
+    this.log.info({ feed: feedId, hub, topic }, "WebSub: subscription requested; waiting for the hub's verification");
+  }
+
+  /** §5.1 unsubscribe: the row is removed when the hub verifies the intent. */
+  private async unsubscribe(sub: WebSubSubscription): Promise<void> {
+    await this.host.store.putSubscription({ ...sub, state: "unsubscribing", requestedAt: this.host.now() });
+    this.active.delete(sub.feedId);
+    const error = await this.askHub(sub, "unsubscribe");
+    if (error) this.log.warn({ feed: sub.feedId, hub: sub.hub, error }, "WebSub: the hub refused to unsubscribe");
+  }
+
+  /** POSTs a subscription request; returns why it failed, or null when the hub accepted it (2xx). */
+  private async askHub(sub: WebSubSubscription, mode: "subscribe" | "unsubscribe"): Promise<string | null> {
+    const form = new URLSearchParams({
+      "hub.mode": mode,
+      "hub.topic": sub.topic,
+      "hub.callback": this.callbackUrl(sub.callbackId),
+    });
+    if (mode === "subscribe") {
+      form.set("hub.lease_seconds", String(this.config.leaseSeconds));
+      form.set("hub.secret", subscriptionSecret(this.config.secret, sub.callbackId));
+    }
+    try {
+      const response = await request(sub.hub, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": this.host.userAgent },
+        body: form.toString(),
+        headersTimeout: this.config.timeoutMs,
+        bodyTimeout: this.config.timeoutMs,
+      });
+      const text = (await response.body.text()).slice(0, 300).trim();
+      if (response.statusCode >= 200 && response.statusCode < 300) return null;
+      return this.host.scrub(`HTTP ${response.statusCode} from the hub${text ? `: ${text}` : ""}`);
+    } catch (err) {
+      return this.host.scrub(`the hub could not be reached: ${(err as Error).message}`);
+    }
+  }
+
+  callbackUrl(callbackId: string): string {
+    return `${this.config.publicUrl.replace(/\/+$/, "")}/websub/${callbackId}`;
+  }
+
+  private scheduleRenewal(sub: WebSubSubscription): void {
+    clearTimeout(this.renewTimers.get(sub.feedId));
+    if (!sub.expiresAt || this.closed) return;
+    // Renew ahead of the lease; never sooner than half the lease, for hubs that grant short ones.
+    const lease = sub.expiresAt - (sub.verifiedAt ?? this.host.now());
+    const ahead = Math.min(this.config.renewBeforeSeconds * 1000, lease / 2);
+    const wait = Math.max(0, sub.expiresAt - ahead - this.host.now());
+    const timer = setTimeout(() => {
+      this.renewTimers.delete(sub.feedId);
+      this.track(this.subscribe(sub.feedId, sub.hub, sub.topic, sub.callbackId).catch((err: unknown) => this.log.error({ feed: sub.feedId, err }, "WebSub: renewal failed")));
+    }, Math.min(wait, 2 ** 31 - 1));
+    timer.unref();
+    this.renewTimers.set(sub.feedId, timer);
+  }
+
+  /** Routes on the shared listener: GET for verification of intent, POST for content distribution. */
+  register(server: FastifyInstance): void {
+    // Any media type: a pushed document is parsed by the feed pipeline, from its bytes.
+    server.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+    server.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>("/websub/:id", (req, reply) => this.verify(req, reply));
+    server.post<{ Params: { id: string } }>("/websub/:id", (req, reply) => this.receive(req, reply));
+  }
+
+  /** §5.3: echo the challenge only for a subscription we asked for, for that topic and mode. */
+  private async verify(req: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply): Promise<void> {
+    const q = req.query;
+    const mode = q["hub.mode"];
+    const topic = q["hub.topic"];
+    const sub = await this.host.store.getSubscriptionByCallback(req.params.id);
+    if (mode === "denied") {
+      // §5.2: the hub refused (now or later); polling carries on.
+      if (sub && sub.topic === topic) {
+        await this.host.store.putSubscription({ ...sub, state: "denied", lastError: this.host.scrub(`denied by the hub: ${q["hub.reason"] ?? "no reason given"}`) });
+        this.active.delete(sub.feedId);
+        this.log.warn({ feed: sub.feedId, hub: sub.hub, reason: q["hub.reason"] }, "WebSub: the hub denied the subscription; polling continues");
+      }
+      return void reply.code(200).send();
+    }
+    const challenge = q["hub.challenge"];
+    const expected =
+      sub && sub.topic === topic && challenge &&
+      ((mode === "subscribe" && (sub.state === "requested" || sub.state === "active")) || (mode === "unsubscribe" && sub.state === "unsubscribing"));
+    if (!sub || !expected) {
+      this.log.warn({ callback: req.params.id, mode, topic }, "WebSub: refused a verification we did not ask for");
+      return void reply.code(404).type("text/plain").send("no such subscription request");
+    }
+    const now = this.host.now();
+    if (mode === "unsubscribe") {
+      await this.host.store.deleteSubscription(sub.feedId);
+      this.active.delete(sub.feedId);
+      clearTimeout(this.renewTimers.get(sub.feedId));
+      this.log.info({ feed: sub.feedId, hub: sub.hub }, "WebSub: unsubscribed");
+    } else {
+      const lease = Number(q["hub.lease_seconds"]);
+      const leaseSeconds = Number.isInteger(lease) && lease > 0 ? lease : this.config.leaseSeconds;
+      const verified: WebSubSubscription = { ...sub, state: "active", leaseSeconds, expiresAt: now + leaseSeconds * 1000, verifiedAt: now, lastError: null };
+      await this.host.store.putSubscription(verified);
+      this.active.set(sub.feedId, verified.expiresAt ?? now);
+      this.scheduleRenewal(verified);
+      this.log.info({ feed: sub.feedId, hub: sub.hub, leaseSeconds }, "WebSub: subscription verified");
+    }
+    reply.code(200).type("text/plain").send(challenge);
+  }
+
+  /** §7: a pushed update. Authenticated (§7.1) or ignored; answered at once, processed after. */
+  private async receive(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<void> {
+    const sub = await this.host.store.getSubscriptionByCallback(req.params.id);
+    if (!sub || sub.state === "denied") {
+      // 410: §7 lets the hub drop a subscription whose callback is gone.
+      return void reply.code(410).send();
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const check = checkSignature(req.headers["x-hub-signature"], body, subscriptionSecret(this.config.secret, sub.callbackId));
+    if (!check.ok) {
+      // §7.1: MUST ignore; MAY acknowledge with 2xx (answering the same either way tells a forger nothing).
+      this.log.warn({ feed: sub.feedId, hub: sub.hub, reason: check.reason }, "WebSub: ignored a pushed update that failed authentication");
+      return void reply.code(202).send();
+    }
+    reply.code(202).send();
+    const contentType = typeof req.headers["content-type"] === "string" ? req.headers["content-type"] : null;
+    this.track(this.process(sub, body, contentType));
+  }
+
+  private async process(sub: WebSubSubscription, body: Buffer, contentType: string | null): Promise<void> {
+    try {
+      // A hub that sends no body only says the feed changed: fetch it ourselves.
+      const report = await this.host.acceptPushed(sub.feedId, body.length ? { body, contentType, url: sub.topic } : "notified");
+      const current = await this.host.store.getSubscription(sub.feedId);
+      if (current) await this.host.store.putSubscription({ ...current, lastPushAt: this.host.now() });
+      this.log.info({ feed: sub.feedId, status: report?.status, new: report?.new ?? 0, queued: report?.queued ?? 0 }, "WebSub: pushed update processed");
+      if (report?.queued) this.host.onQueued();
+    } catch (err) {
+      this.log.error({ feed: sub.feedId, err }, "WebSub: could not process a pushed update");
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+  }
+
+  /** Stops renewals and waits for work in flight (subscriptions stay with the hub until their lease ends). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.renewTimers.values()) clearTimeout(timer);
+    this.renewTimers.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
