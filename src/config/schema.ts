@@ -10,7 +10,14 @@ const id = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
 
 const timezone = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
-const cronExpression = z.string().refine((v) => cron.validate(v), "must be a cron expression (5 or 6 fields)");
+const validCron = new Map<string, boolean>();
+/** node-cron's check, once per distinct expression (10,000 feeds share a handful of schedules). */
+function isCronExpression(value: string): boolean {
+  let valid = validCron.get(value);
+  if (valid === undefined) validCron.set(value, (valid = cron.validate(value)));
+  return valid;
+}
+const cronExpression = z.string().refine(isCronExpression, "must be a cron expression (5 or 6 fields)");
 
 function isTimeZone(value: string): boolean {
   try {
