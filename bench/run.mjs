@@ -1,23 +1,24 @@
 #!/usr/bin/env node
 // Crier's benchmark harness: `npm run bench` (full, ~8-10 min on 2 cores) or `npm run bench -- --smoke`
-// (tiny sizes, under a minute). Everything talks to 127.0.0.1 only: a feed server in its own
+// (tiny sizes, under two minutes). Everything talks to 127.0.0.1 only: a feed server in its own
 // child process, each scenario in its own child process. Prints a table and overwrites
 // bench/RESULTS.md. Options:
 //   --smoke              tiny sizes, one repetition
 //   --reps=N             repetitions per measured scenario (default 3; smoke 1)
-//   --only=a,b           only these sections: steady, peers, memory, new-items, latency
+//   --only=a,b           only these sections: steady, peers, memory, new-items, spread, websub, latency
 //   --cpu-prof=TEXT      run the children whose label contains TEXT with --cpu-prof (into bench/profiles/)
-//   --ns=1000,10000      steady-state sizes (default: 1,000 and 10,000; smoke 100)
+//   --ns=1000,10000      steady-state, scheduler and spread sizes (default: 1,000 and 10,000; smoke 100)
 //   --profile-cycle=TEXT profile the last poll cycle of the Crier children whose label contains TEXT
 //                        (inspector, into bench/profiles/)
 //   --keep               keep the temp dir (configs, stores, logs, child stderr)
 import { fork, spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, cpSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, cpSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { writeCrierConfig } from "./lib/crier-config.mjs";
-import { control } from "./lib/common.mjs";
+import { control, sleep } from "./lib/common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -29,13 +30,18 @@ const ONLY = flagValue("only")?.split(",") ?? null;
 const PROF = flagValue("cpu-prof") ?? null;
 const KEEP = !!flag("keep");
 
+// spread: [feeds, cron period in s] per run (polling.spread 0.5: the window is half the period).
 const S = SMOKE
-  ? { ns: [100], schedNs: [100], peersN: 100, memN: 1000, newFeeds: 10, newPer: 10, latPubs: 2, childMs: 90_000, totalMs: 300_000 }
-  : { ns: [1000, 10000], schedNs: [1000, 10000], peersN: 1000, memN: 10000, newFeeds: 100, newPer: 10, latPubs: 8, childMs: 420_000, totalMs: 30 * 60_000 };
+  ? { ns: [100], schedNs: [100], peersN: 100, memN: 1000, newFeeds: 10, newPer: 10, latPubs: 2, subFeeds: 2, subPubs: 5, spread: [[100, 4]], childMs: 90_000, totalMs: 300_000 }
+  : { ns: [1000, 10000], schedNs: [1000, 10000], peersN: 1000, memN: 10000, newFeeds: 100, newPer: 10, latPubs: 8, subFeeds: 10, subPubs: 100, spread: [[1000, 10], [10000, 20]], childMs: 420_000, totalMs: 30 * 60_000 };
 if (flagValue("ns")) {
   S.ns = flagValue("ns").split(",").map(Number);
   S.schedNs = S.schedNs.filter((n) => S.ns.includes(n));
+  S.spread = S.spread.filter(([n]) => S.ns.includes(n));
 }
+// Configs of the scenarios driven by the Scheduler: maintenance (retention.schedule) never runs
+// inside a measured window.
+const NO_MAINTENANCE = { schedule: "0 0 1 1 *" };
 const BODY_BYTES = 5000; // content:encoded per item, as the synthetic WordPress generator's default
 const started = Date.now();
 const LOAD_AT_START = os.loadavg().map((x) => x.toFixed(2)).join(" ");
@@ -46,11 +52,35 @@ const log = (...a) => process.stderr.write(`[bench ${((Date.now() - started) / 1
 // ---- processes --------------------------------------------------------------------------------
 let server = null;
 
+let hub = null; // the loopback WebSub hub (test/loopback/websub-hub.ts, compiled at start), in this process
+
+/**
+ * Compiles the repo's loopback WebSub hub (TypeScript) into the run's temp dir with the repo's own
+ * TypeScript, and starts it here (127.0.0.1, a free port). Not copied, not rewritten: compiled.
+ */
+async function startHub() {
+  const project = path.dirname(HERE);
+  const out = path.join(tmp, "hub");
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(project, "node_modules/typescript/bin/tsc"), path.join(project, "test/loopback/websub-hub.ts"), "--outDir", out, "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "--types", "node"],
+    { cwd: project, timeout: 120_000, encoding: "utf8" },
+  );
+  const js = path.join(out, "websub-hub.js");
+  if (!existsSync(js)) throw new Error(`could not compile test/loopback/websub-hub.ts: ${(tsc.stdout || tsc.stderr || String(tsc.status)).split("\n")[0]}`);
+  if (tsc.status !== 0) log(`tsc reported problems in websub-hub.ts (compiled anyway): ${(tsc.stdout || "").split("\n")[0]}`);
+  writeFileSync(path.join(out, "package.json"), '{ "type": "module" }\n');
+  const { startWebSubHub } = await import(pathToFileURL(js).href);
+  return startWebSubHub({});
+}
+
 function startServer() {
   const groups = {
-    wp: { count: Math.max(...S.ns, S.peersN, S.memN), items: 10, bodyBytes: BODY_BYTES },
+    wp: { count: Math.max(...S.ns, S.peersN, S.memN, ...S.spread.map(([n]) => n)), items: 10, bodyBytes: BODY_BYTES },
     new: { count: S.newFeeds, items: 30, bodyBytes: BODY_BYTES },
     lat: { count: 1, items: 10, bodyBytes: BODY_BYTES },
+    // latency via WebSub: feeds that name the hub (rel="hub") and their own URL (rel="self")
+    ...(hub ? { sub: { count: S.subFeeds, items: 10, bodyBytes: BODY_BYTES, hub: hub.url } } : {}),
   };
   const errFd = openSync(path.join(tmp, "feed-server.stderr"), "w");
   const child = fork(path.join(HERE, "lib/feed-server.mjs"), [JSON.stringify({ ports: 100, groups, maxLifetimeMs: S.totalMs + 60_000 })], {
@@ -107,8 +137,11 @@ let CRIER_ROOT = null;
 
 let childSeq = 0;
 let childFailures = 0;
-/** Runs one scenario child; resolves with its result, or { error }. */
-function runChild(label, args) {
+/**
+ * Runs one scenario child; resolves with its result, or { error }. `onEvent(message, child)`: the
+ * child's messages that carry `event` (not its result), e.g. "ready" for an orchestrated scenario.
+ */
+function runChild(label, args, { onEvent } = {}) {
   const timeoutMs = Math.min(S.childMs, Math.max(10_000, S.totalMs - (Date.now() - started)));
   const id = `${String(++childSeq).padStart(2, "0")}-${label.replace(/[^A-Za-z0-9.-]+/g, "_")}`;
   const errPath = path.join(tmp, `${id}.stderr`);
@@ -128,9 +161,14 @@ function runChild(label, args) {
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.on("message", (m) => (message = m));
-    child.on("exit", (code, signal) => {
+    const events = [];
+    child.on("message", (m) => {
+      if (m && typeof m === "object" && "event" in m) events.push(Promise.resolve(onEvent?.(m, child)).catch((err) => log(`${label}: ${err?.stack ?? err}`)));
+      else message = m;
+    });
+    child.on("exit", async (code, signal) => {
       clearTimeout(timer);
+      await Promise.all(events);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
       if (message?.ok) {
         log(`${label}: ok (${secs}s)`);
@@ -163,7 +201,7 @@ const med = (runs, get) => median(ok(runs).map((r) => {
 const firstError = (runs) => runs.find((r) => r?.error)?.error ?? null;
 
 // ---- scenarios ---------------------------------------------------------------------------------
-const R = { steady: [], peers: null, memory: null, newItems: null, latency: null, skipped: [] };
+const R = { steady: [], peers: null, memory: null, newItems: null, spread: [], websub: null, latency: null, skipped: [] };
 
 async function manifestUrls(group, n) {
   return (await control(server.control, `/manifest?group=${group}&n=${n}`)).map((f) => f.url);
@@ -197,8 +235,113 @@ async function steady(n) {
     entry.crier.push(await runChild(`crier-steady-${n}`, { scenario: "crier-cycles", dir, control: server.control, cycles: STEADY_CYCLES, ...profileArgs(`crier-steady-${n}`) }));
   }
   if (S.schedNs.includes(n) && timeLeft(`scheduler ${n}`)) {
-    entry.scheduler = await runChild(`crier-scheduler-${n}`, { scenario: "crier-scheduler", dir, control: server.control });
+    // Same feeds and store; the tick polls every feed at once (no spread): the scheduler path's CPU.
+    writeCrierConfig(dir, { urls, destinations: 3, file: "crier-scheduler.yaml", sections: { polling: { spread: 0 }, retention: NO_MAINTENANCE } });
+    entry.scheduler = await runChild(`crier-scheduler-${n}`, { scenario: "crier-scheduler", dir, config: "crier-scheduler.yaml", control: server.control });
   }
+}
+
+/** A seeded store of `n` feeds × 3 destinations: the steady-state one when there is one, else a new one. */
+const seededDirs = new Map(); // n -> a store seeded here (when section 1–2 did not make one)
+async function seededDir(n, label) {
+  const shared = R.steady.find((e) => e.n === n && e.seed && !e.seed.error);
+  if (shared) return { dir: shared.dir, urls: await manifestUrls("wp", n), seed: shared.seed, shared: true };
+  if (seededDirs.has(n)) return { ...seededDirs.get(n), shared: true };
+  const urls = await manifestUrls("wp", n);
+  const dir = writeCrierConfig(path.join(tmp, `${label}-${n}`), { urls, destinations: 3 });
+  const seed = await runChild(`crier-${label}-seed-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["seed"] });
+  if (!seed.error) seededDirs.set(n, { dir, urls, seed });
+  return { dir, urls, seed, shared: false };
+}
+
+/** The spread of one schedule's polls over its interval (polling.spread 0.5). */
+async function spread() {
+  for (const [n, everySec] of S.spread) {
+    if (!timeLeft(`spread ${n}`)) break;
+    const entry = { n, everySec, run: null };
+    R.spread.push(entry);
+    const { dir, urls, seed } = await seededDir(n, "spread");
+    if (seed?.error) {
+      entry.run = { error: `seeding failed: ${seed.error}` };
+      continue;
+    }
+    writeCrierConfig(dir, { urls, destinations: 3, file: "crier-spread.yaml", sections: { polling: { spread: 0.5 }, retention: NO_MAINTENANCE } });
+    entry.run = await runChild(`crier-spread-${n}`, { scenario: "crier-spread", dir, config: "crier-spread.yaml", control: server.control, everySec });
+  }
+}
+
+async function freePort() {
+  const srv = net.createServer();
+  await new Promise((resolve, reject) => (srv.once("error", reject), srv.listen(0, "127.0.0.1", resolve)));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/**
+ * Latency via WebSub (6a): Crier in its own process as `crier run` (WebSub listener on a free
+ * loopback port, the feeds' schedule a year away); the hub runs here. Each publication: a new item
+ * on the feed server, then `hub.publish(topic)` (the hub fetches the topic and POSTs it, signed, to
+ * Crier's callback); latency = the item's publication → its post in the console destination's file.
+ */
+async function websubLatency() {
+  const n = S.subFeeds;
+  R.websub = { feeds: n, publications: S.subPubs, run: null, samples: [], hubMs: [], failures: [], server: null };
+  if (!hub) {
+    R.websub.run = { error: R.websubHubError ?? "the loopback hub did not start" };
+    return;
+  }
+  await control(server.control, "/reset-group?group=sub", "POST");
+  const urls = await manifestUrls("sub", n);
+  const port = await freePort();
+  const dir = writeCrierConfig(path.join(tmp, "websub"), {
+    urls,
+    destinations: 1,
+    schedule: "0 0 1 1 *", // the safety-net poll: never within the measurement
+    sections: {
+      polling: { spread: 0 },
+      retention: NO_MAINTENANCE,
+      websub: { publicUrl: `http://127.0.0.1:${port}`, listen: { host: "127.0.0.1", port }, secret: "bench-websub-master-key-0123456789" },
+    },
+  });
+  const postsFile = path.join(dir, "posts-a.jsonl");
+  const W = R.websub;
+  const onEvent = async (m, child) => {
+    if (m.event !== "ready") return;
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    try {
+      W.ready = m;
+      // Every feed's subscription verified by the hub (Crier asked after its first poll).
+      await hub.waitFor((h) => h.subscriptions().filter((x) => x.verified && urls.includes(x.topic)).length >= n || null, 30_000);
+      child.send({ cmd: "go" });
+      await control(server.control, "/reset", "POST");
+      let size = existsSync(postsFile) ? statSync(postsFile).size : 0;
+      for (let k = 0; k < S.subPubs && alive(); k++) {
+        await sleep(100 + ((k * 137) % 400)); // not in step with anything
+        const i = k % n;
+        const pub = await control(server.control, `/publish?group=sub&i=${i}`, "POST");
+        const called = Date.now();
+        const results = await hub.publish(urls[i]);
+        W.hubMs.push(Date.now() - called);
+        if (!results.length || !results.every((r) => r.ok)) W.failures.push(`publication ${k}: ${JSON.stringify(results.map((r) => r.status || r.error))}`);
+        let at = null;
+        // Bounded: 2,000 checks of 5 ms = 10 s.
+        for (let t = 0; t < 2_000 && at === null && alive(); t++) {
+          const now = existsSync(postsFile) ? statSync(postsFile).size : 0;
+          if (now !== size && readFileSync(postsFile, "utf8").includes(pub.link)) at = Date.now();
+          else await sleep(5);
+        }
+        size = existsSync(postsFile) ? statSync(postsFile).size : 0;
+        W.samples.push(at === null ? null : at - pub.publishedAt);
+      }
+      W.server = await control(server.control, "/stats");
+    } catch (err) {
+      W.failures.push(String(err?.message ?? err));
+    } finally {
+      if (alive()) child.send({ cmd: "stop" });
+    }
+  };
+  R.websub.run = await runChild("crier-websub", { scenario: "crier-websub", dir }, { onEvent });
 }
 
 const TOOLS = ["crier", "feedsub", "rss-feed-emitter", "naive"];
@@ -218,15 +361,8 @@ async function peers() {
 
 async function memory() {
   const n = S.memN;
-  const shared = R.steady.find((e) => e.n === n && e.seed && !e.seed.error);
-  R.memory = { n, destinations: 3, seed: null, steady: [], sharedSeed: !!shared };
-  let dir = shared?.dir;
-  if (shared) R.memory.seed = shared.seed;
-  else {
-    const urls = await manifestUrls("wp", n);
-    dir = writeCrierConfig(path.join(tmp, `memory-${n}`), { urls, destinations: 3 });
-    R.memory.seed = await runChild(`crier-memory-seed-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["seed"] });
-  }
+  const { dir, seed, shared } = await seededDir(n, "memory");
+  R.memory = { n, destinations: 3, seed, steady: [], sharedSeed: shared };
   for (let r = 0; r < REPS && timeLeft(`memory rep ${r + 1}`); r++) {
     R.memory.steady.push(await runChild(`crier-memory-steady-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }));
   }
@@ -243,7 +379,7 @@ async function newItems() {
 
 async function latency() {
   const urls = await manifestUrls("lat", 1);
-  const dir = writeCrierConfig(path.join(tmp, "latency"), { urls, destinations: 1, schedule: "* * * * * *" });
+  const dir = writeCrierConfig(path.join(tmp, "latency"), { urls, destinations: 1, schedule: "* * * * * *", sections: { retention: NO_MAINTENANCE } });
   R.latency = { schedule: "* * * * * *", intervalMs: 1000, run: null };
   if (timeLeft("latency")) {
     R.latency.run = await runChild("crier-latency", { scenario: "crier-latency", dir, control: server.control, group: "lat", publications: S.latPubs });
@@ -294,7 +430,7 @@ function report() {
       "served by a separate process on 100 ports of 127.0.0.1 (each port is one origin), ETag + Last-Modified with WordPress's 304 rule, gzip when asked.",
   );
   out.push("- Crier: the freshly built `dist/` (copied to the run's temp dir at the start, so that a concurrent rebuild cannot change it mid-run), `App.create` with a generated config (console destinations appending to files, images off, log level info to a file).");
-  out.push("- CPU is user+system of the client process over the measured window (`process.cpuUsage()`); peak RSS is `process.resourceUsage().maxRSS` of that process at its end; every client polls 8 feeds at a time (Crier's own `pLimit(8)`).");
+  out.push("- CPU is user+system of the client process over the measured window (`process.cpuUsage()`); peak RSS is `process.resourceUsage().maxRSS` of that process at its end; every client polls 8 feeds at a time (Crier: its shared pool, `polling.concurrency`, default 8; 4 connections per origin, `polling.connectionsPerHost`).");
   out.push("");
 
   // 1+2
@@ -303,8 +439,8 @@ function report() {
     out.push("");
     out.push(
       "Floor: bare `undici.request` conditional GETs with the right validators (an `Agent` shaped like Crier's: keep-alive, 4 connections per origin). " +
-        "Crier: `App.create` on a store seeded by an earlier process (3 console destinations per feed), then `app.pollFeeds()` (fetch stage, store reads, `recordNotModified`). " +
-        "Scheduler: `new Scheduler(app).start()` with every feed's cron set to one second a little ahead (fires once), until every feed is polled or node-cron reports its tick missed; CPU per polled feed. " +
+        "Crier: `App.create` on a store seeded by an earlier process (3 console destinations per feed), then `app.pollFeeds()` (fetch stage, one `getFeedState` query per feed, the not-modified polls written by `store.recordPolled` in batches of 500). " +
+        "Scheduler: `new Scheduler(app).start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
         "Each process runs four cycles: its first (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
         "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and one more (warm, kept-alive). Ratios are Crier ÷ floor, medians of the repetitions.",
     );
@@ -328,9 +464,10 @@ function report() {
         else {
           const fl = med(e.floor, (r) => r.cycles.fresh.cpuMs);
           const flw = med(e.floor, (r) => r.cycles.fresh.wallMs);
-          const what = `polled ${f0(s.polled)} of ${f0(s.feeds)}${s.missed ? `; **${f0(s.missed)} missed by node-cron (never polled)**` : ""}${s.stalled ? "; **stalled**" : ""}; ${statusText(s.cycle.statuses)}; ${f0(s.deliveryPasses)} delivery passes, ${f0(s.deliveryPassMs)} ms`;
-          rows.push(["Crier Scheduler", f0(e.n), "fresh process, cron fires once", f0(s.cycle.cpuMs), f0((s.cycle.cpuMs * 1000) / Math.max(1, s.polled)), f0(s.cycle.wallMs), mb(s.maxRss), what, rx(ratio(s.cycle.cpuMs, fl)), rx(ratio(s.cycle.wallMs, flw))]);
-          goals.push([`Scheduler path polls every feed once (N=${f0(e.n)})`, `${f0(s.polled)} of ${f0(s.feeds)}`, verdict(s.polled === s.feeds)]);
+          const a = s.arrivals;
+          const what = `polled ${f0(s.polled)} of ${f0(s.feeds)}${s.missed ? `; **tick missed by node-cron**` : ""}${s.stalled ? "; **stalled**" : ""}; ${statusText(s.cycle.statuses)}; spread ${f0(s.spreadMs)} ms: requests from +${f0(a?.firstMs)} to +${f0(a?.lastMs)} ms after the tick, busiest second ${f0(a?.busiest)}; ${f0(s.deliveryPasses)} delivery passes, ${f0(s.deliveryPassMs)} ms`;
+          rows.push(["Crier Scheduler", f0(e.n), "fresh process, cron fires once, spread 0", f0(s.cycle.cpuMs), f0((s.cycle.cpuMs * 1000) / Math.max(1, s.polled)), f0(s.cycle.wallMs), mb(s.maxRss), what, rx(ratio(s.cycle.cpuMs, fl)), rx(ratio(s.cycle.wallMs, flw))]);
+          goals.push([`Scheduler path polls every feed once (N=${f0(e.n)}, spread 0)`, `${f0(s.polled)} of ${f0(s.feeds)}`, verdict(s.polled === s.feeds && !s.missed)]);
         }
       }
       const seed = e.seed;
@@ -345,7 +482,7 @@ function report() {
     for (const e of R.steady) {
       const st = ok(e.crier)[0]?.startup;
       if (st) extra.push(`N=${e.n}: Crier process start (imports + \`App.create\`) ${f0(med(e.crier, (r) => r.startup.startupMs))} ms wall, ${f0(med(e.crier, (r) => r.startup.startupCpuMs))} ms CPU; RSS after imports ${mb(med(e.crier, (r) => r.startup.rssAfterImport))} MB, after \`App.create\` ${mb(med(e.crier, (r) => r.startup.rssAfterCreate))} MB.`);
-      if (e.scheduler && !e.scheduler.error) extra.push(`N=${e.n}: \`Scheduler.start()\` (one node-cron task per feed) ${f0(e.scheduler.startCpuMs)} ms CPU; the cron cycle's wall time is counted from the second the crons fire (cron \`${e.scheduler.schedule}\`, UTC) to the last poll (or missed tick); its CPU from \`start()\` returning to the end of the last delivery pass.`);
+      if (e.scheduler && !e.scheduler.error) extra.push(`N=${e.n}: \`Scheduler.start()\` (one node-cron task per schedule group: here one) ${f0(e.scheduler.startCpuMs)} ms CPU; the cron cycle's wall time is counted from the second the cron fires (\`${e.scheduler.schedule}\`, UTC) to the end of the tick's \`pollFeeds\`; its CPU from \`start()\` returning to the end of the delivery pass after it.`);
     }
     out.push(extra.map((x) => `- ${x}`).join("\n"));
     out.push("");
@@ -459,9 +596,49 @@ function report() {
   }
 
   // 6
+  const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null);
+  if (R.websub || R.latency) {
+    out.push("## 6. Latency: article published → post received");
+    out.push("");
+    out.push('"Received" is when the post\'s line is in the console destination\'s JSON-lines file (checked every 5 ms); "published" is when the feed server added the item. Percentiles are nearest-rank.');
+    out.push("");
+  }
+  if (R.websub) {
+    const W = R.websub;
+    out.push("### 6a. WebSub push (`crier run` with a `websub` listener)");
+    out.push("");
+    const run = W.run;
+    if (run && !run.error) {
+      const s = W.samples.filter((x) => x !== null).sort((a, b) => a - b);
+      const lost = W.samples.length - s.length;
+      const hubMs = [...W.hubMs].sort((a, b) => a - b);
+      out.push(
+        `Crier in its own process as \`crier run\` starts it (App, \`recover\`, \`startWebSub\` on a free 127.0.0.1 port, Scheduler, a first poll of every feed), ${W.feeds} feeds whose channel names the hub (\`<atom:link rel="hub">\`) and itself (\`rel="self"\`); ` +
+          "their cron (`0 0 1 1 *`) never fires during the measurement, so only a push can explain a post. The loopback hub (`test/loopback/websub-hub.ts`, compiled by the bench with the repo's TypeScript) runs in the orchestrator. " +
+          `Each publication: a new item on one feed (round robin), then \`hub.publish(topic)\`: the hub fetches the topic and POSTs it, signed (sha256), to Crier's callback; Crier answers 202, processes it (\`app.acceptPushed\`), and its \`onQueued\` (the Scheduler's \`deliverSoon\`) starts a delivery pass. ${W.publications} publications, 100–500 ms apart after the previous post arrived.`,
+      );
+      out.push("");
+      const crierFetches = W.server ? W.server.requests - W.server.hubRequests : null;
+      out.push(table(["publications", "median ms", "p95 ms", "p99 ms", "max ms", "goal"], [
+        [`${W.samples.length}${lost ? ` (**${lost} never arrived**)` : ""}`, f0(median(s)), f0(pct(s, 95)), f0(pct(s, 99)), f0(s.length ? s[s.length - 1] : null), "p99 ≤ 1,000 ms"],
+      ]));
+      out.push("");
+      out.push(`- Of which the hub's part (\`hub.publish\` call → Crier's 202 to the POST, including the hub's fetch of the ~70 KB topic): median ${f0(median(hubMs))} ms, max ${f0(hubMs.length ? hubMs[hubMs.length - 1] : null)} ms; Crier's \`acceptPushed\` (parse + select + record): median ${f1(run.acceptPushedMedianMs)} ms.`);
+      out.push(`- In the measured window: ${f0(run.pushes)} pushes processed (${statusText(run.pushStatuses)}), ${f0(run.scheduledPolls)} scheduled polls, ${f0(run.deliveryPasses)} delivery passes; the feed server saw ${f0(W.server?.hubRequests)} topic fetches by the hub and ${f0(crierFetches)} requests from Crier. Crier's CPU over the window: ${f0(run.window.cpuMs)} ms (${f2(run.window.cpuMs / Math.max(1, run.pushes))} ms per push, delivery included); peak RSS ${mb(run.maxRss)} MB.`);
+      if (W.failures.length) out.push(`- **Problems:** ${W.failures.slice(0, 5).join("; ")}`);
+      out.push(`- Samples (ms): ${W.samples.map((x) => (x === null ? "lost" : f0(x))).join(", ")}.`);
+      out.push("");
+      const p99 = pct(s, 99);
+      goals.push([`latency via WebSub p99 ≤ 1 s (${W.samples.length} publications)`, `p99 ${f0(p99)} ms (median ${f0(median(s))}, max ${f0(s.length ? s[s.length - 1] : null)})`, verdict(!lost && W.samples.length > 0 && p99 !== null && p99 <= 1000)]);
+    } else {
+      out.push(`Failed: ${run?.error ?? W.failures[0] ?? "not run"}`);
+      out.push("");
+      goals.push(["latency via WebSub p99 ≤ 1 s", "failed", "**not measured**"]);
+    }
+  }
   if (R.latency) {
     const L = R.latency;
-    out.push("## 6. Latency: article published → post received");
+    out.push("### 6b. Polling (`crier run` Scheduler)");
     out.push("");
     const run = L.run;
     if (run && !run.error) {
@@ -469,18 +646,54 @@ function report() {
       const missing = run.samples.length - s.length;
       const worst = s.length ? s[s.length - 1] : null;
       out.push(table(["mode", "publications", "median ms", "max ms", "goal"], [
-        [`polling: \`crier run\` Scheduler, cron \`${L.schedule}\` (1 s)`, `${run.samples.length}${missing ? ` (${missing} never arrived)` : ""}`, f0(median(s)), f0(worst), "≤ interval + 1 s = 2,000 ms"],
-        ["WebSub push", "—", "—", "—", "not available: Crier does not implement WebSub yet"],
+        [`polling: \`crier run\` Scheduler, cron \`${L.schedule}\` (1 s), one feed`, `${run.samples.length}${missing ? ` (${missing} never arrived)` : ""}`, f0(median(s)), f0(worst), "≤ interval + 1 s = 2,000 ms"],
       ]));
       out.push("");
-      out.push(`Samples (ms): ${run.samples.map((x) => (x === null ? "lost" : f0(x))).join(", ")}. Published at different phases of the second; "received" is when the line is in the console destination's file (checked every 5 ms).`);
+      out.push(`Samples (ms): ${run.samples.map((x) => (x === null ? "lost" : f0(x))).join(", ")}. Published at different phases of the second. (One feed: \`polling.spread\` gives a single feed no offset; with many feeds on one schedule a feed's poll starts up to \`interval × spread\` after the tick, at its fixed offset — section 7.)`);
       out.push("");
       goals.push(["latency ≤ interval + 1 s (polling, 1 s cron)", `max ${f0(worst)} ms`, verdict(!missing && worst !== null && worst <= 2000)]);
     } else {
       out.push(`Failed: ${run?.error ?? "not run"}`);
       out.push("");
     }
-    goals.push(["latency via WebSub", "not available", "n/a"]);
+  }
+
+  // 7
+  if (R.spread.length) {
+    out.push("## 7. Spread: one schedule's polls over its interval");
+    out.push("");
+    out.push(
+      "`crier run`'s Scheduler with every feed on one cron repeating every few seconds (6 fields, UTC) and `polling.spread: 0.5` in the config: the tick's polls are spread over min(interval × 0.5, `polling.maxSpreadMs`), each feed at its fixed hash-based offset, through the shared pool. " +
+        "One tick is measured, on a seeded store (every answer 304): when each feed request reached the feed server, relative to the tick. Busiest second: the most requests in any 1-second window (sliding); fair share: feeds ÷ spread window in seconds. " +
+        'Goal (the issue: "polls spread across the schedule with jitter so thousands of feeds never fire in the same second"): no second with more than 2× its fair share.',
+    );
+    out.push("");
+    const rows = [];
+    for (const e of R.spread) {
+      const r = e.run;
+      if (!r || r.error) {
+        rows.push([f0(e.n), `every ${e.everySec} s`, "—", "—", "—", "—", "—", "—", r?.error ?? "not run"]);
+        goals.push([`spread: busiest second ≤ 2× fair share (N=${f0(e.n)})`, "failed", "**not measured**"]);
+        continue;
+      }
+      const a = r.arrivals;
+      rows.push([
+        f0(e.n),
+        `\`${r.schedule}\` (${e.everySec} s)`,
+        f0(r.spreadMs),
+        `+${f0(a.firstMs)} … +${f0(a.lastMs)}`,
+        `${f0(a.busiest)} (from +${f0(a.busiestFromMs)} ms)`,
+        f0(a.fairPerSecond),
+        rx(a.ratio),
+        `${f0(r.cycle.cpuMs)} ms (${f0((r.cycle.cpuMs * 1000) / Math.max(1, r.polled))} µs/feed)`,
+        `${statusText(r.cycle.statuses)}; per second after the tick: ${a.perSecond.map(f0).join(" / ")}`,
+      ]);
+      goals.push([`spread: busiest second ≤ 2× fair share (N=${f0(e.n)}, ${e.everySec} s cron, window ${f0(r.spreadMs)} ms)`, `${f0(a.busiest)} vs fair ${f0(a.fairPerSecond)}/s = ${rx(a.ratio)}`, verdict(r.polled === r.feeds && a.requests === r.feeds && a.ratio !== null && a.ratio <= 2)]);
+    }
+    out.push(table(["feeds", "cron", "spread ms", "requests at (ms after tick)", "busiest second", "fair share /s", "busiest ÷ fair", "tick CPU", "answers; requests per second"], rows));
+    out.push("");
+    const sched = R.steady.filter((e) => e.scheduler && !e.scheduler.error).map((e) => `N=${f0(e.n)}: ${f0(e.scheduler.arrivals?.busiest)} requests in the busiest second (+${f0(e.scheduler.arrivals?.firstMs)} … +${f0(e.scheduler.arrivals?.lastMs)} ms)`);
+    if (sched.length) out.push(`For comparison, \`spread: 0\` (section 1–2's scheduler run, every feed at the tick, paced only by the pool of 8): ${sched.join("; ")}.\n`);
   }
 
   out.push("## Goals");
@@ -492,7 +705,7 @@ function report() {
   if (R.skipped.length) out.push(`Skipped (time bound): ${R.skipped.join(", ")}\n`);
   out.push("## How to run");
   out.push("");
-  out.push("```sh\nnpm run bench               # full sizes (~8-10 min on 2 cores)\nnpm run bench -- --smoke    # tiny sizes, under a minute (CI)\nnpm run bench -- --only=steady,peers --reps=1 --cpu-prof=crier-steady --keep\n```");
+  out.push("```sh\nnpm run bench               # full sizes (~8-10 min on 2 cores)\nnpm run bench -- --smoke    # tiny sizes, under two minutes (CI)\nnpm run bench -- --only=steady,peers --reps=1 --cpu-prof=crier-steady --keep\n```");
   out.push("");
   return out.join("\n");
 }
@@ -508,18 +721,31 @@ let exitCode = 0;
 try {
   log(`tmp ${tmp}; ${SMOKE ? "smoke" : "full"} run, ${REPS} rep(s)`);
   CRIER_ROOT = await snapshotCrier();
+  if (section("websub")) {
+    try {
+      hub = await startHub();
+      log(`WebSub hub: ${hub.url}`);
+    } catch (err) {
+      R.websubHubError = String(err?.message ?? err);
+      log(`WebSub hub failed: ${R.websubHubError}`);
+      childFailures++;
+    }
+  }
   server = await startServer();
   log(`feed server: ${server.ports.length} ports, control ${server.control}`);
   if (section("steady")) for (const n of S.ns) if (timeLeft(`steady ${n}`)) await steady(n);
   if (section("peers") && timeLeft("peers")) await peers();
   if (section("memory") && timeLeft("memory")) await memory();
   if (section("new-items") && timeLeft("new-items")) await newItems();
+  if (section("spread") && timeLeft("spread")) await spread();
+  if (section("websub") && timeLeft("websub")) await websubLatency();
   if (section("latency") && timeLeft("latency")) await latency();
 } catch (err) {
   log(`bench failed: ${err?.stack ?? err}`);
   exitCode = 1;
 } finally {
   stopServer();
+  await hub?.close().catch(() => undefined);
 }
 const text = report();
 process.stdout.write(`${text}\n`);

@@ -5,7 +5,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
-import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger, DestinationStream } from "pino";
 import { loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
@@ -18,6 +17,7 @@ import { pollFeed, type FeedPollReport, type PollContext, type PollResult, type 
 import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
 import { RenderError } from "./core/adapter.js";
 import { Alerter } from "./pipeline/alerts.js";
+import { spreadOut } from "./scheduler/spread.js";
 import { MediaFetcher } from "./pipeline/media.js";
 import { fileSessionStore, sessionFile } from "./store/session-file.js";
 
@@ -350,17 +350,6 @@ class PolledBatch {
     // Only "last polled" and freshness: losing them (a crash before the write) costs one more poll.
     await this.store.recordPolled(batch).catch((err: unknown) => this.logger.error({ err }, "could not record polled feeds"));
   }
-}
-
-/**
- * Each feed's start offset within `spreadMs`: fixed per feed id (a hash), so a feed is polled at
- * the same point of every interval, and a schedule's feeds are spread evenly. Sorted by offset.
- */
-export function spreadOut(feeds: readonly Feed[], spreadMs: number): Array<{ feed: Feed; offset: number }> {
-  if (spreadMs <= 0 || feeds.length < 2) return feeds.map((feed) => ({ feed, offset: 0 }));
-  return feeds
-    .map((feed) => ({ feed, offset: Math.floor((createHash("sha1").update(feed.id).digest().readUInt32BE(0) / 2 ** 32) * spreadMs) }))
-    .sort((a, b) => a.offset - b.offset);
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

@@ -26,8 +26,10 @@ export function formatPollResult(result: PollOnceResult): string {
       f.status === "not-modified"
         ? `not modified (${f.via === "304" ? "HTTP 304" : "same body"})`
         : f.status === "parsed"
-          ? `${f.items} items, ${f.new} new, ${f.queued} queued, ${f.skipped} recorded without posting`
-          : `${f.status}: ${f.error}`;
+          ? `${f.items} items, ${f.new} new, ${f.queued} queued, ${f.skipped} recorded without posting${f.via === "push" ? " (pushed by its hub)" : ""}`
+          : f.status === "subscribed"
+            ? "not polled: its WebSub hub pushes updates (the safety-net poll is not due)"
+            : `${f.status}: ${f.error}`;
     out.push(`feed ${f.feedId}: ${detail}`);
     for (const w of f.warnings ?? []) out.push(`  warning: ${w}`);
   }

@@ -5,13 +5,13 @@ import { createRequire } from "node:module";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { control, measure, pool, sleep, maxRssBytes } from "./common.mjs";
+import { control, measure, pool, sleep, maxRssBytes, spreadStats } from "./common.mjs";
 
 const require = createRequire(import.meta.url);
 const args = JSON.parse(process.argv[2] ?? "{}");
 // Crier's build: the run's snapshot of dist/ (see run.mjs), else the project's own dist/.
 const ROOT = args.crierRoot ? pathToFileURL(`${args.crierRoot}/`) : new URL("../../", import.meta.url);
-const CONCURRENCY = 8; // Crier's own poll concurrency (pLimit(8) in app.ts); every client gets the same
+const CONCURRENCY = 8; // Crier's own poll concurrency (polling.concurrency, default 8); every client gets the same
 const LIMIT_MS = args.limitMs ?? 240_000; // a scenario stops by itself after this long
 
 function deadline(what) {
@@ -32,7 +32,8 @@ const statusCounts = (reports) => {
 };
 
 // ---- Crier -------------------------------------------------------------------------------------
-async function crierApp(dir) {
+/** Imports Crier and runs `App.create` on `dir`/`config` (default crier.yaml; others share its store). */
+async function crierApp(dir, config = "crier.yaml") {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const { App } = await import(new URL("dist/src/app.js", ROOT));
@@ -41,7 +42,7 @@ async function crierApp(dir) {
   const importMs = performance.now() - t0;
   const rssAfterImport = process.memoryUsage().rss;
   const app = await App.create({
-    configPath: path.join(dir, "crier.yaml"),
+    configPath: path.join(dir, config),
     env: {},
     adapters,
     logDestination: pino.destination(path.join(dir, `crier-${process.pid}.log`)),
@@ -67,7 +68,7 @@ const shortCycle = (m) => ({ ...m, value: undefined, ...statusCounts(m.value.rep
  * scheduled polls); any other label just polls again.
  */
 async function crierCycles() {
-  const { app, startup } = await crierApp(args.dir);
+  const { app, startup } = await crierApp(args.dir, args.config);
   const { closeFetchPool } = await import(new URL("dist/src/pipeline/fetch.js", ROOT));
   const cycles = {};
   const labels = args.cycles ?? ["cycle"];
@@ -100,46 +101,92 @@ async function startProfile() {
 }
 
 /**
- * Crier through the scheduler (`crier run`): every feed's cron fires once, at the same second.
- * Counts the polls that finish and the executions node-cron reports as missed (a tick handled more
- * than its tolerance late is skipped, not run); stops when every feed is accounted for, or when
- * nothing has progressed for a while.
+ * Counts what the scheduler's polls report (an instance property shadows App#pollFeeds, which the
+ * Scheduler calls once per schedule tick with the group's feeds): `first` resolves with the first
+ * scheduled call ({ opts, startedAt, doneAt, reports }) when it finishes.
  */
-async function crierScheduler() {
-  const { app, startup } = await crierApp(args.dir);
-  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
-  const n = app.config.feeds.length;
-  let polled = 0;
-  let missed = 0;
-  let progressAt = Date.now();
-  const reports = [];
-  // Count the scheduler's per-feed polls and delivery passes (instance properties shadow the methods).
+function watchPolls(app) {
   const pollFeeds = app.pollFeeds.bind(app);
-  app.pollFeeds = async (ids) => {
+  const calls = [];
+  let done;
+  const first = new Promise((resolve) => (done = resolve));
+  app.pollFeeds = async (ids, opts) => {
+    const call = { opts: { spreadMs: opts?.spreadMs ?? 0 }, startedAt: Date.now(), doneAt: null, reports: [] };
+    calls.push(call);
     try {
-      const result = await pollFeeds(ids);
-      reports.push(...result.reports);
+      const result = await pollFeeds(ids, opts);
+      call.reports = result.reports;
       return result;
     } finally {
-      polled++;
-      progressAt = Date.now();
+      call.doneAt = Date.now();
+      done(call);
     }
   };
+  return { calls, first };
+}
+
+/** Counts the delivery passes (and their wall time) of `app`. */
+function watchDeliveries(app) {
   const deliver = app.deliver.bind(app);
-  const passes = { count: 0, ms: 0 };
+  const passes = { count: 0, ms: 0, outcomes: 0 };
   app.deliver = async (ids) => {
     const t0 = performance.now();
     try {
-      return await deliver(ids);
+      const out = await deliver(ids);
+      passes.outcomes += out.length;
+      return out;
     } finally {
       passes.count++;
       passes.ms += performance.now() - t0;
     }
   };
-  // A cron that fires once: one second, a little from now (6 fields, UTC; next match in a year).
-  const fireAt = Math.ceil((Date.now() + 1_500 + n * 1.5) / 1000) * 1000;
-  const d = new Date(fireAt);
-  const schedule = `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+  return passes;
+}
+
+/** A 6-field cron (UTC) matching these seconds of every minute, or (once: true) this second only. */
+function cronAt(ms, every = null) {
+  const d = new Date(ms);
+  const s = d.getUTCSeconds();
+  if (every === null) return `${s} ${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+  const secs = [];
+  for (let k = s % every; k < 60; k += every) secs.push(k);
+  return `${secs.join(",")} * * * * *`;
+}
+
+/**
+ * Waits (in 100 ms steps, bounded by the child's own deadline) for the first scheduled poll call to
+ * finish, or for the schedule's tick to be reported missed, or for the feed server to see no new
+ * request for `stallMs` after the tick.
+ */
+async function awaitScheduledCycle(watch, fireAt, missed, stallMs) {
+  let requests = 0;
+  let progressAt = fireAt;
+  let finished = false;
+  void watch.first.then(() => (finished = true));
+  for (let step = 0; step < LIMIT_MS / 100 && !finished && !missed.count; step++) {
+    await sleep(100);
+    if (Date.now() < fireAt || step % 5) continue;
+    const seen = (await control(args.control, "/stats")).requests;
+    if (seen > requests) (requests = seen), (progressAt = Date.now());
+    if (Date.now() - progressAt > stallMs) break;
+  }
+  return { finished, requests };
+}
+
+/**
+ * Crier through the scheduler (`crier run`): every feed on the same cron, which fires once, a
+ * little from now (6 fields, UTC; next match in a year). Its config has `polling.spread: 0`, so
+ * the tick polls every feed at once through the shared pool (the spread itself: `crier-spread`).
+ * Also records when each request reached the feed server.
+ */
+async function crierScheduler() {
+  const { app, startup } = await crierApp(args.dir, args.config);
+  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
+  const n = app.config.feeds.length;
+  const watch = watchPolls(app);
+  const passes = watchDeliveries(app);
+  const fireAt = Math.ceil((Date.now() + 1_500 + n * 0.2) / 1000) * 1000;
+  const schedule = cronAt(fireAt);
   for (const feed of app.config.feeds) {
     feed.schedule = schedule;
     feed.timezone = "UTC";
@@ -147,34 +194,79 @@ async function crierScheduler() {
   const scheduler = new Scheduler(app);
   const start = await measure(null, () => scheduler.start());
   if (Date.now() >= fireAt - 200) throw new Error("scheduling took longer than the lead time; raise it");
-  // The feed tasks (Scheduler keeps them in a private field; the last one is the delivery task).
-  const tasks = (scheduler.tasks ?? []).slice(0, n);
-  for (const task of tasks) task.on?.("execution:missed", () => ((missed++), (progressAt = Date.now())));
-  const STALL_MS = 20_000;
+  // The schedule groups' tasks come first in the Scheduler's (private) task list; here, one group.
+  const missed = { count: 0 };
+  for (const task of (scheduler.tasks ?? []).slice(0, 1)) task.on?.("execution:missed", () => missed.count++);
+  let wait = null;
   const m = await measure(args.control, async () => {
-    // Bounded: at most LIMIT_MS in all (the child's own deadline), 100 ms steps.
-    for (let step = 0; step < LIMIT_MS / 100; step++) {
-      if (polled + missed >= n && Date.now() > fireAt) break;
-      if (Date.now() > fireAt && Date.now() - Math.max(progressAt, fireAt) > STALL_MS) break;
-      await sleep(100);
-    }
+    wait = await awaitScheduledCycle(watch, fireAt, missed, 20_000);
     await scheduler.kickDelivery();
   });
-  const doneAt = Math.max(progressAt, fireAt);
+  const arrivals = await control(args.control, "/arrivals");
+  const call = watch.calls[0];
   await scheduler.stop();
   await app.close();
+  const polled = wait.finished ? call.reports.length : wait.requests;
   return {
     startup,
     schedule,
+    spreadMs: call?.opts.spreadMs ?? null,
     startCpuMs: start.cpuMs,
     startWallMs: start.wallMs,
     feeds: n,
     polled,
-    missed,
-    stalled: polled + missed < n,
+    missed: missed.count,
+    stalled: !wait.finished,
     deliveryPasses: passes.count,
     deliveryPassMs: passes.ms,
-    cycle: { ...m, value: undefined, wallMs: doneAt - fireAt, ...statusCounts(reports) },
+    arrivals: spreadStats(arrivals, fireAt, 0),
+    cycle: { ...m, value: undefined, wallMs: (call?.doneAt ?? Date.now()) - fireAt, ...statusCounts(call?.reports ?? []) },
+    maxRss: maxRssBytes(),
+  };
+}
+
+/**
+ * The spread of one schedule's polls (`crier run`, polling.spread from the config): every feed on
+ * a cron repeating every `everySec` seconds, starting a couple of seconds from now. One tick is
+ * measured: when each feed request reached the feed server, relative to the tick.
+ */
+async function crierSpread() {
+  const { app, startup } = await crierApp(args.dir, args.config);
+  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
+  const n = app.config.feeds.length;
+  const watch = watchPolls(app);
+  const fireAt = Math.ceil((Date.now() + 2_000 + n * 0.2) / 1000) * 1000;
+  const schedule = cronAt(fireAt, args.everySec);
+  for (const feed of app.config.feeds) {
+    feed.schedule = schedule;
+    feed.timezone = "UTC";
+  }
+  const scheduler = new Scheduler(app);
+  scheduler.start();
+  const task = (scheduler.tasks ?? [])[0];
+  if (task?.getNextRun?.()?.getTime() !== fireAt) throw new Error(`the schedule's next run is ${task?.getNextRun?.()?.toISOString()}, expected ${new Date(fireAt).toISOString()}`);
+  const missed = { count: 0 };
+  task.on?.("execution:missed", () => missed.count++);
+  let wait = null;
+  const m = await measure(args.control, async () => {
+    wait = await awaitScheduledCycle(watch, fireAt, missed, 20_000);
+  });
+  const arrivals = await control(args.control, "/arrivals");
+  await scheduler.stop();
+  await app.close();
+  const call = watch.calls[0];
+  const spreadMs = call?.opts.spreadMs ?? null;
+  if (!wait.finished) throw new Error(`the tick did not finish: ${wait.requests} requests, ${missed.count} missed`);
+  return {
+    startup,
+    schedule,
+    intervalMs: args.everySec * 1000,
+    spread: app.config.polling.spread,
+    spreadMs,
+    feeds: n,
+    polled: call.reports.length,
+    cycle: { ...m, value: undefined, wallMs: call.doneAt - fireAt, ...statusCounts(call.reports) },
+    arrivals: spreadStats(arrivals, fireAt, spreadMs ?? 0),
     maxRss: maxRssBytes(),
   };
 }
@@ -249,6 +341,76 @@ async function crierLatency() {
   await scheduler.stop();
   await app.close();
   return { samples, maxRss: maxRssBytes() };
+}
+
+/** Commands from the orchestrator (IPC): resolves with the next message `{ cmd }` equal to `cmd`. */
+function command(cmd) {
+  return new Promise((resolve) => {
+    const on = (m) => {
+      if (m?.cmd !== cmd) return;
+      process.off("message", on);
+      resolve(m);
+    };
+    process.on("message", on);
+  });
+}
+
+/**
+ * Latency via WebSub: Crier as `crier run` starts it (App, recover, WebSub listener, Scheduler,
+ * a first poll of every feed, which seeds them and discovers their hub). The feeds' schedule is a
+ * year away: in the measured window only pushes can explain a post. The orchestrator runs the hub
+ * and the publications; this process says when it is up ({ event: "ready" }), then measures its
+ * own CPU from "go" to "stop".
+ */
+async function crierWebSub() {
+  const { app, startup } = await crierApp(args.dir);
+  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
+  const { startWebSub } = await import(new URL("dist/src/websub/index.js", ROOT));
+  const watch = watchPolls(app);
+  const passes = watchDeliveries(app);
+  const pushes = { count: 0, ms: [], statuses: {} };
+  const acceptPushed = app.acceptPushed.bind(app);
+  app.acceptPushed = async (feedId, content) => {
+    const t0 = performance.now();
+    const report = await acceptPushed(feedId, content);
+    pushes.ms.push(performance.now() - t0);
+    pushes.count++;
+    const key = `${report.status}${report.via ? `/${report.via}` : ""}`;
+    pushes.statuses[key] = (pushes.statuses[key] ?? 0) + 1;
+    return report;
+  };
+  await app.recover();
+  const scheduler = new Scheduler(app);
+  const websub = await startWebSub(app, () => scheduler.deliverSoon());
+  if (!websub) throw new Error(`WebSub is off: ${app.config.websubOffReason ?? "no websub section"}`);
+  scheduler.start();
+  await scheduler.runAllNow();
+  const go = command("go");
+  const stop = command("stop");
+  process.send?.({ event: "ready", address: websub.address, seeded: statusCounts(watch.calls[0]?.reports ?? []).statuses });
+  await go;
+  const polledBefore = watch.calls.length;
+  const pushesBefore = { count: pushes.count, ms: pushes.ms.length };
+  const passesBefore = passes.count;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await stop;
+  const cpu = process.cpuUsage(c0);
+  const wallMs = performance.now() - t0;
+  await websub.close();
+  await scheduler.stop();
+  await app.close();
+  const pushMs = pushes.ms.slice(pushesBefore.ms).sort((a, b) => a - b);
+  return {
+    startup,
+    window: { cpuMs: (cpu.user + cpu.system) / 1000, wallMs },
+    pushes: pushes.count - pushesBefore.count,
+    pushStatuses: pushes.statuses,
+    acceptPushedMedianMs: pushMs.length ? pushMs[Math.floor(pushMs.length / 2)] : null,
+    scheduledPolls: watch.calls.length - polledBefore,
+    deliveryPasses: passes.count - passesBefore,
+    maxRss: maxRssBytes(),
+  };
 }
 
 // ---- the floor: bare conditional GETs ------------------------------------------------------------
@@ -396,6 +558,8 @@ const scenarios = {
   floor,
   "crier-cycles": crierCycles,
   "crier-scheduler": crierScheduler,
+  "crier-spread": crierSpread,
+  "crier-websub": crierWebSub,
   "crier-new-items": crierNewItems,
   "crier-latency": crierLatency,
   peer,

@@ -80,3 +80,37 @@ export async function measure(serverControl, fn) {
 export { maxRssBytes };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * When requests arrived, relative to a tick at `t0` (epoch ms), over a spread window of `windowMs`:
+ * the busiest 1-second window (sliding: any second, not only whole seconds after the tick), the fair
+ * share of a second (N ÷ window in seconds; N when the window is under a second), and requests per
+ * whole second after the tick.
+ */
+export function spreadStats(arrivals, t0, windowMs) {
+  const at = arrivals.map((a) => a - t0).sort((a, b) => a - b);
+  const n = at.length;
+  let busiest = 0;
+  let busiestFrom = null;
+  for (let i = 0, j = 0; i < n; i++) {
+    while (j < n && at[j] < at[i] + 1000) j++;
+    if (j - i > busiest) (busiest = j - i), (busiestFrom = at[i]);
+  }
+  const perSecond = [];
+  for (const a of at) {
+    const k = Math.max(0, Math.floor(a / 1000));
+    while (perSecond.length <= k) perSecond.push(0);
+    perSecond[k]++;
+  }
+  const fair = windowMs >= 1000 ? n / (windowMs / 1000) : n;
+  return {
+    requests: n,
+    firstMs: n ? at[0] : null,
+    lastMs: n ? at[n - 1] : null,
+    busiest,
+    busiestFromMs: busiestFrom,
+    fairPerSecond: fair,
+    ratio: fair ? busiest / fair : null,
+    perSecond,
+  };
+}

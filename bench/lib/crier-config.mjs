@@ -1,6 +1,7 @@
 // Writes a Crier config for the bench into a temp dir: N http feeds on 127.0.0.1, console
 // destinations appending JSON lines to files (no platform rate limits), images off (nothing is
-// ever fetched but the feeds), the store in the same dir.
+// ever fetched but the feeds), the store in the same dir. Other top-level sections (polling,
+// retention, websub, ...) as given.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -8,7 +9,8 @@ const q = (s) => JSON.stringify(s); // YAML accepts JSON scalars
 
 /**
  * @param {string} dir
- * @param {{ urls: string[], destinations: number, schedule?: string }} o
+ * @param {{ urls: string[], destinations: number, schedule?: string, sections?: Record<string, object>, file?: string }} o
+ *   `file`: the config's name in `dir` (default crier.yaml); configs in one dir share its store.
  */
 export function writeCrierConfig(dir, o) {
   mkdirSync(dir, { recursive: true });
@@ -19,8 +21,9 @@ export function writeCrierConfig(dir, o) {
     "storage: { path: crier.db }",
     "logLevel: info",
     "images: { enabled: false }",
-    "feeds:",
   ];
+  for (const [name, value] of Object.entries(o.sections ?? {})) lines.push(`${name}: ${JSON.stringify(value)}`);
+  lines.push("feeds:");
   o.urls.forEach((url, k) => {
     lines.push(`  - { id: f${k}, url: ${q(url)}, schedule: ${q(o.schedule ?? "*/5 * * * *")}, image: { fromArticlePage: false } }`);
   });
@@ -28,6 +31,6 @@ export function writeCrierConfig(dir, o) {
   for (const d of dests) lines.push(`  - { id: ${d}, platform: console, output: stderr, file: posts-${d.slice(4)}.jsonl }`);
   lines.push("routes:");
   o.urls.forEach((_, k) => lines.push(`  - { feed: f${k}, to: [${dests.join(", ")}] }`));
-  writeFileSync(path.join(dir, "crier.yaml"), `${lines.join("\n")}\n`);
+  writeFileSync(path.join(dir, o.file ?? "crier.yaml"), `${lines.join("\n")}\n`);
   return dir;
 }

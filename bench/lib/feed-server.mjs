@@ -2,9 +2,11 @@
 // WordPress-shaped feeds spread over many ports on 127.0.0.1 (each port is its own origin, so a
 // client's per-host connection limits behave as with many real sites), with ETag + Last-Modified
 // and WordPress's own 304 rule, gzip when asked (as nginx in front of WordPress does).
-// A separate control port (never counted) lets the bench publish items, read and reset counters.
+// A separate control port (never counted) lets the bench publish items, read and reset counters,
+// and read when each feed request arrived (the scheduler's spread).
 //
-// argv[2]: JSON { ports: number, groups: { name: { count, items, bodyBytes } } }
+// argv[2]: JSON { ports: number, groups: { name: { count, items, bodyBytes, hub? } } }
+// A group with `hub` (a WebSub hub URL) names it in its feeds, with rel="self" the feed's own URL.
 import http from "node:http";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
@@ -27,12 +29,16 @@ for (const [name, g] of Object.entries(opts.groups ?? {})) {
 }
 
 // ---- counters -------------------------------------------------------------------------------
-const stats = { requests: 0, s200: 0, s304: 0, sOther: 0, bodyBytesOut: 0, gzipped: 0, conditional: 0 };
+const stats = { requests: 0, s200: 0, s304: 0, sOther: 0, bodyBytesOut: 0, gzipped: 0, conditional: 0, hubRequests: 0 };
+// Arrival time (epoch ms) of every feed request since the last reset (bounded).
+const MAX_ARRIVALS = 200_000;
+let arrivals = [];
 const live = new Set();
 let closedIn = 0;
 let closedOut = 0;
 function resetStats() {
   for (const k of Object.keys(stats)) stats[k] = 0;
+  arrivals = [];
   closedIn = 0;
   closedOut = 0;
   for (const s of live) {
@@ -72,6 +78,7 @@ function body(name, g, i) {
     bodyBytes: g.bodyBytes,
     lastModifiedMs: g.lm[i],
     pubMs: (id) => publishTimes.get(`${name}/${i}/${id}`) ?? T0 + id * HOUR,
+    ...(g.hub ? { hub: g.hub, self: feedUrl(name, i) } : {}),
   });
   hit = { raw: Buffer.from(xml), gz: null };
   cache.set(key, hit);
@@ -95,6 +102,9 @@ const FEED_PATH = /^\/([a-z0-9]+)\/(\d+)\/feed\/$/;
 
 function handleFeed(req, res, port) {
   stats.requests++;
+  if (arrivals.length < MAX_ARRIVALS) arrivals.push(Date.now());
+  // The loopback WebSub hub fetching a topic to distribute it (not a poll by the client).
+  if (String(req.headers["user-agent"] ?? "").startsWith("crier-loopback-websub-hub")) stats.hubRequests++;
   const m = FEED_PATH.exec((req.url ?? "/").split("?")[0]);
   const g = m ? groups.get(m[1]) : undefined;
   const i = m ? Number(m[2]) : -1;
@@ -155,6 +165,9 @@ function handleControl(req, res) {
       case "/reset":
         resetStats();
         return json(res, 200, snapshot());
+      case "/arrivals":
+        // When each feed request since the last reset arrived (epoch ms, in arrival order).
+        return json(res, 200, arrivals);
       case "/manifest": {
         // Feed URLs with the validators they currently answer 304 to.
         if (!g) return json(res, 404, { error: "no such group" });

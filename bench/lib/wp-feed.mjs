@@ -93,8 +93,10 @@ ${footer}
 }
 
 /**
- * One feed version: the newest `items` of the ids 1..head, newest first.
- * @param {{ base: string, head: number, items: number, bodyBytes: number, lastModifiedMs: number, pubMs: (id: number) => number }} o
+ * One feed version: the newest `items` of the ids 1..head, newest first. With `hub` (the
+ * latency-websub group only), the channel names its WebSub hub and its own URL (`self`, the URL it
+ * is served at), as WordPress's WebSub plugin does; otherwise `self` is the site's .example URL.
+ * @param {{ base: string, head: number, items: number, bodyBytes: number, lastModifiedMs: number, pubMs: (id: number) => number, hub?: string, self?: string }} o
  */
 export function wpFeed(o) {
   const out = [
@@ -109,8 +111,8 @@ export function wpFeed(o) {
 
 <channel>
 	<title>Example Gazette</title>
-	<atom:link href="${o.base}/feed/" rel="self" type="application/rss+xml" />
-	<link>${o.base}</link>
+	<atom:link href="${o.self ?? `${o.base}/feed/`}" rel="self" type="application/rss+xml" />
+${o.hub ? `	<atom:link rel="hub" href="${o.hub}" />\n` : ""}	<link>${o.base}</link>
 	<description>News &amp; views from the example town</description>
 	<lastBuildDate>${rssDate(o.lastModifiedMs)}</lastBuildDate>
 	<language>en-US</language>

@@ -19,7 +19,12 @@ export interface FetchRequest {
 }
 
 export type FetchResult =
-  | { status: "not-modified"; /** The server's Cache-Control max-age, in ms (null: none). */ maxAgeMs: number | null }
+  | {
+      status: "not-modified";
+      /** The server's Cache-Control max-age, in ms (null: none). */
+      maxAgeMs: number | null;
+      headerLinks: { hubs: string[]; self: string | null } | null;
+    }
   | {
       status: "fetched";
       maxAgeMs: number | null;
@@ -123,7 +128,7 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
   const maxAgeMs = cacheMaxAgeMs(header(response.headers, "cache-control"));
   if (statusCode === 304) {
     await response.body.dump();
-    return { status: "not-modified", maxAgeMs };
+    return { status: "not-modified", maxAgeMs, headerLinks: response.headers.link ? websubHeaderLinks(response.headers.link, url) : null };
   }
   if (statusCode >= 300 && statusCode < 400) {
     await response.body.dump();

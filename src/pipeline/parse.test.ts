@@ -329,3 +329,30 @@ describe("parseFeed: rss-parser's own throws", () => {
     expect(feed.warnings.join()).toMatch(/escaped 1 stray '&'; ignored 1 dates that could not be read/);
   });
 });
+
+describe("parseFeed: WebSub discovery (W3C WebSub §4)", () => {
+  const item = "<item><title>T</title><link>https://news.example.com/a</link></item>";
+  it("reads an RSS channel's atom:link hub and self (WordPress's WebSub plugin), relative ones resolved", async () => {
+    const feed = await parse(
+      rss(item, `<title>C</title><link>https://news.example.com/</link><atom:link rel="hub" href="https://pubsubhubbub.appspot.com/"/><atom:link rel="hub" href="/hub2"/><atom:link rel="self" type="application/rss+xml" href="https://news.example.com/feed/"/>`, ' xmlns:atom="http://www.w3.org/2005/Atom"'),
+    );
+    expect(feed.websub).toEqual({ hubs: ["https://pubsubhubbub.appspot.com/", "https://news.example.com/hub2"], self: "https://news.example.com/feed/" });
+  });
+  it("reads an Atom feed's link rel=hub and rel=self, not its alternate", async () => {
+    const feed = await parse(
+      atom("<entry><title>E</title><id>e1</id><link href='https://news.example.com/e1'/></entry>", "", `<title>A</title><link rel="alternate" href="https://news.example.com/"/><link rel="hub" href="https://hub.example/"/><link rel="self" href="https://news.example.com/atom.xml"/>`),
+    );
+    expect(feed.websub).toEqual({ hubs: ["https://hub.example/"], self: "https://news.example.com/atom.xml" });
+  });
+  it("finds nothing in a feed without a hub", async () => {
+    expect((await parse(rss(item))).websub).toEqual({ hubs: [], self: null });
+  });
+  it("reads JSON Feed 1.1 hubs of type WebSub only", async () => {
+    const json = JSON.stringify({
+      version: "https://jsonfeed.org/version/1.1", title: "J", feed_url: "https://news.example.com/feed.json",
+      hubs: [{ type: "rssCloud", url: "https://cloud.example/" }, { type: "WebSub", url: "https://hub.example/" }],
+      items: [{ id: "1", url: "https://news.example.com/1", title: "One" }],
+    });
+    expect((await parse(json, "https://news.example.com/feed.json", "application/feed+json")).websub).toEqual({ hubs: ["https://hub.example/"], self: "https://news.example.com/feed.json" });
+  });
+});

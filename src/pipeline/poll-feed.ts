@@ -121,6 +121,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       return {
         report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" },
         ...(ctx.dryRun ? {} : { polled: { feedId: feed.id, now, freshUntil } }),
+        ...(fetched.headerLinks ? { websub: fetched.headerLinks } : {}),
       };
     }
     const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });

@@ -111,7 +111,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     hub TEXT NOT NULL,
     topic TEXT NOT NULL,
     callback_id TEXT NOT NULL UNIQUE,
-    state TEXT NOT NULL CHECK (state IN ('requested', 'active', 'denied', 'unsubscribing', 'failed')),
+    state TEXT NOT NULL CHECK (state IN ('requested', 'active', 'denied', 'unsubscribing', 'unsubscribed', 'failed')),
     lease_seconds INTEGER,
     expires_at INTEGER,
     requested_at INTEGER NOT NULL,

@@ -168,7 +168,8 @@ export interface PruneResult {
   sendLog: number;
 }
 
-export type WebSubState = "requested" | "active" | "denied" | "unsubscribing" | "failed";
+/** "unsubscribed": kept so that turning WebSub back on for the feed knows its hub without a new fetch. */
+export type WebSubState = "requested" | "active" | "denied" | "unsubscribing" | "unsubscribed" | "failed";
 
 export interface WebSubSubscription {
   feedId: string;

@@ -57,7 +57,7 @@ export class WebSubSubscriber {
     for (const sub of await this.host.store.listSubscriptions()) {
       if (!wanted.has(sub.feedId)) {
         if (sub.state === "active" || sub.state === "requested") this.track(this.unsubscribe(sub));
-        else await this.host.store.deleteSubscription(sub.feedId);
+        else if (sub.state !== "unsubscribed") await this.host.store.putSubscription({ ...sub, state: "unsubscribed" });
         continue;
       }
       if (sub.state === "active" && sub.expiresAt && sub.expiresAt > this.host.now()) {
@@ -104,6 +104,7 @@ export class WebSubSubscriber {
       case "failed":
         return now - sub.requestedAt >= RETRY_FAILED_MS;
       case "unsubscribing":
+      case "unsubscribed":
         return true;
     }
   }
@@ -223,7 +224,7 @@ export class WebSubSubscriber {
     }
     const now = this.host.now();
     if (mode === "unsubscribe") {
-      await this.host.store.deleteSubscription(sub.feedId);
+      await this.host.store.putSubscription({ ...sub, state: "unsubscribed", expiresAt: null, lastError: null });
       this.active.delete(sub.feedId);
       clearTimeout(this.renewTimers.get(sub.feedId));
       this.log.info({ feed: sub.feedId, hub: sub.hub }, "WebSub: unsubscribed");
@@ -242,7 +243,7 @@ export class WebSubSubscriber {
   /** §7: a pushed update. Authenticated (§7.1) or ignored; answered at once, processed after. */
   private async receive(req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<void> {
     const sub = await this.host.store.getSubscriptionByCallback(req.params.id);
-    if (!sub || sub.state === "denied") {
+    if (!sub || sub.state === "denied" || sub.state === "unsubscribed") {
       // 410: §7 lets the hub drop a subscription whose callback is gone.
       return void reply.code(410).send();
     }

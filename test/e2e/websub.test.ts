@@ -135,4 +135,67 @@ routes:
       expect(await daemon.exited).toBe(0);
     }
   }, 90_000);
+
+  it("keeps its subscription across a restart, polls normally when the hub denies it, and unsubscribes a feed taken off WebSub", async () => {
+    const topic = `${feeds.url}/kept.xml`;
+    let items = newsItems(5);
+    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+    const port = await freePort();
+    const yaml = (websubOnFeed: boolean) => `
+storage: { path: data/crier.db }
+websub: { publicUrl: "http://127.0.0.1:${port}", listen: { port: ${port} }, secret: "\${WEBSUB_SECRET}" }
+feeds:
+  - { id: kept, url: "${topic}", schedule: "* * * * * *", websub: ${websubOnFeed} }
+destinations:
+  - { id: log, platform: console, output: stderr, file: posts.jsonl }
+routes:
+  - { feed: kept, to: [log] }
+`;
+    const { config, dir } = writeConfig(yaml(true));
+    const posted = (): string => (existsSync(path.join(dir, "posts.jsonl")) ? readFileSync(path.join(dir, "posts.jsonl"), "utf8") : "");
+    let daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+    await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+    const subscribeRequests = () => hub.requests().filter((r) => r.mode === "subscribe" && r.topic === topic).length;
+    const before = subscribeRequests();
+
+    // Restart: the stored subscription is still leased; a push is accepted without subscribing again.
+    daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+    await waitFor(() => daemon.stderr().includes('"crier running"'), 10_000, "the restart");
+    items = [...newsItems(1, { start: 6 }), ...items];
+    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+    await hub.publish(topic);
+    await waitFor(() => posted().includes("Story 6"), 10_000, "the push after the restart to be posted");
+    expect(subscribeRequests()).toBe(before);
+
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+
+    // Taken off WebSub in the config: the next start unsubscribes (verified by the hub), and polls.
+    writeConfig(yaml(false), dir);
+    daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+    await hub.waitFor((h) => h.verifications().find((v) => v.mode === "unsubscribe" && v.topic === topic && v.status === 200), 15_000);
+    await hub.waitFor((h) => !h.subscriptions().some((s) => s.topic === topic), 5_000);
+    items = [...newsItems(1, { start: 7 }), ...items];
+    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+    await waitFor(() => posted().includes("Story 7"), 10_000, "polling to find the article");
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+
+    // Back on WebSub: subscribed again; then the hub withdraws it (§5.2 denial) and polling takes over.
+    writeConfig(yaml(true), dir);
+    daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+    await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+    await hub.denySubscription(topic, "quota exceeded");
+    await waitFor(() => daemon.stderr().includes("the hub denied the subscription"), 10_000, "the denial to be logged");
+    items = [...newsItems(1, { start: 8 }), ...items];
+    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+    await waitFor(() => posted().includes("Story 8"), 10_000, "polling to find the article after the denial");
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+    hub.allowSubscription(topic);
+    const titles = posted().trim().split("\n").map((l) => (JSON.parse(l) as { title: string }).title.slice(0, 7));
+    expect(titles).toEqual(["Story 6", "Story 7", "Story 8"]);
+  }, 90_000);
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 
 export type FeedMode =
   | { kind: "ok" }
-  | { kind: "status"; status: number }
+  | { kind: "status"; status: number; headers?: Record<string, string> }
   | { kind: "raw"; body: string; contentType?: string }
   | { kind: "huge"; bytes: number }
   | { kind: "hang" }
@@ -17,6 +17,8 @@ export interface FeedServer {
   /** Sets a feed's XML body (mode ok). */
   setFeed(path: string, xml: string): void;
   setMode(path: string, mode: FeedMode): void;
+  /** Extra response headers for a path's 200 and 304 answers (Cache-Control, Link, ...). */
+  setHeaders(path: string, headers: Record<string, string>): void;
   /** Requests per path, with the status answered. */
   hits: Array<{ path: string; status: number; ifNoneMatch: string | null; userAgent: string | null }>;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export interface FeedServer {
 export async function startFeedServer(opts: { gzip?: boolean; etag?: boolean } = {}): Promise<FeedServer> {
   const bodies = new Map<string, string>();
   const modes = new Map<string, FeedMode>();
+  const extraHeaders = new Map<string, Record<string, string>>();
   const hits: FeedServer["hits"] = [];
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -35,7 +38,7 @@ export async function startFeedServer(opts: { gzip?: boolean; etag?: boolean } =
     switch (mode.kind) {
       case "status":
         record(mode.status);
-        res.writeHead(mode.status, { "content-type": "text/plain" }).end("error");
+        res.writeHead(mode.status, { "content-type": "text/plain", ...mode.headers }).end("error");
         return;
       case "raw":
         record(200);
@@ -74,11 +77,11 @@ export async function startFeedServer(opts: { gzip?: boolean; etag?: boolean } =
     const etag = `"${createHash("sha1").update(xml).digest("hex")}"`;
     if (opts.etag !== false && req.headers["if-none-match"] === etag) {
       record(304);
-      res.writeHead(304, { etag }).end();
+      res.writeHead(304, { etag, ...extraHeaders.get(path) }).end();
       return;
     }
     record(200);
-    const headers: Record<string, string> = { "content-type": "application/rss+xml; charset=UTF-8" };
+    const headers: Record<string, string> = { "content-type": "application/rss+xml; charset=UTF-8", ...extraHeaders.get(path) };
     if (opts.etag !== false) headers.etag = etag;
     if (opts.gzip && /gzip/.test(String(req.headers["accept-encoding"]))) {
       headers["content-encoding"] = "gzip";
@@ -96,6 +99,7 @@ export async function startFeedServer(opts: { gzip?: boolean; etag?: boolean } =
       modes.set(path, { kind: "ok" });
     },
     setMode: (path, mode) => void modes.set(path, mode),
+    setHeaders: (path, headers) => void extraHeaders.set(path, headers),
     hits,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,140 @@
+/** SqliteStore on real files: upgrade from schema 1, batched poll records, item membership and retention, WebSub rows. */
+import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { SqliteStore } from "./sqlite.js";
+import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
+import type { FeedItem } from "../core/feed-item.js";
+import type { PollPlan } from "./types.js";
+
+const file = (): string => path.join(mkdtempSync(path.join(tmpdir(), "crier-store-")), "crier.db");
+const DAY = 24 * 3_600_000;
+
+function item(n: number): FeedItem {
+  return {
+    feedId: "news", guid: `g${n}`, link: `https://news.example.org/${n}`, title: `Story ${n}`, summary: "", author: null,
+    categories: [], imageUrl: null, publishedAt: null,
+  };
+}
+
+/** A full poll of the feed listing `listed`, where `fresh` are new, queued to `to` (pending) or seeded (skipped). */
+function plan(now: number, listed: number[], fresh: number[], opts: { seed?: string; to?: string } = {}): PollPlan {
+  const key = (n: number): string => `guid:g${n}`;
+  return {
+    feedId: "news",
+    now,
+    fetchMeta: { etag: '"e"', lastModified: null, bodyHash: "h", freshUntil: null },
+    presentKeys: listed.map(key),
+    newItems: fresh.map((n) => ({ item: item(n), key: key(n), normLink: `news.example.org/${n}`, position: 0, aliasOf: null })),
+    deliveries: fresh.map((n) => ({
+      destinationId: opts.to ?? opts.seed ?? "out", itemKey: key(n), normLink: `news.example.org/${n}`,
+      state: opts.seed ? ("skipped" as const) : ("pending" as const), reason: opts.seed ? "first run" : null,
+    })),
+    seedRoutes: opts.seed ? [opts.seed] : [],
+    hold: null,
+    clearAccept: false,
+  };
+}
+
+describe("SqliteStore", () => {
+  it("upgrades a schema-1 file in place, keeping what it knew (nothing becomes due)", async () => {
+    const f = file();
+    const v1 = new Database(f);
+    v1.exec(SQLITE_MIGRATIONS[0] ?? "");
+    v1.pragma("user_version = 1");
+    v1.prepare("INSERT INTO feeds (id, etag, last_ok_at) VALUES ('news', '\"e\"', 5)").run();
+    v1.prepare("INSERT INTO items (feed_id, item_key, title, first_seen_at, data) VALUES ('news', 'guid:g1', 'Story 1', 1, '{}')").run();
+    v1.prepare("INSERT INTO routes (feed_id, destination_id, seeded_at) VALUES ('news', 'out', 1)").run();
+    v1.prepare("INSERT INTO deliveries (feed_id, item_key, destination_id, state, created_at, updated_at) VALUES ('news', 'guid:g1', 'out', 'skipped', 1, 1)").run();
+    v1.close();
+
+    const store = new SqliteStore(f);
+    expect(store.schemaVersion).toBe(SQLITE_MIGRATIONS.length);
+    const state = await store.getFeedState("news");
+    expect(state).toMatchObject({ etag: '"e"', hasHistory: true, freshUntil: null, lastOkAt: 5 });
+    expect([...(state?.seededRoutes ?? [])]).toEqual(["out"]);
+    expect(await store.dueDeliveries(Date.now(), 10, ["out"])).toEqual([]);
+    await store.close();
+  });
+
+  it("knows nothing of a new feed; one query gives history and seeded routes", async () => {
+    const store = new SqliteStore(file());
+    expect(await store.getFeedState("news")).toBeNull();
+    await store.applyPlan(plan(1_000, [1, 2], [1, 2], { seed: "a" }));
+    await store.applyPlan({ ...plan(1_000, [1, 2], [], {}), seedRoutes: ["b"] });
+    const state = await store.getFeedState("news");
+    expect(state?.hasHistory).toBe(true);
+    expect([...(state?.seededRoutes ?? [])].sort()).toEqual(["a", "b"]);
+    await store.close();
+  });
+
+  it("records not-modified polls in one batch: timestamps, freshness, and the failure streak cleared", async () => {
+    const store = new SqliteStore(file());
+    await store.recordFeedError("news", { message: "HTTP 500", now: 10, nextPollAt: 20, demote: false });
+    await store.recordPolled([
+      { feedId: "news", now: 30, freshUntil: 90 },
+      { feedId: "other", now: 31, freshUntil: null },
+    ]);
+    expect(await store.getFeedState("news")).toMatchObject({ lastPolledAt: 30, lastOkAt: 30, errorStreak: 0, lastError: null, nextPollAt: null, freshUntil: 90 });
+    expect(await store.getFeedState("other")).toMatchObject({ lastPolledAt: 31, freshUntil: null, hasHistory: false });
+    // A server's Retry-After: deferred, with the message, not counted as a failure.
+    await store.deferFeed("news", 500, "HTTP 429 from x; asked to come back in 1 s", 40);
+    expect(await store.getFeedState("news")).toMatchObject({ freshUntil: 500, errorStreak: 0, lastError: "HTTP 429 from x; asked to come back in 1 s" });
+    await store.close();
+  });
+
+  it("prunes only items that left their feed long enough ago and have no delivery rows, and only finished deliveries", async () => {
+    const f = file();
+    const store = new SqliteStore(f);
+    const t0 = 100 * DAY;
+    await store.applyPlan(plan(t0, [1, 2, 3], [1, 2, 3], { seed: "out" })); // seeded: skipped rows
+    await store.applyPlan(plan(t0 + DAY, [2, 3, 4], [4])); // 1 left the feed; 4 is new and pending
+    await store.applyPlan(plan(t0 + 2 * DAY, [1, 3, 4], [])); // 1 is back, 2 left
+    await store.applyPlan(plan(t0 + 3 * DAY, [3, 4], [])); // 1 left again (since t0+3d), 2 still gone (since t0+2d)
+
+    const now = t0 + 40 * DAY;
+    const pruned = await store.prune({ now, itemsLeftBefore: now - 30 * DAY, deliveriesBefore: now - 30 * DAY, sendLogBefore: now - DAY });
+    // Deliveries: the three skipped seed rows are finished and old; item 4's pending row is not finished.
+    expect(pruned.deliveries).toBe(3);
+    // Items: 1 and 2 left more than 30 days ago and have no rows left; 3 and 4 are listed (4 also has a pending row).
+    expect(pruned.items).toBe(2);
+    const known = await store.getKnown("news", ["guid:g1", "guid:g2", "guid:g3", "guid:g4"], []);
+    expect([...known.keys].sort()).toEqual(["guid:g3", "guid:g4"]);
+    expect((await store.dueDeliveries(now, 10, ["out"])).map((d) => d.record.itemKey)).toEqual(["guid:g4"]);
+
+    // The WAL is folded back into the file.
+    await store.checkpoint();
+    expect(existsSync(`${f}-wal`) ? statSync(`${f}-wal`).size : 0).toBe(0);
+    await store.close();
+  });
+
+  it("does not mark items as left from partial content (a push of new entries only)", async () => {
+    const store = new SqliteStore(file());
+    await store.applyPlan(plan(DAY, [1, 2], [1, 2], { seed: "out" }));
+    await store.applyPlan({ ...plan(2 * DAY, [3], [3]), presentKeys: null });
+    const now = 100 * DAY;
+    const pruned = await store.prune({ now, itemsLeftBefore: now, deliveriesBefore: 0, sendLogBefore: 0 });
+    expect(pruned.items).toBe(0);
+    await store.close();
+  });
+
+  it("keeps WebSub subscriptions by feed and by callback, without any secret", async () => {
+    const f = file();
+    const store = new SqliteStore(f);
+    const sub = {
+      feedId: "news", hub: "https://hub.example/", topic: "https://news.example.org/feed/", callbackId: "cb1", state: "requested" as const,
+      leaseSeconds: null, expiresAt: null, requestedAt: 5, verifiedAt: null, lastPushAt: null, lastError: null,
+    };
+    await store.putSubscription(sub);
+    await store.putSubscription({ ...sub, state: "active", leaseSeconds: 60, expiresAt: 65_005, verifiedAt: 5 });
+    expect(await store.getSubscriptionByCallback("cb1")).toMatchObject({ feedId: "news", state: "active", expiresAt: 65_005 });
+    expect(await store.listSubscriptions()).toHaveLength(1);
+    const columns = (new Database(f, { readonly: true }).prepare("PRAGMA table_info(websub_subscriptions)").all() as Array<{ name: string }>).map((c) => c.name);
+    expect(columns.some((c) => /secret/i.test(c))).toBe(false);
+    await store.deleteSubscription("news");
+    expect(await store.getSubscription("news")).toBeNull();
+    await store.close();
+  });
+});
