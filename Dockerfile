@@ -26,5 +26,7 @@ COPY config ./config-example
 RUN mkdir -p /data /config && chown -R node:node /data
 USER node
 VOLUME ["/data"]
+# The WebSub listener, when `websub` is configured (set websub.listen.host to 0.0.0.0 in a container).
+EXPOSE 8080
 ENTRYPOINT ["node", "/app/dist/src/cli.js"]
 CMD ["run"]

@@ -247,6 +247,21 @@ program
   });
 
 program
+  .command("subscriptions")
+  .description("WebSub subscriptions: each feed's hub, topic, state, lease end, last push and last error.")
+  .option("--json", "print as JSON")
+  .action(async (opts: { json?: boolean }) => {
+    const subs = await withApp({ dryRun: true }, (app) => app.store.listSubscriptions());
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(subs, null, 2)}\n`);
+    if (!subs.length) return void process.stdout.write("no WebSub subscriptions (a feed is subscribed when `websub` is configured and the feed names a hub)\n");
+    for (const s of subs) {
+      const lease = s.expiresAt ? `lease until ${formatTime(s.expiresAt)}` : "no lease";
+      const push = s.lastPushAt ? `last push ${formatTime(s.lastPushAt)}` : "no push yet";
+      process.stdout.write(`${s.feedId}: ${s.state}, ${lease}, ${push}\n    hub ${s.hub}\n    topic ${s.topic}${s.lastError ? `\n    last error: ${s.lastError}` : ""}\n`);
+    }
+  });
+
+program
   .command("prune")
   .description("Apply retention now: forget items that left their feeds, delete old finished deliveries, checkpoint the SQLite WAL. (`crier run` does it on retention.schedule.)")
   .option("--json", "print as JSON")

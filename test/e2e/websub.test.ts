@@ -130,6 +130,10 @@ routes:
       expect(titles.map((t) => t.slice(0, 8))).toEqual(["Story 11", "Story 12", "Story 13"]);
       const rows = JSON.parse((await runCli(["--config", config, "deliveries", "--json", "--state", "sent"])).stdout) as unknown[];
       expect(rows).toHaveLength(3);
+      const subs = JSON.parse((await runCli(["--config", config, "subscriptions", "--json"])).stdout) as Array<Record<string, unknown>>;
+      expect(subs).toEqual([expect.objectContaining({ feedId: "news", hub: hub.url, topic, state: "active", lastError: null })]);
+      expect(subs[0]?.lastPushAt).toEqual(expect.any(Number));
+      expect(JSON.stringify(subs)).not.toMatch(/secret/i);
     } finally {
       daemon.child.kill("SIGTERM");
       expect(await daemon.exited).toBe(0);
