@@ -152,7 +152,8 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
     });
     const note = sent.note ? opts.scrub(sent.note) : imageNote;
     await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
-    if (runtime.destination.common.maxConsecutiveRejections) await store.countRejection(runtime.id, false, opts.now());
+    // A success ends a rejection streak: one write when there may be one, none per post otherwise.
+    if (runtime.rejectionStreak !== 0) runtime.rejectionStreak = await store.countRejection(runtime.id, false, opts.now());
     log.info({ remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
     return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl });
   } catch (err) {
@@ -191,6 +192,7 @@ async function applyFailure(
   let pause = decision.pauseDestination;
   if (decision.transition.to === "rejected") {
     const streak = await opts.store.countRejection(runtime.id, true, now);
+    runtime.rejectionStreak = streak;
     if (streak >= common.maxConsecutiveRejections) {
       pause = { until: null, reason: `${streak} posts in a row were rejected by the platform; last: ${decision.transition.reason}` };
     }

@@ -37,6 +37,8 @@ export class DestinationRuntime {
   pausedReason: string | null = null;
   /** The rate gate holds the next send until this time (for status output). */
   heldUntil: number | null = null;
+  /** Content rejections in a row as last written to the store (null: not known in this process). */
+  rejectionStreak: number | null = null;
 
   constructor(
     readonly destination: Destination,

@@ -146,13 +146,16 @@ export class SqliteStore implements DeliveryStore {
       const { feedId, now } = plan;
       this.stmt("INSERT INTO feeds (id) VALUES (?) ON CONFLICT (id) DO NOTHING").run(feedId);
       const meta = plan.fetchMeta;
-      this.stmt(
+      // Content a hub pushed (no fetchMeta) is not a poll: the feed's poll times, validators and
+      // freshness stay as they are, so the safety-net poll still comes when it is due.
+      if (meta) {
+        this.stmt(
           `UPDATE feeds SET last_polled_at = ?, last_ok_at = ?, last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL,
              etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash),
              fresh_until = ?
            WHERE id = ?`,
-        )
-        .run(now, now, meta?.etag ?? null, meta?.lastModified ?? null, meta?.bodyHash ?? null, meta?.freshUntil ?? null, feedId);
+        ).run(now, now, meta.etag, meta.lastModified, meta.bodyHash, meta.freshUntil, feedId);
+      }
       if (plan.hold) {
         // A held poll must be seen again: forget the body hash and validators so it is re-parsed.
         this.stmt("UPDATE feeds SET held_at = COALESCE(held_at, ?), held_reason = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ?")
