@@ -152,10 +152,13 @@ export class WebSubSubscriber {
       "hub.topic": sub.topic,
       "hub.callback": this.callbackUrl(sub.callbackId),
     });
+    const secret = subscriptionSecret(this.config.secret, sub.callbackId);
     if (mode === "subscribe") {
       form.set("hub.lease_seconds", String(this.config.leaseSeconds));
-      form.set("hub.secret", subscriptionSecret(this.config.secret, sub.callbackId));
+      form.set("hub.secret", secret);
     }
+    // A hub may echo what it was sent: its answer is logged and stored without our secret.
+    const clean = (text: string): string => this.host.scrub(text.split(secret).join("[secret]"));
     try {
       const response = await request(sub.hub, {
         method: "POST",
@@ -166,9 +169,9 @@ export class WebSubSubscriber {
       });
       const text = (await response.body.text()).slice(0, 300).trim();
       if (response.statusCode >= 200 && response.statusCode < 300) return null;
-      return this.host.scrub(`HTTP ${response.statusCode} from the hub${text ? `: ${text}` : ""}`);
+      return clean(`HTTP ${response.statusCode} from the hub${text ? `: ${text}` : ""}`);
     } catch (err) {
-      return this.host.scrub(`the hub could not be reached: ${(err as Error).message}`);
+      return clean(`the hub could not be reached: ${(err as Error).message}`);
     }
   }
 

@@ -1,0 +1,129 @@
+/** The subscriber's rules, on a real store and fastify's inject: intent verification, refusals, secrets kept out of records. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { createHttpServer } from "../http/server.js";
+import { SqliteStore } from "../store/sqlite.js";
+import { websubSchema } from "../config/schema.js";
+import type { Feed } from "../config/load.js";
+import { WebSubSubscriber } from "./subscriber.js";
+import { subscriptionSecret } from "./signature.js";
+
+const MASTER = "master-key-for-unit-tests-0123456789";
+const closers: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()?.();
+});
+
+/** A hub that answers every request with `status` and echoes the request body. */
+async function echoHub(status: number): Promise<{ url: string; bodies: string[] }> {
+  const bodies: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      bodies.push(body);
+      res.writeHead(status, { "content-type": "text/plain" }).end(`cannot accept: ${decodeURIComponent(body)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, bodies };
+}
+
+async function setup() {
+  const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), "crier-websub-")), "crier.db"));
+  closers.push(() => store.close());
+  let logged = "";
+  const logger = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) }));
+  const feed = { id: "news", enabled: true, websub: true, source: { kind: "http", url: "https://news.example.org/feed/" } } as unknown as Feed;
+  const pushed: string[] = [];
+  const subscriber = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER }), {
+    store,
+    logger,
+    now: Date.now,
+    userAgent: "Crier/test",
+    feeds: [feed],
+    acceptPushed: async (feedId, content) => {
+      pushed.push(typeof content === "string" ? content : content.body.toString());
+      return { feedId, status: "parsed", queued: 0 };
+    },
+    onQueued: () => undefined,
+    scrub: (t) => t.split(MASTER).join("[redacted]"),
+  });
+  const server = await createHttpServer({ bodyLimit: 1024 * 1024 });
+  subscriber.register(server);
+  closers.push(() => server.close());
+  return { store, subscriber, server, feed, pushed, log: () => logged };
+}
+
+describe("WebSubSubscriber", () => {
+  it("keeps the secret out of what it stores and logs when a hub refuses and echoes the request", async () => {
+    const { store, subscriber, log } = await setup();
+    const hub = await echoHub(400);
+    await subscriber.subscribe("news", hub.url, "https://news.example.org/feed/", "callback-one");
+    const secret = subscriptionSecret(MASTER, "callback-one");
+    expect(hub.bodies[0]).toContain(`hub.secret=${secret}`);
+    expect(hub.bodies[0]).toContain(`hub.callback=${encodeURIComponent("https://crier.example.org/websub/callback-one")}`);
+    const stored = await store.getSubscription("news");
+    expect(stored).toMatchObject({ state: "failed" });
+    expect(stored?.lastError).toMatch(/^HTTP 400 from the hub: cannot accept/);
+    expect(stored?.lastError).toContain("[secret]");
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(log()).not.toContain(secret);
+    expect(log()).not.toContain(MASTER);
+  });
+
+  it("answers the hub's verification only for the subscription it asked for: callback, topic and mode", async () => {
+    const { store, subscriber, server } = await setup();
+    const hub = await echoHub(202);
+    await subscriber.subscribe("news", hub.url, "https://news.example.org/feed/", "cb");
+    const verify = (query: Record<string, string>, id = "cb") => server.inject({ method: "GET", url: `/websub/${id}?${new URLSearchParams(query)}` });
+    const topic = "https://news.example.org/feed/";
+    for (const [query, id] of [
+      [{ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "c1" }, "other"], // never asked for this callback
+      [{ "hub.mode": "subscribe", "hub.topic": "https://evil.example/", "hub.challenge": "c2" }, "cb"], // another topic
+      [{ "hub.mode": "unsubscribe", "hub.topic": topic, "hub.challenge": "c3" }, "cb"], // we did not ask to leave
+      [{ "hub.mode": "subscribe", "hub.topic": topic }, "cb"], // no challenge
+    ] as const) {
+      const answer = await verify(query, id);
+      expect(answer.statusCode).toBe(404);
+      expect(answer.body).not.toMatch(/c[123]/);
+    }
+    expect(subscriber.safetyNetMs("news")).toBeNull();
+    const ok = await verify({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "the-challenge", "hub.lease_seconds": "600" });
+    expect([ok.statusCode, ok.body]).toEqual([200, "the-challenge"]);
+    const active = await store.getSubscription("news");
+    expect(active).toMatchObject({ state: "active", leaseSeconds: 600 });
+    expect((active?.expiresAt ?? 0) - (active?.verifiedAt ?? 0)).toBe(600_000);
+    expect(subscriber.safetyNetMs("news")).toBe(60 * 60_000);
+    await subscriber.close();
+  });
+
+  it("ignores pushes without a valid signature, hands signed ones to the pipeline, and answers 410 for unknown callbacks", async () => {
+    const { subscriber, server, pushed } = await setup();
+    const hub = await echoHub(202);
+    const topic = "https://news.example.org/feed/";
+    await subscriber.subscribe("news", hub.url, topic, "cb");
+    await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "x" })}` });
+    const { createHmac } = await import("node:crypto");
+    const body = "<rss><channel><title>T</title></channel></rss>";
+    const sign = (key: string) => `sha256=${createHmac("sha256", key).update(body).digest("hex")}`;
+    const post = (headers: Record<string, string>, id = "cb") =>
+      server.inject({ method: "POST", url: `/websub/${id}`, payload: body, headers: { "content-type": "application/rss+xml", ...headers } });
+    expect((await post({ "x-hub-signature": sign("wrong") })).statusCode).toBe(202);
+    expect((await post({ "x-hub-signature": sign(MASTER) })).statusCode).toBe(202); // the master key is not the subscription's secret
+    expect((await post({})).statusCode).toBe(202);
+    expect((await post({ "x-hub-signature": sign(subscriptionSecret(MASTER, "cb")) }, "unknown")).statusCode).toBe(410);
+    await subscriber.close();
+    expect(pushed).toEqual([]);
+    expect((await post({ "x-hub-signature": sign(subscriptionSecret(MASTER, "cb")) })).statusCode).toBe(202);
+    await subscriber.close();
+    expect(pushed).toEqual([body]);
+  });
+});
