@@ -5,7 +5,6 @@ import { adapters } from "../adapters/index.js";
 import { App, type PollOnceResult } from "./app.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Scheduler } from "./scheduler/index.js";
-import { startWebSub } from "./websub/index.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/types.js";
 import { formatDeliveries, formatPollResult, formatTime, indent } from "./cli-format.js";
 import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
@@ -52,7 +51,8 @@ program
     await app.recover();
     const scheduler = new Scheduler(app);
     // Listening before the first poll: a hub verifies a subscription as soon as we ask for it.
-    const websub = await startWebSub(app, () => scheduler.deliverSoon());
+    // fastify and the subscriber load only when WebSub is configured.
+    const websub = app.config.websub || app.config.websubOffReason ? await (await import("./websub/index.js")).startWebSub(app, () => scheduler.deliverSoon()) : null;
     let stopping: Promise<void> | null = null;
     const stop = (signal: string): void => {
       stopping ??= (async () => {

@@ -5,8 +5,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import jsYaml from "js-yaml";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
@@ -115,6 +116,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   let located: { doc: Document; lineCounter: LineCounter } | null = null;
   const where = (p: PropertyKey[]): string => {
     if (!located) {
+      const { LineCounter, parseDocument } = yamlLib();
       const lineCounter = new LineCounter();
       located = { doc: parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter };
     }
@@ -347,8 +349,16 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], where: (p: 
 }
 
 /** "line 12: destinations[1].chatId", using the nearest node that exists in the document. */
+/** The `yaml` package (~9 MB) loads only when a problem must be reported with its line. */
+let yamlPackage: typeof import("yaml") | undefined;
+function yamlLib(): typeof import("yaml") {
+  yamlPackage ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlPackage;
+}
+
 /** YAML syntax errors with their lines: the `yaml` package's wording, else js-yaml's. */
 function syntaxProblems(text: string, err: unknown): string[] {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length) return doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`);
@@ -361,7 +371,7 @@ function locate(doc: Document, lineCounter: LineCounter, p: PropertyKey[]): stri
   const name = pathText(p) || "(top level)";
   for (let n = p.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
-    if (isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
+    if (yamlLib().isNode(node) && node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
   }
   return name;
 }
