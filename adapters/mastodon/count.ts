@@ -11,16 +11,8 @@
  * earlier one wins (twitter-text `remove_overlapping_entities`).
  */
 import { domainToASCII } from "node:url";
-import twitterText from "twitter-text";
+import { createRequire } from "node:module";
 import { graphemeLength } from "../../src/text/graphemes.js";
-
-// twitter-text ships its regexes at runtime; its typings do not declare them.
-const { regexen } = twitterText as unknown as { regexen: Record<string, RegExp> };
-const source = (name: string): string => {
-  const r = regexen[name];
-  if (!r) throw new Error(`twitter-text has no regex ${name}`);
-  return r.source;
-};
 
 /** Mastodon's placeholder width when the instance announces none. */
 export const DEFAULT_URL_LENGTH = 23;
@@ -30,25 +22,51 @@ export const DEFAULT_URL_LENGTH = 23;
 const WS = "\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
 const PATH_CHAR = `[^${WS}<>()?]`;
 const BALANCED_PARENS = `\\((?:${PATH_CHAR}+|(?:${PATH_CHAR}*\\(${PATH_CHAR}+\\)${PATH_CHAR}*))\\)`;
-// Mastodon redefines the ending characters *before* the balanced parens, so they embed twitter-text's.
-const PATH_ENDING = `(?:[^${WS}()?!*"'「」<>;:=,.$%\\[\\]~&|@]|(?:${source("validUrlBalancedParens")}))`;
-const PATH = `(?:(?:${PATH_CHAR}*(?:${BALANCED_PARENS}${PATH_CHAR}*)*${PATH_ENDING})|(?:${PATH_CHAR}+/))`;
-const UCHARS = "\\u00A0-\\uD7FF\\uD800-\\uDFFF\\uE000-\\uF8FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF";
-const QUERY_CHAR = `[a-z0-9!?*'();:&=+$/%#\\[\\]\\-_.,~|@^${UCHARS}]`;
-const QUERY_ENDING = `[a-z0-9_&=#/\\-${UCHARS}]`;
-const PROTOCOL = "(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini):\\/\\/";
-/** Groups as in twitter_regex.rb: 1 preceding, 2 URL, 3 protocol, 4 domain. */
-const VALID_URL = new RegExp(
-  `(${source("validUrlPrecedingChars")})((${PROTOCOL})?(${source("validDomain")})(?::(?:${source("validPortNumber")}))?(?:\\/${PATH}*)?(?:\\?${QUERY_CHAR}*${QUERY_ENDING})?)`,
-  "gi",
-);
-const TCO_URL = regexen.validTcoUrl ?? /^$/;
+
+interface UrlPatterns {
+  validUrl: RegExp;
+  tcoUrl: RegExp;
+  endMention: RegExp;
+}
+let patterns: UrlPatterns | undefined;
+/**
+ * Built from twitter-text's regexes on the first count: the package (~12 MB with its polyfills)
+ * loads only in a process that posts to Mastodon. It ships its regexes at runtime; its typings do
+ * not declare them.
+ */
+function urlPatterns(): UrlPatterns {
+  if (patterns) return patterns;
+  const { regexen } = createRequire(import.meta.url)("twitter-text") as { regexen: Record<string, RegExp> };
+  const source = (name: string): string => {
+    const r = regexen[name];
+    if (!r) throw new Error(`twitter-text has no regex ${name}`);
+    return r.source;
+  };
+  // Mastodon redefines the ending characters *before* the balanced parens, so they embed twitter-text's.
+  const PATH_ENDING = `(?:[^${WS}()?!*"'「」<>;:=,.$%\\[\\]~&|@]|(?:${source("validUrlBalancedParens")}))`;
+  const PATH = `(?:(?:${PATH_CHAR}*(?:${BALANCED_PARENS}${PATH_CHAR}*)*${PATH_ENDING})|(?:${PATH_CHAR}+/))`;
+  const UCHARS = "\\u00A0-\\uD7FF\\uD800-\\uDFFF\\uE000-\\uF8FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF";
+  const QUERY_CHAR = `[a-z0-9!?*'();:&=+$/%#\\[\\]\\-_.,~|@^${UCHARS}]`;
+  const QUERY_ENDING = `[a-z0-9_&=#/\\-${UCHARS}]`;
+  const PROTOCOL = "(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini):\\/\\/";
+  /** Groups as in twitter_regex.rb: 1 preceding, 2 URL, 3 protocol, 4 domain. */
+  const VALID_URL = new RegExp(
+    `(${source("validUrlPrecedingChars")})((${PROTOCOL})?(${source("validDomain")})(?::(?:${source("validPortNumber")}))?(?:\\/${PATH}*)?(?:\\?${QUERY_CHAR}*${QUERY_ENDING})?)`,
+    "gi",
+  );
+  patterns = {
+    validUrl: VALID_URL,
+    tcoUrl: regexen.validTcoUrl ?? /^$/,
+    endMention: regexen.endMentionMatch ?? /^(?:[@＠]|:\/\/)/,
+  };
+  return patterns;
+}
+
 const MAX_URL_LENGTH = 4096; // twitter-text is_valid_domain
 
 // Account::MENTION_RE; [[:word:]] = letters, marks, decimal numbers, connector punctuation.
 const WORD = "[\\p{L}\\p{M}\\p{Nd}\\p{Pc}]";
 const MENTION = new RegExp(`(?<![=/\\p{L}\\p{M}\\p{Nd}\\p{Pc}])@((?:[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@${WORD}+(?:[.-]+${WORD}+)*)?)`, "giu");
-const END_MENTION = regexen.endMentionMatch ?? /^(?:[@＠]|:\/\/)/;
 
 interface Entity {
   start: number;
@@ -63,6 +81,7 @@ const RUN = new RegExp(`[^${WS}]+`, "g");
 
 function urls(text: string): Entity[] {
   const found: Entity[] = [];
+  const { validUrl: VALID_URL, tcoUrl: TCO_URL } = urlPatterns();
   for (const run of text.matchAll(RUN)) {
     if (!run[0].includes("://")) continue;
     const offset = run.index ?? 0;
@@ -86,7 +105,7 @@ function mentions(text: string): Entity[] {
   for (const m of text.matchAll(MENTION)) {
     const name = m[1] ?? "";
     const at = m.index ?? 0;
-    if (END_MENTION.test(text.slice(at + m[0].length))) continue;
+    if (urlPatterns().endMention.test(text.slice(at + m[0].length))) continue;
     const local = name.split("@")[0] ?? name;
     found.push({ start: at, end: at + 1 + name.length, replacement: () => `@${local}` });
   }

@@ -1,4 +1,5 @@
-import twitterText, { type ParseTweetOptions } from "twitter-text";
+import { createRequire } from "node:module";
+import type { ParseTweetOptions } from "twitter-text";
 import type { FeedItem, Limits, PostStyle, Rendered } from "../../src/core/index.js";
 import { RenderError } from "../../src/core/index.js";
 import { fitTemplate, itemFields, type TemplateFields } from "../../src/render/template.js";
@@ -14,8 +15,16 @@ export const X_DEFAULT_TEMPLATE = "{title}\n\n{summary}\n\n{link} {hashtags}";
 /** https://docs.x.com/resources/fundamentals/counting-characters */
 export const X_LENGTH_UNIT = "weighted characters (twitter-text: a URL counts 23, CJK and emoji 2)";
 
-// twitter-text ships its parse configurations at runtime but its typings do not declare them.
-const { configs } = twitterText as unknown as { configs: { defaults: ParseTweetOptions } };
+type TwitterText = typeof import("twitter-text") & { configs: { defaults: ParseTweetOptions } };
+let twitterTextModule: TwitterText | undefined;
+/**
+ * twitter-text (~12 MB with its polyfills) is loaded on the first X post, not by every process;
+ * `require` keeps render synchronous. Its parse configurations exist at runtime, undeclared in its typings.
+ */
+function twitterText(): TwitterText {
+  twitterTextModule ??= createRequire(import.meta.url)("twitter-text") as TwitterText;
+  return twitterTextModule;
+}
 
 /** U+FFFE, U+FEFF, U+FFFF make a post invalid (twitter-text `hasInvalidCharacters`); feeds do contain BOMs. */
 const INVALID_CHARACTERS = /[\uFFFE\uFEFF\uFFFF]/gu;
@@ -29,12 +38,13 @@ export function xLimits(_cfg: XConfig): Limits {
 
 /** Length of a post as X counts it. Pure. */
 export function measureX(text: string): number {
-  return twitterText.parseTweet(text).weightedLength;
+  return twitterText().parseTweet(text).weightedLength;
 }
 
 /** Whether X would accept `text` within `maxLength` (also false for empty text and invalid characters). Pure. */
 export function isValidX(text: string, maxLength: number): boolean {
-  return twitterText.parseTweet(text, { ...configs.defaults, maxWeightedTweetLength: maxLength }).valid;
+  const lib = twitterText();
+  return lib.parseTweet(text, { ...lib.configs.defaults, maxWeightedTweetLength: maxLength }).valid;
 }
 
 function clean(fields: TemplateFields): TemplateFields {
