@@ -78,6 +78,7 @@ export class App {
     now: () => number,
   ) {
     this.now = now;
+    this.feedsById = new Map(config.feeds.map((f) => [f.id, f]));
     this.pollLimit = pLimit(config.polling.concurrency);
     configureFetchPool({ connectionsPerHost: config.polling.connectionsPerHost });
     this.scrub = createScrubber(config.secretValues);
@@ -154,8 +155,10 @@ export class App {
     return result;
   }
 
+  private readonly feedsById: ReadonlyMap<string, Feed>;
+
   feed(id: string): Feed | undefined {
-    return this.config.feeds.find((f) => f.id === id);
+    return this.feedsById.get(id);
   }
 
   /**
@@ -221,7 +224,19 @@ export class App {
     return result.report;
   }
 
+  private readonly pollContexts = new Map<string, PollContext>();
+
+  /** One context per feed, made once (a poll cycle of thousands of feeds allocates little). */
   private pollContext(feed: Feed): PollContext {
+    let ctx = this.pollContexts.get(feed.id);
+    if (!ctx) {
+      ctx = this.makePollContext(feed);
+      this.pollContexts.set(feed.id, ctx);
+    }
+    return ctx;
+  }
+
+  private makePollContext(feed: Feed): PollContext {
     return {
       store: this.store,
       routes: this.config.routes.get(feed.id) ?? [],
@@ -234,7 +249,7 @@ export class App {
       polling: this.config.polling,
       alerter: this.alerter,
       filters: this.config.routeFilters.get(feed.id),
-      safetyNetMs: this.safetyNetMs?.(feed.id) ?? null,
+      safetyNetMs: (feedId) => this.safetyNetMs?.(feedId) ?? null,
     };
   }
 
@@ -251,7 +266,7 @@ export class App {
       scrub: this.scrub,
       alerter: this.alerter,
       media: this.media,
-      feeds: new Map(this.config.feeds.map((f) => [f.id, f])),
+      feeds: this.feedsById,
       ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
     });
   }

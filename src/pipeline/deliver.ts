@@ -105,7 +105,8 @@ function outcomeOf(due: DueDelivery, state: DeliveryRecord["state"], extra: Part
 async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: DeliverOptions): Promise<DeliveryOutcome> {
   const { store, logger } = opts;
   const { record } = due;
-  const log = logger.child({ delivery: record.id, feed: record.feedId, destination: record.destinationId });
+  // The row's fields on every line; a child logger only on the paths that log more than once.
+  const fields = { delivery: record.id, feed: record.feedId, destination: record.destinationId };
   const adapter = runtime.destination.adapter;
 
   // The article's picture, for platforms that show one: found and downloaded once per item, fitted per platform.
@@ -131,10 +132,10 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
     if (err instanceof RenderError) {
       const reason = `cannot be rendered for ${adapter.platform}: ${err.message}`;
       await store.transition(record.id, ["pending", "failed"], { to: "skipped", errorKind: null, reason }, opts.now());
-      log.warn({ reason }, "delivery skipped");
+      logger.warn({ ...fields, reason }, "delivery skipped");
       return outcomeOf(due, "skipped", { reason });
     }
-    return applyFailure(runtime, due, err, opts, log, false);
+    return applyFailure(runtime, due, err, opts, logger.child(fields), false);
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
@@ -154,10 +155,10 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
     await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
     // A success ends a rejection streak: one write when there may be one, none per post otherwise.
     if (runtime.rejectionStreak !== 0) runtime.rejectionStreak = await store.countRejection(runtime.id, false, opts.now());
-    log.info({ remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
+    logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
     return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl });
   } catch (err) {
-    return applyFailure(runtime, due, err, opts, log, true);
+    return applyFailure(runtime, due, err, opts, logger.child(fields), true);
   }
 }
 

@@ -50,8 +50,8 @@ export interface PollContext {
   alerter: Alerter;
   /** This feed's route filters by destination. */
   filters?: ReadonlyMap<string, RouteFilter> | undefined;
-  /** While a hub pushes this feed (WebSub), a poll is only a safety net this often; null: always poll. */
-  safetyNetMs?: number | null;
+  /** While a hub pushes this feed (WebSub): a poll is only a safety net this often; null: always poll. */
+  safetyNetMs?: ((feedId: string) => number | null) | null;
 }
 
 /** A feed document a WebSub hub pushed (content distribution), instead of fetching it. */
@@ -97,7 +97,8 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       if (state?.freshUntil && state.freshUntil > now && routesSettled) {
         return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}` } };
       }
-      if (ctx.safetyNetMs && routesSettled && state?.lastOkAt && now - state.lastOkAt < ctx.safetyNetMs) {
+      const safetyNet = ctx.safetyNetMs?.(feed.id) ?? null;
+      if (safetyNet && routesSettled && state?.lastOkAt && now - state.lastOkAt < safetyNet) {
         return { report: { feedId: feed.id, status: "subscribed" } };
       }
     }

@@ -46,9 +46,16 @@ export class SqliteStore implements DeliveryStore {
       this.db.pragma("busy_timeout = 5000");
       migrate(this.db);
     }
+    this.markSending = this.db.transaction((where: string, args: unknown[], id: number, now: number): Database.RunResult => {
+      const r = this.stmt(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}`).run(now, now, ...args);
+      if (r.changes) this.stmt("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
+      return r;
+    });
   }
 
   private readonly statements = new Map<string, Database.Statement>();
+  /** The move to sending and its entry in the send log, in one transaction (the wrapper made once). */
+  private readonly markSending: (where: string, args: unknown[], id: number, now: number) => Database.RunResult;
   /** Compiles each SQL text once (compiling costs more than running the small queries here). */
   private stmt(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
@@ -268,13 +275,7 @@ export class SqliteStore implements DeliveryStore {
     switch (change.to) {
       case "sending":
         // The move and its entry in the send log are one transaction: budgets count what left.
-        info = this.db.transaction(() => {
-          const r = this.db
-            .prepare(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}`)
-            .run(now, now, ...args);
-          if (r.changes) this.stmt("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
-          return r;
-        })();
+        info = this.markSending(where, args, id, now);
         break;
       case "sent":
         info = this.stmt(`UPDATE deliveries SET state = 'sent', remote_id = ?, remote_url = ?, reason = ?, error_kind = NULL, next_attempt_at = NULL, sent_at = ?, updated_at = ? ${where}`)

@@ -26,6 +26,8 @@ describe("graphemeLength / graphemes", () => {
     ["CRLF inside ASCII", "a\r\nb", 3],
     ["Latin-1 (the no-segmenter path)", "Ça coûte 5 €? Non: 5 £ — «ça»", 29],
     ["last code unit before combining marks", "\u02ff\u0300", 1],
+    ["typographic punctuation (the no-segmenter path)", "“Quoted” — and… 5 € ‰", 21],
+    ["double exclamation as an emoji", "‼\ufe0f", 1],
   ])("%s", (_name, text, expected) => {
     expect(graphemeLength(text)).toBe(expected);
     expect(graphemes(text)).toHaveLength(expected);
@@ -35,7 +37,7 @@ describe("graphemeLength / graphemes", () => {
 
 it("property: the no-segmenter path counts and cuts exactly as Intl.Segmenter does", () => {
   const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-  const text = fc.string({ unit: fc.constantFrom("a", " ", ".", "\r", "\n", "é", "e\u0301", "😀", "ß", "\u02ff") , maxLength: 60 });
+  const text = fc.string({ unit: fc.constantFrom("a", " ", ".", "\r", "\n", "é", "e\u0301", "😀", "ß", "\u02ff", "’", "“", "—", "…", "€", "‼", "\ufe0f", "\u200d", "\u2028", "\u205f", "\u20c1") , maxLength: 60 });
   fc.assert(
     fc.property(text, fc.integer({ min: 1, max: 70 }), (t, max) => {
       const segments = [...segmenter.segment(t)].length;
