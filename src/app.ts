@@ -174,24 +174,29 @@ export class App {
         })
       : this.config.feeds.filter((f) => f.enabled);
     const polled = new PolledBatch(this.store, this.logger);
-    const runs: Array<Promise<PollResult>> = [];
+    const byFeed = new Map<string, PollResult>();
+    // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
+    // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
+    const window = new Set<Promise<void>>();
     const start = this.now();
     for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
       const wait = start + offset - this.now();
       if (wait > 0) await sleep(wait, this.stopSignal.signal);
       if (this.stoppingFlag) break;
-      runs.push(
-        this.pollLimit(async () => {
-          const result = await pollFeed(feed, this.pollContext(feed));
-          if (result.polled) await polled.add(result.polled);
-          if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
-          if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
-          return result; // plan and items only in a dry run: nothing else of the document is kept
-        }),
-      );
+      while (window.size >= 2 * this.config.polling.concurrency) await Promise.race(window);
+      const run = this.pollLimit(async () => {
+        const result = await pollFeed(feed, this.pollContext(feed));
+        if (result.polled) await polled.add(result.polled);
+        if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
+        if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
+        byFeed.set(feed.id, result); // plan and items only in a dry run: nothing else of the document is kept
+      }).finally(() => window.delete(run));
+      window.add(run);
     }
-    const results = await Promise.all(runs);
+    await Promise.all(window);
     await polled.flush();
+    // In the order asked for (a feed may be missing when the service stopped mid-cycle).
+    const results = feeds.flatMap((f) => byFeed.get(f.id) ?? []);
     const wouldPost: DryRunPost[] = [];
     if (this.dryRun) {
       for (const { plan, items } of results) {
