@@ -43,3 +43,61 @@ describe("websubHeaderLinks (RFC 8288 Link headers)", () => {
     expect(websubHeaderLinks("this is not a link header", base)).toBeNull();
   });
 });
+
+describe("fetchFeed over HTTP (loopback)", async () => {
+  const http = await import("node:http");
+  const zlib = await import("node:zlib");
+  const { afterAll, beforeAll } = await import("vitest");
+  const { fetchFeed, closeFetchPool } = await import("./fetch.js");
+  const XML = `<rss version="2.0"><channel><title>Ünïcode</title>${"<item><title>x</title></item>".repeat(200)}</channel></rss>`;
+  let base = "";
+  let server: import("node:http").Server;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const path = req.url ?? "/";
+      const redirect = /^\/hop\/(\d+)$/.exec(path);
+      if (redirect) {
+        const n = Number(redirect[1]);
+        return void res.writeHead(n === 0 ? 200 : 301, n === 0 ? { "content-type": "application/rss+xml" } : { location: `/hop/${n - 1}` }).end(n === 0 ? XML : "");
+      }
+      if (path === "/abs-redirect") return void res.writeHead(302, { location: `${base}/plain` }).end();
+      if (path === "/ftp-redirect") return void res.writeHead(302, { location: "ftp://example.org/feed" }).end();
+      if (path === "/gzip") return void res.writeHead(200, { "content-encoding": "gzip" }).end(zlib.gzipSync(XML));
+      if (path === "/br") return void res.writeHead(200, { "content-encoding": "br" }).end(zlib.brotliCompressSync(XML));
+      if (path === "/deflate") return void res.writeHead(200, { "content-encoding": "deflate" }).end(zlib.deflateSync(XML));
+      if (path === "/bomb") return void res.writeHead(200, { "content-encoding": "gzip" }).end(zlib.gzipSync(Buffer.alloc(5_000_000, 32)));
+      if (path === "/bad-gzip") return void res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all");
+      if (path === "/compress") return void res.writeHead(200, { "content-encoding": "compress" }).end("x");
+      return void res.writeHead(200, { "content-type": "application/rss+xml" }).end(XML);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await closeFetchPool();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const get = (path: string, over: Partial<Parameters<typeof fetchFeed>[0]> = {}) =>
+    fetchFeed({ source: { kind: "http", url: `${base}${path}` }, etag: null, lastModified: null, timeoutMs: 5000, maxBytes: 1_000_000, maxRedirects: 5, userAgent: "t", ...over });
+
+  it.each(["/gzip", "/br", "/deflate", "/plain"])("decodes %s to the same bytes", async (path) => {
+    const result = await get(path);
+    expect(result.status).toBe("fetched");
+    if (result.status === "fetched") expect(result.body.toString("utf8")).toBe(XML);
+  });
+  it("follows relative and absolute redirects up to the limit, reporting the final URL", async () => {
+    const five = await get("/hop/5");
+    expect(five.status === "fetched" && five.url).toBe(`${base}/hop/0`);
+    const abs = await get("/abs-redirect");
+    expect(abs.status === "fetched" && abs.url).toBe(`${base}/plain`);
+    await expect(get("/hop/6")).rejects.toThrow(/HTTP 301: more than 5 redirects/);
+    await expect(get("/hop/1", { maxRedirects: 0 })).rejects.toThrow(/more than 0 redirects/);
+    await expect(get("/ftp-redirect")).rejects.toThrow(/non-HTTP URL/);
+  });
+  it("caps the decoded size (a gzip bomb stops at maxBytes), and names bad or unknown encodings", async () => {
+    await expect(get("/bomb")).rejects.toThrow(/over the 1000000-byte limit/);
+    await expect(get("/bad-gzip")).rejects.toThrow(/gzip body could not be decompressed/);
+    await expect(get("/compress")).rejects.toThrow(/unsupported Content-Encoding "compress"/);
+  });
+});
