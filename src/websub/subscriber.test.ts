@@ -126,4 +126,22 @@ describe("WebSubSubscriber", () => {
     await subscriber.close();
     expect(pushed).toEqual([body]);
   });
+
+  it("moves to a new hub with a new callback, so the old hub's pushes meet a 410", async () => {
+    const { store, subscriber, server, feed } = await setup();
+    const [a, b] = [await echoHub(202), await echoHub(202)];
+    subscriber.discovered(feed, { hubs: [a.url], self: "https://news.example.org/feed/" });
+    await subscriber.close();
+    const first = await store.getSubscription("news");
+    expect(first?.hub).toBe(a.url);
+    const moved = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER }), (subscriber as unknown as { host: ConstructorParameters<typeof WebSubSubscriber>[1] }).host);
+    moved.discovered(feed, { hubs: [b.url, a.url], self: "https://news.example.org/feed/" });
+    await moved.close();
+    const second = await store.getSubscription("news");
+    expect(second?.hub).toBe(b.url);
+    expect(second?.callbackId).not.toBe(first?.callbackId);
+    expect(b.bodies).toHaveLength(1);
+    const old = await server.inject({ method: "POST", url: `/websub/${first?.callbackId}`, payload: "<rss/>", headers: { "content-type": "application/rss+xml" } });
+    expect(old.statusCode).toBe(410);
+  });
 });

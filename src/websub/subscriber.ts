@@ -86,8 +86,10 @@ export class WebSubSubscriber {
     this.track(
       (async () => {
         const sub = await this.host.store.getSubscription(feed.id);
-        if (sub && sub.hub === hub && sub.topic === topic && !this.retryDue(sub)) return;
-        await this.subscribe(feed.id, hub, topic, sub?.callbackId);
+        const same = sub !== null && sub.hub === hub && sub.topic === topic;
+        if (same && !this.retryDue(sub)) return;
+        // A new hub or topic gets a new callback: the old hub's pushes then meet a 410 and it drops them.
+        await this.subscribe(feed.id, hub, topic, same ? sub.callbackId : undefined);
       })().catch((err: unknown) => this.log.error({ feed: feed.id, err }, "WebSub: could not subscribe")),
     );
   }
