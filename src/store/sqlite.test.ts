@@ -133,8 +133,9 @@ describe("SqliteStore", () => {
     expect(await store.listSubscriptions()).toHaveLength(1);
     const columns = (new Database(f, { readonly: true }).prepare("PRAGMA table_info(websub_subscriptions)").all() as Array<{ name: string }>).map((c) => c.name);
     expect(columns.some((c) => /secret/i.test(c))).toBe(false);
-    await store.deleteSubscription("news");
-    expect(await store.getSubscription("news")).toBeNull();
+    // Unsubscribing keeps the row (hub and topic known for later), in its own state.
+    await store.putSubscription({ ...sub, state: "unsubscribed" });
+    expect(await store.getSubscription("news")).toMatchObject({ state: "unsubscribed", hub: sub.hub, topic: sub.topic });
     await store.close();
   });
 });

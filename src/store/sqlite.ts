@@ -418,10 +418,6 @@ export class SqliteStore implements DeliveryStore {
     ).run(s.feedId, s.hub, s.topic, s.callbackId, s.state, s.leaseSeconds, s.expiresAt, s.requestedAt, s.verifiedAt, s.lastPushAt, s.lastError);
   }
 
-  async deleteSubscription(feedId: string): Promise<void> {
-    this.stmt("DELETE FROM websub_subscriptions WHERE feed_id = ?").run(feedId);
-  }
-
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

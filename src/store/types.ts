@@ -235,7 +235,6 @@ export interface DeliveryStore {
   getSubscription(feedId: string): Promise<WebSubSubscription | null>;
   getSubscriptionByCallback(callbackId: string): Promise<WebSubSubscription | null>;
   putSubscription(subscription: WebSubSubscription): Promise<void>;
-  deleteSubscription(feedId: string): Promise<void>;
 
   close(): Promise<void>;
 }
