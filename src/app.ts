@@ -18,6 +18,7 @@ import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline
 import { RenderError } from "./core/adapter.js";
 import { Alerter } from "./pipeline/alerts.js";
 import { spreadOut } from "./scheduler/spread.js";
+import type { WebSubLinks } from "./pipeline/websub-links.js";
 import { MediaFetcher } from "./pipeline/media.js";
 import { fileSessionStore, sessionFile } from "./store/session-file.js";
 
@@ -66,7 +67,7 @@ export class App {
   /** One pool for every poll, whichever schedule started it. */
   private readonly pollLimit: LimitFunction;
   /** Called with what a fetch says of the feed's WebSub hub (set by the WebSub subscriber). */
-  onDiscovery: ((feed: Feed, links: { hubs: string[]; self: string | null }) => void) | null = null;
+  onDiscovery: ((feed: Feed, links: WebSubLinks) => void) | null = null;
   /** For a feed its hub pushes: how often a poll is still due (set by the WebSub subscriber). */
   safetyNetMs: ((feedId: string) => number | null) | null = null;
 

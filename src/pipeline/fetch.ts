@@ -8,6 +8,7 @@ import LinkHeader from "http-link-header";
 import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
 import { Agent, request, type Dispatcher } from "undici";
+import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
 
 export interface FetchRequest {
@@ -25,7 +26,7 @@ export type FetchResult =
       status: "not-modified";
       /** The server's Cache-Control max-age, in ms (null: none). */
       maxAgeMs: number | null;
-      headerLinks: { hubs: string[]; self: string | null } | null;
+      headerLinks: WebSubLinks | null;
     }
   | {
       status: "fetched";
@@ -39,7 +40,7 @@ export type FetchResult =
       /** URL the body came from, as a base for relative links. */
       url: string | null;
       /** WebSub discovery from HTTP `Link` headers (rel="hub", rel="self"); null when none. */
-      headerLinks: { hubs: string[]; self: string | null } | null;
+      headerLinks: WebSubLinks | null;
     };
 
 /** Why a fetch failed, in words an operator can act on. */
@@ -229,10 +230,9 @@ function decompressor(encoding: string): Transform | null {
 }
 
 /** rel="hub" and rel="self" of the response's Link headers (RFC 8288), absolute; null when there are none. */
-export function websubHeaderLinks(value: string | string[] | undefined, base: string): { hubs: string[]; self: string | null } | null {
+export function websubHeaderLinks(value: string | string[] | undefined, base: string): WebSubLinks | null {
   if (!value) return null;
-  const hubs: string[] = [];
-  let self: string | null = null;
+  const refs: Array<{ href: string; rel: string }> = [];
   for (const line of Array.isArray(value) ? value : [value]) {
     let parsed: LinkHeader;
     try {
@@ -241,18 +241,12 @@ export function websubHeaderLinks(value: string | string[] | undefined, base: st
       continue; // a malformed Link header is no reason to fail the feed
     }
     for (const ref of parsed.refs) {
-      let uri: string;
-      try {
-        uri = new URL(ref.uri, base).href;
-      } catch {
-        continue;
-      }
-      const rels = ref.rel.toLowerCase().split(/\s+/);
-      if (rels.includes("hub") && !hubs.includes(uri)) hubs.push(uri);
-      if (rels.includes("self")) self ??= uri;
+      const href = URL.canParse(ref.uri, base) ? new URL(ref.uri, base).href : null;
+      if (href) refs.push({ href, rel: ref.rel });
     }
   }
-  return hubs.length || self ? { hubs, self } : null;
+  const found = collectWebSubLinks(refs);
+  return found.hubs.length || found.self ? found : null;
 }
 
 /** `max-age` of a Cache-Control header in ms; null when absent or when the response must be revalidated. */

@@ -4,6 +4,7 @@
  * RSS guids; Atom link relations; dates read strictly. Pure.
  */
 import { imageOf, type FoundImage } from "./parse-image.js";
+import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedItem } from "../core/feed-item.js";
 import { foldWhitespace } from "../text/html.js";
 import { resolveLink } from "../text/link.js";
@@ -160,20 +161,15 @@ function permalinkOf(guid: unknown): string | null {
  * WebSub discovery in the document (W3C WebSub §4): `<link rel="hub">` and `<link rel="self">` of an
  * Atom feed, `<atom:link>` of an RSS channel. Absolute URLs.
  */
-export function websubLinksOf(output: Raw, format: XmlFormat, base: string | null): { hubs: string[]; self: string | null } {
-  const links = [...((format === "atom" ? output.linkRaw : output.atomLinks) as unknown[] | undefined ?? [])];
-  const hubs: string[] = [];
-  let self: string | null = null;
-  for (const link of links) {
-    const attrs = (link as { $?: Record<string, string> } | null)?.$;
-    if (!attrs?.href) continue;
-    const href = httpUrl(resolveLink(attrs.href, base) ?? attrs.href);
-    if (!href) continue;
-    const rels = (attrs.rel ?? "").toLowerCase().split(/\s+/);
-    if (rels.includes("hub") && !hubs.includes(href)) hubs.push(href);
-    if (rels.includes("self")) self ??= href;
-  }
-  return { hubs, self };
+export function websubLinksOf(output: Raw, format: XmlFormat, base: string | null): WebSubLinks {
+  const links = ((format === "atom" ? output.linkRaw : output.atomLinks) as unknown[] | undefined) ?? [];
+  return collectWebSubLinks(
+    links.flatMap((link) => {
+      const attrs = (link as { $?: Record<string, string> } | null)?.$;
+      const href = attrs?.href ? httpUrl(resolveLink(attrs.href, base) ?? attrs.href) : null;
+      return href ? [{ href, rel: attrs?.rel ?? "" }] : [];
+    }),
+  );
 }
 
 function alternateLink(links: unknown[], base: string | null): string | null {

@@ -1,4 +1,5 @@
 /** What the parse stage hands on, shared by the XML and JSON Feed readers. */
+import type { WebSubLinks } from "./websub-links.js";
 import type { FeedItem } from "../core/feed-item.js";
 
 export interface ParsedFeed {
@@ -14,7 +15,7 @@ export interface ParsedFeed {
   /** The character encoding the bytes were read with. */
   encoding?: string;
   /** WebSub discovery from the document: hub URLs and the feed's self URL (the topic). */
-  websub?: { hubs: string[]; self: string | null };
+  websub?: WebSubLinks;
 }
 
 /** The feed could not be read at all. The message names the problem. */

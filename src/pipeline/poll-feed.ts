@@ -3,6 +3,7 @@
  * dry-run). Errors are caught here and reported against the feed: one broken feed never stops
  * the others.
  */
+import type { WebSubLinks } from "./websub-links.js";
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
 import type { DeliveryStore, PolledFeed, PollPlan } from "../store/types.js";
@@ -67,7 +68,7 @@ export interface PollResult {
   /** A fetch that needed no parse: to be recorded with others in one write (`store.recordPolled`). */
   polled?: PolledFeed;
   /** WebSub discovery from this fetch (HTTP Link headers first, then the document). */
-  websub?: { hubs: string[]; self: string | null };
+  websub?: WebSubLinks;
   /** Dry run only: the plan computed, with the items it refers to (a real poll drops them at once). */
   plan?: PollPlan;
   items?: Map<string, FeedItem>;

@@ -12,6 +12,7 @@ import { request } from "undici";
 import type { Feed } from "../config/load.js";
 import type { WebSubConfig } from "../config/schema.js";
 import type { FeedPollReport, PushedContent } from "../pipeline/poll-feed.js";
+import type { WebSubLinks } from "../pipeline/websub-links.js";
 import type { DeliveryStore, WebSubSubscription } from "../store/types.js";
 import { checkSignature, subscriptionSecret } from "./signature.js";
 
@@ -76,7 +77,7 @@ export class WebSubSubscriber {
   }
 
   /** What a fetch said of the feed's hub (§4): subscribe, or move to a new hub or topic. */
-  discovered(feed: Feed, links: { hubs: string[]; self: string | null }): void {
+  discovered(feed: Feed, links: WebSubLinks): void {
     if (this.closed || !feed.websub || !feed.enabled) return;
     const hub = links.hubs[0];
     if (!hub) return;
