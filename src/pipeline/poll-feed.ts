@@ -158,7 +158,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     // feeds' documents would otherwise stay alive until the cycle ends.
     const kept = ctx.dryRun ? { plan, items: new Map(identified.map((i) => [i.key, i.item])) } : {};
     const websub = pushed ? undefined : (fetched.headerLinks ?? parsed.websub);
-    const discovered = websub ? { websub: { hubs: [...websub.hubs], self: websub.self } } : {};
+    const discovered = websub ? { websub } : {};
     if (plan.hold) {
       ctx.logger.warn({ feed: feed.id, reason: plan.hold }, "feed held");
       return { ...kept, ...discovered, report: { feedId: feed.id, status: "held", items: identified.length, error: plan.hold, warnings: parsed.warnings } };
