@@ -85,6 +85,55 @@ describe("SqliteStore", () => {
     await store.close();
   });
 
+  it("keeps feed states between polls: what it holds after each write equals the row read back", async () => {
+    const f = file();
+    const store = new SqliteStore(f);
+    const readBack = async (id: string) => {
+      const fresh = new SqliteStore(f, { readonly: true });
+      try {
+        return await fresh.getFeedState(id);
+      } finally {
+        await fresh.close();
+      }
+    };
+    await store.applyPlan(plan(1_000, [1, 2], [1, 2], { seed: "a" }));
+    await store.recordFeedError("other", { message: "HTTP 500", now: 5, nextPollAt: 50, demote: true });
+    for (const id of ["news", "other"]) expect(await store.getFeedState(id)).toEqual(await readBack(id)); // both now cached
+    const steps: Array<() => Promise<unknown>> = [
+      () => store.recordPolled([{ feedId: "news", now: 2_000, freshUntil: 9_000 }, { feedId: "other", now: 2_001, freshUntil: null }]),
+      () => store.recordFeedError("news", { message: "HTTP 502", now: 3_000, nextPollAt: 4_000, demote: false }),
+      () => store.recordPolled([{ feedId: "news", now: 5_000, freshUntil: null }]),
+      () => store.deferFeed("news", 8_000, "HTTP 429", 6_000),
+      () => store.recordFeedError("other", { message: "HTTP 503", now: 6_500, nextPollAt: 60_000, demote: true }),
+      () => store.resumeFeed("other"),
+      () => store.applyPlan({ ...plan(7_000, [1, 2, 3], [3], { to: "a" }), seedRoutes: ["b"] }),
+      () => store.recordPolled([{ feedId: "news", now: 9_000, freshUntil: 12_000 }, { feedId: "new-feed", now: 9_000, freshUntil: null }]),
+    ];
+    for (const step of steps) {
+      await step();
+      for (const id of ["news", "other", "new-feed"]) expect(await store.getFeedState(id)).toEqual(await readBack(id));
+    }
+    expect([...((await store.getFeedState("news"))?.seededRoutes ?? [])].sort()).toEqual(["a", "b"]);
+    await store.close();
+  });
+
+  it("sees another process's change to a feed it holds (PRAGMA data_version), e.g. `crier feed resume`", async () => {
+    const f = file();
+    const store = new SqliteStore(f);
+    await store.recordFeedError("news", { message: "HTTP 500", now: 10, nextPollAt: 99_000, demote: true });
+    expect(await store.getFeedState("news")).toMatchObject({ nextPollAt: 99_000, errorStreak: 1 });
+    const cli = new SqliteStore(f);
+    await cli.resumeFeed("news");
+    await cli.close();
+    expect(await store.getFeedState("news")).toMatchObject({ nextPollAt: null, errorStreak: 0, demotedAt: null });
+    // A raw write by another connection counts as well.
+    const other = new Database(f);
+    other.prepare("UPDATE feeds SET held_at = 5, held_reason = 'flood' WHERE id = 'news'").run();
+    other.close();
+    expect(await store.getFeedState("news")).toMatchObject({ heldAt: 5, heldReason: "flood" });
+    await store.close();
+  });
+
   it("prunes only items that left their feed long enough ago and have no delivery rows, and only finished deliveries", async () => {
     const f = file();
     const store = new SqliteStore(f);
