@@ -2,7 +2,7 @@
  * The console destination: prints each post (the demo's destination, and a dry run you can read).
  * Optionally appends every post as a JSON line to a file, which the tests read back.
  */
-import { appendFile } from "node:fs/promises";
+import { appendFileSync } from "node:fs";
 import path from "node:path";
 import type { Adapter, Connection } from "../../src/core/index.js";
 import { deliveryError, errorText } from "../../src/core/index.js";
@@ -29,7 +29,9 @@ export const consoleAdapter: Adapter<ConsoleConfig, ConsolePayload> = {
       async send(payload, ctx) {
         const remoteId = `${process.pid}-${Date.now()}-${++sequence}`;
         if (file) {
-          await appendFile(file, `${JSON.stringify({ deliveryId: ctx.deliveryId, remoteId, ...payload })}\n`);
+          // Opened, appended and closed per post (a rotated file is picked up at once), synchronously:
+          // one local write costs less than the thread-pool round trips of fs/promises (~0.1 ms).
+          appendFileSync(file, `${JSON.stringify({ deliveryId: ctx.deliveryId, remoteId, ...payload })}\n`);
         }
         const rule = "─".repeat(cfg.width);
         stream.write(`${rule}\n${payload.text}\n${rule}\n`);
