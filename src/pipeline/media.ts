@@ -7,7 +7,6 @@
 import dns from "node:dns";
 import net from "node:net";
 import ipaddr from "ipaddr.js";
-import { Parser } from "htmlparser2";
 import { Agent, request, type Dispatcher } from "undici";
 import type { FeedItem } from "../core/feed-item.js";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
@@ -120,6 +119,7 @@ export class MediaFetcher {
     const page = await this.get(pageUrl, "text/html,application/xhtml+xml");
     const html = page.body.toString("utf8");
     let found: string | null = null;
+    const { Parser } = await import("htmlparser2"); // only when an article page is read
     const parser = new Parser(
       {
         onopentag(name, attrs) {

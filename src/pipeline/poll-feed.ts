@@ -8,7 +8,6 @@ import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
 import type { DeliveryStore, PolledFeed, PollPlan } from "../store/types.js";
 import { FetchError, fetchFeed, type FetchResult } from "./fetch.js";
-import { parseFeed } from "./parse.js";
 import { identify, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
@@ -75,6 +74,13 @@ export interface PollResult {
 }
 
 /**
+ * The parse stack (rss-parser, html-to-text, htmlparser2, iconv-lite: ~15 MB of a process) loads
+ * with the first changed body: a process whose feeds all answer 304 never needs it.
+ */
+let parseModule: Promise<typeof import("./parse.js")> | undefined;
+const parseStage = (): Promise<typeof import("./parse.js")> => (parseModule ??= import("./parse.js"));
+
+/**
  * Polls one feed. `push`: a WebSub hub sent this document (or, "notified", said the feed changed
  * without sending it): no backoff, freshness or safety-net wait applies.
  */
@@ -126,6 +132,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
         ...(fetched.headerLinks ? { websub: fetched.headerLinks } : {}),
       };
     }
+    const { parseFeed } = await parseStage();
     const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     const identified = identify(parsed.items, parsed.channelLink);
