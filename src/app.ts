@@ -178,23 +178,39 @@ export class App {
     const byFeed = new Map<string, PollResult>();
     // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
     // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
-    const window = new Set<Promise<void>>();
+    // A counter and one waiter (not Promise.race over the window, which subscribes to every
+    // promise in it once per feed).
+    const windowSize = 2 * this.config.polling.concurrency;
+    let inWindow = 0;
+    let slotFreed: (() => void) | null = null;
+    let failure: { err: unknown } | null = null;
+    const leaveWindow = (): void => {
+      inWindow--;
+      const wake = slotFreed;
+      slotFreed = null;
+      wake?.();
+    };
     const start = this.now();
     for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
       const wait = start + offset - this.now();
       if (wait > 0) await sleep(wait, this.stopSignal.signal);
       if (this.stoppingFlag) break;
-      while (window.size >= 2 * this.config.polling.concurrency) await Promise.race(window);
-      const run = this.pollLimit(async () => {
+      while (inWindow >= windowSize) await new Promise<void>((resolve) => (slotFreed = resolve));
+      inWindow++;
+      this.pollLimit(async () => {
         const result = await pollFeed(feed, this.pollContext(feed));
         if (result.polled) await polled.add(result.polled);
         if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
         if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
         byFeed.set(feed.id, result); // plan and items only in a dry run: nothing else of the document is kept
-      }).finally(() => window.delete(run));
-      window.add(run);
+      })
+        .catch((err: unknown) => {
+          failure ??= { err };
+        })
+        .finally(leaveWindow);
     }
-    await Promise.all(window);
+    while (inWindow > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
+    if (failure) throw (failure as { err: unknown }).err;
     await polled.flush();
     // In the order asked for (a feed may be missing when the service stopped mid-cycle).
     const results = feeds.flatMap((f) => byFeed.get(f.id) ?? []);
