@@ -119,7 +119,7 @@ describe("SqliteStore", () => {
 
   it("sees another process's change to a feed it holds (PRAGMA data_version), e.g. `crier feed resume`", async () => {
     const f = file();
-    const store = new SqliteStore(f);
+    const store = new SqliteStore(f, { recheckOthersMs: 0 });
     await store.recordFeedError("news", { message: "HTTP 500", now: 10, nextPollAt: 99_000, demote: true });
     expect(await store.getFeedState("news")).toMatchObject({ nextPollAt: 99_000, errorStreak: 1 });
     const cli = new SqliteStore(f);
@@ -131,6 +131,20 @@ describe("SqliteStore", () => {
     other.prepare("UPDATE feeds SET held_at = 5, held_reason = 'flood' WHERE id = 'news'").run();
     other.close();
     expect(await store.getFeedState("news")).toMatchObject({ heldAt: 5, heldReason: "flood" });
+    await store.close();
+  });
+
+  it("looks for other connections' commits at most every recheckOthersMs", async () => {
+    const f = file();
+    const store = new SqliteStore(f, { recheckOthersMs: 200 });
+    await store.recordFeedError("news", { message: "HTTP 500", now: 10, nextPollAt: 99_000, demote: false });
+    expect(await store.getFeedState("news")).toMatchObject({ errorStreak: 1 });
+    const cli = new SqliteStore(f);
+    await cli.resumeFeed("news");
+    await cli.close();
+    expect(await store.getFeedState("news")).toMatchObject({ errorStreak: 1 }); // within the interval: cached
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await store.getFeedState("news")).toMatchObject({ errorStreak: 0, nextPollAt: null });
     await store.close();
   });
 

@@ -31,12 +31,18 @@ type Row = Record<string, unknown>;
 export interface SqliteStoreOptions {
   /** Open an existing file read-only (for --dry-run); fails when the file does not exist. */
   readonly?: boolean;
+  /**
+   * How long cached feed states are trusted before looking for other connections' commits again
+   * (ms, default 1000): the look itself costs about as much as reading a row.
+   */
+  recheckOthersMs?: number;
 }
 
 export class SqliteStore implements DeliveryStore {
   private readonly db: Database.Database;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
+    this.recheckOthersMs = opts.recheckOthersMs ?? 1000;
     if (file !== ":memory:" && !opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     if (!opts.readonly) {
@@ -73,14 +79,19 @@ export class SqliteStore implements DeliveryStore {
 
   /**
    * Feed states as this connection last read or wrote them: a poll cycle of thousands of
-   * unchanged feeds reads no row (decoding one costs ~10 µs). Writes here update or forget their
-   * feed's entry; a commit by any other connection (a `crier feed accept` in another process)
-   * changes PRAGMA data_version, and then every entry is forgotten.
+   * unchanged feeds reads no row (~10 µs each). Writes here update or forget their feed's entry.
+   * A commit by any other connection (`crier feed resume` in another process) changes PRAGMA
+   * data_version, looked at most every `recheckOthersMs`; then every entry is forgotten.
    */
   private readonly feedStates = new Map<string, FeedState | null>();
   private feedStatesVersion: unknown = null;
+  private feedStatesCheckedAt = -Infinity;
+  private readonly recheckOthersMs: number;
 
   private feedStateCache(): Map<string, FeedState | null> {
+    const now = performance.now();
+    if (now - this.feedStatesCheckedAt < this.recheckOthersMs) return this.feedStates;
+    this.feedStatesCheckedAt = now;
     const version = this.stmt("PRAGMA data_version").pluck().get();
     if (version !== this.feedStatesVersion) {
       this.feedStates.clear();
