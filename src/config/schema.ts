@@ -289,6 +289,12 @@ export const websubSchema = z
       .default(60 * 60_000)
       .describe("While a feed's subscription is active, it is polled at most this often (a safety net for missed pushes)."),
     timeoutMs: z.number().int().positive().default(10_000).describe("Timeout of a subscription request to a hub."),
+    retryMs: z
+      .number()
+      .int()
+      .positive()
+      .default(15 * 60_000)
+      .describe("A subscription the hub refused, did not verify or did not renew is asked for again after this long (a denial: four times as long)."),
   })
   .strict();
 

@@ -20,15 +20,16 @@ afterEach(async () => {
   while (closers.length) await closers.pop()?.();
 });
 
-/** A hub that answers every request with `status` and echoes the request body. */
-async function echoHub(status: number): Promise<{ url: string; bodies: string[] }> {
+/** A hub that answers every request with `status` (or the status for the n-th request, from 0) and echoes the request body. */
+async function echoHub(status: number | ((n: number) => number)): Promise<{ url: string; bodies: string[] }> {
   const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       bodies.push(body);
-      res.writeHead(status, { "content-type": "text/plain" }).end(`cannot accept: ${decodeURIComponent(body)}`);
+      const code = typeof status === "number" ? status : status(bodies.length - 1);
+      res.writeHead(code, { "content-type": "text/plain" }).end(`cannot accept: ${decodeURIComponent(body)}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -36,14 +37,14 @@ async function echoHub(status: number): Promise<{ url: string; bodies: string[] 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, bodies };
 }
 
-async function setup() {
+async function setup(settings: { retryMs?: number } = {}) {
   const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), "crier-websub-")), "crier.db"));
   closers.push(() => store.close());
   let logged = "";
   const logger = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) }));
   const feed = { id: "news", enabled: true, websub: true, source: { kind: "http", url: "https://news.example.org/feed/" } } as unknown as Feed;
   const pushed: string[] = [];
-  const subscriber = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER }), {
+  const subscriber = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER, ...settings }), {
     store,
     logger,
     now: Date.now,
@@ -60,6 +61,15 @@ async function setup() {
   subscriber.register(server);
   closers.push(() => server.close());
   return { store, subscriber, server, feed, pushed, log: () => logged };
+}
+
+/** Waits (up to 5 s) until `check` holds. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe("WebSubSubscriber", () => {
@@ -102,6 +112,39 @@ describe("WebSubSubscriber", () => {
     expect(active).toMatchObject({ state: "active", leaseSeconds: 600 });
     expect((active?.expiresAt ?? 0) - (active?.verifiedAt ?? 0)).toBe(600_000);
     expect(subscriber.safetyNetMs("news")).toBe(60 * 60_000);
+    await subscriber.close();
+  });
+
+  it("asks again by itself, every retryMs, while the hub fails or never verifies; never once it has verified", async () => {
+    const { store, subscriber, server } = await setup({ retryMs: 150 });
+    const hub = await echoHub((n) => (n === 0 ? 503 : 202)); // down at first, then accepting
+    const topic = "https://news.example.org/feed/";
+    await subscriber.subscribe("news", hub.url, topic, "cb");
+    expect(await store.getSubscription("news")).toMatchObject({ state: "failed" });
+    await until(() => hub.bodies.length >= 2); // no discovery, no restart: the retry timer
+    await until(async () => (await store.getSubscription("news"))?.state === "requested");
+    await until(() => hub.bodies.length >= 3); // accepted, but no verification came: asked again
+    expect(hub.bodies.every((b) => b.includes("hub.mode=subscribe") && b.includes(encodeURIComponent("https://crier.example.org/websub/cb")))).toBe(true);
+    const ok = await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "x", "hub.lease_seconds": "3600" })}` });
+    expect(ok.statusCode).toBe(200);
+    const asked = hub.bodies.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(hub.bodies.length).toBe(asked); // verified: the next request is the renewal, an hour away
+    expect(await store.getSubscription("news")).toMatchObject({ state: "active" });
+    await subscriber.close();
+  });
+
+  it("asks a hub that denied the subscription again only after four times retryMs", async () => {
+    const { store, subscriber, server } = await setup({ retryMs: 100 });
+    const hub = await echoHub(202);
+    const topic = "https://news.example.org/feed/";
+    await subscriber.subscribe("news", hub.url, topic, "cb");
+    const denied = await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "denied", "hub.topic": topic, "hub.reason": "not today" })}` });
+    expect(denied.statusCode).toBe(200);
+    expect(await store.getSubscription("news")).toMatchObject({ state: "denied" });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(hub.bodies.length).toBe(1);
+    await until(() => hub.bodies.length === 2);
     await subscriber.close();
   });
 

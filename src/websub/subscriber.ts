@@ -31,15 +31,14 @@ export interface WebSubHost {
   scrub: (text: string) => string;
 }
 
-/** A subscription asked for and not verified within this time is asked for again. */
-const RETRY_UNVERIFIED_MS = 15 * 60_000;
-/** A refused or failed subscription is tried again after this long. */
-const RETRY_FAILED_MS = 60 * 60_000;
+/** A hub that said no is asked again less often than one that failed or did not answer. */
+const DENIED_RETRY_FACTOR = 4;
 
 export class WebSubSubscriber {
   /** feed id -> lease end, for active subscriptions (read on every poll). */
   private readonly active = new Map<string, number>();
-  private readonly renewTimers = new Map<string, NodeJS.Timeout>();
+  /** feed id -> its one timer: the renewal of an active lease, or the retry of a subscription that is not active. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -66,6 +65,8 @@ export class WebSubSubscriber {
         this.scheduleRenewal(sub);
       } else if (this.retryDue(sub)) {
         this.track(this.subscribe(sub.feedId, sub.hub, sub.topic, sub.callbackId));
+      } else {
+        this.scheduleRetry(sub);
       }
     }
   }
@@ -102,10 +103,10 @@ export class WebSubSubscriber {
       case "active":
         return !sub.expiresAt || sub.expiresAt - this.config.renewBeforeSeconds * 1000 <= now;
       case "requested":
-        return now - sub.requestedAt >= RETRY_UNVERIFIED_MS;
-      case "denied":
       case "failed":
-        return now - sub.requestedAt >= RETRY_FAILED_MS;
+        return now - sub.requestedAt >= this.config.retryMs;
+      case "denied":
+        return now - sub.requestedAt >= DENIED_RETRY_FACTOR * this.config.retryMs;
       case "unsubscribing":
       case "unsubscribed":
         return true;
@@ -114,6 +115,9 @@ export class WebSubSubscriber {
 
   /** §5.1: asks the hub; the subscription becomes active when the hub's verification (§5.3) arrives. */
   async subscribe(feedId: string, hub: string, topic: string, callbackId = randomBytes(18).toString("base64url")): Promise<void> {
+    // Asking now supersedes a pending renewal or retry; the verification (or the retry) sets the next timer.
+    clearTimeout(this.timers.get(feedId));
+    this.timers.delete(feedId);
     const previous = await this.host.store.getSubscription(feedId);
     const now = this.host.now();
     // Recorded before asking: the hub may verify before its answer to our request arrives.
@@ -135,9 +139,42 @@ export class WebSubSubscriber {
       // A renewal that fails keeps the lease it has; a new subscription is marked failed.
       if (current && current.state !== "active") await this.host.store.putSubscription({ ...current, state: "failed", lastError: error });
       else if (current) await this.host.store.putSubscription({ ...current, lastError: error });
+      this.scheduleRetry(sub);
       return;
     }
     this.log.info({ feed: feedId, hub, topic }, "WebSub: subscription requested; waiting for the hub's verification");
+    // Unless the hub has verified already (its renewal timer is set), ask again if it never does.
+    if (!this.timers.has(feedId)) this.scheduleRetry(sub);
+  }
+
+  /**
+   * Asks again when the retry of a subscription that is not (or no longer surely) active is due:
+   * by a timer, since a feed that only answers 304 never shows its hub again.
+   */
+  private scheduleRetry(sub: WebSubSubscription): void {
+    clearTimeout(this.timers.get(sub.feedId));
+    if (this.closed) return;
+    const interval = sub.state === "denied" ? DENIED_RETRY_FACTOR * this.config.retryMs : this.config.retryMs;
+    const wait = Math.max(0, sub.requestedAt + interval - this.host.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(sub.feedId);
+      this.track(
+        (async () => {
+          const current = await this.host.store.getSubscription(sub.feedId);
+          const feed = this.host.feeds.find((f) => f.id === sub.feedId);
+          if (this.closed || !current || current.callbackId !== sub.callbackId || !feed?.enabled || !feed.websub) return;
+          if (current.state === "unsubscribing" || current.state === "unsubscribed") return;
+          if (!this.retryDue(current)) {
+            if (current.state === "active") this.scheduleRenewal(current); // verified meanwhile
+            return;
+          }
+          this.log.info({ feed: current.feedId, hub: current.hub, state: current.state }, "WebSub: asking the hub again");
+          await this.subscribe(current.feedId, current.hub, current.topic, current.callbackId);
+        })().catch((err: unknown) => this.log.error({ feed: sub.feedId, err }, "WebSub: could not subscribe again")),
+      );
+    }, Math.min(wait, 2 ** 31 - 1));
+    timer.unref();
+    this.timers.set(sub.feedId, timer);
   }
 
   /** §5.1 unsubscribe: the row is removed when the hub verifies the intent. */
@@ -183,18 +220,18 @@ export class WebSubSubscriber {
   }
 
   private scheduleRenewal(sub: WebSubSubscription): void {
-    clearTimeout(this.renewTimers.get(sub.feedId));
+    clearTimeout(this.timers.get(sub.feedId));
     if (!sub.expiresAt || this.closed) return;
     // Renew ahead of the lease; never sooner than half the lease, for hubs that grant short ones.
     const lease = sub.expiresAt - (sub.verifiedAt ?? this.host.now());
     const ahead = Math.min(this.config.renewBeforeSeconds * 1000, lease / 2);
     const wait = Math.max(0, sub.expiresAt - ahead - this.host.now());
     const timer = setTimeout(() => {
-      this.renewTimers.delete(sub.feedId);
+      this.timers.delete(sub.feedId);
       this.track(this.subscribe(sub.feedId, sub.hub, sub.topic, sub.callbackId).catch((err: unknown) => this.log.error({ feed: sub.feedId, err }, "WebSub: renewal failed")));
     }, Math.min(wait, 2 ** 31 - 1));
     timer.unref();
-    this.renewTimers.set(sub.feedId, timer);
+    this.timers.set(sub.feedId, timer);
   }
 
   /** Routes on the shared listener: GET for verification of intent, POST for content distribution. */
@@ -214,8 +251,10 @@ export class WebSubSubscriber {
     if (mode === "denied") {
       // §5.2: the hub refused (now or later); polling carries on.
       if (sub && sub.topic === topic) {
-        await this.host.store.putSubscription({ ...sub, state: "denied", lastError: this.host.scrub(`denied by the hub: ${q["hub.reason"] ?? "no reason given"}`) });
+        const denied: WebSubSubscription = { ...sub, state: "denied", lastError: this.host.scrub(`denied by the hub: ${q["hub.reason"] ?? "no reason given"}`) };
+        await this.host.store.putSubscription(denied);
         this.active.delete(sub.feedId);
+        this.scheduleRetry(denied);
         this.log.warn({ feed: sub.feedId, hub: sub.hub, reason: q["hub.reason"] }, "WebSub: the hub denied the subscription; polling continues");
       }
       return void reply.code(200).send();
@@ -232,7 +271,7 @@ export class WebSubSubscriber {
     if (mode === "unsubscribe") {
       await this.host.store.putSubscription({ ...sub, state: "unsubscribed", expiresAt: null, lastError: null });
       this.active.delete(sub.feedId);
-      clearTimeout(this.renewTimers.get(sub.feedId));
+      clearTimeout(this.timers.get(sub.feedId));
       this.log.info({ feed: sub.feedId, hub: sub.hub }, "WebSub: unsubscribed");
     } else {
       const lease = Number(q["hub.lease_seconds"]);
@@ -286,8 +325,8 @@ export class WebSubSubscriber {
   /** Stops renewals and waits for work in flight (subscriptions stay with the hub until their lease ends). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.renewTimers.values()) clearTimeout(timer);
-    this.renewTimers.clear();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
   }
 }
