@@ -146,7 +146,7 @@ let childFailures = 0;
  * Runs one scenario child; resolves with its result, or { error }. `onEvent(message, child)`: the
  * child's messages that carry `event` (not its result), e.g. "ready" for an orchestrated scenario.
  */
-function runChild(label, args, { onEvent } = {}) {
+function runChild(label, args, { onEvent, nodeFlags = [] } = {}) {
   const timeoutMs = Math.min(S.childMs, Math.max(10_000, S.totalMs - (Date.now() - started)));
   const id = `${String(++childSeq).padStart(2, "0")}-${label.replace(/[^A-Za-z0-9.-]+/g, "_")}`;
   const errPath = path.join(tmp, `${id}.stderr`);
@@ -154,6 +154,7 @@ function runChild(label, args, { onEvent } = {}) {
   const execArgv = PROF && label.includes(PROF) ? ["--cpu-prof", "--cpu-prof-dir", path.join(HERE, "profiles"), "--cpu-prof-name", `${id}.cpuprofile`] : [];
   if (execArgv.length) mkdirSync(path.join(HERE, "profiles"), { recursive: true });
   if (/^(peer-)?crier/.test(label)) execArgv.push(...CRIER_NODE_FLAGS);
+  execArgv.push(...nodeFlags);
   const child = fork(path.join(HERE, "lib/child.mjs"), [JSON.stringify({ ...args, crierRoot: CRIER_ROOT, limitMs: timeoutMs - 5_000 })], {
     stdio: ["ignore", "ignore", errFd, "ipc"],
     execArgv,
@@ -369,12 +370,17 @@ async function peers() {
   }
 }
 
+/** The V8 setting README's "Thousands of feeds" offers for small machines. */
+const SMALL_YOUNG_FLAG = "--max-semi-space-size=2";
+
 async function memory() {
   const n = S.memN;
   const { dir, seed, shared } = await seededDir(n, "memory");
-  R.memory = { n, destinations: 3, seed, steady: [], sharedSeed: shared };
+  R.memory = { n, destinations: 3, seed, steady: [], smallYoung: [], sharedSeed: shared };
   for (let r = 0; r < REPS && timeLeft(`memory rep ${r + 1}`); r++) {
     R.memory.steady.push(await runChild(`crier-memory-steady-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }));
+    // The same with a smaller young generation (README: "Thousands of feeds"): memory against CPU.
+    R.memory.smallYoung.push(await runChild(`crier-memory-steady-${n}x3-semi2`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }, { nodeFlags: [SMALL_YOUNG_FLAG] }));
   }
 }
 
@@ -562,6 +568,11 @@ function report() {
       rows.push(["steady cycle (seeded store, all 304), fresh process", mb(med(st, (r) => r.maxRss)), f0(med(st, (r) => r.cycles.fresh.cpuMs)), f0(med(st, (r) => r.cycles.fresh.wallMs)), statusText(st[0].cycles.fresh.statuses)]);
       rows.push(["… of which: after imports / after `App.create`", `${mb(med(st, (r) => r.startup.rssAfterImport))} / ${mb(med(st, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
     } else if (M.steady.length) rows.push(["steady cycle", "—", "—", "—", firstError(M.steady)]);
+    const sy = ok(M.smallYoung ?? []);
+    if (sy.length) {
+      rows.push([`steady cycle, \`NODE_OPTIONS=${SMALL_YOUNG_FLAG}\` (not a default: more CPU)`, mb(med(sy, (r) => r.maxRss)), f0(med(sy, (r) => r.cycles.fresh.cpuMs)), f0(med(sy, (r) => r.cycles.fresh.wallMs)), statusText(sy[0].cycles.fresh.statuses)]);
+      rows.push(["… of which: after imports / after `App.create`", `${mb(med(sy, (r) => r.startup.rssAfterImport))} / ${mb(med(sy, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
+    }
     out.push(table(["process", "peak RSS MB", "cycle CPU ms", "cycle wall ms", "answers"], rows));
     out.push("");
     if (M.seed && !M.seed.error) goals.push([`peak RSS ≤ 150 MB, ${f0(M.n)}×${M.destinations}, first (seeding) cycle`, `${mb(M.seed.maxRss)} MB`, verdict(M.seed.maxRss <= 150 * MB)]);
