@@ -87,7 +87,7 @@ describe("SqliteStore", () => {
 
   it("keeps feed states between polls: what it holds after each write equals the row read back", async () => {
     const f = file();
-    const store = new SqliteStore(f);
+    const store = new SqliteStore(f, { pollTimesEveryMs: 0 });
     const readBack = async (id: string) => {
       const fresh = new SqliteStore(f, { readonly: true });
       try {
@@ -114,6 +114,26 @@ describe("SqliteStore", () => {
       for (const id of ["news", "other", "new-feed"]) expect(await store.getFeedState(id)).toEqual(await readBack(id));
     }
     expect([...((await store.getFeedState("news"))?.seededRoutes ?? [])].sort()).toEqual(["a", "b"]);
+    await store.close();
+  });
+
+  it("rewrites a healthy feed's row for an unchanged poll at most every pollTimesEveryMs, and at once for any other change", async () => {
+    const f = file();
+    const store = new SqliteStore(f, { pollTimesEveryMs: 60_000 });
+    const stored = (): unknown => new Database(f, { readonly: true }).prepare("SELECT last_polled_at AS polled, fresh_until AS fresh, error_streak AS streak FROM feeds WHERE id = 'news'").get();
+    await store.applyPlan(plan(1_000, [1], [1], { seed: "a" }));
+    await store.getFeedState("news");
+    await store.recordPolled([{ feedId: "news", now: 2_000, freshUntil: null }]);
+    expect(stored()).toEqual({ polled: 1_000, fresh: null, streak: 0 }); // 1 s after the stored time: only the times would change
+    expect(await store.getFeedState("news")).toMatchObject({ lastPolledAt: 2_000, lastOkAt: 2_000 }); // in memory: current
+    await store.recordPolled([{ feedId: "news", now: 61_000, freshUntil: null }]);
+    expect(stored()).toEqual({ polled: 61_000, fresh: null, streak: 0 }); // 60 s since the stored time
+    await store.recordPolled([{ feedId: "news", now: 62_000, freshUntil: 99_000 }]);
+    expect(stored()).toEqual({ polled: 62_000, fresh: 99_000, streak: 0 }); // freshness changed: written at once
+    await store.recordFeedError("news", { message: "HTTP 500", now: 63_000, nextPollAt: 64_000, demote: false });
+    await store.getFeedState("news");
+    await store.recordPolled([{ feedId: "news", now: 64_000, freshUntil: null }]);
+    expect(stored()).toEqual({ polled: 64_000, fresh: null, streak: 0 }); // the failure streak cleared: written at once
     await store.close();
   });
 

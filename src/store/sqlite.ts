@@ -36,6 +36,11 @@ export interface SqliteStoreOptions {
    * (ms, default 1000): the look itself costs about as much as reading a row.
    */
   recheckOthersMs?: number;
+  /**
+   * A poll that changes nothing but a feed's poll times (a 304 on a healthy feed) rewrites its row
+   * at most this often (ms, default 10 minutes); the times held in memory are always current.
+   */
+  pollTimesEveryMs?: number;
 }
 
 export class SqliteStore implements DeliveryStore {
@@ -43,6 +48,7 @@ export class SqliteStore implements DeliveryStore {
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
     this.recheckOthersMs = opts.recheckOthersMs ?? 1000;
+    this.pollTimesEveryMs = opts.pollTimesEveryMs ?? 10 * 60_000;
     if (file !== ":memory:" && !opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     if (!opts.readonly) {
@@ -84,6 +90,12 @@ export class SqliteStore implements DeliveryStore {
    * data_version, looked at most every `recheckOthersMs`; then every entry is forgotten.
    */
   private readonly feedStates = new Map<string, FeedState | null>();
+  /**
+   * last_polled_at as stored, for feeds in feedStates: 10,000 unchanged feeds every few minutes
+   * would otherwise rewrite every page of the feeds table each cycle, for two timestamps.
+   */
+  private readonly storedPolledAt = new Map<string, number | null>();
+  private readonly pollTimesEveryMs: number;
   private feedStatesVersion: unknown = null;
   private feedStatesCheckedAt = -Infinity;
   private readonly recheckOthersMs: number;
@@ -95,6 +107,7 @@ export class SqliteStore implements DeliveryStore {
     const version = this.stmt("PRAGMA data_version").pluck().get();
     if (version !== this.feedStatesVersion) {
       this.feedStates.clear();
+      this.storedPolledAt.clear();
       this.feedStatesVersion = version;
     }
     return this.feedStates;
@@ -106,6 +119,7 @@ export class SqliteStore implements DeliveryStore {
     if (cached !== undefined) return cached;
     const state = this.readFeedState(feedId);
     cache.set(feedId, state);
+    this.storedPolledAt.set(feedId, state?.lastPolledAt ?? null);
     return state;
   }
 
@@ -146,14 +160,16 @@ export class SqliteStore implements DeliveryStore {
        ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at,
          last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL, fresh_until = excluded.fresh_until`,
     );
+    const toWrite = polls.filter((p) => !this.onlyPollTimesChange(p));
     try {
       this.db.transaction(() => {
-        for (const p of polls) upsert.run(p.feedId, p.now, p.now, p.freshUntil);
+        for (const p of toWrite) upsert.run(p.feedId, p.now, p.now, p.freshUntil);
       })();
     } catch (err) {
-      for (const p of polls) this.feedStates.delete(p.feedId);
+      for (const p of polls) this.forgetFeedState(p.feedId);
       throw err;
     }
+    for (const p of toWrite) this.storedPolledAt.set(p.feedId, p.now);
     for (const p of polls) {
       const state = this.feedStates.get(p.feedId);
       // The same columns as the upsert above (a test compares this with the row read back).
@@ -161,12 +177,25 @@ export class SqliteStore implements DeliveryStore {
         this.feedStates.set(p.feedId, {
           ...state, lastPolledAt: p.now, lastOkAt: p.now, lastError: null, errorStreak: 0, nextPollAt: null, demotedAt: null, freshUntil: p.freshUntil,
         });
-      } else this.feedStates.delete(p.feedId);
+      } else this.forgetFeedState(p.feedId);
     }
   }
 
-  async deferFeed(feedId: string, until: number, message: string, now: number): Promise<void> {
+  /** True when the upsert would change only the poll times, and the stored ones are recent enough. */
+  private onlyPollTimesChange(p: PolledFeed): boolean {
+    const state = this.feedStates.get(p.feedId);
+    const stored = this.storedPolledAt.get(p.feedId);
+    if (!state || stored == null || p.now - stored >= this.pollTimesEveryMs) return false;
+    return state.errorStreak === 0 && state.lastError === null && state.nextPollAt === null && state.demotedAt === null && state.freshUntil === p.freshUntil;
+  }
+
+  private forgetFeedState(feedId: string): void {
     this.feedStates.delete(feedId);
+    this.storedPolledAt.delete(feedId);
+  }
+
+  async deferFeed(feedId: string, until: number, message: string, now: number): Promise<void> {
+    this.forgetFeedState(feedId);
     this.stmt(
       `INSERT INTO feeds (id, last_polled_at, last_error, fresh_until) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error, fresh_until = excluded.fresh_until`,
@@ -174,7 +203,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async recordFeedError(feedId: string, u: FeedErrorUpdate): Promise<number> {
-    this.feedStates.delete(feedId);
+    this.forgetFeedState(feedId);
     const row = this.stmt(
         `INSERT INTO feeds (id, last_polled_at, last_error, error_streak, next_poll_at, demoted_at) VALUES (?, ?, ?, 1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,
@@ -187,7 +216,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async resumeFeed(feedId: string): Promise<void> {
-    this.feedStates.delete(feedId);
+    this.forgetFeedState(feedId);
     this.stmt("UPDATE feeds SET error_streak = 0, next_poll_at = NULL, demoted_at = NULL WHERE id = ?").run(feedId);
   }
 
@@ -204,7 +233,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async applyPlan(plan: PollPlan): Promise<ApplyResult> {
-    this.feedStates.delete(plan.feedId);
+    this.forgetFeedState(plan.feedId);
     return this.db.transaction((): ApplyResult => {
       const { feedId, now } = plan;
       this.stmt("INSERT INTO feeds (id) VALUES (?) ON CONFLICT (id) DO NOTHING").run(feedId);
@@ -275,7 +304,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean> {
-    this.feedStates.delete(feedId);
+    this.forgetFeedState(feedId);
     const info = this.stmt("UPDATE feeds SET accept_mode = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ? AND held_at IS NOT NULL").run(mode, feedId);
     return info.changes > 0;
   }
@@ -423,7 +452,9 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async prune(limits: PruneLimits): Promise<PruneResult> {
-    this.feedStates.clear(); // a feed whose items are all pruned has no history any more
+    // A feed whose items are all pruned has no history any more.
+    this.feedStates.clear();
+    this.storedPolledAt.clear();
     return this.db.transaction((): PruneResult => {
       const deliveries = this.stmt(
         `DELETE FROM deliveries WHERE state IN ('sent', 'rejected', 'skipped', 'deleted') AND updated_at < ?`,
