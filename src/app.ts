@@ -197,17 +197,20 @@ export class App {
       if (this.stoppingFlag) break;
       while (inWindow >= windowSize) await new Promise<void>((resolve) => (slotFreed = resolve));
       inWindow++;
-      this.pollLimit(async () => {
-        const result = await pollFeed(feed, this.pollContext(feed));
-        if (result.polled) await polled.add(result.polled);
-        if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
-        if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
-        byFeed.set(feed.id, result); // plan and items only in a dry run: nothing else of the document is kept
-      })
-        .catch((err: unknown) => {
+      void this.pollLimit(async () => {
+        try {
+          const result = await pollFeed(feed, this.pollContext(feed));
+          const batchWrite = result.polled ? polled.add(result.polled) : undefined;
+          if (batchWrite) await batchWrite;
+          if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
+          if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
+          byFeed.set(feed.id, result); // plan and items only in a dry run: nothing else of the document is kept
+        } catch (err) {
           failure ??= { err };
-        })
-        .finally(leaveWindow);
+        } finally {
+          leaveWindow();
+        }
+      });
     }
     while (inWindow > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
     if (failure) throw (failure as { err: unknown }).err;
@@ -376,9 +379,10 @@ class PolledBatch {
     private readonly logger: Logger,
   ) {}
 
-  async add(polled: PolledFeed): Promise<void> {
+  /** Queues one poll; returns the write's promise when this one filled the batch, else nothing to wait for. */
+  add(polled: PolledFeed): Promise<void> | undefined {
     this.pending.push(polled);
-    if (this.pending.length >= 500) await this.flush();
+    return this.pending.length >= 500 ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
