@@ -62,12 +62,15 @@ export function firstPictureIn(html: string, base: string | null, minWidth: numb
         const height = Number(attrs.height);
         if ((Number.isFinite(width) && width > 0 && width < minWidth) || (Number.isFinite(height) && height > 0 && height < 16)) return;
         const url = resolveLink(src, base);
-        if (url) found = { url, alt: attrs.alt?.trim() || null };
+        if (url) {
+          found = { url, alt: attrs.alt?.trim() || null };
+          parser.pause(); // the rest of the article is not read
+        }
       },
     },
     { decodeEntities: true },
   );
   parser.write(html);
-  parser.end();
+  if (!found) parser.end();
   return found;
 }
