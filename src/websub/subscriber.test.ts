@@ -72,6 +72,22 @@ async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   }
 }
 
+/** A hub that redirects every request to `to` with `status` (counting what it was sent). */
+async function redirectingHub(status: number, to: string): Promise<{ url: string; bodies: string[] }> {
+  const bodies: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      bodies.push(body);
+      res.writeHead(status, { location: to }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hub`, bodies };
+}
+
 describe("WebSubSubscriber", () => {
   it("keeps the secret out of what it stores and logs when a hub refuses and echoes the request", async () => {
     const { store, subscriber, log } = await setup();
@@ -145,6 +161,25 @@ describe("WebSubSubscriber", () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(hub.bodies.length).toBe(1);
     await until(() => hub.bodies.length === 2);
+    await subscriber.close();
+  });
+
+  it("follows a hub's 307 and 308 redirects with the same request, and keeps the hub the feed names", async () => {
+    const { store, subscriber } = await setup();
+    const real = await echoHub(202);
+    const temporary = await redirectingHub(307, real.url);
+    const permanent = await redirectingHub(308, temporary.url); // 308 -> 307 -> the hub that accepts
+    const topic = "https://news.example.org/feed/";
+    await subscriber.subscribe("news", permanent.url, topic, "cb");
+    expect([permanent.bodies.length, temporary.bodies.length, real.bodies.length]).toEqual([1, 1, 1]);
+    expect(real.bodies[0]).toBe(permanent.bodies[0]); // method and body kept: the same form, secret included
+    expect(real.bodies[0]).toContain("hub.mode=subscribe");
+    expect(await store.getSubscription("news")).toMatchObject({ state: "requested", hub: permanent.url, lastError: null });
+
+    const loop = await redirectingHub(307, "/hub"); // itself, for ever
+    await subscriber.subscribe("news", loop.url, topic, "cb2");
+    expect(loop.bodies.length).toBe(3);
+    expect(await store.getSubscription("news")).toMatchObject({ state: "failed", lastError: "HTTP 307 from the hub: more than 3 redirects" });
     await subscriber.close();
   });
 

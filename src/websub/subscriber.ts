@@ -165,7 +165,10 @@ export class WebSubSubscriber {
           if (this.closed || !current || current.callbackId !== sub.callbackId || !feed?.enabled || !feed.websub) return;
           if (current.state === "unsubscribing" || current.state === "unsubscribed") return;
           if (!this.retryDue(current)) {
-            if (current.state === "active") this.scheduleRenewal(current); // verified meanwhile
+            // Verified meanwhile: its renewal. Otherwise the timer fired a little early (timers and
+            // the wall clock differ by a millisecond or so), or the row changed: wait again.
+            if (current.state === "active") this.scheduleRenewal(current);
+            else this.scheduleRetry(current);
             return;
           }
           this.log.info({ feed: current.feedId, hub: current.hub, state: current.state }, "WebSub: asking the hub again");
@@ -186,6 +189,11 @@ export class WebSubSubscriber {
   }
 
   /** POSTs a subscription request; returns why it failed, or null when the hub accepted it (2xx). */
+  /**
+   * POSTs a (un)subscription request, following a hub's 307 or 308 redirect (at most 3: both keep
+   * the method and body). Returns why it failed, or null when a hub accepted it (2xx). The hub the
+   * feed names stays the one asked first, so that discovery keeps recognising the subscription.
+   */
   private async askHub(sub: WebSubSubscription, mode: "subscribe" | "unsubscribe"): Promise<string | null> {
     const form = new URLSearchParams({
       "hub.mode": mode,
@@ -199,17 +207,29 @@ export class WebSubSubscriber {
     }
     // A hub may echo what it was sent: its answer is logged and stored without our secret.
     const clean = (text: string): string => this.host.scrub(text.split(secret).join("[secret]"));
+    let target = sub.hub;
     try {
-      const response = await request(sub.hub, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": this.host.userAgent },
-        body: form.toString(),
-        headersTimeout: this.config.timeoutMs,
-        bodyTimeout: this.config.timeoutMs,
-      });
-      const text = (await response.body.text()).slice(0, 300).trim();
-      if (response.statusCode >= 200 && response.statusCode < 300) return null;
-      return clean(`HTTP ${response.statusCode} from the hub${text ? `: ${text}` : ""}`);
+      for (let hop = 0; ; hop++) {
+        const response = await request(target, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": this.host.userAgent },
+          body: form.toString(),
+          headersTimeout: this.config.timeoutMs,
+          bodyTimeout: this.config.timeoutMs,
+        });
+        const location = response.headers.location;
+        if ((response.statusCode === 307 || response.statusCode === 308) && typeof location === "string") {
+          await response.body.dump();
+          const next = URL.canParse(location, target) ? new URL(location, target) : null;
+          if (!next || !/^https?:$/.test(next.protocol)) return clean(`HTTP ${response.statusCode} from the hub to an unusable location`);
+          if (hop >= 2) return clean(`HTTP ${response.statusCode} from the hub: more than 3 redirects`);
+          target = next.href;
+          continue;
+        }
+        const text = (await response.body.text()).slice(0, 300).trim();
+        if (response.statusCode >= 200 && response.statusCode < 300) return null;
+        return clean(`HTTP ${response.statusCode} from ${target === sub.hub ? "the hub" : `the hub at ${new URL(target).host}`}${text ? `: ${text}` : ""}`);
+      }
     } catch (err) {
       return clean(`the hub could not be reached: ${(err as Error).message}`);
     }
