@@ -20,21 +20,32 @@ afterEach(async () => {
   while (closers.length) await closers.pop()?.();
 });
 
-/** A hub that answers every request with `status` (or the status for the n-th request, from 0) and echoes the request body. */
-async function echoHub(status: number | ((n: number) => number)): Promise<{ url: string; bodies: string[] }> {
+/** A stand-in hub on 127.0.0.1 (at `path`): records each request's body; `answer` replies to the n-th (from 0). */
+async function fakeHub(answer: (res: http.ServerResponse, body: string, n: number) => void, path = "/"): Promise<{ url: string; bodies: string[] }> {
   const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       bodies.push(body);
-      const code = typeof status === "number" ? status : status(bodies.length - 1);
-      res.writeHead(code, { "content-type": "text/plain" }).end(`cannot accept: ${decodeURIComponent(body)}`);
+      answer(res, body, bodies.length - 1);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   closers.push(() => new Promise((resolve) => server.close(resolve)));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, bodies };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, bodies };
+}
+
+/** A hub that answers every request with `status` (or the status for the n-th request) and echoes the request body. */
+function echoHub(status: number | ((n: number) => number)): Promise<{ url: string; bodies: string[] }> {
+  return fakeHub((res, body, n) =>
+    res.writeHead(typeof status === "number" ? status : status(n), { "content-type": "text/plain" }).end(`cannot accept: ${decodeURIComponent(body)}`),
+  );
+}
+
+/** A hub that redirects every request to `to` with `status`. */
+function redirectingHub(status: number, to: string): Promise<{ url: string; bodies: string[] }> {
+  return fakeHub((res) => res.writeHead(status, { location: to }).end(), "/hub");
 }
 
 async function setup(settings: { retryMs?: number } = {}) {
@@ -70,22 +81,6 @@ async function until(check: () => boolean | Promise<boolean>): Promise<void> {
     if (Date.now() > deadline) throw new Error("condition not met within 5 s");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** A hub that redirects every request to `to` with `status` (counting what it was sent). */
-async function redirectingHub(status: number, to: string): Promise<{ url: string; bodies: string[] }> {
-  const bodies: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      bodies.push(body);
-      res.writeHead(status, { location: to }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => new Promise((resolve) => server.close(resolve)));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hub`, bodies };
 }
 
 describe("WebSubSubscriber", () => {
