@@ -10,6 +10,46 @@ describe("decodeFeedBytes: what the bytes really are", () => {
   it.each<[string, Buffer, string | null, string, string, RegExp | null]>([
     // name, bytes, content-type, text, encoding, warning
     [
+      "nothing declared, KOI8-R bytes (Russian): recognised by chardet, not read as windows-1252",
+      iconv.encode('<rss><channel><title>Новости</title><item><title>Как пережить новогоднюю ночь и не потерять голову</title><description>Советы врачей и психологов о том, как встретить праздник без вреда для здоровья.</description></item></channel></rss>', "koi8-r"),
+      null,
+      '<rss><channel><title>Новости</title><item><title>Как пережить новогоднюю ночь и не потерять голову</title><description>Советы врачей и психологов о том, как встретить праздник без вреда для здоровья.</description></item></channel></rss>',
+      "koi8-r",
+      /no encoding is declared and the bytes are not UTF-8; read as KOI8-R \(detected, \d+ % confidence\)/,
+    ],
+    [
+      "nothing declared, Shift_JIS bytes (Japanese): recognised by chardet",
+      iconv.encode('<rss><channel><title>ニュース</title><item><title>記事投稿が反映されない問題について</title><description>本日の記事はこちらです。詳しくは本文をご覧ください。</description></item></channel></rss>', "shift_jis"),
+      null,
+      '<rss><channel><title>ニュース</title><item><title>記事投稿が反映されない問題について</title><description>本日の記事はこちらです。詳しくは本文をご覧ください。</description></item></channel></rss>',
+      "shift_jis",
+      /read as Shift_JIS \(detected/,
+    ],
+    [
+      "nothing declared, Latin-1 bytes (Spanish): windows-1252, never a guessed Latin cousin",
+      iconv.encode('<rss><channel><title>Noticias</title><item><title>El año de la señal: Ñandú en España</title><description>Una canción para el corazón, según él.</description></item></channel></rss>', "latin1"),
+      null,
+      '<rss><channel><title>Noticias</title><item><title>El año de la señal: Ñandú en España</title><description>Una canción para el corazón, según él.</description></item></channel></rss>',
+      "windows-1252",
+      /bytes are not valid UTF-8; read as windows-1252/,
+    ],
+    [
+      "nothing declared, short Latin-1 text whose best guess is another Latin charset: still windows-1252",
+      iconv.encode("<t>año</t>", "latin1"),
+      null,
+      "<t>año</t>",
+      "windows-1252",
+      /read as windows-1252/,
+    ],
+    [
+      "a declaration wins over what the bytes look like (KOI8-R bytes declared windows-1251 are read as declared)",
+      cat(utf8('<?xml version="1.0" encoding="windows-1251"?>'), iconv.encode("<t>Как</t>", "koi8-r")),
+      null,
+      '<?xml version="1.0" encoding="windows-1251"?>' + iconv.decode(iconv.encode("<t>Как</t>", "koi8-r"), "windows-1251"),
+      "windows-1251",
+      null,
+    ],
+    [
       "UTF-8 with pasted Latin-1: each invalid byte read as windows-1252, the rest as UTF-8",
       cat(utf8("<t>Ѩ "), bytes(0x45, 0x73, 0x70, 0x61, 0xf1, 0x61), utf8(" ’</t>")),
       null,

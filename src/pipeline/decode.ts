@@ -1,9 +1,12 @@
 /**
  * Bytes to text before parsing: BOM, then the HTTP charset, then the XML declaration, then
- * UTF-8 when the bytes are valid UTF-8, else windows-1252 (what mislabelled feeds really are).
- * iconv-lite, because Node's TextDecoder maps windows-1252's 0x80-0x9F to control characters.
+ * UTF-8 when the bytes are valid UTF-8; else, with nothing declared, a non-Latin charset that
+ * chardet recognises with confidence (KOI8-R, Shift_JIS, ...), else windows-1252 (what
+ * mislabelled feeds really are). iconv-lite, because Node's TextDecoder maps windows-1252's
+ * 0x80-0x9F to control characters.
  */
 import { isUtf8 } from "node:buffer";
+import chardet from "chardet";
 import iconv from "iconv-lite";
 
 export interface Decoded {
@@ -40,11 +43,40 @@ export function decodeFeedBytes(body: Buffer, contentType: string | null): Decod
   if (declared && !/^utf-?(?:16|32)/i.test(declared) && iconv.encodingExists(declared)) {
     return byLabel(body, declared, `declared ${declared}`);
   }
+  if (!declared && !isUtf8(body)) {
+    const detected = detectNonLatin(body);
+    if (detected) return convert(body, detected.encoding, `no encoding is declared and the bytes are not UTF-8; read as ${detected.name} (detected, ${detected.confidence} % confidence)`);
+  }
   const decoded = utf8OrFallback(body, declared ? `declared ${declared}` : null);
   if (declared && !decoded.warning && !iconv.encodingExists(declared)) {
     decoded.warning = `declared an unknown encoding "${declared}"; read as ${decoded.encoding === "utf-8" ? "UTF-8" : decoded.encoding}`;
   }
   return decoded;
+}
+
+/**
+ * Latin single-byte charsets are left to the windows-1252 fallback: a detector tells them apart
+ * poorly, and a wrong guess among them turns every accented letter into another. Scripts with
+ * their own bytes (Cyrillic, Greek, Hebrew, Arabic, CJK) it tells apart well.
+ */
+const LATIN = /^(?:iso-8859-(?:1|2|3|4|9|10|13|14|15|16)|windows-125[02478]|us-ascii|ascii|utf-.*)$/i;
+/**
+ * A guess is used when chardet (confidence 0-100) puts a non-Latin charset first, at 25 or more,
+ * and well ahead of its best Latin reading: a short Russian item in KOI8-R scores ~30 against
+ * ~20 for ISO-8859-1; Spanish, French, German or Portuguese text never puts a non-Latin charset first.
+ */
+const MIN_CONFIDENCE = 25;
+const MIN_LEAD = 1.3;
+/** Enough text to recognise a charset by, without reading a whole large feed. */
+const DETECT_BYTES = 64 * 1024;
+
+function detectNonLatin(body: Buffer): { encoding: string; name: string; confidence: number } | null {
+  const guesses = chardet.analyse(body.subarray(0, DETECT_BYTES));
+  const best = guesses[0];
+  if (!best || best.confidence < MIN_CONFIDENCE || LATIN.test(best.name) || !iconv.encodingExists(best.name)) return null;
+  const bestLatin = guesses.find((g) => LATIN.test(g.name))?.confidence ?? 0;
+  if (best.confidence < MIN_LEAD * bestLatin) return null;
+  return { encoding: best.name.toLowerCase(), name: best.name, confidence: best.confidence };
 }
 
 /** A charset named by the HTTP header or the XML declaration. */
