@@ -190,7 +190,8 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     if (resolved.missing.length) {
       problems.push(`${where(["feeds", index, "url"])}: environment variable ${resolved.missing[0]?.variable} is not set`);
     }
-    return { ...feed, source: feedSource(String(resolved.value), dir) };
+    // zod's output is ours: completed in place (a copy per feed is ~1 KB of garbage at 10,000 feeds).
+    return Object.assign(feed, { source: feedSource(String(resolved.value), dir) });
   });
 
   const feedIds = new Set(sections.ids.feeds.map(([id]) => id));

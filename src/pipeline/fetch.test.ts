@@ -61,6 +61,8 @@ describe("fetchFeed over HTTP (loopback)", async () => {
         return void res.writeHead(n === 0 ? 200 : 301, n === 0 ? { "content-type": "application/rss+xml" } : { location: `/hop/${n - 1}` }).end(n === 0 ? XML : "");
       }
       if (path === "/abs-redirect") return void res.writeHead(302, { location: `${base}/plain` }).end();
+      if (path === "/moved-308") return void res.writeHead(308, { location: "/hop/1" }).end(); // 308 then 301: moved
+      if (path === "/moved-then-302") return void res.writeHead(301, { location: "/abs-redirect" }).end(); // 301 then 302: not for good
       if (path === "/ftp-redirect") return void res.writeHead(302, { location: "ftp://example.org/feed" }).end();
       if (path === "/gzip") return void res.writeHead(200, { "content-encoding": "gzip" }).end(zlib.gzipSync(XML));
       if (path === "/br") return void res.writeHead(200, { "content-encoding": "br" }).end(zlib.brotliCompressSync(XML));
@@ -94,6 +96,14 @@ describe("fetchFeed over HTTP (loopback)", async () => {
     await expect(get("/hop/6")).rejects.toThrow(/HTTP 301: more than 5 redirects/);
     await expect(get("/hop/1", { maxRedirects: 0 })).rejects.toThrow(/more than 0 redirects/);
     await expect(get("/ftp-redirect")).rejects.toThrow(/non-HTTP URL/);
+  });
+  it("says where a feed has moved when every redirect on the way was permanent (301/308), and only then", async () => {
+    const moved = await get("/moved-308");
+    expect(moved.movedTo).toBe(`${base}/hop/0`);
+    expect((await get("/hop/2")).movedTo).toBe(`${base}/hop/0`);
+    expect((await get("/moved-then-302")).movedTo).toBeNull();
+    expect((await get("/abs-redirect")).movedTo).toBeNull();
+    expect((await get("/plain")).movedTo).toBeNull();
   });
   it("caps the decoded size (a gzip bomb stops at maxBytes), and names bad or unknown encodings", async () => {
     await expect(get("/bomb")).rejects.toThrow(/over the 1000000-byte limit/);

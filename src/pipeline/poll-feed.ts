@@ -121,20 +121,23 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
           maxRedirects: feed.maxRedirects,
           userAgent: ctx.userAgent,
         });
+    const moved = fetched.movedTo ? movedNotice(feed, fetched.movedTo, ctx) : null;
     const freshUntil = fetched.maxAgeMs && ctx.polling.maxCacheAgeMs ? now + Math.min(fetched.maxAgeMs, ctx.polling.maxCacheAgeMs) : null;
     const unchanged =
       fetched.status === "not-modified" || (!pushed && conditional && state?.bodyHash != null && fetched.bodyHash === state.bodyHash);
     if (unchanged) {
-      ctx.logger.debug({ feed: feed.id }, "not modified");
-      return {
-        report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" },
-        ...(ctx.dryRun ? {} : { polled: { feedId: feed.id, now, freshUntil } }),
-        ...(fetched.headerLinks ? { websub: fetched.headerLinks } : {}),
-      };
+      // The path of nearly every poll: no log object or spread copies unless needed.
+      if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ feed: feed.id }, "not modified");
+      const result: PollResult = { report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
+      if (moved) result.report.warnings = [moved];
+      if (!ctx.dryRun) result.polled = { feedId: feed.id, now, freshUntil };
+      if (fetched.headerLinks) result.websub = fetched.headerLinks;
+      return result;
     }
     const { parseFeed } = await parseStage();
     const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
+    if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
     const identified = identify(parsed.items, parsed.channelLink);
     const known = await ctx.store.getKnown(
       feed.id,
@@ -189,6 +192,23 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     }
     return { report: { feedId: feed.id, status: "error", error: message } };
   }
+}
+
+/** Feeds (and new addresses) already reported as moved by this process: one log line each, not one per poll. */
+const movesLogged = new Set<string>();
+
+/**
+ * A feed whose server answers with permanent redirects only (301/308) has moved: the config should
+ * name the new address (a redirect costs a request on every poll, and the old one may stop).
+ */
+function movedNotice(feed: Feed, to: string, ctx: PollContext): string {
+  const notice = ctx.scrub(`moved permanently to ${to}: update the feed's url in the config`);
+  const key = `${feed.id}\n${to}`;
+  if (!movesLogged.has(key)) {
+    movesLogged.add(key);
+    ctx.logger.warn({ feed: feed.id, movedTo: ctx.scrub(to) }, "feed moved permanently; update its url in the config");
+  }
+  return notice;
 }
 
 /** Backs a failing feed off, and demotes it to a slow probe (with an alert) after a streak. */

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-type Report = { status: string; error?: string; via?: string };
+type Report = { status: string; error?: string; via?: string; warnings?: string[] };
 
 function setup(feedPath: string, extra = ""): { config: string; dir: string; poll: () => Promise<Report>; hits: () => number } {
   const { config, dir } = writeConfig(`
@@ -41,6 +41,25 @@ routes:
 }
 
 describe("feed server politeness", () => {
+  it("says when a feed has moved for good (301/308), in the poll's report and once in the log, and still polls it", async () => {
+    feeds.setFeed("/new-home.xml", buildRss(newsItems(2)));
+    feeds.setMode("/old-home.xml", { kind: "status", status: 301, headers: { location: "/new-home.xml" } });
+    const { config } = setup("/old-home.xml");
+    const run = await runCli(["--config", config, "poll", "--once", "--json"]);
+    const report = (JSON.parse(run.stdout) as { feeds: Report[] }).feeds[0];
+    expect(report?.status).toBe("parsed");
+    expect(report?.warnings).toContain(`moved permanently to ${feeds.url}/new-home.xml: update the feed's url in the config`);
+    expect(run.stderr.match(/feed moved permanently; update its url in the config/g)?.length).toBe(1);
+    const again = JSON.parse((await runCli(["--config", config, "poll", "--once", "--json"])).stdout).feeds[0] as Report;
+    expect(again).toMatchObject({ status: "not-modified", via: "304", warnings: [expect.stringMatching(/^moved permanently to /)] });
+    // A temporary redirect is not a move.
+    feeds.setMode("/old-home.xml", { kind: "status", status: 302, headers: { location: "/new-home.xml" } });
+    const temporary = JSON.parse((await runCli(["--config", config, "poll", "--once", "--json"])).stdout).feeds[0] as Report;
+    expect(temporary.status).toBe("not-modified");
+    expect(temporary.warnings).toBeUndefined();
+  });
+
+
   it("sends no request while the server's Cache-Control max-age runs, then asks again (capped by polling.maxCacheAgeMs)", async () => {
     feeds.setFeed("/cached.xml", buildRss(newsItems(3)));
     // Long enough that the next CLI run, even on a loaded machine, comes before it runs out.
