@@ -456,7 +456,7 @@ function report() {
     out.push("");
     out.push(
       "Floor: bare `undici.request` conditional GETs with the right validators (an `Agent` shaped like Crier's: keep-alive, 4 connections per origin). " +
-        "Crier: `App.create` on a store seeded by an earlier process (3 console destinations per feed), then `app.pollFeeds()` (fetch stage, one `getFeedState` query per feed, the not-modified polls written by `store.recordPolled` in batches of 500). " +
+        "Crier: `App.create` on a store seeded by an earlier process (3 console destinations per feed), then `app.pollFeeds()` (fetch stage, the feed states the store keeps in memory after its first cycle, the not-modified polls handed to `store.recordPolled` in batches of 500, which rewrites a healthy feed's row only every `pollTimesEveryMs`). " +
         "Scheduler: `new Scheduler(app).start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
         "Each process runs four cycles: its first (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
         "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and one more (warm, kept-alive). Ratios are Crier ÷ floor, medians of the repetitions.",
