@@ -104,13 +104,28 @@ export class WebSubSubscriber {
         return !sub.expiresAt || sub.expiresAt - this.config.renewBeforeSeconds * 1000 <= now;
       case "requested":
       case "failed":
-        return now - sub.requestedAt >= this.config.retryMs;
       case "denied":
-        return now - sub.requestedAt >= DENIED_RETRY_FACTOR * this.config.retryMs;
+        return now - sub.requestedAt >= this.retryInterval(sub);
       case "unsubscribing":
       case "unsubscribed":
         return true;
     }
+  }
+
+  private retryInterval(sub: WebSubSubscription): number {
+    return sub.state === "denied" ? DENIED_RETRY_FACTOR * this.config.retryMs : this.config.retryMs;
+  }
+
+  /** The feed's one timer (a renewal or a retry), replacing the one it had. */
+  private setTimer(feedId: string, waitMs: number, run: () => void): void {
+    clearTimeout(this.timers.get(feedId));
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(feedId);
+      run();
+    }, Math.min(Math.max(0, waitMs), 2 ** 31 - 1));
+    timer.unref();
+    this.timers.set(feedId, timer);
   }
 
   /** §5.1: asks the hub; the subscription becomes active when the hub's verification (§5.3) arrives. */
@@ -152,12 +167,7 @@ export class WebSubSubscriber {
    * by a timer, since a feed that only answers 304 never shows its hub again.
    */
   private scheduleRetry(sub: WebSubSubscription): void {
-    clearTimeout(this.timers.get(sub.feedId));
-    if (this.closed) return;
-    const interval = sub.state === "denied" ? DENIED_RETRY_FACTOR * this.config.retryMs : this.config.retryMs;
-    const wait = Math.max(0, sub.requestedAt + interval - this.host.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(sub.feedId);
+    this.setTimer(sub.feedId, sub.requestedAt + this.retryInterval(sub) - this.host.now(), () =>
       this.track(
         (async () => {
           const current = await this.host.store.getSubscription(sub.feedId);
@@ -174,10 +184,8 @@ export class WebSubSubscriber {
           this.log.info({ feed: current.feedId, hub: current.hub, state: current.state }, "WebSub: asking the hub again");
           await this.subscribe(current.feedId, current.hub, current.topic, current.callbackId);
         })().catch((err: unknown) => this.log.error({ feed: sub.feedId, err }, "WebSub: could not subscribe again")),
-      );
-    }, Math.min(wait, 2 ** 31 - 1));
-    timer.unref();
-    this.timers.set(sub.feedId, timer);
+      ),
+    );
   }
 
   /** §5.1 unsubscribe: the row is removed when the hub verifies the intent. */
@@ -188,7 +196,6 @@ export class WebSubSubscriber {
     if (error) this.log.warn({ feed: sub.feedId, hub: sub.hub, error }, "WebSub: the hub refused to unsubscribe");
   }
 
-  /** POSTs a subscription request; returns why it failed, or null when the hub accepted it (2xx). */
   /**
    * POSTs a (un)subscription request, following a hub's 307 or 308 redirect (at most 3: both keep
    * the method and body). Returns why it failed, or null when a hub accepted it (2xx). The hub the
@@ -240,18 +247,16 @@ export class WebSubSubscriber {
   }
 
   private scheduleRenewal(sub: WebSubSubscription): void {
-    clearTimeout(this.timers.get(sub.feedId));
-    if (!sub.expiresAt || this.closed) return;
+    if (!sub.expiresAt) {
+      clearTimeout(this.timers.get(sub.feedId));
+      return;
+    }
     // Renew ahead of the lease; never sooner than half the lease, for hubs that grant short ones.
     const lease = sub.expiresAt - (sub.verifiedAt ?? this.host.now());
     const ahead = Math.min(this.config.renewBeforeSeconds * 1000, lease / 2);
-    const wait = Math.max(0, sub.expiresAt - ahead - this.host.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(sub.feedId);
-      this.track(this.subscribe(sub.feedId, sub.hub, sub.topic, sub.callbackId).catch((err: unknown) => this.log.error({ feed: sub.feedId, err }, "WebSub: renewal failed")));
-    }, Math.min(wait, 2 ** 31 - 1));
-    timer.unref();
-    this.timers.set(sub.feedId, timer);
+    this.setTimer(sub.feedId, sub.expiresAt - ahead - this.host.now(), () =>
+      this.track(this.subscribe(sub.feedId, sub.hub, sub.topic, sub.callbackId).catch((err: unknown) => this.log.error({ feed: sub.feedId, err }, "WebSub: renewal failed"))),
+    );
   }
 
   /** Routes on the shared listener: GET for verification of intent, POST for content distribution. */
