@@ -106,8 +106,7 @@ export class SqliteStore implements DeliveryStore {
     this.feedStatesCheckedAt = now;
     const version = this.stmt("PRAGMA data_version").pluck().get();
     if (version !== this.feedStatesVersion) {
-      this.feedStates.clear();
-      this.storedPolledAt.clear();
+      this.forgetAllFeedStates();
       this.feedStatesVersion = version;
     }
     return this.feedStates;
@@ -192,6 +191,11 @@ export class SqliteStore implements DeliveryStore {
   private forgetFeedState(feedId: string): void {
     this.feedStates.delete(feedId);
     this.storedPolledAt.delete(feedId);
+  }
+
+  private forgetAllFeedStates(): void {
+    this.feedStates.clear();
+    this.storedPolledAt.clear();
   }
 
   async deferFeed(feedId: string, until: number, message: string, now: number): Promise<void> {
@@ -452,9 +456,7 @@ export class SqliteStore implements DeliveryStore {
   }
 
   async prune(limits: PruneLimits): Promise<PruneResult> {
-    // A feed whose items are all pruned has no history any more.
-    this.feedStates.clear();
-    this.storedPolledAt.clear();
+    this.forgetAllFeedStates(); // a feed whose items are all pruned has no history any more
     return this.db.transaction((): PruneResult => {
       const deliveries = this.stmt(
         `DELETE FROM deliveries WHERE state IN ('sent', 'rejected', 'skipped', 'deleted') AND updated_at < ?`,
