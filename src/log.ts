@@ -82,7 +82,6 @@ function censorKeysOf(value: object, depth: number, inError: boolean): unknown {
   return copy ?? value;
 }
 
-
 function prettyStream(): DestinationStream {
   // pino-pretty as a stream (not a worker transport) so that streamWrite still scrubs first.
   // Loaded only for a terminal (~5 MB): a service's stderr is a pipe or a file.

@@ -349,7 +349,6 @@ function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], where: (p: 
   return `${where(full)}: ${missing ? "required" : issue.message}`;
 }
 
-/** "line 12: destinations[1].chatId", using the nearest node that exists in the document. */
 /** The `yaml` package (~9 MB) loads only when a problem must be reported with its line. */
 let yamlPackage: typeof import("yaml") | undefined;
 function yamlLib(): typeof import("yaml") {
@@ -368,6 +367,7 @@ function syntaxProblems(text: string, err: unknown): string[] {
   return [`${mark?.line !== undefined ? `line ${mark.line + 1}: ` : ""}YAML syntax: ${reason}`];
 }
 
+/** "line 12: destinations[1].chatId", using the nearest node that exists in the document. */
 function locate(doc: Document, lineCounter: LineCounter, p: PropertyKey[]): string {
   const name = pathText(p) || "(top level)";
   for (let n = p.length; n >= 0; n--) {

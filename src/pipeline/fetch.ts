@@ -193,7 +193,7 @@ async function fetchHttp(url: string, req: FetchRequest): Promise<FetchResult> {
   } catch (err) {
     if (err instanceof FetchError) throw err;
     const code = (err as { code?: string }).code ?? "";
-    if (decoder && (code.startsWith("Z_") || code.startsWith("ERR_") || code.startsWith("ERR__"))) {
+    if (decoder && (code.startsWith("Z_") || code.startsWith("ERR_"))) {
       throw new FetchError(`the ${encoding} body could not be decompressed: ${(err as Error).message}`);
     }
     throw new FetchError(describeNetworkError(err, req.timeoutMs));
