@@ -6,7 +6,7 @@
  * the routes, the body and how the answer names the post. With an SDK instead of undici, let the
  * SDK's errors through and classify those (see adapters/x, adapters/telegram).
  */
-import { Agent, request } from "undici";
+import { Agent, request } from "../../src/core/http.js";
 import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
 import type { ExampleConfig } from "./config.js";
 import { exampleLimits, type ExamplePayload } from "./render.js";

@@ -2,7 +2,7 @@
  * The webhook's HTTP calls (undici). Errors carry what classify.ts needs and never the token: a
  * request is named by its route (`POST /webhooks/{id}/{token}`), not its URL.
  */
-import { Agent, request } from "undici";
+import { Agent, request } from "../../src/core/http.js";
 import { DiscordApiError, DiscordResponseError, type DiscordErrorBody, type KeptHeaders } from "./errors.js";
 import type { DiscordPayload } from "./render.js";
 

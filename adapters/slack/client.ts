@@ -4,7 +4,7 @@
  * destination's timeout. Failures are thrown as SlackError (Slack answered) or as undici/Node
  * errors (it did not), for `classify`.
  */
-import { Agent, request } from "undici";
+import { Agent, request } from "../../src/core/http.js";
 import { SlackError, extraOf, parseRetryAfter } from "./errors.js";
 
 interface Answer {

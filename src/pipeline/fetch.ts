@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
-import { Agent, request, type Dispatcher } from "undici";
+import { Agent, request, type Dispatcher } from "../core/http.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
 

@@ -7,7 +7,7 @@
 import dns from "node:dns";
 import net from "node:net";
 import ipaddr from "ipaddr.js";
-import { Agent, request, type Dispatcher } from "undici";
+import { Agent, request, type Dispatcher } from "../core/http.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
 import { fitImage, loadSharp } from "./fit-image.js";

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { request } from "undici";
+import { request } from "../core/http.js";
 import type { Feed } from "../config/load.js";
 import type { WebSubConfig } from "../config/schema.js";
 import type { FeedPollReport, PushedContent } from "../pipeline/poll-feed.js";
