@@ -15,11 +15,7 @@ COPY adapters ./adapters
 RUN npm run build && npm prune --omit=dev
 
 FROM node:${NODE_VERSION}-bookworm-slim
-# MALLOC_ARENA_MAX: glibc gives every thread that allocates (V8's compiler and GC threads, libuv's
-# pool) a malloc arena of its own and keeps what they free; two arenas cut the peak of a
-# parse-heavy poll cycle by 20-35 MB at no measured CPU cost (bench/RESULTS.md, sections 3-4).
 ENV NODE_ENV=production \
-    MALLOC_ARENA_MAX=2 \
     CRIER_CONFIG=/config/crier.yaml
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

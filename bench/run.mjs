@@ -146,7 +146,7 @@ let childFailures = 0;
  * Runs one scenario child; resolves with its result, or { error }. `onEvent(message, child)`: the
  * child's messages that carry `event` (not its result), e.g. "ready" for an orchestrated scenario.
  */
-function runChild(label, args, { onEvent, nodeFlags = [], env = null } = {}) {
+function runChild(label, args, { onEvent, nodeFlags = [] } = {}) {
   const timeoutMs = Math.min(S.childMs, Math.max(10_000, S.totalMs - (Date.now() - started)));
   const id = `${String(++childSeq).padStart(2, "0")}-${label.replace(/[^A-Za-z0-9.-]+/g, "_")}`;
   const errPath = path.join(tmp, `${id}.stderr`);
@@ -158,7 +158,6 @@ function runChild(label, args, { onEvent, nodeFlags = [], env = null } = {}) {
   const child = fork(path.join(HERE, "lib/child.mjs"), [JSON.stringify({ ...args, crierRoot: CRIER_ROOT, limitMs: timeoutMs - 5_000 })], {
     stdio: ["ignore", "ignore", errFd, "ipc"],
     execArgv,
-    ...(env ? { env: { ...process.env, ...env } } : {}),
   });
   closeSync(errFd);
   const t0 = Date.now();
@@ -356,29 +355,17 @@ async function websubLatency() {
 }
 
 const TOOLS = ["crier", "feedsub", "rss-feed-emitter", "naive"];
-/**
- * What the Docker image sets (Dockerfile): glibc's malloc keeps one arena per thread that
- * allocates (V8's compiler and GC threads, libuv's pool), and freed memory stays in them.
- */
-const ARENA_ENV = { MALLOC_ARENA_MAX: "2" };
-const ARENA_SHOWN = "`MALLOC_ARENA_MAX=2` (as the Docker image)";
-/** Measured again with ARENA_ENV, side by side: Crier and the peer its memory goal names. */
-const ARENA_TOOLS = ["crier", "feedsub"];
 const PEER_CYCLES = ["cold", "steady", "steady-2"];
 const PEER_SHOWN = { cold: "1 cold", steady: "2 unchanged", "steady-2": "3 unchanged (warm)" };
 async function peers() {
   const n = S.peersN;
   const urls = await manifestUrls("wp", n);
-  R.peers = { n, runs: Object.fromEntries(TOOLS.map((t) => [t, []])), arenaRuns: Object.fromEntries(ARENA_TOOLS.map((t) => [t, []])) };
+  R.peers = { n, runs: Object.fromEntries(TOOLS.map((t) => [t, []])) };
   for (let r = 0; r < REPS && timeLeft(`peers rep ${r + 1}`); r++) {
     for (const tool of TOOLS) {
       const dir = tool === "crier" ? writeCrierConfig(path.join(tmp, `peer-crier-${r}`), { urls, destinations: 1 }) : undefined;
       const prof = tool === "crier" ? profileArgs(`peer-crier-${n}`) : {};
       R.peers.runs[tool].push(await runChild(`peer-${tool}-${n}`, { scenario: "peer", tool, dir, control: server.control, group: "wp", n, cycles: PEER_CYCLES, ...prof }));
-    }
-    for (const tool of ARENA_TOOLS) {
-      const dir = tool === "crier" ? writeCrierConfig(path.join(tmp, `peer-crier-arena-${r}`), { urls, destinations: 1 }) : undefined;
-      R.peers.arenaRuns[tool].push(await runChild(`peer-${tool}-${n}-arena2`, { scenario: "peer", tool, dir, control: server.control, group: "wp", n, cycles: PEER_CYCLES }, { env: ARENA_ENV }));
     }
   }
 }
@@ -389,15 +376,9 @@ const SMALL_YOUNG_FLAG = "--max-semi-space-size=2";
 async function memory() {
   const n = S.memN;
   const { dir, seed, shared } = await seededDir(n, "memory");
-  R.memory = { n, destinations: 3, seed, steady: [], smallYoung: [], arena: [], arenaSeed: null, sharedSeed: shared };
-  // The seeding cycle once more, on an empty store of its own, as the Docker image runs it.
-  if (timeLeft("memory seeding with arena env")) {
-    const seedDir = writeCrierConfig(path.join(tmp, `memory-seed-arena-${n}`), { urls: await manifestUrls("wp", n), destinations: 3 });
-    R.memory.arenaSeed = await runChild(`crier-memory-seed-${n}x3-arena2`, { scenario: "crier-cycles", dir: seedDir, control: server.control, cycles: ["seed"] }, { env: ARENA_ENV });
-  }
+  R.memory = { n, destinations: 3, seed, steady: [], smallYoung: [], sharedSeed: shared };
   for (let r = 0; r < REPS && timeLeft(`memory rep ${r + 1}`); r++) {
     R.memory.steady.push(await runChild(`crier-memory-steady-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }));
-    R.memory.arena.push(await runChild(`crier-memory-steady-${n}x3-arena2`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }, { env: ARENA_ENV }));
     // The same with a smaller young generation (README: "Thousands of feeds"): memory against CPU.
     R.memory.smallYoung.push(await runChild(`crier-memory-steady-${n}x3-semi2`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }, { nodeFlags: [SMALL_YOUNG_FLAG] }));
   }
@@ -555,18 +536,6 @@ function report() {
         rows.push([tool, shown, f0(cpu), f0(at[tool][c].wall), `${f0(s((x) => x.requests))} (${f0(s((x) => x.s200))}×200, ${f0(s((x) => x.s304))}×304)`, kb(s((x) => x.bytesIn)), kb(s((x) => x.bytesOut)), mb(rss), note]);
       }
     }
-    // The same tools again with the Docker image's malloc setting: whole-process peak RSS and CPU.
-    const arenaAt = {};
-    for (const tool of ARENA_TOOLS) {
-      const runs = P.arenaRuns?.[tool] ?? [];
-      if (!runs.length) continue;
-      if (!ok(runs).length) {
-        rows.push([`${tool}, ${ARENA_SHOWN}`, "—", "—", "—", "—", "—", "—", "—", firstError(runs)]);
-        continue;
-      }
-      arenaAt[tool] = { cpu: med(runs, (r) => r.cycles["steady-2"].cpuMs), rss: med(runs, (r) => r.maxRss) };
-      rows.push([`${tool}, ${ARENA_SHOWN}`, PEER_SHOWN["steady-2"], f0(arenaAt[tool].cpu), f0(med(runs, (r) => r.cycles["steady-2"].wallMs)), "", "", "", mb(arenaAt[tool].rss), "(peak RSS: the whole process)"]);
-    }
     out.push(table(["tool", "cycle", "CPU ms", "wall ms", "requests", "KiB to server", "KiB from server", "peak RSS MB", "notes"], rows));
     out.push("");
     const crier = at.crier?.["steady-2"];
@@ -580,7 +549,6 @@ function report() {
     const fs0 = at.feedsub?.cold;
     if (c0 && fs0) goals.push([`Crier cold cycle less CPU than feedsub (N=${P.n}; not a stated goal, for context)`, `feedsub ${f0(fs0.cpu)} ms vs Crier ${f0(c0.cpu)} ms`, verdict(fs0.cpu > c0.cpu)]);
     if (crier && fs) goals.push([`Crier less peak memory than feedsub (N=${P.n}, whole process)`, `feedsub ${mb(fs.rss)} MB vs Crier ${mb(crier.rss)} MB`, verdict(crier.rss < fs.rss)]);
-    if (arenaAt.crier && arenaAt.feedsub) goals.push([`… the same, both with ${ARENA_SHOWN}`, `feedsub ${mb(arenaAt.feedsub.rss)} MB vs Crier ${mb(arenaAt.crier.rss)} MB`, verdict(arenaAt.crier.rss < arenaAt.feedsub.rss)]);
   }
 
   // 4
@@ -600,16 +568,6 @@ function report() {
       rows.push(["steady cycle (seeded store, all 304), fresh process", mb(med(st, (r) => r.maxRss)), f0(med(st, (r) => r.cycles.fresh.cpuMs)), f0(med(st, (r) => r.cycles.fresh.wallMs)), statusText(st[0].cycles.fresh.statuses)]);
       rows.push(["… of which: after imports / after `App.create`", `${mb(med(st, (r) => r.startup.rssAfterImport))} / ${mb(med(st, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
     } else if (M.steady.length) rows.push(["steady cycle", "—", "—", "—", firstError(M.steady)]);
-    const ar = ok(M.arena ?? []);
-    if (M.arenaSeed?.error) rows.push([`first cycle, ${ARENA_SHOWN}`, "—", "—", "—", M.arenaSeed.error]);
-    else if (M.arenaSeed) {
-      const c = M.arenaSeed.cycles.seed;
-      rows.push([`first cycle, ${ARENA_SHOWN}`, mb(M.arenaSeed.maxRss), f0(c.cpuMs), f0(c.wallMs), statusText(c.statuses)]);
-    }
-    if (ar.length) {
-      rows.push([`steady cycle, ${ARENA_SHOWN}`, mb(med(ar, (r) => r.maxRss)), f0(med(ar, (r) => r.cycles.fresh.cpuMs)), f0(med(ar, (r) => r.cycles.fresh.wallMs)), statusText(ar[0].cycles.fresh.statuses)]);
-      rows.push(["… of which: after imports / after `App.create`", `${mb(med(ar, (r) => r.startup.rssAfterImport))} / ${mb(med(ar, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
-    }
     const sy = ok(M.smallYoung ?? []);
     if (sy.length) {
       rows.push([`steady cycle, \`NODE_OPTIONS=${SMALL_YOUNG_FLAG}\` (not a default: more CPU)`, mb(med(sy, (r) => r.maxRss)), f0(med(sy, (r) => r.cycles.fresh.cpuMs)), f0(med(sy, (r) => r.cycles.fresh.wallMs)), statusText(sy[0].cycles.fresh.statuses)]);
@@ -619,8 +577,6 @@ function report() {
     out.push("");
     if (M.seed && !M.seed.error) goals.push([`peak RSS ≤ 150 MB, ${f0(M.n)}×${M.destinations}, first (seeding) cycle`, `${mb(M.seed.maxRss)} MB`, verdict(M.seed.maxRss <= 150 * MB)]);
     if (st.length) goals.push([`peak RSS ≤ 150 MB, ${f0(M.n)}×${M.destinations}, steady cycle`, `${mb(med(st, (r) => r.maxRss))} MB`, verdict(med(st, (r) => r.maxRss) <= 150 * MB)]);
-    if (M.arenaSeed && !M.arenaSeed.error) goals.push([`… first (seeding) cycle, ${ARENA_SHOWN}`, `${mb(M.arenaSeed.maxRss)} MB`, verdict(M.arenaSeed.maxRss <= 150 * MB)]);
-    if (ar.length) goals.push([`… steady cycle, ${ARENA_SHOWN}`, `${mb(med(ar, (r) => r.maxRss))} MB`, verdict(med(ar, (r) => r.maxRss) <= 150 * MB)]);
   }
 
   // 5
