@@ -52,9 +52,11 @@ describe("fetchFeed over HTTP (loopback)", async () => {
   const XML = `<rss version="2.0"><channel><title>Ünïcode</title>${"<item><title>x</title></item>".repeat(200)}</channel></rss>`;
   let base = "";
   let server: import("node:http").Server;
+  const seen: string[] = []; // request targets of /seen/…, as the server got them
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       const path = req.url ?? "/";
+      if (path.startsWith("/seen/")) seen.push(path);
       const redirect = /^\/hop\/(\d+)$/.exec(path);
       if (redirect) {
         const n = Number(redirect[1]);
@@ -87,6 +89,14 @@ describe("fetchFeed over HTTP (loopback)", async () => {
     const result = await get(path);
     expect(result.status).toBe("fetched");
     if (result.status === "fetched") expect(result.body.toString("utf8")).toBe(XML);
+  });
+  it("asks for the feed URL's path and query as written (WordPress ?feed=rss2), poll after poll, per feed", async () => {
+    // The split of a feed URL into origin and path is kept per source object: each must keep its own.
+    const wp = { kind: "http" as const, url: `${base}/seen/?feed=rss2&cat=3#comments` };
+    const other = { kind: "http" as const, url: `${base}/seen/news/feed/` };
+    for (const source of [wp, other, wp, other]) expect((await get("", { source })).status).toBe("fetched");
+    expect(seen).toEqual(["/seen/?feed=rss2&cat=3", "/seen/news/feed/", "/seen/?feed=rss2&cat=3", "/seen/news/feed/"]);
+    await expect(get("", { source: { kind: "http", url: "http://[bad" } })).rejects.toThrow(/Invalid URL/);
   });
   it("follows relative and absolute redirects up to the limit, reporting the final URL", async () => {
     const five = await get("/hop/5");

@@ -221,11 +221,12 @@ async function recordFailure(feedId: string, message: string, err: unknown, ctx:
     return;
   }
   const state = await ctx.store.getFeedState(feedId);
+  const wasDemoted = Boolean(state?.demotedAt); // read now: the store may update this object
   const streak = (state?.errorStreak ?? 0) + 1;
   const demote = streak >= ctx.health.demoteAfter;
   const nextPollAt = demote ? now + ctx.health.probeIntervalMs : now + backoffMs(streak, ctx.health.retryBaseMs, ctx.health.retryMaxMs, Math.random());
   await ctx.store.recordFeedError(feedId, { message, now, nextPollAt, demote });
-  if (demote && !state?.demotedAt) {
+  if (demote && !wasDemoted) {
     await ctx.alerter.send({
       key: `feed-demoted:${feedId}`,
       title: `feed ${feedId} keeps failing`,

@@ -171,11 +171,17 @@ export class SqliteStore implements DeliveryStore {
     for (const p of toWrite) this.storedPolledAt.set(p.feedId, p.now);
     for (const p of polls) {
       const state = this.feedStates.get(p.feedId);
-      // The same columns as the upsert above (a test compares this with the row read back).
+      // The same columns as the upsert above (a test compares this with the row read back). In
+      // place: a copy of every state on every cycle was 2 MB of old-generation garbage per
+      // 10,000 feeds. A state object therefore follows the store, like a row read again.
       if (state) {
-        this.feedStates.set(p.feedId, {
-          ...state, lastPolledAt: p.now, lastOkAt: p.now, lastError: null, errorStreak: 0, nextPollAt: null, demotedAt: null, freshUntil: p.freshUntil,
-        });
+        state.lastPolledAt = p.now;
+        state.lastOkAt = p.now;
+        state.lastError = null;
+        state.errorStreak = 0;
+        state.nextPollAt = null;
+        state.demotedAt = null;
+        state.freshUntil = p.freshUntil;
       } else this.forgetFeedState(p.feedId);
     }
   }

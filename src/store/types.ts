@@ -187,6 +187,10 @@ export interface WebSubSubscription {
 }
 
 export interface DeliveryStore {
+  /**
+   * A feed's state. The object may be the store's own cached copy, which its later writes update:
+   * take what must stay as it was before awaiting anything else.
+   */
   getFeedState(feedId: string): Promise<FeedState | null>;
   /** Records successful fetches that needed no parse (304 or unchanged body), in one transaction. */
   recordPolled(polls: readonly PolledFeed[]): Promise<void>;
