@@ -175,7 +175,9 @@ export class App {
         })
       : this.config.feeds.filter((f) => f.enabled);
     const polled = new PolledBatch(this.store, this.logger);
-    const byFeed = new Map<string, PollResult>();
+    // Each feed's report until the cycle returns; the whole result (plan, items) in a dry run only.
+    const reportOf = new Map<string, FeedPollReport>();
+    const planOf = this.dryRun ? new Map<string, PollResult>() : null;
     // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
     // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
     // A counter and one waiter (not Promise.race over the window, which subscribes to every
@@ -204,7 +206,8 @@ export class App {
           if (batchWrite) await batchWrite;
           if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
           if (result.websub && this.onDiscovery) this.onDiscovery(feed, result.websub);
-          byFeed.set(feed.id, result); // plan and items only in a dry run: nothing else of the document is kept
+          reportOf.set(feed.id, result.report);
+          planOf?.set(feed.id, result); // plan and items only in a dry run: nothing else of the document is kept
         } catch (err) {
           failure ??= { err };
         } finally {
@@ -216,10 +219,10 @@ export class App {
     if (failure) throw (failure as { err: unknown }).err;
     await polled.flush();
     // In the order asked for (a feed may be missing when the service stopped mid-cycle).
-    const results = feeds.flatMap((f) => byFeed.get(f.id) ?? []);
+    const reports = feeds.flatMap((f) => reportOf.get(f.id) ?? []);
     const wouldPost: DryRunPost[] = [];
-    if (this.dryRun) {
-      for (const { plan, items } of results) {
+    if (planOf) {
+      for (const { plan, items } of feeds.flatMap((f) => planOf.get(f.id) ?? [])) {
         for (const d of plan?.deliveries ?? []) {
           const item = items?.get(d.itemKey);
           const runtime = this.runtimes.find((r) => r.id === d.destinationId);
@@ -234,7 +237,7 @@ export class App {
         }
       }
     }
-    return { reports: results.map((r) => r.report), wouldPost };
+    return { reports, wouldPost };
   }
 
   /**
