@@ -30,16 +30,23 @@ export type RequestOptions = Omit<Dispatcher.RequestOptions, "origin" | "path" |
   dispatcher?: Dispatcher;
 };
 
+/** Where a request goes, as `Dispatcher#request` takes it. */
+export interface RequestTarget {
+  origin: string;
+  path: string;
+}
+
 /**
- * `undici.request(url, opts)`: the URL is checked by undici's own
- * parser (http or https only), then split into origin and path as undici's index does.
+ * A URL checked by undici's own parser (http or https only) and split into origin and path as
+ * undici's index does. @throws undici's InvalidArgumentError for anything else.
  */
-export function request(url: string | URL, opts: RequestOptions): Promise<Dispatcher.ResponseData> {
+export function requestTarget(url: string | URL): RequestTarget {
   const parsed = parseURL(url);
-  return (opts.dispatcher ?? getGlobalDispatcher()).request({
-    ...opts,
-    origin: parsed.origin,
-    path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname,
-    method: opts.method ?? (opts.body ? "PUT" : "GET"),
-  });
+  return { origin: parsed.origin, path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname };
+}
+
+/** `undici.request(url, opts)`. */
+export function request(url: string | URL, opts: RequestOptions): Promise<Dispatcher.ResponseData> {
+  const { origin, path } = requestTarget(url);
+  return (opts.dispatcher ?? getGlobalDispatcher()).request({ ...opts, origin, path, method: opts.method ?? (opts.body ? "PUT" : "GET") });
 }

@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
-import { Agent, request, type Dispatcher } from "../core/http.js";
+import { Agent, request, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
 
@@ -97,19 +97,14 @@ export function fetchFeed(req: FetchRequest): Promise<FetchResult> {
 }
 
 /**
- * A feed URL split into undici's origin and path, once per feed source (the config's object), not
+ * A feed URL split into undici's origin and path once per feed source (the config's object), not
  * once per poll: parsing a URL costs as much as the rest of a 304 outside undici.
  */
-interface HttpTarget {
-  origin: string;
-  path: string;
-}
-const targets = new WeakMap<object, HttpTarget>();
-function targetOf(source: { url: string }): HttpTarget {
+const targets = new WeakMap<object, RequestTarget>();
+function targetOf(source: { url: string }): RequestTarget {
   let target = targets.get(source);
   if (!target) {
-    const url = new URL(source.url);
-    target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    target = requestTarget(source.url);
     targets.set(source, target);
   }
   return target;
