@@ -7,7 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
-import { Agent, request, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
+import { Agent, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
 
@@ -139,11 +139,9 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   let permanent = true; // every redirect so far was 301/308
   for (let hop = 0; ; hop++) {
     try {
-      // The feed's own URL (nearly every poll) goes by its pre-split target; a redirect's by undici's parser.
-      const target = hop === 0 ? targetOf(source) : null;
-      response = await (target
-        ? dispatcher().request({ origin: target.origin, path: target.path, method: "GET", headers, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs })
-        : request(current, { method: "GET", headers, dispatcher: dispatcher(), headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs }));
+      // The feed's own URL (nearly every poll) is split once per feed; a redirect's on the way.
+      const { origin, path } = hop === 0 ? targetOf(source) : requestTarget(current);
+      response = await dispatcher().request({ origin, path, method: "GET", headers, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs });
     } catch (err) {
       throw new FetchError(describeNetworkError(err, req.timeoutMs));
     }
