@@ -370,17 +370,16 @@ async function peers() {
   }
 }
 
-/** The V8 setting README's "Thousands of feeds" offers for small machines. */
-const SMALL_YOUNG_FLAG = "--max-semi-space-size=2";
-
 async function memory() {
   const n = S.memN;
-  const { dir, seed, shared } = await seededDir(n, "memory");
-  R.memory = { n, destinations: 3, seed, steady: [], smallYoung: [], sharedSeed: shared };
+  const { dir, urls, seed, shared } = await seededDir(n, "memory");
+  // The same store and feeds with V8 sizing its young generation itself (memory.youngGenerationMB: 0),
+  // side by side with Crier's default cap: what the cap saves, and what it costs in CPU.
+  writeCrierConfig(dir, { urls, destinations: 3, file: "crier-v8-young.yaml", sections: { memory: { youngGenerationMB: 0 } } });
+  R.memory = { n, destinations: 3, seed, steady: [], v8Young: [], sharedSeed: shared };
   for (let r = 0; r < REPS && timeLeft(`memory rep ${r + 1}`); r++) {
     R.memory.steady.push(await runChild(`crier-memory-steady-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }));
-    // The same with a smaller young generation (README: "Thousands of feeds"): memory against CPU.
-    R.memory.smallYoung.push(await runChild(`crier-memory-steady-${n}x3-semi2`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }, { nodeFlags: [SMALL_YOUNG_FLAG] }));
+    R.memory.v8Young.push(await runChild(`crier-memory-steady-${n}x3-v8-young`, { scenario: "crier-cycles", dir, config: "crier-v8-young.yaml", control: server.control, cycles: ["fresh"] }));
   }
 }
 
@@ -568,10 +567,10 @@ function report() {
       rows.push(["steady cycle (seeded store, all 304), fresh process", mb(med(st, (r) => r.maxRss)), f0(med(st, (r) => r.cycles.fresh.cpuMs)), f0(med(st, (r) => r.cycles.fresh.wallMs)), statusText(st[0].cycles.fresh.statuses)]);
       rows.push(["… of which: after imports / after `App.create`", `${mb(med(st, (r) => r.startup.rssAfterImport))} / ${mb(med(st, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
     } else if (M.steady.length) rows.push(["steady cycle", "—", "—", "—", firstError(M.steady)]);
-    const sy = ok(M.smallYoung ?? []);
-    if (sy.length) {
-      rows.push([`steady cycle, \`NODE_OPTIONS=${SMALL_YOUNG_FLAG}\` (not a default: more CPU)`, mb(med(sy, (r) => r.maxRss)), f0(med(sy, (r) => r.cycles.fresh.cpuMs)), f0(med(sy, (r) => r.cycles.fresh.wallMs)), statusText(sy[0].cycles.fresh.statuses)]);
-      rows.push(["… of which: after imports / after `App.create`", `${mb(med(sy, (r) => r.startup.rssAfterImport))} / ${mb(med(sy, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
+    const vy = ok(M.v8Young ?? []);
+    if (vy.length) {
+      rows.push(["steady cycle, `memory.youngGenerationMB: 0` (V8 sizes its young generation itself)", mb(med(vy, (r) => r.maxRss)), f0(med(vy, (r) => r.cycles.fresh.cpuMs)), f0(med(vy, (r) => r.cycles.fresh.wallMs)), statusText(vy[0].cycles.fresh.statuses)]);
+      rows.push(["… of which: after imports / after `App.create`", `${mb(med(vy, (r) => r.startup.rssAfterImport))} / ${mb(med(vy, (r) => r.startup.rssAfterCreate))}`, "", "", ""]);
     }
     out.push(table(["process", "peak RSS MB", "cycle CPU ms", "cycle wall ms", "answers"], rows));
     out.push("");

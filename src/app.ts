@@ -2,6 +2,8 @@
  * Builds the running service from a validated config: logger, store, destination runtimes,
  * and the two operations everything else is made of: poll feeds, deliver due rows.
  */
+// First: the young generation's default cap is in place before the other modules load.
+import "./heap-default.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
@@ -9,6 +11,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Logger, DestinationStream } from "pino";
 import { loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
 import { createLogger } from "./log.js";
+import { capYoungGeneration, optimizeWasm } from "./heap.js";
 import { createScrubber } from "./secrets.js";
 import { SqliteStore } from "./store/sqlite.js";
 import type { DeliveryStore, PolledFeed, PruneResult } from "./store/types.js";
@@ -99,9 +102,12 @@ export class App {
       secretValues: config.secretValues,
       ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     });
+    capYoungGeneration(config.youngGenerationMB);
+    optimizeWasm(config.optimizeWasm);
+    const cacheMB = config.storageCacheMB;
     const store = opts.dryRun
-      ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath) })
-      : new SqliteStore(config.storagePath);
+      ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
+      : new SqliteStore(config.storagePath, { cacheMB });
     const app = new App(config, store, logger, opts.dryRun ?? false, opts.now ?? Date.now);
     await app.loadDestinationStates();
     return app;

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `crier` command line. Commands only: the wiring lives in app.ts. */
+// First: the young generation's default cap is in place before the other modules load.
+import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
 import { adapters } from "../adapters/index.js";
 import { App, type PollOnceResult } from "./app.js";

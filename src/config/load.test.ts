@@ -107,6 +107,9 @@ describe("parseConfig: a valid config", () => {
     ]);
     expect(config.delivery).toMatchObject({ retryBaseMs: 30_000, maxAttempts: 8 });
     expect(config.logLevel).toBe("info");
+    expect([config.storageCacheMB, config.youngGenerationMB, config.optimizeWasm]).toEqual([2, 8, false]);
+    const tuned = parse(yaml("storage:", "  cacheMB: 16", "memory:", "  youngGenerationMB: 0", "  optimizeWasm: true"));
+    expect([tuned.storageCacheMB, tuned.youngGenerationMB, tuned.optimizeWasm]).toEqual([16, 0, true]);
   });
 
   it("merges routes per feed in config order, without repeats", () => {
@@ -168,6 +171,7 @@ describe("parseConfig: each problem, with its path and line", () => {
     ],
     ["maxLength above console's limit", yaml(...CONSOLE, "    maxLength: 10001"), {}, "line 4: destinations[0].maxLength: 10001 is above console's limit of 10000; it may only tighten it"],
     ["missing ${ENV} in a feed url", yaml("feeds:", "  - id: blog", "    url: https://e.com/f?k=${KEY}"), {}, "line 3: feeds[0].url: environment variable KEY is not set"],
+    ["a young generation over the cap's range", yaml("memory:", "  youngGenerationMB: 100"), {}, "line 2: memory.youngGenerationMB: Too big: expected number to be <=64"],
     ["YAML syntax", yaml("feeds: [", "  - id: x"), {}, "line 2: YAML syntax: Block collections are not allowed within flow collections"],
   ])("%s", (_name, text, env, expected) => {
     expect(problemsOf(text, env)).toContain(expected);

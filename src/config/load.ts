@@ -51,6 +51,12 @@ export interface Destination {
 export interface CrierConfig {
   file: string;
   storagePath: string;
+  /** SQLite's page cache, in MB (storage.cacheMB). */
+  storageCacheMB: number;
+  /** Cap on V8's young generation, in MB; 0: V8's own (memory.youngGenerationMB). */
+  youngGenerationMB: number;
+  /** Whether V8 may optimize WebAssembly (memory.optimizeWasm). */
+  optimizeWasm: boolean;
   userAgent: string;
   logLevel: string;
   delivery: DeliveryConfig;
@@ -239,6 +245,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   return {
     file,
     storagePath: path.resolve(dir, raw.storage.path),
+    storageCacheMB: raw.storage.cacheMB,
+    youngGenerationMB: raw.memory.youngGenerationMB,
+    optimizeWasm: raw.memory.optimizeWasm,
     userAgent: raw.userAgent,
     logLevel: raw.logLevel,
     delivery: raw.delivery,

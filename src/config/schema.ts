@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import cron from "node-cron";
+import { DEFAULT_YOUNG_GENERATION_MB } from "../heap.js";
 
 const id = z
   .string()
@@ -32,6 +33,11 @@ export const storageSchema = z
   .object({
     type: z.literal("sqlite").default("sqlite").describe("Store driver."),
     path: z.string().min(1).default("data/crier.db").describe("SQLite file; relative to the config file's folder."),
+    cacheMB: z
+      .number()
+      .positive()
+      .default(2)
+      .describe("SQLite's page cache, in MB. The file's pages stay in the operating system's cache too, so a small one costs little; better-sqlite3's own 16 MB filled up with seen items was most of a first poll's memory."),
   })
   .strict();
 
@@ -298,9 +304,29 @@ export const websubSchema = z
   })
   .strict();
 
+export const memorySchema = z
+  .object({
+    youngGenerationMB: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(DEFAULT_YOUNG_GENERATION_MB)
+      .describe(
+        "Cap on V8's young generation (both semi-spaces), in MB, set at run time; V8 settles at the next power of two. V8 grows it to 32 MB during a poll cycle of many feeds; smaller trades CPU (more frequent minor GCs) for memory. 0: V8's own sizing.",
+      ),
+    optimizeWasm: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let V8's optimizing compiler compile WebAssembly: undici's HTTP parser (llhttp). Off: that compile takes ~25 MB for a moment during a busy poll cycle, and the baseline code measured the same CPU per poll.",
+      ),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
-    storage: storageSchema.default({ type: "sqlite", path: "data/crier.db" }).describe("Where the delivery log lives."),
+    storage: storageSchema.default(storageSchema.parse({})).describe("Where the delivery log lives."),
     userAgent: z
       .string()
       .default("Crier/0.1 (+https://github.com/crier-news/crier)")
@@ -313,6 +339,7 @@ export const configSchema = z
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
+    memory: memorySchema.default(memorySchema.parse({})).describe("How much memory the process lets V8 keep."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
     destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
     routes: z.array(routeSchema).default([]).describe("Which feeds post to which destinations."),

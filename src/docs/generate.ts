@@ -15,6 +15,7 @@ import {
   feedHealthSchema,
   feedSchema,
   imagesSchema,
+  memorySchema,
   pollingSchema,
   retentionSchema,
   routeSchema,
@@ -49,6 +50,7 @@ export function expectedFiles(): Map<string, string> {
     ["images", imagesSchema, ""],
     ["polling", pollingSchema, "How feeds are fetched: what an unchanged feed costs, and what feed servers ask."],
     ["retention", retentionSchema, ""],
+    ["memory", memorySchema, "What V8 may keep: Crier's defaults are set when it starts, before any request; measured in bench/RESULTS.md, section 4."],
     ["websub", websubSchema, "Pushed updates (W3C WebSub): `crier run` listens for hub callbacks. Put `secret` in the environment.", ["secret"]],
   ];
   const body = sections

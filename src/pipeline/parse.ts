@@ -26,6 +26,7 @@ export async function parseFeed(
   opts: { minImageWidth?: number } = {},
 ): Promise<ParsedFeed> {
   const decoded = decodeFeedBytes(body, contentType);
+  body = NO_BYTES; // an async function keeps its parameters until it returns: not the bytes, past here
   const warnings = decoded.warning ? [decoded.warning] : [];
   const source = decoded.text.replace(/^\uFEFF/, "");
   if (!source.trim()) throw new ParseError("the feed is empty");
@@ -105,6 +106,7 @@ function repairFor(error: unknown, xml: string): Repaired | null {
 }
 
 const PENDING = Symbol("pending");
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * rss-parser with a parser of its own per call: xml2js keeps listeners on the instance between

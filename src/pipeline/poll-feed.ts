@@ -135,7 +135,9 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       return result;
     }
     const { parseFeed } = await parseStage();
-    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+    // The body goes to the parser and is not kept here: this function waits on the store after the
+    // parse, and a body still referenced then moves to V8's old space and waits for a full GC there.
+    const parsed = await parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
     const identified = identify(parsed.items, parsed.channelLink);
@@ -195,6 +197,15 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
 }
 
 /** Feeds (and new addresses) already reported as moved by this process: one log line each, not one per poll. */
+const NO_BODY = Buffer.alloc(0);
+
+/** The fetched body, handed over: the result keeps an empty one. */
+function takeBody(fetched: Extract<FetchResult, { status: "fetched" }>): Buffer {
+  const body = fetched.body;
+  fetched.body = NO_BODY;
+  return body;
+}
+
 const movesLogged = new Set<string>();
 
 /**

@@ -59,6 +59,16 @@ describe("SqliteStore", () => {
     await store.close();
   });
 
+  it("sizes SQLite's page cache from the config (2 MB unless told), read-only too", async () => {
+    const f = file();
+    const cacheOf = (store: SqliteStore): unknown => (store as unknown as { db: Database.Database }).db.pragma("cache_size", { simple: true });
+    const byDefault = new SqliteStore(f);
+    const tuned = new SqliteStore(f, { cacheMB: 16 });
+    const reader = new SqliteStore(f, { readonly: true, cacheMB: 0.5 });
+    expect([cacheOf(byDefault), cacheOf(tuned), cacheOf(reader)]).toEqual([-2048, -16384, -512]);
+    for (const s of [byDefault, tuned, reader]) await s.close();
+  });
+
   it("knows nothing of a new feed; one query gives history and seeded routes", async () => {
     const store = new SqliteStore(file());
     expect(await store.getFeedState("news")).toBeNull();

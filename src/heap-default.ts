@@ -1,0 +1,9 @@
+/**
+ * Imported first by the entry points (the CLI, the App), so that Crier's memory defaults are in
+ * place before the rest loads (loading alone grows the young generation to 16 MB) and before any
+ * request. The config's `memory` section replaces them when the App is created.
+ */
+import { capYoungGeneration, DEFAULT_YOUNG_GENERATION_MB, optimizeWasm } from "./heap.js";
+
+capYoungGeneration(DEFAULT_YOUNG_GENERATION_MB);
+optimizeWasm(false);

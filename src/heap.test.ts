@@ -1,0 +1,84 @@
+/**
+ * The young generation's cap, in fresh processes (the cap is process-wide): a workload whose
+ * survivors make V8 grow its young generation stays at the cap with it, and grows past it without.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../test/support/cli.js";
+
+const MB = 1024 * 1024;
+const HEAP = pathToFileURL(path.join(ROOT, "dist/src/heap.js")).href;
+
+/**
+ * Caps at `mb`, then allocates in turns (the cap follows V8's GC reports, which arrive between
+ * turns, as in the service), keeping a quarter of what it makes; prints the young generation's
+ * largest size and its size at the end.
+ */
+function youngGenerationUnder(mb: number, opts: { then?: number } = {}): { largest: number; end: number } {
+  const script = `
+    import { capYoungGeneration, youngGenerationBytes } from ${JSON.stringify(HEAP)};
+    import { setImmediate as turn } from "node:timers/promises";
+    capYoungGeneration(${mb});
+    const kept = [];
+    let largest = 0;
+    async function work(turns) {
+      for (let t = 0; t < turns; t++) {
+        for (let i = 0; i < 2000; i++) {
+          const o = { id: "item-" + t + "-" + i, tags: [t, i], body: { n: i } };
+          if (i % 4 === 0) kept.push(o);
+        }
+        largest = Math.max(largest, youngGenerationBytes());
+        await turn();
+      }
+    }
+    await work(400);
+    ${opts.then !== undefined ? `capYoungGeneration(${opts.then}); await work(400);` : ""}
+    console.log(JSON.stringify({ largest, end: youngGenerationBytes() }));
+  `;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as { largest: number; end: number };
+}
+
+describe("capYoungGeneration", () => {
+  it("keeps the young generation at the cap; without one, V8 grows it well past", () => {
+    const capped = youngGenerationUnder(4);
+    const free = youngGenerationUnder(0);
+    expect(capped.largest).toBeLessThanOrEqual(4 * MB);
+    expect(capped.end).toBeGreaterThanOrEqual(2 * MB); // it grew to the cap, not only stayed at V8's start
+    expect(free.largest).toBeGreaterThan(8 * MB);
+  });
+
+  it("lets V8 grow again when the cap is lifted (the last call wins)", () => {
+    const lifted = youngGenerationUnder(2, { then: 0 });
+    expect(lifted.end).toBeGreaterThan(4 * MB);
+  });
+});
+
+describe("optimizeWasm", () => {
+  /** Functions of undici's HTTP parser that V8's optimizing compiler compiled during 3,000 polls answered 304. */
+  function optimizedDuring304s(on: boolean): number {
+    const script = `
+      import { optimizeWasm } from ${JSON.stringify(HEAP)};
+      import http from "node:http";
+      optimizeWasm(${on});
+      const { request } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/src/core/http.js")).href)});
+      const server = http.createServer((req, res) => res.writeHead(304, { etag: '"v1"' }).end()).listen(0, "127.0.0.1");
+      await new Promise((resolve) => server.once("listening", resolve));
+      const url = "http://127.0.0.1:" + server.address().port + "/feed";
+      for (let i = 0; i < 3000; i++) await (await request(url, { headers: { "if-none-match": '"v1"' } })).body.dump();
+      server.close();
+      process.exit(0);
+    `;
+    const run = spawnSync(process.execPath, ["--trace-wasm-compilation-times", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    if (run.status !== 0) throw new Error(`child failed: ${run.stderr}`);
+    return run.stdout.split("\n").filter((line) => /using TurboFan/.test(line)).length;
+  }
+
+  it("keeps llhttp on V8's baseline code when off; V8 optimizes its hot functions when on", () => {
+    expect(optimizedDuring304s(false)).toBe(0);
+    expect(optimizedDuring304s(true)).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * How much memory V8 keeps for itself, set at run time: a cap on its young generation, and whether
+ * its optimizing compiler may compile WebAssembly.
+ *
+ * The young generation:
+ * V8 grows its young generation (two semi-spaces) up to 32 MB on a 64-bit machine whenever more
+ * bytes survive its scavenges than it holds; a poll cycle of thousands of feeds does that, and
+ * those 32 MB were a fifth of Crier's peak. `--max-semi-space-size` can only be given on the
+ * command line, but V8 reads `--semi-space-growth-factor` each time it grows the young generation,
+ * so growth is stopped (factor 1) once the cap is reached and allowed again (factor 2, V8's
+ * default) if V8 shrinks it below the cap, e.g. while the service idles between ticks.
+ */
+import v8 from "node:v8";
+import { PerformanceObserver } from "node:perf_hooks";
+
+/** Crier's default cap, in MB (both semi-spaces): 8 measured ~20 MB lower peaks at no CPU cost beyond run noise (bench/DIAGNOSIS.md). */
+export const DEFAULT_YOUNG_GENERATION_MB = 8;
+
+const V8_GROWTH_FACTOR = 2;
+let observer: PerformanceObserver | null = null;
+let factor = V8_GROWTH_FACTOR;
+
+/** Bytes V8 has committed to its young generation now (both semi-spaces). */
+export function youngGenerationBytes(): number {
+  for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === "new_space") return space.space_size;
+  return 0;
+}
+
+function setGrowthFactor(next: number): void {
+  if (next === factor) return;
+  v8.setFlagsFromString(`--semi-space-growth-factor=${next}`);
+  factor = next;
+}
+
+/**
+ * Keeps the young generation at or under `mb` megabytes from now on (V8 doubles it, so it settles
+ * at the smallest power of two at or over `mb`; a burst of allocation between two of V8's GC
+ * reports can overshoot by one doubling). `mb` 0 gives V8 its own sizing back. Process-wide:
+ * the last call wins.
+ */
+export function capYoungGeneration(mb: number): void {
+  observer?.disconnect();
+  observer = null;
+  if (!(mb > 0)) {
+    setGrowthFactor(V8_GROWTH_FACTOR);
+    return;
+  }
+  const cap = mb * 1024 * 1024;
+  const check = (): void => setGrowthFactor(youngGenerationBytes() >= cap ? 1 : V8_GROWTH_FACTOR);
+  check();
+  // Garbage collections are reported after they end: the next growth, if any, sees the new factor.
+  observer = new PerformanceObserver(check);
+  observer.observe({ entryTypes: ["gc"] });
+}
+
+/**
+ * Whether V8's optimizing compiler (TurboFan) may compile WebAssembly. The only WebAssembly Crier
+ * runs is undici's HTTP parser (llhttp); once it is hot, TurboFan compiles its state machine, which
+ * takes ~25 MB for a moment, on top of whatever the poll cycle holds then. Its baseline code
+ * (Liftoff) measured the same CPU per poll. Applies to functions compiled from now on.
+ */
+export function optimizeWasm(on: boolean): void {
+  v8.setFlagsFromString(on ? "--no-liftoff-only" : "--liftoff-only");
+}
