@@ -196,7 +196,6 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
   }
 }
 
-/** Feeds (and new addresses) already reported as moved by this process: one log line each, not one per poll. */
 const NO_BODY = Buffer.alloc(0);
 
 /** The fetched body, handed over: the result keeps an empty one. */
@@ -206,6 +205,7 @@ function takeBody(fetched: Extract<FetchResult, { status: "fetched" }>): Buffer 
   return body;
 }
 
+/** Feeds (and new addresses) already reported as moved by this process: one log line each, not one per poll. */
 const movesLogged = new Set<string>();
 
 /**
