@@ -381,6 +381,13 @@ function formatDuration(ms: number): string {
   return `${ms / 1000} s`;
 }
 
+// `crier deliveries | head`: a reader that stops reading early is not an error of ours. Whatever
+// was left to print goes nowhere, and the command's work (already done or still to do) is kept.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  process.stdout.destroy();
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

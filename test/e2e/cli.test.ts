@@ -1,6 +1,9 @@
 /** The CLI's user-facing contract: help, exit codes, config errors, validate, preview. */
 import { describe, expect, it } from "vitest";
-import { runCli, writeConfig, ROOT } from "../support/cli.js";
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { runCli, writeConfig, ROOT, CLI } from "../support/cli.js";
 import path from "node:path";
 
 describe("crier CLI", () => {
@@ -63,6 +66,26 @@ routes:
     expect(previews[0]?.post).not.toContain("appeared first on");
     expect(previews[0]?.limitsFrom).toBe("default");
     expect(previews[0]?.length).toBeLessThanOrEqual(previews[0]?.maxLength ?? 0);
+  });
+
+  it("a reader that stops early (`crier poll --once | head -1`) costs no work and no stack trace", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "crier-epipe-"));
+    mkdirSync(path.join(dir, "feeds"));
+    copyFileSync(path.join(ROOT, "config/feeds/demo-news.xml"), path.join(dir, "feeds/demo-news.xml"));
+    const { config } = writeConfig(
+      ["storage: { path: crier.db }", "feeds:", "  - { id: demo, url: feeds/demo-news.xml, backlog: 3 }", "destinations:", "  - { id: out, platform: console }", "routes:", "  - { feed: demo, to: [out] }"].join("\n"),
+      dir,
+    );
+    // The read end of its stdout is closed before the CLI writes anything: every write fails with EPIPE.
+    const child = spawn(process.execPath, [CLI, "--config", config, "poll", "--once"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+    const sent = await runCli(["--config", config, "deliveries", "--state", "sent", "--json"]);
+    expect((JSON.parse(sent.stdout) as unknown[]).length).toBe(3);
   });
 
   it("rejects an unknown delivery state", async () => {
