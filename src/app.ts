@@ -2,7 +2,7 @@
  * Builds the running service from a validated config: logger, store, destination runtimes,
  * and the two operations everything else is made of: poll feeds, deliver due rows.
  */
-// First: the young generation's default cap is in place before the other modules load.
+// First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
 import "./heap-default.js";
 import { existsSync } from "node:fs";
 import path from "node:path";

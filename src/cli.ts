@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `crier` command line. Commands only: the wiring lives in app.ts. */
-// First: the young generation's default cap is in place before the other modules load.
+// First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
 import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
 import { adapters } from "../adapters/index.js";

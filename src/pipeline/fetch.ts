@@ -238,9 +238,9 @@ function discard(body: Dispatcher.ResponseData<unknown>["body"]): void {
   body.destroy();
 }
 
-/** A node:zlib stream for a Content-Encoding we asked for, or null for identity. @throws FetchError otherwise. */
 type Decompress = (data: Buffer, opts: { maxOutputLength: number }) => Buffer;
 
+/** node:zlib's one-call decoder for a Content-Encoding we asked for, or null for identity. @throws FetchError otherwise. */
 function decompressor(encoding: string): Decompress | null {
   switch (encoding) {
     case "identity":
