@@ -376,7 +376,14 @@ async function memory() {
   // The same store and feeds with V8 sizing its young generation itself (memory.youngGenerationMB: 0),
   // side by side with Crier's default cap: what the cap saves, and what it costs in CPU.
   writeCrierConfig(dir, { urls, destinations: 3, file: "crier-v8-young.yaml", sections: { memory: { youngGenerationMB: 0 } } });
-  R.memory = { n, destinations: 3, seed, steady: [], v8Young: [], sharedSeed: shared };
+  R.memory = { n, destinations: 3, seed, seedNoSizeMode: null, steady: [], v8Young: [], sharedSeed: shared };
+  // The first cycle again on an empty store without V8's size mode during parses
+  // (memory.optimizeForSizeWhileParsing: false), side by side with the seeding above: what the mode
+  // saves on the cycle that parses every feed, and what it costs in CPU.
+  if (timeLeft("memory: seeding without the size mode")) {
+    const plain = writeCrierConfig(path.join(tmp, `memory-no-size-mode-${n}`), { urls, destinations: 3, sections: { memory: { optimizeForSizeWhileParsing: false } } });
+    R.memory.seedNoSizeMode = await runChild(`crier-memory-seed-${n}x3-no-size-mode`, { scenario: "crier-cycles", dir: plain, control: server.control, cycles: ["seed"] });
+  }
   for (let r = 0; r < REPS && timeLeft(`memory rep ${r + 1}`); r++) {
     R.memory.steady.push(await runChild(`crier-memory-steady-${n}x3`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["fresh"] }));
     R.memory.v8Young.push(await runChild(`crier-memory-steady-${n}x3-v8-young`, { scenario: "crier-cycles", dir, config: "crier-v8-young.yaml", control: server.control, cycles: ["fresh"] }));
@@ -561,6 +568,12 @@ function report() {
     else if (M.seed) {
       const c = M.seed.cycles.seed;
       rows.push(["first cycle (empty store: fetch + parse + seed every route)", mb(M.seed.maxRss), f0(c.cpuMs), f0(c.wallMs), statusText(c.statuses)]);
+    }
+    const plain = M.seedNoSizeMode;
+    if (plain?.error) rows.push(["first cycle, `memory.optimizeForSizeWhileParsing: false` (V8's defaults while parsing)", "—", "—", "—", plain.error]);
+    else if (plain) {
+      const c = plain.cycles.seed;
+      rows.push(["first cycle, `memory.optimizeForSizeWhileParsing: false` (V8's defaults while parsing)", mb(plain.maxRss), f0(c.cpuMs), f0(c.wallMs), statusText(c.statuses)]);
     }
     const st = ok(M.steady);
     if (st.length) {

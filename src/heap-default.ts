@@ -3,7 +3,8 @@
  * place before the rest loads (loading alone grows the young generation to 16 MB) and before any
  * request. The config's `memory` section replaces them when the App is created.
  */
-import { capYoungGeneration, DEFAULT_YOUNG_GENERATION_MB, optimizeWasm } from "./heap.js";
+import { capYoungGeneration, DEFAULT_YOUNG_GENERATION_MB, optimizeForSizeWhileParsing, optimizeWasm } from "./heap.js";
 
 capYoungGeneration(DEFAULT_YOUNG_GENERATION_MB);
+optimizeForSizeWhileParsing(true);
 optimizeWasm(false);

@@ -1,6 +1,6 @@
 /**
- * How much memory V8 keeps for itself, set at run time: a cap on its young generation, and whether
- * its optimizing compiler may compile WebAssembly.
+ * How much memory V8 keeps for itself, set at run time: a cap on its young generation, V8's size
+ * mode while feed bodies are parsed, and whether its optimizing compiler may compile WebAssembly.
  *
  * The young generation:
  * V8 grows its young generation (two semi-spaces) up to 32 MB on a 64-bit machine whenever more
@@ -61,4 +61,43 @@ export function capYoungGeneration(mb: number): void {
  */
 export function optimizeWasm(on: boolean): void {
   v8.setFlagsFromString(on ? "--no-liftoff-only" : "--liftoff-only");
+}
+
+/**
+ * V8's size mode (`--optimize-for-size`) while Crier parses feed bodies.
+ *
+ * Parsing makes nearly all of a poll cycle's garbage (the decoded text, the XML tree, the items),
+ * and a cycle that parses thousands of bodies (the first poll of a large config) promotes much of
+ * it to V8's old generation before V8's first full GC, whose limit V8 sets for a long-lived web
+ * page: at 10,000 feeds the process reached ~215 MB before that GC came. In size mode V8 starts
+ * full GCs sooner and grows its old generation conservatively; measured, the same cycle peaked at
+ * ~135 MB for the same CPU within run noise (bench/DIAGNOSIS.md). Outside a parse (a cycle of 304s)
+ * V8 keeps its default heuristics, which cost less CPU there. Process-wide: the last call wins.
+ */
+let sizeModeWhileParsing = true;
+let parsesInFlight = 0;
+// A process started with --optimize-for-size keeps it: the scope below would turn it off.
+const sizeModeFromCommandLine = /--optimize[-_]for[-_]size\b/.test(`${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`);
+
+export function optimizeForSizeWhileParsing(on: boolean): void {
+  sizeModeWhileParsing = on;
+}
+
+/** Whether V8 is in size mode for a parse now (for tests and diagnostics). */
+export function inParseSizeMode(): boolean {
+  return parsesInFlight > 0;
+}
+
+/**
+ * Runs `parse` with V8 in size mode (if enabled). Parses may overlap: the mode is on from the first
+ * one's start to the last one's end.
+ */
+export async function whileParsing<T>(parse: () => Promise<T>): Promise<T> {
+  if (!sizeModeWhileParsing || sizeModeFromCommandLine) return parse();
+  if (parsesInFlight++ === 0) v8.setFlagsFromString("--optimize-for-size");
+  try {
+    return await parse();
+  } finally {
+    if (--parsesInFlight === 0) v8.setFlagsFromString("--no-optimize-for-size");
+  }
 }

@@ -107,9 +107,9 @@ describe("parseConfig: a valid config", () => {
     ]);
     expect(config.delivery).toMatchObject({ retryBaseMs: 30_000, maxAttempts: 8 });
     expect(config.logLevel).toBe("info");
-    expect([config.storageCacheMB, config.youngGenerationMB, config.optimizeWasm]).toEqual([2, 8, false]);
-    const tuned = parse(yaml("storage:", "  cacheMB: 16", "memory:", "  youngGenerationMB: 0", "  optimizeWasm: true"));
-    expect([tuned.storageCacheMB, tuned.youngGenerationMB, tuned.optimizeWasm]).toEqual([16, 0, true]);
+    expect([config.storageCacheMB, config.youngGenerationMB, config.optimizeForSizeWhileParsing, config.optimizeWasm]).toEqual([2, 8, true, false]);
+    const tuned = parse(yaml("storage:", "  cacheMB: 16", "memory:", "  youngGenerationMB: 0", "  optimizeForSizeWhileParsing: false", "  optimizeWasm: true"));
+    expect([tuned.storageCacheMB, tuned.youngGenerationMB, tuned.optimizeForSizeWhileParsing, tuned.optimizeWasm]).toEqual([16, 0, false, true]);
   });
 
   it("merges routes per feed in config order, without repeats", () => {

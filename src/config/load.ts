@@ -55,6 +55,8 @@ export interface CrierConfig {
   storageCacheMB: number;
   /** Cap on V8's young generation, in MB; 0: V8's own (memory.youngGenerationMB). */
   youngGenerationMB: number;
+  /** Whether V8 is in its size mode while feed bodies are parsed (memory.optimizeForSizeWhileParsing). */
+  optimizeForSizeWhileParsing: boolean;
   /** Whether V8 may optimize WebAssembly (memory.optimizeWasm). */
   optimizeWasm: boolean;
   userAgent: string;
@@ -247,6 +249,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     storagePath: path.resolve(dir, raw.storage.path),
     storageCacheMB: raw.storage.cacheMB,
     youngGenerationMB: raw.memory.youngGenerationMB,
+    optimizeForSizeWhileParsing: raw.memory.optimizeForSizeWhileParsing,
     optimizeWasm: raw.memory.optimizeWasm,
     userAgent: raw.userAgent,
     logLevel: raw.logLevel,

@@ -14,6 +14,7 @@ import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/sch
 import { filterReason } from "./filter.js";
 import type { Alerter } from "./alerts.js";
 import { backoffMs } from "./record.js";
+import { whileParsing } from "../heap.js";
 
 export interface FeedPollReport {
   feedId: string;
@@ -137,7 +138,8 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     const { parseFeed } = await parseStage();
     // The body goes to the parser and is not kept here: this function waits on the store after the
     // parse, and a body still referenced then moves to V8's old space and waits for a full GC there.
-    const parsed = await parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+    // Taken inside the closure: a local here would keep it in this function's context.
+    const parsed = await whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
     const identified = identify(parsed.items, parsed.channelLink);
