@@ -66,13 +66,14 @@ export function optimizeWasm(on: boolean): void {
 /**
  * V8's size mode (`--optimize-for-size`) while Crier parses feed bodies.
  *
- * Parsing makes nearly all of a poll cycle's garbage (the decoded text, the XML tree, the items),
- * and a cycle that parses thousands of bodies (the first poll of a large config) promotes much of
- * it to V8's old generation before V8's first full GC, whose limit V8 sets for a long-lived web
- * page: at 10,000 feeds the process reached ~215 MB before that GC came. In size mode V8 starts
- * full GCs sooner and grows its old generation conservatively; measured, the same cycle peaked at
- * ~135 MB for the same CPU within run noise (bench/DIAGNOSIS.md). Outside a parse (a cycle of 304s)
- * V8 keeps its default heuristics, which cost less CPU there. Process-wide: the last call wins.
+ * Parsing makes nearly all of a poll cycle's garbage (the decoded text, the XML tree, the items).
+ * A cycle that parses thousands of bodies (the first poll of a large config) promoted much of it to
+ * V8's old generation before V8's first full GC, whose limit V8 derives from the machine's memory,
+ * not from the heap: at 10,000 feeds the process reached ~210 MB before that GC came. In size mode
+ * V8 starts its full GCs sooner, with its memory-reducing flags, and sets the next limits
+ * conservatively: the same cycle peaked at ~125-135 MB, for ~5% more CPU (bench/DIAGNOSIS.md).
+ * Outside a parse V8 keeps its defaults: size mode for the whole process cost ~40% more CPU in
+ * 10,000-feed cycles of 304s, which never parse. Process-wide: the last call wins.
  */
 let sizeModeWhileParsing = true;
 let parsesInFlight = 0;
