@@ -11,7 +11,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Logger, DestinationStream } from "pino";
 import { loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
 import { createLogger } from "./log.js";
-import { capYoungGeneration, optimizeForSizeWhileParsing, optimizeWasm } from "./heap.js";
+import { applyMemorySettings } from "./heap.js";
 import { createScrubber } from "./secrets.js";
 import { SqliteStore } from "./store/sqlite.js";
 import type { DeliveryStore, PolledFeed, PruneResult } from "./store/types.js";
@@ -102,9 +102,7 @@ export class App {
       secretValues: config.secretValues,
       ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     });
-    capYoungGeneration(config.youngGenerationMB);
-    optimizeForSizeWhileParsing(config.optimizeForSizeWhileParsing);
-    optimizeWasm(config.optimizeWasm);
+    applyMemorySettings(config.memory);
     const cacheMB = config.storageCacheMB;
     const store = opts.dryRun
       ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })

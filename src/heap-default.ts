@@ -3,8 +3,6 @@
  * place before the rest loads (loading alone grows the young generation to 16 MB) and before any
  * request. The config's `memory` section replaces them when the App is created.
  */
-import { capYoungGeneration, DEFAULT_YOUNG_GENERATION_MB, optimizeForSizeWhileParsing, optimizeWasm } from "./heap.js";
+import { applyMemorySettings, DEFAULT_MEMORY } from "./heap.js";
 
-capYoungGeneration(DEFAULT_YOUNG_GENERATION_MB);
-optimizeForSizeWhileParsing(true);
-optimizeWasm(false);
+applyMemorySettings(DEFAULT_MEMORY);

@@ -13,8 +13,26 @@
 import v8 from "node:v8";
 import { PerformanceObserver } from "node:perf_hooks";
 
-/** Crier's default cap, in MB (both semi-spaces): 8 measured ~20 MB lower peaks at no CPU cost beyond run noise (bench/DIAGNOSIS.md). */
-export const DEFAULT_YOUNG_GENERATION_MB = 8;
+/** What the process lets V8 keep: the config's `memory` section, whose defaults are these. */
+export interface MemorySettings {
+  /** Cap on the young generation in MB (both semi-spaces); 0: V8's own sizing. */
+  youngGenerationMB: number;
+  optimizeForSizeWhileParsing: boolean;
+  optimizeWasm: boolean;
+}
+
+/**
+ * Crier's defaults, measured in bench/DIAGNOSIS.md: a young generation of 8 MB gave ~20 MB lower
+ * peaks at no CPU cost beyond run noise; the other two are explained at their functions below.
+ */
+export const DEFAULT_MEMORY: Readonly<MemorySettings> = { youngGenerationMB: 8, optimizeForSizeWhileParsing: true, optimizeWasm: false };
+
+/** Applies all three settings (process-wide; the last call wins). */
+export function applyMemorySettings(settings: MemorySettings): void {
+  capYoungGeneration(settings.youngGenerationMB);
+  optimizeForSizeWhileParsing(settings.optimizeForSizeWhileParsing);
+  optimizeWasm(settings.optimizeWasm);
+}
 
 const V8_GROWTH_FACTOR = 2;
 let observer: PerformanceObserver | null = null;
@@ -75,7 +93,7 @@ export function optimizeWasm(on: boolean): void {
  * Outside a parse V8 keeps its defaults: size mode for the whole process cost ~40% more CPU in
  * 10,000-feed cycles of 304s, which never parse. Process-wide: the last call wins.
  */
-let sizeModeWhileParsing = true;
+let sizeModeWhileParsing = DEFAULT_MEMORY.optimizeForSizeWhileParsing;
 let parsesInFlight = 0;
 // A process started with --optimize-for-size keeps it: the scope below would turn it off.
 const sizeModeFromCommandLine = /--optimize[-_]for[-_]size\b/.test(`${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`);

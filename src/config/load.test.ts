@@ -107,9 +107,9 @@ describe("parseConfig: a valid config", () => {
     ]);
     expect(config.delivery).toMatchObject({ retryBaseMs: 30_000, maxAttempts: 8 });
     expect(config.logLevel).toBe("info");
-    expect([config.storageCacheMB, config.youngGenerationMB, config.optimizeForSizeWhileParsing, config.optimizeWasm]).toEqual([2, 8, true, false]);
+    expect([config.storageCacheMB, config.memory.youngGenerationMB, config.memory.optimizeForSizeWhileParsing, config.memory.optimizeWasm]).toEqual([2, 8, true, false]);
     const tuned = parse(yaml("storage:", "  cacheMB: 16", "memory:", "  youngGenerationMB: 0", "  optimizeForSizeWhileParsing: false", "  optimizeWasm: true"));
-    expect([tuned.storageCacheMB, tuned.youngGenerationMB, tuned.optimizeForSizeWhileParsing, tuned.optimizeWasm]).toEqual([16, 0, false, true]);
+    expect([tuned.storageCacheMB, tuned.memory.youngGenerationMB, tuned.memory.optimizeForSizeWhileParsing, tuned.memory.optimizeWasm]).toEqual([16, 0, false, true]);
   });
 
   it("merges routes per feed in config order, without repeats", () => {

@@ -11,6 +11,7 @@ import type { Document, LineCounter } from "yaml";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
+import type { MemorySettings } from "../heap.js";
 import {
   configSchema,
   destinationCommonSchema,
@@ -53,12 +54,8 @@ export interface CrierConfig {
   storagePath: string;
   /** SQLite's page cache, in MB (storage.cacheMB). */
   storageCacheMB: number;
-  /** Cap on V8's young generation, in MB; 0: V8's own (memory.youngGenerationMB). */
-  youngGenerationMB: number;
-  /** Whether V8 is in its size mode while feed bodies are parsed (memory.optimizeForSizeWhileParsing). */
-  optimizeForSizeWhileParsing: boolean;
-  /** Whether V8 may optimize WebAssembly (memory.optimizeWasm). */
-  optimizeWasm: boolean;
+  /** What the process lets V8 keep (the `memory` section). */
+  memory: MemorySettings;
   userAgent: string;
   logLevel: string;
   delivery: DeliveryConfig;
@@ -248,9 +245,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     file,
     storagePath: path.resolve(dir, raw.storage.path),
     storageCacheMB: raw.storage.cacheMB,
-    youngGenerationMB: raw.memory.youngGenerationMB,
-    optimizeForSizeWhileParsing: raw.memory.optimizeForSizeWhileParsing,
-    optimizeWasm: raw.memory.optimizeWasm,
+    memory: raw.memory,
     userAgent: raw.userAgent,
     logLevel: raw.logLevel,
     delivery: raw.delivery,

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import cron from "node-cron";
-import { DEFAULT_YOUNG_GENERATION_MB } from "../heap.js";
+import { DEFAULT_MEMORY } from "../heap.js";
 
 const id = z
   .string()
@@ -311,19 +311,19 @@ export const memorySchema = z
       .int()
       .min(0)
       .max(64)
-      .default(DEFAULT_YOUNG_GENERATION_MB)
+      .default(DEFAULT_MEMORY.youngGenerationMB)
       .describe(
         "Cap on V8's young generation (both semi-spaces), in MB, set at run time; V8 settles at the next power of two. V8 grows it to 32 MB during a poll cycle of many feeds; smaller trades CPU (more frequent minor GCs) for memory. 0: V8's own sizing.",
       ),
     optimizeForSizeWhileParsing: z
       .boolean()
-      .default(true)
+      .default(DEFAULT_MEMORY.optimizeForSizeWhileParsing)
       .describe(
         "Put V8 in its size mode (--optimize-for-size: full GCs sooner, a conservatively grown old generation) while feed bodies are parsed, where a poll cycle makes its garbage. The first poll of 10,000 feeds peaked at ~125-135 MB with it and ~210 MB without, for ~5% more CPU; cycles of unchanged feeds never parse and keep V8's defaults.",
       ),
     optimizeWasm: z
       .boolean()
-      .default(false)
+      .default(DEFAULT_MEMORY.optimizeWasm)
       .describe(
         "Let V8's optimizing compiler compile WebAssembly: undici's HTTP parser (llhttp). Off: that compile takes ~25 MB for a moment during a busy poll cycle, and the baseline code measured the same CPU per poll.",
       ),
