@@ -64,9 +64,43 @@ describe("parseJsonFeed", () => {
     expect(parsed.warnings).toEqual(["left out 2 JSON Feed items that are not objects", "left out 1 entry with no title, link, text or image"]);
   });
 
+  it.each<[unknown, string]>([
+    ["1", `"version" is "1", not the spec's URL (https://jsonfeed.org/version/1): read as JSON Feed 1.0`],
+    ["1.0", `"version" is "1.0", not the spec's URL (https://jsonfeed.org/version/1): read as JSON Feed 1.0`],
+    ["1.1", `"version" is "1.1", not the spec's URL (https://jsonfeed.org/version/1.1): read as JSON Feed 1.1`],
+    [1, `"version" is 1, not the spec's URL (https://jsonfeed.org/version/1): read as JSON Feed 1.0`],
+    [1.1, `"version" is 1.1, not the spec's URL (https://jsonfeed.org/version/1.1): read as JSON Feed 1.1`],
+  ])("reads a bare version %j instead of the spec's URL, with a warning", (version, warning) => {
+    const parsed = parseJsonFeed(feed([{ id: "1", url: "https://blog.example.org/1", title: "One" }], { version }), "f", FEED_URL);
+    expect(parsed.items.map((i) => [i.guid, i.link, i.title])).toEqual([["1", "https://blog.example.org/1", "One"]]);
+    expect(parsed.warnings).toEqual([warning]);
+  });
+
+  it.each(["https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1", "http://jsonfeed.org/version/1.1/"])("reads the version URL %s without a warning", (version) => {
+    expect(parseJsonFeed(feed([{ id: "1", title: "One" }], { version }), "f", FEED_URL).warnings).toEqual([]);
+  });
+
+  it.each<[string, string | null, string, string | null]>([
+    ["a relative url: against home_page_url, not the feed's URL", "https://blog.example.org/", "https://blog.example.org/posts/1", "https://cdn.example.net/feeds/posts/1"],
+    ["a relative home_page_url: itself against the feed's URL", "/site/", "https://cdn.example.net/site/posts/1", "https://cdn.example.net/feeds/posts/1"],
+    ["no home_page_url: the feed's URL", null, "https://cdn.example.net/feeds/posts/1", null],
+  ])("%s", (_name, homePage, link, legacy) => {
+    const parsed = parseJsonFeed(
+      JSON.stringify({ version: "https://jsonfeed.org/version/1.1", ...(homePage ? { home_page_url: homePage } : {}), items: [{ id: "1", url: "posts/1", title: "t" }] }),
+      "f",
+      "https://cdn.example.net/feeds/blog.json",
+    );
+    const [item] = parsed.items;
+    expect(item?.link).toBe(link);
+    // The link as Crier resolved it before, so that an item stored under it is recognised.
+    expect((item && parsed.legacyLinks?.get(item)) ?? null).toBe(legacy);
+  });
+
   it.each<[string, string, RegExp]>([
     ["no version", JSON.stringify({ items: [] }), /JSON, but not a JSON Feed \("version"/],
     ["another version URL", JSON.stringify({ version: "https://example.org/v1", items: [] }), /not a JSON Feed version URL/],
+    ["version 2", JSON.stringify({ version: "2", items: [] }), /not a JSON Feed version URL/],
+    ["a version that only starts like one", JSON.stringify({ version: "1.1beta", items: [] }), /not a JSON Feed version URL/],
     ["no items", JSON.stringify({ version: "https://jsonfeed.org/version/1.1" }), /"items"/],
     ["an array", "[]", /not a JSON Feed \(the document/],
     ["broken JSON", "{\n\n  oops", /^malformed JSON at line 3/],

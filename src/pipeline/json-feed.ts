@@ -1,6 +1,6 @@
 /**
  * JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/) to FeedItems. The envelope must
- * be a JSON Feed; each item is read on its own, a field of the wrong type is ignored and an item
+ * be a JSON Feed (a bare version number such as "1.1" is read with a warning); each item is read on its own, a field of the wrong type is ignored and an item
  * that is not an object is left out with a warning. Pure.
  */
 import { z } from "zod";
@@ -16,8 +16,12 @@ import { ParseError, type ParsedFeed } from "./parse-types.js";
 const lenientString = z.string().optional().catch(undefined);
 const author = z.object({ name: lenientString, url: lenientString }).optional().catch(undefined);
 
+const VERSION_URL = /^https?:\/\/jsonfeed\.org\/version\/1(?:\.\d+)?\/?$/;
+/** A bare version number where the spec wants its URL: seen in the wild, read with a warning. */
+const BARE_VERSION = /^1(?:\.\d+)?$/;
+
 const envelopeSchema = z.object({
-  version: z.string().regex(/^https?:\/\/jsonfeed\.org\/version\/1(?:\.\d+)?\/?$/, "is not a JSON Feed version URL"),
+  version: z.union([z.string(), z.number()]).refine((v) => VERSION_URL.test(String(v).trim()) || BARE_VERSION.test(String(v).trim()), "is not a JSON Feed version URL"),
   title: lenientString,
   home_page_url: lenientString,
   feed_url: lenientString,
@@ -65,9 +69,15 @@ export function parseJsonFeed(text: string, feedId: string, feedUrl: string | nu
     throw new ParseError(`not an RSS, RDF, Atom or JSON feed: JSON, but not a JSON Feed (${where} ${issue?.message ?? "is invalid"})`);
   }
   const feed = envelope.data;
+  const version = String(feed.version).trim();
+  if (BARE_VERSION.test(version)) {
+    const url = `https://jsonfeed.org/version/${version === "1" || version === "1.0" ? "1" : version}`;
+    warnings.push(`"version" is ${JSON.stringify(feed.version)}, not the spec's URL (${url}): read as JSON Feed ${version === "1" ? "1.0" : version}`);
+  }
   const homePage = resolveLink(feed.home_page_url, feedUrl);
   const base = feedUrl ?? resolveLink(feed.feed_url) ?? homePage;
   const items: FeedItem[] = [];
+  const legacyLinks = new Map<FeedItem, string>();
   let invalid = 0;
   for (const entry of feed.items) {
     const parsed = itemSchema.safeParse(entry);
@@ -75,17 +85,30 @@ export function parseJsonFeed(text: string, feedId: string, feedUrl: string | nu
       invalid++;
       continue;
     }
-    items.push(toFeedItem(parsed.data, feedId, base, homePage));
+    const item = toFeedItem(parsed.data, feedId, base, homePage);
+    items.push(item);
+    // Before relative item URLs went to the home page, they went to the feed's URL.
+    const legacy = linkOf(parsed.data, [base, homePage]);
+    if (legacy && legacy !== item.link) legacyLinks.set(item, legacy);
   }
   if (invalid) warnings.push(`left out ${invalid} JSON Feed items that are not objects`);
   // JSON Feed 1.1 "hubs": endpoints of type "WebSub" (others, e.g. rssCloud, are not WebSub).
   const hubs = (feed.hubs ?? []).flatMap((h) => (h.type && /^websub$/i.test(h.type) ? [resolveLink(h.url, base)].filter((u): u is string => !!u) : []));
   const websub = { hubs, self: resolveLink(feed.feed_url, base) };
-  return { title: cleanTitle(feed.title), channelLink: homePage, items: keepPostable(items, warnings), warnings, format: "json", websub };
+  return {
+    title: cleanTitle(feed.title), channelLink: homePage, items: keepPostable(items, warnings), warnings, format: "json", websub,
+    ...(legacyLinks.size ? { legacyLinks } : {}),
+  };
+}
+
+/** The item's URL (else its external_url), absolute: relative ones against the bases in order. */
+function linkOf(item: z.infer<typeof itemSchema>, bases: Array<string | null>): string | null {
+  return resolveLink(item.url, ...bases) ?? resolveLink(item.external_url, ...bases);
 }
 
 function toFeedItem(item: z.infer<typeof itemSchema>, feedId: string, base: string | null, homePage: string | null): FeedItem {
-  const link = resolveLink(item.url, base, homePage) ?? resolveLink(item.external_url, base, homePage);
+  // A relative URL is relative to the site (home_page_url), as in RSS and Atom without xml:base.
+  const link = linkOf(item, [homePage, base]);
   const html = item.content_html ?? "";
   const img = /<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/i.exec(html)?.[1];
   const authorName = item.authors?.find((a) => a?.name)?.name ?? item.author?.name;

@@ -1,13 +1,15 @@
 /**
  * rss-parser's output (with the raw xml2js values asked for through customFields) to FeedItems:
- * links resolved through xml:base, the feed URL and the channel link; the permalink rules of
- * RSS guids; Atom link relations; dates read strictly. Pure.
+ * links resolved through xml:base, else against the channel link (the site), else the feed URL;
+ * the permalink rules of RSS guids; Atom link relations and content types; Dublin Core, iTunes
+ * and Atom fallbacks in RSS; dates read strictly. Pure.
  */
 import { imageOf, type FoundImage } from "./parse-image.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedItem } from "../core/feed-item.js";
 import { foldWhitespace } from "../text/html.js";
 import { resolveLink } from "../text/link.js";
+import { atomText } from "./parse-content.js";
 import { parseFeedDate } from "./parse-date.js";
 import { cleanSummary, cleanTitle } from "./parse-text.js";
 import type { XmlFormat } from "./parse-xml.js";
@@ -20,6 +22,7 @@ export const CUSTOM_FIELDS = {
     ["$", "attrs", { keepArray: true }],
     ["link", "linkRaw", { keepArray: true }],
     ["atom:link", "atomLinks", { keepArray: true }],
+    ["title", "rawTitle", { keepArray: true }],
   ],
   item: [
     ["$", "attrs", { keepArray: true }],
@@ -39,7 +42,19 @@ export const CUSTOM_FIELDS = {
     ["media:group", "mediaGroup", { keepArray: true }],
     ["media:description", "mediaDescription"],
     ["category", "atomCategories", { keepArray: true }],
-    ["description", "rawDescription"],
+    // Raw, as arrays: rss-parser keeps only the text of an element that also has child elements.
+    ["title", "rawTitle", { keepArray: true }],
+    ["description", "rawDescription", { keepArray: true }],
+    ["content:encoded", "rawEncoded", { keepArray: true }],
+    ["summary", "rawSummary", { keepArray: true }],
+    ["content", "rawContent", { keepArray: true }],
+    // Fallbacks: Dublin Core, iTunes (a podcast item may have nothing else) and Atom inside RSS.
+    ["dc:description", "dcDescription"],
+    ["itunes:title", "itunesTitle"],
+    ["itunes:summary", "itunesSummary"],
+    ["atom:published", "atomPublished"],
+    ["atom:updated", "atomUpdated"],
+    ["atom:content", "atomContent", { keepArray: true }],
   ],
 };
 
@@ -48,9 +63,17 @@ export interface ChannelContext {
   format: XmlFormat;
   /** Base for the channel's links: the feed URL with the root's and channel's xml:base applied. */
   base: string | null;
+  /** The root or the channel declares an xml:base: the feed says what its links are relative to. */
+  xmlBase: boolean;
   channelLink: string | null;
   /** An <img> declared narrower than this is not the article's picture. */
   minImageWidth?: number;
+}
+
+/** An item, and its link as Crier resolved it before relative links went to the site (when that differs). */
+export interface ReadItem {
+  item: FeedItem;
+  legacyLink: string | null;
 }
 
 function imageFields(found: FoundImage | null): Pick<FeedItem, "imageUrl" | "imageAlt"> {
@@ -58,44 +81,57 @@ function imageFields(found: FoundImage | null): Pick<FeedItem, "imageUrl" | "ima
 }
 
 /** The channel's own link and base. */
-export function channelOf(output: Raw, format: XmlFormat, feedUrl: string | null, rootAttrs: Record<string, string>): { base: string | null; link: string | null } {
+export function channelOf(output: Raw, format: XmlFormat, feedUrl: string | null, rootAttrs: Record<string, string>): { base: string | null; link: string | null; xmlBase: boolean } {
   const attrs = (output.attrs ?? {}) as Record<string, unknown>;
-  let base = withBase(feedUrl, rootAttrs["xml:base"]);
-  if (format !== "atom") base = withBase(base, text(attrs["xml:base"]));
+  const channelBase = format !== "atom" ? text(attrs["xml:base"]) : null;
+  const base = withBase(withBase(feedUrl, rootAttrs["xml:base"]), channelBase);
   const links = (output.linkRaw as unknown[] | undefined) ?? [];
-  const href = format === "atom" ? alternateLink(links, base) : text(links[0]) ?? text(output.link);
-  return { base, link: resolveLink(href, base, feedUrl) };
+  const href = format === "atom" ? alternateLink(links, base, base) : text(links[0]) ?? text(output.link);
+  return { base, link: resolveLink(href, base, feedUrl), xmlBase: Boolean(rootAttrs["xml:base"]?.trim() || channelBase) };
 }
 
-export function toFeedItem(raw: Raw, ctx: ChannelContext): FeedItem {
+export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
   const attrs = (raw.attrs ?? {}) as Record<string, unknown>;
-  const base = withBase(ctx.base, text(attrs["xml:base"]));
+  const itemBase = text(attrs["xml:base"]);
+  const base = withBase(ctx.base, itemBase);
+  // Without an xml:base, a relative link is relative to the site (the channel's link), not to
+  // wherever the feed is served from (a CDN, a feed proxy): as Miniflux and node-feedparser read it.
+  const linkBase = ctx.xmlBase || itemBase ? base : (ctx.channelLink ?? base);
   const rdfAbout = text(raw["rdf:about"]);
   const guidElement = ((raw.guidRaw as unknown[] | undefined) ?? [])[0];
   const guid = text(guidElement) ?? text(raw.id) ?? rdfAbout;
-  const links = (raw.linkRaw as unknown[] | undefined) ?? [];
-  const href = ctx.format === "atom" ? alternateLink(links, base) : text(links[0]);
-  // FeedBurner's <link> is a tracking redirect; origLink is the article itself.
-  let link = httpUrl(text(raw.origLink)) ?? resolveLink(href, base, ctx.channelLink);
-  if (!link && ctx.format !== "atom") link = httpUrl(permalinkOf(guidElement)) ?? httpUrl(rdfAbout);
-  const contentHtml = text(raw["content:encoded"]) ?? text(raw.content) ?? "";
-  const descriptionHtml = text(raw.summary) ?? text(raw.rawDescription) ?? text(raw.content) ?? "";
+  const linkAgainst = (against: string | null): string | null => {
+    const links = (raw.linkRaw as unknown[] | undefined) ?? [];
+    const href = ctx.format === "atom" ? alternateLink(links, against, base) : text(links[0]);
+    // FeedBurner's <link> is a tracking redirect; origLink is the article itself.
+    const found = httpUrl(text(raw.origLink)) ?? resolveLink(href, against, ctx.channelLink);
+    return found ?? (ctx.format !== "atom" ? (httpUrl(permalinkOf(guidElement)) ?? httpUrl(rdfAbout)) : null);
+  };
+  const link = linkAgainst(linkBase);
+  const legacyLink = linkBase === base ? null : linkAgainst(base);
+  const atom = ctx.format === "atom";
+  const encoded = text(raw.rawEncoded) ?? atomText(raw.atomContent);
+  const contentHtml = (atom ? atomText(raw.rawContent) : encoded) ?? "";
+  const descriptionHtml =
+    (atom ? atomText(raw.rawSummary) : (text(raw.rawSummary) ?? text(raw.rawDescription) ?? text(raw.content) ?? text(raw.dcDescription) ?? text(raw.itunesSummary))) ?? "";
   const mediaDescription = text(raw.mediaDescription) ?? firstOfGroups(raw, "media:description");
-  return {
+  const title = atom ? atomText(raw.rawTitle) : (text(raw.title) ?? flatText(raw.rawTitle) ?? text(raw.itunesTitle));
+  const item: FeedItem = {
     feedId: ctx.feedId,
     guid,
     link,
-    title: cleanTitle(text(raw.title) ?? flatText(raw.title)),
+    title: cleanTitle(title),
     summary: cleanSummary(descriptionHtml || contentHtml || mediaDescription),
     author: foldWhitespace(cleanTitle(text(raw.creator) ?? text(raw.author) ?? text(raw["dc:creator"]))) || null,
     categories: categoriesOf(raw),
     ...imageFields(imageOf(raw, contentHtml || descriptionHtml, link ?? base ?? ctx.channelLink, ctx.minImageWidth)),
     publishedAt: firstDate(
-      ctx.format === "atom"
+      atom
         ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
-        : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.dctermsCreated, raw.dctermsModified],
+        : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.atomPublished, raw.dctermsCreated, raw.dctermsModified, raw.atomUpdated],
     ),
   };
+  return { item, legacyLink: legacyLink !== link ? legacyLink : null };
 }
 
 /**
@@ -156,7 +192,6 @@ function permalinkOf(guid: unknown): string | null {
   return text(guid);
 }
 
-/** Atom: rel="alternate" (the default), HTML first; never self, edit, enclosure or replies. */
 /**
  * WebSub discovery in the document (W3C WebSub §4): `<link rel="hub">` and `<link rel="self">` of an
  * Atom feed, `<atom:link>` of an RSS channel. Absolute URLs.
@@ -172,7 +207,11 @@ export function websubLinksOf(output: Raw, format: XmlFormat, base: string | nul
   );
 }
 
-function alternateLink(links: unknown[], base: string | null): string | null {
+/**
+ * Atom: rel="alternate" (the default), HTML first; never self, edit, enclosure or replies. A
+ * relative href against `base`, or against `docBase` when the link element has its own xml:base.
+ */
+function alternateLink(links: unknown[], base: string | null, docBase: string | null): string | null {
   let fallback: string | null = null;
   for (const link of links) {
     if (typeof link === "string") return resolveLink(link, base) ?? link;
@@ -180,7 +219,7 @@ function alternateLink(links: unknown[], base: string | null): string | null {
     if (!attrs?.href) continue;
     const rel = (attrs.rel ?? "alternate").trim().toLowerCase();
     if (rel !== "alternate" && rel !== "http://www.iana.org/assignments/relation/alternate") continue;
-    const href = resolveLink(attrs.href, withBase(base, attrs["xml:base"])) ?? attrs.href;
+    const href = resolveLink(attrs.href, attrs["xml:base"] ? withBase(docBase, attrs["xml:base"]) : base) ?? attrs.href;
     if (!attrs.type || /html/i.test(attrs.type)) return href;
     fallback ??= href;
   }

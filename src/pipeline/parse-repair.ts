@@ -162,17 +162,33 @@ export function repairAtomLinks(text: string): Repaired {
   return { text: out, fixes: count ? [`read ${count} <link> elements written RSS-style`] : [] };
 }
 
+/** Elements whose text is HTML (RSS) or may be (Atom text constructs and content). */
+const TEXT_ELEMENT =
+  /<(description|content:encoded|title|subtitle|summary|content|atom:title|atom:summary|atom:content)(\s[^>]*)?(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
+const NOUNS: Record<string, [string, string]> = {
+  description: ["description", "descriptions"],
+  title: ["title", "titles"],
+  summary: ["summary", "summaries"],
+  content: ["content element", "content elements"],
+};
+
 /**
- * RSS <description> or <content:encoded> holding unescaped HTML: xml2js splits it into objects
- * and loses the order of text and tags ("Read <a>this</a> now" reads "Read  now this"). Escaped,
- * the element holds the same HTML as a string.
+ * RSS <description> or <content:encoded>, an Atom (or RSS) title, summary or content of type html
+ * or text holding unescaped HTML: xml2js splits it into objects and loses the order of text and
+ * tags ("Read <a>this</a> now" reads "Read  now this", and rss-parser keeps only "Read  now").
+ * Escaped, the element holds the same HTML as a string. Atom content of an XML type is left as it is.
  */
 export function escapeNakedMarkup(text: string): Repaired {
-  let count = 0;
-  const out = text.replace(/<(description|content:encoded)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g, (element, name: string, attrs: string | undefined, inner: string) => {
+  const counts = new Map<string, number>();
+  const out = text.replace(TEXT_ELEMENT, (element, name: string, attrs: string | undefined, inner: string) => {
     if (!/<[A-Za-z/]/.test(inner) || inner.includes("<![CDATA[")) return element;
-    count++;
+    const type = /\stype\s*=\s*(["'])([^"']*)\1/.exec(attrs ?? "")?.[2];
+    if (type && /(?:\+|\/)xml\s*$/i.test(type.trim())) return element;
+    const local = name.slice(name.indexOf(":") + 1);
+    const noun = local === "encoded" || local === "description" ? "description" : local === "subtitle" ? "title" : local;
+    counts.set(noun, (counts.get(noun) ?? 0) + 1);
     return `<${name}${attrs ?? ""}>${inner.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</${name}>`;
   });
-  return { text: out, fixes: count ? [`read the unescaped HTML in ${count} ${count === 1 ? "description" : "descriptions"} as HTML`] : [] };
+  const parts = [...counts].map(([noun, count]) => `${count} ${(NOUNS[noun] ?? [noun, noun])[count === 1 ? 0 : 1]}`);
+  return { text: out, fixes: parts.length ? [`read the unescaped HTML in ${parts.join(", ")} as HTML`] : [] };
 }

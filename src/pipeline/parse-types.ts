@@ -16,6 +16,11 @@ export interface ParsedFeed {
   encoding?: string;
   /** WebSub discovery from the document: hub URLs and the feed's self URL (the topic). */
   websub?: WebSubLinks;
+  /**
+   * Items whose relative link Crier used to resolve against the feed's URL, not the site: that old
+   * link, so that an item stored under it is known and not posted again. Absent when there are none.
+   */
+  legacyLinks?: ReadonlyMap<FeedItem, string>;
 }
 
 /** The feed could not be read at all. The message names the problem. */

@@ -56,13 +56,29 @@ describe("parseFeed: RSS items", () => {
     expect((await first(rss(`<item><title>t</title>${fields}</item>`))).link).toBe(link);
   });
 
-  it.each<[string, string, string | null, string]>([
-    ["relative link: the feed URL", "", FEED_URL, "https://news.example.com/a/b"],
-    ["relative link, no feed URL: the channel link", "", null, "https://site.example.org/a/b"],
-    ["xml:base on the item", ` xml:base="https://cdn.example.net/x/"`, FEED_URL, "https://cdn.example.net/a/b"],
-  ])("%s", async (_name, itemAttrs, feedUrl, link) => {
-    const xml = rss(`<item${itemAttrs}><title>t</title><link>/a/b</link></item>`, "<title>C</title><link>https://site.example.org/</link>");
-    expect((await first(xml, feedUrl)).link).toBe(link);
+  // Without xml:base a relative link is relative to the site (the channel link), not to where the
+  // feed is served from; `legacy` is the link as Crier resolved it before (against the feed URL).
+  it.each<[string, { item?: string; channel?: string; root?: string; link?: string | null; href?: string }, string | null, string, string | null]>([
+    ["relative link: the channel link (the site), not the feed URL", {}, "https://proxy.example.net/feeds/site.xml", "https://site.example.org/a/b", "https://proxy.example.net/a/b"],
+    ["a path-relative link: under the channel link's path", { href: "c/d", link: "https://site.example.org/blog/" }, "https://proxy.example.net/feeds/site.xml", "https://site.example.org/blog/c/d", "https://proxy.example.net/feeds/c/d"],
+    ["relative link, no feed URL: the channel link", {}, null, "https://site.example.org/a/b", null],
+    ["a relative channel link: itself against the feed URL", { link: "/home/" }, "https://proxy.example.net/feeds/site.xml", "https://proxy.example.net/a/b", null],
+    ["no channel link: the feed URL", { link: null }, "https://proxy.example.net/feeds/site.xml", "https://proxy.example.net/a/b", null],
+    ["a channel link that is not http: the feed URL", { link: "ftp://site.example.org/" }, "https://proxy.example.net/feeds/site.xml", "https://proxy.example.net/a/b", null],
+    ["xml:base on the item", { item: ` xml:base="https://cdn.example.net/x/"` }, FEED_URL, "https://cdn.example.net/a/b", null],
+    ["xml:base on the channel", { channel: ` xml:base="https://base.example.org/"` }, FEED_URL, "https://base.example.org/a/b", null],
+    ["xml:base on <rss>, relative: against the feed URL", { root: ` xml:base="/sub/"`, href: "c" }, "https://proxy.example.net/feeds/site.xml", "https://proxy.example.net/sub/c", null],
+    ["an absolute link is as it is", { href: "https://other.example.com/z" }, "https://proxy.example.net/feeds/site.xml", "https://other.example.com/z", null],
+  ])("%s", async (_name, opt, feedUrl, link, legacy) => {
+    const channelLink = opt.link === undefined ? "https://site.example.org/" : opt.link;
+    const xml = rss(`<item${opt.item ?? ""}><title>t</title><link>${opt.href ?? "/a/b"}</link></item>`, `<title>C</title>${channelLink ? `<link>${channelLink}</link>` : ""}`, opt.root ?? "").replace(
+      "<channel>",
+      `<channel${opt.channel ?? ""}>`,
+    );
+    const feed = await parse(xml, feedUrl);
+    const [item] = feed.items;
+    expect(item?.link).toBe(link);
+    expect((item && feed.legacyLinks?.get(item)) ?? null).toBe(legacy);
   });
 
   it("xml:base on <rss> and <channel> chain, relative to each other", async () => {
@@ -150,6 +166,17 @@ describe("parseFeed: Atom", () => {
     );
     expect(feed.channelLink).toBe("https://blog.example.org/en/");
     expect(feed.items[0]).toMatchObject({ guid: "tag:x,2024:1", link: "https://blog.example.org/en/posts/1.html", publishedAt: "2024-06-30T10:00:00.000Z", summary: "S" });
+  });
+
+  it.each<[string, string, string, string, string | null]>([
+    ["a relative entry link: against the alternate link (the site)", "", `<link href="https://releases.example.org/app/"/>`, "https://releases.example.org/app/tag/v1", "https://proxy.example.net/app/tag/v1"],
+    ["with xml:base on the feed: against it", ` xml:base="https://base.example.org/"`, `<link href="https://releases.example.org/app/"/>`, "https://base.example.org/app/tag/v1", null],
+    ["no alternate link: the feed URL", "", `<link rel="self" href="/feeds/app.atom"/>`, "https://proxy.example.net/app/tag/v1", null],
+  ])("%s", async (_name, feedAttrs, head, link, legacy) => {
+    const feed = await parse(atom(`<entry><title>v1</title><id>tag:1</id><link href="/app/tag/v1"/></entry>`, feedAttrs, `<title>A</title>${head}`), "https://proxy.example.net/feeds/app.atom");
+    const [item] = feed.items;
+    expect(item?.link).toBe(link);
+    expect((item && feed.legacyLinks?.get(item)) ?? null).toBe(legacy);
   });
 
   it("a link without rel is the alternate; an entry with only self/edit links has none (its id is not a link)", async () => {

@@ -6,6 +6,7 @@
  */
 import Parser from "rss-parser";
 import { decodeFeedBytes } from "./decode.js";
+import { atomKindOf } from "./parse-content.js";
 import { isJsonFeed, parseJsonFeed } from "./json-feed.js";
 import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem, websubLinksOf } from "./parse-item.js";
 import { escapeNakedMarkup, repairAtomDates, repairAtomLinks, repairXml, type Repaired } from "./parse-repair.js";
@@ -46,8 +47,10 @@ export async function parseFeed(
     }
   }
   const channel = channelOf(output, prepared.format, feedUrl, prepared.rootAttrs);
-  const ctx = { feedId, format: prepared.format, base: channel.base, channelLink: channel.link, ...(opts.minImageWidth !== undefined ? { minImageWidth: opts.minImageWidth } : {}) };
-  const items = keepPostable(((output.items ?? []) as Array<Record<string, unknown>>).map((raw) => toFeedItem(raw, ctx)), warnings);
+  const ctx = { feedId, format: prepared.format, base: channel.base, xmlBase: channel.xmlBase, channelLink: channel.link, ...(opts.minImageWidth !== undefined ? { minImageWidth: opts.minImageWidth } : {}) };
+  const entries = ((output.items ?? []) as Array<Record<string, unknown>>).map((raw) => toFeedItem(raw, ctx));
+  const items = keepPostable(entries.map((r) => r.item), warnings);
+  const legacyLinks = new Map(entries.flatMap((r) => (r.legacyLink ? [[r.item, r.legacyLink] as const] : [])));
   // Crier posts items: a broken document that yields none is broken, not an empty feed.
   if (failure && !items.length) throw new ParseError(`${failure}; no complete entry could be recovered`);
   if (failure) warnings.push(`recovered from ${failure}: ${fixes.join("; ")}`);
@@ -59,6 +62,7 @@ export async function parseFeed(
     format: prepared.format,
     encoding: decoded.encoding,
     websub: websubLinksOf(output, prepared.format, channel.base),
+    ...(legacyLinks.size ? { legacyLinks } : {}),
   };
 }
 
@@ -87,14 +91,24 @@ async function readRecovering(xml: string): Promise<{ output: Output; text: stri
   throw new ParseError(describe(firstError, xml));
 }
 
+/** Elements read as text or HTML, as raw xml2js arrays (see CUSTOM_FIELDS). */
+const TEXT_FIELDS = ["rawTitle", "rawDescription", "rawEncoded", "rawSummary", "rawContent", "atomContent"] as const;
+
 function hasNakedMarkup(output: Output): boolean {
   const items = (output.items ?? []) as Array<Record<string, unknown>>;
-  return items.some((item) => hasChildElements(item.rawDescription) || hasChildElements(item["content:encoded"]));
+  return hasChildElements(output.rawTitle) || items.some((item) => TEXT_FIELDS.some((field) => hasChildElements(item[field])));
 }
 
-/** xml2js: an element with child elements is an object with keys besides text (`_`) and attributes (`$`). */
+/**
+ * xml2js: an element with child elements is an object with keys besides text (`_`) and attributes
+ * (`$`). Atom content of an XML media type is meant to have them.
+ */
 function hasChildElements(value: unknown): boolean {
-  return typeof value === "object" && value !== null && Object.keys(value).some((key) => key !== "_" && key !== "$");
+  const element: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof element !== "object" || element === null) return false;
+  const type = (element as { $?: { type?: unknown } }).$?.type;
+  if (typeof type === "string" && atomKindOf(type) === "xml") return false;
+  return Object.keys(element).some((key) => key !== "_" && key !== "$");
 }
 
 /** The repair for what rss-parser threw: sax syntax errors, and its own throws on odd structure. */

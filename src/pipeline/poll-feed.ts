@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
 import type { DeliveryStore, PolledFeed, PollPlan } from "../store/types.js";
 import { FetchError, fetchFeed, type FetchResult } from "./fetch.js";
-import { identify, planPoll } from "./select-new.js";
+import { adoptLegacyKeys, identify, knownQuery, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
 import { filterReason } from "./filter.js";
@@ -142,12 +142,10 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     const parsed = await whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
-    const identified = identify(parsed.items, parsed.channelLink);
-    const known = await ctx.store.getKnown(
-      feed.id,
-      identified.map((i) => i.key),
-      identified.flatMap((i) => (i.normLink ? [i.normLink] : [])),
-    );
+    const found = identify(parsed.items, parsed.channelLink, parsed.legacyLinks);
+    const query = knownQuery(found);
+    const known = await ctx.store.getKnown(feed.id, query.keys, query.links);
+    const identified = adoptLegacyKeys(found, known);
     const plan = planPoll({
       feedId: feed.id,
       now,

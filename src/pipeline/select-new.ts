@@ -10,12 +10,29 @@ import type { IdentifiedItem, KnownItems, PlannedDelivery, PollPlan } from "../s
 
 /**
  * Identity: the guid; else the normalised link; else a hash of title and summary. A link shared
- * by two items of one fetch, or equal to the channel link, identifies nothing.
+ * by two items of one fetch, or equal to the channel link, identifies nothing. `legacyLinks`: the
+ * link an earlier Crier resolved for an item, when it differs; the key it gave is `legacyKey`.
  */
-export function identify(items: readonly FeedItem[], channelLink: string | null): IdentifiedItem[] {
+export function identify(items: readonly FeedItem[], channelLink: string | null, legacyLinks?: ReadonlyMap<FeedItem, string>): IdentifiedItem[] {
   const normChannel = channelLink ? normalizeLink(channelLink) : null;
-  const norms = items.map((item) => (item.link ? normalizeLink(item.link) : null));
   const hashes = items.map((item) => createHash("sha256").update(`${item.title}\n${item.summary}`).digest("hex").slice(0, 32));
+  const current = identities(items, items.map((item) => item.link), hashes, normChannel);
+  const legacy = legacyLinks?.size ? identities(items, items.map((item) => legacyLinks.get(item) ?? item.link), hashes, normChannel) : null;
+  const seen = new Set<string>();
+  const out: IdentifiedItem[] = [];
+  items.forEach((item, position) => {
+    const { key, normLink } = current[position] ?? { key: "", normLink: null };
+    if (seen.has(key)) return; // the same entry twice in one document: keep the first
+    seen.add(key);
+    const legacyKey = legacy?.[position]?.key;
+    out.push({ item, key, normLink, position, ...(legacyKey && legacyKey !== key ? { legacyKey } : {}) });
+  });
+  return out;
+}
+
+/** Each item's key and identifying link, with `links` standing for the items' links. */
+function identities(items: readonly FeedItem[], links: ReadonlyArray<string | null>, hashes: readonly string[], normChannel: string | null): Array<{ key: string; normLink: string | null }> {
+  const norms = links.map((link) => (link ? normalizeLink(link) : null));
   // Distinct entries per link: the same entry twice (same guid, or no guid and same content) shares nothing.
   const entriesByLink = new Map<string, Set<string>>();
   items.forEach((item, i) => {
@@ -24,17 +41,30 @@ export function identify(items: readonly FeedItem[], channelLink: string | null)
     const entry = item.guid ? `guid:${item.guid}` : `hash:${hashes[i]}`;
     entriesByLink.set(norm, (entriesByLink.get(norm) ?? new Set<string>()).add(entry));
   });
-  const seen = new Set<string>();
-  const out: IdentifiedItem[] = [];
-  items.forEach((item, position) => {
+  return items.map((item, position) => {
     const norm = norms[position] ?? null;
     const normLink = norm && entriesByLink.get(norm)?.size === 1 && norm !== normChannel ? norm : null;
-    const key = item.guid ? `guid:${item.guid}` : normLink ? `link:${normLink}` : `hash:${hashes[position]}`;
-    if (seen.has(key)) return; // the same entry twice in one document: keep the first
-    seen.add(key);
-    out.push({ item, key, normLink, position });
+    return { key: item.guid ? `guid:${item.guid}` : normLink ? `link:${normLink}` : `hash:${hashes[position]}`, normLink };
   });
-  return out;
+}
+
+/** What to ask the store about these items: their keys (legacy keys too) and identifying links. */
+export function knownQuery(items: readonly IdentifiedItem[]): { keys: string[]; links: string[] } {
+  return {
+    keys: items.flatMap((i) => (i.legacyKey ? [i.key, i.legacyKey] : [i.key])),
+    links: items.flatMap((i) => (i.normLink ? [i.normLink] : [])),
+  };
+}
+
+/**
+ * An item stored under its legacy key (its relative link resolved the old way) keeps that key:
+ * it is known, not new, and stays present in its feed.
+ */
+export function adoptLegacyKeys(items: readonly IdentifiedItem[], known: KnownItems): IdentifiedItem[] {
+  const keys = new Set(items.map((entry) => entry.key));
+  return items.map((entry) =>
+    entry.legacyKey && !known.keys.has(entry.key) && known.keys.has(entry.legacyKey) && !keys.has(entry.legacyKey) ? { ...entry, key: entry.legacyKey } : entry,
+  );
 }
 
 export interface PlanInput {

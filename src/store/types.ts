@@ -79,6 +79,8 @@ export interface IdentifiedItem {
   normLink: string | null;
   /** Newest first position in the feed's own order. */
   position: number;
+  /** The key an earlier Crier gave this item (its relative link resolved against the feed URL), when it differs. */
+  legacyKey?: string;
 }
 
 export interface KnownItems {

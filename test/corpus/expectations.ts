@@ -483,7 +483,7 @@ export const EXPECTATIONS: Expectation[] = [
   },
   {
     file: "real/rp__gulp-atom.atom",
-    why: "GitHub releases Atom: relative links, resolved against the URL the feed is read from (its rel=self)",
+    why: "GitHub releases Atom: relative links and no xml:base, resolved against the feed's alternate link (the site)",
     feedUrl: "https://github.com/gulpjs/gulp/releases.atom",
     count: 10,
     first: {
