@@ -5,6 +5,7 @@
 import { z } from "zod";
 import cron from "node-cron";
 import { DEFAULT_MEMORY } from "../heap.js";
+import { compilePattern, type TextPattern } from "../text/pattern.js";
 
 const id = z
   .string()
@@ -144,16 +145,17 @@ const matcherSchema = z
     keywords: z.array(z.string().min(1)).default([]).describe("Words or phrases in the title or summary (case-insensitive)."),
     regex: z
       .string()
-      .refine((v) => {
-        try {
-          new RegExp(v, "iu");
-          return true;
-        } catch {
-          return false;
-        }
-      }, "must be a valid regular expression")
+      // Compiled here, once per config load; a pattern RE2 cannot run in linear time is refused.
+      .transform((v, ctx): TextPattern => {
+        const compiled = compilePattern(v);
+        if (compiled.ok) return compiled.pattern;
+        ctx.issues.push({ code: "custom", message: compiled.reason, input: v });
+        return z.NEVER;
+      })
       .optional()
-      .describe("A regular expression tested against the title and summary (case-insensitive)."),
+      .describe(
+        "A regular expression (JavaScript syntax) tested against the title and summary (case-insensitive). Filters run in linear time: lookahead, lookbehind and backreferences are refused.",
+      ),
     categories: z.array(z.string().min(1)).default([]).describe("Category names (case-insensitive)."),
     authors: z.array(z.string().min(1)).default([]).describe("Author names (case-insensitive)."),
   })

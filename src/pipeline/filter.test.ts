@@ -34,4 +34,23 @@ describe("filterReason", () => {
   it("refuses an invalid regular expression in the config", () => {
     expect(routeFilterSchema.safeParse({ exclude: { regex: "([" } }).success).toBe(false);
   });
+
+  it.each<[string, Partial<FeedItem>, string | null]>([
+    ["(a+)+$", { title: `${"a".repeat(30)}!`, summary: "" }, null],
+    ["(a+)+$", { title: "Sponsored", summary: `${"a".repeat(5_000)}` }, "filtered: exclude regex /(a+)+$/"],
+    ["^(\\w+\\s?)*$", { title: "word ".repeat(5_000), summary: "!" }, null],
+    ["^été", { title: "Été indien à Marseille" }, "filtered: exclude regex /^été/"],
+  ])("exclude /%s/ runs in linear time and matches as before", (regex, fields, expected) => {
+    expect(filterReason({ ...item, ...fields }, routeFilterSchema.parse({ exclude: { regex } }), NOW)).toBe(expected);
+  });
+
+  it.each<[string, string]>([
+    ["council(?= approves)", "lookahead is not supported (filters run in linear time)"],
+    ["(?<=the )budget", "lookbehind is not supported (filters run in linear time)"],
+    ["(\\w)\\1", "a backreference is not supported (filters run in linear time)"],
+  ])("refuses /%s/, which needs a backtracking engine, naming the field", (regex, reason) => {
+    const r = routeFilterSchema.safeParse({ include: { regex } });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([["include.regex", expect.stringContaining(reason)]]);
+  });
 });

@@ -24,7 +24,7 @@ export function filterReason(item: FeedItem, filter: RouteFilter | undefined, no
 export function firstMatch(item: FeedItem, m: Matcher): string | null {
   const text = `${item.title}\n${item.summary}`.toLocaleLowerCase();
   for (const k of m.keywords) if (text.includes(k.toLocaleLowerCase())) return `keyword "${k}"`;
-  if (m.regex && new RegExp(m.regex, "iu").test(`${item.title}\n${item.summary}`)) return `regex /${m.regex}/`;
+  if (m.regex?.test(`${item.title}\n${item.summary}`)) return `regex /${m.regex.source}/`;
   const categories = item.categories.map((c) => c.toLocaleLowerCase());
   for (const c of m.categories) if (categories.includes(c.toLocaleLowerCase())) return `category "${c}"`;
   const author = item.author?.toLocaleLowerCase();
