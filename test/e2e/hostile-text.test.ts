@@ -70,7 +70,7 @@ describe("a route filter regex", () => {
       "(a+)+$",
     );
     // A backtracking engine takes minutes on item 1 (2^30 ways to split the a's); RE2, a millisecond.
-    const r = await runWithin(8_000, ["--config", s.config, "poll", "--once"], s.dir);
+    const r = await runWithin(10_000, ["--config", s.config, "poll", "--once"], s.dir);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     const rows = JSON.parse((await runCli(["--config", s.config, "deliveries", "--json"], { cwd: s.dir })).stdout) as Row[];
