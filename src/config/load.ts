@@ -11,6 +11,7 @@ import type { Document, LineCounter } from "yaml";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
+import { compileRouteFilter } from "../pipeline/filter.js";
 import type { MemorySettings } from "../heap.js";
 import {
   configSchema,
@@ -221,8 +222,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     for (const to of route.to) if (!list.includes(to)) list.push(to);
     routes.set(route.feed, list);
     if (route.filter) {
+      const filter = compileRouteFilter(route.filter, (p, reason) => problems.push(`${where(["routes", index, "filter", ...p])}: ${reason}`));
       const filters = routeFilters.get(route.feed) ?? new Map<string, RouteFilter>();
-      for (const to of route.to) filters.set(to, route.filter);
+      for (const to of route.to) filters.set(to, filter);
       routeFilters.set(route.feed, filters);
     }
   });

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import cron from "node-cron";
 import { DEFAULT_MEMORY } from "../heap.js";
+import type { TextPattern } from "../text/pattern.js";
 
 const id = z
   .string()
@@ -144,16 +145,10 @@ const matcherSchema = z
     keywords: z.array(z.string().min(1)).default([]).describe("Words or phrases in the title or summary (case-insensitive)."),
     regex: z
       .string()
-      .refine((v) => {
-        try {
-          new RegExp(v, "iu");
-          return true;
-        } catch {
-          return false;
-        }
-      }, "must be a valid regular expression")
       .optional()
-      .describe("A regular expression tested against the title and summary (case-insensitive)."),
+      .describe(
+        "A regular expression (JavaScript syntax) tested against the title and summary (case-insensitive). Filters run in linear time: lookahead, lookbehind and backreferences are refused.",
+      ),
     categories: z.array(z.string().min(1)).default([]).describe("Category names (case-insensitive)."),
     authors: z.array(z.string().min(1)).default([]).describe("Author names (case-insensitive)."),
   })
@@ -358,8 +353,10 @@ export type RouteConfig = z.infer<typeof routeSchema>;
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type RawConfig = z.infer<typeof configSchema>;
 export type RateWindow = z.infer<typeof rateWindowSchema>;
-export type RouteFilter = z.infer<typeof routeFilterSchema>;
-export type Matcher = z.infer<typeof matcherSchema>;
+export type RouteFilterConfig = z.infer<typeof routeFilterSchema>;
+/** A route's filter as the pipeline runs it: its patterns compiled once, at config load (load.ts). */
+export type RouteFilter = Omit<RouteFilterConfig, "include" | "exclude"> & { include?: Matcher; exclude?: Matcher };
+export type Matcher = Omit<z.infer<typeof matcherSchema>, "regex"> & { regex?: TextPattern };
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type FeedHealthConfig = z.infer<typeof feedHealthSchema>;

@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../core/feed-item.js";
 import { routeFilterSchema } from "../config/schema.js";
-import { filterReason } from "./filter.js";
+import { compileRouteFilter, filterReason } from "./filter.js";
 
 const NOW = Date.UTC(2026, 10, 27, 12);
+/** A filter as config load makes it; a refused pattern fails the test. */
+const filterOf = (raw: unknown) =>
+  compileRouteFilter(routeFilterSchema.parse(raw), (path, reason) => {
+    throw new Error(`${path.join(".")}: ${reason}`);
+  });
+/** What config load reports for the filter: [path, reason]. */
+function refusals(raw: unknown): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  compileRouteFilter(routeFilterSchema.parse(raw), (path, reason) => out.push([path.join("."), reason]));
+  return out;
+}
 const item: FeedItem = {
   feedId: "f", guid: "1", link: "https://e.org/1", title: "Council approves budget", summary: "A sponsored look at the new plan.",
   author: "Amira Haddad", categories: ["Local politics", "Money"], imageUrl: null, publishedAt: new Date(NOW - 5 * 3_600_000).toISOString(),
@@ -24,14 +35,31 @@ describe("filterReason", () => {
     ["young enough", { maxAgeHours: 6 }, null],
     ["include passes, exclude wins", { include: { keywords: ["budget"] }, exclude: { authors: ["Amira Haddad"] } }, 'filtered: exclude author "Amira Haddad"'],
   ])("%s", (_name, raw, expected) => {
-    expect(filterReason(item, routeFilterSchema.parse(raw), NOW)).toBe(expected);
+    expect(filterReason(item, filterOf(raw), NOW)).toBe(expected);
   });
 
   it("lets an undated item through the age rule (its age is checked again at send time)", () => {
-    expect(filterReason({ ...item, publishedAt: null }, routeFilterSchema.parse({ maxAgeHours: 1 }), NOW)).toBeNull();
+    expect(filterReason({ ...item, publishedAt: null }, filterOf({ maxAgeHours: 1 }), NOW)).toBeNull();
   });
 
   it("refuses an invalid regular expression in the config", () => {
-    expect(routeFilterSchema.safeParse({ exclude: { regex: "([" } }).success).toBe(false);
+    expect(refusals({ exclude: { regex: "([" } })).toEqual([["exclude.regex", expect.stringContaining("must be a valid regular expression")]]);
+  });
+
+  it.each<[string, Partial<FeedItem>, string | null]>([
+    ["(a+)+$", { title: `${"a".repeat(30)}!`, summary: "" }, null],
+    ["(a+)+$", { title: "Sponsored", summary: `${"a".repeat(5_000)}` }, "filtered: exclude regex /(a+)+$/"],
+    ["^(\\w+\\s?)*$", { title: "word ".repeat(5_000), summary: "!" }, null],
+    ["^été", { title: "Été indien à Marseille" }, "filtered: exclude regex /^été/"],
+  ])("exclude /%s/ runs in linear time and matches as before", (regex, fields, expected) => {
+    expect(filterReason({ ...item, ...fields }, filterOf({ exclude: { regex } }), NOW)).toBe(expected);
+  });
+
+  it.each<[string, string]>([
+    ["council(?= approves)", "lookahead is not supported (filters run in linear time)"],
+    ["(?<=the )budget", "lookbehind is not supported (filters run in linear time)"],
+    ["(\\w)\\1", "a backreference is not supported (filters run in linear time)"],
+  ])("refuses /%s/, which needs a backtracking engine, naming the field", (regex, reason) => {
+    expect(refusals({ include: { regex }, exclude: { regex: "^ok$" } })).toEqual([["include.regex", expect.stringContaining(reason)]]);
   });
 });

@@ -7,6 +7,7 @@
 import { imageOf, type FoundImage } from "./parse-image.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedItem } from "../core/feed-item.js";
+import { neutraliseBidi } from "../text/bidi.js";
 import { foldWhitespace } from "../text/html.js";
 import { resolveLink } from "../text/link.js";
 import { atomText } from "./parse-content.js";
@@ -77,7 +78,7 @@ export interface ReadItem {
 }
 
 function imageFields(found: FoundImage | null): Pick<FeedItem, "imageUrl" | "imageAlt"> {
-  return { imageUrl: found?.url ?? null, imageAlt: found?.alt ?? null };
+  return { imageUrl: found?.url ?? null, imageAlt: found?.alt ? neutraliseBidi(found.alt) : null };
 }
 
 /** The channel's own link and base. */

@@ -120,4 +120,13 @@ describe("truncate", () => {
       { numRuns: 1000 },
     );
   });
+
+  // A cut inside an isolate or embedding would leave it open over the rest of the post.
+  it.each<[string, string, number, string]>([
+    ["an isolate cut open is dropped", "Review: \u2067ספר הדקדוק הגדול\u2069 is out now", 20, "Review: ספר…"],
+    ["an embedding cut open is dropped", "Breaking: \u202bمرحبا بالعالم العربي\u202c says the report", 22, "Breaking: مرحبا…"],
+    ["an isolate kept whole is kept", "Review: \u2067ספר\u2069 is out now, with more words here", 24, "Review: \u2067ספר\u2069 is out…"],
+  ])("%s", (_name, text, max, expected) => {
+    expect(truncate(text, max)).toBe(expected);
+  });
 });

@@ -1,4 +1,5 @@
 /** Grapheme-aware text helpers (Intl.Segmenter, built into Node). Pure. */
+import { neutraliseBidi } from "./bidi.js";
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
@@ -42,10 +43,11 @@ export function truncate(text: string, max: number): string {
   let cut = text.slice(0, end);
   cut = dropPartialUrl(text.slice(0, end + 2048), cut);
   const sentenceEnd = lastSentenceEnd(cut);
-  if (sentenceEnd > cut.length * 0.6) return cut.slice(0, sentenceEnd).trimEnd();
+  // A cut can leave an isolate or embedding open, which would reorder what follows the field.
+  if (sentenceEnd > cut.length * 0.6) return neutraliseBidi(cut.slice(0, sentenceEnd).trimEnd(), "drop");
   const space = cut.search(/\s\S*$/u);
   if (space > cut.length * 0.5) cut = cut.slice(0, space);
-  return cut.replace(/[\s,;:–—-]+$/u, "") + ELLIPSIS;
+  return neutraliseBidi(cut.replace(/[\s,;:–—-]+$/u, ""), "drop") + ELLIPSIS;
 }
 
 /**

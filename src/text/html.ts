@@ -1,6 +1,7 @@
 /** HTML and entity handling for feed text. Pure. */
 import { compile } from "html-to-text";
 import { decodeHTML } from "entities";
+import { neutraliseBidi } from "./bidi.js";
 
 const HTML_TO_TEXT_OPTIONS = {
   wordwrap: false as const,
@@ -37,6 +38,17 @@ export function foldWhitespace(text: string): string {
   return text.replace(/[\s\u00a0\u200b]+/gu, " ").trim();
 }
 
+/**
+ * A field's text as it goes out: whitespace folded, then bidirectional formatting balanced and
+ * overrides dropped (last, so that nothing removed afterwards can reopen what was closed, and
+ * closers follow the last word), folded again when a dropped override leaves two spaces.
+ */
+function finish(text: string): string {
+  const folded = foldWhitespace(text);
+  const balanced = neutraliseBidi(folded);
+  return balanced === folded ? folded : foldWhitespace(balanced);
+}
+
 /** Removes C0/C1 control characters (except tab/newline) that break posts. */
 function stripControls(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -54,7 +66,7 @@ export function htmlToPlainText(html: string): string {
   // A URL in the summary would take over the post's link card or preview, which must belong to
   // the article: bare URLs are left out of summaries (the article's own link is in the post).
   text = text.replace(/(?:\(\s*)?\bhttps?:\/\/[^\s<>()]+(?:\s*\))?/giu, " ");
-  return foldWhitespace(text);
+  return finish(text);
 }
 
 const INLINE_TAG = /<\/?(?:a|abbr|b|big|br|cite|code|del|em|font|i|ins|mark|q|s|small|span|strike|strong|sub|sup|u)(?:\s[^<>]*)?\/?>/iu;
@@ -66,5 +78,5 @@ export function plainTitle(raw: string | null | undefined): string {
   for (let i = 0; i < 2 && /&(?:[a-z]+|#\d+|#x[0-9a-f]+);/iu.test(text); i++) text = decodeHTML(text);
   // Only real inline HTML is markup: "<update>" or "x < y" in a title is text.
   if (INLINE_TAG.test(text)) text = text.replace(new RegExp(INLINE_TAG.source, "giu"), "");
-  return foldWhitespace(stripControls(text));
+  return finish(stripControls(text));
 }
