@@ -206,7 +206,7 @@ export class WebSubSubscriber {
     await this.host.store.putSubscription({ ...sub, state: "unsubscribing", requestedAt: this.host.now() });
     this.active.delete(sub.feedId);
     const failure = await this.askHub(sub, "unsubscribe");
-    if (failure) this.log.warn({ feed: sub.feedId, hub: sub.hub, error: failure.error }, "WebSub: the hub refused to unsubscribe");
+    if (failure) this.log.warn({ feed: sub.feedId, hub: sub.hub, error: failure.error }, failure.by === "guard" ? "WebSub: not unsubscribing: the hub is on a non-public address" : "WebSub: the hub refused to unsubscribe");
   }
 
   /**
