@@ -308,6 +308,7 @@ async function websubLatency() {
     sections: {
       polling: { spread: 0 },
       retention: NO_MAINTENANCE,
+      network: { allowPrivateAddresses: true }, // the loopback hub is on 127.0.0.1
       websub: { publicUrl: `http://127.0.0.1:${port}`, listen: { host: "127.0.0.1", port }, secret: "bench-websub-master-key-0123456789" },
     },
   });

@@ -92,7 +92,7 @@ export class App {
       (d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir, fileSessionStore(sessionFile(dataDir, d.id))),
     );
     this.alerter = new Alerter(config.alerts, store, this.runtimes, logger, now);
-    this.media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent) : undefined;
+    this.media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
   }
 
   static async create(opts: AppOptions): Promise<App> {
@@ -103,6 +103,7 @@ export class App {
       ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     });
     applyMemorySettings(config.memory);
+    for (const warning of config.warnings) logger.warn({ config: config.file, warning }, "config: should change");
     const cacheMB = config.storageCacheMB;
     const store = opts.dryRun
       ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })

@@ -181,6 +181,7 @@ program
     const paused = config.destinations.filter((d) => d.pausedReason);
     process.stdout.write(`${config.file}: valid (${config.feeds.length} feeds, ${config.destinations.length} destinations)\n`);
     for (const d of paused) process.stdout.write(`destination ${d.id} will be paused: ${d.pausedReason}\n`);
+    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.exitCode = paused.length ? EXIT.partial : EXIT.ok;
   });
 

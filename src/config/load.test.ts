@@ -274,3 +274,26 @@ describe("pathText", () => {
     expect(pathText(p)).toBe(expected);
   });
 });
+
+describe("parseConfig: network.allowPrivateAddresses (the address guard)", () => {
+  it.each<[string, string[], boolean, string[]]>([
+    ["off by default", [], false, []],
+    ["as written", ["network: { allowPrivateAddresses: true }"], true, []],
+    [
+      "the deprecated images key, with a warning",
+      ["images:", "  allowPrivateAddresses: true"],
+      true,
+      ["line 2: images.allowPrivateAddresses: deprecated; write `network: { allowPrivateAddresses: true }` instead (it also covers WebSub hubs)"],
+    ],
+    [
+      "the new key over the deprecated one",
+      ["network: { allowPrivateAddresses: false }", "images: { allowPrivateAddresses: true }"],
+      false,
+      ["line 2: images.allowPrivateAddresses: ignored, network.allowPrivateAddresses is given; remove it"],
+    ],
+  ])("%s", (_name, lines, allowed, warnings) => {
+    const config = parse(yaml(...lines, ...FEED));
+    expect(config.network.allowPrivateAddresses).toBe(allowed);
+    expect(config.warnings).toEqual(warnings);
+  });
+});

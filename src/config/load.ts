@@ -24,6 +24,7 @@ import {
   type AlertsConfig,
   type FeedHealthConfig,
   type ImagesConfig,
+  type NetworkConfig,
   type PollingConfig,
   type RetentionConfig,
   type WebSubConfig,
@@ -62,6 +63,8 @@ export interface CrierConfig {
   delivery: DeliveryConfig;
   feedHealth: FeedHealthConfig;
   images: ImagesConfig;
+  /** The address guard's setting (`network`, or the deprecated `images.allowPrivateAddresses`). */
+  network: NetworkConfig;
   polling: PollingConfig;
   retention: RetentionConfig;
   /** WebSub with its secret resolved; null when not configured. */
@@ -77,6 +80,8 @@ export interface CrierConfig {
   routeFilters: Map<string, Map<string, RouteFilter>>;
   /** Secret values resolved from the environment: scrubbed from logs and stored errors. */
   secretValues: string[];
+  /** What works but should change (deprecated keys), each naming its line and path. */
+  warnings: string[];
 }
 
 /** The config cannot be used; `problems` lists every one, each naming its path (and line). */
@@ -239,6 +244,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     else websub = { ...raw.websub, secret: String(resolved.value) };
   }
 
+  const warnings: string[] = [];
+  const network = networkSetting(input, raw, where, warnings);
+
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
   }
@@ -253,6 +261,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     delivery: raw.delivery,
     feedHealth: raw.feedHealth,
     images: raw.images,
+    network,
     polling: raw.polling,
     retention: raw.retention,
     websub,
@@ -263,7 +272,22 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     routes,
     routeFilters,
     secretValues: [...new Set(secretValues)],
+    warnings,
   };
+}
+
+/** `network`, else the deprecated `images.allowPrivateAddresses` (which now covers WebSub hubs too), with a warning. */
+function networkSetting(input: unknown, raw: RawConfig, where: (p: PropertyKey[]) => string, warnings: string[]): NetworkConfig {
+  const legacy = raw.images.allowPrivateAddresses;
+  if (legacy === undefined) return raw.network;
+  const given = (input as { network?: { allowPrivateAddresses?: unknown } } | null)?.network?.allowPrivateAddresses !== undefined;
+  const at = where(["images", "allowPrivateAddresses"]);
+  if (given) {
+    warnings.push(`${at}: ignored, network.allowPrivateAddresses is given; remove it`);
+    return raw.network;
+  }
+  warnings.push(`${at}: deprecated; write \`network: { allowPrivateAddresses: ${legacy} }\` instead (it also covers WebSub hubs)`);
+  return { ...raw.network, allowPrivateAddresses: legacy };
 }
 
 /**

@@ -194,8 +194,19 @@ export const imagesSchema = z
     timeoutMs: z.number().int().positive().default(15_000).describe("Timeout of one image or article-page download."),
     allowPrivateAddresses: z
       .boolean()
+      .optional()
+      .describe("Deprecated: write `network.allowPrivateAddresses`, which also covers WebSub hubs. Still read when that is not given."),
+  })
+  .strict();
+
+export const networkSchema = z
+  .object({
+    allowPrivateAddresses: z
+      .boolean()
       .default(false)
-      .describe("Allow images and pages on private, loopback and link-local addresses (off: feeds cannot make Crier fetch from your network)."),
+      .describe(
+        "Let what a feed names (images, article pages, WebSub hubs) be on private, loopback, link-local and other non-public addresses, IPv4 ones embedded in IPv6 included. Off: a feed cannot make Crier connect into your network; the feed URLs you configure are not affected.",
+      ),
   })
   .strict();
 
@@ -336,6 +347,7 @@ export const configSchema = z
     delivery: deliverySchema.default(deliverySchema.parse({})).describe("Retries and delivery passes."),
     feedHealth: feedHealthSchema.default(feedHealthSchema.parse({})).describe("Backoff and demotion of failing feeds."),
     images: imagesSchema.default(imagesSchema.parse({})).describe("Downloading article images."),
+    network: networkSchema.default(networkSchema.parse({})).describe("Which addresses what a feed names may make Crier connect to."),
     polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled."),
@@ -361,6 +373,7 @@ export type QuietHours = z.infer<typeof quietHoursSchema>;
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 export type FeedHealthConfig = z.infer<typeof feedHealthSchema>;
 export type ImagesConfig = z.infer<typeof imagesSchema>;
+export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 export type WebSubConfig = z.infer<typeof websubSchema>;

@@ -8,7 +8,7 @@
  * package.json keeps undici on one minor line, and every HTTP test of Crier goes through here.
  */
 import { createRequire } from "node:module";
-import type { Agent as UndiciAgent, Dispatcher } from "undici";
+import type { Agent as UndiciAgent, buildConnector as undiciBuildConnector, Dispatcher } from "undici";
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +17,9 @@ export type { Dispatcher };
 /** undici's Agent: one pool of kept-alive connections per origin. */
 export const Agent: typeof UndiciAgent = require("undici/lib/dispatcher/agent.js");
 export type Agent = UndiciAgent;
+
+/** undici's connector factory: what an `Agent` opens its sockets with (used to wrap it with a check). */
+export const buildConnector: typeof undiciBuildConnector = require("undici/lib/core/connect.js");
 
 // What undici's index does: the request API lives on every dispatcher's prototype.
 const DispatcherBase: { prototype: object } = require("undici/lib/dispatcher/dispatcher.js");

@@ -1,6 +1,8 @@
 /**
  * The HTTP listener of `crier run` (fastify): WebSub callbacks today, and the place where later
- * operator endpoints register. Off unless something needs it.
+ * operator endpoints register. Off unless something needs it. The root keeps fastify's body
+ * parsers (JSON, text); routes that need the raw bytes register in a plugin scope of their own
+ * (as the WebSub subscriber does).
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";

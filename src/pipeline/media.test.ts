@@ -3,7 +3,7 @@ import sharp from "sharp";
 import type { FeedItem } from "../core/feed-item.js";
 import { imagesSchema, feedSchema } from "../config/schema.js";
 import type { Feed } from "../config/load.js";
-import { MediaFetcher, isPrivateAddress } from "./media.js";
+import { MediaFetcher } from "./media.js";
 import { fitImage } from "./fit-image.js";
 import { makeJpeg, startImageServer, type ImageServer } from "../../test/support/image-server.js";
 
@@ -27,16 +27,7 @@ const item = (over: Partial<FeedItem>): FeedItem => ({
 });
 const feed = (image: Record<string, unknown> = {}): Feed =>
   ({ ...feedSchema.parse({ id: "f", url: "x.xml", image }), source: { kind: "file", path: "x.xml" } }) as Feed;
-const fetcher = (allowPrivateAddresses: boolean) => new MediaFetcher(imagesSchema.parse({ allowPrivateAddresses, timeoutMs: 3000 }), "crier-test");
-
-describe("isPrivateAddress", () => {
-  it.each([
-    ["127.0.0.1", true], ["10.1.2.3", true], ["172.16.0.1", true], ["192.168.1.1", true], ["169.254.169.254", true],
-    ["::1", true], ["fd00::1", true], ["::ffff:127.0.0.1", true], ["0.0.0.0", true], ["8.8.8.8", false], ["2606:4700::1", false],
-  ])("%s -> %s", (address, expected) => {
-    expect(isPrivateAddress(address)).toBe(expected);
-  });
-});
+const fetcher = (allowPrivateAddresses: boolean) => new MediaFetcher(imagesSchema.parse({ timeoutMs: 3000 }), "crier-test", { allowPrivateAddresses });
 
 describe("MediaFetcher", () => {
   it("downloads the feed's image once per item, however many destinations ask", async () => {
@@ -81,11 +72,25 @@ describe("MediaFetcher", () => {
 
   it("refuses private and loopback addresses unless the config allows them", async () => {
     const m = fetcher(false);
-    for (const url of [`${server.url}/photo.jpg`, "http://localhost:9/x.jpg", "http://[::1]/x.jpg", "http://169.254.169.254/latest/meta-data"]) {
+    const port = new URL(server.url).port;
+    const hits = server.hits.length;
+    for (const url of [
+      `${server.url}/photo.jpg`,
+      "http://localhost:9/x.jpg",
+      "http://[::1]/x.jpg",
+      "http://169.254.169.254/latest/meta-data",
+      // IPv6 forms that carry a private IPv4 address
+      `http://[::127.0.0.1]:${port}/photo.jpg`,
+      `http://[::ffff:127.0.0.1]:${port}/photo.jpg`,
+      "http://[::169.254.169.254]/latest/meta-data",
+      "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+      `http://[2002:7f00:1::]:${port}/photo.jpg`,
+    ]) {
       const r = await m.imageFor(item({ imageUrl: url }), url, feed({ fromArticlePage: false }));
       expect(r.ok, url).toBe(false);
       if (!r.ok) expect(r.reason, url).toMatch(/refused: .*private address/);
     }
+    expect(server.hits.length).toBe(hits);
     const file = await m.imageFor(item({ imageUrl: "file:///etc/passwd" }), "file", feed({ fromArticlePage: false }));
     expect(!file.ok && file.reason).toMatch(/refused: file: URLs are not fetched/);
     await m.close();

@@ -4,14 +4,12 @@
  * once per item, and fit it to each platform (fit-image.ts). Never fatal: a post goes out without
  * its image, and the reason is recorded.
  */
-import dns from "node:dns";
-import net from "node:net";
-import ipaddr from "ipaddr.js";
-import { Agent, request, type Dispatcher } from "../core/http.js";
+import { request, type Dispatcher } from "../core/http.js";
+import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
 import { fitImage, loadSharp } from "./fit-image.js";
-import type { ImagesConfig } from "../config/schema.js";
+import type { ImagesConfig, NetworkConfig } from "../config/schema.js";
 import type { Feed } from "../config/load.js";
 import { resolveLink } from "../text/link.js";
 
@@ -38,32 +36,6 @@ export class MediaError extends Error {
 const IMAGE_FORMATS = new Set(["jpeg", "png", "webp", "gif", "avif", "heif", "tiff"]);
 const MAX_REDIRECTS = 3;
 
-/** True for addresses a feed must not make Crier fetch: loopback, private, link-local, unique-local, multicast, unspecified. */
-export function isPrivateAddress(address: string): boolean {
-  try {
-    let ip = ipaddr.parse(address);
-    if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-    return ip.range() !== "unicast";
-  } catch {
-    return true;
-  }
-}
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
-
-/** dns.lookup that refuses private answers, so a name cannot point Crier at the local network. */
-function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, "");
-    const list = addresses as dns.LookupAddress[];
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad) return callback(Object.assign(new Error(`${hostname} resolves to a private address (${bad.address})`), { code: "EPRIVATE" }), "");
-    if (options.all) return callback(null, list);
-    const first = list[0];
-    return first ? callback(null, first.address, first.family) : callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
-  });
-}
-
 export class MediaFetcher {
   private readonly dispatcher: Dispatcher;
   private readonly cache = new Map<string, Promise<ImageResult>>();
@@ -72,8 +44,10 @@ export class MediaFetcher {
   constructor(
     private readonly cfg: ImagesConfig,
     private readonly userAgent: string,
+    network: NetworkConfig,
   ) {
-    this.dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 4, ...(cfg.allowPrivateAddresses ? {} : { connect: { lookup: guardedLookup as never } }) });
+    // The address guard checks every connection, so every redirect hop and every DNS answer.
+    this.dispatcher = createGuardedAgent({ keepAliveTimeout: 10_000, connections: 4, allowPrivateAddresses: network.allowPrivateAddresses });
   }
 
   /** The item's image, downloaded once per item and shared by every destination. Never throws. */
@@ -153,14 +127,12 @@ export class MediaFetcher {
     return { bytes: body, format: meta.format, width: meta.width, height: meta.height, url: finalUrl };
   }
 
-  /** GET with the limits of feeds: http(s) only, size cap, timeout, redirects re-checked, private addresses refused. */
+  /** GET with the limits of feeds: http(s) only, size cap, timeout, redirects followed, private addresses refused (by the dispatcher). */
   private async get(url: string, accept: string): Promise<{ body: Buffer; url: string }> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const parsed = new URL(current);
       if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new MediaError(`refused: ${parsed.protocol} URLs are not fetched`);
-      const host = parsed.hostname.replace(/^\[|\]$/g, "");
-      if (!this.cfg.allowPrivateAddresses && net.isIP(host) && isPrivateAddress(host)) throw new MediaError(`refused: ${host} is a private address`);
       let res: Dispatcher.ResponseData<unknown>;
       try {
         res = await request(current, {
@@ -171,9 +143,10 @@ export class MediaFetcher {
           bodyTimeout: this.cfg.timeoutMs,
         });
       } catch (err) {
+        const refused = privateAddressRefusal(err);
+        if (refused) throw new MediaError(`refused: ${refused.message}`);
         const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
         const code = e.code ?? e.cause?.code;
-        if (code === "EPRIVATE") throw new MediaError(`refused: ${e.cause?.message ?? e.message}`);
         throw new MediaError(code === "UND_ERR_HEADERS_TIMEOUT" || (err as Error).name === "TimeoutError" ? `no answer within ${this.cfg.timeoutMs} ms` : `${code ?? "network error"}: ${e.message}`);
       }
       const location = res.headers.location;

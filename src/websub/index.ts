@@ -25,6 +25,7 @@ export async function startWebSub(app: App, onQueued: () => void): Promise<Runni
     acceptPushed: (feedId, content) => app.acceptPushed(feedId, content),
     onQueued,
     scrub: app.scrub,
+    allowPrivateAddresses: config.network.allowPrivateAddresses,
   });
   const bodyLimit = Math.max(1024 * 1024, ...config.feeds.map((f) => f.maxBytes));
   const server = await createHttpServer({ bodyLimit });

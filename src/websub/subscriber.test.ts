@@ -48,13 +48,14 @@ function redirectingHub(status: number, to: string): Promise<{ url: string; bodi
   return fakeHub((res) => res.writeHead(status, { location: to }).end(), "/hub");
 }
 
-async function setup(settings: { retryMs?: number } = {}) {
+async function setup(settings: { retryMs?: number } = {}, allowPrivateAddresses = true) {
   const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), "crier-websub-")), "crier.db"));
   closers.push(() => store.close());
   let logged = "";
   const logger = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) }));
   const feed = { id: "news", enabled: true, websub: true, source: { kind: "http", url: "https://news.example.org/feed/" } } as unknown as Feed;
   const pushed: string[] = [];
+  const pushedTypes: Array<string | null> = [];
   const subscriber = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER, ...settings }), {
     store,
     logger,
@@ -63,15 +64,17 @@ async function setup(settings: { retryMs?: number } = {}) {
     feeds: [feed],
     acceptPushed: async (feedId, content) => {
       pushed.push(typeof content === "string" ? content : content.body.toString());
+      pushedTypes.push(typeof content === "string" ? null : content.contentType);
       return { feedId, status: "parsed", queued: 0 };
     },
     onQueued: () => undefined,
     scrub: (t) => t.split(MASTER).join("[redacted]"),
+    allowPrivateAddresses,
   });
   const server = await createHttpServer({ bodyLimit: 1024 * 1024 });
   subscriber.register(server);
   closers.push(() => server.close());
-  return { store, subscriber, server, feed, pushed, log: () => logged };
+  return { store, subscriber, server, feed, pushed, pushedTypes, log: () => logged };
 }
 
 /** Waits (up to 5 s) until `check` holds. */
@@ -216,5 +219,52 @@ describe("WebSubSubscriber", () => {
     expect(b.bodies).toHaveLength(1);
     const old = await server.inject({ method: "POST", url: `/websub/${first?.callbackId}`, payload: "<rss/>", headers: { "content-type": "application/rss+xml" } });
     expect(old.statusCode).toBe(410);
+  });
+
+  it("checks the signature over the exact bytes whatever the media type (JSON, text), while other routes keep fastify's JSON parser", async () => {
+    const { subscriber, server, pushed, pushedTypes } = await setup();
+    // An operator endpoint outside the WebSub scope, registered on the same listener.
+    server.post("/operator/echo", async (req) => ({ parsed: req.body }));
+    const hub = await echoHub(202);
+    const topic = "https://news.example.org/feed.json";
+    await subscriber.subscribe("news", hub.url, topic, "cb");
+    await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "x" })}` });
+    const { createHmac } = await import("node:crypto");
+    const secret = subscriptionSecret(MASTER, "cb");
+    const sign = (body: string, key = secret) => `sha256=${createHmac("sha256", key).update(body).digest("hex")}`;
+    // Spacing and key order a JSON parser would not keep: the signature is over these bytes.
+    const jsonFeed = `{ "version": "https://jsonfeed.org/version/1.1",\n  "title": "T", "items": [ {"id": "1", "title": "Pushed as JSON"} ] }`;
+    const text = "<rss><channel><title>T</title><item><title>Pushed as text</title></item></channel></rss>";
+    const push = (body: string, contentType: string, signature: string) =>
+      server.inject({ method: "POST", url: "/websub/cb", payload: body, headers: { "content-type": contentType, "x-hub-signature": signature } });
+    expect((await push(jsonFeed, "application/json", sign(jsonFeed, "wrong"))).statusCode).toBe(202);
+    expect((await push(text, "text/plain", sign(text, "wrong"))).statusCode).toBe(202);
+    expect((await push(jsonFeed, "application/json", sign(jsonFeed))).statusCode).toBe(202);
+    expect((await push(text, "text/plain; charset=utf-8", sign(text))).statusCode).toBe(202);
+    expect((await push(jsonFeed, "application/feed+json", sign(jsonFeed))).statusCode).toBe(202);
+    await subscriber.close();
+    expect(pushed).toEqual([jsonFeed, text, jsonFeed]);
+    expect(pushedTypes).toEqual(["application/json", "text/plain; charset=utf-8", "application/feed+json"]);
+
+    const echoed = await server.inject({ method: "POST", url: "/operator/echo", payload: { a: [1, 2] } });
+    expect(echoed.json()).toEqual({ parsed: { a: [1, 2] } });
+  });
+
+  it.each([
+    ["a loopback address", "http://127.0.0.1:PORT/", /: 127\.0\.0\.1 is a private address \(loopback\); nothing was sent/],
+    ["a name that resolves to loopback", "http://localhost:PORT/", /: localhost resolves to a private address \((127\.0\.0\.1|::1), loopback\); nothing was sent/],
+  ])("never asks a hub on %s unless private addresses are allowed, and records why", async (_name, template, reason) => {
+    const { store, subscriber, feed, log } = await setup({}, false);
+    const hub = await echoHub(202);
+    const hubUrl = template.replace("PORT", new URL(hub.url).port);
+    subscriber.discovered(feed, { hubs: [hubUrl], self: "https://news.example.org/feed/" });
+    await subscriber.close();
+    expect(hub.bodies).toEqual([]);
+    const stored = await store.getSubscription("news");
+    expect(stored).toMatchObject({ state: "failed", hub: hubUrl });
+    expect(stored?.lastError).toContain(`refused to ask the hub ${hubUrl} named by feed news`);
+    expect(stored?.lastError).toMatch(reason);
+    expect(stored?.lastError).toContain("network.allowPrivateAddresses");
+    expect(log()).toContain("the hub is on a non-public address");
   });
 });

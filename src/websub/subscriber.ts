@@ -8,7 +8,8 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { request } from "../core/http.js";
+import { request, type Dispatcher } from "../core/http.js";
+import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.js";
 import type { Feed } from "../config/load.js";
 import type { WebSubConfig } from "../config/schema.js";
 import type { FeedPollReport, PushedContent } from "../pipeline/poll-feed.js";
@@ -29,7 +30,12 @@ export interface WebSubHost {
   onQueued: () => void;
   /** Scrubs secret values from text that is logged or stored. */
   scrub: (text: string) => string;
+  /** `network.allowPrivateAddresses`: off, a hub (or its redirect) on a non-public address is never asked. */
+  allowPrivateAddresses: boolean;
 }
+
+/** Why a (un)subscription request failed: the hub's answer, or Crier's address guard (nothing was sent). */
+type HubFailure = { by: "hub" | "guard"; error: string };
 
 /** A hub that said no is asked again less often than one that failed or did not answer. */
 const DENIED_RETRY_FACTOR = 4;
@@ -41,11 +47,16 @@ export class WebSubSubscriber {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
+  /** Hub requests go through the address guard: the hub is named by a feed, not by the operator. */
+  private readonly dispatcher: Dispatcher;
+  private dispatcherClosed: Promise<void> | null = null;
 
   constructor(
     private readonly config: WebSubConfig,
     private readonly host: WebSubHost,
-  ) {}
+  ) {
+    this.dispatcher = createGuardedAgent({ allowPrivateAddresses: host.allowPrivateAddresses, keepAliveTimeout: 4_000 });
+  }
 
   private get log(): Logger {
     return this.host.logger;
@@ -147,9 +158,11 @@ export class WebSubSubscriber {
       lastError: null,
     };
     await this.host.store.putSubscription(sub);
-    const error = await this.askHub(sub, "subscribe");
-    if (error) {
-      this.log.warn({ feed: feedId, hub, error }, "WebSub: the hub refused the subscription; polling continues");
+    const failure = await this.askHub(sub, "subscribe");
+    if (failure) {
+      const { error } = failure;
+      if (failure.by === "guard") this.log.warn({ feed: feedId, hub, error }, "WebSub: not subscribing: the hub is on a non-public address; polling continues");
+      else this.log.warn({ feed: feedId, hub, error }, "WebSub: the hub refused the subscription; polling continues");
       const current = await this.host.store.getSubscription(feedId);
       // A renewal that fails keeps the lease it has; a new subscription is marked failed.
       if (current && current.state !== "active") await this.host.store.putSubscription({ ...current, state: "failed", lastError: error });
@@ -192,16 +205,17 @@ export class WebSubSubscriber {
   private async unsubscribe(sub: WebSubSubscription): Promise<void> {
     await this.host.store.putSubscription({ ...sub, state: "unsubscribing", requestedAt: this.host.now() });
     this.active.delete(sub.feedId);
-    const error = await this.askHub(sub, "unsubscribe");
-    if (error) this.log.warn({ feed: sub.feedId, hub: sub.hub, error }, "WebSub: the hub refused to unsubscribe");
+    const failure = await this.askHub(sub, "unsubscribe");
+    if (failure) this.log.warn({ feed: sub.feedId, hub: sub.hub, error: failure.error }, failure.by === "guard" ? "WebSub: not unsubscribing: the hub is on a non-public address" : "WebSub: the hub refused to unsubscribe");
   }
 
   /**
    * POSTs a (un)subscription request, following a hub's 307 or 308 redirect (at most 3: both keep
    * the method and body). Returns why it failed, or null when a hub accepted it (2xx). The hub the
    * feed names stays the one asked first, so that discovery keeps recognising the subscription.
+   * Every hop goes through the address guard (at connect time, on the address connected to).
    */
-  private async askHub(sub: WebSubSubscription, mode: "subscribe" | "unsubscribe"): Promise<string | null> {
+  private async askHub(sub: WebSubSubscription, mode: "subscribe" | "unsubscribe"): Promise<HubFailure | null> {
     const form = new URLSearchParams({
       "hub.mode": mode,
       "hub.topic": sub.topic,
@@ -214,10 +228,12 @@ export class WebSubSubscriber {
     }
     // A hub may echo what it was sent: its answer is logged and stored without our secret.
     const clean = (text: string): string => this.host.scrub(text.split(secret).join("[secret]"));
+    const hubSaid = (error: string): HubFailure => ({ by: "hub", error: clean(error) });
     let target = sub.hub;
     try {
       for (let hop = 0; ; hop++) {
         const response = await request(target, {
+          dispatcher: this.dispatcher,
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": this.host.userAgent },
           body: form.toString(),
@@ -228,17 +244,23 @@ export class WebSubSubscriber {
         if ((response.statusCode === 307 || response.statusCode === 308) && typeof location === "string") {
           await response.body.dump();
           const next = URL.canParse(location, target) ? new URL(location, target) : null;
-          if (!next || !/^https?:$/.test(next.protocol)) return clean(`HTTP ${response.statusCode} from the hub to an unusable location`);
-          if (hop >= 2) return clean(`HTTP ${response.statusCode} from the hub: more than 3 redirects`);
+          if (!next || !/^https?:$/.test(next.protocol)) return hubSaid(`HTTP ${response.statusCode} from the hub to an unusable location`);
+          if (hop >= 2) return hubSaid(`HTTP ${response.statusCode} from the hub: more than 3 redirects`);
           target = next.href;
           continue;
         }
         const text = (await response.body.text()).slice(0, 300).trim();
         if (response.statusCode >= 200 && response.statusCode < 300) return null;
-        return clean(`HTTP ${response.statusCode} from ${target === sub.hub ? "the hub" : `the hub at ${new URL(target).host}`}${text ? `: ${text}` : ""}`);
+        return hubSaid(`HTTP ${response.statusCode} from ${target === sub.hub ? "the hub" : `the hub at ${new URL(target).host}`}${text ? `: ${text}` : ""}`);
       }
     } catch (err) {
-      return clean(`the hub could not be reached: ${(err as Error).message}`);
+      const refused = privateAddressRefusal(err);
+      if (refused) {
+        const via = target === sub.hub ? "" : ` (redirected to ${target})`;
+        const error = `refused to ask the hub ${sub.hub}${via} named by feed ${sub.feedId}: ${refused.message}; nothing was sent. If the hub is on your own network, set network.allowPrivateAddresses: true`;
+        return { by: "guard", error: this.host.scrub(error) };
+      }
+      return hubSaid(`the hub could not be reached: ${(err as Error).message}`);
     }
   }
 
@@ -259,12 +281,19 @@ export class WebSubSubscriber {
     );
   }
 
-  /** Routes on the shared listener: GET for verification of intent, POST for content distribution. */
+  /**
+   * Routes on the shared listener: GET for verification of intent, POST for content distribution.
+   * In a plugin scope of their own, where every media type (JSON and text included) stays raw bytes:
+   * the signature (§7.1) is over those bytes, and the feed pipeline parses them. Other routes keep
+   * fastify's own parsers.
+   */
   register(server: FastifyInstance): void {
-    // Any media type: a pushed document is parsed by the feed pipeline, from its bytes.
-    server.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
-    server.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>("/websub/:id", (req, reply) => this.verify(req, reply));
-    server.post<{ Params: { id: string } }>("/websub/:id", (req, reply) => this.receive(req, reply));
+    void server.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+      scope.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>("/websub/:id", (req, reply) => this.verify(req, reply));
+      scope.post<{ Params: { id: string } }>("/websub/:id", (req, reply) => this.receive(req, reply));
+    });
   }
 
   /** §5.3: echo the challenge only for a subscription we asked for, for that topic and mode. */
@@ -353,5 +382,7 @@ export class WebSubSubscriber {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
+    this.dispatcherClosed ??= this.dispatcher.close();
+    await this.dispatcherClosed;
   }
 }

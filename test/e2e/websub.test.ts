@@ -1,8 +1,10 @@
 /**
  * WebSub end to end: `crier run` discovers the hub in the feed, subscribes with a callback on its
- * own listener, is verified, renews its lease, posts what the hub pushes (once), ignores pushes
- * that fail authentication, refuses verifications it never asked for, and stops polling the feed
- * on its schedule while the subscription is active (the safety net is slow).
+ * own listener, is verified, renews its lease, posts what the hub pushes (once, whatever its media
+ * type), ignores pushes that fail authentication, refuses verifications it never asked for, and
+ * stops polling the feed on its schedule while the subscription is active (the safety net is slow).
+ * The loopback hub is on a private address: these tests allow them (network.allowPrivateAddresses),
+ * except the one that shows such a hub is never asked by default.
  */
 import { readFileSync, existsSync } from "node:fs";
 import net from "node:net";
@@ -28,10 +30,32 @@ afterAll(async () => {
 });
 
 /** The feed names its hub and itself, as WordPress's WebSub plugin does. */
-function feedWithHub(items: TestItem[], topic: string): string {
+function feedNamingHub(items: TestItem[], topic: string, hubUrl: string): string {
   return buildRss(items)
     .replace('<rss version="2.0"', '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"')
-    .replace("<channel>", `<channel>\n  <atom:link rel="hub" href="${hub.url}"/>\n  <atom:link rel="self" type="application/rss+xml" href="${topic}"/>`);
+    .replace("<channel>", `<channel>\n  <atom:link rel="hub" href="${hubUrl}"/>\n  <atom:link rel="self" type="application/rss+xml" href="${topic}"/>`);
+}
+
+function feedWithHub(items: TestItem[], topic: string): string {
+  return feedNamingHub(items, topic, hub.url);
+}
+
+/** The same items as a JSON Feed 1.1 (ids are the RSS guids, so an item is the same item in either form). */
+function jsonFeed(items: TestItem[], topic: string): string {
+  return JSON.stringify({
+    version: "https://jsonfeed.org/version/1.1",
+    title: "Test News",
+    home_page_url: "https://news.example.org",
+    feed_url: topic,
+    hubs: [{ type: "WebSub", url: hub.url }],
+    items: items.map((i) => ({ id: i.guid, url: i.link, title: i.title, content_html: i.description, date_published: i.pubDate?.toISOString() })),
+  });
+}
+
+/** `crier subscriptions --json`. */
+async function subscriptions(config: string): Promise<Array<Record<string, unknown>>> {
+  const out = await runCli(["--config", config, "subscriptions", "--json"]);
+  return JSON.parse(out.stdout) as Array<Record<string, unknown>>;
 }
 
 async function freePort(): Promise<number> {
@@ -50,6 +74,7 @@ describe("WebSub", () => {
     const port = await freePort();
     const { config, dir } = writeConfig(`
 storage: { path: data/crier.db }
+network: { allowPrivateAddresses: true }
 websub:
   publicUrl: "http://127.0.0.1:${port}"
   listen: { host: 127.0.0.1, port: ${port} }
@@ -141,12 +166,16 @@ routes:
   }, 90_000);
 
   it("keeps its subscription across a restart, polls normally when the hub denies it, and unsubscribes a feed taken off WebSub", async () => {
+    // Its own hub, granting long leases: no renewal falls due while the test checks that a restart asks nothing.
+    const hub = await startWebSubHub();
+    const feedWithHub = (list: TestItem[], topic: string): string => feedNamingHub(list, topic, hub.url);
     const topic = `${feeds.url}/kept.xml`;
     let items = newsItems(5);
     feeds.setFeed("/kept.xml", feedWithHub(items, topic));
     const port = await freePort();
     const yaml = (websubOnFeed: boolean) => `
 storage: { path: data/crier.db }
+network: { allowPrivateAddresses: true }
 websub: { publicUrl: "http://127.0.0.1:${port}", listen: { port: ${port} }, secret: "\${WEBSUB_SECRET}" }
 feeds:
   - { id: kept, url: "${topic}", schedule: "* * * * * *", websub: ${websubOnFeed} }
@@ -158,48 +187,159 @@ routes:
     const { config, dir } = writeConfig(yaml(true));
     const posted = (): string => (existsSync(path.join(dir, "posts.jsonl")) ? readFileSync(path.join(dir, "posts.jsonl"), "utf8") : "");
     let daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
-    await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
-    daemon.child.kill("SIGTERM");
-    expect(await daemon.exited).toBe(0);
-    const subscribeRequests = () => hub.requests().filter((r) => r.mode === "subscribe" && r.topic === topic).length;
-    const before = subscribeRequests();
+    try {
+      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
+      const subscribeRequests = () => hub.requests().filter((r) => r.mode === "subscribe" && r.topic === topic).length;
+      const before = subscribeRequests();
 
-    // Restart: the stored subscription is still leased; a push is accepted without subscribing again.
-    daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
-    await waitFor(() => daemon.stderr().includes('"crier running"'), 10_000, "the restart");
-    items = [...newsItems(1, { start: 6 }), ...items];
-    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
-    await hub.publish(topic);
-    await waitFor(() => posted().includes("Story 6"), 10_000, "the push after the restart to be posted");
-    expect(subscribeRequests()).toBe(before);
+      // Restart: the stored subscription is still leased; a push is accepted without subscribing again.
+      daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+      await waitFor(() => daemon.stderr().includes('"crier running"'), 10_000, "the restart");
+      items = [...newsItems(1, { start: 6 }), ...items];
+      feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+      await hub.publish(topic);
+      await waitFor(() => posted().includes("Story 6"), 10_000, "the push after the restart to be posted");
+      expect(subscribeRequests()).toBe(before);
 
-    daemon.child.kill("SIGTERM");
-    expect(await daemon.exited).toBe(0);
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
 
-    // Taken off WebSub in the config: the next start unsubscribes (verified by the hub), and polls.
-    writeConfig(yaml(false), dir);
-    daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
-    await hub.waitFor((h) => h.verifications().find((v) => v.mode === "unsubscribe" && v.topic === topic && v.status === 200), 15_000);
-    await hub.waitFor((h) => !h.subscriptions().some((s) => s.topic === topic), 5_000);
-    items = [...newsItems(1, { start: 7 }), ...items];
-    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
-    await waitFor(() => posted().includes("Story 7"), 10_000, "polling to find the article");
-    daemon.child.kill("SIGTERM");
-    expect(await daemon.exited).toBe(0);
+      // Taken off WebSub in the config: the next start unsubscribes (verified by the hub), and polls.
+      writeConfig(yaml(false), dir);
+      daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+      await hub.waitFor((h) => h.verifications().find((v) => v.mode === "unsubscribe" && v.topic === topic && v.status === 200), 15_000);
+      await hub.waitFor((h) => !h.subscriptions().some((s) => s.topic === topic), 5_000);
+      items = [...newsItems(1, { start: 7 }), ...items];
+      feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+      await waitFor(() => posted().includes("Story 7"), 10_000, "polling to find the article");
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
 
-    // Back on WebSub: subscribed again; then the hub withdraws it (§5.2 denial) and polling takes over.
-    writeConfig(yaml(true), dir);
-    daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
-    await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
-    await hub.denySubscription(topic, "quota exceeded");
-    await waitFor(() => daemon.stderr().includes("the hub denied the subscription"), 10_000, "the denial to be logged");
-    items = [...newsItems(1, { start: 8 }), ...items];
-    feeds.setFeed("/kept.xml", feedWithHub(items, topic));
-    await waitFor(() => posted().includes("Story 8"), 10_000, "polling to find the article after the denial");
-    daemon.child.kill("SIGTERM");
-    expect(await daemon.exited).toBe(0);
-    hub.allowSubscription(topic);
-    const titles = posted().trim().split("\n").map((l) => (JSON.parse(l) as { title: string }).title.slice(0, 7));
-    expect(titles).toEqual(["Story 6", "Story 7", "Story 8"]);
+      // Back on WebSub: subscribed again; then the hub withdraws it (§5.2 denial) and polling takes over.
+      writeConfig(yaml(true), dir);
+      daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+      await hub.denySubscription(topic, "quota exceeded");
+      await waitFor(() => daemon.stderr().includes("the hub denied the subscription"), 10_000, "the denial to be logged");
+      items = [...newsItems(1, { start: 8 }), ...items];
+      feeds.setFeed("/kept.xml", feedWithHub(items, topic));
+      await waitFor(() => posted().includes("Story 8"), 10_000, "polling to find the article after the denial");
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
+      hub.allowSubscription(topic);
+      const titles = posted().trim().split("\n").map((l) => (JSON.parse(l) as { title: string }).title.slice(0, 7));
+      expect(titles).toEqual(["Story 6", "Story 7", "Story 8"]);
+    } finally {
+      daemon.child.kill("SIGTERM");
+      await daemon.exited;
+      await hub.close();
+    }
   }, 90_000);
+
+  it("posts pushes sent as a JSON Feed (application/json) and as text/plain, checking the signature over their bytes", async () => {
+    const topic = `${feeds.url}/typed.xml`;
+    let items = newsItems(5);
+    feeds.setFeed("/typed.xml", feedWithHub(items, topic));
+    const port = await freePort();
+    const { config, dir } = writeConfig(`
+storage: { path: data/crier.db }
+network: { allowPrivateAddresses: true }
+websub: { publicUrl: "http://127.0.0.1:${port}", listen: { port: ${port} }, secret: "\${WEBSUB_SECRET}" }
+feeds:
+  - { id: typed, url: "${topic}", schedule: "0 0 1 1 *" }
+destinations:
+  - { id: log, platform: console, output: stderr, file: posts.jsonl }
+routes:
+  - { feed: typed, to: [log] }
+`);
+    const posts = (): string[] => {
+      const file = path.join(dir, "posts.jsonl");
+      return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { title: string }).title.slice(0, 7)) : [];
+    };
+    const daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+    try {
+      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+
+      // A JSON Feed, as a hub that relays the topic's own media type sends it.
+      items = [...newsItems(1, { start: 6 }), ...items];
+      const [json] = await hub.publish(topic, { body: jsonFeed(items, topic), contentType: "application/json" });
+      expect(json?.status).toBe(202);
+      await waitFor(() => posts().includes("Story 6"), 10_000, "the JSON Feed push to be posted");
+
+      // A JSON push signed with another key is still ignored.
+      const forged = [...newsItems(1, { start: 7 }), ...items];
+      const [wrong] = await hub.publish(topic, { body: jsonFeed(forged, topic), contentType: "application/json", signature: "wrong" });
+      expect(wrong?.status).toBe(202);
+      await waitFor(() => daemon.stderr().includes("failed authentication"), 5_000, "the forged push to be ignored");
+
+      // RSS sent as text/plain.
+      items = [...newsItems(1, { start: 8 }), ...items];
+      const [text] = await hub.publish(topic, { body: buildRss(items), contentType: "text/plain; charset=utf-8" });
+      expect(text?.status).toBe(202);
+      await waitFor(() => posts().includes("Story 8"), 10_000, "the text/plain push to be posted");
+      expect(posts()).toEqual(["Story 6", "Story 8"]);
+    } finally {
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
+    }
+  }, 60_000);
+
+  it("never asks a hub on a private address unless allowed: no request, and the subscription says why", async () => {
+    const privateHub = await startWebSubHub();
+    try {
+      const topic = `${feeds.url}/private-hub.xml`;
+      feeds.setFeed("/private-hub.xml", feedNamingHub(newsItems(3), topic, privateHub.url));
+      const port = await freePort();
+      const yaml = (network: string) => `
+storage: { path: data/crier.db }
+${network}
+websub: { publicUrl: "http://127.0.0.1:${port}", listen: { port: ${port} }, secret: "\${WEBSUB_SECRET}", retryMs: 1000 }
+feeds:
+  - { id: guarded, url: "${topic}", schedule: "0 0 1 1 *" }
+destinations:
+  - { id: log, platform: console, output: stderr, file: posts.jsonl }
+routes:
+  - { feed: guarded, to: [log] }
+`;
+      // Default: private addresses refused (the feed itself, configured by the operator, is still fetched).
+      const { config, dir } = writeConfig(yaml(""));
+      let daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+      try {
+        let sub: Record<string, unknown> | undefined;
+        await waitFor(async () => {
+          sub = (await subscriptions(config))[0];
+          return typeof sub?.lastError === "string";
+        }, 15_000, "the refused subscription to be recorded");
+        expect(sub).toMatchObject({ feedId: "guarded", hub: privateHub.url, state: "failed" });
+        const error = String(sub?.lastError);
+        expect(error).toContain(`refused to ask the hub ${privateHub.url} named by feed guarded: 127.0.0.1 is a private address (loopback); nothing was sent`);
+        expect(error).toContain("network.allowPrivateAddresses: true");
+        expect(error).not.toMatch(/HTTP \d{3}/);
+        expect(privateHub.requests()).toEqual([]);
+        expect(privateHub.verifications()).toEqual([]);
+        expect(daemon.stderr()).toContain("the hub is on a non-public address");
+      } finally {
+        daemon.child.kill("SIGTERM");
+        expect(await daemon.exited).toBe(0);
+      }
+
+      // The deprecated images.allowPrivateAddresses still reads, covers hubs too, and says what to write instead.
+      writeConfig(yaml("images: { enabled: false, allowPrivateAddresses: true }"), dir);
+      const validate = await runCli(["--config", config, "validate"]);
+      expect(validate.stdout).toMatch(/warning: line \d+: images\.allowPrivateAddresses: deprecated; write `network: \{ allowPrivateAddresses: true \}` instead/);
+      daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
+      try {
+        await privateHub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+        await waitFor(async () => (await subscriptions(config))[0]?.state === "active", 10_000, "the subscription to be active");
+        expect((await subscriptions(config))[0]?.lastError).toBeNull();
+      } finally {
+        daemon.child.kill("SIGTERM");
+        expect(await daemon.exited).toBe(0);
+      }
+    } finally {
+      await privateHub.close();
+    }
+  }, 60_000);
 });
