@@ -67,17 +67,18 @@ export interface JsonResponse<T = unknown> {
 
 const STARTED = Symbol("crier.onRequestStart");
 type Dispatch = Dispatcher["dispatch"];
-type Handler = Parameters<Dispatch>[1] & Record<string, ((...args: never[]) => unknown) | undefined>;
+// undici's new handler API (onRequestStart, onResponseStart, ...), as compose() hands handlers to interceptors.
+type Handler = Record<string, ((...args: unknown[]) => unknown) | undefined>;
 
 /** Calls `opts[STARTED]` when undici hands the request to a socket, right before it writes it (client-h1 writeH1). */
 function trackStart(dispatch: Dispatch): Dispatch {
   return (opts, handler) => {
     const onStart = (opts as { [STARTED]?: () => void })[STARTED];
     if (!onStart) return dispatch(opts, handler);
-    const h = handler as Handler;
-    const pass = (name: string) => (...args: never[]) => h[name]?.(...args);
+    const h = handler as unknown as Handler;
+    const pass = (name: string) => (...args: unknown[]) => h[name]?.(...args);
     const wrapped = {
-      onRequestStart: (...args: never[]) => (onStart(), h.onRequestStart?.(...args)),
+      onRequestStart: (...args: unknown[]) => (onStart(), h.onRequestStart?.(...args)),
       onRequestUpgrade: pass("onRequestUpgrade"),
       onResponseStart: pass("onResponseStart"),
       onResponseData: pass("onResponseData"),
