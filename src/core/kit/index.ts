@@ -9,3 +9,4 @@ export * from "./http-error.js";
 export * from "./http-classify.js";
 export * from "./secret-fields.js";
 export * from "./define-adapter.js";
+export * from "./request-path.js";

@@ -21,6 +21,7 @@ import { readRateLimit, type RateLimitInfo } from "./rate-limit-headers.js";
 
 export { HttpError, ResponseBodyError } from "./http-error.js";
 export { RequestNotSentError } from "./network-error.js";
+export { encodePath } from "./request-path.js";
 export type { MultipartBody, MultipartFile } from "./multipart.js";
 
 type Scalar = string | number | boolean;
@@ -126,11 +127,6 @@ function parsed(text: string, contentType: string | undefined): { json: unknown 
   } catch {
     return { text };
   }
-}
-
-/** `encodePath\`/webhooks/${id}/${token}\``: each interpolated value percent-encoded as one path segment. Pure. */
-export function encodePath(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
-  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])) : ""), "");
 }
 
 export class JsonClient {
