@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { ImageLimits } from "../adapter.js";
 import { deliveryError } from "../delivery-error.js";
 import { capabilitiesOf, defineAdapter, type AdapterDefinition } from "./define-adapter.js";
-import { HttpError } from "./http-error.js";
+import { HttpError, ResponseBodyError } from "./http-error.js";
 import { statusDeliveryError, type StatusWording } from "./http-classify.js";
 import { SECRET, isSecretSchema, secretFields } from "./secret-fields.js";
 
@@ -111,6 +111,8 @@ describe("defineAdapter: the Adapter the core reads", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     expect(a.classify(refused)).toMatchObject({ kind: "transient", message: "cannot reach Demo (ECONNREFUSED); nothing was posted" });
     expect(a.classify(new Error("bug near tok-abc123"))).toMatchObject({ kind: "unknown-outcome", detail: "bug near [redacted]" });
+    const unreadable = new ResponseBodyError({ method: "POST", route: "/posts" }, 201, "not JSON");
+    expect(a.classify(unreadable)).toMatchObject({ kind: "unknown-outcome", message: "Demo accepted the request but its answer was unreadable; the post probably exists" });
     const throwing = defineAdapter(definition({ classify: () => { throw new Error("classify bug"); } }));
     expect(throwing.classify(refused).kind).toBe("unknown-outcome");
     for (const weird of [undefined, null, "x", 42, Object.create(null)]) expect(a.classify(weird).kind).toBe("unknown-outcome");

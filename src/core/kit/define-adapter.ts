@@ -125,9 +125,13 @@ export function defineAdapter<Cfg, Payload, Client>(def: AdapterDefinition<Cfg, 
     },
     classify(err): DeliveryError {
       try {
-        return def.classify(err) ?? networkDeliveryError(err, wording) ?? deliveryError("unknown-outcome", `unexpected error while posting to ${def.displayName}; the post may or may not exist`, {
-          detail: redact(errorText(err)).slice(0, 300),
-        });
+        const detail = () => redact(errorText(err)).slice(0, 300);
+        const known = def.classify(err) ?? networkDeliveryError(err, wording);
+        if (known) return known;
+        if (err instanceof Error && err.name === "ResponseBodyError") {
+          return deliveryError("unknown-outcome", `${def.displayName} accepted the request but its answer was unreadable; the post probably exists`, { detail: detail() });
+        }
+        return deliveryError("unknown-outcome", `unexpected error while posting to ${def.displayName}; the post may or may not exist`, { detail: detail() });
       } catch {
         return deliveryError("unknown-outcome", `unreadable error from the ${def.displayName} client; the post may or may not exist`);
       }
