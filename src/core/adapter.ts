@@ -125,7 +125,26 @@ export interface SendContext {
   signal: AbortSignal;
   /** The image to attach natively (bytes within `Adapter.imageLimits`), when `style.image` was given to render. */
   image?: AttachedImage | undefined;
+  /**
+   * What an earlier attempt of this same delivery saved with `saveCheckpoint` (e.g. the id of a
+   * media container it created), or null when none did. A two-step send resumes from it instead
+   * of starting over (and creating a second container). Absent while the core does not store
+   * checkpoints: read `ctx.checkpoint ?? null`.
+   */
+  checkpoint?: string | null;
+  /**
+   * Saves a small opaque value for this delivery, at most CHECKPOINT_MAX_LENGTH characters,
+   * replacing the previous one. Resolves once it is stored durably (on the delivery row), so that
+   * a retry, or the next process after a crash, gets it as `checkpoint`. Call it right after the
+   * step it records and before the step that depends on it. Never put a secret in it. Absent
+   * while the core does not store checkpoints.
+   * @throws when the value is too long, or the store fails: let it through (it is classified).
+   */
+  saveCheckpoint?(value: string): Promise<void>;
 }
+
+/** Longest checkpoint a delivery keeps, in characters: an id or two, not a payload. */
+export const CHECKPOINT_MAX_LENGTH = 1024;
 
 /** An open client to one destination. Not pure: every method does network I/O. */
 export interface Connection<Payload> {
@@ -158,6 +177,46 @@ export interface SessionStore {
   clear(): Promise<void>;
 }
 
+/**
+ * A token that lapses and is renewed by the adapter (Threads and Instagram: 60-day tokens
+ * refreshed before they lapse; TikTok: access tokens for a day, refresh tokens for a year and
+ * single-use). Plain data, kept by the core per destination, never in the delivery database or a log.
+ */
+export interface RefreshableCredential {
+  accessToken: string;
+  /** When the access token lapses, epoch ms; null when the platform gives no expiry. */
+  expiresAt: number | null;
+  /** The token to renew with, when the platform issues one; a single-use one is replaced by every refresh. */
+  refreshToken?: string | null;
+  /** When the refresh token lapses, epoch ms, when the platform says. */
+  refreshExpiresAt?: number | null;
+  /**
+   * A fingerprint of what this credential was derived from (e.g. sha-256 of the configured token),
+   * never the token itself: when the operator puts a new token in the config, the fingerprint
+   * differs and the adapter starts again from the config instead of the stored refresh.
+   */
+  origin?: string;
+}
+
+/**
+ * The stored credential of one destination. The core shows `expiresAt` in `crier check` and
+ * alerts before it lapses.
+ */
+export interface CredentialStore {
+  /** The stored credential, or null when none was stored yet (start from the config). May throw on I/O errors. */
+  load(): Promise<RefreshableCredential | null>;
+  /**
+   * Runs `renew` with the stored credential (null when none) and stores what it returns, access
+   * token, expiries and refresh token together (one atomic write), before resolving with it. One
+   * renewal at a time per destination: a caller that arrives during one waits and gets its result,
+   * so a single-use refresh token is spent once. When `renew` throws, nothing is stored and the
+   * error is let through. May throw on I/O errors (the refreshed token is then lost: say so).
+   */
+  refresh(renew: (current: RefreshableCredential | null) => Promise<RefreshableCredential>): Promise<RefreshableCredential>;
+  /** Forgets the credential (the platform revoked it; the operator must authorise again). */
+  clear(): Promise<void>;
+}
+
 /** What the core gives `connect`. */
 export interface ConnectDeps {
   /** Per-request timeout in milliseconds for the adapter's HTTP client. */
@@ -168,6 +227,8 @@ export interface ConnectDeps {
   baseDir: string;
   /** This destination's session store. */
   session: SessionStore;
+  /** This destination's refreshable credential; absent while the core does not keep them. */
+  credentials?: CredentialStore;
 }
 
 /**

@@ -2,3 +2,4 @@
 export * from "./feed-item.js";
 export * from "./delivery-error.js";
 export * from "./adapter.js";
+export * from "./kit/index.js";
