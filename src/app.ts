@@ -171,8 +171,9 @@ export class App {
   /**
    * Polls feeds (all enabled, or the named ones) through one bounded pool. Never throws for one
    * feed's failure. With `spreadMs`, each feed starts at its own fixed offset within that window.
+   * `operator`: the operator asked for this poll, so feeds in backoff are polled too (see PollOptions).
    */
-  async pollFeeds(feedIds?: string[], opts: { spreadMs?: number; onQueued?: () => void } = {}): Promise<{ reports: FeedPollReport[]; wouldPost: DryRunPost[] }> {
+  async pollFeeds(feedIds?: string[], opts: { spreadMs?: number; onQueued?: () => void; operator?: boolean } = {}): Promise<{ reports: FeedPollReport[]; wouldPost: DryRunPost[] }> {
     const feeds = feedIds
       ? feedIds.map((id) => {
           const feed = this.feed(id);
@@ -207,7 +208,7 @@ export class App {
       inWindow++;
       void this.pollLimit(async () => {
         try {
-          const result = await pollFeed(feed, this.pollContext(feed));
+          const result = await pollFeed(feed, this.pollContext(feed), undefined, { operator: opts.operator ?? false });
           const batchWrite = result.polled ? polled.add(result.polled) : undefined;
           if (batchWrite) await batchWrite;
           if (result.report.queued) opts.onQueued?.(); // a spread cycle is long: deliver as items come
@@ -305,10 +306,10 @@ export class App {
     });
   }
 
-  /** One cycle: poll, then deliver until nothing is due now. */
+  /** One cycle: poll, then deliver until nothing is due now. The operator asked for it: backoff is overridden. */
   async pollOnce(opts: PollOnceOptions = {}): Promise<PollOnceResult> {
     await this.recover();
-    const { reports, wouldPost } = await this.pollFeeds(opts.feedIds);
+    const { reports, wouldPost } = await this.pollFeeds(opts.feedIds, { operator: true });
     const deliveries: DeliveryOutcome[] = [];
     const deadline = this.now() + this.config.delivery.onceMaxWaitMs;
     for (;;) {

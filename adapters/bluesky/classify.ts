@@ -3,8 +3,8 @@
  * and for network failures the `cause` fetch threw). Pure: no clock (a rate-limit wait is measured
  * from the response's own `Date` header), no I/O; never throws. Fixtures: fixtures/*.json.
  */
-import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
-import { RecordKeyTakenError } from "./errors.js";
+import { deliveryError, errorText, imageStepError, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
+import { BlueskyImageError, RecordKeyTakenError } from "./errors.js";
 
 /** Wait when a 429 carries no reset: the shortest window the PDS counts in (createSession: 5 minutes). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 5 * 60_000;
@@ -32,6 +32,9 @@ function asXrpc(err: unknown): XrpcLike | undefined {
 }
 
 export function classifyBluesky(err: unknown): DeliveryError {
+  if (err instanceof BlueskyImageError) {
+    return imageStepError(classifyBluesky(err.cause), { failed: "uploading the image to Bluesky failed", refused: "Bluesky refused the image" }, err.refused);
+  }
   if (err instanceof RecordKeyTakenError) {
     return deliveryError("rejected", "the record key of this delivery already holds a different post: is another program posting to this account with Crier's keys?", { detail: err.message });
   }

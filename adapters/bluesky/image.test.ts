@@ -106,23 +106,37 @@ describe("bluesky adapter: the article's image as the link card's thumbnail", ()
     expect((await pds.listPosts()).filter((p) => p.uri === sent.remoteId)).toHaveLength(1);
   });
 
-  it("an upload the PDS refuses (413 over its blob limit) → the post goes out without a thumb, with a note", async () => {
+  // Refused images throw before anything is written, classified "rejected" at the image stage: the
+  // core then writes the post without the thumb (test/e2e/image-failures.test.ts).
+  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail("the send should have failed"), (e: unknown) => blueskyAdapter.classify(e));
+
+  it("an upload the PDS refuses (413 over its blob limit) → nothing written; rejected at the image stage", async () => {
     const huge: AttachedImage = { ...(await fitted(64, 64)), bytes: Buffer.alloc(6 * 1024 * 1024, 0xff) };
-    const r = rendered();
-    const sent = await conn.send(r.payload, ctx(huge));
-    expect(sent.note).toBe("image refused by the platform: 413 PayloadTooLarge: request entity too large");
-    const { external, thumb } = await stored(sent.remoteId);
-    expect(thumb).toBeUndefined();
-    expect(external).toEqual(r.payload.record.embed?.external);
+    const before = (await pds.listPosts()).length;
+    expect(await failure(conn.send(rendered().payload, ctx(huge)))).toEqual({
+      kind: "rejected", stage: "image", message: "Bluesky refused the image", detail: "413 PayloadTooLarge: request entity too large",
+    });
+    expect((await pds.listPosts()).length).toBe(before);
   });
 
-  it("a thumb the record is refused for (over the lexicon's maxSize) → written once without it, with a note", async () => {
+  it("a thumb the record is refused for (over the lexicon's maxSize) → nothing written; rejected at the image stage; the same key takes the post without it", async () => {
     const big: AttachedImage = { ...(await fitted(64, 64)), bytes: await jpeg(1400, 1400, 60) };
     expect(big.bytes.length).toBeGreaterThan(1_000_000);
-    const sent = await conn.send(rendered().payload, ctx(big));
-    expect(sent.note).toMatch(/^image refused by the platform: 400 InvalidRequest: Invalid app\.bsky\.feed\.post record: blob too big \(maximum 1000000, got \d+\)/);
+    const c = ctx(big);
+    expect(await failure(conn.send(rendered().payload, c))).toMatchObject({
+      kind: "rejected", stage: "image", detail: expect.stringMatching(/^400 InvalidRequest: Invalid app\.bsky\.feed\.post record: blob too big \(maximum 1000000, got \d+\)/),
+    });
+    const sent = await conn.send(rendered(false).payload, { ...c, image: undefined });
+    expect(sent.remoteId.split("/").pop()).toBe(deliveryTid(c.queuedAt, c.deliveryId));
     expect((await stored(sent.remoteId)).thumb).toBeUndefined();
     expect((await pds.listPosts()).filter((p) => p.uri === sent.remoteId)).toHaveLength(1);
+  });
+
+  it("a 5xx on the upload → nothing written; transient at the image stage (the core retries the image)", async () => {
+    fault = (r) => (r.nsid === "com.atproto.repo.uploadBlob" ? { kind: "reply", status: 500, body: { error: "InternalServerError", message: "Internal Server Error" } } : undefined);
+    const before = (await pds.listPosts()).length;
+    expect(await failure(conn.send(rendered().payload, ctx(await fitted(64, 64))))).toMatchObject({ kind: "transient", stage: "image", message: "uploading the image to Bluesky failed" });
+    expect((await pds.listPosts()).length).toBe(before);
   });
 
   it("a post without a link has no card: nothing is uploaded, and the note says why", async () => {

@@ -5,7 +5,7 @@ import type { BlueskyConfig } from "./config.js";
 import { blueskyLimits, type BlueskyPayload, type BlueskyPostRecord } from "./render.js";
 import { openSession, type BlueskySession } from "./session.js";
 import { describeXrpc, withThumb } from "./thumb.js";
-import { RecordKeyTakenError } from "./errors.js";
+import { BlueskyImageError, RecordKeyTakenError } from "./errors.js";
 import { deliveryTid } from "./tid.js";
 
 export { RecordKeyTakenError } from "./errors.js";
@@ -69,11 +69,11 @@ async function writePost(session: BlueskySession, rkey: string, record: BlueskyP
 }
 
 /**
- * Writes the post; with `ctx.image`, with the image as the link card's thumbnail (thumb.ts). An
- * image the PDS refuses at upload is left out and named in `note`. So is one the record is refused
- * for (400: the PDS checks the thumb against the lexicon when the record is written, e.g. "blob too
- * big"): nothing was written, so the same key is written again without it. A 400 about the rest of
- * the record fails that second try too, and that error is thrown.
+ * Writes the post; with `ctx.image`, with the image as the link card's thumbnail (thumb.ts). A
+ * failed or refused upload throws BlueskyImageError. So does a record refused for its thumb (400:
+ * the PDS checks the thumb against the lexicon when the record is written, e.g. "blob too big"):
+ * nothing was written, and the core writes the same key again without it. A 400 about the rest of
+ * the record fails that second try too, as a plain rejection.
  */
 export async function sendPost(session: BlueskySession, payload: BlueskyPayload, ctx: SendContext): Promise<SentPost> {
   const rkey = deliveryTid(ctx.queuedAt, ctx.deliveryId);
@@ -86,8 +86,7 @@ export async function sendPost(session: BlueskySession, payload: BlueskyPayload,
     return await writePost(session, rkey, thumbed.record, payload, ctx.signal);
   } catch (err) {
     if (!(err instanceof XRPCError) || err.status !== 400 || ctx.signal.aborted) throw err;
-    const sent = await writePost(session, rkey, payload.record, payload, ctx.signal);
-    return { ...sent, note: `image refused by the platform: ${describeXrpc(err)}` };
+    throw new BlueskyImageError("record", err, describeXrpc(err));
   }
 }
 

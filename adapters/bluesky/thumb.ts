@@ -7,13 +7,14 @@ import { XRPCError, type BlobRef } from "@atproto/api";
 import type { AttachedImage } from "../../src/core/index.js";
 import type { BlueskyPostRecord } from "./render.js";
 import type { BlueskySession } from "./session.js";
+import { BlueskyImageError } from "./errors.js";
 
 export { BLUESKY_IMAGE_LIMITS } from "./limits.js";
 
 
 /** The record to write, and what the operator should know about the image. */
 export interface Thumbed {
-  /** The record with `embed.external.thumb` set; absent when the image cannot go with the post. */
+  /** The record with `embed.external.thumb` set; absent when the post has no card to carry it. */
   record?: BlueskyPostRecord;
   note?: string;
 }
@@ -27,12 +28,13 @@ export function describeXrpc(err: XRPCError): string {
 }
 
 /**
- * The PDS refusing the image, as opposed to the request failing: an HTTP error answer (4xx, 5xx;
- * e.g. 413 PayloadTooLarge over its upload limit) other than 401 and a refused token (the login's
- * problem) and 429 (a limit the core waits out). No answer (network, timeout, abort): undefined. Pure.
+ * The PDS refusing the image, as opposed to the request failing: a 4xx answer (e.g. 413
+ * PayloadTooLarge over its upload limit, 400 InvalidMimeType) other than 401 and a refused token
+ * (the login's problem) and 429 (a limit the core waits out). A 5xx and no answer (network,
+ * timeout, abort) are failures the core retries a few times: undefined. Pure.
  */
 export function refusalOf(err: unknown): string | undefined {
-  if (!(err instanceof XRPCError) || err.status < 400) return undefined;
+  if (!(err instanceof XRPCError) || err.status < 400 || err.status >= 500) return undefined;
   if (err.status === 401 || err.status === 429 || TOKEN_REFUSED.has(err.error)) return undefined;
   return describeXrpc(err);
 }
@@ -41,7 +43,7 @@ export function refusalOf(err: unknown): string | undefined {
  * Uploads `image` and returns the record with it as the card's thumbnail. A post without a link has
  * no card to carry it: the image is left out, and the note says so. Each attempt uploads again;
  * the PDS keeps one copy per CID, and a blob no record uses is dropped by it later.
- * @throws whatever uploadBlob threw when the PDS did not refuse the image (see refusalOf).
+ * @throws BlueskyImageError around what uploadBlob threw (`refused` set when the PDS refused the image: see refusalOf).
  */
 export async function withThumb(session: BlueskySession, record: BlueskyPostRecord, image: AttachedImage, signal: AbortSignal): Promise<Thumbed> {
   const embed = record.embed;
@@ -50,9 +52,7 @@ export async function withThumb(session: BlueskySession, record: BlueskyPostReco
   try {
     ({ blob } = (await session.call(() => session.agent.uploadBlob(image.bytes, { encoding: image.mime, signal }))).data);
   } catch (err) {
-    const refused = refusalOf(err);
-    if (refused === undefined) throw err;
-    return { note: `image refused by the platform: ${refused}` };
+    throw new BlueskyImageError("upload", err, refusalOf(err));
   }
   return { record: { ...record, embed: { ...embed, external: { ...embed.external, thumb: blob } } } };
 }

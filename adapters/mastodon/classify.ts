@@ -13,7 +13,24 @@
  * reached the server is `unknown-outcome`: the core retries it with the same key.
  */
 import type { MastoHttpError } from "masto";
-import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
+import { deliveryError, errorText, imageStepError, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
+
+/**
+ * Thrown by `send` when the article's image could not go with the status: its upload failed
+ * (`step` "upload"), or the server refused the status for its attachment ("status": a 422 with
+ * media, nothing created). Nothing was posted. `cause` is masto's error; `refused`, the server's
+ * words when it refused the image (media.ts decides), as opposed to the request failing.
+ */
+export class MastodonImageError extends Error {
+  override name = "MastodonImageError";
+  constructor(
+    readonly step: "upload" | "status",
+    cause: unknown,
+    readonly refused?: string,
+  ) {
+    super(`${step === "upload" ? "uploading the image" : "posting with the image"} failed: ${refused ?? errorText(cause)}`, { cause });
+  }
+}
 
 /** Errors from https://docs.joinmastodon.org and Mastodon's controllers, each with a recorded fixture. */
 const FORBIDDEN_HINTS: Record<string, string> = {
@@ -32,6 +49,9 @@ const FIX_TOKEN = "create a new access token (Preferences → Development) and s
 
 export function classifyMastodon(err: unknown): DeliveryError {
   try {
+    if (err instanceof MastodonImageError) {
+      return imageStepError(classifyMastodon(err.cause), { failed: "uploading the image to Mastodon failed", refused: "Mastodon refused the image" }, err.refused);
+    }
     if (isMasto(err, "MastoHttpError")) return fromStatus(err as MastoHttpError);
     if (isMasto(err, "MastoTimeoutError") || nameOf(err) === "AbortError" || nameOf(err) === "TimeoutError") {
       return deliveryError("unknown-outcome", "the request timed out or was cancelled after it may have reached Mastodon", { detail: errorText(err) });

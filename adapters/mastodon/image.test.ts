@@ -76,20 +76,36 @@ describe("mastodon adapter: native images", () => {
     expect(lb.media.map((m) => m.statusId)).toEqual([retried.remoteId, null]); // the second upload is left unattached
   });
 
-  it("an image the server refuses (422, not an image) → the status goes out without it, with a note", async () => {
+  // Refused images throw before anything is posted, classified "rejected" at the image stage: the
+  // core then sends the status without it (test/e2e/image-failures.test.ts).
+  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail("the send should have failed"), (e: unknown) => mastodonAdapter.classify(e));
+
+  it("an image the server refuses (422, not an image) → nothing posted; rejected at the image stage", async () => {
     const { lb, conn } = await open();
     const bogus: AttachedImage = { ...(await fitted(64, 64)), bytes: Buffer.from("<html>not a picture</html>") };
-    const sent = await conn.send(payload(), ctx(bogus));
-    expect(sent.note).toBe("image refused by the platform: 422 Validation failed: File content type is invalid, File is invalid");
+    expect(await failure(conn.send(payload(), ctx(bogus)))).toEqual({
+      kind: "rejected", stage: "image", message: "Mastodon refused the image", detail: "422 Validation failed: File content type is invalid, File is invalid",
+    });
     expect(lb.media).toHaveLength(0);
-    expect(lb.statuses).toEqual([expect.objectContaining({ id: sent.remoteId, mediaIds: [] })]);
+    expect(posts(lb)).toHaveLength(0);
   });
 
-  it("a token without write:media → the status goes out without the image, and the note says which scope", async () => {
+  it("a token without write:media → refused at the image stage, and the detail says which scope", async () => {
     const { lb, conn } = await open({ accounts: [{ ...DEFAULT_ACCOUNT, scopes: ["write:statuses", "read:accounts"] }] });
-    const sent = await conn.send(payload(), ctx(await fitted(64, 64)));
-    expect(sent.note).toBe("image refused by the platform: 403 This action is outside the authorized scopes (the access token needs the write:media scope)");
-    expect(lb.statuses).toHaveLength(1);
+    expect(await failure(conn.send(payload(), ctx(await fitted(64, 64))))).toMatchObject({
+      kind: "rejected", stage: "image", detail: "403 This action is outside the authorized scopes (the access token needs the write:media scope)",
+    });
+    expect(lb.statuses).toHaveLength(0);
+  });
+
+  it.each<[string, MastodonLoopbackOptions["onRequest"]]>([
+    ["500 on the upload", (r) => (r.path === "/api/v2/media" ? { kind: "status", status: 500, body: { error: "Error processing thumbnail for uploaded media" } } : undefined)],
+    ["503 page from a proxy", (r) => (r.path === "/api/v2/media" ? { kind: "status", status: 503, body: "<html>Service Unavailable</html>" } : undefined)],
+    ["reset during the upload", (r) => (r.path === "/api/v2/media" ? { kind: "destroy-before" } : undefined)],
+  ])("%s → nothing posted; transient at the image stage (the core retries the image)", async (_name, onRequest) => {
+    const { lb, conn } = await open({ onRequest });
+    expect(await failure(conn.send(payload(), ctx(await fitted(64, 64))))).toMatchObject({ kind: "transient", stage: "image", message: "uploading the image to Mastodon failed" });
+    expect(posts(lb)).toHaveLength(0);
   });
 
   it("202 still processing: the id is referenced at once and attached when the server has finished", async () => {
@@ -100,18 +116,24 @@ describe("mastodon adapter: native images", () => {
     expect(lb.requests.filter((r) => r.path.startsWith("/api/v1/media"))).toHaveLength(0); // no polling
   });
 
-  it("202 and the status refused for it (not finished processing) → posted once without it, with a note", async () => {
+  it("202 and the status refused for it (not finished processing) → nothing posted; rejected at the image stage", async () => {
     const { lb, conn } = await open({ mediaProcessingMs: 60_000 });
-    const sent = await conn.send(payload(), ctx(await fitted(64, 64)));
-    expect(sent.note).toBe("image refused by the platform: 422 Cannot attach files that have not finished processing. Try again in a moment!");
+    expect(await failure(conn.send(payload(), ctx(await fitted(64, 64))))).toMatchObject({
+      kind: "rejected", stage: "image", detail: "422 Cannot attach files that have not finished processing. Try again in a moment!",
+    });
+    expect(lb.statuses).toHaveLength(0);
+    // The core's next send, without the image, goes under the same key: the 422 stored none.
+    const sent = await conn.send(payload(), ctx(undefined));
     expect(lb.statuses).toEqual([expect.objectContaining({ id: sent.remoteId, mediaIds: [] })]);
     expect(posts(lb).map((r) => r.headers["idempotency-key"])).toEqual(["crier-1700000000000-1", "crier-1700000000000-1"]);
   });
 
-  it("a 422 about the text fails without the image too, and that error is thrown (rejected)", async () => {
+  it("a 422 about the text: refused at the image stage first, then without the image a plain rejection", async () => {
     const { lb, conn } = await open({ maxCharacters: 10 });
-    const err = await conn.send(payload("x".repeat(11)), ctx(await fitted(64, 64))).catch((e: unknown) => e);
-    expect(mastodonAdapter.classify(err)).toMatchObject({ kind: "rejected", detail: "422: Validation failed: Text character limit of 10 exceeded" });
+    expect(await failure(conn.send(payload("x".repeat(11)), ctx(await fitted(64, 64))))).toMatchObject({ kind: "rejected", stage: "image" });
+    expect(await failure(conn.send(payload("x".repeat(11)), ctx(undefined)))).toEqual({
+      kind: "rejected", message: "Mastodon refused the post: Validation failed: Text character limit of 10 exceeded", detail: "422: Validation failed: Text character limit of 10 exceeded",
+    });
     expect(posts(lb)).toHaveLength(2);
     expect(lb.statuses).toHaveLength(0);
   });

@@ -3,17 +3,18 @@
  * (https://docs.joinmastodon.org/methods/media/#v2) through masto's `v2.media.create`, then named in
  * the status's `media_ids[]` (send.ts).
  */
-import { MastoDeserializeError, MastoHttpError, MastoUnexpectedError, type mastodon } from "masto";
+import { MastoHttpError, type mastodon } from "masto";
 import type { AttachedImage } from "../../src/core/index.js";
 import { truncate } from "../../src/text/graphemes.js";
+import { MastodonImageError } from "./classify.js";
 
 export { MASTODON_IMAGE_LIMITS } from "./limits.js";
 
 /** MediaAttachment::MAX_DESCRIPTION_LENGTH: longer alt text is a 422 (Ruby counts code points). */
 export const MASTODON_MAX_DESCRIPTION = 1_500;
 
-/** An uploaded attachment's id, or why the server refused the image (the post then goes without it). */
-export type Upload = { id: string } | { refused: string };
+/** An uploaded attachment's id. */
+export type Upload = { id: string };
 
 /** The alt text within 1,500 code points, cut at a grapheme boundary. Pure. */
 export function descriptionFor(alt: string): string {
@@ -27,20 +28,20 @@ export function descriptionFor(alt: string): string {
 const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif" };
 
 /**
- * The server refusing the image, as opposed to the request failing: an HTTP error answer other
- * than 401 (a bad token fails the post too) and 429 (a limit the core waits out). 5xx counts: the
- * docs' own example is "500: Error processing thumbnail for uploaded media", and a server that is
- * down fails the status that follows anyway. An answer that is not JSON (a proxy's 413 page as
- * MastoUnexpectedError) too. No answer at all (timeout, abort, network) is undefined. Pure.
+ * The server refusing the image, as opposed to the request failing: a 4xx answer other than 401
+ * (a bad token fails the post too) and 429 (a limit the core waits out), e.g. 422 "Validation
+ * failed: File content type is invalid", 413 over the size limit. A 5xx (the docs' "500: Error
+ * processing thumbnail for uploaded media", a server that is down), an answer that is not JSON (a
+ * proxy's error page, whose status masto loses) and no answer at all are failures the core retries
+ * a few times: undefined. Pure.
  */
 export function refusalOf(err: unknown): string | undefined {
   if (err instanceof MastoHttpError) {
-    if (err.statusCode === 401 || err.statusCode === 429) return undefined;
+    if (err.statusCode === 401 || err.statusCode === 429 || err.statusCode >= 500) return undefined;
     // Api::BaseController: a token without write:media gets "This action is outside the authorized scopes".
     const hint = err.statusCode === 403 ? " (the access token needs the write:media scope)" : "";
     return `${err.statusCode} ${err.message}${hint}`;
   }
-  if (err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) return `unreadable answer: ${err.message}`;
   return undefined;
 }
 
@@ -51,9 +52,9 @@ export function refusalOf(err: unknown): string | undefined {
  * `skipPolling`: masto otherwise waits for processing by sleeping a second and polling
  * GET /api/v1/media/:id without our signal. Images (4.0+) are processed before the answer (200);
  * a 202 (`url` null, "still processing") is referenced at once all the same, and if the server
- * then refuses the status for it, send.ts posts without the image. masto sends the flag as a form
- * field, `skip_polling`, which Mastodon ignores (not a permitted parameter).
- * @throws whatever masto threw when the server did not refuse the image (see refusalOf).
+ * then refuses the status for it, send.ts throws and the core posts without the image. masto sends
+ * the flag as a form field, `skip_polling`, which Mastodon ignores (not a permitted parameter).
+ * @throws MastodonImageError around masto's error (`refused` set when the server refused the image: see refusalOf).
  */
 export async function uploadImage(client: mastodon.rest.Client, image: AttachedImage, signal: AbortSignal): Promise<Upload> {
   const description = descriptionFor(image.alt);
@@ -66,8 +67,6 @@ export async function uploadImage(client: mastodon.rest.Client, image: AttachedI
     );
     return { id: media.id };
   } catch (err) {
-    const refused = refusalOf(err);
-    if (refused === undefined) throw err;
-    return { refused };
+    throw new MastodonImageError("upload", err, refusalOf(err));
   }
 }

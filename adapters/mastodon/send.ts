@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { createRestAPIClient, MastoHttpError, type mastodon } from "masto";
 import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
+import { MastodonImageError } from "./classify.js";
 import type { MastodonConfig } from "./config.js";
 import { fetchInstance } from "./instance.js";
 import { uploadImage } from "./media.js";
@@ -28,17 +29,16 @@ export function createClient(cfg: MastodonConfig, timeoutMs: number): mastodon.r
  * headers are merged over the client's (Authorization stays), its signal joined with the timeout.
  * The post URL is the status's own `url` (a status of a local account always has one; `uri` else).
  *
- * With `ctx.image`, the image is uploaded first (media.ts) and named in `media_ids[]`. An image the
- * server refuses is left out and named in `note`. So is one the status is refused for: with media,
- * PostStatusService checks the attachments before anything else and answers 422 ("not found or
- * already attached", "not finished processing"), having created nothing and stored no key, so the
- * same status is sent once more without it. A 422 that was about the text fails that second try
- * too, and that error is thrown.
+ * With `ctx.image`, the image is uploaded first (media.ts) and named in `media_ids[]`; a failed or
+ * refused upload throws MastodonImageError. So does a status refused for its attachment: with
+ * media, PostStatusService checks the attachments before anything else and answers 422 ("not found
+ * or already attached", "not finished processing"), having created nothing and stored no key; the
+ * core then sends the same status without it. A 422 that was about the text fails that second try
+ * too, as a plain rejection.
  */
 export async function sendStatus(client: mastodon.rest.Client, payload: MastodonPayload, ctx: SendContext): Promise<SentPost> {
   const upload = ctx.image ? await uploadImage(client, ctx.image, ctx.signal) : undefined;
-  let note = upload && "refused" in upload ? `image refused by the platform: ${upload.refused}` : undefined;
-  const mediaIds = upload && "id" in upload ? [upload.id] : undefined;
+  const mediaIds = upload ? [upload.id] : undefined;
   const create = (ids: string[] | undefined) =>
     client.v1.statuses.create(
       { status: payload.status, visibility: payload.visibility, language: payload.language, spoilerText: payload.spoilerText, ...(ids ? { mediaIds: ids } : {}) },
@@ -49,10 +49,9 @@ export async function sendStatus(client: mastodon.rest.Client, payload: Mastodon
     status = await create(mediaIds);
   } catch (err) {
     if (!mediaIds || !(err instanceof MastoHttpError) || err.statusCode !== 422) throw err;
-    status = await create(undefined);
-    note = `image refused by the platform: ${err.statusCode} ${err.message}`;
+    throw new MastodonImageError("status", err, `${err.statusCode} ${err.message}`);
   }
-  return { remoteId: status.id, remoteUrl: status.url ?? status.uri ?? null, ...(note ? { note } : {}) };
+  return { remoteId: status.id, remoteUrl: status.url ?? status.uri ?? null };
 }
 
 /** `GET /api/v1/accounts/verify_credentials` (https://docs.joinmastodon.org/methods/accounts/#verify_credentials) → "@acct@domain". */

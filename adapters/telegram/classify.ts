@@ -13,7 +13,22 @@
  * fires. Telegram takes no idempotency key, so anything that may have reached the server is
  * `unknown-outcome`, never `transient`.
  */
-import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
+import { deliveryError, errorText, imageStepError, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
+
+/**
+ * Thrown by `send` when Telegram refused the photo (see photoRefusal): nothing was posted, and the
+ * core sends the post again as a text message. Any other sendPhoto failure is the post's own (the
+ * photo is the message: a 5xx or a lost answer may have published it) and is thrown as it came.
+ */
+export class TelegramPhotoRefused extends Error {
+  override name = "TelegramPhotoRefused";
+  constructor(
+    cause: unknown,
+    readonly refused: string,
+  ) {
+    super(`Telegram refused the photo: ${refused}`, { cause });
+  }
+}
 
 interface ApiError {
   error_code: number;
@@ -70,9 +85,14 @@ export const PHOTO_REFUSED_400: Record<string, string> = {
   "Bad Request: file must be non-empty": "the photo was empty",
 };
 
-/** "400 Bad Request: PHOTO_INVALID_DIMENSIONS (…)" when `err` is Telegram refusing a photo, else undefined. Pure. */
+/**
+ * "400 Bad Request: PHOTO_INVALID_DIMENSIONS (…)" when `err` is Telegram refusing a photo, else
+ * undefined. A 413 (#sending-files: uploads "50 MB max size for other files"; the server answers
+ * before reading the upload) is refusing it too. Pure.
+ */
 export function photoRefusal(err: unknown): string | undefined {
   const api = apiError(err);
+  if (api?.error_code === 413) return `413 ${api.description} (the upload is larger than the Bot API takes)`;
   const hint = api?.error_code === 400 ? PHOTO_REFUSED_400[api.description] : undefined;
   return api && hint ? `${api.error_code} ${api.description} (${hint})` : undefined;
 }
@@ -146,6 +166,9 @@ function classifyNetwork(err: unknown): DeliveryError {
 
 /** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
 export function classifyTelegram(err: unknown): DeliveryError {
+  if (err instanceof TelegramPhotoRefused) {
+    return imageStepError(classifyTelegram(err.cause), { failed: "sending the photo to Telegram failed", refused: "Telegram refused the photo" }, err.refused);
+  }
   const api = apiError(err);
   return api ? classifyApi(api) : classifyNetwork(err);
 }

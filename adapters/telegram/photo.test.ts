@@ -96,20 +96,35 @@ describe("telegram adapter: photos", () => {
     expect(sent.note).toMatch(/^image not attached: the post \(\d+ characters\) is longer than a photo caption/);
   });
 
+  // A refused photo throws before anything is posted, classified "rejected" at the image stage: the
+  // core then renders and sends the post as a text message (test/e2e/image-failures.test.ts).
   it.each<[string, () => Promise<AttachedImage>, RegExp]>([
-    ["sides' ratio over 20", async () => jpeg(4200, 200), /^image refused by Telegram: 400 Bad Request: PHOTO_INVALID_DIMENSIONS \(/],
-    ["bytes that are no image", async () => ({ ...(await jpeg()), bytes: Buffer.from("not an image at all") }), /^image refused by Telegram: 400 Bad Request: IMAGE_PROCESS_FAILED \(/],
-  ])("a photo Telegram refuses (%s) → the full post as a text message, with note", async (_name, make, note) => {
+    ["sides' ratio over 20", async () => jpeg(4200, 200), /^400 Bad Request: PHOTO_INVALID_DIMENSIONS \(/],
+    ["bytes that are no image", async () => ({ ...(await jpeg()), bytes: Buffer.from("not an image at all") }), /^400 Bad Request: IMAGE_PROCESS_FAILED \(/],
+  ])("a photo Telegram refuses (%s) → nothing posted; rejected at the image stage", async (_name, make, detail) => {
     const { srv, conn, render } = await setup();
     const img = await make();
-    const rendered = render(LONG, img);
-    const sent = await conn.send(rendered.payload, ctx(img));
-    expect(sent.note).toMatch(note);
-    expect(srv.requests.map((r) => r.method)).toEqual(["sendPhoto", "sendMessage"]);
-    expect(srv.messages).toHaveLength(1);
-    expect(srv.messages[0]?.photo).toBeUndefined();
-    expect(srv.messages[0]?.text!.length).toBeGreaterThan(1024); // the full post, not the short caption
-    expect(sent).toMatchObject({ remoteId: "1", remoteUrl: "https://t.me/crier_test/1" });
+    const err = await conn.send(render(LONG, img).payload, ctx(img)).then(() => expect.fail("should fail"), (e: unknown) => e);
+    expect(telegramAdapter.classify(err)).toMatchObject({ kind: "rejected", stage: "image", message: "Telegram refused the photo", detail: expect.stringMatching(detail) });
+    expect(srv.requests.map((r) => r.method)).toEqual(["sendPhoto"]);
+    expect(srv.messages).toHaveLength(0);
+  });
+
+  it("a 413 on sendPhoto (upload over the Bot API's limit) → rejected at the image stage", async () => {
+    const { srv, conn, render } = await setup({}, (m) => (m === "sendPhoto" ? { kind: "status", status: 413, body: { ok: false, error_code: 413, description: "Request Entity Too Large" } } : undefined));
+    const img = await jpeg();
+    const err = await conn.send(render({}, img).payload, ctx(img)).then(() => expect.fail("should fail"), (e: unknown) => e);
+    expect(telegramAdapter.classify(err)).toMatchObject({ kind: "rejected", stage: "image", detail: "413 Request Entity Too Large (the upload is larger than the Bot API takes)" });
+    expect(srv.messages).toHaveLength(0);
+  });
+
+  it("a 5xx on sendPhoto is the post's own unknown outcome, not an image failure: the photo is the message", async () => {
+    const { conn, render } = await setup({}, (m) => (m === "sendPhoto" ? { kind: "status", status: 500, body: { ok: false, error_code: 500, description: "Internal Server Error" } } : undefined));
+    const img = await jpeg();
+    const err = await conn.send(render({}, img).payload, ctx(img)).then(() => expect.fail("should fail"), (e: unknown) => e);
+    const result = telegramAdapter.classify(err);
+    expect(result.kind).toBe("unknown-outcome");
+    expect(result.stage).toBeUndefined();
   });
 
   it("other sendPhoto failures are thrown, not papered over with a text message", async () => {

@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { Input, Telegram } from "telegraf";
 import type { AttachedImage, ConnectDeps, Connection, SentPost } from "../../src/core/index.js";
-import { photoRefusal } from "./classify.js";
+import { photoRefusal, TelegramPhotoRefused } from "./classify.js";
 import type { TelegramConfig } from "./config.js";
 import { telegramLimits, type TelegramMessagePayload, type TelegramPayload, type TelegramPhotoPayload } from "./render.js";
 
@@ -101,10 +101,9 @@ export async function connectTelegram(cfg: TelegramConfig, deps: ConnectDeps): P
       try {
         return sent(await telegram.callApi("sendPhoto", sendPhotoParams(payload, ctx.image), { signal: bounded(ctx.signal) }), payload.chatId);
       } catch (err) {
-        // A refused photo is a 400: nothing was posted, so the text message cannot double-post.
+        // A refused photo (400, 413): nothing was posted, so the core may send the text message instead.
         const refused = photoRefusal(err);
-        if (refused === undefined) throw err;
-        return sendText(payload.fallback, ctx.signal, `image refused by Telegram: ${refused}`);
+        throw refused === undefined ? err : new TelegramPhotoRefused(err, refused);
       }
     },
     async check(signal) {

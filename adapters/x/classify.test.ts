@@ -95,18 +95,27 @@ describe("classifyX: built errors", () => {
 });
 
 describe("classifyX: image upload failures (before POST /2/tweets, so nothing was posted)", () => {
-  it.each<[string, unknown, DeliveryErrorKind]>([
-    ["reset during append", requestError(withCode("socket hang up", "ECONNRESET")), "transient"],
-    ["aborted by the send timeout", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })), "transient"],
-    ["503 on finalize", responseError(503, { title: "Service Unavailable" }), "transient"],
-    ["connection refused", requestError(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED")), "transient"],
-    ["a bug", new TypeError("x is undefined"), "transient"],
-    ["401", responseError(401, { title: "Unauthorized" }), "auth"],
-    ["429", responseError(429, {}, {}, { limit: 5, remaining: 0, reset: 1_800_000_000 }), "rate-limited"],
-  ])("%s → %s", (_name, cause, kind) => {
+  // stage "image": the core retries the image a few times, then posts without it. No stage: the
+  // failure is the account's (tokens, limits) or X is out of reach, and the post would fail too.
+  it.each<[string, unknown, DeliveryErrorKind, "image" | undefined]>([
+    ["reset during append", requestError(withCode("socket hang up", "ECONNRESET")), "transient", "image"],
+    ["aborted by the send timeout", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError", code: "ABORT_ERR" })), "transient", "image"],
+    ["503 on finalize", responseError(503, { title: "Service Unavailable" }), "transient", "image"],
+    ["a bug", new TypeError("x is undefined"), "transient", "image"],
+    ["connection refused", requestError(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED")), "transient", undefined],
+    ["401", responseError(401, { title: "Unauthorized" }), "auth", undefined],
+    ["429", responseError(429, {}, {}, { limit: 5, remaining: 0, reset: 1_800_000_000 }), "rate-limited", undefined],
+  ])("%s → %s, stage %s", (_name, cause, kind, stage) => {
     const result = classifyX(new XUploadError("upload", cause));
     expect(result.kind).toBe(kind);
-    if (kind === "transient") expect(result.message).toBe("uploading the image to X failed; nothing was posted");
+    expect(result.stage).toBe(stage);
+    if (stage) expect(result.message).toBe("uploading the image to X failed");
+  });
+
+  it("an image X refused → rejected, stage image, with X's words", () => {
+    expect(classifyX(new XUploadError("upload", responseError(400, { title: "Invalid Request" }), "400 Invalid Request: File size exceeds 5242880 bytes."))).toEqual({
+      kind: "rejected", message: "X refused the image", detail: "400 Invalid Request: File size exceeds 5242880 bytes.", stage: "image",
+    });
   });
 
   it("names the alt-text step", () => {

@@ -4,7 +4,7 @@
  */
 import type { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryError } from "../../src/core/index.js";
-import { deliveryError, errorText, NOT_SENT_CODES } from "../../src/core/index.js";
+import { deliveryError, errorText, imageStepError, NOT_SENT_CODES } from "../../src/core/index.js";
 
 /**
  * 403 detail X sends for a text the account already posted. Not printed in the docs; recorded from
@@ -20,16 +20,18 @@ const CLIENT_FORBIDDEN = "https://api.twitter.com/2/problems/client-forbidden";
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 15 * 60_000;
 
 /**
- * Thrown by `send` when uploading the article's image (or setting its alt text) failed in a way
- * that is not X refusing the image: the post itself was never sent. `cause` is twitter-api-v2's error.
+ * Thrown by `send` when uploading the article's image (or setting its alt text) failed: the post
+ * itself was never sent. `cause` is twitter-api-v2's error; `refused`, X's words when it refused
+ * the image (media.ts decides), as opposed to the request failing.
  */
 export class XUploadError extends Error {
   override name = "XUploadError";
   constructor(
     readonly step: "upload" | "alt text",
     cause: unknown,
+    readonly refused?: string,
   ) {
-    super(`${XUploadError.doing(step)} failed: ${errorText(cause)}`, { cause });
+    super(`${XUploadError.doing(step)} failed: ${refused ?? errorText(cause)}`, { cause });
   }
 
   /** "uploading the image" / "setting the image's alt text". */
@@ -98,14 +100,13 @@ export function describeXError(err: ApiResponseError): string {
 
 /**
  * A failed image upload comes before `POST /2/tweets`, so nothing was posted: what would be an
- * unknown outcome for a post (reset, timeout, abort, 5xx) is only a failed upload, safe to retry.
- * Auth and rate limits keep their kind (the same tokens and limits post the tweet).
+ * unknown outcome for a post (reset, timeout, abort, 5xx) is a failure of the image step, which
+ * the core retries a few times and then posts without. Auth and rate limits keep their kind (the
+ * same tokens and limits post the tweet).
  */
 function fromUpload(err: XUploadError): DeliveryError {
-  const inner = classifyX(err.cause);
-  const kind = inner.kind === "unknown-outcome" || inner.kind === "duplicate" ? "transient" : inner.kind;
-  const message = kind === "transient" ? `${XUploadError.doing(err.step)} to X failed; nothing was posted` : inner.message;
-  return { ...inner, kind, message, detail: inner.detail ?? errorText(err.cause) };
+  const doing = XUploadError.doing(err.step);
+  return imageStepError(classifyX(err.cause), { failed: `${doing} to X failed`, refused: err.step === "upload" ? "X refused the image" : "X refused the image's alt text" }, err.refused);
 }
 
 function fromResponse(err: ApiResponseError): DeliveryError {

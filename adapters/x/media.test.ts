@@ -78,20 +78,29 @@ describe("x adapter: images", () => {
     expect(lb.requests[0]?.json).toEqual({ text: "no picture" });
   });
 
-  it("an image X refuses (over 5 MB) → posted without it, and note says why", async () => {
+  // A refused image throws before the post, classified "rejected" at the image stage: the core
+  // then sends the post without it (test/e2e/image-failures.test.ts).
+  it("an image X refuses (over 5 MB) → nothing posted; rejected at the image stage, with X's words", async () => {
     const { lb, conn } = await open();
-    const sent = await conn.send({ text: "too big a picture" }, ctx(image(Buffer.alloc(5 * 1024 * 1024 + 1, 1))));
-    expect(sent.note).toMatch(/^image refused by X: 400 Invalid Request: .*File size exceeds 5242880 bytes\.$/);
-    expect(lb.tweets).toEqual([expect.objectContaining({ id: sent.remoteId, text: "too big a picture", mediaIds: [] })]);
-    expect(lb.requests.at(-1)?.json).toEqual({ text: "too big a picture" });
+    expect(await failure(conn.send({ text: "too big a picture" }, ctx(image(Buffer.alloc(5 * 1024 * 1024 + 1, 1)))))).toMatchObject({
+      kind: "rejected", stage: "image", message: "X refused the image", detail: expect.stringMatching(/^400 Invalid Request: .*File size exceeds 5242880 bytes\.$/),
+    });
+    expect(lb.tweets).toHaveLength(0);
   });
 
-  it("a refused finalize → posted without the image", async () => {
+  it("a refused finalize → nothing posted; rejected at the image stage", async () => {
     const refuse = { kind: "status" as const, status: 400, body: { errors: [{ message: "InvalidMedia" }], title: "Invalid Request", detail: "One or more parameters to your request was invalid.", type: "https://api.twitter.com/2/problems/invalid-request" } };
     const { lb, conn } = await open({ onRequest: (r) => (r.path.endsWith("/finalize") ? refuse : undefined) });
-    const sent = await conn.send({ text: "unprocessable" }, ctx(image(await jpeg())));
-    expect(sent.note).toBe("image refused by X: 400 Invalid Request: One or more parameters to your request was invalid.: InvalidMedia");
-    expect(lb.tweets[0]?.mediaIds).toEqual([]);
+    expect(await failure(conn.send({ text: "unprocessable" }, ctx(image(await jpeg()))))).toEqual({
+      kind: "rejected", stage: "image", message: "X refused the image", detail: "400 Invalid Request: One or more parameters to your request was invalid.: InvalidMedia",
+    });
+    expect(lb.tweets).toHaveLength(0);
+  });
+
+  it("a type X does not take → refused without a request", async () => {
+    const { lb, conn } = await open();
+    expect(await failure(conn.send({ text: "tiff" }, ctx(image(await jpeg(), { mime: "image/tiff" }))))).toMatchObject({ kind: "rejected", stage: "image", detail: "image/tiff is not an image type X takes" });
+    expect(lb.requests).toHaveLength(0);
   });
 
   it("alt text refused → posted with the image, note says so", async () => {
@@ -105,26 +114,29 @@ describe("x adapter: images", () => {
     expect(other.lb.tweets[0]?.mediaIds).toEqual([other.lb.media[0]?.id]);
   });
 
-  it.each<[string, Partial<XLoopbackOptions>["onRequest"], string]>([
-    ["connection dropped during append", (r) => (r.path.endsWith("/append") ? { kind: "destroy-before" } : undefined), "transient"],
-    ["reset after initialize was processed", (r) => (r.path.endsWith("/initialize") ? { kind: "destroy-after" } : undefined), "transient"],
-    ["503 on finalize", (r) => (r.path.endsWith("/finalize") ? { kind: "status", status: 503, body: { title: "Service Unavailable" } } : undefined), "transient"],
-    ["reset on the alt text", (r) => (r.path === "/2/media/metadata" ? { kind: "destroy-before" } : undefined), "transient"],
-    ["401 on initialize", (r) => (r.path.endsWith("/initialize") ? { kind: "status", status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } } : undefined), "auth"],
-    ["429 on append", (r) => (r.path.endsWith("/append") ? { kind: "status", status: 429, body: { title: "Too Many Requests" }, headers: { "x-rate-limit-limit": "5", "x-rate-limit-remaining": "0", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 60) } } : undefined), "rate-limited"],
-  ])("%s → throws before posting, classified %s", async (_name, onRequest, kind) => {
+  it.each<[string, Partial<XLoopbackOptions>["onRequest"], string, "image" | undefined]>([
+    ["connection dropped during append", (r) => (r.path.endsWith("/append") ? { kind: "destroy-before" } : undefined), "transient", "image"],
+    ["reset after initialize was processed", (r) => (r.path.endsWith("/initialize") ? { kind: "destroy-after" } : undefined), "transient", "image"],
+    ["503 on finalize", (r) => (r.path.endsWith("/finalize") ? { kind: "status", status: 503, body: { title: "Service Unavailable" } } : undefined), "transient", "image"],
+    ["500 on initialize", (r) => (r.path.endsWith("/initialize") ? { kind: "status", status: 500, body: { title: "Internal Server Error" } } : undefined), "transient", "image"],
+    ["reset on the alt text", (r) => (r.path === "/2/media/metadata" ? { kind: "destroy-before" } : undefined), "transient", "image"],
+    ["401 on initialize", (r) => (r.path.endsWith("/initialize") ? { kind: "status", status: 401, body: { title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" } } : undefined), "auth", undefined],
+    ["429 on append", (r) => (r.path.endsWith("/append") ? { kind: "status", status: 429, body: { title: "Too Many Requests" }, headers: { "x-rate-limit-limit": "5", "x-rate-limit-remaining": "0", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 60) } } : undefined), "rate-limited", undefined],
+  ])("%s → throws before posting, classified %s (stage %s)", async (_name, onRequest, kind, stage) => {
     const { lb, conn } = await open({ onRequest });
-    expect((await failure(conn.send({ text: "never posted" }, ctx(image(await jpeg()))))).kind).toBe(kind);
+    const result = await failure(conn.send({ text: "never posted" }, ctx(image(await jpeg()))));
+    expect(result.kind).toBe(kind);
+    expect(result.stage).toBe(stage);
     expect(lb.tweets).toHaveLength(0);
   });
 
-  it("ctx.signal aborts a hanging upload → transient (nothing was posted)", async () => {
+  it("ctx.signal aborts a hanging upload → transient at the image stage (nothing was posted)", async () => {
     const { lb, conn } = await open({ onRequest: (r) => (r.path.endsWith("/append") ? { kind: "hang-after" } : undefined) });
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 150);
     const started = Date.now();
     const result = await failure(conn.send({ text: "aborted" }, ctx(image(await jpeg()), abort.signal)));
-    expect(result).toMatchObject({ kind: "transient", message: expect.stringMatching(/uploading the image to X failed; nothing was posted/) });
+    expect(result).toMatchObject({ kind: "transient", stage: "image", message: "uploading the image to X failed" });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(lb.tweets).toHaveLength(0);
   });

@@ -19,8 +19,8 @@ const MEDIA_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as co
 type MediaType = (typeof MEDIA_TYPES)[number];
 const isMediaType = (mime: string): mime is MediaType => (MEDIA_TYPES as readonly string[]).includes(mime);
 
-/** What happened to the image: attached (maybe with a remark), or refused by X (post without it). */
-export type Upload = { mediaId: string; note?: string } | { refused: string };
+/** The attached image, maybe with a remark (alt text refused). */
+export type Upload = { mediaId: string; note?: string };
 
 /** The alt text cut to X's 1000 code points, at a grapheme boundary. Pure. */
 export function altTextFor(alt: string): string {
@@ -44,11 +44,13 @@ function refusal(err: unknown): string | undefined {
 }
 
 /**
- * Uploads `image` and sets its alt text. Honours `signal` on every request.
- * @throws XUploadError when a request failed without X refusing the image (network, 5xx, 401, 429).
+ * Uploads `image` and sets its alt text. Honours `signal` on every request. Alt text X refuses is
+ * left out, with a note; the image stays.
+ * @throws XUploadError when the upload failed (`refused` set when X refused the image), or
+ *   setting the alt text failed otherwise (network, 5xx, 401, 429): the core decides what follows.
  */
 export async function uploadImage(api: TwitterApi, image: AttachedImage, signal: AbortSignal): Promise<Upload> {
-  if (!isMediaType(image.mime)) return { refused: `${image.mime} is not an image type X takes` };
+  if (!isMediaType(image.mime)) throw new XUploadError("upload", null, `${image.mime} is not an image type X takes`);
   let mediaId: string;
   try {
     // media_category is inferred from the type: tweet_image, or tweet_gif for GIFs (best practices).
@@ -56,9 +58,7 @@ export async function uploadImage(api: TwitterApi, image: AttachedImage, signal:
     // (asynchronous processing, documented for video); each poll is still bound to `signal`.
     mediaId = await withSignal(signal, () => api.v2.uploadMedia(image.bytes, { media_type: image.mime as MediaType }));
   } catch (err) {
-    const refused = refusal(err);
-    if (refused !== undefined) return { refused };
-    throw new XUploadError("upload", err);
+    throw new XUploadError("upload", err, refusal(err));
   }
   const text = altTextFor(image.alt);
   if (text === "") return { mediaId };

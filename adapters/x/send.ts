@@ -13,14 +13,14 @@ export function postUrl(id: string, username: string | undefined): string {
 
 /**
  * `POST /2/tweets` (https://docs.x.com/x-api/posts/create-post), with the article's image as
- * `media.media_ids` when the core gave one (`ctx.image`) and X took it. An image X refuses is left
- * out and named in `note`; an upload that fails otherwise throws XUploadError before the post.
+ * `media.media_ids` when the core gave one (`ctx.image`). An upload that fails, or that X refuses,
+ * throws XUploadError before the post: the core retries the image or sends the post without it.
  */
 export async function sendPost(api: TwitterApi, payload: XPayload, username: string | undefined, ctx: SendContext): Promise<SentPost> {
   const upload = ctx.image ? await uploadImage(api, ctx.image, ctx.signal) : undefined;
-  const media = upload && "mediaId" in upload ? { media: { media_ids: [upload.mediaId] as [string] } } : {};
+  const media = upload ? { media: { media_ids: [upload.mediaId] as [string] } } : {};
   const { data } = await withSignal(ctx.signal, () => api.v2.tweet({ text: payload.text, ...media }));
-  const note = upload && "refused" in upload ? `image refused by X: ${upload.refused}` : upload?.note;
+  const note = upload?.note;
   return { remoteId: data.id, remoteUrl: postUrl(data.id, username), ...(note ? { note } : {}) };
 }
 

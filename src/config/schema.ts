@@ -175,6 +175,12 @@ export const deliverySchema = z
     retryBaseMs: z.number().int().positive().default(30_000).describe("First retry delay; doubles each attempt."),
     retryMaxMs: z.number().int().positive().default(60 * 60_000).describe("Longest retry delay."),
     maxAttempts: z.number().int().positive().default(8).describe("Attempts before a failed delivery is given up."),
+    imageAttempts: z
+      .number()
+      .int()
+      .positive()
+      .default(3)
+      .describe("Attempts at attaching an article's image (its upload failing) before the post goes out without it; an image the platform refuses goes at once."),
     maxRetryAgeMs: z.number().int().positive().default(24 * 60 * 60_000).describe("A delivery still failing this long after it was queued is given up."),
     batchSize: z.number().int().positive().default(100).describe("Due deliveries taken per delivery pass."),
     intervalSchedule: cronExpression.default("* * * * *").describe("How often `crier run` retries due deliveries."),

@@ -37,6 +37,13 @@ export interface DeliveryError {
   retryAt?: number;
   /** For `rate-limited`: what the wait applies to. Defaults to the whole destination. */
   scope?: "destination" | "account";
+  /**
+   * "image": the failure came from attaching the article's image (its upload, or the post refused
+   * for its attachment) and nothing was posted. The core gives the image `delivery.imageAttempts`
+   * tries (`transient`, `unknown-outcome`), or none more (`rejected`: the platform refused it), then
+   * posts without it and records why. Other kinds are about the account and ignore the stage.
+   */
+  stage?: "image";
 }
 
 /** Every kind, for exhaustive tables and validation. Pure data. */
@@ -57,6 +64,23 @@ export function deliveryError(
   extra: Omit<DeliveryError, "kind" | "message"> = {},
 ): DeliveryError {
   return { kind, message, ...extra };
+}
+
+/**
+ * A failure of the image step (`stage: "image"`), from what the adapter's classify made of the
+ * underlying error (`inner`) and, when the platform answered that it will not take this image,
+ * its words (`refusal`). Pure; never throws.
+ * - refused: `rejected` (the post goes without the image at once);
+ * - the account's problems (`auth`, `rate-limited`, `destination-broken`) keep their kind: the post would fail too;
+ * - no connection at all (`transient`: the platform is out of reach, not the image's fault): kept, no stage;
+ * - anything else (a 5xx, a reset or timeout during the upload, an unreadable answer): `transient`
+ *   with the stage, so the image gets its own few attempts.
+ * Only for failures before anything was posted.
+ */
+export function imageStepError(inner: DeliveryError, words: { failed: string; refused: string }, refusal?: string): DeliveryError {
+  if (refusal !== undefined) return { kind: "rejected", message: words.refused, detail: refusal, stage: "image" };
+  if (inner.kind === "auth" || inner.kind === "rate-limited" || inner.kind === "destination-broken" || inner.kind === "transient") return inner;
+  return { kind: "transient", message: words.failed, detail: inner.detail ?? inner.message, stage: "image" };
 }
 
 /** A one-line description of anything thrown. Pure; never throws (not even for `Object.create(null)`). */

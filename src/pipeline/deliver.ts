@@ -109,11 +109,12 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
   const fields = { delivery: record.id, feed: record.feedId, destination: record.destinationId };
   const adapter = runtime.destination.adapter;
 
-  // The article's picture, for platforms that show one: found and downloaded once per item, fitted per platform.
+  // The article's picture, for platforms that show one: found and downloaded once per item, fitted
+  // per platform. A row whose image was given up (`imageDropped`) goes without it, and says why.
   let image: AttachedImage | undefined;
-  let imageNote: string | null = null;
+  let imageNote: string | null = record.imageDropped;
   const style: PostStyle = postStyle(runtime.destination, due.item);
-  if (adapter.capabilities.images && opts.media) {
+  if (imageNote === null && adapter.capabilities.images && opts.media) {
     const found = await opts.media.attachmentFor(due.item, record.itemKey, opts.feeds?.get(record.feedId), adapter.platform, adapter.imageLimits);
     if (found.ok) {
       style.image = found.ref;
@@ -129,12 +130,7 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
     connection = await runtime.connect();
     rendered = runtime.render(due.item, connection, style);
   } catch (err) {
-    if (err instanceof RenderError) {
-      const reason = `cannot be rendered for ${adapter.platform}: ${err.message}`;
-      await store.transition(record.id, ["pending", "failed"], { to: "skipped", errorKind: null, reason }, opts.now());
-      logger.warn({ ...fields, reason }, "delivery skipped");
-      return outcomeOf(due, "skipped", { reason });
-    }
+    if (err instanceof RenderError) return skipUnrenderable(runtime, due, err, ["pending", "failed"], opts);
     return applyFailure(runtime, due, err, opts, logger.child(fields), false);
   }
 
@@ -142,26 +138,55 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
   if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending" }, opts.now()))) {
     return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
-  const signal = AbortSignal.timeout(runtime.destination.common.timeoutMs);
-  try {
-    const sent = await connection.send(rendered.payload, {
-      deliveryId: record.id,
-      idempotencyKey: `crier-${record.createdAt}-${record.id}`,
-      queuedAt: record.createdAt,
-      signal,
-      image,
-    });
-    const note = sent.note ? opts.scrub(sent.note) : imageNote;
-    await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
-    // A success ends a rejection streak: one write when there may be one, none per post otherwise.
-    if (runtime.rejectionStreak !== 0) runtime.rejectionStreak = await store.countRejection(runtime.id, false, opts.now());
-    logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
-    return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl });
-  } catch (err) {
-    return applyFailure(runtime, due, err, opts, logger.child(fields), true);
+  let imageFailures = record.imageFailures;
+  for (;;) {
+    const signal = AbortSignal.timeout(runtime.destination.common.timeoutMs);
+    try {
+      const sent = await connection.send(rendered.payload, {
+        deliveryId: record.id,
+        idempotencyKey: `crier-${record.createdAt}-${record.id}`,
+        queuedAt: record.createdAt,
+        signal,
+        image,
+      });
+      const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
+      await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
+      // A success ends a rejection streak: one write when there may be one, none per post otherwise.
+      if (runtime.rejectionStreak !== 0) runtime.rejectionStreak = await store.countRejection(runtime.id, false, opts.now());
+      logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
+      return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note });
+    } catch (err) {
+      const failed = await applyFailure(runtime, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures });
+      if ("deliveryId" in failed) return failed;
+      // The image failed and nothing was posted: the same row goes again at once, without it. Not
+      // gated again: the failed attempt published nothing.
+      ({ imageFailures } = failed);
+      imageNote = failed.withoutImage;
+      image = undefined;
+      style.image = undefined;
+      try {
+        rendered = runtime.render(due.item, connection, style);
+      } catch (renderErr) {
+        if (renderErr instanceof RenderError) return skipUnrenderable(runtime, due, renderErr, ["sending"], opts);
+        throw renderErr;
+      }
+    }
   }
 }
 
+async function skipUnrenderable(runtime: DestinationRuntime, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions): Promise<DeliveryOutcome> {
+  const reason = `cannot be rendered for ${runtime.destination.adapter.platform}: ${err.message}`;
+  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now());
+  opts.logger.warn({ delivery: due.record.id, feed: due.record.feedId, destination: due.record.destinationId, reason }, "delivery skipped");
+  return outcomeOf(due, "skipped", { reason });
+}
+
+/** What the deliver loop does after a failed send: the row's outcome, or the same send again without the image. */
+type Failed = DeliveryOutcome | { withoutImage: string; imageFailures: number };
+
+/** Applies a failure before the send (connect): no image went, so the answer is always the row's outcome. */
+async function applyFailure(runtime: DestinationRuntime, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: false): Promise<DeliveryOutcome>;
+async function applyFailure(runtime: DestinationRuntime, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }): Promise<Failed>;
 async function applyFailure(
   runtime: DestinationRuntime,
   due: DueDelivery,
@@ -169,7 +194,8 @@ async function applyFailure(
   opts: DeliverOptions,
   log: Logger,
   wasSending: boolean,
-): Promise<DeliveryOutcome> {
+  image: { attached: boolean; failures: number } = { attached: false, failures: due.record.imageFailures },
+): Promise<Failed> {
   const { adapter, common } = runtime.destination;
   const error = adapter.classify(err);
   error.message = opts.scrub(error.message);
@@ -188,7 +214,18 @@ async function applyFailure(
     now,
     policy: opts.policy,
     random: Math.random(),
+    imageAttached: image.attached,
+    imageFailures: image.failures,
   });
+  // Written before the row moves on: after a restart, the row still knows its image's attempts.
+  if (decision.imageFailures !== undefined) {
+    const dropped = "withoutImage" in decision ? decision.withoutImage : null;
+    await opts.store.setImageState(due.record.id, decision.imageFailures, dropped, now);
+  }
+  if ("withoutImage" in decision) {
+    log.warn({ kind: error.kind, reason: decision.withoutImage }, "sending without the image");
+    return decision;
+  }
   await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now);
   let pause = decision.pauseDestination;
   if (decision.transition.to === "rejected") {

@@ -81,13 +81,24 @@ export interface PollResult {
 let parseModule: Promise<typeof import("./parse.js")> | undefined;
 const parseStage = (): Promise<typeof import("./parse.js")> => (parseModule ??= import("./parse.js"));
 
+/** How a poll was started. */
+export interface PollOptions {
+  /**
+   * The operator asked for this poll (`crier poll --once`): a feed backed off or demoted by Crier
+   * is polled anyway, and the report says so. Scheduled polls (`crier run`) honour the backoff.
+   */
+  operator?: boolean;
+}
+
 /**
  * Polls one feed. `push`: a WebSub hub sent this document (or, "notified", said the feed changed
  * without sending it): no backoff, freshness or safety-net wait applies.
  */
-export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedContent | "notified"): Promise<PollResult> {
+export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedContent | "notified", opts: PollOptions = {}): Promise<PollResult> {
   const now = ctx.now();
   const pushed = typeof push === "object" ? push : undefined;
+  /** Said with whatever the poll reports (an operator's poll that overrode the backoff). */
+  const notes: string[] = [];
   try {
     const state = await ctx.store.getFeedState(feed.id);
     const seeded = state?.seededRoutes ?? new Set<string>();
@@ -100,10 +111,20 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     if (!push) {
       if (state?.nextPollAt && state.nextPollAt > now) {
         const until = new Date(state.nextPollAt).toISOString();
-        return { report: { feedId: feed.id, status: "backoff", error: `${state.demotedAt ? "demoted to a slow probe" : "failing"}; next poll at ${until}. Last error: ${state.lastError}` } };
+        const why = state.demotedAt ? "demoted to a slow probe" : "failing";
+        if (!opts.operator) {
+          return { report: { feedId: feed.id, status: "backoff", error: `${why}; next poll at ${until}. Last error: ${state.lastError}` } };
+        }
+        // Crier's own backoff is a guess at when the feed may work again; the operator asking now overrides it.
+        notes.push(`polled although ${why} and in backoff until ${until} (asked for by the operator). Last error: ${state.lastError}`);
       }
+      // The server's own word (Cache-Control max-age, Retry-After on 429/503) holds even for the
+      // operator's poll: it is explicit, bounded (polling.maxCacheAgeMs, maxRetryAfterMs), and
+      // `crier poll --once` is what cron runs, so overriding it would hammer a server that asked
+      // for quiet on every tick.
       if (state?.freshUntil && state.freshUntil > now && routesSettled) {
-        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}` } };
+        const asked = opts.operator ? " (its max-age or Retry-After is honoured even when the operator asks for a poll)" : "";
+        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}${asked}`, ...(notes.length ? { warnings: notes } : {}) } };
       }
       const safetyNet = ctx.safetyNetMs?.(feed.id) ?? null;
       if (safetyNet && routesSettled && state?.lastOkAt && now - state.lastOkAt < safetyNet) {
@@ -130,7 +151,8 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       // The path of nearly every poll: no log object or spread copies unless needed.
       if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ feed: feed.id }, "not modified");
       const result: PollResult = { report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
-      if (moved) result.report.warnings = [moved];
+      if (moved) notes.push(moved);
+      if (notes.length) result.report.warnings = notes;
       if (!ctx.dryRun) result.polled = { feedId: feed.id, now, freshUntil };
       if (fetched.headerLinks) result.websub = fetched.headerLinks;
       return result;
@@ -142,6 +164,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     const parsed = await whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
+    parsed.warnings.unshift(...notes);
     const found = identify(parsed.items, parsed.channelLink, parsed.legacyLinks);
     const query = knownQuery(found);
     const known = await ctx.store.getKnown(feed.id, query.keys, query.links);
@@ -152,6 +175,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       items: identified,
       known,
       hasHistory: state?.hasHistory ?? false,
+      lastOkAt: state?.lastOkAt ?? null,
       routes: ctx.routes,
       seededRoutes: seeded,
       backlog: feed.backlog,
@@ -192,7 +216,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     if (!ctx.dryRun && !pushed) {
       await recordFailure(feed.id, message, err, ctx).catch((e: unknown) => ctx.logger.error({ feed: feed.id, error: String(e) }, "could not record the failure"));
     }
-    return { report: { feedId: feed.id, status: "error", error: message } };
+    return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: notes } : {}) } };
   }
 }
 

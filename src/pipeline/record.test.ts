@@ -123,14 +123,112 @@ describe("decide", () => {
   });
 
   it.each(["transient", "unknown-outcome", "rejected", "duplicate"] as const)("%s never pauses the destination", (kind) => {
-    expect(decideFor(deliveryError(kind, "x"), { capabilities: idempotent }).pauseDestination).toBeUndefined();
+    expect(decideFor(deliveryError(kind, "x"), { capabilities: idempotent })).not.toHaveProperty("pauseDestination");
   });
 
   it("retries below maxAttempts, gives up at it", () => {
-    const at = (attempts: number) => decideFor(deliveryError("transient", "x"), { attempts }).transition;
+    const at = (attempts: number) => {
+      const decision = decideFor(deliveryError("transient", "x"), { attempts });
+      return "transition" in decision ? decision.transition : decision;
+    };
     expect(at(4)).toMatchObject({ to: "failed", reason: "x" });
     expect(at(4)).not.toMatchObject({ nextAttemptAt: Number.MAX_SAFE_INTEGER });
     expect(at(5)).toMatchObject({ to: "failed", nextAttemptAt: Number.MAX_SAFE_INTEGER });
+  });
+});
+
+describe("decide: the image step (stage image: nothing was posted)", () => {
+  const IMAGE_POLICY = { ...POLICY, imageAttempts: 3 };
+  const upload500 = deliveryError("transient", "uploading the image to X failed", { detail: "500 Internal Server Error", stage: "image" });
+  const refused = deliveryError("rejected", "X refused the image", { detail: "400 Invalid Request: File size exceeds 5242880 bytes.", stage: "image" });
+  const image = (over: Partial<DecideInput>) => ({ imageAttached: true, policy: IMAGE_POLICY, ...over });
+
+  it.each<[string, DeliveryError, Partial<DecideInput>, ReturnType<typeof decide>]>([
+    [
+      "first failed upload -> retried later with the image, counted",
+      upload500,
+      image({ imageFailures: 0, attempts: 1 }),
+      {
+        transition: { to: "failed", errorKind: "transient", reason: "uploading the image to X failed (500 Internal Server Error) (image attempt 1 of 3; then the post goes without it)", nextAttemptAt: NOW + 500 },
+        imageFailures: 1,
+      },
+    ],
+    [
+      "second failed upload -> retried later, with the post's backoff",
+      upload500,
+      image({ imageFailures: 1, attempts: 3, random: 0.5 }),
+      {
+        transition: { to: "failed", errorKind: "transient", reason: "uploading the image to X failed (500 Internal Server Error) (image attempt 2 of 3; then the post goes without it)", nextAttemptAt: NOW + 3_000 },
+        imageFailures: 2,
+      },
+    ],
+    [
+      "the image's last attempt -> sent again now without it, and why",
+      upload500,
+      image({ imageFailures: 2, attempts: 3 }),
+      { withoutImage: "posted without its image after 3 failed attempts: uploading the image to X failed (500 Internal Server Error)", imageFailures: 3 },
+    ],
+    [
+      "an unknown outcome of the image step is a failed image too (nothing was posted)",
+      deliveryError("unknown-outcome", "uploading the image to X failed", { detail: "ECONNRESET", stage: "image" }),
+      image({ imageFailures: 2 }),
+      { withoutImage: "posted without its image after 3 failed attempts: uploading the image to X failed (ECONNRESET)", imageFailures: 3 },
+    ],
+    [
+      "imageAttempts 1 -> without the image after the first failure",
+      upload500,
+      image({ policy: { ...IMAGE_POLICY, imageAttempts: 1 } }),
+      { withoutImage: "posted without its image after 1 failed attempt: uploading the image to X failed (500 Internal Server Error)", imageFailures: 1 },
+    ],
+    [
+      "the post's last attempt -> without the image rather than give the post up",
+      upload500,
+      image({ imageFailures: 0, attempts: 5 }),
+      { withoutImage: "posted without its image after 1 failed attempt: uploading the image to X failed (500 Internal Server Error)", imageFailures: 1 },
+    ],
+    [
+      "too old to retry -> without the image at once",
+      upload500,
+      image({ imageFailures: 0, queuedAt: NOW - 10_000, policy: { ...IMAGE_POLICY, maxRetryAgeMs: 5_000 } }),
+      { withoutImage: "posted without its image after 1 failed attempt: uploading the image to X failed (500 Internal Server Error)", imageFailures: 1 },
+    ],
+    [
+      "an image the platform refused -> without it at once",
+      refused,
+      image({ imageFailures: 0 }),
+      { withoutImage: "posted without its image: X refused the image (400 Invalid Request: File size exceeds 5242880 bytes.)", imageFailures: 1 },
+    ],
+    [
+      "no image was attached -> the stage means nothing: an ordinary rejection",
+      refused,
+      { imageAttached: false },
+      { transition: { to: "rejected", errorKind: "rejected", reason: "X refused the image (400 Invalid Request: File size exceeds 5242880 bytes.)" } },
+    ],
+    [
+      "auth during the upload -> the account's problem: paused, image untouched",
+      deliveryError("auth", "X refused the credentials", { stage: "image" }),
+      image({ imageFailures: 1 }),
+      {
+        transition: { to: "failed", errorKind: "auth", reason: "X refused the credentials", nextAttemptAt: NOW },
+        pauseDestination: { until: null, reason: "credentials refused: X refused the credentials" },
+      },
+    ],
+    [
+      "rate-limited during the upload -> the destination waits, image untouched",
+      deliveryError("rate-limited", "429", { waitMs: 2_000, stage: "image" }),
+      image({ imageFailures: 2 }),
+      {
+        transition: { to: "failed", errorKind: "rate-limited", reason: "429", nextAttemptAt: NOW + 2_000 },
+        pauseDestination: { until: NOW + 2_000, reason: `rate limited by the platform until ${new Date(NOW + 2_000).toISOString()}` },
+      },
+    ],
+  ])("%s", (_name, error, over, expected) => {
+    expect(decideFor(error, over)).toEqual(expected);
+  });
+
+  it("without imageAttempts in the policy, the image gets DEFAULT_IMAGE_ATTEMPTS (3)", () => {
+    expect(decideFor(upload500, { imageAttached: true, imageFailures: 1 })).toHaveProperty("transition.to", "failed");
+    expect(decideFor(upload500, { imageAttached: true, imageFailures: 2 })).toHaveProperty("withoutImage");
   });
 });
 

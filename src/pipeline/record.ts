@@ -7,11 +7,14 @@ import type { DeliveryError } from "../core/delivery-error.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Transition } from "../store/types.js";
 
-export interface Decision {
-  transition: Transition;
-  /** Pause the destination: until a time (epoch ms), or until the operator resumes it (null). */
-  pauseDestination?: { until: number | null; reason: string };
-}
+/**
+ * What to do after a failed send: apply a transition (and maybe pause the destination), or, when
+ * the article's image is what failed, send again at once without it (`withoutImage`: the reason
+ * the sent row records). `imageFailures`, when present, is the row's new count of failed image attempts.
+ */
+export type Decision =
+  | { transition: Transition; pauseDestination?: { until: number | null; reason: string }; imageFailures?: number }
+  | { withoutImage: string; imageFailures: number };
 
 export interface DecideInput {
   error: DeliveryError;
@@ -19,7 +22,7 @@ export interface DecideInput {
   /** Attempts made so far, including the one that just failed. */
   attempts: number;
   now: number;
-  policy: Pick<DeliveryConfig, "retryBaseMs" | "retryMaxMs" | "maxAttempts"> & { maxRetryAgeMs?: number };
+  policy: Pick<DeliveryConfig, "retryBaseMs" | "retryMaxMs" | "maxAttempts"> & { maxRetryAgeMs?: number; imageAttempts?: number };
   /** A number in [0, 1) for jitter. */
   random: number;
   /** The operator's choice for unknown outcomes on platforms without idempotency keys (default hold). */
@@ -28,7 +31,14 @@ export interface DecideInput {
   queuedAt?: number;
   /** When the first attempt was made (epoch ms), for the platform's idempotency-key lifetime. */
   firstAttemptAt?: number;
+  /** The send carried the article's image (an image-stage error means nothing otherwise). */
+  imageAttached?: boolean;
+  /** Failed image attempts before this one (the row's count). */
+  imageFailures?: number;
 }
+
+/** Default of `delivery.imageAttempts`. */
+export const DEFAULT_IMAGE_ATTEMPTS = 3;
 
 /** "never": the next attempt time of a delivery that is given up (until `crier retry`). */
 export const NEVER = Number.MAX_SAFE_INTEGER;
@@ -61,6 +71,9 @@ export function decide(input: DecideInput): Decision {
             nextAttemptAt: now + backoffMs(input.attempts, policy.retryBaseMs, policy.retryMaxMs, input.random),
           },
         };
+  if (error.stage === "image" && input.imageAttached && error.kind !== "rate-limited" && error.kind !== "auth" && error.kind !== "destination-broken") {
+    return decideImage(input, reason, input.attempts >= policy.maxAttempts || tooOld);
+  }
   switch (error.kind) {
     case "duplicate":
       return { transition: { to: "sent", remoteId: null, remoteUrl: null, reason: `the platform already had this post: ${reason}` } };
@@ -90,4 +103,28 @@ export function decide(input: DecideInput): Decision {
         pauseDestination: { until: null, reason: `${error.kind === "auth" ? "credentials refused" : "destination unusable"}: ${reason}` },
       };
   }
+}
+
+/**
+ * The image failed and nothing was posted: refused, the post goes without it at once; failing,
+ * it is tried again with the usual backoff until `imageAttempts` (or until the post would be given
+ * up), then the post goes without it. The image never costs the post.
+ */
+function decideImage(input: DecideInput, reason: string, lastAttempt: boolean): Decision {
+  const { now, policy } = input;
+  const imageFailures = (input.imageFailures ?? 0) + 1;
+  if (input.error.kind === "rejected") return { withoutImage: `posted without its image: ${reason}`, imageFailures };
+  const allowed = policy.imageAttempts ?? DEFAULT_IMAGE_ATTEMPTS;
+  if (imageFailures >= allowed || lastAttempt) {
+    return { withoutImage: `posted without its image after ${imageFailures} failed ${imageFailures === 1 ? "attempt" : "attempts"}: ${reason}`, imageFailures };
+  }
+  return {
+    transition: {
+      to: "failed",
+      errorKind: "transient",
+      reason: `${reason} (image attempt ${imageFailures} of ${allowed}; then the post goes without it)`,
+      nextAttemptAt: now + backoffMs(input.attempts, policy.retryBaseMs, policy.retryMaxMs, input.random),
+    },
+    imageFailures,
+  };
 }

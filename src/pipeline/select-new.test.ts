@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../core/feed-item.js";
 import type { IdentifiedItem, KnownItems } from "../store/types.js";
-import { FLOOD_MIN_ITEMS, identify, planPoll, type PlanInput } from "./select-new.js";
+import { FLOOD_CLOCK_SKEW_MS, FLOOD_MIN_ITEMS, FLOOD_NEWS_CAP, identify, planPoll, type PlanInput } from "./select-new.js";
 
 const item = (over: Partial<FeedItem> = {}): FeedItem => ({
   feedId: "blog",
@@ -211,7 +211,7 @@ describe("planPoll: floods", () => {
     );
     if (held) {
       expect(plan.hold).toContain(`${fresh} of ${total}`);
-      expect(plan.hold).toContain("crier feed accept blog");
+      expect(plan.hold).toContain("To post them: crier feed accept blog --post. To record them without posting (they are never posted): crier feed accept blog.");
       expect(plan.newItems).toEqual([]);
       expect(plan.deliveries).toEqual([]);
       expect(plan.seedRoutes).toEqual([]);
@@ -244,5 +244,60 @@ describe("planPoll: floods", () => {
     expect(plan.deliveries).toHaveLength(12);
     expect(plan.deliveries.every((d) => d.state === state)).toBe(true);
     if (state === "skipped") expect(plan.deliveries.every((d) => /accepted by the operator/.test(d.reason ?? ""))).toBe(true);
+  });
+});
+
+describe("planPoll: news after an outage is not a flood", () => {
+  // The feed last polled fine an hour ago; then two polls failed and 8 articles piled up.
+  const LAST_OK = NOW - 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const history = identify(articles(20), null);
+  const known = { known: knownOf(history), hasHistory: true, seededRoutes: new Set(["tg", "x"]), lastOkAt: LAST_OK };
+  /** `fresh` new items dated by `dateOf(i)`, then old known ones up to `total`. */
+  const fetchWith = (fresh: number, total: number, dateOf: (i: number) => string | null): IdentifiedItem[] =>
+    identify(
+      [...Array.from({ length: fresh }, (_, i) => item({ guid: `n${i}`, link: `https://e.com/n${i}`, publishedAt: dateOf(i) })), ...articles(total - fresh)],
+      null,
+    );
+
+  it.each<[string, number, number, (i: number) => string | null, Partial<PlanInput>, boolean]>([
+    ["8 of 10 dated after the last good poll: queued", 8, 10, (i) => iso(LAST_OK + (i + 1) * 60_000), {}, false],
+    ["dated within the clock skew before the last good poll: still news", 8, 10, () => iso(LAST_OK - FLOOD_CLOCK_SKEW_MS + 1_000), {}, false],
+    ["dated just before the skew allows: a flood", 8, 10, () => iso(LAST_OK - FLOOD_CLOCK_SKEW_MS - 1_000), {}, true],
+    ["a re-import with old dates: held", 8, 10, (i) => iso(Date.UTC(2019, 0, 1 + i)), {}, true],
+    ["an undated flood: held", 8, 10, () => null, {}, true],
+    ["dated far in the future: held (not news)", 8, 10, () => iso(NOW + 86_400_000), {}, true],
+    ["no successful poll known: dates cannot explain it, held", 8, 10, (i) => iso(LAST_OK + i), { lastOkAt: null }, true],
+    [`${FLOOD_NEWS_CAP} dated since: news`, FLOOD_NEWS_CAP, FLOOD_NEWS_CAP + 2, (i) => iso(LAST_OK + i + 1), {}, false],
+    [`${FLOOD_NEWS_CAP + 1} dated since (over the cap): held as a re-import`, FLOOD_NEWS_CAP + 1, FLOOD_NEWS_CAP + 3, (i) => iso(LAST_OK + i + 1), {}, true],
+  ])("%s", (_name, fresh, total, dateOf, over, held) => {
+    const plan = planPoll(input({ ...known, items: fetchWith(fresh, total, dateOf), ...over }));
+    if (held) {
+      expect(plan.hold).toMatch(/To post them: crier feed accept blog --post\. To record them without posting \(they are never posted\): crier feed accept blog\.$/);
+      expect(plan.deliveries).toEqual([]);
+      expect(plan.newItems).toEqual([]);
+    } else {
+      expect(plan.hold).toBeNull();
+      expect(rows(plan, "tg")).toEqual(Array.from({ length: fresh }, (_, i) => `guid:n${i}=pending`));
+      expect(rows(plan, "x")).toHaveLength(fresh);
+    }
+  });
+
+  it("mixed: dated news is set apart, and the undated rest alone is judged (5 undated of 13 is not more than half)", () => {
+    const items = identify(
+      [
+        ...Array.from({ length: 8 }, (_, i) => item({ guid: `d${i}`, link: `https://e.com/d${i}`, publishedAt: iso(LAST_OK + 60_000) })),
+        ...Array.from({ length: 5 }, (_, i) => item({ guid: `u${i}`, link: `https://e.com/u${i}` })),
+      ],
+      null,
+    );
+    expect(planPoll(input({ ...known, items })).hold).toBeNull();
+    const moreUndated = identify([...items.map((e) => e.item), ...Array.from({ length: 4 }, (_, i) => item({ guid: `v${i}`, link: `https://e.com/v${i}` }))], null);
+    expect(planPoll(input({ ...known, items: moreUndated })).hold).toMatch(/^9 of 17 items are new at once and not dated since the feed's last successful poll; 8 more, dated since then, are news/);
+  });
+
+  it("the over-the-cap hold says how many are dated since the last poll", () => {
+    const plan = planPoll(input({ ...known, items: fetchWith(FLOOD_NEWS_CAP + 1, FLOOD_NEWS_CAP + 1, (i) => iso(LAST_OK + i + 1)) }));
+    expect(plan.hold).toMatch(new RegExp(`^${FLOOD_NEWS_CAP + 1} of ${FLOOD_NEWS_CAP + 1} items are new at once, ${FLOOD_NEWS_CAP + 1} of them dated since the last successful poll: more than the ${FLOOD_NEWS_CAP} taken as news at once`));
   });
 });

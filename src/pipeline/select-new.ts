@@ -83,10 +83,19 @@ export interface PlanInput {
   complete: boolean;
   /** Per destination: why an item is filtered out of its route, or null. */
   filter?: (destinationId: string, item: FeedItem) => string | null;
+  /** The feed's last successful poll (epoch ms): items dated since are news, not a flood. */
+  lastOkAt?: number | null;
 }
 
 /** A poll with at least this many new items, and more than half new, is a flood. */
 export const FLOOD_MIN_ITEMS = 5;
+/** Feed and Crier clocks may disagree: an item dated up to this long before the last good poll is still news. */
+export const FLOOD_CLOCK_SKEW_MS = 10 * 60_000;
+/**
+ * At most this many new items dated since the last good poll are taken as news at once (after an
+ * outage); more looks like a re-import that re-dated everything, and is held like any flood.
+ */
+export const FLOOD_NEWS_CAP = 50;
 
 export function planPoll(input: PlanInput): PollPlan {
   const { items, known } = input;
@@ -109,15 +118,8 @@ export function planPoll(input: PlanInput): PollPlan {
   }
   const fresh = plan.newItems.filter((n) => n.aliasOf === null);
 
-  if (input.hasHistory && fresh.length >= FLOOD_MIN_ITEMS && fresh.length * 2 > items.length) {
-    if (!input.acceptMode) {
-      return {
-        ...plan,
-        newItems: [],
-        hold: `${fresh.length} of ${items.length} items are new at once (a domain move or re-import?); nothing posted. Run \`crier feed accept ${input.feedId}\` to record them without posting, or with --post to post them.`,
-      };
-    }
-  }
+  const hold = input.hasHistory && !input.acceptMode ? floodReason(input, fresh, items.length) : null;
+  if (hold) return { ...plan, newItems: [], hold };
   plan.clearAccept = input.acceptMode !== null;
   const recordOnly = input.acceptMode === "record";
 
@@ -145,6 +147,30 @@ export function planPoll(input: PlanInput): PollPlan {
     });
   }
   return plan;
+}
+
+/**
+ * Why this poll looks like a flood (a domain move or a re-import: many new keys at once), or null.
+ * What the feed says counts: items dated since its last successful poll (less the clock skew, and
+ * not in the future) are news that piled up during an outage, up to FLOOD_NEWS_CAP; the rest (old
+ * or missing dates, changed links) decide. Pure.
+ */
+function floodReason(input: PlanInput, fresh: readonly IdentifiedItem[], total: number): string | null {
+  const since = input.lastOkAt == null ? null : input.lastOkAt - FLOOD_CLOCK_SKEW_MS;
+  const news = since === null ? 0 : fresh.filter((n) => datedBetween(n.item, since, input.now + FLOOD_CLOCK_SKEW_MS)).length;
+  const choices = `nothing posted. To post them: crier feed accept ${input.feedId} --post. To record them without posting (they are never posted): crier feed accept ${input.feedId}.`;
+  if (news > FLOOD_NEWS_CAP) {
+    return `${fresh.length} of ${total} items are new at once, ${news} of them dated since the last successful poll: more than the ${FLOOD_NEWS_CAP} taken as news at once (a re-import?); ${choices}`;
+  }
+  const unexplained = fresh.length - news;
+  if (unexplained < FLOOD_MIN_ITEMS || unexplained * 2 <= total) return null;
+  const dated = news ? `; ${news} more, dated since then, are news` : "";
+  return `${unexplained} of ${total} items are new at once and not dated since the feed's last successful poll${dated} (a domain move or re-import?); ${choices}`;
+}
+
+function datedBetween(item: FeedItem, after: number, notAfter: number): boolean {
+  const at = item.publishedAt ? Date.parse(item.publishedAt) : Number.NaN;
+  return at > after && at <= notAfter;
 }
 
 function pending(destinationId: string, entry: IdentifiedItem, filter?: PlanInput["filter"]): PlannedDelivery {

@@ -120,4 +120,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     last_error TEXT
   );
   `,
+  // 3: image attempts per delivery (the post goes without its image after a few failed uploads)
+  `
+  -- Failed attempts at attaching the article's image; set image_dropped: sends go without the image, and why.
+  ALTER TABLE deliveries ADD COLUMN image_failures INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE deliveries ADD COLUMN image_dropped TEXT;
+  `,
 ];

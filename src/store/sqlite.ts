@@ -396,6 +396,10 @@ export class SqliteStore implements DeliveryStore {
     return info.changes > 0;
   }
 
+  async setImageState(id: number, failures: number, dropped: string | null, now: number): Promise<void> {
+    this.stmt("UPDATE deliveries SET image_failures = ?, image_dropped = ?, updated_at = ? WHERE id = ?").run(failures, dropped, now, id);
+  }
+
   async getDelivery(id: number): Promise<DeliveryRecord | null> {
     const row = this.stmt(`SELECT d.*, i.title AS item_title, i.link AS item_link FROM deliveries d JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key WHERE d.id = ?`)
       .get(id) as Row | undefined;
@@ -572,6 +576,8 @@ function toRecord(row: Row): DeliveryRecord {
     reason: row.reason as string | null,
     errorKind: row.error_kind as DeliveryRecord["errorKind"],
     attempts: row.attempts as number,
+    imageFailures: (row.image_failures as number | undefined) ?? 0,
+    imageDropped: (row.image_dropped as string | null | undefined) ?? null,
     nextAttemptAt: row.next_attempt_at as number | null,
     remoteId: row.remote_id as string | null,
     remoteUrl: row.remote_url as string | null,

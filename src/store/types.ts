@@ -22,6 +22,10 @@ export interface DeliveryRecord {
   reason: string | null;
   errorKind: DeliveryErrorKind | null;
   attempts: number;
+  /** Failed attempts at attaching the article's image (`delivery.imageAttempts`). */
+  imageFailures: number;
+  /** Set once the post goes without its image: the reason recorded when it is sent. */
+  imageDropped: string | null;
   nextAttemptAt: number | null;
   remoteId: string | null;
   remoteUrl: string | null;
@@ -218,6 +222,8 @@ export interface DeliveryStore {
   dueDeliveries(now: number, limit: number, destinationIds: string[]): Promise<DueDelivery[]>;
   /** Moves a row from one of `from` to a new state. False when the row was not in `from`. */
   transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean>;
+  /** Records a row's failed image attempts and, once it goes without its image, why. */
+  setImageState(id: number, failures: number, dropped: string | null, now: number): Promise<void>;
   getDelivery(id: number): Promise<DeliveryRecord | null>;
   listDeliveries(filter: DeliveryFilter): Promise<DeliveryRecord[]>;
 

@@ -106,10 +106,12 @@ describe("feed server politeness", () => {
     const status = await runCli(["--config", config, "poll", "--once", "--json"]);
     expect(status.stderr).not.toMatch(/demoted|keeps failing/);
 
-    // Without Retry-After a 503 is an ordinary failure: backoff.
+    // Without Retry-After a 503 is an ordinary failure: backoff (which the operator's poll overrides, saying so).
     feeds.setMode("/busy.xml", { kind: "status", status: 503 });
     expect((await poll()).status).toBe("error");
-    expect((await poll()).status).toBe("backoff");
+    const overridden = await poll();
+    expect(overridden.status).toBe("error");
+    expect(overridden.warnings?.[0]).toMatch(/^polled although failing and in backoff until/);
   }, 30_000);
 });
 
