@@ -61,6 +61,22 @@ export interface ImageLimits {
   maxHeight: number;
   /** Encodings the platform takes, in order of preference for re-encoding. */
   formats: ReadonlyArray<"jpeg" | "png" | "webp" | "gif">;
+  /** Smallest width in pixels the platform takes (Instagram: 320); smaller images are enlarged. */
+  minWidth?: number;
+  /**
+   * Width / height the platform takes, inclusive (Instagram: 0.8 to 1.91). An image outside it is
+   * cropped to the nearest allowed ratio around its centre, or padded when `fit` is "pad".
+   */
+  aspectRatio?: { min: number; max: number };
+  /** How an image outside `aspectRatio` is brought in: "crop" (default) or "pad" (letterbox on white). */
+  fit?: "crop" | "pad";
+  /**
+   * "upload" (default): the adapter sends `ctx.image.bytes` itself. "pull": the platform fetches
+   * the image from a URL (Instagram, Threads, TikTok): the core sets `ctx.image.publicUrl` to the
+   * article's own image URL when it already meets these limits, else to a URL on Crier's public
+   * listener that serves exactly `ctx.image.bytes` until the post is published.
+   */
+  delivery?: "upload" | "pull";
 }
 
 /** An image ready to attach: fetched once per item, fitted to this platform's ImageLimits. */
@@ -74,6 +90,11 @@ export interface AttachedImage {
   alt: string;
   /** Where the image came from (also what URL-only platforms embed). */
   url: string;
+  /**
+   * For `ImageLimits.delivery: "pull"` only: a URL the platform can fetch exactly these bytes from
+   * (the original when it met the limits unchanged, else Crier's public listener). Absent otherwise.
+   */
+  publicUrl?: string;
 }
 
 /** How the operator wants posts made, from the destination's config. Plain data. */
