@@ -167,6 +167,16 @@ export interface SendContext {
 /** Longest checkpoint a delivery keeps, in characters: an id or two, not a payload. */
 export const CHECKPOINT_MAX_LENGTH = 1024;
 
+/** What `Connection.check` found. Plain data. */
+export interface CheckResult {
+  /** One line naming the account, e.g. "Page Riverside Courier (id 1234)". */
+  account: string;
+  /** When the credential in use lapses, epoch ms; null: it does not lapse; absent: not known. */
+  expiresAt?: number | null;
+  /** What the operator should act on soon, e.g. "Graph API v21.0 retires on 2027-01-21: set apiVersion to v27.0". */
+  warnings?: readonly string[];
+}
+
 /** An open client to one destination. Not pure: every method does network I/O. */
 export interface Connection<Payload> {
   /** Limits in force: the adapter's defaults, the operator's, or what the platform announced. */
@@ -176,8 +186,11 @@ export interface Connection<Payload> {
    * error to `Adapter.classify`. Must honour `ctx.signal`.
    */
   send(payload: Payload, ctx: SendContext): Promise<SentPost>;
-  /** Verifies credentials with a harmless call; resolves to a one-line identity ("@crier_bot"). May throw. */
-  check(signal: AbortSignal): Promise<string>;
+  /**
+   * Verifies credentials with a harmless call; resolves to a one-line identity ("@crier_bot"), or a
+   * CheckResult when there is more to say (the token's expiry, an API version near retirement). May throw.
+   */
+  check(signal: AbortSignal): Promise<string | CheckResult>;
   /** Deletes a sent post. Present only when `capabilities.delete`. May throw. */
   delete?(remoteId: string, signal: AbortSignal): Promise<void>;
   /** Releases sockets. Never throws. */

@@ -15,7 +15,7 @@
  *   unknown outcome. The result never throws.
  */
 import type { z } from "zod";
-import type { Adapter, Capabilities, ConnectDeps, Connection, ImageLimits, Limits, PostStyle, RateLimit, Rendered, SendContext, SentPost } from "../adapter.js";
+import type { Adapter, Capabilities, CheckResult, ConnectDeps, Connection, ImageLimits, Limits, PostStyle, RateLimit, Rendered, SendContext, SentPost } from "../adapter.js";
 import { deliveryError, errorText, type DeliveryError } from "../delivery-error.js";
 import type { FeedItem } from "../feed-item.js";
 import { networkDeliveryError, type NetworkWording } from "./network-error.js";
@@ -56,7 +56,7 @@ export interface AdapterDefinition<Cfg, Payload, Client> {
   /** Publishes one post; lets the client's errors through for `classify`. Honours `ctx.signal`. */
   send(client: Client, payload: Payload, ctx: SendContext): Promise<SentPost>;
   /** A harmless call proving the credentials; one line naming the account. */
-  check(client: Client, signal: AbortSignal): Promise<string>;
+  check(client: Client, signal: AbortSignal): Promise<string | CheckResult>;
   /** Deletes a sent post (`crier unpost`). Defining it is what declares the capability. */
   delete?(client: Client, remoteId: string, signal: AbortSignal): Promise<void>;
   /** For platforms where only some modes can delete (Slack's webhooks cannot): false hides `delete` on this client. */
