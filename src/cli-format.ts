@@ -28,11 +28,11 @@ export function deliveryView(row: DeliveryRecord): DeliveryView {
 export function formatDeliveries(rows: readonly DeliveryView[], more = false): string {
   if (!rows.length) return "no deliveries match\n";
   const lines = rows.map((r) => {
-    const next =
-      r.state === "failed" ? (r.gaveUp ? ` gave up (crier retry ${r.id} starts afresh)` : ` next attempt ${formatTime(r.nextAttemptAt)}`) : "";
+    const next = r.state !== "failed" ? null : r.gaveUp ? `gave up (crier retry ${r.id} starts afresh)` : `next attempt ${formatTime(r.nextAttemptAt)}`;
+    const head = [`#${r.id} ${r.state.padEnd(9)} ${r.feedId} -> ${r.destinationId}`, plural(r.attempts, "attempt"), next, `updated ${formatTime(r.updatedAt)}`];
     const posted = [r.remoteUrl ? `post: ${r.remoteUrl}` : "", r.remoteId ? `remote id: ${r.remoteId}` : ""].filter(Boolean).join(" · ");
     const why = r.reason ? `\n      ${r.reason}` : "";
-    return `#${r.id} ${r.state.padEnd(9)} ${r.feedId} -> ${r.destinationId} · ${plural(r.attempts, "attempt")}${next} · ${formatTime(r.updatedAt)}\n      ${truncateLine(r.title, 90)}${posted ? `\n      ${posted}` : ""}${why}`;
+    return `${head.filter(Boolean).join(" · ")}\n      ${truncateLine(r.title, 90)}${posted ? `\n      ${posted}` : ""}${why}`;
   });
   const tail = more ? `\n… more deliveries match: the newest ${rows.length} are shown (--limit N for more, or narrow with --state, --feed, --destination)` : "";
   return `${lines.join("\n")}${tail}\n`;

@@ -129,7 +129,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   try {
     sections = validateSections(input ?? {}, where, problems);
   } catch (err) {
-    if (err instanceof ConfigErrorSignal) throw new ConfigError(file, problems);
+    if (err instanceof ConfigErrorSignal) throw new ConfigError(file, inFileOrder(problems));
     throw err;
   }
   const { raw, at: indexOf } = sections;
@@ -239,7 +239,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
   }
-  if (problems.length) throw new ConfigError(file, problems);
+  if (problems.length) throw new ConfigError(file, inFileOrder(problems));
   return {
     file,
     storagePath: path.resolve(dir, raw.storage.path),
@@ -317,6 +317,12 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
 
 class ConfigErrorSignal extends Error {}
 
+/** Problems by their line ("line 12: …"), as an operator reads the file; those without one last. */
+function inFileOrder(problems: string[]): string[] {
+  const lineOf = (p: string): number => Number(/^line (\d+)/.exec(p)?.[1] ?? Infinity);
+  return problems.map((p, i) => ({ p, i, line: lineOf(p) })).sort((a, b) => a.line - b.line || a.i - b.i).map((x) => x.p);
+}
+
 function feedSource(url: string, dir: string): FeedSource {
   if (/^https?:\/\//i.test(url)) return { kind: "http", url };
   const filePath = url.startsWith("file://") ? filePathOf(url) : url;
@@ -389,7 +395,7 @@ export function configWarnings(config: CrierConfig): string[] {
   if (!config.destinations.length) return [`no destinations: nothing will be posted (add destinations and routes; ${see})`];
   const warnings: string[] = [];
   if (!config.feeds.some((f) => f.enabled)) warnings.push("every feed is disabled (enabled: false): there is nothing to poll");
-  const unrouted = config.feeds.filter((f) => !config.routes.get(f.id)?.length).map((f) => f.id);
+  const unrouted = config.feeds.filter((f) => f.enabled && !config.routes.get(f.id)?.length).map((f) => f.id);
   if (unrouted.length) {
     const names = unrouted.length > 5 ? `${unrouted.slice(0, 5).join(", ")} and ${unrouted.length - 5} more` : unrouted.join(", ");
     warnings.push(`${unrouted.length === 1 ? "feed" : "feeds"} ${names} ${unrouted.length === 1 ? "has" : "have"} no route: new items are recorded, never posted (add routes: - { feed: ID, to: [DESTINATION] })`);
