@@ -15,8 +15,8 @@ import {
   capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, platformFailure, plural,
 } from "./cli-format.js";
 import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./cli-attention.js";
-import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
-import { parseFeed } from "./pipeline/parse.js";
+import { fetchFeed, closeFetchPool, FetchError } from "./pipeline/fetch.js";
+import { parseFeed, ParseError } from "./pipeline/parse.js";
 import { RenderError } from "./core/adapter.js";
 import { errorText } from "./core/delivery-error.js";
 import { postStyle } from "./pipeline/deliver.js";
@@ -177,10 +177,20 @@ program
       return d;
     });
     if (!destinations.length) throw new UsageError(`feed ${feed.id} has no route in ${config.file}: name one with --destination ID`);
-    const fetched = await fetchFeed({ source: feed.source, etag: null, lastModified: null, timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes, maxRedirects: feed.maxRedirects, userAgent: config.userAgent });
-    await closeFetchPool();
-    if (fetched.status !== "fetched") throw new Error("unexpected 304 without a validator");
-    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+    let parsed: Awaited<ReturnType<typeof parseFeed>>;
+    try {
+      const fetched = await fetchFeed({ source: feed.source, etag: null, lastModified: null, timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes, maxRedirects: feed.maxRedirects, userAgent: config.userAgent });
+      if (fetched.status !== "fetched") throw new Error("unexpected 304 without a validator");
+      parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+    } catch (err) {
+      // The feed's failure, as a poll would report it: nothing to preview, and it needs a look.
+      if (!(err instanceof FetchError || err instanceof ParseError)) throw err;
+      process.stderr.write(`crier: feed ${feed.id} (${feed.source.kind === "http" ? feed.source.url : feed.source.path}): ${err.message}\n`);
+      process.exitCode = EXIT.attention;
+      return;
+    } finally {
+      await closeFetchPool();
+    }
     const previews = parsed.items.slice(0, opts.limit).flatMap((item) =>
       destinations.map((d) => {
         const base = d.adapter.defaultLimits(d.cfg ?? d.adapter.config.parse({}));

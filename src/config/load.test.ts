@@ -259,7 +259,7 @@ describe("parseConfig: every problem in one ConfigError", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    expect(message.startsWith(`${FILE}: 10 problem(s) in the config:`)).toBe(true);
+    expect(message.startsWith(`${FILE}: 10 problems in the config:`)).toBe(true);
     expect(message).toContain("  - line 13: destinations[1].chatId: required");
   });
 });

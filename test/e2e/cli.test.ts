@@ -1,7 +1,7 @@
 /** The CLI's user-facing contract: help, exit codes, config errors, validate, preview. */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { runCli, writeConfig, ROOT, CLI } from "../support/cli.js";
 import path from "node:path";
@@ -34,7 +34,9 @@ describe("crier CLI", () => {
     }
   });
 
-  it("`npx crier` runs the built CLI from the project folder (README)", () => {
+  it("`npx crier` runs the built CLI from the project folder (README), also after a rebuild", () => {
+    // npm runs the bin file itself: tsc writes it without the executable bit, which the build adds.
+    expect(statSync(CLI).mode & 0o111).not.toBe(0);
     const r = spawnSync("npx", ["--no", "--", "crier", "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_offline: "true" }, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: crier /);

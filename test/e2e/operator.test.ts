@@ -110,6 +110,15 @@ describe("messages that say what happened to what", () => {
     expect(r.stderr).not.toMatch(/problem/);
   });
 
+  it("preview of a feed that cannot be fetched says so, without a stack trace (exit 3)", async () => {
+    feeds.setMode("/preview-down.xml", { kind: "status", status: 500 });
+    const { config } = telegramConfig({ feedPath: "/preview-down.xml" });
+    const r = await runCli(["--config", config, "preview", "--feed", "news"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^crier: feed news \(http:\/\/127\.0\.0\.1:\d+\/preview-down\.xml\): HTTP 500/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("unpost refused by the platform: the delivery id and the platform's words, no stack trace, exit 3", async () => {
     feeds.setFeed("/unpost.xml", buildRss(newsItems(2)));
     const { config } = telegramConfig({ feedPath: "/unpost.xml" });
