@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, openSync, readFileSync, statSync, truncateSyn
 import path from "node:path";
 import Database from "better-sqlite3";
 import { ROOT, runCli, writeConfig } from "../support/cli.js";
+import { startDaemon } from "../support/daemon.js";
 
 /** A config with one local feed (the demo's) posted to the console; `storage` is storage.path. */
 function setup(storage: string): { dir: string; config: string; feed: string } {
@@ -79,11 +80,12 @@ describe("a delivery log that cannot be used", () => {
     expectStorageError(await runCli(["--config", config, "validate"]), file, /is damaged/);
   });
 
-  it("damage in the middle of the file, found during a poll, stops the poll and is not blamed on the feed", async () => {
+  /** A delivery log from a first poll, damaged in the middle; the feed has a new article to record. */
+  async function damagedAfterFirstPoll(): Promise<{ dir: string; config: string; file: string }> {
     const { dir, config, feed } = setup("crier.db");
     const file = path.join(dir, "crier.db");
     expect((await runCli(["--config", config, "poll", "--once"])).code).toBe(0);
-    // Overwrite the pages of the index that a poll's new deliveries are checked against.
+    // Overwrite the page of the index that a poll's new deliveries are checked against.
     const db = new Database(file);
     db.pragma("wal_checkpoint(TRUNCATE)");
     const pageSize = db.pragma("page_size", { simple: true }) as number;
@@ -94,9 +96,12 @@ describe("a delivery log that cannot be used", () => {
     const fd = openSync(file, "r+");
     writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (root - 1) * pageSize);
     closeSync(fd);
-    // A new article, so that the poll parses the feed and records a delivery.
     writeFileSync(feed, readFileSync(feed, "utf8").replace("<item>", "<item><title>New story</title><link>https://news.example.org/new-story/</link><guid>new-story</guid></item><item>"));
+    return { dir, config, file };
+  }
 
+  it("damage in the middle of the file, found during a poll, stops the poll and is not blamed on the feed", async () => {
+    const { config, file } = await damagedAfterFirstPoll();
     const poll = await runCli(["--config", config, "poll", "--once"]);
     expectStorageError(poll, file, /is damaged \(database disk image is malformed\)[\s\S]*Stop every Crier process[\s\S]*restore it from a backup[\s\S]*mv /);
     expect(poll.stderr).not.toMatch(/feed failed|feed "demo"/);
@@ -105,6 +110,18 @@ describe("a delivery log that cannot be used", () => {
     expect(after.prepare("SELECT error_streak, next_poll_at, last_error FROM feeds WHERE id = 'demo'").get()).toEqual({ error_streak: 0, next_poll_at: null, last_error: null });
     after.close();
     expectStorageError(await runCli(["--config", config, "validate"]), file, /is damaged/);
+  });
+
+  it("crier run stops with the same message and exit code when its poll meets the damage", async () => {
+    const { config, file } = await damagedAfterFirstPoll();
+    const daemon = startDaemon(config);
+    try {
+      const code = await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(() => resolve("still running after 20 s"), 20_000))]);
+      expectStorageError({ code: code as number, stderr: daemon.stderr().split("\n").filter((l) => !l.startsWith("{")).join("\n") }, file, /is damaged[\s\S]*restore it from a backup/);
+      expect(daemon.stderr()).not.toMatch(/"msg":"feed failed"/);
+    } finally {
+      if (daemon.alive()) daemon.child.kill("SIGKILL");
+    }
   });
 });
 
