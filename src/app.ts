@@ -9,12 +9,13 @@ import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger, DestinationStream } from "pino";
-import { loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
+import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type Feed } from "./config/load.js";
 import { createLogger } from "./log.js";
 import { applyMemorySettings } from "./heap.js";
 import { createScrubber } from "./secrets.js";
 import { SqliteStore } from "./store/sqlite.js";
 import type { DeliveryStore, PolledFeed, PruneResult } from "./store/types.js";
+import { StorageError } from "./store/storage-error.js";
 import { closeFetchPool, configureFetchPool } from "./pipeline/fetch.js";
 import { pollFeed, type FeedPollReport, type PollContext, type PollResult, type PushedContent } from "./pipeline/poll-feed.js";
 import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
@@ -33,6 +34,8 @@ export interface AppOptions {
   dryRun?: boolean;
   logDestination?: DestinationStream;
   logLevel?: string;
+  /** Pretty log lines (default: when stderr is a terminal); false: JSON lines always. */
+  prettyLogs?: boolean;
   now?: () => number;
 }
 
@@ -73,6 +76,11 @@ export class App {
   onDiscovery: ((feed: Feed, links: WebSubLinks) => void) | null = null;
   /** For a feed its hub pushes: how often a poll is still due (set by the WebSub subscriber). */
   safetyNetMs: ((feedId: string) => number | null) | null = null;
+  /**
+   * Told when the store itself fails (a damaged or unwritable file) in work nobody awaits, such as
+   * a scheduled poll of `crier run`: the service cannot go on recording what it does.
+   */
+  onStorageFailure: ((err: StorageError) => void) | null = null;
 
   private constructor(
     readonly config: CrierConfig,
@@ -101,9 +109,10 @@ export class App {
       level: opts.logLevel ?? config.logLevel,
       secretValues: config.secretValues,
       ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+      ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
     });
     applyMemorySettings(config.memory);
-    for (const warning of config.warnings) logger.warn({ config: config.file, warning }, "config: should change");
+    for (const warning of configWarnings(config)) logger.warn({ config: config.file, warning }, "config: should change");
     const cacheMB = config.storageCacheMB;
     const store = opts.dryRun
       ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
@@ -155,7 +164,7 @@ export class App {
     if (result.uncertain) {
       await this.alerter.send({
         key: "uncertain:recovery",
-        title: `${result.uncertain} posts may or may not have been published`,
+        title: `${result.uncertain} ${result.uncertain === 1 ? "post" : "posts"} may or may not have been published`,
         detail: "The previous process stopped during these sends. See: crier deliveries --state uncertain; then crier resolve ID --sent|--drop or crier retry ID.",
       });
     }
@@ -203,7 +212,7 @@ export class App {
     for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
       const wait = start + offset - this.now();
       if (wait > 0) await sleep(wait, this.stopSignal.signal);
-      if (this.stoppingFlag) break;
+      if (this.stoppingFlag || failure) break; // a failure of the store fails every feed after it
       while (inWindow >= windowSize) await new Promise<void>((resolve) => (slotFreed = resolve));
       inWindow++;
       void this.pollLimit(async () => {
@@ -223,8 +232,10 @@ export class App {
       });
     }
     while (inWindow > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
-    if (failure) throw (failure as { err: unknown }).err;
-    await polled.flush();
+    if (failure) throw this.storageFailed((failure as { err: unknown }).err);
+    await polled.flush().catch((err: unknown) => {
+      throw this.storageFailed(err);
+    });
     // In the order asked for (a feed may be missing when the service stopped mid-cycle).
     const reports = feeds.flatMap((f) => reportOf.get(f.id) ?? []);
     const wouldPost: DryRunPost[] = [];
@@ -303,6 +314,8 @@ export class App {
       media: this.media,
       feeds: this.feedsById,
       ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
+    }).catch((err: unknown) => {
+      throw this.storageFailed(err);
     });
   }
 
@@ -360,9 +373,16 @@ export class App {
       this.logger.info({ ...pruned }, "store maintained: pruned and checkpointed");
       return pruned;
     } catch (err) {
+      if (err instanceof StorageError) throw this.storageFailed(err);
       this.logger.error({ err }, "store maintenance failed");
       return null;
     }
+  }
+
+  /** Passes a StorageError to `onStorageFailure`; returns `err` for the caller to throw. */
+  private storageFailed(err: unknown): unknown {
+    if (err instanceof StorageError) this.onStorageFailure?.(err);
+    return err;
   }
 
   /** Runs `maintain` when it has not run for a day (for `crier poll --once` from cron). */
@@ -399,7 +419,11 @@ class PolledBatch {
     const batch = this.pending;
     this.pending = [];
     // Only "last polled" and freshness: losing them (a crash before the write) costs one more poll.
-    await this.store.recordPolled(batch).catch((err: unknown) => this.logger.error({ err }, "could not record polled feeds"));
+    // A store that cannot be written at all is another matter: the caller must stop.
+    await this.store.recordPolled(batch).catch((err: unknown) => {
+      if (err instanceof StorageError) throw err;
+      this.logger.error({ err }, "could not record polled feeds");
+    });
   }
 }
 

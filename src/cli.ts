@@ -4,29 +4,46 @@
 import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
 import { adapters } from "../adapters/index.js";
-import { App, type PollOnceResult } from "./app.js";
-import { ConfigError, loadConfig } from "./config/load.js";
+import { App } from "./app.js";
+import { ConfigError, configWarnings, loadConfig, type CrierConfig } from "./config/load.js";
+import { closest } from "./config/suggest.js";
 import { Scheduler } from "./scheduler/index.js";
-import { DELIVERY_STATES, type DeliveryState } from "./store/types.js";
-import { formatDeliveries, formatPollResult, formatTime, indent } from "./cli-format.js";
-import { fetchFeed, closeFetchPool } from "./pipeline/fetch.js";
-import { parseFeed } from "./pipeline/parse.js";
+import { DELIVERY_STATES, type DeliveryRecord, type DeliveryState } from "./store/types.js";
+import { StorageError } from "./store/storage-error.js";
+import { checkStorage } from "./store/sqlite-check.js";
+import {
+  capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, platformFailure, plural,
+} from "./cli-format.js";
+import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./cli-attention.js";
+import { fetchFeed, closeFetchPool, FetchError } from "./pipeline/fetch.js";
+import { parseFeed, ParseError } from "./pipeline/parse.js";
 import { RenderError } from "./core/adapter.js";
+import { errorText } from "./core/delivery-error.js";
 import { postStyle } from "./pipeline/deliver.js";
 
-/** Exit codes: what a script calling crier can rely on. */
-export const EXIT = { ok: 0, error: 1, config: 2, partial: 3 } as const;
+/** Exit codes: what a script calling crier can rely on (the table in the README and in --help). */
+export const EXIT = { ok: 0, error: 1, config: 2, attention: 3 } as const;
+
+const EXIT_CODES = `
+Exit codes (every command):
+  0  done; nothing needs you
+  1  unexpected error: a bug in Crier (printed with its stack trace; please report it)
+  2  nothing was done: the config is invalid, the command was misused (unknown option,
+     no such feed, destination or delivery, or one not in a state the command applies to),
+     or the delivery log (storage.path) cannot be used
+  3  done, but something needs you: a feed failed, is held, backing off or demoted; a
+     delivery failed (other than a rate-limit wait), was rejected or is uncertain; a
+     destination is paused for a missing or refused secret or a broken channel; a check or
+     unpost failed on the platform; the config leaves nothing to do`;
 
 const program = new Command()
   .name("crier")
   .description("Watches RSS/Atom feeds and posts every new article to social channels, exactly once.")
   .version("0.1.0")
   .exitOverride() // before the subcommands, which inherit it: exit codes are ours
+  .configureHelp({ showGlobalOptions: true }) // each command's --help lists --config too
   .addOption(new Option("-c, --config <path>", "config file").env("CRIER_CONFIG").default("config/crier.yaml"))
-  .addHelpText(
-    "after",
-    "\nExit codes: 0 success, 1 unexpected error, 2 invalid config or usage, 3 some feeds or deliveries need attention.",
-  );
+  .addHelpText("afterAll", EXIT_CODES);
 
 const configPath = (): string => program.opts<{ config: string }>().config;
 
@@ -39,17 +56,30 @@ async function withApp<T>(opts: { dryRun?: boolean }, work: (app: App) => Promis
   }
 }
 
+/** Prints `data` as JSON, or the text. */
+function print(json: boolean | undefined, data: unknown, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : text);
+}
+
 const positiveInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
   return n;
 };
 
+/** "no feed "nosuch" in FILE; did you mean …? The feeds: a, b" */
+function unknownId(kind: "feed" | "destination", id: string, ids: readonly string[], file: string): UsageError {
+  const meant = closest(id, ids);
+  const list = ids.length ? `${ids.length > 20 ? `${ids.slice(0, 20).join(", ")} and ${ids.length - 20} more` : ids.join(", ")}` : "none";
+  return new UsageError(`no ${kind} "${id}" in ${file}${meant ? `; did you mean \`${meant}\`?` : ""} (${kind === "feed" ? "feeds" : "destinations"}: ${list})`);
+}
+
 program
   .command("run")
   .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
-  .action(async () => {
-    const app = await App.create({ configPath: configPath(), env: process.env, adapters });
+  .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
+  .action(async (opts: { json?: boolean }) => {
+    const app = await App.create({ configPath: configPath(), env: process.env, adapters, ...(opts.json ? { prettyLogs: false } : {}) });
     await app.recover();
     const scheduler = new Scheduler(app);
     // Listening before the first poll: a hub verifies a subscription as soon as we ask for it.
@@ -64,11 +94,22 @@ program
         await app.close();
       })();
     };
+    // A delivery log that can no longer be read or written stops the service: it could not record
+    // what it posts. Reported like any storage error, with the config error's exit code.
+    app.onStorageFailure = (err) => {
+      if (stopping) return;
+      app.logger.error({ file: err.file, problem: err.problem }, err.message);
+      process.stderr.write(`crier: ${err.message}\n`);
+      process.exitCode = EXIT.config;
+      stop("storage failure");
+    };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
     scheduler.start();
     app.logger.info({ feeds: app.config.feeds.length, destinations: app.runtimes.length }, "crier running");
-    await scheduler.runAllNow();
+    await scheduler.runAllNow().catch((err: unknown) => {
+      if (!(err instanceof StorageError)) throw err; // reported and stopping already
+    });
     await new Promise<void>((resolve) => {
       const wait = setInterval(() => {
         if (stopping) void stopping.then(() => (clearInterval(wait), resolve()));
@@ -84,16 +125,38 @@ program
   .option("--dry-run", "fetch and render, but write nothing and post nothing")
   .option("--json", "print the result as JSON")
   .action(async (opts: { feed?: string[]; dryRun?: boolean; json?: boolean }) => {
-    const result = await withApp({ dryRun: opts.dryRun ?? false }, (app) => app.pollOnce(opts.feed ? { feedIds: opts.feed } : {}));
-    process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatPollResult(result));
-    process.exitCode = needsAttention(result) ? EXIT.partial : EXIT.ok;
+    const result = await withApp({ dryRun: opts.dryRun ?? false }, async (app) => {
+      for (const id of opts.feed ?? []) if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
+      const polled = await app.pollOnce(opts.feed ? { feedIds: opts.feed } : {});
+      const deliveries = await Promise.all(
+        polled.deliveries.map(async (d) => (d.state === "failed" ? { ...d, errorKind: (await app.store.getDelivery(d.deliveryId))?.errorKind ?? null } : d)),
+      );
+      const attention = attentionNotes({ feeds: polled.feeds, deliveries, destinations: await destinationStatuses(app), warnings: configWarnings(app.config) });
+      return { ...polled, attention };
+    });
+    print(opts.json, result, formatPollResult(result, result.attention));
+    process.exitCode = result.attention.length ? EXIT.attention : EXIT.ok;
   });
 
-function needsAttention(result: PollOnceResult): boolean {
-  return (
-    result.feeds.some((f) => f.status === "error" || f.status === "held" || f.status === "backoff") ||
-    result.deliveries.some((d) => !["sent", "skipped"].includes(d.state))
-  );
+/** Each destination's pause and deliveries, judged: does it need the operator? */
+async function destinationStatuses(app: App): Promise<DestinationStatus[]> {
+  const counts = await app.store.countByState();
+  const stored = new Map((await app.store.getDestinationStates()).map((s) => [s.destinationId, s]));
+  const now = Date.now();
+  return app.runtimes.map((r) => {
+    const paused = r.pauseReason(now);
+    const configReason = r.destination.pausedReason;
+    return {
+      id: r.id,
+      platform: r.destination.platform,
+      paused,
+      pausedUntil: paused ? r.pausedUntil : null,
+      needsOperator: paused !== null && pauseNeedsOperator({ enabled: r.destination.common.enabled, configReason, pausedReason: r.pausedReason, pausedUntil: r.pausedUntil }),
+      pausedByConfig: configReason !== null,
+      consecutiveRejections: stored.get(r.id)?.consecutiveRejections ?? 0,
+      deliveries: Object.fromEntries(counts.filter((c) => c.destinationId === r.id).map((c) => [c.state, c.count])),
+    };
+  });
 }
 
 program
@@ -106,17 +169,28 @@ program
   .action(async (opts: { feed: string; destination?: string; limit: number; json?: boolean }) => {
     const config = loadConfig(configPath(), { env: process.env, adapters });
     const feed = config.feeds.find((f) => f.id === opts.feed);
-    if (!feed) throw new ConfigError(config.file, [`no feed with id "${opts.feed}"`]);
+    if (!feed) throw unknownId("feed", opts.feed, config.feeds.map((f) => f.id), config.file);
     const ids = opts.destination ? [opts.destination] : (config.routes.get(feed.id) ?? []);
     const destinations = ids.map((id) => {
       const d = config.destinations.find((x) => x.id === id);
-      if (!d) throw new ConfigError(config.file, [`no destination with id "${id}"`]);
+      if (!d) throw unknownId("destination", id, config.destinations.map((x) => x.id), config.file);
       return d;
     });
-    const fetched = await fetchFeed({ source: feed.source, etag: null, lastModified: null, timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes, maxRedirects: feed.maxRedirects, userAgent: config.userAgent });
-    await closeFetchPool();
-    if (fetched.status !== "fetched") throw new Error("unexpected 304 without a validator");
-    const parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+    if (!destinations.length) throw new UsageError(`feed ${feed.id} has no route in ${config.file}: name one with --destination ID`);
+    let parsed: Awaited<ReturnType<typeof parseFeed>>;
+    try {
+      const fetched = await fetchFeed({ source: feed.source, etag: null, lastModified: null, timeoutMs: feed.timeoutMs, maxBytes: feed.maxBytes, maxRedirects: feed.maxRedirects, userAgent: config.userAgent });
+      if (fetched.status !== "fetched") throw new Error("unexpected 304 without a validator");
+      parsed = await parseFeed(fetched.body, fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+    } catch (err) {
+      // The feed's failure, as a poll would report it: nothing to preview, and it needs a look.
+      if (!(err instanceof FetchError || err instanceof ParseError)) throw err;
+      process.stderr.write(`crier: feed ${feed.id} (${feed.source.kind === "http" ? feed.source.url : feed.source.path}): ${err.message}\n`);
+      process.exitCode = EXIT.attention;
+      return;
+    } finally {
+      await closeFetchPool();
+    }
     const previews = parsed.items.slice(0, opts.limit).flatMap((item) =>
       destinations.map((d) => {
         const base = d.adapter.defaultLimits(d.cfg ?? d.adapter.config.parse({}));
@@ -130,10 +204,7 @@ program
         }
       }),
     );
-    if (opts.json) {
-      process.stdout.write(`${JSON.stringify(previews, null, 2)}\n`);
-      return;
-    }
+    if (opts.json) return print(true, previews, "");
     for (const p of previews) {
       const head = "post" in p ? `${p.length}/${p.maxLength} ${p.unit} (limits: ${p.limitsFrom === "default" ? "platform defaults, not asked from the platform" : p.limitsFrom})` : `cannot render: ${p.error}`;
       process.stdout.write(`── ${p.destination} (${p.platform}) · ${head}${p.paused ? ` · paused: ${p.paused}` : ""}\n`);
@@ -148,41 +219,86 @@ program
   .option("--feed <id>", "only this feed")
   .option("--destination <id>", "only this destination")
   .option("--limit <n>", "at most this many", positiveInt, 50)
-  .option("--json", "print as JSON")
+  .option("--json", "print as JSON (an array; a note on stderr when more match)")
   .action(async (opts: { state?: DeliveryState; feed?: string; destination?: string; limit: number; json?: boolean }) => {
+    // One row more than shown: whether more match, without counting them all.
     const rows = await withApp({ dryRun: true }, (app) =>
-      app.store.listDeliveries({ limit: opts.limit, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
+      app.store.listDeliveries({ limit: opts.limit + 1, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
     );
-    process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatDeliveries(rows));
+    const more = rows.length > opts.limit;
+    const shown = rows.slice(0, opts.limit).map(deliveryView);
+    if (opts.json && more) process.stderr.write(`crier: more deliveries match than the ${opts.limit} shown (--limit N for more)\n`);
+    print(opts.json, shown, formatDeliveries(shown, more));
   });
+
+/** States a delivery may be queued again from. */
+const RETRYABLE: readonly DeliveryState[] = ["failed", "uncertain", "rejected", "deleted"];
 
 program
   .command("retry")
-  .description("Queue deliveries again: one by id (failed, uncertain, rejected or deleted), or every failed one.")
+  .description("Queue deliveries again, each with a fresh set of attempts: one by id (failed, uncertain, rejected or deleted), or every failed one.")
   .argument("[id]", "delivery id", positiveInt)
   .option("--failed", "every failed delivery")
-  .action(async (id: number | undefined, opts: { failed?: boolean }) => {
+  .option("--json", "print the deliveries queued again as JSON")
+  .action(async (id: number | undefined, opts: { failed?: boolean; json?: boolean }) => {
     if (!id && !opts.failed) throw new UsageError("give a delivery id or --failed");
-    const count = await withApp({}, async (app) => {
-      const ids = id ? [id] : (await app.store.listDeliveries({ state: "failed", limit: 1_000_000 })).map((r) => r.id);
-      let n = 0;
-      for (const d of ids) if (await app.store.transition(d, ["failed", "uncertain", "rejected", "deleted"], { to: "pending", reason: "queued again by the operator" }, Date.now())) n++;
-      return n;
+    const queued = await withApp({}, async (app) => {
+      let rows: DeliveryRecord[];
+      if (id) {
+        const row = await app.store.getDelivery(id);
+        if (!row) throw new UsageError(`no delivery #${id} (see crier deliveries)`);
+        if (!RETRYABLE.includes(row.state)) throw new UsageError(`delivery #${id} is ${row.state}: only a failed, uncertain, rejected or deleted delivery can be queued again`);
+        rows = [row];
+      } else rows = await app.store.listDeliveries({ state: "failed", limit: 1_000_000 });
+      const done: Array<{ id: number; was: { state: DeliveryState; attempts: number; reason: string | null } }> = [];
+      for (const row of rows) {
+        // The reason keeps what happened before: the attempts counter starts afresh.
+        const before = `${row.state} after ${plural(row.attempts, "attempt")}${row.reason ? `: ${row.reason.length > 300 ? `${row.reason.slice(0, 299)}…` : row.reason}` : ""}`;
+        const reason = `queued again by the operator, with a fresh set of attempts (before: ${before})`;
+        if (await app.store.transition(row.id, RETRYABLE, { to: "pending", reason, resetAttempts: true }, Date.now())) {
+          app.logger.info({ delivery: row.id, was: row.state, attempts: row.attempts, reason: row.reason }, "delivery queued again by the operator");
+          done.push({ id: row.id, was: { state: row.state, attempts: row.attempts, reason: row.reason } });
+        }
+      }
+      return done;
     });
-    process.stdout.write(`${count} deliver${count === 1 ? "y" : "ies"} queued again\n`);
-    if (id && !count) process.exitCode = EXIT.partial;
+    const text = id
+      ? queued.length
+        ? `delivery #${id} queued again with a fresh set of attempts (it was ${queued[0]?.was.state} after ${plural(queued[0]?.was.attempts ?? 0, "attempt")})\n`
+        : `delivery #${id} changed meanwhile: nothing queued (see crier deliveries)\n`
+      : queued.length
+        ? `${plural(queued.length, "delivery", "deliveries")} queued again with a fresh set of attempts\n`
+        : "no failed deliveries to queue again\n";
+    print(opts.json, { queued }, text);
+    if (id && !queued.length) process.exitCode = EXIT.config;
   });
 
 program
   .command("validate")
-  .description("Check the config: structure, references, and secrets missing from the environment.")
-  .action(() => {
-    const config = loadConfig(configPath(), { env: process.env, adapters });
-    const paused = config.destinations.filter((d) => d.pausedReason);
-    process.stdout.write(`${config.file}: valid (${config.feeds.length} feeds, ${config.destinations.length} destinations)\n`);
-    for (const d of paused) process.stdout.write(`destination ${d.id} will be paused: ${d.pausedReason}\n`);
-    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
-    process.exitCode = paused.length ? EXIT.partial : EXIT.ok;
+  .description("Check the config (structure, references, secrets missing from the environment) and the delivery log: its folder can be written, an existing file is Crier's and reads whole.")
+  .option("--json", "print the result as JSON")
+  .action((opts: { json?: boolean }) => {
+    let config: CrierConfig;
+    try {
+      config = loadConfig(configPath(), { env: process.env, adapters });
+    } catch (err) {
+      if (!(opts.json && err instanceof ConfigError)) throw err;
+      print(true, { file: err.file, valid: false, problems: err.problems }, "");
+      process.exitCode = EXIT.config;
+      return;
+    }
+    const paused = config.destinations.filter((d) => d.pausedReason).map((d) => ({ destination: d.id, reason: d.pausedReason }));
+    const warnings = configWarnings(config);
+    const storage = checkStorage(config.storagePath);
+    const text = [
+      `${config.file}: valid (${plural(config.feeds.length, "feed")}, ${plural(config.destinations.length, "destination")})`,
+      ...paused.map((d) => `destination ${d.destination} will be paused: ${d.reason}`),
+      ...warnings.map((w) => `warning: ${w}`),
+      storage ? "" : `delivery log ${config.storagePath}: ok`,
+    ].filter(Boolean);
+    print(opts.json, { file: config.file, valid: true, feeds: config.feeds.length, destinations: config.destinations.length, paused, warnings, storage: { path: config.storagePath, problem: storage?.message ?? null } }, `${text.join("\n")}\n`);
+    if (storage) process.stderr.write(`crier: ${storage.message}\n`);
+    process.exitCode = storage ? EXIT.config : paused.length || warnings.length ? EXIT.attention : EXIT.ok;
   });
 
 program
@@ -192,20 +308,24 @@ program
   .option("--sent", "the post is on the platform: record it as sent")
   .option("--remote-url <url>", "with --sent: the post's URL")
   .option("--drop", "do not post it: record it as skipped")
-  .action(async (id: number, opts: { sent?: boolean; drop?: boolean; remoteUrl?: string }) => {
+  .option("--json", "print the result as JSON")
+  .action(async (id: number, opts: { sent?: boolean; drop?: boolean; remoteUrl?: string; json?: boolean }) => {
     if (!!opts.sent === !!opts.drop) throw new UsageError("give exactly one of --sent or --drop");
-    const ok = await withApp({}, (app) =>
-      app.store.transition(
+    await withApp({}, async (app) => {
+      const row = await app.store.getDelivery(id);
+      if (!row) throw new UsageError(`no delivery #${id} (see crier deliveries)`);
+      const ok = await app.store.transition(
         id,
         ["uncertain", "failed"],
         opts.sent
           ? { to: "sent", remoteId: null, remoteUrl: opts.remoteUrl ?? null, reason: "resolved by the operator as sent" }
           : { to: "skipped", errorKind: null, reason: "dropped by the operator" },
         Date.now(),
-      ),
-    );
-    process.stdout.write(ok ? `delivery ${id}: ${opts.sent ? "recorded as sent" : "dropped"}\n` : `delivery ${id} is not uncertain or failed\n`);
-    if (!ok) process.exitCode = EXIT.partial;
+      );
+      if (!ok) throw new UsageError(`delivery #${id} is ${row.state}: only an uncertain or failed delivery can be resolved`);
+    });
+    const state = opts.sent ? "sent" : "skipped";
+    print(opts.json, { id, state }, `delivery #${id}: ${opts.sent ? "recorded as sent" : "dropped (recorded as skipped)"}\n`);
   });
 
 program
@@ -213,40 +333,33 @@ program
   .description("Each destination's state: paused or active, why, and its deliveries by state.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const rows = await withApp({ dryRun: true }, async (app) => {
-      const counts = await app.store.countByState();
-      const stored = new Map((await app.store.getDestinationStates()).map((s) => [s.destinationId, s]));
-      const now = Date.now();
-      return app.runtimes.map((r) => ({
-        id: r.id,
-        platform: r.destination.platform,
-        paused: r.pauseReason(now),
-        pausedUntil: r.pauseReason(now) ? r.pausedUntil : null,
-        consecutiveRejections: stored.get(r.id)?.consecutiveRejections ?? 0,
-        deliveries: Object.fromEntries(counts.filter((c) => c.destinationId === r.id).map((c) => [c.state, c.count])),
-      }));
-    });
-    if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    for (const r of rows) {
-      const state = r.paused ? `PAUSED${r.pausedUntil ? ` until ${formatTime(r.pausedUntil)}` : ""}: ${r.paused}` : "active";
-      const counts = Object.entries(r.deliveries).map(([k, v]) => `${k} ${v}`).join(", ") || "no deliveries";
-      process.stdout.write(`${r.id} (${r.platform}): ${state}\n    ${counts}\n`);
-    }
+    const rows = await withApp({ dryRun: true }, destinationStatuses);
+    const text = rows
+      .map((r) => {
+        const state = r.paused ? `PAUSED${r.pausedUntil ? ` until ${formatTime(r.pausedUntil)}` : ""}: ${r.paused}` : "active";
+        const fix = r.needsOperator ? `\n    ${r.pausedByConfig ? "fix the environment or the config" : `fix the cause, then: crier resume ${r.id}`}` : "";
+        const counts = Object.entries(r.deliveries).map(([k, v]) => `${k} ${v}`).join(", ") || "no deliveries";
+        return `${r.id} (${r.platform}): ${state}${fix}\n    ${counts}\n`;
+      })
+      .join("");
+    print(opts.json, rows, text || "no destinations in the config\n");
+    if (rows.some((r) => r.needsOperator)) process.exitCode = EXIT.attention;
   });
 
 program
   .command("resume")
   .description("Un-pause a destination paused by the platform or by rejections (fix the cause first).")
   .argument("<destination>", "destination id")
-  .action(async (id: string) => {
+  .option("--json", "print the result as JSON")
+  .action(async (id: string, opts: { json?: boolean }) => {
     await withApp({}, async (app) => {
       const runtime = app.runtimes.find((r) => r.id === id);
-      if (!runtime) throw new UsageError(`no destination with id "${id}"`);
+      if (!runtime) throw unknownId("destination", id, app.runtimes.map((r) => r.id), app.config.file);
       if (runtime.destination.pausedReason) throw new UsageError(`destination ${id} is paused by its config: ${runtime.destination.pausedReason}`);
       await app.store.setDestinationPause(id, null, null, Date.now());
       await app.store.countRejection(id, false, Date.now());
     });
-    process.stdout.write(`destination ${id}: resumed\n`);
+    print(opts.json, { destination: id, resumed: true }, `destination ${id}: resumed\n`);
   });
 
 program
@@ -255,7 +368,7 @@ program
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
     const subs = await withApp({ dryRun: true }, (app) => app.store.listSubscriptions());
-    if (opts.json) return void process.stdout.write(`${JSON.stringify(subs, null, 2)}\n`);
+    if (opts.json) return print(true, subs, "");
     if (!subs.length) return void process.stdout.write("no WebSub subscriptions (a feed is subscribed when `websub` is configured and the feed names a hub)\n");
     for (const s of subs) {
       const lease = s.expiresAt ? `lease until ${formatTime(s.expiresAt)}` : "no lease";
@@ -271,35 +384,54 @@ program
   .action(async (opts: { json?: boolean }) => {
     const pruned = await withApp({}, (app) => app.maintain());
     if (!pruned) throw new Error("the store could not be pruned (see the log)");
-    process.stdout.write(
-      opts.json ? `${JSON.stringify(pruned)}\n` : `pruned: ${pruned.items} items, ${pruned.deliveries} deliveries, ${pruned.sendLog} send-log entries; WAL checkpointed\n`,
+    print(
+      opts.json,
+      pruned,
+      `pruned: ${plural(pruned.items, "item")}, ${plural(pruned.deliveries, "delivery", "deliveries")}, ${plural(pruned.sendLog, "send-log entry", "send-log entries")}; WAL checkpointed\n`,
     );
   });
 
+/** `crier feed list` and `crier feeds`: each feed with its state. */
+async function listFeeds(opts: { json?: boolean }): Promise<void> {
+  const views = await withApp({ dryRun: true }, async (app) => {
+    const stored = new Map((await app.store.listFeeds()).map((s) => [s.feedId, s]));
+    const now = Date.now();
+    return app.config.feeds.map((f) => feedView(f, stored.get(f.id), now));
+  });
+  print(opts.json, views, formatFeeds(views));
+  if (views.some((v) => v.attention)) process.exitCode = EXIT.attention;
+}
+
+const FEEDS_DESCRIPTION = "Each feed with its state: ok, held (and how to release it), backing off (until when, the last error) or demoted.";
+program.command("feeds").description(FEEDS_DESCRIPTION).option("--json", "print as JSON").action(listFeeds);
+
 const feedCommand = program.command("feed").description("Operate on one feed.");
+feedCommand.command("list").description(FEEDS_DESCRIPTION).option("--json", "print as JSON").action(listFeeds);
 feedCommand
   .command("resume")
   .description("Poll a failing or demoted feed again at once (clears its backoff).")
   .argument("<id>", "feed id")
-  .action(async (id: string) => {
+  .option("--json", "print the result as JSON")
+  .action(async (id: string, opts: { json?: boolean }) => {
     await withApp({}, async (app) => {
-      if (!app.feed(id)) throw new UsageError(`no feed with id "${id}"`);
+      if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
       await app.store.resumeFeed(id);
     });
-    process.stdout.write(`feed ${id}: resumed; polled on its next schedule\n`);
+    print(opts.json, { feed: id, resumed: true }, `feed ${id}: resumed; polled on its next schedule\n`);
   });
 feedCommand
   .command("accept")
   .description("Release a feed held for a flood of new items: record them without posting (or --post them).")
   .argument("<id>", "feed id")
   .option("--post", "post the held items instead of only recording them")
-  .action(async (id: string, opts: { post?: boolean }) => {
-    const ok = await withApp({}, (app) => {
-      if (!app.feed(id)) throw new UsageError(`no feed with id "${id}"`);
-      return app.store.acceptFeed(id, opts.post ? "post" : "record");
+  .option("--json", "print the result as JSON")
+  .action(async (id: string, opts: { post?: boolean; json?: boolean }) => {
+    await withApp({}, async (app) => {
+      if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
+      if (!(await app.store.acceptFeed(id, opts.post ? "post" : "record"))) throw new UsageError(`feed ${id} is not held: nothing to accept (see crier feed list)`);
     });
-    process.stdout.write(ok ? `feed ${id}: accepted; the next poll will ${opts.post ? "post" : "record without posting"} the held items\n` : `feed ${id} is not held\n`);
-    if (!ok) process.exitCode = EXIT.partial;
+    const mode = opts.post ? "post" : "record";
+    print(opts.json, { feed: id, accepted: mode }, `feed ${id}: accepted; the next poll will ${opts.post ? "post" : "record without posting"} the held items\n`);
   });
 
 program
@@ -312,75 +444,75 @@ program
       description: a.description,
       limits: a.defaultLimits(),
       rateLimits: a.rateLimits,
-      capabilities: Object.entries(a.capabilities).filter(([, v]) => v).map(([k]) => k),
+      capabilities: a.capabilities,
     }));
-    if (opts.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-    for (const a of list) {
-      const rates = a.rateLimits.map((r) => `${r.posts} per ${formatDuration(r.windowMs)}`).join(", ") || "none declared";
-      process.stdout.write(
-        `${a.platform.padEnd(10)} ${a.description}\n${" ".repeat(11)}length: ${a.limits.maxLength} ${a.limits.unit}\n` +
-          `${" ".repeat(11)}rate: ${rates}\n${" ".repeat(11)}capabilities: ${a.capabilities.join(", ") || "none"}\n`,
-      );
-    }
+    const text = list
+      .map((a) => {
+        const rates = a.rateLimits.map((r) => `${r.posts} per ${formatDuration(r.windowMs)}`).join(", ") || "none declared";
+        const pad = " ".repeat(11);
+        return `${a.platform.padEnd(10)} ${a.description}\n${pad}length: ${a.limits.maxLength} ${a.limits.unit}\n${pad}rate: ${rates}\n${pad}can: ${capabilityText(a.capabilities).join("; ") || "post text"}\n`;
+      })
+      .join("");
+    print(opts.json, list, text);
   });
 
 program
   .command("check")
   .description("Verify a destination's credentials with a harmless call (e.g. Telegram getMe, X users/me).")
   .argument("<destination>", "destination id")
-  .action(async (id: string) => {
-    const message = await withApp({ dryRun: true }, async (app) => {
+  .option("--json", "print the result as JSON")
+  .action(async (id: string, opts: { json?: boolean }) => {
+    const result = await withApp({ dryRun: true }, async (app) => {
       const runtime = app.runtimes.find((r) => r.id === id);
-      if (!runtime) throw new UsageError(`no destination with id "${id}"`);
-      if (runtime.destination.pausedReason) return { ok: false, text: `paused by its config: ${runtime.destination.pausedReason}` };
+      if (!runtime) throw unknownId("destination", id, app.runtimes.map((r) => r.id), app.config.file);
+      if (runtime.destination.pausedReason) return { destination: id, ok: false, text: `check not made: paused by its config: ${runtime.destination.pausedReason}` };
       try {
         const connection = await runtime.connect();
         const who = await connection.check(AbortSignal.timeout(runtime.destination.common.timeoutMs));
-        return { ok: true, text: `ok: ${who} (limit ${connection.limits.maxLength} ${connection.limits.unit}, ${connection.limits.source})` };
+        return { destination: id, ok: true, text: `ok: ${who} (limit ${connection.limits.maxLength} ${connection.limits.unit}, ${connection.limits.source})` };
       } catch (err) {
         const e = runtime.destination.adapter.classify(err);
-        return { ok: false, text: app.scrub(`${e.kind}: ${e.message}${e.detail ? ` (${e.detail})` : ""}`) };
+        return { destination: id, ok: false, kind: e.kind, text: `check failed: ${app.scrub(platformFailure(e.kind, e.detail ?? errorText(err)))}` };
       }
     });
-    process.stdout.write(`${id}: ${message.text}\n`);
-    process.exitCode = message.ok ? EXIT.ok : EXIT.partial;
+    print(opts.json, result, `${id}: ${result.text}\n`);
+    process.exitCode = result.ok ? EXIT.ok : EXIT.attention;
   });
 
 program
   .command("unpost")
   .description("Retract a sent post from its platform (where the adapter can delete) and record it as deleted.")
   .argument("<delivery>", "delivery id", positiveInt)
-  .action(async (id: number) => {
-    const text = await withApp({}, async (app) => {
+  .option("--json", "print the result as JSON")
+  .action(async (id: number, opts: { json?: boolean }) => {
+    const result = await withApp({}, async (app) => {
       const row = await app.store.getDelivery(id);
-      if (!row) throw new UsageError(`no delivery ${id}`);
-      if (row.state !== "sent" || !row.remoteId) throw new UsageError(`delivery ${id} is ${row.state}${row.remoteId ? "" : " without a remote id"}: nothing to retract`);
+      if (!row) throw new UsageError(`no delivery #${id} (see crier deliveries)`);
+      if (row.state !== "sent" || !row.remoteId) throw new UsageError(`delivery #${id} is ${row.state}${row.remoteId ? "" : " without a remote id"}: nothing to retract`);
       const runtime = app.runtimes.find((r) => r.id === row.destinationId);
-      if (!runtime) throw new UsageError(`destination ${row.destinationId} is no longer in the config`);
-      const connection = await runtime.connect();
-      if (!runtime.destination.adapter.capabilities.delete || !connection.delete) {
-        throw new UsageError(`${runtime.destination.platform} posts cannot be deleted through its API; remove it by hand: ${row.remoteUrl ?? row.remoteId}`);
+      if (!runtime) throw new UsageError(`delivery #${id} went to destination ${row.destinationId}, which is no longer in ${app.config.file}`);
+      const post = `${row.remoteId}${row.remoteUrl ? ` (${row.remoteUrl})` : ""}`;
+      if (!runtime.destination.adapter.capabilities.delete) {
+        throw new UsageError(`${runtime.destination.platform} posts cannot be deleted through its API; remove post ${post} by hand`);
       }
+      const connection = await runtime.connect();
+      if (!connection.delete) throw new UsageError(`${runtime.destination.platform} posts cannot be deleted through its API; remove post ${post} by hand`);
       try {
         await connection.delete(row.remoteId, AbortSignal.timeout(runtime.destination.common.timeoutMs));
       } catch (err) {
         const e = runtime.destination.adapter.classify(err);
-        throw new Error(app.scrub(`could not delete ${row.remoteUrl ?? row.remoteId}: ${e.kind}: ${e.message}`));
+        const why = app.scrub(platformFailure(e.kind, e.detail ?? errorText(err)));
+        return { delivery: id, deleted: false, error: why, text: `delivery #${id}: ${row.destinationId} did not delete post ${post}: ${why}` };
       }
       await app.store.transition(id, ["sent"], { to: "deleted", errorKind: null, reason: "retracted by the operator (crier unpost)" }, Date.now());
-      return `delivery ${id}: deleted ${row.remoteUrl ?? row.remoteId}`;
+      return { delivery: id, deleted: true, text: `delivery #${id}: deleted post ${post} from ${row.destinationId}` };
     });
-    process.stdout.write(`${text}\n`);
+    print(opts.json, result, `${result.text}\n`);
+    if (!result.deleted) process.exitCode = EXIT.attention;
   });
 
+/** A mistake in how a command was called: exit code 2, the message without a stack. */
 class UsageError extends Error {}
-
-function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
-}
 
 // `crier deliveries | head`: a reader that stops reading early is not an error of ours. Whatever
 // was left to print goes nowhere, and the command's work (already done or still to do) is kept.
@@ -395,7 +527,7 @@ try {
   const e = err as Error & { code?: string; exitCode?: number };
   if (e.code?.startsWith("commander.")) {
     process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" ? EXIT.ok : EXIT.config;
-  } else if (err instanceof ConfigError || err instanceof UsageError) {
+  } else if (err instanceof ConfigError || err instanceof UsageError || err instanceof StorageError) {
     process.stderr.write(`crier: ${e.message}\n`);
     process.exitCode = EXIT.config;
   } else {

@@ -152,7 +152,7 @@ describe("parseConfig: each problem, with its path and line", () => {
     ["empty adapter field", yaml(...FEED, "destinations:", "  - id: tg", "    platform: fake", "    chatId:", "    botToken: x"), {}, "line 7: destinations[0].chatId: required"],
     ["unknown adapter key", yaml(...FEED, "destinations:", "  - id: tg", "    platform: fake", "    chatId: c", "    botToken: x", "    colour: red"), {}, "line 9: destinations[0].colour: unknown key"],
     ["unknown feed key", yaml(...FEED, "    bogus: 1"), {}, "line 4: feeds[0].bogus: unknown key"],
-    ["unknown top-level key", yaml("destination: []"), {}, "line 1: destination: unknown key"],
+    ["unknown top-level key", yaml("destination: []"), {}, "line 1: destination: unknown key; did you mean `destinations`?"],
     ["bad cron", yaml(...FEED, "    schedule: every minute"), {}, "line 4: feeds[0].schedule: must be a cron expression (5 or 6 fields)"],
     ["bad timezone", yaml(...FEED, "    timezone: Mars/Olympus"), {}, "line 4: feeds[0].timezone: must be an IANA time zone such as Europe/Berlin"],
     ["bad id", yaml("feeds:", "  - id: 'my feed'", "    url: x.xml"), {}, "line 2: feeds[0].id: must be 1-64 letters, digits, '_', '.' or '-'"],
@@ -259,7 +259,7 @@ describe("parseConfig: every problem in one ConfigError", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    expect(message.startsWith(`${FILE}: 10 problem(s) in the config:`)).toBe(true);
+    expect(message.startsWith(`${FILE}: 10 problems in the config:`)).toBe(true);
     expect(message).toContain("  - line 13: destinations[1].chatId: required");
   });
 });

@@ -5,9 +5,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import jsYaml from "js-yaml";
-import type { Document, LineCounter } from "yaml";
+import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
@@ -33,6 +32,8 @@ import {
   type FeedConfig,
 } from "./schema.js";
 import { resolveEnvRefs } from "./env.js";
+import { closest, keysAt } from "./suggest.js";
+import { yamlSyntaxProblems } from "./yaml-problems.js";
 
 export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
 
@@ -91,7 +92,7 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`${file}: ${problems.length} problem(s) in the config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`${file}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`} in the config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
 }
 
@@ -116,29 +117,46 @@ export function loadConfig(file: string, opts: LoadOptions): CrierConfig {
 
 /** Validates config text as if read from `file` (relative paths resolve against its folder). */
 export function parseConfig(text: string, file: string, opts: LoadOptions): CrierConfig {
-  // js-yaml builds plain values directly (10,000 feeds: ~0.2 s, ~25 MB); the `yaml` package's
-  // document, with positions for line numbers, costs ~7x that and is built only to report problems.
+  // Two parsers, one job each. js-yaml builds plain values directly (10,000 feeds: ~0.3 s, ~20 MB
+  // of heap); the `yaml` package's document keeps positions and comments, but at 10,000 feeds it
+  // costs 2.1 s and ~250 MB of heap that stays until a full GC (measured; see docs/architecture.md).
+  // So the document is built only when it is needed: a syntax error, a problem to locate, or
+  // aliases, which js-yaml shares by reference and only `yaml` can bound (an alias bomb).
+  let located: { doc: Document; lineCounter: LineCounter } | null = null;
+  const document = (): { doc: Document; lineCounter: LineCounter } => {
+    if (!located) {
+      const lineCounter = new LineCounter();
+      located = { doc: parseDocument(text, { lineCounter, prettyErrors: false, merge: true }), lineCounter };
+    }
+    return located;
+  };
   let input: unknown;
   try {
     input = jsYaml.load(text);
   } catch (err) {
-    throw new ConfigError(file, syntaxProblems(text, err));
+    const { doc, lineCounter } = document();
+    if (doc.errors.length) throw new ConfigError(file, yamlSyntaxProblems(doc, lineCounter, text));
+    const mark = (err as { mark?: { line?: number } }).mark;
+    throw new ConfigError(file, [`${mark?.line !== undefined ? `line ${mark.line + 1}: ` : ""}YAML syntax: ${(err as { reason?: string }).reason ?? (err as Error).message}`]);
   }
-  let located: { doc: Document; lineCounter: LineCounter } | null = null;
-  const where = (p: PropertyKey[]): string => {
-    if (!located) {
-      const { LineCounter, parseDocument } = yamlLib();
-      const lineCounter = new LineCounter();
-      located = { doc: parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter };
+  if (sharesValues(input)) {
+    const { doc, lineCounter } = document();
+    if (doc.errors.length) throw new ConfigError(file, yamlSyntaxProblems(doc, lineCounter, text));
+    try {
+      // An alias bomb ("billion laughs") is refused by its count of aliased values (uses times the
+      // aliases inside); the bound still lets 10,000 routes share one `to: *all`.
+      input = doc.toJS({ maxAliasCount: 100_000 });
+    } catch (err) {
+      throw new ConfigError(file, [`YAML: ${(err as Error).message}`]);
     }
-    return locate(located.doc, located.lineCounter, p);
-  };
+  }
+  const where = (p: PropertyKey[]): string => locate(document().doc, document().lineCounter, p);
   const problems: string[] = [];
   let sections: Sections;
   try {
     sections = validateSections(input ?? {}, where, problems);
   } catch (err) {
-    if (err instanceof ConfigErrorSignal) throw new ConfigError(file, problems);
+    if (err instanceof ConfigErrorSignal) throw new ConfigError(file, inFileOrder(problems));
     throw err;
   }
   const { raw, at: indexOf } = sections;
@@ -168,7 +186,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !DESTINATION_COMMON_KEYS.includes(k)));
     const structural = adapter.config.safeParse(own, WITH_INPUT);
     if (!structural.success) {
-      problems.push(...structural.error.issues.map((i) => formatIssue(i, at, where)));
+      // A misspelt common key reaches the adapter's schema: suggest from both.
+      const known = (p: PropertyKey[]): string[] => [...keysAt(adapter.config, p), ...(p.length ? [] : DESTINATION_COMMON_KEYS)];
+      problems.push(...structural.error.issues.map((i) => formatIssue(i, at, where, known)));
       return;
     }
     // Secrets are resolved only now, so that the checks above never see (or print) them.
@@ -250,7 +270,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
   }
-  if (problems.length) throw new ConfigError(file, problems);
+  if (problems.length) throw new ConfigError(file, inFileOrder(problems));
   return {
     file,
     storagePath: path.resolve(dir, raw.storage.path),
@@ -303,22 +323,26 @@ interface Sections {
 }
 
 function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[]): Sections {
-  const top = configSchema
-    .extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) })
-    .safeParse(input, WITH_INPUT);
+  const topSchema = configSchema.extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) });
+  let top = topSchema.safeParse(input, WITH_INPUT);
   if (!top.success) {
-    problems.push(...top.error.issues.map((i) => formatIssue(i, [], where)));
-    throw new ConfigErrorSignal();
+    problems.push(...top.error.issues.map((i) => formatIssue(i, [], where, (p) => keysAt(configSchema, p))));
+    // Unknown top-level keys alone do not hide the problems of the lists: check those without them.
+    const unknown = top.error.issues.every((i) => i.code === "unrecognized_keys" && i.path.length === 0) ? top.error.issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : [])) : null;
+    if (!unknown) throw new ConfigErrorSignal();
+    top = topSchema.safeParse(Object.fromEntries(Object.entries(input as object).filter(([k]) => !unknown.includes(k))), WITH_INPUT);
+    if (!top.success) throw new ConfigErrorSignal();
   }
+  const { data } = top;
   const at: Sections["at"] = { feeds: [], destinations: [], routes: [] };
   const each = <T>(section: "feeds" | "destinations" | "routes", schema: z.ZodType<T>): T[] =>
-    top.data[section].flatMap((entry, index) => {
+    data[section].flatMap((entry, index) => {
       const r = schema.safeParse(entry, WITH_INPUT);
       if (r.success) {
         at[section].push(index);
         return [r.data];
       }
-      problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where)));
+      problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
       return [];
     });
   const idsOf = (list: unknown[]): Array<[string, number]> =>
@@ -328,17 +352,23 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
     });
   return {
     raw: {
-      ...top.data,
+      ...data,
       feeds: each("feeds", feedSchema),
       destinations: each("destinations", destinationCommonSchema.loose()),
       routes: each("routes", routeSchema),
     },
     at,
-    ids: { feeds: idsOf(top.data.feeds), destinations: idsOf(top.data.destinations) },
+    ids: { feeds: idsOf(data.feeds), destinations: idsOf(data.destinations) },
   };
 }
 
 class ConfigErrorSignal extends Error {}
+
+/** Problems by their line ("line 12: …"), as an operator reads the file; those without one last. */
+function inFileOrder(problems: string[]): string[] {
+  const lineOf = (p: string): number => Number(/^line (\d+)/.exec(p)?.[1] ?? Infinity);
+  return problems.map((p, i) => ({ p, i, line: lineOf(p) })).sort((a, b) => a.line - b.line || a.i - b.i).map((x) => x.p);
+}
 
 function feedSource(url: string, dir: string): FeedSource {
   if (/^https?:\/\//i.test(url)) return { kind: "http", url };
@@ -372,32 +402,24 @@ function filePathOf(url: string): string {
   }
 }
 
-function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], where: (p: PropertyKey[]) => string): string {
+/**
+ * One problem line per issue. `known`: the keys accepted at a path below `prefix`, for
+ * "did you mean" on an unknown key.
+ */
+function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], where: (p: PropertyKey[]) => string, known?: (p: PropertyKey[]) => string[]): string {
   const full = [...prefix, ...issue.path];
   // Absent, or written as an empty value (`chatId:` is null in YAML).
   const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input == null;
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((k) => `${where([...full, k])}: unknown key`).join("; ");
+    const candidates = known?.(issue.path as PropertyKey[]) ?? [];
+    return issue.keys
+      .map((k) => {
+        const meant = closest(k, candidates);
+        return `${where([...full, k])}: unknown key${meant ? `; did you mean \`${meant}\`?` : ""}`;
+      })
+      .join("; ");
   }
   return `${where(full)}: ${missing ? "required" : issue.message}`;
-}
-
-/** The `yaml` package (~9 MB) loads only when a problem must be reported with its line. */
-let yamlPackage: typeof import("yaml") | undefined;
-function yamlLib(): typeof import("yaml") {
-  yamlPackage ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
-  return yamlPackage;
-}
-
-/** YAML syntax errors with their lines: the `yaml` package's wording, else js-yaml's. */
-function syntaxProblems(text: string, err: unknown): string[] {
-  const { LineCounter, parseDocument } = yamlLib();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length) return doc.errors.map((e) => `line ${lineCounter.linePos(e.pos[0]).line}: YAML syntax: ${e.message.split("\n")[0]}`);
-  const mark = (err as { mark?: { line?: number } }).mark;
-  const reason = (err as { reason?: string }).reason ?? (err as Error).message;
-  return [`${mark?.line !== undefined ? `line ${mark.line + 1}: ` : ""}YAML syntax: ${reason}`];
 }
 
 /** "line 12: destinations[1].chatId", using the nearest node that exists in the document. */
@@ -405,7 +427,40 @@ function locate(doc: Document, lineCounter: LineCounter, p: PropertyKey[]): stri
   const name = pathText(p) || "(top level)";
   for (let n = p.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
-    if (yamlLib().isNode(node) && node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
+    if (isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
   }
   return name;
+}
+
+/**
+ * What the operator should change: deprecated settings read from the file, then what leaves a
+ * valid config with nothing (or part of nothing) to do. `crier validate` prints it, a run or a
+ * poll logs it. Pure.
+ */
+export function configWarnings(config: CrierConfig): string[] {
+  const see = 'see README "Configuration"';
+  if (!config.feeds.length) return [...config.warnings, `no feeds: there is nothing to poll (add feeds, destinations and routes; ${see})`];
+  if (!config.destinations.length) return [...config.warnings, `no destinations: nothing will be posted (add destinations and routes; ${see})`];
+  const warnings: string[] = [...config.warnings];
+  if (!config.feeds.some((f) => f.enabled)) warnings.push("every feed is disabled (enabled: false): there is nothing to poll");
+  const unrouted = config.feeds.filter((f) => f.enabled && !config.routes.get(f.id)?.length).map((f) => f.id);
+  if (unrouted.length) {
+    const names = unrouted.length > 5 ? `${unrouted.slice(0, 5).join(", ")} and ${unrouted.length - 5} more` : unrouted.join(", ");
+    warnings.push(`${unrouted.length === 1 ? "feed" : "feeds"} ${names} ${unrouted.length === 1 ? "has" : "have"} no route: new items are recorded, never posted (add routes: - { feed: ID, to: [DESTINATION] })`);
+  }
+  return warnings;
+}
+
+/** True when a value is reachable twice (YAML aliases, which js-yaml shares by reference). Pure; one pass over the values. */
+function sharesValues(root: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (seen.has(value)) return true;
+    seen.add(value);
+    for (const child of Object.values(value)) if (child !== null && typeof child === "object") stack.push(child);
+  }
+  return false;
 }

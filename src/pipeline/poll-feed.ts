@@ -15,6 +15,7 @@ import { filterReason } from "./filter.js";
 import type { Alerter } from "./alerts.js";
 import { backoffMs } from "./record.js";
 import { whileParsing } from "../heap.js";
+import { StorageError } from "../store/storage-error.js";
 
 export interface FeedPollReport {
   feedId: string;
@@ -210,11 +211,15 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       },
     };
   } catch (err) {
+    if (err instanceof StorageError) throw err; // the store failed, not this feed: nothing to back off
     const where = pushed ? `pushed by its hub for ${pushed.url}` : feed.source.kind === "http" ? feed.source.url : feed.source.path;
     const message = ctx.scrub(`feed "${feed.id}" (${where}): ${(err as Error).message}`);
     ctx.logger.error({ feed: feed.id, error: message }, "feed failed");
     if (!ctx.dryRun && !pushed) {
-      await recordFailure(feed.id, message, err, ctx).catch((e: unknown) => ctx.logger.error({ feed: feed.id, error: String(e) }, "could not record the failure"));
+      await recordFailure(feed.id, message, err, ctx).catch((e: unknown) => {
+        if (e instanceof StorageError) throw e;
+        ctx.logger.error({ feed: feed.id, error: String(e) }, "could not record the failure");
+      });
     }
     return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: notes } : {}) } };
   }

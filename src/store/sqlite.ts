@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { FeedItem } from "../core/feed-item.js";
 import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
+import { checkSchema, toStorageError } from "./sqlite-check.js";
 import type {
   ApplyResult,
   DeliveryFilter,
@@ -17,6 +18,7 @@ import type {
   DueDelivery,
   FeedErrorUpdate,
   FeedState,
+  FeedStatus,
   KnownItems,
   PollPlan,
   PolledFeed,
@@ -48,19 +50,34 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements DeliveryStore {
   private readonly db: Database.Database;
 
+  /** The database file (":memory:" for none). */
+  readonly file: string;
+
+  /** @throws StorageError when the file cannot be created, opened or used (naming it, saying what to do). */
   constructor(file: string, opts: SqliteStoreOptions = {}) {
+    this.file = file;
     this.recheckOthersMs = opts.recheckOthersMs ?? 1000;
     this.pollTimesEveryMs = opts.pollTimesEveryMs ?? 10 * 60_000;
-    if (file !== ":memory:" && !opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
-    // Negative: a size in KiB rather than in pages.
-    this.db.pragma(`cache_size = ${-Math.round((opts.cacheMB ?? 2) * 1024)}`);
-    if (!opts.readonly) {
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
-      this.db.pragma("foreign_keys = ON");
-      this.db.pragma("busy_timeout = 5000");
-      migrate(this.db);
+    try {
+      if (file !== ":memory:" && !opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
+      this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    } catch (err) {
+      throw toStorageError(err, file) ?? err;
+    }
+    try {
+      // Negative: a size in KiB rather than in pages.
+      this.db.pragma(`cache_size = ${-Math.round((opts.cacheMB ?? 2) * 1024)}`);
+      checkSchema(this.db, file);
+      if (!opts.readonly) {
+        this.db.pragma("journal_mode = WAL");
+        this.db.pragma("synchronous = NORMAL");
+        this.db.pragma("foreign_keys = ON");
+        this.db.pragma("busy_timeout = 5000");
+        migrate(this.db);
+      }
+    } catch (err) {
+      this.db.close();
+      throw toStorageError(err, file) ?? err;
     }
     this.markSending = this.db.transaction((where: string, args: unknown[], id: number, now: number): Database.RunResult => {
       const r = this.stmt(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}`).run(now, now, ...args);
@@ -386,7 +403,7 @@ export class SqliteStore implements DeliveryStore {
           .run(change.errorKind, change.reason, change.nextAttemptAt, now, ...args);
         break;
       case "pending":
-        info = this.stmt(`UPDATE deliveries SET state = 'pending', reason = ?, error_kind = NULL, next_attempt_at = ?, updated_at = ? ${where}`)
+        info = this.stmt(`UPDATE deliveries SET state = 'pending', reason = ?, error_kind = NULL, next_attempt_at = ?, updated_at = ?${change.resetAttempts ? ", attempts = 0" : ""} ${where}`)
           .run(change.reason, now, now, ...args);
         break;
       default:
@@ -419,6 +436,23 @@ export class SqliteStore implements DeliveryStore {
       )
       .all(...args, filter.limit ?? 1000) as Row[];
     return rows.map(toRecord);
+  }
+
+  async listFeeds(): Promise<FeedStatus[]> {
+    const rows = this.stmt("SELECT * FROM feeds ORDER BY id").all() as Row[];
+    return rows.map((row) => ({
+      feedId: row.id as string,
+      heldAt: row.held_at as number | null,
+      heldReason: row.held_reason as string | null,
+      acceptMode: row.accept_mode as FeedStatus["acceptMode"],
+      lastError: row.last_error as string | null,
+      errorStreak: row.error_streak as number,
+      lastPolledAt: row.last_polled_at as number | null,
+      lastOkAt: row.last_ok_at as number | null,
+      nextPollAt: row.next_poll_at as number | null,
+      demotedAt: row.demoted_at as number | null,
+      freshUntil: row.fresh_until as number | null,
+    }));
   }
 
   async getDestinationStates(): Promise<DestinationState[]> {
@@ -528,11 +562,30 @@ export class SqliteStore implements DeliveryStore {
   }
 }
 
+// A failure of the file itself (damaged, unreadable, read-only, a full disk) leaves every method
+// as a StorageError naming the file, so that callers tell it from a failure of the feed or post at
+// hand. Wrapped here once rather than in each method; errors of Crier's own pass unchanged.
+const AsyncFunction = (async () => undefined).constructor;
+for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
+  const descriptor = Object.getOwnPropertyDescriptor(SqliteStore.prototype, name);
+  const method: unknown = descriptor?.value;
+  if (!(method instanceof AsyncFunction)) continue;
+  const call = method as (this: SqliteStore, ...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(SqliteStore.prototype, name, {
+    ...descriptor,
+    value: async function (this: SqliteStore, ...args: unknown[]): Promise<unknown> {
+      try {
+        return await call.apply(this, args);
+      } catch (err) {
+        throw toStorageError(err, this.file) ?? err;
+      }
+    },
+  });
+}
+
+/** Brings the schema up to date; checkSchema has refused a newer or foreign file. */
 function migrate(db: Database.Database): void {
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > SQLITE_MIGRATIONS.length) {
-    throw new Error(`the database schema is version ${current}, newer than this Crier knows (${SQLITE_MIGRATIONS.length}); upgrade Crier`);
-  }
   for (let version = current + 1; version <= SQLITE_MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(SQLITE_MIGRATIONS[version - 1] ?? "");

@@ -1,7 +1,8 @@
 /**
  * The store behind every stage that remembers: feed state, seen items, routes and deliveries.
  * Async so that a networked database (PostgreSQL) can implement it; every method that changes
- * more than one row does it in one transaction.
+ * more than one row does it in one transaction. A failure of the store itself (its file is
+ * damaged, unreadable or cannot be written) is thrown as a StorageError (./storage-error.ts).
  */
 import type { FeedItem } from "../core/feed-item.js";
 import type { DeliveryErrorKind } from "../core/delivery-error.js";
@@ -67,6 +68,12 @@ export interface FeedState {
   /** Destinations this feed's items have been seeded for. */
   seededRoutes: ReadonlySet<string>;
 }
+
+/** A feed's health as stored, for `crier feed list`. */
+export type FeedStatus = Pick<
+  FeedState,
+  "feedId" | "heldAt" | "heldReason" | "acceptMode" | "lastError" | "errorStreak" | "lastPolledAt" | "lastOkAt" | "nextPollAt" | "demotedAt" | "freshUntil"
+>;
 
 /** A poll that needed no parse (304 or unchanged body): written in batches. */
 export interface PolledFeed {
@@ -140,7 +147,8 @@ export type Transition =
   | { to: "sent"; remoteId: string | null; remoteUrl: string | null; reason?: string | null }
   | { to: "failed"; errorKind: DeliveryErrorKind; reason: string; nextAttemptAt: number }
   | { to: "rejected" | "uncertain" | "skipped" | "deleted"; errorKind: DeliveryErrorKind | null; reason: string }
-  | { to: "pending"; reason: string | null };
+  /** Queued again; `resetAttempts`: the operator's retry, a fresh set of attempts. */
+  | { to: "pending"; reason: string | null; resetAttempts?: boolean };
 
 export interface DestinationState {
   destinationId: string;
@@ -209,6 +217,8 @@ export interface DeliveryStore {
   getKnown(feedId: string, keys: string[], links: string[]): Promise<KnownItems>;
   applyPlan(plan: PollPlan): Promise<ApplyResult>;
   acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean>;
+  /** Every feed the store knows, by id (a feed never polled has no row). */
+  listFeeds(): Promise<FeedStatus[]>;
 
   /**
    * Rows left `sending` by a process that died become `uncertain`; for the destinations listed in

@@ -1,18 +1,53 @@
 /** The CLI's user-facing contract: help, exit codes, config errors, validate, preview. */
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { runCli, writeConfig, ROOT, CLI } from "../support/cli.js";
 import path from "node:path";
 
 describe("crier CLI", () => {
-  it("prints help for every command", async () => {
-    for (const cmd of [[], ["run"], ["poll"], ["preview"], ["deliveries"], ["retry"], ["validate"], ["feed", "accept"], ["adapters"]]) {
+  const COMMANDS = [
+    ["run"], ["poll"], ["preview"], ["deliveries"], ["retry"], ["validate"], ["resolve"], ["destinations"], ["resume"], ["subscriptions"],
+    ["prune"], ["feeds"], ["feed", "list"], ["feed", "resume"], ["feed", "accept"], ["adapters"], ["check"], ["unpost"],
+  ];
+
+  it("prints help for every command: its --json, the global --config, and the exit codes", async () => {
+    for (const cmd of [[], ...COMMANDS]) {
       const r = await runCli([...cmd, "--help"]);
       expect(r.code, cmd.join(" ")).toBe(0);
       expect(r.stdout).toMatch(/Usage: crier/);
+      expect(r.stdout, cmd.join(" ")).toMatch(/-c, --config <path> +config file/);
+      expect(r.stdout, cmd.join(" ")).toMatch(/Exit codes \(every command\):\n {2}0 {2}done[\s\S]*\n {2}3 {2}done, but something needs you/);
+      if (cmd.length) expect(r.stdout, cmd.join(" ")).toMatch(/--json/);
     }
+  });
+
+  it("the README's exit code table is the one --help prints", async () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const help = (await runCli(["--help"])).stdout;
+    for (const code of ["0", "1", "2", "3"]) {
+      const row = new RegExp(`^\\| \`${code}\` \\| ([^|]+) \\|$`, "m").exec(readme);
+      expect(row, `README row for exit code ${code}`).not.toBeNull();
+      const first = (row?.[1] ?? "").split(/[:;]/)[0]?.trim() ?? "";
+      expect(help.replace(/\s+/g, " "), `exit code ${code}`).toContain(first);
+    }
+  });
+
+  it("`npx crier` runs the built CLI from the project folder (README), also after a rebuild", () => {
+    // npm runs the bin file itself: tsc writes it without the executable bit, which the build adds.
+    expect(statSync(CLI).mode & 0o111).not.toBe(0);
+    const r = spawnSync("npx", ["--no", "--", "crier", "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_offline: "true" }, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: crier /);
+  });
+
+  it("config/crier.yaml points to README sections that exist", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const headings = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((m) => m[1]?.trim()));
+    const refs = [...readFileSync(path.join(ROOT, "config/crier.yaml"), "utf8").matchAll(/README "([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(headings, ref).toContain(ref);
   });
 
   it("refuses an invalid config with every problem by line and path, exit 2", async () => {
@@ -53,7 +88,7 @@ routes:
   it("validates the bundled demo config", async () => {
     const r = await runCli(["validate"], { cwd: ROOT });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`${path.join(ROOT, "config/crier.yaml")}: valid (1 feeds, 1 destinations)`);
+    expect(r.stdout).toContain(`${path.join(ROOT, "config/crier.yaml")}: valid (1 feed, 1 destination)`);
   });
 
   it("previews the demo feed with lengths, writing nothing", async () => {
@@ -86,6 +121,61 @@ routes:
     expect(code).toBe(0);
     const sent = await runCli(["--config", config, "deliveries", "--state", "sent", "--json"]);
     expect((JSON.parse(sent.stdout) as unknown[]).length).toBe(3);
+  });
+
+  it("reports YAML syntax on the line where the quote or bracket was opened", async () => {
+    const { config } = writeConfig(['feeds:', '  - id: main', '    url: "feeds/news.xml', '    backlog: 1', 'destinations:', '  - { id: out, platform: console }'].join("\n"));
+    const r = await runCli(["--config", config, "validate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1 problem in the config:\n  - line 3: YAML syntax: the " at column 10 is never closed: "feeds/news.xml');
+    const flow = writeConfig(["feeds:", "  - { id: a, url: a.xml", "  - { id: b, url: b.xml }"].join("\n"));
+    expect((await runCli(["--config", flow.config, "validate"])).stderr).toContain("line 2: YAML syntax: the { at column 5 is never closed: { id: a, url: a.xml");
+  });
+
+  it("suggests the key meant for an unknown one, at every level", async () => {
+    const { config } = writeConfig(`
+storge: { path: crier.db }
+feeds:
+  - id: main
+    url: feed.xml
+    scheduel: "*/5 * * * *"
+    image: { fromArticlPage: false }
+destinations:
+  - { id: out, platform: console, platfrom: console }
+  - { id: tg, platform: telegram, botToken: x, chatID: 1 }
+routes:
+  - { feed: main, to: [out] }
+`);
+    const r = await runCli(["--config", config, "validate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("line 2: storge: unknown key; did you mean `storage`?");
+    expect(r.stderr).toContain("line 6: feeds[0].scheduel: unknown key; did you mean `schedule`?");
+    expect(r.stderr).toContain("line 7: feeds[0].image.fromArticlPage: unknown key; did you mean `fromArticlePage`?");
+    expect(r.stderr).toContain("line 9: destinations[0].platfrom: unknown key; did you mean `platform`?");
+    expect(r.stderr).toContain("line 10: destinations[1].chatID: unknown key; did you mean `chatId`?");
+    // In the order of the file.
+    expect(r.stderr.indexOf("line 2:")).toBeLessThan(r.stderr.indexOf("line 6:"));
+    const json = await runCli(["--config", config, "validate", "--json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, problems: expect.arrayContaining([expect.stringContaining("did you mean `schedule`?")]) });
+  });
+
+  it("warns of a config that leaves nothing to do: validate (exit 3) and a poll", async () => {
+    const { config } = writeConfig("# nothing configured yet\nstorage: { path: crier.db }\n");
+    const v = await runCli(["--config", config, "validate"]);
+    expect(v.code).toBe(3);
+    expect(v.stdout).toMatch(/valid \(0 feeds, 0 destinations\)\nwarning: no feeds: there is nothing to poll/);
+    const poll = await runCli(["--config", config, "poll", "--once"]);
+    expect(poll.code).toBe(3);
+    expect(poll.stderr).toMatch(/"warning":"no feeds: there is nothing to poll/);
+    expect(poll.stdout).toContain("needs attention:\n  - config: no feeds: there is nothing to poll");
+  });
+
+  it("adapters: capabilities in words, no internal names", async () => {
+    const r = await runCli(["adapters"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/idempotencyTtlMs|idempotentSend/);
+    expect(r.stdout).toMatch(/mastodon [\s\S]*can: safe retries \(the platform recognises a repeated post by its key for 1 hour\); posts images; deletes posts \(crier unpost\)/);
   });
 
   it("rejects an unknown delivery state", async () => {

@@ -1,0 +1,68 @@
+/**
+ * What needs the operator after a command: the reasons behind exit code 3, one line each, with
+ * what to do. A wait that ends by itself (a platform's rate limit, a server's Retry-After) is not
+ * among them. Pure.
+ */
+import type { FeedPollReport } from "./pipeline/poll-feed.js";
+import type { DeliveryOutcome } from "./pipeline/deliver.js";
+import type { DeliveryErrorKind } from "./core/delivery-error.js";
+import { plural } from "./cli-format.js";
+
+export interface DestinationStatus {
+  id: string;
+  platform: string;
+  /** Why nothing is sent to it now, or null. */
+  paused: string | null;
+  /** Paused until this time (a rate limit); null while paused: until the operator acts. */
+  pausedUntil: number | null;
+  /** The pause needs the operator: a missing or refused secret, a broken channel, rejections in a row. */
+  needsOperator: boolean;
+  /** Paused by the config (a secret missing from the environment): fixed there, not by `crier resume`. */
+  pausedByConfig: boolean;
+  consecutiveRejections: number;
+  /** Deliveries by state. */
+  deliveries: Record<string, number>;
+}
+
+/** A destination's pause in force, as configured and stored, judged: does it need the operator? */
+export function pauseNeedsOperator(d: { enabled: boolean; configReason: string | null; pausedReason: string | null; pausedUntil: number | null }): boolean {
+  if (!d.enabled) return false; // switched off on purpose
+  if (d.configReason !== null) return true;
+  return d.pausedReason !== null && d.pausedUntil === null;
+}
+
+export interface AttentionInput {
+  feeds: readonly FeedPollReport[];
+  /** This run's outcomes, with the error kind of each failed one. */
+  deliveries: ReadonlyArray<DeliveryOutcome & { errorKind?: DeliveryErrorKind | null }>;
+  destinations: readonly DestinationStatus[];
+  /** The config's own warnings (nothing to poll, feeds without a route). */
+  warnings: readonly string[];
+}
+
+/** One line per thing that needs the operator; empty when nothing does. */
+export function attentionNotes(input: AttentionInput): string[] {
+  const notes: string[] = [];
+  for (const f of input.feeds) {
+    if (f.status === "error") notes.push(`feed ${f.feedId} failed: ${f.error}`);
+    else if (f.status === "held") notes.push(`feed ${f.feedId} is held: ${f.error}`);
+    else if (f.status === "backoff") notes.push(`feed ${f.feedId} is not polled for now: ${f.error}`);
+  }
+  for (const d of input.deliveries) {
+    const what = `delivery #${d.deliveryId} (${d.feedId} -> ${d.destinationId})`;
+    if (d.state === "failed" && d.errorKind !== "rate-limited") notes.push(`${what} failed: ${d.reason ?? "no reason recorded"}`);
+    else if (d.state === "rejected") notes.push(`${what} was rejected by the platform: ${d.reason ?? "no reason given"}`);
+    else if (d.state === "uncertain") {
+      notes.push(`${what} may or may not have been published: check the channel, then crier resolve ${d.deliveryId} --sent (or --drop), or crier retry ${d.deliveryId}`);
+    }
+  }
+  for (const d of input.destinations) {
+    if (!d.needsOperator) continue;
+    const waiting = (d.deliveries.pending ?? 0) + (d.deliveries.failed ?? 0);
+    const queue = waiting ? `; ${plural(waiting, "delivery", "deliveries")} waiting` : "";
+    const fix = d.pausedByConfig ? "fix the environment or the config, then run again" : `fix the cause, then crier resume ${d.id}`;
+    notes.push(`destination ${d.id} is paused: ${d.paused}${queue} (${fix})`);
+  }
+  notes.push(...input.warnings.map((w) => `config: ${w}`));
+  return notes;
+}
