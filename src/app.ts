@@ -41,6 +41,11 @@ export interface AppOptions {
 
 export interface PollOnceOptions {
   feedIds?: string[];
+  /**
+   * A scheduled run (cron's `crier poll --once --scheduled`): feeds in backoff or demoted wait for
+   * their next try, as under `crier run`. Otherwise the operator asked, and they are polled.
+   */
+  scheduled?: boolean;
 }
 
 export interface DryRunPost {
@@ -319,10 +324,10 @@ export class App {
     });
   }
 
-  /** One cycle: poll, then deliver until nothing is due now. The operator asked for it: backoff is overridden. */
+  /** One cycle: poll, then deliver until nothing is due now. Unless `scheduled`, the operator asked: backoff is overridden. */
   async pollOnce(opts: PollOnceOptions = {}): Promise<PollOnceResult> {
     await this.recover();
-    const { reports, wouldPost } = await this.pollFeeds(opts.feedIds, { operator: true });
+    const { reports, wouldPost } = await this.pollFeeds(opts.feedIds, { operator: !opts.scheduled });
     const deliveries: DeliveryOutcome[] = [];
     const deadline = this.now() + this.config.delivery.onceMaxWaitMs;
     for (;;) {

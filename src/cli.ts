@@ -123,11 +123,12 @@ program
   .option("--once", "one cycle then exit (the only mode; `crier run` polls on a schedule)", true)
   .option("--feed <id>", "only this feed (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
   .option("--dry-run", "fetch and render, but write nothing and post nothing")
+  .option("--scheduled", "a scheduled poll (from cron): feeds failing or demoted wait for their next try, as under `crier run` (without it the poll is the operator's and polls them too)")
   .option("--json", "print the result as JSON")
-  .action(async (opts: { feed?: string[]; dryRun?: boolean; json?: boolean }) => {
+  .action(async (opts: { feed?: string[]; dryRun?: boolean; scheduled?: boolean; json?: boolean }) => {
     const result = await withApp({ dryRun: opts.dryRun ?? false }, async (app) => {
       for (const id of opts.feed ?? []) if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
-      const polled = await app.pollOnce(opts.feed ? { feedIds: opts.feed } : {});
+      const polled = await app.pollOnce({ ...(opts.feed ? { feedIds: opts.feed } : {}), scheduled: opts.scheduled ?? false });
       const deliveries = await Promise.all(
         polled.deliveries.map(async (d) => (d.state === "failed" ? { ...d, errorKind: (await app.store.getDelivery(d.deliveryId))?.errorKind ?? null } : d)),
       );

@@ -111,6 +111,17 @@ describe("a feed in backoff", () => {
     expect(s.posts()).toHaveLength(1);
     expect((await s.poll()).json.feeds[0]?.warnings ?? []).toEqual([]); // the success cleared the backoff
 
+    // From cron (--scheduled), a failing feed waits for its next try, as under `crier run`.
+    feeds.setMode("/backoff.xml", { kind: "status", status: 500 });
+    expect((await s.poll()).json.feeds[0]?.status).toBe("error");
+    hits = s.hits();
+    const scheduled = await runCli(["--config", s.config, "poll", "--once", "--scheduled", "--json"]);
+    expect(s.hits()).toBe(hits);
+    expect((JSON.parse(scheduled.stdout) as PollJson).feeds[0]).toMatchObject({ status: "backoff" });
+    expect(scheduled.code).toBe(3);
+    feeds.setMode("/backoff.xml", { kind: "ok" });
+    expect((await s.poll()).json.feeds[0]?.status).toBe("not-modified"); // healthy again, nothing new
+
     // The server says "come back in an hour": even the operator's poll waits.
     feeds.setMode("/backoff.xml", { kind: "status", status: 503, headers: { "retry-after": "3600" } });
     expect((await s.poll()).json.feeds[0]?.status).toBe("error");
