@@ -40,7 +40,7 @@ function idOf(body: unknown, field: "id" | "post_id", route: string, status: num
 }
 
 /** POST /{page-id}/feed → `{ "id": "page_post_id" }` (Page Posts guide). */
-async function postLink({ http, cfg, page }: FacebookClient, post: FacebookLinkPost, signal: AbortSignal): Promise<string> {
+export async function postLink({ http, cfg, page }: FacebookClient, post: FacebookLinkPost, signal: AbortSignal): Promise<string> {
   const route = `/${cfg.apiVersion}/{page-id}/feed`;
   const res = await http.post(encodePath`/${cfg.pageId}/feed`, { signal, route, form: { message: post.message || undefined, link: post.link, ...page } });
   return idOf(res.body, "id", route, res.status) as string;
@@ -52,7 +52,7 @@ async function postLink({ http, cfg, page }: FacebookClient, post: FacebookLinkP
  * photo without `album` is not). The Page post id is the remote id: its permalink is the post's,
  * and `DELETE /{page_post_id}` is the documented delete.
  */
-async function postPhoto({ http, cfg, page }: FacebookClient, photo: FacebookPhotoPost, signal: AbortSignal): Promise<string> {
+export async function postPhoto({ http, cfg, page }: FacebookClient, photo: FacebookPhotoPost, signal: AbortSignal): Promise<string> {
   const route = `/${cfg.apiVersion}/{page-id}/photos`;
   const res = await http.post(encodePath`/${cfg.pageId}/photos`, { signal, route, form: { url: photo.url, caption: photo.caption, alt_text_custom: photo.altText, ...page } });
   return idOf(res.body, "post_id", route, res.status) ?? (idOf(res.body, "id", route, res.status) as string);
