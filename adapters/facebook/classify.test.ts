@@ -18,6 +18,7 @@ const TABLE: Array<[string, DeliveryErrorKind, Record<string, unknown>?]> = [
   ["400-100-33-unsupported-post", "destination-broken"],
   ["400-2500-unknown-path", "destination-broken"],
   ["400-100-invalid-parameter", "rejected"],
+  ["400-100-appsecret-proof-required", "auth"],
   ["400-506-duplicate", "duplicate"],
   ["400-1609005-error-posting-link", "transient"],
   ["400-324-invalid-image", "rejected", { stage: "image" }],

@@ -58,6 +58,10 @@ function graphKind(err: HttpError, g: GraphError): DeliveryError | undefined {
   }
   // A refusal that says it will pass (is_transient on a refusal code): nothing was posted, try again later.
   const passing = (kind: DeliveryError) => (g.is_transient === true ? deliveryError("transient", `${kind.message} (Facebook says it is transient; nothing was posted)`, { detail }) : kind);
+  // Observed wordings of an app that requires appsecret_proof ("Require App Secret", Secure Graph API Calls).
+  if (code === 100 && /appsecret_proof/i.test(g.message ?? "")) {
+    return deliveryError("auth", "Facebook wants appsecret_proof for this app, or the proof is wrong: set appId and appSecret to the app's (App settings → Basic)", { detail });
+  }
   if (code === 190 || code === 102 || (code === undefined && g.type === "OAuthException")) {
     const why = sub !== undefined ? AUTH_SUBCODES[sub] : undefined;
     return passing(deliveryError("auth", `Facebook refused the Page access token: ${why ?? `it expired, was revoked or is invalid; ${FIX_TOKEN}`}`, { detail }));
@@ -68,6 +72,7 @@ function graphKind(err: HttpError, g: GraphError): DeliveryError | undefined {
   // Observed: an unknown version or path answers 2500 "Unknown path components" (https://github.com/arsduo/koala/issues/611).
   if (code === 2500) return deliveryError("destination-broken", "Facebook does not know this path: check apiVersion (like v26.0) and pageId", { detail });
   // Observed: "Unsupported post request. Object with ID '…' does not exist, cannot be loaded due to missing permissions, or does not support this operation".
+  if (code === 100 && sub === 33 && err.request.method === "DELETE") return deliveryError("rejected", "Facebook has no such post for this Page (already deleted?)", { detail });
   if (code === 100 && sub === 33) return passing(deliveryError("destination-broken", "Facebook has no Page with this id that the token can post to: check pageId and that the token is this Page's", { detail }));
   if (code === 506) return deliveryError("duplicate", "Facebook refused a duplicate of the Page's previous post (506): it already has this post", { detail });
   if (code === 1609005) {
