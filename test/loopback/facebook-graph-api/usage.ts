@@ -41,7 +41,7 @@ export function usageRules(cfg: UsageConfig, pageIds: readonly string[]): LimitR
       return t?.type === "PAGE" && t.pageId === pageId ? pageId : undefined;
     },
     limiter: new WindowLimiter({ limit: cfg.pageCallsPerDay, windowMs: 24 * 3_600_000, mode: "sliding" }),
-    headers: (s, now) => {
+    headers: (s, now): Record<string, string> => {
       if (s.allowed && percent(s) < cfg.headersFrom) return {};
       const pct = percent(s);
       const usage = { type: "pages", call_count: pct, total_cputime: Math.floor(pct / 4), total_time: Math.floor(pct / 4), estimated_time_to_regain_access: minutesLeft(s, now) };
@@ -55,7 +55,7 @@ export function usageRules(cfg: UsageConfig, pageIds: readonly string[]): LimitR
       return t?.type === "USER" ? t.userId : undefined;
     },
     limiter: new WindowLimiter({ limit: cfg.userCallsPerHour, windowMs: 3_600_000, mode: "sliding" }),
-    headers: (s) => {
+    headers: (s): Record<string, string> => {
       if (s.allowed && percent(s) < cfg.headersFrom) return {};
       const pct = percent(s);
       return { "x-app-usage": JSON.stringify({ call_count: pct, total_time: Math.floor(pct / 4), total_cputime: Math.floor(pct / 4) }) };
