@@ -31,7 +31,7 @@ export const facebookConfig = z
       .describe("Page access token with pages_manage_posts, pages_read_engagement and pages_show_list, e.g. ${FACEBOOK_PAGE_TOKEN}. Made from a long-lived user token it never expires (README: Credentials). Secret."),
     apiVersion: z
       .string()
-      .regex(/^v[0-9]{1,3}\.[0-9]$/, 'must look like "v26.0"')
+      .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, 'must look like "v26.0"')
       .default(DEFAULT_API_VERSION)
       .describe(`Graph API version in every path, e.g. "${DEFAULT_API_VERSION}" (the default). crier check warns 90 days before it retires.`),
     apiBase: z

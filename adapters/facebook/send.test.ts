@@ -137,6 +137,12 @@ describe("failures end to end", () => {
     expect(lb.posts).toHaveLength(1);
   });
 
+  it("a 2xx without a post id → unknown-outcome (Facebook made something)", async () => {
+    const { conn } = await open({ onRequest: (r) => (r.method === "POST" ? { kind: "status", status: 200, body: { success: true } } : undefined) });
+    const e = await conn.send(linkPost, ctx()).catch((err: unknown) => facebookAdapter.classify(err));
+    expect(e).toMatchObject({ kind: "unknown-outcome", message: expect.stringContaining("probably exists") });
+  });
+
   it("an abort while Facebook holds the answer → unknown-outcome; nothing listening → transient", async () => {
     const { conn } = await open({ onRequest: (r) => (r.method === "POST" ? { kind: "hang-after" } : undefined) });
     expect(await kindOf(conn.send(linkPost, ctx(AbortSignal.timeout(300))))).toBe("unknown-outcome");
