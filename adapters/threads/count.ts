@@ -41,8 +41,8 @@ export function threadsLength(text: string): number {
   return n;
 }
 
-/** What urlsIn finds: a URL runs from `http(s)://` or `www.` to the next space, `<`, `>` or `"`. */
-export const URL_IN_TEXT = /(?:https?:\/\/|www\.)[^\s<>"]+/giu;
+/** What urlsIn finds: a URL runs from `http(s)://` or `www.` to the next white space. */
+export const URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/giu;
 
 /**
  * URLs in a text, in order, as written. Meta's examples count scheme-less `www.` addresses as links
@@ -51,7 +51,6 @@ export const URL_IN_TEXT = /(?:https?:\/\/|www\.)[^\s<>"]+/giu;
 export function urlsIn(text: string): string[] {
   return text.match(URL_IN_TEXT) ?? [];
 }
-
 
 /**
  * "All unique URLs found in the text field are counted as links. If the link_attachment field
