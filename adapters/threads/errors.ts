@@ -4,7 +4,7 @@
  */
 
 /** Where the flow stood: everything before `threads_publish` posts nothing (a container is no post). */
-export type Step = "refresh" | "quota" | "create" | "status" | "publish" | "lookup";
+export type Step = "refresh" | "quota" | "create" | "checkpoint" | "status" | "lookup";
 
 export type ThreadsFailure =
   /** The container is still IN_PROGRESS: publish later (Meta: "wait on average 30 seconds"). */

@@ -82,6 +82,14 @@ describe("send: across attempts of one delivery", () => {
     expect(o.lb.publishes[0]).toEqual({ container: [...o.lb.containers.keys()][0], media: sent.remoteId });
   });
 
+  it("a checkpoint store that fails stops the send before publishing: transient, nothing posted", async () => {
+    const o = await open();
+    const ctx = new Delivery(o.lb).ctx({ saveCheckpoint: async () => Promise.reject(new Error("SQLITE_FULL: database or disk is full")) });
+    const err = await o.conn.send(TEXT_PAYLOAD, ctx).catch((e: unknown) => e);
+    expect(threadsAdapter.classify(err)).toMatchObject({ kind: "transient", message: expect.stringContaining("checkpoint") });
+    expect([o.lb.containers.size, o.lb.publishes.length]).toEqual([1, 0]);
+  });
+
   it("the publish answer lost: unknown outcome; the retry finds the container PUBLISHED and its post, never publishing again", async () => {
     const o = await open();
     const d = new Delivery(o.lb);

@@ -71,7 +71,10 @@ type Api = ReturnType<typeof api>;
 /** TEXT with the link as `link_attachment`, or IMAGE with `image_url` and `alt_text` (link_attachment: "Can only be used for media_type=TEXT posts"). */
 function container(c: ThreadsClient, payload: ThreadsPayload, ctx: SendContext): { type: MediaType; form: Record<string, string>; note?: string } {
   const url = ctx.image?.publicUrl;
-  if (payload.mediaType === "IMAGE" && url && ctx.image) return { type: "IMAGE", form: { media_type: "IMAGE", image_url: url, text: payload.text, alt_text: altText(ctx.image.alt) } };
+  if (payload.mediaType === "IMAGE" && url && ctx.image) {
+    const alt = altText(ctx.image.alt);
+    return { type: "IMAGE", form: { media_type: "IMAGE", image_url: url, text: payload.text, ...(alt ? { alt_text: alt } : {}) } };
+  }
   if (payload.mediaType === "IMAGE" && c.cfg.postAs === "image") throw new ThreadsError({ what: "no-image-url" }, "no public image URL for an image-only destination");
   const form: Record<string, string> = { media_type: "TEXT", text: payload.text, ...(payload.link ? { link_attachment: payload.link } : {}) };
   return payload.mediaType === "IMAGE" ? { type: "TEXT", form, note: "posted as a text post: the image had no public URL Threads could fetch" } : { type: "TEXT", form };
@@ -126,7 +129,9 @@ export async function sendThreads(c: ThreadsClient, payload: ThreadsPayload, ctx
   await checkQuota(a, image);
   if (id === null) {
     id = String((await before("create", image, () => a.create(want.form))).id);
-    await ctx.saveCheckpoint?.(JSON.stringify({ container: id, type: want.type } satisfies Checkpoint));
+    const made = id;
+    // A store that cannot keep the checkpoint: nothing is posted yet, and nothing will be without it.
+    await before("checkpoint", image, async () => ctx.saveCheckpoint?.(JSON.stringify({ container: made, type: want.type } satisfies Checkpoint)));
     state = await before("status", image, () => a.status(id as string));
   }
   if (state.status === "IN_PROGRESS") throw new ThreadsError({ what: "not-ready", container: id }, `container ${id} is IN_PROGRESS`);
