@@ -52,8 +52,8 @@ export function asTikTokError(err: unknown, step: TikTokStep, context: TikTokErr
   return new TikTokError(step, undefined, undefined, context, "", false, err);
 }
 
-/** A v2 API call; resolves with `data` when `error.code` is "ok". @throws TikTokError */
-export async function callApi<T>(client: TikTokClient, step: TikTokStep, context: TikTokErrorContext, method: "GET" | "POST", path: string, call: CallOptions): Promise<T> {
+/** A v2 API call; resolves with `data` and the answer's log_id when `error.code` is "ok". @throws TikTokError */
+export async function callApi<T>(client: TikTokClient, step: TikTokStep, context: TikTokErrorContext, method: "GET" | "POST", path: string, call: CallOptions): Promise<{ data: T; logId: string }> {
   let body: unknown;
   let status: number;
   try {
@@ -63,5 +63,7 @@ export async function callApi<T>(client: TikTokClient, step: TikTokStep, context
   }
   const { code, words } = tiktokWords(body);
   if (code !== "ok") throw new TikTokError(step, code ?? "no_error_object", status, context, words || "the answer has no error.code \"ok\"");
-  return ((body as Envelope).data ?? {}) as T;
+  const e = (body as Envelope).error;
+  const logId = e && typeof e === "object" && typeof e.log_id === "string" ? e.log_id : "";
+  return { data: ((body as Envelope).data ?? {}) as T, logId };
 }

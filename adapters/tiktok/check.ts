@@ -32,7 +32,7 @@ export async function checkTikTok(client: TikTokClient, signal: AbortSignal): Pr
   const warnings: string[] = [];
   let who: string;
   try {
-    const data = await withToken(client, context, signal, (token) =>
+    const { data } = await withToken(client, context, signal, (token) =>
       callApi<{ user?: User }>(client, "user_info", context, "GET", "/v2/user/info/", { signal, query: { fields: "open_id,union_id,display_name" }, headers: { authorization: `Bearer ${token}` } }));
     who = `TikTok "${data.user?.display_name ?? "?"}" (open_id ${data.user?.open_id ?? "?"})`;
   } catch (err) {
@@ -43,7 +43,7 @@ export async function checkTikTok(client: TikTokClient, signal: AbortSignal): Pr
   }
 
   if (cfg.mode === "DIRECT_POST") {
-    const creator = await withToken(client, context, signal, (token) =>
+    const { data: creator } = await withToken(client, context, signal, (token) =>
       callApi<Creator>(client, "creator_info", context, "POST", "/v2/post/publish/creator_info/query/", { signal, headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=UTF-8" } }));
     const allowed = Array.isArray(creator.privacy_level_options) ? creator.privacy_level_options.map(String) : [];
     if (creator.creator_username) who += ` @${creator.creator_username}`;

@@ -21,6 +21,8 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "content-
 export const DRAFT_NOTE = "draft in the creator's TikTok inbox: a person finishes and posts it in the TikTok app";
 
 interface StatusData {
+  /** The answer's log_id (not TikTok's field: kept for the operator's message). */
+  logId?: string;
   status?: string;
   fail_reason?: string;
   publicaly_available_post_id?: unknown[]; // sic: TikTok's spelling
@@ -72,9 +74,9 @@ function settle(data: StatusData, context: TikTokErrorContext, resumed: boolean)
       return { remoteId: postId ?? publishId, remoteUrl: null, note };
     }
     case "FAILED":
-      throw new TikTokError("status", data.fail_reason || "unknown_fail_reason", 200, context, "the publish FAILED", true);
+      throw new TikTokError("status", data.fail_reason || "unknown_fail_reason", 200, context, `the publish FAILED; log_id ${data.logId}`, true);
     default: // PROCESSING_DOWNLOAD, PROCESSING_UPLOAD, or a status not documented yet
-      throw new TikTokError("status", data.status ?? "no_status", 200, context, "");
+      throw new TikTokError("status", data.status ?? "no_status", 200, context, `log_id ${data.logId}`);
   }
 }
 
@@ -85,13 +87,14 @@ const initAgainFixes = (reason: string | undefined, samePicture: boolean) =>
   !SAME_CONTENT_FAILS.has(reason ?? "") && !(samePicture && PICTURE_FAILS.has(reason ?? ""));
 
 async function fetchStatus(client: TikTokClient, publishId: string, context: TikTokErrorContext, signal: AbortSignal): Promise<StatusData> {
-  return withToken(client, context, signal, (token) =>
+  const { data, logId } = await withToken(client, context, signal, (token) =>
     callApi<StatusData>(client, "status", context, "POST", "/v2/post/publish/status/fetch/", { signal, headers: bearer(token), json: { publish_id: publishId } }));
+  return { ...data, logId };
 }
 
 /** DIRECT_POST: the configured privacy level, if the creator's account offers it now. */
 async function privacyFor(client: TikTokClient, context: TikTokErrorContext, signal: AbortSignal): Promise<{ level: PrivacyLevel; allowed: string[] }> {
-  const data = await withToken(client, context, signal, (token) =>
+  const { data } = await withToken(client, context, signal, (token) =>
     callApi<{ privacy_level_options?: unknown }>(client, "creator_info", context, "POST", "/v2/post/publish/creator_info/query/", { signal, headers: bearer(token) }));
   const allowed = Array.isArray(data.privacy_level_options) ? data.privacy_level_options.filter((o): o is string => typeof o === "string") : [];
   const level = client.cfg.privacyLevel as PrivacyLevel;
@@ -131,7 +134,7 @@ export async function sendTikTok(client: TikTokClient, payload: TikTokPayload, c
 
   const privacy = client.cfg.mode === "DIRECT_POST" ? await privacyFor(client, context, signal) : undefined;
   const initContext: TikTokErrorContext = privacy ? { ...context, allowed: privacy.allowed } : context;
-  const data = await withToken(client, initContext, signal, (token) =>
+  const { data } = await withToken(client, initContext, signal, (token) =>
     callApi<{ publish_id?: unknown }>(client, "init", initContext, "POST", "/v2/post/publish/content/init/", { signal, headers: bearer(token), json: initBody(client, payload, url, privacy?.level) }));
   const publishId = data.publish_id;
   if (typeof publishId !== "string" || publishId === "" || publishId.length > 64) {
