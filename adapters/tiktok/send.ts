@@ -53,11 +53,15 @@ function pictureUrl(payload: TikTokPayload, ctx: SendContext, context: TikTokErr
   return url;
 }
 
-/** A post id TikTok gave exactly (int64 ids above 2^53 lose digits as JSON numbers: those are not used). */
-function postIdOf(data: StatusData): string | null {
+/**
+ * The post id, when TikTok gave one that reads exactly. list<int64>: an id above 2^53 written as a
+ * JSON number loses its last digits in JSON.parse (the kit's client gives no raw text): "lossy".
+ */
+function postIdOf(data: StatusData): string | "lossy" | null {
   const id = data.publicaly_available_post_id?.[0];
   if (typeof id === "string" && /^\d+$/.test(id)) return id;
-  return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? String(id) : null;
+  if (typeof id === "number") return Number.isSafeInteger(id) && id > 0 ? String(id) : "lossy";
+  return null;
 }
 
 /** What a publish status means: the post, or a TikTokError for classify. */
@@ -68,9 +72,14 @@ function settle(data: StatusData, context: TikTokErrorContext, resumed: boolean)
       return { remoteId: publishId, remoteUrl: null, note: DRAFT_NOTE };
     case "PUBLISH_COMPLETE": {
       // "post_id is returned only if the post is published for public viewership and has been approved by the TikTok moderation process."
-      const postId = postIdOf(data);
+      const found = postIdOf(data);
+      const postId = found === "lossy" ? null : found;
       const how = context.mode === "MEDIA_UPLOAD" ? (resumed ? "the creator finished the draft and posted it" : "posted") : "published";
-      const note = postId ? `${how}; TikTok post id ${postId} (TikTok documents no post URL)` : `${how}; TikTok gives no post id for it (private, or still in moderation): publish_id ${publishId}`;
+      const note = postId
+        ? `${how}; TikTok post id ${postId} (TikTok documents no post URL)`
+        : found === "lossy"
+          ? `${how}; TikTok's post id came as a number too large to read exactly: find the post on the creator's profile (publish_id ${publishId})`
+          : `${how}; TikTok gives no post id for it (private, or still in moderation): publish_id ${publishId}`;
       return { remoteId: postId ?? publishId, remoteUrl: null, note };
     }
     case "FAILED":
