@@ -23,7 +23,7 @@ type Call = { method?: string; headers?: Record<string, string>; json?: unknown;
 
 async function call(path: string, c: Call = {}) {
   const headers: Record<string, string> = { ...c.headers };
-  let body: BodyInit | undefined;
+  let body: string | Uint8Array | undefined;
   if (c.json !== undefined) (body = JSON.stringify(c.json), (headers["content-type"] = "application/json"));
   if (c.form) (body = new URLSearchParams(c.form).toString(), (headers["content-type"] = "application/x-www-form-urlencoded"));
   if (c.body) body = new Uint8Array(c.body);
