@@ -1,5 +1,7 @@
 // Tokens that lapse: refreshed through the core's CredentialStore (or in memory), the post going out once.
 import { afterEach, describe, expect, it } from "vitest";
+import { closedPort } from "../../test/loopback/harness.js";
+import type { CredentialStore } from "../../src/core/index.js";
 import { ALL_SCOPES, APP, MEMBER } from "../../test/loopback/linkedin-api/server.js";
 import { DAY } from "../../test/loopback/linkedin-api/accounts.js";
 import { PERSON, clock, connect, memoryCredentials, open, outcome, sendContext, type Opened } from "./fixtures/loopback.js";
@@ -88,6 +90,17 @@ describe("a token that expires during a run", () => {
     expect(await outcome(bare.conn.send(post("x"), sendContext([])))).toMatchObject({ kind: "auth", message: expect.stringContaining("has expired") });
     t.lb.accounts.refreshTokens.clear(); // lapsed or revoked: LinkedIn no longer knows it
     expect(await outcome(t.conn.send(post("y"), sendContext([])))).toMatchObject({ kind: "auth", message: expect.stringContaining("refresh token") });
+    expect(t.lb.posts()).toEqual([]);
+  });
+
+  it("a refresh that cannot reach LinkedIn, or a store that cannot save, is transient: nothing was posted", async () => {
+    const t = await expiring();
+    t.c.advance(2 * 3_600_000);
+    const unreachable = keep(await connect(t.lb, { ...t.withRefresh, oauthBase: `http://127.0.0.1:${await closedPort()}/oauth/v2` }));
+    expect(await outcome(unreachable.conn.send(post("x"), sendContext([])))).toMatchObject({ kind: "transient", message: expect.stringContaining("nothing was posted") });
+    const broken = { ...memoryCredentials(), refresh: async (renew: Parameters<CredentialStore["refresh"]>[0]) => (await renew(null), Promise.reject(new Error("EIO: disk full"))) };
+    const failing = keep(await connect(t.lb, t.withRefresh, broken));
+    expect(await outcome(failing.conn.send(post("y"), sendContext([])))).toMatchObject({ kind: "transient", detail: expect.stringContaining("disk full") });
     expect(t.lb.posts()).toEqual([]);
   });
 });

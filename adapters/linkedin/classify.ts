@@ -29,6 +29,17 @@ export class LinkedInImageError extends Error {
   }
 }
 
+/**
+ * Renewing the access token failed (client.ts). It runs before any post call or after LinkedIn
+ * answered 401 to one, so nothing was posted by this attempt.
+ */
+export class LinkedInRefreshError extends Error {
+  override name = "LinkedInRefreshError";
+  constructor(override readonly cause: unknown) {
+    super(`renewing the LinkedIn access token failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 const FIX_TOKEN = "authorise the app again and update accessToken (member tokens last 60 days; apps approved for refresh tokens can set refreshToken, clientId and clientSecret)";
 const DAY = 86_400_000;
 
@@ -88,12 +99,19 @@ function refusalOf(cause: unknown): string | undefined {
   return describe(cause);
 }
 
+function known(err: unknown): DeliveryError | undefined {
+  if (isHttpError(err)) return fromHttp(err);
+  if (!(err instanceof LinkedInRefreshError)) return undefined;
+  if (isHttpError(err.cause)) return fromHttp(err.cause);
+  return deliveryError("transient", "the access token could not be renewed (LinkedIn out of reach, or the credential store failed); nothing was posted", { detail: err.message.slice(0, 300) });
+}
+
 /** The platform's own errors; undefined for what the kit classifies. Pure; never throws. */
 export function classifyLinkedIn(err: unknown): DeliveryError | undefined {
   if (err instanceof LinkedInImageError) {
-    const inner = isHttpError(err.cause) ? fromHttp(err.cause) : networkDeliveryError(err.cause, { platform: "LinkedIn" })
+    const inner = known(err.cause) ?? networkDeliveryError(err.cause, { platform: "LinkedIn" })
       ?? deliveryError("unknown-outcome", "the thumbnail upload failed unexpectedly", { detail: err.message.slice(0, 300) });
     return imageStepError(inner, IMAGE_WORDS, err.refusal ?? refusalOf(err.cause));
   }
-  return isHttpError(err) ? fromHttp(err) : undefined;
+  return known(err);
 }

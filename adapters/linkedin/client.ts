@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { Agent, request } from "../../src/core/http.js";
 import { HttpError, isHttpError, readRateLimit, type AttachedImage, type ConnectDeps, type CredentialStore, type RefreshableCredential } from "../../src/core/index.js";
 import { JsonClient, type CallOptions, type JsonResponse } from "../../src/core/kit/json-client.js";
+import { LinkedInRefreshError } from "./classify.js";
 import type { LinkedInConfig } from "./config.js";
 
 /** What send, check and delete use; their modules import this type only (nothing loads undici before connect). */
@@ -92,14 +93,23 @@ export class Auth {
    * request, so the retry cannot post twice.
    */
   async with<T>(signal: AbortSignal, call: (token: string) => Promise<T>): Promise<T> {
-    if (this.canRefresh && this.current.expiresAt !== null && Date.now() >= this.current.expiresAt - REFRESH_MARGIN_MS) await this.refresh(signal);
+    if (this.canRefresh && this.current.expiresAt !== null && Date.now() >= this.current.expiresAt - REFRESH_MARGIN_MS) await this.renewed(signal);
     const used = this.token;
     try {
       return await call(used);
     } catch (err) {
       if (!isHttpError(err) || err.status !== 401 || !this.canRefresh) throw err;
-      if (this.token === used) await this.refresh(signal);
+      if (this.token === used) await this.renewed(signal);
       return call(this.token);
+    }
+  }
+
+  /** A refresh on the way to a call: its failure says nothing was posted (classify.ts). */
+  private async renewed(signal: AbortSignal): Promise<void> {
+    try {
+      await this.refresh(signal);
+    } catch (err) {
+      throw new LinkedInRefreshError(err);
     }
   }
 }
