@@ -29,7 +29,7 @@ describe("an article post with its thumbnail", () => {
     expect(put?.body.equals(JPEG.bytes)).toBe(true);
     const image = [...o.lb.content.images.values()][0];
     expect(saved).toEqual([image?.urn]);
-    expect(create?.headers).toMatchObject({ authorization: `Bearer ${DEFAULT_TOKEN}`, "linkedin-version": "202609", "x-restli-protocol-version": "2.0.0" });
+    for (const call of [init, create]) expect(call?.headers).toMatchObject({ authorization: `Bearer ${DEFAULT_TOKEN}`, "linkedin-version": "202609", "x-restli-protocol-version": "2.0.0" });
     expect(create?.json).toEqual({ ...payload, content: { article: { ...payload.content?.article, thumbnail: image?.urn } } });
     const post = o.lb.posts()[0];
     expect(sent).toEqual({ remoteId: post?.urn, remoteUrl: `https://www.linkedin.com/feed/update/${post?.urn}/` });

@@ -17,7 +17,7 @@ export const errors = {
   revokedToken: () => reply(401, { status: 401, serviceErrorCode: 65601, code: "REVOKED_ACCESS_TOKEN", message: "The token used in the request has been revoked by the user" }),
   /** [S] shape of https://github.com/linkedin-developers/linkedin-api-python-client/issues/47 ("socialActionsV2.GET_ALL.20230401") and linkedin-api-js-client#35 ("me.GET.NO__VERSION"); resource names are the loopback's. */
   accessDenied: (resource: string) => reply(403, { status: 403, serviceErrorCode: 100, code: "ACCESS_DENIED", message: `Not enough permissions to access: ${resource}` }),
-  /** [S] measured 2026-08-19 and quoted in public code: 400 VERSION_MISSING, with an X-Restli-Gateway-Error header. */
+  /** [S] measured 2026-08-19 and quoted in public code: 400 VERSION_MISSING, with an X-Restli-Gateway-Error header (its value is the loopback's). */
   versionMissing: () => reply(400, { status: 400, code: "VERSION_MISSING", message: "A version must be present. Please specify a version by adding the LinkedIn-Version header." }, { "x-restli-gateway-error": "true" }),
   /** [S] https://github.com/n8n-io/n8n/issues/28967 (2026-04-23), https://github.com/ComposioHQ/composio/issues/4320 (2026-08-31): the version echoed as YYYYMM01. */
   nonexistentVersion: (version: string) => reply(426, { status: 426, code: "NONEXISTENT_VERSION", message: `Requested version ${version}01 is not active` }),
