@@ -86,10 +86,17 @@ function throttleWaitMs(err: HttpError): number | undefined {
   }
 }
 
-function fromHttp(err: HttpError, step: Step | undefined): DeliveryError {
+/** "HTTP 400 #190/463 Error validating access token…": the status and the Graph error's own words. */
+export function graphDetail(err: unknown): string {
+  if (!isHttpError(err)) return redactTokens(errorText(err)).slice(0, 300);
   const g = graphBody(err);
   const words = g ? `#${g.code ?? "?"}${g.error_subcode ? `/${g.error_subcode}` : ""} ${g.error_user_msg ?? g.message ?? ""}` : errorText(err.body ?? "");
-  const detail = `HTTP ${err.status} ${words}`.trim().slice(0, 300);
+  return redactTokens(`HTTP ${err.status} ${words}`.trim()).slice(0, 300);
+}
+
+function fromHttp(err: HttpError, step: Step | undefined): DeliveryError {
+  const g = graphBody(err);
+  const detail = graphDetail(err);
   const rule = (g && ((g.error_subcode !== undefined ? SUBCODES[g.error_subcode] : undefined) ?? byCode(g, step))) ??
     (err.status >= 500 || !g ? { kind: "transient" as const, message: `Instagram answered ${err.status}`, maybePosted: true } : { kind: "transient" as const, message: "Instagram refused the request with an undocumented error", maybePosted: true });
   if (rule.kind === "rate-limited") {

@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { errorText, type CredentialStore, type RefreshableCredential } from "../../src/core/index.js";
-import { redactTokens } from "./classify.js";
+import { graphDetail } from "./classify.js";
 
 const DAY_MS = 86_400_000;
 /** While a refresh keeps failing (a token younger than 24 h, Instagram down), try again at most this often. */
@@ -91,7 +91,7 @@ export class TokenKeeper {
       this.o.logger.info({ expiresAt: new Date(fresh.expiresAt ?? 0).toISOString() }, "Instagram token refreshed");
       return fresh.accessToken;
     } catch (err) {
-      this.lastError = redactTokens(errorText(err)).slice(0, 200);
+      this.lastError = graphDetail(err);
       this.o.logger.warn({ err: this.lastError }, "refreshing the Instagram token failed; using the current one");
       return fallback;
     }
