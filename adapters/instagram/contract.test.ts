@@ -3,14 +3,14 @@
 // and Instagram refuses to render without one), and the image is served where Instagram can pull
 // it (the loopback image host). The link line is configured with {link}, so that the contract's
 // "link intact" checks the URL itself (the default "Link in bio" is tested in render.test.ts).
-import { expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AnyAdapter } from "../../src/core/index.js";
 import { describeAdapterContract } from "../../test/contract/adapter-contract.js";
 import { makeImage, startImageHost } from "../../test/loopback/instagram-graph-api/image-host.js";
 import { TOKEN, startInstagramLoopback } from "../../test/loopback/instagram-graph-api/server.js";
 import { captionLength } from "../../test/loopback/instagram-graph-api/caption.js";
 import { errorFor, loadFixture } from "./fixtures/replay.js";
-import { instagramAdapter } from "./index.js";
+import { CONTAINER_LIFETIME_MS, instagramAdapter } from "./index.js";
 import type { InstagramPayload } from "./render.js";
 
 let imageUrl = "https://news.example.org/images/lead.jpg";
@@ -62,4 +62,13 @@ describeAdapterContract({
       },
     };
   },
+});
+
+describe("what the adapter declares to the core", () => {
+  it("pulled JPEG images within Instagram's feed rules, cropped; retries safe for a container's lifetime; no delete; secrets from the schema", () => {
+    expect(instagramAdapter.imageLimits).toEqual({ maxBytes: 8_000_000, maxWidth: 1440, minWidth: 320, maxHeight: 1800, formats: ["jpeg"], aspectRatio: { min: 0.8, max: 1.91 }, fit: "crop", delivery: "pull" });
+    expect(instagramAdapter.capabilities).toEqual({ idempotentSend: true, idempotencyTtlMs: CONTAINER_LIFETIME_MS, images: true, delete: false });
+    expect(instagramAdapter.secrets).toEqual(["accessToken"]);
+    expect(instagramAdapter.rateLimits).toEqual([]);
+  });
 });

@@ -77,6 +77,24 @@ describe("renderInstagram", () => {
     expect(() => renderInstagram(base, c, { ...instagramLimits(), maxLength: 20, source: "config" }, style(base))).toThrow(RenderError);
   });
 
+  const tags = (sign: string, n: number) => Array.from({ length: n }, (_, i) => `${sign}t${i}`).join(" ");
+  it.each<[string, FeedItem, Partial<PostStyle>, number, { length: number; hashtags: number; mentions: number }]>([
+    ["2,200 ASCII characters of summary", { ...base, summary: "a".repeat(5000) }, {}, 2200, { length: 2200, hashtags: 1, mentions: 0 }],
+    ["emoji by UTF-8 bytes", { ...base, summary: "👩‍👩‍👧‍👦".repeat(200) }, {}, 2200, { length: 2200, hashtags: 1, mentions: 0 }],
+    ["an operator limit of 500", { ...base, summary: "Қазақ ".repeat(900) }, {}, 500, { length: 500, hashtags: 1, mentions: 0 }],
+    ["40 added hashtags", base, { hashtags: tags("#", 40).split(" ") }, 2200, { length: 2200, hashtags: 30, mentions: 0 }],
+    ["35 hashtags in the summary", { ...base, summary: tags("#", 35) }, {}, 2200, { length: 2200, hashtags: 30, mentions: 0 }],
+    ["25 @ tags in the summary", { ...base, summary: tags("@", 25) }, {}, 2200, { length: 2200, hashtags: 1, mentions: 20 }],
+  ])("caption limits: %s", (_n, item, over, maxLength, most) => {
+    const c = cfg();
+    const r = renderInstagram(item, c, { ...instagramLimits(), maxLength }, style(item, over));
+    // counted independently by the loopback's caption.ts
+    expect(captionLength(r.payload.caption)).toBeLessThanOrEqual(most.length);
+    expect(r.length).toBeLessThanOrEqual(maxLength);
+    if (instagramLength(item.summary) > maxLength) expect(r.length).toBeGreaterThan(maxLength * 0.9); // filled, not just safe
+    expect([hashtagCount(r.payload.caption), mentionCount(r.payload.caption)]).toEqual([most.hashtags, most.mentions]);
+  });
+
   it("drops extra added hashtags whole, then unsigns the article's own last ones: 30 at most, none cut", () => {
     const forty = Array.from({ length: 40 }, (_, i) => `#Tag${i}`);
     const r1 = render(base, { hashtags: forty });
