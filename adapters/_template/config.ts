@@ -1,10 +1,12 @@
 /**
  * The destination fields of the Example platform. COPYING: rename `example*` to your platform,
  * keep the schema strict, and give every field a `.describe()` (it becomes the README's table).
- * Fields every destination has (template, maxLength, timeoutMs, budget, ...) are the core's: the
- * core strips them before this schema sees the destination, so do not repeat them here.
+ * Mark each secret with `.meta(SECRET)`: that mark is the whole secrets list (masked in logs,
+ * printouts and the generated docs, and checked by the contract kit). Fields every destination has
+ * (template, maxLength, timeoutMs, budget, ...) are the core's: do not repeat them here.
  */
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 /** Where the platform lives. COPYING: the real API origin. */
 export const EXAMPLE_API_BASE = "https://api.example.com";
@@ -16,8 +18,8 @@ const ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 // A bearer token is a b64token (RFC 6750 §2.1). COPYING: the platform's own token format, cited.
 const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-// COPYING: the platform's rule for its target (channel id, chat, webhook URL, ...), cited.
-// Example: "channel slugs are 1-32 lowercase letters, digits and dashes" (https://docs.example.com/api/channels).
+// COPYING: the platform's rule for its target (channel id, chat, webhook URL, ...), cited with the date read.
+// Example: "channel slugs are 1-32 lowercase letters, digits and dashes" (https://docs.example.com/api/channels, read 2026-05-13).
 const CHANNEL = /^[a-z0-9-]{1,32}$/;
 
 export const exampleConfig = z
@@ -25,6 +27,7 @@ export const exampleConfig = z
     token: z
       .string()
       .refine((v) => TOKEN.test(v) || ENV_REF.test(v), "must be an API token (or a ${ENV} reference such as ${EXAMPLE_TOKEN})")
+      .meta(SECRET)
       .describe("API token of the posting account, e.g. ${EXAMPLE_TOKEN}. Secret: masked in logs and printouts."),
     channel: z
       .string()
@@ -38,6 +41,3 @@ export const exampleConfig = z
   .strict();
 
 export type ExampleConfig = z.infer<typeof exampleConfig>;
-
-/** Top-level fields that hold secrets: masked in printouts and logs (and checked by the contract kit). */
-export const EXAMPLE_SECRETS = ["token"] as const;

@@ -35,6 +35,7 @@ describeAdapterContract({
         const req = lb.requests.find((r) => r.path === "/v1/posts");
         expect(req?.method).toBe("POST");
         expect(req?.json).toEqual({ channel: "news", text: payload.text });
+        expect(req?.headers["content-type"]).toBe("application/json");
         expect(req?.headers.authorization).toBe(`Bearer ${TOKEN}`);
         expect(sent.remoteUrl).toBe(`https://example.com/news/posts/${sent.remoteId}`);
       },

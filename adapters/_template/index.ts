@@ -3,27 +3,26 @@
  * (imaginary) Example API, `POST /v1/posts` with a bearer token. See README.md.
  * COPYING: rename `exampleAdapter` to `<platform>Adapter`, then add one line to adapters/index.ts.
  */
-import type { Adapter } from "../../src/core/index.js";
-import { classifyExample } from "./classify.js";
-import { EXAMPLE_SECRETS, exampleConfig, type ExampleConfig } from "./config.js";
+import { defineAdapter } from "../../src/core/index.js";
+import { EXAMPLE_RETRY_NOTE, classifyExample } from "./classify.js";
+import { exampleConfig, type ExampleConfig } from "./config.js";
 import { EXAMPLE_DEFAULT_TEMPLATE, exampleLimits, renderExample, type ExamplePayload } from "./render.js";
-import { connectExample } from "./send.js";
+import { checkExample, sendExample, type ExampleClient } from "./send.js";
 
 export type { ExampleConfig } from "./config.js";
 export type { ExamplePayload } from "./render.js";
 
-export const exampleAdapter: Adapter<ExampleConfig, ExamplePayload> = {
+export const exampleAdapter = defineAdapter<ExampleConfig, ExamplePayload, ExampleClient>({
   // Stable: stored in every delivery record and written as `platform:` in configs. Never rename later.
   platform: "example",
+  displayName: "Example",
   description: "Posts to a channel of the Example API (POST /v1/posts, bearer token). A template.",
   config: exampleConfig,
-  secrets: EXAMPLE_SECRETS,
-  // Example takes no idempotency key (a send that may have reached it is never retried blindly),
-  // carries no images here, and sent posts are not deleted through the API. COPYING: for a platform
-  // that de-duplicates by key for an hour, `idempotentSend: true, idempotencyTtlMs: 3_600_000`.
-  capabilities: { idempotentSend: false, images: false, delete: false },
-  // https://docs.example.com/api/rate-limits: "1 post per second and 300 posts per hour per token".
-  // The core never sends faster; a 429 still pauses the destination for Retry-After.
+  // No `idempotency`: Example takes no key, so a send that may have reached it is never retried
+  // blindly. COPYING: a platform that de-duplicates by key for an hour: `idempotency: { ttlMs: 3_600_000 }`.
+  // No `images`: posts carry none. COPYING: `images: "by-url"`, or ImageLimits for bytes attached natively.
+  // https://docs.example.com/api/rate-limits (read 2026-05-13): "1 post per second and 300 posts per
+  // hour per token". The core never sends faster; a 429 still pauses the destination for Retry-After.
   rateLimits: [
     { posts: 1, windowMs: 1_000 },
     { posts: 300, windowMs: 3_600_000 },
@@ -31,6 +30,11 @@ export const exampleAdapter: Adapter<ExampleConfig, ExamplePayload> = {
   defaultTemplate: EXAMPLE_DEFAULT_TEMPLATE,
   defaultLimits: exampleLimits,
   render: renderExample,
-  connect: connectExample,
   classify: classifyExample,
-};
+  network: { retryNote: EXAMPLE_RETRY_NOTE },
+  connect: async (cfg) => (await import("./open.js")).openExample(cfg),
+  send: sendExample,
+  check: checkExample,
+  // COPYING: `delete: deleteExample` (with `DELETE /v1/posts/{id}`) is what declares `crier unpost` support.
+  close: ({ http }) => http.close(),
+});

@@ -1,12 +1,12 @@
 // send and classify together, against the loopback: what each failure really throws, end to end.
 // COPYING: keep the rows; a real adapter imports its server from test/loopback/<platform>/.
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeliveryErrorKind, SendContext } from "../../src/core/index.js";
 import { exampleConfig } from "./config.js";
 import { testDeps } from "./fixtures/replay.js";
 import { exampleAdapter } from "./index.js";
 import { startExampleLoopback, type ExampleLoopbackOptions } from "./loopback.js";
+import { closedPort } from "../../test/loopback/harness.js";
 
 const TOKEN = "ex-token-0123456789abcdef";
 const cleanup: Array<() => Promise<void>> = [];
@@ -14,11 +14,11 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-async function open(over: Partial<ExampleLoopbackOptions> = {}, cfgOver: Record<string, unknown> = {}, timeoutMs = 5_000) {
+async function open(over: Partial<ExampleLoopbackOptions> = {}, cfgOver: Record<string, unknown> = {}) {
   const lb = await startExampleLoopback({ accounts: [{ token: TOKEN, handle: "crier" }], channels: ["news"], ...over });
   cleanup.push(() => lb.close());
   const cfg = exampleConfig.parse({ token: TOKEN, channel: "news", apiBase: lb.url, ...cfgOver });
-  const conn = await exampleAdapter.connect(cfg, testDeps(timeoutMs));
+  const conn = await exampleAdapter.connect(cfg, testDeps());
   cleanup.push(() => conn.close());
   return { lb, conn };
 }
@@ -34,21 +34,19 @@ async function kindOf(promise: Promise<unknown>): Promise<DeliveryErrorKind> {
   throw new Error("expected the send to fail");
 }
 
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe("example adapter against its loopback", () => {
   it("posts and returns the id and URL; check() names the account", async () => {
     const { lb, conn } = await open();
     const sent = await conn.send({ channel: "news", text: "hello" }, ctx());
     expect(sent).toEqual({ remoteId: lb.posts[0]?.id, remoteUrl: `https://example.com/news/posts/${lb.posts[0]?.id}` });
+    expect(lb.requests[0]).toMatchObject({ method: "POST", path: "/v1/posts", json: { channel: "news", text: "hello" } });
+    expect(lb.requests[0]?.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, "content-type": "application/json" });
     expect(await conn.check(AbortSignal.timeout(5_000))).toBe("@crier");
+  });
+
+  it("declares no delete, no idempotency and no images: nothing it does not do", () => {
+    expect(exampleAdapter.capabilities).toEqual({ idempotentSend: false, images: false, delete: false });
+    expect(exampleAdapter.secrets).toEqual(["token"]);
   });
 
   it.each<[string, Partial<ExampleLoopbackOptions>, Record<string, unknown>, string, DeliveryErrorKind]>([
@@ -90,9 +88,15 @@ describe("example adapter against its loopback", () => {
     expect(await kindOf(conn.send({ channel: "news", text: "hangs" }, ctx(controller.signal)))).toBe("unknown-outcome");
   });
 
-  it("a hanging send also ends at the connection's timeoutMs → unknown-outcome", async () => {
-    const { conn } = await open({ onRequest: () => ({ kind: "hang-after" }) }, {}, 200);
-    expect(await kindOf(conn.send({ channel: "news", text: "slow" }, ctx()))).toBe("unknown-outcome");
+  // The destination's timeoutMs reaches a send as the core's signal (deliver.ts:
+  // `AbortSignal.timeout(timeoutMs)`), the only bound: the adapter adds no timeout of its own.
+  it("a hanging send ends at the core's send timeout → unknown-outcome, said as a timeout", async () => {
+    const { lb, conn } = await open({ onRequest: () => ({ kind: "hang-after" }) });
+    const started = Date.now();
+    const result = await conn.send({ channel: "news", text: "slow" }, ctx(AbortSignal.timeout(200))).catch((err: unknown) => exampleAdapter.classify(err));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/timed out after it may have reached Example/) });
+    expect(lb.posts.map((p) => p.text)).toEqual(["slow"]);
   });
 
   it("nothing listening → transient", async () => {
@@ -100,5 +104,11 @@ describe("example adapter against its loopback", () => {
     const conn = await exampleAdapter.connect(cfg, testDeps());
     cleanup.push(() => conn.close());
     expect(await kindOf(conn.send({ channel: "news", text: "nobody home" }, ctx()))).toBe("transient");
+  });
+
+  it("a 2xx without an id → unknown-outcome (the post probably exists)", async () => {
+    const { conn } = await open({ onRequest: (r) => (r.path === "/v1/posts" ? { kind: "status", status: 201, body: { url: "https://example.com/news/posts/1" } } : undefined) });
+    const result = await conn.send({ channel: "news", text: "no id" }, ctx()).catch((err: unknown) => exampleAdapter.classify(err));
+    expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/answer was unreadable; the post probably exists/) });
   });
 });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { CODES, DEFAULT_RATE_LIMIT_WAIT_MS, classifyDiscord, flattenErrors, redactWebhook } from "./classify.js";
-import { DiscordApiError, DiscordResponseError } from "./client.js";
+import { HttpError, ResponseBodyError, readRateLimit, type DeliveryErrorKind } from "../../src/core/index.js";
+import { CODES, DEFAULT_RATE_LIMIT_WAIT_MS, classifyDiscord as discordOnly, flattenErrors, redactWebhook } from "./classify.js";
 import { errorFor, loadFixture, networkError } from "./fixtures/replay.js";
+import { discordAdapter } from "./index.js";
+
+// The adapter's classify: Discord's own answers (classify.ts), then the kit's network classifier.
+const classifyDiscord = (err: unknown) => discordAdapter.classify(err);
 
 describe("classifyDiscord: recorded Discord answers, as the adapter's client throws them", () => {
   it.each<[string, DeliveryErrorKind, RegExp]>([
@@ -18,7 +21,7 @@ describe("classifyDiscord: recorded Discord answers, as the adapter's client thr
     ["502-bad-gateway", "unknown-outcome", /^502$/],
   ])("%s → %s", async (name, kind, detail) => {
     const err = await errorFor(loadFixture(name));
-    expect(err).toBeInstanceOf(DiscordApiError);
+    expect(err).toBeInstanceOf(HttpError);
     const result = classifyDiscord(err);
     expect(result.kind).toBe(kind);
     expect(result.detail).toMatch(detail);
@@ -46,8 +49,9 @@ describe("classifyDiscord: recorded Discord answers, as the adapter's client thr
   });
 });
 
+const ROUTE = { method: "POST", route: "/webhooks/{id}/{token}" };
 const apiError = (status: number, body: object | null, headers: Record<string, string> = {}) =>
-  new DiscordApiError("POST /webhooks/{id}/{token}", status, body, headers);
+  new HttpError(ROUTE, status, body, headers, readRateLimit(headers, Date.now()));
 
 describe("classifyDiscord: built answers", () => {
   it.each<[string, unknown, DeliveryErrorKind, number?]>([
@@ -61,11 +65,21 @@ describe("classifyDiscord: built answers", () => {
     ["413 too large", apiError(413, { message: "Request entity too large", code: 40005 }), "rejected"],
     ["a redirect", apiError(301, null), "destination-broken"],
     ["503 overloaded", apiError(503, { message: "API resource is currently overloaded", code: 130000 }), "unknown-outcome"],
-    ["an unreadable 200", new DiscordResponseError("POST /webhooks/{id}/{token}", 200, "not JSON"), "unknown-outcome"],
+    ["an unreadable 200", new ResponseBodyError(ROUTE, 200, "not JSON"), "unknown-outcome"],
+    ["a 200 without a message id", new ResponseBodyError(ROUTE, 200, "no message id"), "unknown-outcome"],
   ])("%s → %s", (_name, err, kind, waitMs) => {
     const result = classifyDiscord(err);
     expect(result.kind).toBe(kind);
     if (waitMs !== undefined) expect(result.waitMs).toBe(waitMs);
+  });
+
+  it("an unreadable 200 says the post probably exists", () => {
+    expect(classifyDiscord(new ResponseBodyError(ROUTE, 200, "not JSON")).message).toBe("Discord accepted the request but its answer was unreadable; the post probably exists");
+  });
+
+  it("leaves what is not Discord's answer to the kit (undefined)", () => {
+    expect(discordOnly(new TypeError("x is undefined"))).toBeUndefined();
+    expect(discordOnly(networkError("connection-refused"))).toBeUndefined();
   });
 
   it("the global flag may come as a header only", () => {

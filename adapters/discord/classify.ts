@@ -1,14 +1,27 @@
 /**
- * What a failed Discord webhook call means for delivery. Pure; never throws.
+ * What Discord's own answers mean for delivery. Pure; never throws.
  *
  * The HTTP status decides the kind; Discord's JSON error `code`
- * (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json, body
+ * (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json, read 2026-05-13, body
  * `{ code, message, errors? }`) refines it where one status covers cases needing different operator
- * action. Each rule has a recorded answer in fixtures/. Execute Webhook takes no idempotency key,
- * so anything that may have reached Discord is `unknown-outcome`, never `transient`.
+ * action. Each rule has a recorded answer in fixtures/. Only the kit's HttpError is read here (its
+ * body, headers and rate-limit headers read once by the JSON client); anything else is left to the
+ * kit (undefined): a network failure is `transient` only when the request provably never left, and
+ * since Execute Webhook takes no idempotency key, whatever may have reached Discord is `unknown-outcome`.
  */
-import { deliveryError, errorText, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
-import { DiscordApiError, DiscordResponseError, type DiscordErrorBody, type KeptHeaders } from "./errors.js";
+import { deliveryError, isHttpError, type DeliveryError, type HttpError } from "../../src/core/index.js";
+
+/** Discord's JSON error body (#json), or a 429's (https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit). */
+export interface DiscordErrorBody {
+  code?: number;
+  message?: string;
+  errors?: unknown;
+  retry_after?: number;
+  global?: boolean;
+}
+
+/** Unknown outcomes say why a retry is not automatic. */
+export const DISCORD_RETRY_NOTE = "webhooks take no idempotency key";
 
 /** JSON error codes (same page). */
 export const CODES = {
@@ -54,6 +67,7 @@ export function flattenErrors(tree: unknown, path: string[] = []): string[] {
   return out;
 }
 
+/** The body's `retry_after`: seconds, a JSON number (a numeric string tolerated). */
 const seconds = (v: unknown): number | undefined => {
   const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
   return Number.isFinite(n) && n >= 0 ? n : undefined;
@@ -61,26 +75,35 @@ const seconds = (v: unknown): number | undefined => {
 
 /**
  * 429 (https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit): `retry_after`
- * is float SECONDS; else the `X-RateLimit-Reset-After` or `Retry-After` header (seconds too).
+ * is float SECONDS; else the `X-RateLimit-Reset-After` or `Retry-After` header (read by the kit).
  * The global limit (`global: true`, `X-RateLimit-Global`) is per IP for unauthenticated webhook
  * calls ("If no authorization header is provided, then the limit is applied to the IP address"),
  * so it holds every Discord destination of this Crier: scope "account".
  */
-function rateLimited(body: DiscordErrorBody | null, headers: KeptHeaders, detail: string): DeliveryError {
-  const wait = seconds(body?.retry_after) ?? seconds(headers["x-ratelimit-reset-after"]) ?? seconds(headers["retry-after"]);
-  const global = body?.global === true || headers["x-ratelimit-global"]?.toLowerCase() === "true";
-  const waitMs = wait === undefined ? DEFAULT_RATE_LIMIT_WAIT_MS : Math.ceil(wait * 1000);
+function rateLimited(err: HttpError, body: DiscordErrorBody | null, detail: string): DeliveryError {
+  const bodySeconds = seconds(body?.retry_after);
+  const global = body?.global === true || err.headers["x-ratelimit-global"]?.toLowerCase() === "true";
+  // The body's float seconds first; else what the kit read from Retry-After and X-RateLimit-Reset-After.
+  const waitMs = bodySeconds !== undefined ? Math.ceil(bodySeconds * 1000) : (err.rateLimit.waitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
   const what = global ? "Discord's global rate limit (shared by every webhook this host calls)" : "the webhook's rate limit";
   return deliveryError("rate-limited", `${what} was reached; retry after ${(waitMs / 1000).toFixed(1)} s`, {
     detail, waitMs, scope: global ? "account" : "destination",
   });
 }
 
-function fromApi(err: DiscordApiError): DeliveryError {
-  const { status, body, headers } = err;
+/** The body as Discord's error object, or null (a proxy's HTML page, an empty body). */
+function bodyOf(err: HttpError): DiscordErrorBody | null {
+  return err.body && typeof err.body === "object" && !Array.isArray(err.body) ? (err.body as DiscordErrorBody) : null;
+}
+
+/** Discord's answers → DeliveryError; undefined for anything that is not one (the kit's to classify). Pure; never throws. */
+export function classifyDiscord(err: unknown): DeliveryError | undefined {
+  if (!isHttpError(err)) return undefined;
+  const { status } = err;
+  const body = bodyOf(err);
   const code = body?.code;
   const detail = describe(status, body);
-  if (status === 429) return rateLimited(body, headers, detail);
+  if (status === 429) return rateLimited(err, body, detail);
   if (status === 401 || code === CODES.invalidWebhookToken) {
     return deliveryError("auth", `Discord refused the webhook's token (webhookUrl is wrong or incomplete): ${FIX_URL}`, { detail });
   }
@@ -105,46 +128,11 @@ function fromApi(err: DiscordApiError): DeliveryError {
     return deliveryError("destination-broken", "Discord forbids this webhook to post there (locked or archived thread, or lost access): check the channel and threadId", { detail });
   }
   if (status >= 500) {
-    return deliveryError("unknown-outcome", `Discord failed with ${status}; the post may or may not exist (webhooks take no idempotency key)`, { detail });
+    return deliveryError("unknown-outcome", `Discord failed with ${status}; the post may or may not exist (${DISCORD_RETRY_NOTE})`, { detail });
   }
   if (status < 400) {
     return deliveryError("destination-broken", `unexpected ${status} answer (a redirect?): check apiBase`, { detail });
   }
   const why = code === CODES.emptyMessage ? ": the message has no text" : code === CODES.invalidFormBody ? ": a field is invalid or too long" : "";
   return deliveryError("rejected", `Discord refused this post${why}`, { detail });
-}
-
-function codeOf(err: unknown): string | undefined {
-  const e = err as { code?: unknown; errors?: unknown; cause?: { code?: unknown } } | null;
-  if (typeof e?.code === "string") return e.code;
-  if (typeof e?.cause?.code === "string") return e.cause.code;
-  const first = Array.isArray(e?.errors) ? (e.errors as Array<{ code?: unknown }>)[0] : undefined; // happy-eyeballs AggregateError
-  return typeof first?.code === "string" ? first.code : undefined;
-}
-
-function fromNetwork(err: unknown): DeliveryError {
-  const code = codeOf(err);
-  const detail = redactWebhook([code, errorText(err)].filter(Boolean).join(": "));
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === "AbortError" || name === "TimeoutError") {
-    return deliveryError("unknown-outcome", "the send timed out or was cancelled after it may have reached Discord", { detail });
-  }
-  if (code && NOT_SENT_CODES.has(code)) {
-    return deliveryError("transient", `cannot reach Discord (${code}); nothing was posted`, { detail });
-  }
-  // Reset (UND_ERR_SOCKET, ECONNRESET), headers/body timeouts, anything unexpected: may have been posted.
-  return deliveryError("unknown-outcome", `the connection to Discord failed${code ? ` (${code})` : ""}; the post may or may not exist`, { detail });
-}
-
-/** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
-export function classifyDiscord(err: unknown): DeliveryError {
-  try {
-    if (err instanceof DiscordApiError) return fromApi(err);
-    if (err instanceof DiscordResponseError) {
-      return deliveryError("unknown-outcome", "Discord accepted the request but its answer was unreadable; the post probably exists", { detail: redactWebhook(err.message) });
-    }
-    return fromNetwork(err);
-  } catch {
-    return deliveryError("unknown-outcome", "unexpected error while posting to Discord; the post may or may not exist");
-  }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 /**
  * API v10, not the unversioned `https://discord.com/api`: the unversioned path serves the
@@ -51,6 +52,7 @@ export const discordConfig = z
         (v) => ENV_REF.test(v) || parseWebhookUrl(v) !== null,
         "must be a Discord webhook URL like https://discord.com/api/webhooks/<id>/<token> (without ?thread_id=: use threadId), or a ${ENV} reference",
       )
+      .meta(SECRET)
       .describe("The webhook's URL (channel settings → Integrations → Webhooks → Copy Webhook URL). A secret — anyone with it can post: write it as ${DISCORD_WEBHOOK_URL}."),
     apiBase: z
       .url({ protocol: /^https?$/ })
@@ -77,6 +79,3 @@ export const discordConfig = z
   .strict();
 
 export type DiscordConfig = z.infer<typeof discordConfig>;
-
-/** Config fields that hold secrets: the webhook URL carries its token. */
-export const DISCORD_SECRETS = ["webhookUrl"] as const;

@@ -139,7 +139,7 @@ describe("discord adapter against the loopback webhook API", () => {
     const lb = await loopback({ onRequest: (r) => (r.method !== "POST" ? undefined : r.json && (r.json as { content?: string }).content === "boom" ? { kind: "status", status: 503, body: { message: "x", code: 130000 } } : { kind: "destroy-after" }) });
     const conn = await connect(lb);
     expect((await failure(conn.send({ content: "boom", embeds: [], allowed_mentions: { parse: [] } }, ctx()))).classified.kind).toBe("unknown-outcome");
-    expect((await failure(conn.send(render(lb), ctx()))).classified).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/^UND_ERR_SOCKET: /) });
+    expect((await failure(conn.send(render(lb), ctx()))).classified).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET): /) });
     expect(lb.messages).toHaveLength(1); // posted: a blind retry would double-post
   });
 
@@ -155,10 +155,23 @@ describe("discord adapter against the loopback webhook API", () => {
     expect(lb.messages).toHaveLength(1);
   });
 
-  it("the destination's timeoutMs bounds a send even if the core's signal never fires", async () => {
+  // The destination's timeoutMs reaches a send as the core's signal (deliver.ts:
+  // `AbortSignal.timeout(timeoutMs)`), the only bound: the adapter adds no timeout of its own.
+  it("the core's send timeout bounds a hanging send → unknown-outcome, said as a timeout", async () => {
     const lb = await loopback({ onRequest: (r) => (r.method === "POST" ? { kind: "hang-after" } : undefined) });
-    const conn = await connect(lb, {}, 300);
-    const { classified } = await failure(conn.send(render(lb), ctx(new AbortController().signal)));
+    const conn = await connect(lb);
+    const started = Date.now();
+    const { classified } = await failure(conn.send(render(lb), ctx(AbortSignal.timeout(300))));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(classified).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached Discord/) });
+    expect(lb.messages).toHaveLength(1);
+  });
+
+  it("connect's Get Webhook is bounded by the destination's timeoutMs (connect has no signal)", async () => {
+    const lb = await loopback({ onRequest: (r) => (r.method === "GET" ? { kind: "hang-after" } : undefined) });
+    const started = Date.now();
+    const { classified } = await failure(connect(lb, {}, 300));
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(classified.kind).toBe("unknown-outcome");
   });
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, classifySlack } from "./classify.js";
-import { SlackError, parseRetryAfter } from "./errors.js";
+import { HttpError, ResponseBodyError, isHttpError, readRateLimit, type DeliveryErrorKind } from "../../src/core/index.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS, classifySlack as slackOnly } from "./classify.js";
+import { SlackError, WEBHOOK_ROUTE } from "./errors.js";
 import { FIXTURE_BOT_TOKEN, FIXTURE_WEBHOOK_URL, errorFor, loadFixture } from "./fixtures/replay.js";
+import { slackAdapter } from "./index.js";
+
+// The adapter's classify: Slack's own answers (classify.ts), then the kit's network classifier.
+const classifySlack = (err: unknown) => slackAdapter.classify(err);
 
 describe("classifySlack: recorded answers, thrown by the adapter's client", () => {
   it.each<[string, DeliveryErrorKind, string]>([
@@ -30,8 +34,10 @@ describe("classifySlack: recorded answers, thrown by the adapter's client", () =
     ["webhook-410-channel-is-archived", "destination-broken", "webhook: 410 channel_is_archived"],
     ["webhook-500-rollup-error", "unknown-outcome", "webhook: 500 rollup_error"],
   ])("%s → %s", async (name, kind, detail) => {
-    const err = await errorFor(loadFixture(name));
-    expect(err).toBeInstanceOf(SlackError);
+    const recorded = loadFixture(name);
+    const err = await errorFor(recorded);
+    // A 2xx refusal is the adapter's SlackError; any other status stays the kit's HttpError.
+    expect(err).toBeInstanceOf(recorded.status >= 200 && recorded.status < 300 ? SlackError : HttpError);
     const result = classifySlack(err);
     expect(result.kind).toBe(kind);
     expect(result.detail?.startsWith(detail)).toBe(true);
@@ -57,7 +63,12 @@ describe("classifySlack: recorded answers, thrown by the adapter's client", () =
 });
 
 const withCode = (message: string, code: string, name = "Error") => Object.assign(new Error(message), { code, name });
-const slack = (call: string, status: number, error?: string, retry?: number) => new SlackError(call, status, error, retry, undefined);
+const NOW = Date.parse("Thu, 01 Jan 2026 00:00:00 GMT");
+/** A 2xx refusal as send.ts throws it; any other status as the JSON client does (a webhook's plain text, a Web API's JSON). */
+const slack = (call: string, status: number, error?: string, headers: Record<string, string> = {}) =>
+  status >= 200 && status < 300
+    ? new SlackError(call, status, error, undefined)
+    : new HttpError({ method: "POST", route: call === "webhook" ? WEBHOOK_ROUTE : `/${call}` }, status, call === "webhook" ? (error ?? "") : error ? { ok: false, error } : "", headers, readRateLimit(headers, NOW));
 
 describe("classifySlack: built errors", () => {
   it.each<[string, unknown, DeliveryErrorKind]>([
@@ -72,7 +83,7 @@ describe("classifySlack: built errors", () => {
     ["headers timeout", withCode("Headers Timeout Error", "UND_ERR_HEADERS_TIMEOUT", "HeadersTimeoutError"), "unknown-outcome"],
     ["abort (core's signal)", new DOMException("This operation was aborted", "AbortError"), "unknown-outcome"],
     ["timeout signal", new DOMException("The operation was aborted due to timeout", "TimeoutError"), "unknown-outcome"],
-    ["ok without ts (a bug somewhere)", new Error("chat.postMessage answered ok without channel and ts; the post may exist"), "unknown-outcome"],
+    ["ok without ts", new ResponseBodyError({ method: "POST", route: "/chat.postMessage" }, 200, "ok without channel and ts"), "unknown-outcome"],
     ["undocumented ok:false string", slack("chat.postMessage", 200, "something_new"), "rejected"],
     ["404 from the Web API (wrong apiBase)", slack("chat.postMessage", 404, "unknown_method"), "destination-broken"],
     ["404 without a body", slack("chat.postMessage", 404), "destination-broken"],
@@ -96,16 +107,27 @@ describe("classifySlack: built errors", () => {
   });
 });
 
-describe("parseRetryAfter", () => {
-  it.each<[string | undefined, number | undefined]>([
-    ["30", 30],
-    [" 7 ", 7],
+describe("Retry-After, as the kit reads it for classify", () => {
+  it.each<[string | undefined, number]>([
+    ["30", 30_000],
+    [" 7 ", 7_000],
     ["0", 0],
-    [undefined, undefined],
-    ["", undefined],
-    ["soon", undefined],
-    ["Thu, 01 Jan 2026 00:00:10 GMT", 10],
-  ])("%j → %j", (value, seconds) => {
-    expect(parseRetryAfter(value, Date.parse("Thu, 01 Jan 2026 00:00:00 GMT"))).toBe(seconds);
+    [undefined, DEFAULT_RATE_LIMIT_WAIT_MS],
+    ["", DEFAULT_RATE_LIMIT_WAIT_MS],
+    ["soon", DEFAULT_RATE_LIMIT_WAIT_MS],
+    ["Thu, 01 Jan 2026 00:00:10 GMT", 10_000],
+  ])("%j → waits %j ms", (value, waitMs) => {
+    const headers: Record<string, string> = value === undefined ? {} : { "retry-after": value };
+    expect(classifySlack(slack("webhook", 429, "rate_limited", headers))).toMatchObject({ kind: "rate-limited", waitMs });
+  });
+
+  it("a 200 rate_limited (no Retry-After) waits the default", () => {
+    expect(classifySlack(slack("chat.postMessage", 200, "rate_limited"))).toMatchObject({ kind: "rate-limited", waitMs: DEFAULT_RATE_LIMIT_WAIT_MS });
+  });
+
+  it("leaves what is not Slack's answer to the kit (undefined)", () => {
+    expect(slackOnly(new TypeError("x is undefined"))).toBeUndefined();
+    expect(slackOnly(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toBeUndefined();
+    expect(isHttpError(slack("webhook", 404))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What a failed Slack call means for delivery. Pure; never throws.
+ * What Slack's own answers mean for delivery. Pure; never throws.
  *
  * The Web API answers errors with HTTP 200 and `{"ok": false, "error": "<string>"}`
  * (https://api.slack.com/web#evaluating_responses); the strings are documented per method
@@ -8,9 +8,16 @@
  * string as a plain-text body (https://api.slack.com/messaging/webhooks#handling_errors;
  * https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks).
  * Slack takes no idempotency key: anything that may have reached it is `unknown-outcome`.
+ *
+ * Read here: a SlackError (a 2xx that was Slack's refusal, send.ts) and the kit's HttpError (any
+ * other status, its body and Retry-After read once by the JSON client). Anything else is left to
+ * the kit (undefined): a network failure is `transient` only when the request provably never left.
  */
-import { deliveryError, errorText, type DeliveryError, type DeliveryErrorKind, NOT_SENT_CODES } from "../../src/core/index.js";
-import { SlackError } from "./errors.js";
+import { deliveryError, isHttpError, type DeliveryError, type DeliveryErrorKind, type HttpError, type RateLimitInfo } from "../../src/core/index.js";
+import { SlackError, WEBHOOK_ROUTE, extraOf, objectOf, webhookWord } from "./errors.js";
+
+/** Unknown outcomes say why a retry is not automatic. */
+export const SLACK_RETRY_NOTE = "Slack takes no idempotency key";
 
 /** When a 429 carries no Retry-After (never seen; the docs always promise one). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
@@ -79,11 +86,31 @@ const KNOWN: Record<string, [DeliveryErrorKind, string]> = {
   rollup_error: ["unknown-outcome", "Slack had an internal error (rollup_error); the post may have been made"],
 };
 
-function fromSlack(err: SlackError): DeliveryError {
+/** What classify reads of an answer, from a SlackError or an HttpError alike. */
+interface Answer {
+  call: string;
+  status: number;
+  error: string | undefined;
+  extra: string | undefined;
+  rateLimit: RateLimitInfo;
+}
+
+/** A non-2xx answer as Slack's words: the Web API's JSON `error`, or a webhook's plain-text word. */
+function answerOf(err: HttpError): Answer {
+  const call = err.request.route === WEBHOOK_ROUTE ? "webhook" : err.request.route.replace(/^\//, "");
+  const body = objectOf(err.body);
+  const text = typeof err.body === "string" ? err.body.trim() : "";
+  const error = body ? (typeof body.error === "string" ? body.error : undefined) : call === "webhook" ? webhookWord(text) : undefined;
+  const extra = body ? extraOf(body) : error ? undefined : text.slice(0, 200) || undefined;
+  return { call, status: err.status, error, extra, rateLimit: err.rateLimit };
+}
+
+function fromAnswer(err: Answer): DeliveryError {
   const detail = `${err.call}: ${err.status}${err.error ? ` ${err.error}` : ""}${err.extra ? ` (${err.extra})` : ""}`;
   const known = err.error !== undefined ? KNOWN[err.error] : undefined;
   if (err.status === 429 || known?.[0] === "rate-limited") {
-    const waitMs = err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : DEFAULT_RATE_LIMIT_WAIT_MS;
+    // Retry-After, "the number of seconds until you can retry" (https://api.slack.com/apis/rate-limits), read by the kit.
+    const waitMs = err.rateLimit.waitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
     return deliveryError("rate-limited", `${known?.[1] ?? "Slack rate limit"}; retry after ${waitMs / 1000} s`, { detail, waitMs, scope: "destination" });
   }
   if (known) return deliveryError(known[0], known[1], { detail });
@@ -103,32 +130,8 @@ function fromSlack(err: SlackError): DeliveryError {
   return deliveryError("unknown-outcome", "unexpected answer from Slack; the post may have been made", { detail });
 }
 
-function codeOf(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown }; errors?: Array<{ code?: unknown }> } | null;
-  if (typeof e?.code === "string") return e.code;
-  if (typeof e?.cause?.code === "string") return e.cause.code;
-  // Node's happy-eyeballs connect raises an AggregateError of the per-address failures.
-  const first = Array.isArray(e?.errors) ? e.errors[0] : undefined;
-  return typeof first?.code === "string" ? first.code : undefined;
-}
-
-function fromNetwork(err: unknown): DeliveryError {
-  const code = codeOf(err);
-  const name = (err as { name?: unknown } | null)?.name;
-  const detail = code ? `${code}: ${errorText(err)}` : errorText(err);
-  if (name === "AbortError" || name === "TimeoutError") {
-    return deliveryError("unknown-outcome", "the send timed out or was cancelled after it may have reached Slack", { detail });
-  }
-  if (code && NOT_SENT_CODES.has(code)) return deliveryError("transient", `cannot reach Slack (${code}); nothing was posted`, { detail });
-  // Reset, socket closed, body timeout, anything unexpected: the request may have been processed.
-  return deliveryError("unknown-outcome", `the connection to Slack failed${code ? ` (${code})` : ""}; the post may have been made`, { detail });
-}
-
-/** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
-export function classifySlack(err: unknown): DeliveryError {
-  try {
-    return err instanceof SlackError ? fromSlack(err) : fromNetwork(err);
-  } catch {
-    return deliveryError("unknown-outcome", "unreadable error from the Slack client; the post may have been made");
-  }
+/** Slack's answers → DeliveryError; undefined for anything else (the kit's to classify). Pure; never throws. */
+export function classifySlack(err: unknown): DeliveryError | undefined {
+  if (err instanceof SlackError) return fromAnswer({ call: err.call, status: err.status, error: err.error, extra: err.extra, rateLimit: {} });
+  return isHttpError(err) ? fromAnswer(answerOf(err)) : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { methodUrl, modeOf, slackConfig, webhookTarget } from "./config.js";
+import { modeOf, slackConfig, webhookTarget } from "./config.js";
 import { slackAdapter } from "./index.js";
 
 const HOOK = "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/AbCdEf0123456789";
@@ -56,10 +56,6 @@ describe("helpers", () => {
     ["http://127.0.0.1:8080", "http://127.0.0.1:8080/services/T0123ABCD/B0123ABCD/AbCdEf0123456789"],
     ["http://proxy.local/slack/", "http://proxy.local/slack/services/T0123ABCD/B0123ABCD/AbCdEf0123456789"],
   ])("webhookTarget(%j)", (base, target) => expect(webhookTarget(HOOK, base)).toBe(target));
-
-  it("methodUrl tolerates a trailing slash", () => {
-    expect(methodUrl("http://h/api/", "auth.test")).toBe("http://h/api/auth.test");
-  });
 
   it("modeOf picks the mode", () => {
     expect(modeOf(slackConfig.parse(bot))).toEqual({ kind: "bot", token: bot.botToken, channel: bot.channel });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 /** Web API root (https://api.slack.com/web#basics: methods are `https://slack.com/api/METHOD`). */
 export const DEFAULT_API_BASE = "https://slack.com/api";
@@ -43,11 +44,13 @@ export const slackConfig = z
     webhookUrl: z
       .string()
       .refine((v) => ENV_REF.test(v) || isWebhookUrl(v), "must be an incoming-webhook URL like https://hooks.slack.com/services/T…/B…/… (or a ${ENV} reference)")
+      .meta(SECRET)
       .optional()
       .describe(`Incoming webhook URL (posts to the channel picked when the webhook was made). Use this or botToken + channel. ${secretNote}`),
     botToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || BOT_TOKEN.test(v), "must be a bot token starting with xoxb- (or a ${ENV} reference)")
+      .meta(SECRET)
       .optional()
       .describe(`Bot User OAuth Token (xoxb-…) of a Slack app with the chat:write scope; posts with chat.postMessage. ${secretNote}`),
     channel: z
@@ -87,9 +90,6 @@ export const slackConfig = z
 
 export type SlackConfig = z.infer<typeof slackConfig>;
 
-/** Config fields that hold secrets: masked in printouts and logs (the whole webhook URL is the credential). */
-export const SLACK_SECRETS = ["webhookUrl", "botToken"] as const;
-
 export type SlackMode =
   | { kind: "webhook"; url: string }
   | { kind: "bot"; token: string; channel: string };
@@ -109,9 +109,4 @@ export function webhookTarget(url: string, webhookBase: string | undefined): str
   if (!webhookBase) return url;
   const base = new URL(webhookBase);
   return `${base.origin}${base.pathname.replace(/\/+$/, "")}${new URL(url).pathname}`;
-}
-
-/** `${apiBase}/${method}`, tolerating a trailing slash on the base. Pure. */
-export function methodUrl(apiBase: string, method: string): string {
-  return `${apiBase.replace(/\/+$/, "")}/${method}`;
 }

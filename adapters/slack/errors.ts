@@ -1,6 +1,8 @@
 /**
- * What the connection throws when Slack answered but did not do what was asked. Carries the
- * fields `classify` decides on; never the token or the webhook URL.
+ * What a Slack connection throws when Slack answered 2xx but did not do what was asked: the Web
+ * API's `ok: false` (https://api.slack.com/web#evaluating_responses, read 2026-11-27), or a
+ * webhook's answer that is not `ok`. A non-2xx answer stays the kit's HttpError. Carries the fields
+ * `classify` decides on; never the token or the webhook URL.
  */
 export class SlackError extends Error {
   override name = "SlackError";
@@ -12,22 +14,11 @@ export class SlackError extends Error {
     readonly status: number,
     /** Slack's error string: the Web API's `error` field, or a webhook's plain-text body. Absent when the answer had none. */
     readonly error: string | undefined,
-    /** `Retry-After` in seconds, when given (https://api.slack.com/apis/rate-limits). */
-    readonly retryAfterSeconds: number | undefined,
     /** Extra words from Slack: `errors[]`, `response_metadata.messages`, or a non-JSON body (cut short). */
     readonly extra: string | undefined,
   ) {
     super(`${call}: ${status}${error ? ` ${error}` : ""}${extra ? ` (${extra})` : ""}`);
   }
-}
-
-/** Retry-After is "the number of seconds until you can retry"; also accepts an HTTP date. Pure; NaN-safe. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || raw.trim() === "") return undefined;
-  if (/^\d+$/.test(raw.trim())) return Number(raw.trim());
-  const at = Date.parse(raw);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
 }
 
 /** `errors[]` (block validation) and `response_metadata.messages`, joined; undefined when none. */
@@ -39,3 +30,16 @@ export function extraOf(body: Record<string, unknown>): string | undefined {
   const unique = [...new Set(parts)];
   return unique.length ? unique.join("; ").slice(0, 500) : undefined;
 }
+
+/** A webhook's plain-text answer as Slack's error string: a single snake_case word; anything else (an HTML page) is not one. */
+export function webhookWord(text: string): string | undefined {
+  return /^[a-z_]{2,64}$/.test(text.trim()) ? text.trim() : undefined;
+}
+
+/** A JSON object body, or undefined (a proxy's page, an empty answer). */
+export function objectOf(body: unknown): Record<string, unknown> | undefined {
+  return body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+}
+
+/** How errors name a webhook request (its path holds the secret). */
+export const WEBHOOK_ROUTE = "/services/{team}/{hook}/{secret}";

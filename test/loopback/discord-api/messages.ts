@@ -1,13 +1,13 @@
-// Webhook routes (https://discord.com/developers/docs/resources/webhook): Execute Webhook, Get
-// Webhook with Token, Get/Delete Webhook Message. Called after the id and token were checked.
+// Webhook routes (https://discord.com/developers/docs/resources/webhook, read 2026-11-27): Execute
+// Webhook, Get Webhook with Token, Get/Delete Webhook Message. Called after the id and token were checked.
+import { DISCORD_SNOWFLAKE, snowflakeIds } from "../harness-ids.js";
 import * as E from "./errors.js";
-import { Snowflakes } from "./ids.js";
 import type { LoopbackWebhook, Reply, StoredMessage } from "./types.js";
 import { isEmptyMessage, mentionsOf, validateExecute } from "./validate.js";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** https://discord.com/developers/docs/reference#boolean-query-strings: True/true/1, False/false/0. */
+/** https://discord.com/developers/docs/reference#boolean-query-strings (read 2026-11-27): True/true/1, False/false/0. */
 export function booleanQuery(value: string | undefined, fallback: boolean): boolean | null {
   if (value === undefined) return fallback;
   if (["True", "true", "1"].includes(value)) return true;
@@ -52,7 +52,9 @@ function storedEmbed(e: Record<string, unknown>): Record<string, unknown> {
 }
 
 export class Messages {
-  constructor(private readonly messages: StoredMessage[], private readonly ids = new Snowflakes()) {}
+  // Snowflakes as Discord makes them (https://discord.com/developers/docs/reference#snowflakes, read 2026-11-27).
+  private readonly nextId = snowflakeIds(DISCORD_SNOWFLAKE);
+  constructor(private readonly messages: StoredMessage[]) {}
 
   /** POST /webhooks/{id}/{token}: query wait, thread_id; JSON body. Stores the message even for wait=false. */
   execute(w: LoopbackWebhook, query: Record<string, string>, json: unknown): Reply {
@@ -72,11 +74,11 @@ export class Messages {
 
     const content = typeof json.content === "string" ? json.content : "";
     const mentions = mentionsOf(content, json.allowed_mentions);
-    const id = this.ids.next();
+    const id = this.nextId();
     const message: StoredMessage = {
       id,
       webhookId: w.id,
-      channelId: threadId ?? (typeof json.thread_name === "string" ? this.ids.next() : w.channelId),
+      channelId: threadId ?? (typeof json.thread_name === "string" ? this.nextId() : w.channelId),
       guildId: w.guildId,
       content,
       embeds: (Array.isArray(json.embeds) ? (json.embeds as Array<Record<string, unknown>>) : []).map(storedEmbed),
@@ -92,7 +94,7 @@ export class Messages {
     };
     this.messages.push(message);
     // "Returns a message or 204 No Content depending on the wait query parameter."
-    return wait ? { status: 200, body: messageObject(message) } : { status: 204 };
+    return wait ? { status: 200, body: messageObject(message), headers: { ...E.JSON_TYPE } } : { status: 204 };
   }
 
   /** The webhook's live message in the given thread (or the channel); undefined otherwise. */
@@ -105,7 +107,7 @@ export class Messages {
   /** GET /webhooks/{id}/{token}/messages/{message.id} → the message object, or 404 Unknown Message. */
   get(w: LoopbackWebhook, messageId: string, query: Record<string, string>): Reply {
     const m = this.find(w, messageId, query.thread_id);
-    return m ? { status: 200, body: messageObject(m) } : E.unknownMessage();
+    return m ? { status: 200, body: messageObject(m), headers: { ...E.JSON_TYPE } } : E.unknownMessage();
   }
 
   /** DELETE /webhooks/{id}/{token}/messages/{message.id} → 204 No Content, or 404 Unknown Message. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { snowflakeTime } from "./ids.js";
+import { DISCORD_SNOWFLAKE, snowflakeTime } from "../harness-ids.js";
 import { DEFAULT_WEBHOOK, startDiscordLoopback, type DiscordLoopback, type DiscordLoopbackOptions } from "./server.js";
 import { call, execute } from "./testing.js";
 
@@ -23,7 +23,7 @@ describe("Execute Webhook", () => {
     expect(r.headers.get("content-type")).toBe("application/json");
     const m = r.body;
     expect(m.id).toMatch(/^\d{17,20}$/);
-    expect(snowflakeTime(m.id)).toBeGreaterThanOrEqual(before - 1);
+    expect(snowflakeTime(m.id, DISCORD_SNOWFLAKE)).toBeGreaterThanOrEqual(before - 1);
     expect(m).toMatchObject({
       type: 0, channel_id: DEFAULT_WEBHOOK.channelId, content: "hello", webhook_id: DEFAULT_WEBHOOK.id,
       author: { bot: true, id: DEFAULT_WEBHOOK.id, username: "Crier" }, mention_everyone: false, edited_timestamp: null,

@@ -1,6 +1,6 @@
 // Public types of the Discord webhook loopback (re-exported by server.ts).
+import type { HarnessFault, RecordedRequest as HarnessRequest } from "../harness.js";
 
-import type { FaultAction } from "../fault.js";
 export interface LoopbackWebhook {
   /** Snowflake, e.g. "223704706495545344". */
   id: string;
@@ -18,34 +18,27 @@ export interface LoopbackWebhook {
 }
 
 export interface DiscordLoopbackOptions {
-  /** Default: one webhook, DEFAULT_WEBHOOK (testing.ts). */
+  /** Default: one webhook, DEFAULT_WEBHOOK. */
   webhooks?: LoopbackWebhook[];
   /** Per webhook and route (X-RateLimit-Bucket); default 5 requests per 2 s (the docs' example limit). */
   rateLimit?: { limit: number; windowMs: number };
   /** Per client IP across all routes; default 50 per second (#global-rate-limit). */
   globalRateLimit?: { limit: number; windowMs: number };
-  /** Fault hook, called for every request after it is recorded and before it is processed. */
-  onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+  /** Fault hook (the harness's), called for every request after it is recorded and before it is processed. */
+  onRequest?: (req: RecordedRequest) => HarnessFault | undefined | Promise<HarnessFault | undefined>;
 }
 
 export type { FaultAction } from "../fault.js";
+export type { HarnessFault } from "../harness.js";
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. `/api/v10/webhooks/1/abc`. */
-  path: string;
+/** The harness's record of a request, with what the Discord server learnt of it. */
+export interface RecordedRequest extends HarnessRequest {
   /** API version from the path (`/api/v10/…` → 10), or null for the unversioned `/api/…`. */
-  version: number | null;
-  query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Parsed body when it is JSON. */
-  json?: unknown;
+  version?: number | null;
   /** Set when the path named a webhook and the token matched. */
   webhookId?: string;
   /** Top-level keys of an Execute Webhook body that the docs do not list (Discord ignores them; tests should not send any). */
   ignoredFields?: string[];
-  receivedAt: number;
 }
 
 /** A message as the loopback stores it (and as GET returns it, see messages.ts). */
@@ -83,9 +76,4 @@ export interface DiscordLoopback {
   close(): Promise<void>;
 }
 
-/** A response the server is about to send. */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type { Reply } from "../harness.js";

@@ -1,7 +1,7 @@
-// Execute Webhook body validation (https://discord.com/developers/docs/resources/webhook#execute-webhook)
+// Execute Webhook body validation (https://discord.com/developers/docs/resources/webhook#execute-webhook, read 2026-11-27)
 // and the mentions a message would ping (#allowed-mentions-object). Lengths are counted in code
 // points: "the API calculates length based on the number of codepoints in the string"
-// (https://github.com/discord/discord-api-docs/issues/1315). Error codes and messages marked
+// (https://github.com/discord/discord-api-docs/issues/1315, read 2026-11-27). Error codes and messages marked
 // "observed" are Discord's own wording as client libraries record it; the rest are loopback choices.
 import { addError, type ErrorTree } from "./errors.js";
 
@@ -54,7 +54,7 @@ const MEDIA = ["http", "https", "attachment"] as const;
 /**
  * Unparsable → "Not a well formed URL." (URL_TYPE_INVALID_URL, observed); parsable with another
  * scheme, or empty → URL_TYPE_INVALID_SCHEME `Scheme "ftp" is not supported. Scheme must be one of
- * ('http', 'https').` (observed: https://github.com/discord/discord-api-docs/issues/5837).
+ * ('http', 'https').` (observed: https://github.com/discord/discord-api-docs/issues/5837 (read 2026-11-27)).
  */
 function url(c: Check, path: string[], value: unknown, { required = false, schemes = WEB as readonly string[] } = {}): void {
   if (value === undefined || value === null) {

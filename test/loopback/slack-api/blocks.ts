@@ -4,15 +4,15 @@ import { validateImage, type ImageFetch } from "./images.js";
 
 export type { ImageFetch } from "./images.js";
 
-/** https://api.slack.com/reference/block-kit/blocks: "You can include up to 50 blocks in each message". */
+/** https://api.slack.com/reference/block-kit/blocks (read 2026-11-27): "You can include up to 50 blocks in each message". */
 export const MAX_BLOCKS = 50;
-/** https://api.slack.com/reference/block-kit/blocks#section: section `text` "Maximum length … is 3000 characters". */
+/** https://api.slack.com/reference/block-kit/blocks#section (read 2026-11-27): section `text` "Maximum length … is 3000 characters". */
 export const SECTION_TEXT_MAX = 3000;
 /** Same page: `fields` "Maximum number of items is 10. Maximum length for the text in each item is 2000 characters." */
 export const FIELD_TEXT_MAX = 2000;
-/** https://api.slack.com/reference/block-kit/blocks#header: plain_text, "Maximum length for the text in this field is 150 characters." */
+/** https://api.slack.com/reference/block-kit/blocks#header (read 2026-11-27): plain_text, "Maximum length for the text in this field is 150 characters." */
 export const HEADER_TEXT_MAX = 150;
-/** https://api.slack.com/reference/block-kit/blocks#image: `title` "Maximum length for the text in this field is 2000 characters." */
+/** https://api.slack.com/reference/block-kit/blocks#image (read 2026-11-27): `title` "Maximum length for the text in this field is 2000 characters." */
 export const IMAGE_TITLE_MAX = 2000;
 
 /** Characters as JSON Schema's maxLength counts them: code points. */
@@ -55,7 +55,7 @@ function validateBlock(block: unknown, at: string, fetchable: ImageFetch): strin
       return errors;
     }
     case "image": {
-      // https://api.slack.com/reference/block-kit/blocks#image: title, if any, is plain_text ≤ 2,000.
+      // https://api.slack.com/reference/block-kit/blocks#image (read 2026-11-27): title, if any, is plain_text ≤ 2,000.
       const errors = validateImage(b, at, "block", fetchable);
       if (b.title !== undefined) errors.push(...textObject(b.title, `${at}/title`, IMAGE_TITLE_MAX, ["plain_text"]));
       return errors;

@@ -1,13 +1,14 @@
 // Loopback stand-in for Slack's Web API (https://slack.com/api) and incoming webhooks
-// (https://hooks.slack.com/services/…), for Crier's tests. Plain node:http on 127.0.0.1; imports
-// nothing from src/ or adapters/. Each rule cites its Slack documentation page in the module that
-// implements it (web-api.ts, webhooks.ts, workspace.ts, blocks.ts, images.ts); README.md lists them all.
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+// (https://hooks.slack.com/services/…), for Crier's tests, on the shared harness
+// (test/loopback/harness.ts: listening, closing, recording, body parsing, faults). Imports nothing
+// from src/ or adapters/. Each rule cites its Slack documentation page, and the date it was read,
+// in the module that implements it (web-api.ts, webhooks.ts, workspace.ts, blocks.ts, images.ts);
+// README.md lists them all.
+import { startHarness } from "../harness.js";
 import { handleWebApi } from "./web-api.js";
-import { handleWebhook } from "./webhooks.js";
+import { handleWebhook, text } from "./webhooks.js";
 import { Workspace } from "./workspace.js";
-import type { FaultAction, RecordedRequest, Reply, SlackLoopback, SlackLoopbackOptions, SlackLoopbackWebhook } from "./types.js";
+import type { RecordedRequest, SlackLoopback, SlackLoopbackOptions, SlackLoopbackWebhook } from "./types.js";
 
 export type * from "./types.js";
 
@@ -23,38 +24,14 @@ export const DEFAULT_WEBHOOKS: SlackLoopbackWebhook[] = [
   { teamId: "T0LOOPBACK", hookId: "B0HOOKOLD0", secret: "webhooksecretold00001", channelId: "C0ARCHIVED" },
 ];
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
+const API = /^\/api\/(?<method>[A-Za-z.]+)$/;
+const WEBHOOK = /^\/services\/[^/]+\/[^/]+\/[^/]+$/;
 
-function record(req: http.IncomingMessage, body: Buffer): RecordedRequest {
-  const url = new URL(req.url ?? "/", "http://127.0.0.1");
-  const contentType = String(req.headers["content-type"] ?? "");
-  const api = /^\/api\/([A-Za-z.]+)$/.exec(url.pathname)?.[1];
-  const rec: RecordedRequest = {
-    method: (req.method ?? "GET").toUpperCase(),
-    path: url.pathname,
-    surface: api ? "web-api" : url.pathname.startsWith("/services/") ? "webhook" : "other",
-    ...(api ? { apiMethod: api } : {}),
-    query: Object.fromEntries(url.searchParams),
-    headers: { ...req.headers },
-    body,
-    receivedAt: Date.now(),
-  };
-  if (body.length > 0 && /^application\/json/i.test(contentType)) {
-    try {
-      rec.json = JSON.parse(body.toString("utf8")) as unknown;
-    } catch {
-      // left undefined: answered as invalid
-    }
-  }
-  if (/^application\/x-www-form-urlencoded/i.test(contentType)) rec.form = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
-  return rec;
+/** Which surface a request is for: set on the record before the fault hook sees it. */
+function annotate(rec: RecordedRequest): void {
+  const api = API.exec(rec.path)?.groups?.method;
+  rec.surface = api ? "web-api" : rec.path.startsWith("/services/") ? "webhook" : "other";
+  if (api) rec.apiMethod = api;
 }
 
 export async function startSlackLoopback(opts: SlackLoopbackOptions = {}): Promise<SlackLoopback> {
@@ -63,73 +40,20 @@ export async function startSlackLoopback(opts: SlackLoopbackOptions = {}): Promi
   const channels = opts.channels ?? DEFAULT_CHANNELS.map((c) => ({ ...c }));
   const webhooks = opts.webhooks ?? DEFAULT_WEBHOOKS.map((h) => ({ ...h }));
   const ws = new Workspace(team, channels, opts.rateLimit, opts.unreachableImage);
-  const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
-  const hanging = new Set<http.ServerResponse>();
-  const timers = new Map<NodeJS.Timeout, () => void>();
-  let closed = false;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(() => (timers.delete(t), resolve()), ms);
-      timers.set(t, resolve);
-    });
-
-  function send(res: http.ServerResponse, reply: Reply): void {
-    if (res.destroyed || res.headersSent) return;
-    // Web API answers are JSON; webhook answers plain text ("ok", "no_text", …).
-    const isText = typeof reply.body === "string";
-    const payload = isText ? (reply.body as string) : reply.body === undefined ? "" : JSON.stringify(reply.body);
-    res.writeHead(reply.status, {
-      "content-type": isText ? "text/html" : "application/json; charset=utf-8",
-      "content-length": String(Buffer.byteLength(payload)),
-      ...reply.headers,
-    });
-    res.end(payload);
-  }
-
-  function route(rec: RecordedRequest): Reply {
-    const now = Date.now();
-    if (rec.surface === "web-api" && rec.apiMethod) return handleWebApi(rec, rec.apiMethod, ws, bot, now);
-    if (rec.surface === "webhook") return handleWebhook(rec, webhooks, ws, now);
-    return { status: 404, body: "not found" };
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const rec = record(req, await readBody(req));
-    requests.push(rec);
-    const fault: FaultAction | undefined = await opts.onRequest?.(rec);
-    if (fault?.kind === "status") return send(res, { status: fault.status, body: fault.body, headers: fault.headers ?? {} });
-    if (fault?.kind === "destroy-before") return void req.socket.destroy();
-    if (fault?.kind === "delay") await sleep(fault.ms);
-    if (closed) return;
-    const reply = route(rec);
-    if (fault?.kind === "destroy-after") return void req.socket.destroy();
-    if (fault?.kind === "hang-after") {
-      hanging.add(res);
-      res.on("close", () => hanging.delete(res));
-      return;
-    }
-    send(res, reply);
-  }
-
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => send(res, { status: 500, body: { ok: false, error: "internal_error", detail: String(err) } }));
+  const h = await startHarness({
+    onRequest: (req: RecordedRequest) => (annotate(req), opts.onRequest?.(req)),
+    notFound: () => text(404, "not found"),
+    // Loopback choice: a handler that fails answers like the Web API's internal_error.
+    internalError: (err) => ({ status: 500, body: { ok: false, error: "internal_error", detail: String(err) } }),
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => (server.off("error", reject), resolve()));
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  // Web API answers are JSON (the harness's application/json; charset=utf-8); webhook answers text.
+  h.route("*", API, (req) => handleWebApi(req, req.params.method ?? "", ws, bot, Date.now()));
+  h.route("*", WEBHOOK, (req) => handleWebhook(req, webhooks, ws, Date.now()));
 
   return {
-    url,
-    apiBase: `${url}/api`,
+    url: h.url,
+    apiBase: `${h.url}/api`,
     webhookUrl: (hook = webhooks[0]) => {
       if (!hook) throw new Error("the loopback has no webhooks");
       return `https://hooks.slack.com/services/${hook.teamId}/${hook.hookId}/${hook.secret}`;
@@ -138,18 +62,8 @@ export async function startSlackLoopback(opts: SlackLoopbackOptions = {}): Promi
     bot,
     channels,
     webhooks,
-    requests,
+    requests: h.requests as RecordedRequest[],
     messages: ws.messages,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      for (const [t, resolve] of timers) (clearTimeout(t), resolve());
-      timers.clear();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-      await done;
-    },
+    close: () => h.close(),
   };
 }

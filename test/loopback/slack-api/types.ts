@@ -1,6 +1,5 @@
 // Public types of the Slack loopback (re-exported by server.ts).
-
-import type { FaultAction } from "../fault.js";
+import type { HarnessFault, RecordedRequest as HarnessRequest } from "../harness.js";
 export interface SlackLoopbackTeam {
   id: string;
   name: string;
@@ -43,8 +42,8 @@ export interface SlackLoopbackOptions {
   webhooks?: SlackLoopbackWebhook[];
   /** Messages per channel (chat.postMessage and webhooks together) per window; beyond, 429 + Retry-After. Off when unset. */
   rateLimit?: { limit: number; windowMs: number };
-  /** Fault hook, called for every request after it is recorded and before it is processed. */
-  onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+  /** Fault hook (the harness's), called for every request after it is recorded and before it is processed. */
+  onRequest?: (req: RecordedRequest) => HarnessFault | undefined | Promise<HarnessFault | undefined>;
   /**
    * Image URLs Slack's fetcher cannot download (default: none). An image block with one fails the
    * message (`invalid_blocks`, "downloading image failed"); an image element (accessory) still posts.
@@ -53,23 +52,14 @@ export interface SlackLoopbackOptions {
 }
 
 export type { FaultAction } from "../fault.js";
+export type { HarnessFault } from "../harness.js";
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. `/api/chat.postMessage` or `/services/T…/B…/…`. */
-  path: string;
+/** The harness's record of a request (path, query, headers, body, json, form, …), with Slack's surface. */
+export interface RecordedRequest extends HarnessRequest {
   /** `web-api` for /api/<method>, `webhook` for /services/…, else `other`. */
-  surface: "web-api" | "webhook" | "other";
+  surface?: "web-api" | "webhook" | "other";
   /** For web-api requests: the method name, e.g. `chat.postMessage`. */
   apiMethod?: string;
-  query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Parsed body when it is JSON. */
-  json?: unknown;
-  /** Parsed body when it is application/x-www-form-urlencoded. */
-  form?: Record<string, string>;
-  receivedAt: number;
 }
 
 export interface StoredMessage {
@@ -101,9 +91,4 @@ export interface SlackLoopback {
   close(): Promise<void>;
 }
 
-/** A response the server is about to send: JSON for objects, text/plain for strings. */
-export interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+export type { Reply } from "../harness.js";

@@ -3,7 +3,7 @@ import { invalidBlocksBody } from "./blocks.js";
 import type { RecordedRequest, Reply, SlackLoopbackBot } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
-/** https://api.slack.com/web#evaluating_responses: errors are HTTP 200 with `ok: false` and an `error` string. */
+/** https://api.slack.com/web#evaluating_responses (read 2026-11-27): errors are HTTP 200 with `ok: false` and an `error` string. */
 const fail = (error: string, extra: Record<string, unknown> = {}): Reply => ({ status: 200, body: { ok: false, error, ...extra } });
 const ok = (body: Record<string, unknown>): Reply => ({ status: 200, body: { ok: true, ...body } });
 
@@ -15,9 +15,9 @@ function header(rec: RecordedRequest, name: string): string {
 }
 
 /**
- * Arguments from the query string, a form body or a JSON body (https://api.slack.com/web#basics).
+ * Arguments from the query string, a form body or a JSON body (https://api.slack.com/web#basics, read 2026-11-27).
  * The token: `Authorization: Bearer`, or a `token` argument except in JSON bodies
- * (https://api.slack.com/web#posting_json: JSON requests must send the token in the header).
+ * (https://api.slack.com/web#posting_json (read 2026-11-27): JSON requests must send the token in the header).
  */
 function argsOf(rec: RecordedRequest): { args: Record<string, unknown>; token: string | undefined } | Reply {
   const contentType = header(rec, "content-type");
@@ -47,7 +47,7 @@ export function handleWebApi(rec: RecordedRequest, method: string, ws: Workspace
 
   switch (method) {
     case "auth.test":
-      // https://api.slack.com/methods/auth.test
+      // https://api.slack.com/methods/auth.test (read 2026-11-27)
       return ok({
         url: `https://${ws.team.domain}.slack.com/`, team: ws.team.name, user: bot.userName,
         team_id: ws.team.id, user_id: bot.userId, bot_id: bot.botId, is_enterprise_install: false,
@@ -55,14 +55,14 @@ export function handleWebApi(rec: RecordedRequest, method: string, ws: Workspace
     case "chat.postMessage":
       return postMessage(args, ws, bot, now);
     case "chat.getPermalink": {
-      // https://api.slack.com/methods/chat.getPermalink
+      // https://api.slack.com/methods/chat.getPermalink (read 2026-11-27)
       const channel = ws.findChannel(args.channel);
       if (!channel) return fail("channel_not_found");
       const message = ws.findMessage(channel.id, args.message_ts);
       return message ? ok({ channel: channel.id, permalink: ws.permalink(message) }) : fail("message_not_found");
     }
     default: {
-      // chat.delete — https://api.slack.com/methods/chat.delete: a bot token deletes the bot's own messages.
+      // chat.delete — https://api.slack.com/methods/chat.delete (read 2026-11-27): a bot token deletes the bot's own messages.
       const channel = ws.findChannel(args.channel);
       if (!channel) return fail("channel_not_found");
       const message = ws.findMessage(channel.id, args.ts);
@@ -74,7 +74,7 @@ export function handleWebApi(rec: RecordedRequest, method: string, ws: Workspace
   }
 }
 
-/** https://api.slack.com/methods/chat.postMessage */
+/** https://api.slack.com/methods/chat.postMessage (read 2026-11-27) */
 function postMessage(args: Record<string, unknown>, ws: Workspace, bot: SlackLoopbackBot, now: number): Reply {
   const channel = ws.findChannel(args.channel);
   if (!channel) return fail("channel_not_found");
@@ -84,7 +84,7 @@ function postMessage(args: Record<string, unknown>, ws: Workspace, bot: SlackLoo
   if (!outcome.ok) {
     if (outcome.error === "invalid_blocks") return { status: 200, body: invalidBlocksBody(outcome.errors ?? []) };
     if (outcome.error === "rate_limited") {
-      // https://api.slack.com/apis/rate-limits: HTTP 429, `"error": "ratelimited"`, Retry-After in seconds.
+      // https://api.slack.com/apis/rate-limits (read 2026-11-27): HTTP 429, `"error": "ratelimited"`, Retry-After in seconds.
       return { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": String(outcome.retryAfterSeconds ?? 1) } };
     }
     return fail(outcome.error);

@@ -1,18 +1,20 @@
 // Incoming webhooks: POST /services/<team>/<hook>/<secret>. Rules and sources: README.md.
-// Errors are a status code and a plain-text body (https://api.slack.com/messaging/webhooks#handling_errors).
+// Errors are a status code and a plain-text body (https://api.slack.com/messaging/webhooks#handling_errors (read 2026-11-27),
+// read 2026-11-27), sent as text/html (observed).
 import type { RecordedRequest, Reply, SlackLoopbackWebhook } from "./types.js";
 import type { MessageBody, Workspace } from "./workspace.js";
 
-const text = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({ status, body, headers });
+export const text = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({ status, body, headers: { "content-type": "text/html", ...headers } });
 
 export const WEBHOOK_PATH = /^\/services\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
 /** The JSON body, or the `payload` form field (the legacy form encoding webhooks still accept). */
 function payloadOf(rec: RecordedRequest): MessageBody | undefined {
   let value: unknown = rec.json;
-  if (value === undefined && rec.form?.payload !== undefined) {
+  const payload = rec.form?.payload;
+  if (value === undefined && typeof payload === "string") {
     try {
-      value = JSON.parse(rec.form.payload) as unknown;
+      value = JSON.parse(payload) as unknown;
     } catch {
       return undefined;
     }
@@ -40,7 +42,7 @@ export function handleWebhook(rec: RecordedRequest, hooks: SlackLoopbackWebhook[
   const outcome = ws.post(channel, body, "webhook", now);
   if (outcome.ok) return text(200, "ok");
   if (outcome.error === "rate_limited") {
-    // https://api.slack.com/apis/rate-limits: incoming webhooks too answer 429 with Retry-After.
+    // https://api.slack.com/apis/rate-limits (read 2026-11-27): incoming webhooks too answer 429 with Retry-After.
     return text(429, "rate_limited", { "retry-after": String(outcome.retryAfterSeconds ?? 1) });
   }
   return text(400, outcome.error);

@@ -1,10 +1,11 @@
 // The workspace state both surfaces share: channels, stored messages, message timestamps and the
 // per-channel posting limit. Rules and their sources: README.md.
+import { WindowLimiter, secondsUntil } from "../harness-limits.js";
 import { validateBlocks } from "./blocks.js";
 import type { SlackLoopbackChannel, SlackLoopbackOptions, SlackLoopbackTeam, StoredMessage } from "./types.js";
 
 /**
- * https://api.slack.com/changelog/2018-04-truncating-really-long-messages: text longer than 40,000
+ * https://api.slack.com/changelog/2018-04-truncating-really-long-messages (read 2026-11-27): text longer than 40,000
  * characters is truncated, posted, and answered with the `message_truncated` warning.
  */
 export const TEXT_MAX = 40_000;
@@ -22,14 +23,17 @@ export interface MessageBody {
 export class Workspace {
   readonly messages: StoredMessage[] = [];
   private lastTsMicros = 0;
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  /** Fixed windows per channel, from its first message (the harness's "from-first"). */
+  private readonly limiter: WindowLimiter | undefined;
 
   constructor(
     readonly team: SlackLoopbackTeam,
     readonly channels: SlackLoopbackChannel[],
-    private readonly rateLimit: SlackLoopbackOptions["rateLimit"],
+    rateLimit: SlackLoopbackOptions["rateLimit"],
     private readonly unreachableImage: SlackLoopbackOptions["unreachableImage"] = undefined,
-  ) {}
+  ) {
+    this.limiter = rateLimit ? new WindowLimiter({ limit: rateLimit.limit, windowMs: rateLimit.windowMs }) : undefined;
+  }
 
   /** chat.postMessage `channel`: "An encoded ID or channel name"; names with or without `#`. */
   findChannel(ref: unknown): SlackLoopbackChannel | undefined {
@@ -42,25 +46,17 @@ export class Workspace {
     return this.messages.find((m) => m.channel === channelId && m.ts === ts && !m.deleted);
   }
 
-  /** `ts` is "<epoch seconds>.<6 digits>", unique per workspace here (https://api.slack.com/messaging/retrieving#individual_messages). */
+  /** `ts` is "<epoch seconds>.<6 digits>", unique per workspace here (https://api.slack.com/messaging/retrieving#individual_messages, read 2026-11-27). */
   private nextTs(now: number): string {
     this.lastTsMicros = Math.max(this.lastTsMicros + 1, now * 1000);
     const s = Math.floor(this.lastTsMicros / 1_000_000);
     return `${s}.${String(this.lastTsMicros % 1_000_000).padStart(6, "0")}`;
   }
 
-  /** Fixed windows per channel; only messages that would be posted count. */
+  /** Seconds to wait when the channel's window is full; only messages that would be posted count. */
   private take(channelId: string, now: number): number | undefined {
-    if (!this.rateLimit) return undefined;
-    const { limit, windowMs } = this.rateLimit;
-    let w = this.windows.get(channelId);
-    if (!w || now - w.start >= windowMs) {
-      w = { start: now, count: 0 };
-      this.windows.set(channelId, w);
-    }
-    if (w.count >= limit) return Math.max(1, Math.ceil((w.start + windowMs - now) / 1000));
-    w.count++;
-    return undefined;
+    const state = this.limiter?.take(channelId, now);
+    return state && !state.allowed ? secondsUntil(state.resetAt, now) : undefined;
   }
 
   /** Validates and stores a message for a channel that exists, is not archived and may be posted to. */
@@ -99,7 +95,7 @@ export class Workspace {
     return { ok: true, message, truncated };
   }
 
-  /** https://api.slack.com/methods/chat.getPermalink example: https://<domain>.slack.com/archives/<channel>/p<ts without the dot>. */
+  /** https://api.slack.com/methods/chat.getPermalink (read 2026-11-27) example: https://<domain>.slack.com/archives/<channel>/p<ts without the dot>. */
   permalink(message: StoredMessage): string {
     return `https://${this.team.domain}.slack.com/archives/${message.channel}/p${message.ts.replace(".", "")}`;
   }
