@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { XRPCError } from "@atproto/api";
 import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, classifyBluesky } from "./classify.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS } from "./classify.js";
+import { BlueskyImageError } from "./errors.js";
 import { errorFor, loadFixture, type RecordedResponse } from "./fixtures/replay.js";
+import { blueskyAdapter } from "./index.js";
 import { RecordKeyTakenError } from "./send.js";
+
+// The adapter's whole classification: the PDS's answers (classify.ts), then the kit's network half.
+const classifyBluesky = (err: unknown) => blueskyAdapter.classify(err);
 
 describe("classifyBluesky: responses recorded from the reference PDS, thrown by @atproto/api", () => {
   it.each<[string, DeliveryErrorKind, RegExp]>([
@@ -94,5 +99,15 @@ describe("classifyBluesky: network failures and others", () => {
 
   it("names the network code in the detail", () => {
     expect(classifyBluesky(network(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED"))).detail).toBe("ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9");
+  });
+
+  it.each<[string, unknown, DeliveryErrorKind, "image" | undefined]>([
+    ["a reset: the image gets its own attempts", network(withCode("other side closed", "UND_ERR_SOCKET")), "transient", "image"],
+    ["no connection at all: not the image's fault", network(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED")), "transient", undefined],
+    ["a 401: the account's", new XRPCError(401, "AuthenticationRequired", "Invalid identifier or password"), "auth", undefined],
+  ])("an image upload that failed on %s", (_name, cause, kind, stage) => {
+    const result = classifyBluesky(new BlueskyImageError("upload", cause));
+    expect(result.kind).toBe(kind);
+    expect(result.stage).toBe(stage);
   });
 });

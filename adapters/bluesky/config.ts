@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 /** Bluesky's own PDS entryway: it routes each account to the server that hosts it. */
 export const DEFAULT_SERVICE = "https://bsky.social";
@@ -46,6 +47,7 @@ export const blueskyConfig = z
     appPassword: z
       .string()
       .min(1)
+      .meta(SECRET)
       .describe(
         "An app password of the account (Settings → Privacy and security → App passwords), e.g. ${BLUESKY_APP_PASSWORD}. Secret: masked in logs and printouts.",
       ),
@@ -60,6 +62,3 @@ export const blueskyConfig = z
   .strict();
 
 export type BlueskyConfig = z.infer<typeof blueskyConfig>;
-
-/** Config fields that hold secrets: masked in printouts and logs. */
-export const BLUESKY_SECRETS = ["appPassword"] as const;

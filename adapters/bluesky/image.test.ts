@@ -5,14 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import type { AttachedImage, Connection, SendContext } from "../../src/core/index.js";
 import { fitImage } from "../../src/pipeline/fit-image.js";
-import { startBlueskyPds, type BlueskyPds, type FaultAction, type RecordedRequest } from "../../test/loopback/bluesky-pds/server.js";
+import { startBlueskyPds, type BlueskyPds, type FaultAction, type PdsRequest } from "../../test/loopback/bluesky-pds/server.js";
 import { ARTICLE, testDeps } from "./fixtures/support.js";
 import { blueskyAdapter, type BlueskyConfig, type BlueskyPayload } from "./index.js";
 import { BLUESKY_IMAGE_LIMITS } from "./thumb.js";
 import { deliveryTid } from "./tid.js";
 
 let pds: BlueskyPds;
-let fault: ((r: RecordedRequest) => FaultAction | undefined) | undefined;
+let fault: ((r: PdsRequest) => FaultAction | undefined) | undefined;
 let conn: Connection<BlueskyPayload>;
 let cfg: BlueskyConfig;
 let nextId = 1;
@@ -95,7 +95,7 @@ describe("bluesky adapter: the article's image as the link card's thumbnail", ()
     const image = await fitted(400, 300);
     const c = ctx(image);
     const uploads = pds.count("com.atproto.repo.uploadBlob");
-    fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "drop-after" } : undefined);
+    fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "destroy-after" } : undefined);
     const err = await conn.send(rendered().payload, c).catch((e: unknown) => e);
     expect(blueskyAdapter.classify(err).kind).toBe("unknown-outcome");
     fault = undefined;
@@ -133,7 +133,7 @@ describe("bluesky adapter: the article's image as the link card's thumbnail", ()
   });
 
   it("a 5xx on the upload → nothing written; transient at the image stage (the core retries the image)", async () => {
-    fault = (r) => (r.nsid === "com.atproto.repo.uploadBlob" ? { kind: "reply", status: 500, body: { error: "InternalServerError", message: "Internal Server Error" } } : undefined);
+    fault = (r) => (r.nsid === "com.atproto.repo.uploadBlob" ? { kind: "status", status: 500, body: { error: "InternalServerError", message: "Internal Server Error" } } : undefined);
     const before = (await pds.listPosts()).length;
     expect(await failure(conn.send(rendered().payload, ctx(await fitted(64, 64))))).toMatchObject({ kind: "transient", stage: "image", message: "uploading the image to Bluesky failed" });
     expect((await pds.listPosts()).length).toBe(before);
@@ -150,7 +150,7 @@ describe("bluesky adapter: the article's image as the link card's thumbnail", ()
   it("a rate-limited upload fails the send (rate-limited) and writes nothing", async () => {
     const reset = Math.floor(Date.now() / 1000) + 600;
     fault = (r) => (r.nsid === "com.atproto.repo.uploadBlob"
-      ? { kind: "reply", status: 429, body: { error: "RateLimitExceeded", message: "Rate Limit Exceeded" }, headers: { "ratelimit-reset": String(reset), "ratelimit-remaining": "0", "ratelimit-limit": "1000" } }
+      ? { kind: "status", status: 429, body: { error: "RateLimitExceeded", message: "Rate Limit Exceeded" }, headers: { "ratelimit-reset": String(reset), "ratelimit-remaining": "0", "ratelimit-limit": "1000" } }
       : undefined);
     const before = (await pds.listPosts()).length;
     const err = await conn.send(rendered().payload, ctx(await fitted(64, 64))).catch((e: unknown) => e);

@@ -1,9 +1,9 @@
 // Real sends through the adapter to a real, offline PDS (test/loopback/bluesky-pds).
-import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Connection } from "../../src/core/index.js";
 import { TRICKY_ITEMS } from "../../test/contract/tricky-items.js";
-import { startBlueskyPds, type BlueskyPds, type FaultAction, type RecordedRequest } from "../../test/loopback/bluesky-pds/server.js";
+import { closedPort } from "../../test/loopback/harness.js";
+import { startBlueskyPds, type BlueskyPds, type FaultAction, type PdsRequest } from "../../test/loopback/bluesky-pds/server.js";
 import { blueskyAdapter, type BlueskyPayload } from "./index.js";
 import { RecordKeyTakenError, sendPost } from "./send.js";
 import { openSession } from "./session.js";
@@ -11,7 +11,7 @@ import { ARTICLE, memoryStore, testDeps } from "./fixtures/support.js";
 import { deliveryTid } from "./tid.js";
 
 let pds: BlueskyPds;
-let fault: ((r: RecordedRequest) => FaultAction | undefined) | undefined;
+let fault: ((r: PdsRequest) => FaultAction | undefined) | undefined;
 let nextId = 1;
 const open: Array<Connection<BlueskyPayload>> = [];
 
@@ -73,7 +73,7 @@ describe("bluesky adapter against a real PDS", () => {
   it("connection dropped after the PDS wrote the post → unknown-outcome; the retry finds it", async () => {
     const conn = await connect();
     const c = ctx();
-    fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "drop-after" } : undefined);
+    fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "destroy-after" } : undefined);
     expect((await failure(conn.send(payload("dropped"), c))).result.kind).toBe("unknown-outcome");
     fault = undefined;
     const sent = await conn.send(payload("dropped"), c);
@@ -81,14 +81,35 @@ describe("bluesky adapter against a real PDS", () => {
     expect((await pds.listPosts()).filter((p) => p.value.text === "dropped")).toHaveLength(1);
   });
 
-  it("a PDS that never answers ends at timeoutMs → unknown-outcome; the retry finds the post", async () => {
-    const conn = await connect(testDeps(memoryStore(), 1_500)); // roomy: connect logs in within it too
-    const c = ctx();
+  // The core sends with AbortSignal.timeout(timeoutMs) (src/pipeline/deliver.ts): that signal alone bounds a send.
+  it("a PDS that never answers ends at the send timeout → unknown-outcome; the retry finds the post", async () => {
+    const conn = await connect();
+    const c = { ...ctx(AbortSignal.timeout(1_500)) };
     fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "hang-after" } : undefined);
     const { result } = await failure(conn.send(payload("slow"), c));
-    expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/timeout/i) });
+    expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/timeout/i), message: expect.stringMatching(/^the send timed out after it may have reached the PDS/) });
     fault = undefined;
-    expect(rkeyOf((await conn.send(payload("slow"), c)).remoteId)).toBe(deliveryTid(c.queuedAt, c.deliveryId));
+    expect(rkeyOf((await conn.send(payload("slow"), { ...c, signal: AbortSignal.timeout(10_000) })).remoteId)).toBe(deliveryTid(c.queuedAt, c.deliveryId));
+  });
+
+  // No signal comes with connect, nor with the session calls @atproto/api makes on its own: timeoutMs bounds those.
+  it("a PDS that never answers the login: connect gives up at timeoutMs", async () => {
+    fault = (r) => (r.nsid === "com.atproto.server.createSession" ? { kind: "hang-after" } : undefined);
+    const started = Date.now();
+    const { result } = await failure(blueskyAdapter.connect(cfgFor(), testDeps(memoryStore(), 500)));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/timeout/i) });
+  });
+
+  it("a PDS that never answers a token refresh mid-send: the refresh gives up at timeoutMs", async () => {
+    const session = await openSession(cfgFor(), testDeps(memoryStore(), 500));
+    if (session.agent.session) session.agent.session.accessJwt = pds.expiredAccessJwt();
+    fault = (r) => (r.nsid === "com.atproto.server.refreshSession" ? { kind: "hang-after" } : undefined);
+    const started = Date.now();
+    // The expired token's refusal stands once the refresh failed: nothing was written.
+    const { result } = await failure(sendPost(session, payload("refresh hangs"), ctx(AbortSignal.timeout(20_000))));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.kind).toBe("transient");
   });
 
   it("ctx.signal aborts a hanging send → unknown-outcome", async () => {
@@ -102,7 +123,7 @@ describe("bluesky adapter against a real PDS", () => {
 
   it("a 5xx with nothing written stays unknown-outcome (the key is read back and empty)", async () => {
     const conn = await connect();
-    fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "reply", status: 502, body: { error: "UpstreamFailure" } } : undefined);
+    fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "status", status: 502, body: { error: "UpstreamFailure" } } : undefined);
     expect((await failure(conn.send(payload("never"), ctx()))).result).toMatchObject({ kind: "unknown-outcome", detail: "502 UpstreamFailure" });
     expect(pds.count("com.atproto.repo.getRecord")).toBeGreaterThan(0);
   });
@@ -151,14 +172,8 @@ describe("bluesky adapter against a real PDS", () => {
   });
 
   it("nothing listening → transient", async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    const { result } = await failure(blueskyAdapter.connect(cfgFor({ service: `http://127.0.0.1:${port}` }), testDeps()));
-    expect(result).toMatchObject({ kind: "transient", detail: expect.stringMatching(/^ECONNREFUSED: /) });
+    const { result } = await failure(blueskyAdapter.connect(cfgFor({ service: `http://127.0.0.1:${await closedPort()}` }), testDeps()));
+    expect(result).toMatchObject({ kind: "transient", message: "cannot reach the PDS (ECONNREFUSED); nothing was posted", detail: expect.stringMatching(/^ECONNREFUSED: /) });
   });
 });
 

@@ -1,11 +1,10 @@
-/** The network calls of a connection. Each lets @atproto/api's XRPCError through, for `classify`. */
-import { AtUri, XRPCError } from "@atproto/api";
-import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
-import type { BlueskyConfig } from "./config.js";
-import { blueskyLimits, type BlueskyPayload, type BlueskyPostRecord } from "./render.js";
-import { openSession, type BlueskySession } from "./session.js";
-import { describeXrpc, withThumb } from "./thumb.js";
+/** The network calls of a connected session. Each lets @atproto/api's XRPCError through, for `classify`. Imports the SDK's types only. */
+import type { SendContext, SentPost } from "../../src/core/index.js";
+import { describeXrpc, isXrpcError } from "./classify.js";
 import { BlueskyImageError, RecordKeyTakenError } from "./errors.js";
+import type { BlueskyPayload, BlueskyPostRecord } from "./render.js";
+import type { BlueskySession } from "./session.js";
+import { withThumb } from "./thumb.js";
 import { deliveryTid } from "./tid.js";
 
 export { RecordKeyTakenError } from "./errors.js";
@@ -18,7 +17,7 @@ export function postUrl(handleOrDid: string, rkey: string): string {
 }
 
 function sentPost(session: BlueskySession, uri: string): SentPost {
-  const { rkey } = new AtUri(uri);
+  const { rkey } = new session.AtUri(uri);
   const handle = session.handle();
   // "handle.invalid": the PDS could not verify the handle (DNS or DID document broken); the DID always works.
   return { remoteId: uri, remoteUrl: postUrl(handle === "handle.invalid" ? session.did() : handle, rkey) };
@@ -61,7 +60,7 @@ async function writePost(session: BlueskySession, rkey: string, record: BlueskyP
     );
     return sentPost(session, data.uri);
   } catch (err) {
-    if (!(err instanceof XRPCError) || err.status < 500 || signal.aborted) throw err;
+    if (!isXrpcError(err) || err.status < 500 || signal.aborted) throw err;
     const found = await existingPost(session, rkey, payload, signal);
     if (found) return found;
     throw err;
@@ -85,7 +84,7 @@ export async function sendPost(session: BlueskySession, payload: BlueskyPayload,
   try {
     return await writePost(session, rkey, thumbed.record, payload, ctx.signal);
   } catch (err) {
-    if (!(err instanceof XRPCError) || err.status !== 400 || ctx.signal.aborted) throw err;
+    if (!isXrpcError(err) || err.status !== 400 || ctx.signal.aborted) throw err;
     throw new BlueskyImageError("record", err, describeXrpc(err));
   }
 }
@@ -101,24 +100,11 @@ export async function checkAccount(session: BlueskySession, signal: AbortSignal)
  * @throws Error when `remoteId` is not a post of this account.
  */
 export async function deletePost(session: BlueskySession, remoteId: string, signal: AbortSignal): Promise<void> {
-  const uri = new AtUri(remoteId);
+  const uri = new session.AtUri(remoteId);
   if (uri.host !== session.did() || uri.collection !== POST_COLLECTION) {
     throw new Error(`${remoteId} is not a post of ${session.did()}: nothing deleted`);
   }
   await session.call(() =>
     session.agent.com.atproto.repo.deleteRecord({ repo: session.did(), collection: POST_COLLECTION, rkey: uri.rkey }, { signal }),
   );
-}
-
-/** Opens the session (resumed from the store when possible) and the connection around it. */
-export async function connectBluesky(cfg: BlueskyConfig, deps: ConnectDeps): Promise<Connection<BlueskyPayload>> {
-  const session = await openSession(cfg, deps);
-  return {
-    limits: blueskyLimits(cfg),
-    send: (payload, ctx) => sendPost(session, payload, ctx),
-    check: (signal) => checkAccount(session, signal),
-    delete: (remoteId, signal) => deletePost(session, remoteId, signal),
-    // Node's shared fetch pool owns the sockets (idle ones close on their own); only pending session writes remain.
-    close: () => session.flush(),
-  };
 }

@@ -3,8 +3,9 @@
  * com.atproto.server.createSession is limited to 30 per 5 minutes and 300 per day per account
  * (https://docs.bsky.app/docs/advanced-guides/rate-limits). A saved session is resumed (which
  * refreshes it); only a missing or expired one leads to a new login. Tokens are never logged.
+ * This is the client `connect` opens: the module that loads @atproto/api (~40 MB of lexicons).
  */
-import { AtpAgent, type AtpSessionData, type AtpSessionEvent } from "@atproto/api";
+import { AtpAgent, AtUri, type AtpSessionData, type AtpSessionEvent } from "@atproto/api";
 import { z } from "zod";
 import { errorText, type ConnectDeps } from "../../src/core/index.js";
 import type { BlueskyConfig } from "./config.js";
@@ -37,16 +38,22 @@ export function serializeSession(session: AtpSessionData, cfg: Pick<BlueskyConfi
   return JSON.stringify({ v: 1, service: cfg.service, identifier: cfg.handle.toLowerCase(), session });
 }
 
-/** A fetch whose every request also ends after `timeoutMs` (the library has no timeout of its own). */
+/**
+ * A fetch that bounds the calls nothing else bounds: the session calls @atproto/api makes on its own
+ * (createSession, refreshSession, getSession, at connect and when a token expires mid-send) come as
+ * a URL and an init without a signal (CredentialSession's `server`), and end after `timeoutMs` (the
+ * library has no timeout of its own). The account's calls come as a Request built with the caller's
+ * options (CredentialSession.fetchHandler): every one of ours carries the core's signal (the send
+ * timeout, shutdown), which bounds it alone.
+ */
 export function boundedFetch(timeoutMs: number, base: typeof fetch = fetch): typeof fetch {
-  return (input, init) => {
-    const request = new Request(input, init);
-    return base(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
-  };
+  return (input, init) => (input instanceof Request || init?.signal ? base(input, init) : base(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
 }
 
 export interface BlueskySession {
   agent: AtpAgent;
+  /** @atproto/api's AT URI parser, on the client so that send.ts loads no SDK. */
+  AtUri: typeof AtUri;
   /** The account's DID. */
   did(): string;
   /** The account's current handle ("handle.invalid" when its DNS or DID document is broken). */
@@ -105,6 +112,7 @@ export async function openSession(cfg: BlueskyConfig, deps: ConnectDeps, fetchIm
   };
   return {
     agent,
+    AtUri,
     did: () => live().did,
     handle: () => live().handle,
     async call(fn) {

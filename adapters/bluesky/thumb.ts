@@ -1,30 +1,23 @@
 /**
  * The article's image on Bluesky: the thumbnail of the post's link card. The bytes go up with
  * com.atproto.repo.uploadBlob, and the blob ref it returns becomes `embed.external.thumb`
- * (https://docs.bsky.app/docs/advanced-guides/posts#website-card-embeds).
+ * (https://docs.bsky.app/docs/advanced-guides/posts#website-card-embeds). Imports @atproto/api's
+ * types only.
  */
-import { XRPCError, type BlobRef } from "@atproto/api";
+import type { BlobRef } from "@atproto/api";
 import type { AttachedImage } from "../../src/core/index.js";
+import { describeXrpc, isXrpcError, TOKEN_REFUSED } from "./classify.js";
+import { BlueskyImageError } from "./errors.js";
 import type { BlueskyPostRecord } from "./render.js";
 import type { BlueskySession } from "./session.js";
-import { BlueskyImageError } from "./errors.js";
 
 export { BLUESKY_IMAGE_LIMITS } from "./limits.js";
-
 
 /** The record to write, and what the operator should know about the image. */
 export interface Thumbed {
   /** The record with `embed.external.thumb` set; absent when the post has no card to carry it. */
   record?: BlueskyPostRecord;
   note?: string;
-}
-
-/** A token the PDS refused: the login's problem, which fails the post too. */
-const TOKEN_REFUSED = new Set(["ExpiredToken", "InvalidToken"]);
-
-/** "413 PayloadTooLarge: request entity too large", as classify words details. Pure. */
-export function describeXrpc(err: XRPCError): string {
-  return `${err.status} ${err.error}: ${err.message}`;
 }
 
 /**
@@ -34,7 +27,7 @@ export function describeXrpc(err: XRPCError): string {
  * timeout, abort) are failures the core retries a few times: undefined. Pure.
  */
 export function refusalOf(err: unknown): string | undefined {
-  if (!(err instanceof XRPCError) || err.status < 400 || err.status >= 500) return undefined;
+  if (!isXrpcError(err) || err.status < 400 || err.status >= 500) return undefined;
   if (err.status === 401 || err.status === 429 || TOKEN_REFUSED.has(err.error)) return undefined;
   return describeXrpc(err);
 }

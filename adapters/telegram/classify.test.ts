@@ -2,7 +2,11 @@ import { readFileSync } from "node:fs";
 import { TelegramError } from "telegraf";
 import { describe, expect, it } from "vitest";
 import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { classifyTelegram, PHOTO_REFUSED_400, photoRefusal, redactToken } from "./classify.js";
+import { PHOTO_REFUSED_400, photoRefusal, redactToken } from "./classify.js";
+import { telegramAdapter } from "./index.js";
+
+// The adapter's whole classification: Telegram's answers (classify.ts), then the kit's network half.
+const classifyTelegram = (err: unknown) => telegramAdapter.classify(err);
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8")) as Record<string, unknown>;

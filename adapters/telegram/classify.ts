@@ -1,19 +1,19 @@
 /**
- * What a failed Telegram call means for delivery. Pure; never throws.
+ * What Telegram's own answers mean for delivery. Pure; never throws.
  *
  * API errors come from telegraf as TelegramError: `response.error_code`, `response.description`,
  * `response.parameters` (https://core.telegram.org/bots/api#making-requests: "error_code",
- * "description", and "parameters" — #responseparameters: retry_after, migrate_to_chat_id).
- * The status code decides the kind; the description is matched (exactly, one recorded fixture per
- * string in fixtures/) only where one status covers cases that need different operator action.
- * The Bot API documents the fields but not the strings; these are the server's own.
+ * "description", and "parameters" — #responseparameters: retry_after, migrate_to_chat_id; the
+ * reference read 2026-12-06, at Bot API 10.2). The status code decides the kind; the description
+ * is matched (exactly, one recorded fixture per string in fixtures/) only where one status covers
+ * cases that need different operator action. The Bot API documents the fields but not the strings;
+ * these are the server's own.
  *
- * Network errors come from node-fetch 2 (telegraf's HTTP client): FetchError with `type: "system"`
- * and the socket's `code`, or AbortError (`name: "AbortError"`, `type: "aborted"`) when the signal
- * fires. Telegram takes no idempotency key, so anything that may have reached the server is
- * `unknown-outcome`, never `transient`.
+ * Anything else (node-fetch's network errors under telegraf, aborts) is the kit's to classify
+ * (src/core/kit/network-error.ts): Telegram takes no idempotency key, so whatever may have reached
+ * the server is `unknown-outcome`, never `transient`.
  */
-import { deliveryError, errorText, imageStepError, type DeliveryError, NOT_SENT_CODES } from "../../src/core/index.js";
+import { deliveryError, imageStepError, type DeliveryError } from "../../src/core/index.js";
 
 /**
  * Thrown by `send` when Telegram refused the photo (see photoRefusal): nothing was posted, and the
@@ -148,27 +148,17 @@ function classifyApi(api: ApiError): DeliveryError {
   return deliveryError("unknown-outcome", "unexpected answer from Telegram", { detail });
 }
 
-function classifyNetwork(err: unknown): DeliveryError {
-  const e = (typeof err === "object" && err !== null ? err : {}) as { name?: unknown; type?: unknown; code?: unknown; message?: unknown; cause?: unknown };
-  const code = typeof e.code === "string" ? e.code : typeof (e.cause as { code?: unknown })?.code === "string" ? String((e.cause as { code: string }).code) : undefined;
-  const detail = redactToken(errorText(err));
-  const extra = code ? { detail: `${code}: ${detail}` } : { detail };
-  if (e.name === "AbortError" || e.name === "TimeoutError" || e.type === "aborted") {
-    return deliveryError("unknown-outcome", "the send timed out or was cancelled after it may have reached Telegram", extra);
-  }
-  if (code && NOT_SENT_CODES.has(code)) {
-    return deliveryError("transient", `cannot reach the Telegram Bot API (${code}); the post was not sent`, extra);
-  }
-  // ECONNRESET / "socket hang up", EPIPE, ETIMEDOUT, ERR_STREAM_PREMATURE_CLOSE, invalid-json,
-  // request-timeout and anything unexpected: the request may have been processed.
-  return deliveryError("unknown-outcome", `the connection to Telegram failed${code ? ` (${code})` : ""}; the post may have been published`, extra);
-}
+/** How the kit words Telegram's network failures: node-fetch quotes the request URL, token included. */
+export const TELEGRAM_NETWORK = { retryNote: "Telegram takes no idempotency key", redact: redactToken };
 
-/** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
-export function classifyTelegram(err: unknown): DeliveryError {
+/** Telegram's own answers as a DeliveryError; undefined for anything else (the kit's). Pure; never throws. */
+export function classifyTelegram(err: unknown): DeliveryError | undefined {
   if (err instanceof TelegramPhotoRefused) {
-    return imageStepError(classifyTelegram(err.cause), { failed: "sending the photo to Telegram failed", refused: "Telegram refused the photo" }, err.refused);
+    // photoRefusal made it from an API answer, so the cause is one.
+    const api = apiError(err.cause);
+    const inner = api ? classifyApi(api) : deliveryError("unknown-outcome", "unexpected answer from Telegram");
+    return imageStepError(inner, { failed: "sending the photo to Telegram failed", refused: "Telegram refused the photo" }, err.refused);
   }
   const api = apiError(err);
-  return api ? classifyApi(api) : classifyNetwork(err);
+  return api ? classifyApi(api) : undefined;
 }

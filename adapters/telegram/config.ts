@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 /** https://core.telegram.org/bots/api#sendmessage: "Text of the message to be sent, 1-4096 characters after entities parsing". */
 export const TELEGRAM_MAX_LENGTH = 4096;
@@ -19,6 +20,7 @@ export const telegramConfig = z
     botToken: z
       .string()
       .refine((v) => TOKEN.test(v) || ENV_REF.test(v), "must be a bot token like 123456:ABC-DEF… from @BotFather (or a ${ENV} reference)")
+      .meta(SECRET)
       .describe("Bot token from @BotFather, e.g. ${TELEGRAM_BOT_TOKEN}. Secret: masked in logs and printouts."),
     chatId: z
       .union([

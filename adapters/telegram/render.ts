@@ -38,7 +38,7 @@ export const TELEGRAM_DEFAULT_TEMPLATE = "<b>{title}</b>\n\n{summary}\n\n{link}\
 export const TELEGRAM_LENGTH_UNIT = "UTF-16 code units after HTML parsing";
 
 /** Pure. A destination's `maxLength` can only tighten this (the core applies it). */
-export function telegramLimits(_cfg: TelegramConfig): Limits {
+export function telegramLimits(_cfg?: TelegramConfig): Limits {
   return { maxLength: TELEGRAM_MAX_LENGTH, unit: TELEGRAM_LENGTH_UNIT, source: "default" };
 }
 

@@ -1,15 +1,16 @@
 // Real sends through the adapter (connect, then send) to the loopback Bot API server on 127.0.0.1,
 // and one to the third-party emulator telegram-test-api.
-import { createServer } from "node:net";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Connection, FeedItem, Rendered, SendContext } from "../../src/core/index.js";
 import { startTelegramLoopback, type FaultAction, type LoopbackChat, type TelegramLoopback } from "../../test/loopback/telegram-bot-api/server.js";
+import { closedPort } from "../../test/loopback/harness.js";
 import { startTelegramTestApi, type TelegramTestApi } from "../../test/loopback/telegram-bot-api/third-party.js";
 import { telegramConfig } from "./config.js";
 import { telegramAdapter } from "./index.js";
 import { TELEGRAM_DEFAULT_TEMPLATE, type TelegramMessagePayload, type TelegramPayload } from "./render.js";
-import { apiRoot, postUrl } from "./send.js";
+import { apiRoot } from "./open.js";
+import { postUrl } from "./send.js";
 
 const TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
 const CHANNEL: LoopbackChat = { id: -1001234567890, type: "channel", username: "crier_test", title: "Crier Test" };
@@ -145,18 +146,12 @@ describe("telegram adapter against the loopback Bot API", () => {
   });
 
   it("a closed port is transient (the request never left)", async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const { port: p } = probe.address() as { port: number };
-        probe.close(() => resolve(p));
-      });
-    });
-    const fields = { apiBase: `http://127.0.0.1:${port}` };
+    const fields = { apiBase: `http://127.0.0.1:${await closedPort()}` };
     const { classified } = await failure(await connect(fields), render(fields).payload);
-    expect(classified.kind).toBe("transient");
+    expect(classified).toMatchObject({ kind: "transient", message: "cannot reach the Telegram Bot API (ECONNREFUSED); nothing was posted" });
   });
 
-  it("the core's signal aborts a hanging send: unknown-outcome, promptly", async () => {
+  it("the core's signal aborts a hanging send (shutdown): unknown-outcome, promptly, worded as a cancel", async () => {
     const srv = await loopback({ fault: (method) => (method === "sendMessage" ? { kind: "hang-after" } : undefined) });
     const fields = { apiBase: srv.url };
     const abort = new AbortController();
@@ -165,14 +160,19 @@ describe("telegram adapter against the loopback Bot API", () => {
     const { classified } = await failure(await connect(fields), render(fields).payload, abort.signal);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(classified.kind).toBe("unknown-outcome");
+    expect(classified.message).toMatch(/^the send was cancelled \(shutdown\) after it may have reached the Telegram Bot API/);
     expect(srv.messages).toHaveLength(1);
   });
 
-  it("the destination's timeoutMs bounds a send even if the core's signal never fires", async () => {
+  // The core sends with AbortSignal.timeout(timeoutMs) (src/pipeline/deliver.ts): that signal alone
+  // bounds the send, and its TimeoutError reaches the operator as a timeout, not a cancel.
+  it("the send timeout the core sets ends a hanging send: unknown-outcome, worded as a timeout", async () => {
     const srv = await loopback({ fault: (method) => (method === "sendMessage" ? { kind: "hang-after" } : undefined) });
     const fields = { apiBase: srv.url };
-    const { classified } = await failure(await connect(fields, 300), render(fields).payload);
-    expect(classified.kind).toBe("unknown-outcome");
+    const started = Date.now();
+    const { classified } = await failure(await connect(fields), render(fields).payload, AbortSignal.timeout(300));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(classified).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached the Telegram Bot API; the post may or may not exist/) });
   });
 });
 

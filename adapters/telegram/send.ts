@@ -1,19 +1,20 @@
-import http from "node:http";
-import https from "node:https";
-import { Input, Telegram } from "telegraf";
-import type { AttachedImage, ConnectDeps, Connection, SentPost } from "../../src/core/index.js";
+/**
+ * The Bot API calls of a connected client: sendMessage or sendPhoto, getMe, deleteMessage. Imports
+ * telegraf's types only (open.ts loads it); telegraf's errors are let through for `classify`.
+ */
+import type { Agent } from "node:http";
+import type { Input, Telegram } from "telegraf";
+import type { AttachedImage, SendContext, SentPost } from "../../src/core/index.js";
 import { photoRefusal, TelegramPhotoRefused } from "./classify.js";
 import type { TelegramConfig } from "./config.js";
-import { telegramLimits, type TelegramMessagePayload, type TelegramPayload, type TelegramPhotoPayload } from "./render.js";
+import type { TelegramMessagePayload, TelegramPayload, TelegramPhotoPayload } from "./render.js";
 
-/**
- * telegraf resolves `./bot<token>/<method>` against apiRoot, so a base with a path
- * ("http://host/telegram") needs its trailing slash or the path is lost.
- */
-export function apiRoot(apiBase: string): string {
-  const url = new URL(apiBase);
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  return url.toString();
+/** What `connect` opens (open.ts): telegraf's client, its `Input` (uploads), and the agent close() releases. */
+export interface TelegramClient {
+  telegram: Telegram;
+  input: typeof Input;
+  agent: Agent;
+  cfg: TelegramConfig;
 }
 
 /** The payload as #sendmessage fields. Pure. */
@@ -36,10 +37,10 @@ const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "
  * The payload and image as #sendphoto fields: the bytes go as a multipart upload (#sending-files:
  * "Post the file using multipart/form-data"), which telegraf builds for an `Input.fromBuffer`.
  */
-export function sendPhotoParams(payload: TelegramPhotoPayload, image: AttachedImage) {
+export function sendPhotoParams(input: typeof Input, payload: TelegramPhotoPayload, image: AttachedImage) {
   return {
     chat_id: payload.chatId,
-    photo: Input.fromBuffer(image.bytes, `image.${EXTENSIONS[image.mime] ?? "jpg"}`),
+    photo: input.fromBuffer(image.bytes, `image.${EXTENSIONS[image.mime] ?? "jpg"}`),
     caption: payload.caption,
     parse_mode: payload.parseMode,
     disable_notification: payload.disableNotification,
@@ -67,55 +68,53 @@ export function postUrl(chat: ChatOfMessage, configured: number | string, messag
 }
 
 // telegraf types `signal` with the old abort-controller polyfill; node-fetch v2 underneath takes any
-// object whose prototype is named AbortSignal, which Node's own signals are.
+// object whose prototype is named AbortSignal, which Node's own signals are. The signal is the
+// core's (the send timeout, shutdown): nothing else bounds a call.
 type TelegrafSignal = NonNullable<Parameters<Telegram["callApi"]>[2]>["signal"];
+const asTelegraf = (signal: AbortSignal) => ({ signal: signal as unknown as TelegrafSignal });
 
-/** Opens a client: no network until the first call. */
-export async function connectTelegram(cfg: TelegramConfig, deps: ConnectDeps): Promise<Connection<TelegramPayload>> {
-  const root = apiRoot(cfg.apiBase);
-  // Our own agent, so that close() really releases the sockets (telegraf's default https agent is
-  // shared by every client in the process; for http:// roots it uses Node's global agent).
-  const agent = root.startsWith("https:") ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  const telegram = new Telegram(cfg.botToken, { apiRoot: root, agent });
-  telegram.options.agent = agent; // the constructor drops `agent` for http:// roots
-  // telegraf's own timeout is 500 s; the core's signal and the destination's timeoutMs bound every call.
-  const bounded = (signal: AbortSignal): TelegrafSignal =>
-    AbortSignal.any([signal, AbortSignal.timeout(deps.timeoutMs)]) as unknown as TelegrafSignal;
+/**
+ * node-fetch's AbortError does not say why the signal fired: its reason (a TimeoutError at the send
+ * timeout, an AbortError at shutdown) goes along as the cause, so that the operator reads which.
+ */
+const withReason = (signal: AbortSignal) => (err: unknown): never => {
+  if (signal.aborted && err instanceof Error && err.name === "AbortError" && err.cause === undefined) err.cause = signal.reason;
+  throw err;
+};
 
-  const sent = (message: { message_id: number; chat: unknown }, chatId: number | string, note?: string): SentPost => ({
-    remoteId: String(message.message_id),
-    remoteUrl: postUrl(message.chat as ChatOfMessage, chatId, message.message_id),
-    ...(note ? { note } : {}),
-  });
-  const sendText = async (payload: TelegramMessagePayload, signal: AbortSignal, note?: string): Promise<SentPost> =>
-    sent(await telegram.callApi("sendMessage", sendMessageParams(payload), { signal: bounded(signal) }), payload.chatId, note);
+function sent(message: { message_id: number; chat: unknown }, chatId: number | string, note?: string): SentPost {
+  return { remoteId: String(message.message_id), remoteUrl: postUrl(message.chat as ChatOfMessage, chatId, message.message_id), ...(note ? { note } : {}) };
+}
 
-  return {
-    limits: telegramLimits(cfg),
-    async send(payload, ctx): Promise<SentPost> {
-      if (payload.kind === "message") {
-        return sendText(payload, ctx.signal, ctx.image && payload.imageLeftOut ? `image not attached: ${payload.imageLeftOut}` : undefined);
-      }
-      // Rendered for a photo, but the core has no bytes this time: the full post as text.
-      if (!ctx.image) return sendText(payload.fallback, ctx.signal, "image not attached: it was not available at send time");
-      try {
-        return sent(await telegram.callApi("sendPhoto", sendPhotoParams(payload, ctx.image), { signal: bounded(ctx.signal) }), payload.chatId);
-      } catch (err) {
-        // A refused photo (400, 413): nothing was posted, so the core may send the text message instead.
-        const refused = photoRefusal(err);
-        throw refused === undefined ? err : new TelegramPhotoRefused(err, refused);
-      }
-    },
-    async check(signal) {
-      const me = await telegram.callApi("getMe", {}, { signal: bounded(signal) });
-      return `@${me.username}`;
-    },
-    async delete(remoteId, signal) {
-      // #deletemessage: "A message can only be deleted if it was sent less than 48 hours ago."
-      await telegram.callApi("deleteMessage", { chat_id: cfg.chatId, message_id: Number(remoteId) }, { signal: bounded(signal) });
-    },
-    async close() {
-      agent.destroy();
-    },
-  };
+async function sendText({ telegram }: TelegramClient, payload: TelegramMessagePayload, signal: AbortSignal, note?: string): Promise<SentPost> {
+  const message = await telegram.callApi("sendMessage", sendMessageParams(payload), asTelegraf(signal)).catch(withReason(signal));
+  return sent(message, payload.chatId, note);
+}
+
+/** Posts the message, or the photo with its caption; a photo payload without `ctx.image` goes as its text message. */
+export async function sendTelegram(client: TelegramClient, payload: TelegramPayload, ctx: SendContext): Promise<SentPost> {
+  if (payload.kind === "message") {
+    return sendText(client, payload, ctx.signal, ctx.image && payload.imageLeftOut ? `image not attached: ${payload.imageLeftOut}` : undefined);
+  }
+  // Rendered for a photo, but the core has no bytes this time: the full post as text.
+  if (!ctx.image) return sendText(client, payload.fallback, ctx.signal, "image not attached: it was not available at send time");
+  try {
+    const message = await client.telegram.callApi("sendPhoto", sendPhotoParams(client.input, payload, ctx.image), asTelegraf(ctx.signal)).catch(withReason(ctx.signal));
+    return sent(message, payload.chatId);
+  } catch (err) {
+    // A refused photo (400, 413): nothing was posted, so the core may send the text message instead.
+    const refused = photoRefusal(err);
+    throw refused === undefined ? err : new TelegramPhotoRefused(err, refused);
+  }
+}
+
+/** getMe: "@the_bot_username". */
+export async function checkTelegram({ telegram }: TelegramClient, signal: AbortSignal): Promise<string> {
+  const me = await telegram.callApi("getMe", {}, asTelegraf(signal)).catch(withReason(signal));
+  return `@${me.username}`;
+}
+
+/** #deletemessage: "A message can only be deleted if it was sent less than 48 hours ago." */
+export async function deleteTelegram({ telegram, cfg }: TelegramClient, remoteId: string, signal: AbortSignal): Promise<void> {
+  await telegram.callApi("deleteMessage", { chat_id: cfg.chatId, message_id: Number(remoteId) }, asTelegraf(signal)).catch(withReason(signal));
 }

@@ -50,10 +50,10 @@ async function startTarget(platform: Platform, onPost: () => "kill" | "fault" | 
       if (req.nsid !== "com.atproto.repo.createRecord") return undefined;
       if (onPost() !== "fault") return undefined;
       const kinds: PdsFault[] = [
-        { kind: "reply", status: 500, body: { error: "InternalServerError", message: "Internal Server Error" } },
-        { kind: "drop-after" },
+        { kind: "status", status: 500, body: { error: "InternalServerError", message: "Internal Server Error" } },
+        { kind: "destroy-after" },
         { kind: "hang-after" },
-        { kind: "reply", status: 502, body: { error: "UpstreamFailure", message: "Bad Gateway" } },
+        { kind: "status", status: 502, body: { error: "UpstreamFailure", message: "Bad Gateway" } },
       ];
       return kinds[Math.floor(pickFault() * kinds.length)];
     },

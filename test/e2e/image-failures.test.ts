@@ -34,7 +34,7 @@ beforeAll(async () => {
     // X, Mastodon and Bluesky: every media upload fails with a 500; posting text works.
     startXLoopback({ consumer: CONSUMER, users: [ALICE], onRequest: (r) => (r.path.startsWith("/2/media/upload") ? fail500 : undefined) }),
     startMastodonLoopback({ onRequest: (r) => (r.path === "/api/v2/media" ? { kind: "status", status: 500, body: { error: "Error processing thumbnail for uploaded media" } } : undefined) }),
-    startBlueskyPds({ fault: (r) => (r.nsid === "com.atproto.repo.uploadBlob" ? { kind: "reply", status: 500, body: { error: "InternalServerError", message: "blob store down" } } : undefined) }),
+    startBlueskyPds({ fault: (r) => (r.nsid === "com.atproto.repo.uploadBlob" ? { kind: "status", status: 500, body: { error: "InternalServerError", message: "blob store down" } } : undefined) }),
   ]);
 }, 60_000);
 afterAll(async () => {

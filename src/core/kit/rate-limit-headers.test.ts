@@ -59,6 +59,14 @@ describe("readRateLimit: header forms", () => {
     ["not limited: the first family's figures", { "x-ratelimit-limit": "300", "x-ratelimit-remaining": "299", "x-ratelimit-reset": "2026-11-27T10:05:00Z" }, { waitMs: 300_000, retryAt: Date.parse("2026-11-27T10:05:00Z"), remaining: 299, limit: 300, source: "x-ratelimit" }],
   ])("%s", (_name, headers, expected) => expect(readRateLimit(headers, NOW)).toEqual(expected));
 
+  // A pure classify has no clock: only the answer's own Date measures a wait to an absolute time.
+  it.each<[string, Record<string, string>, RateLimitInfo]>([
+    ["epoch reset, no Date: the reset only", { "ratelimit-remaining": "0", "ratelimit-reset": "1800000000" }, { retryAt: 1_800_000_000_000, remaining: 0, source: "ratelimit" }],
+    ["epoch reset with Date: measured from it", { "ratelimit-remaining": "0", "ratelimit-reset": "1800000000", date: new Date(1_799_999_970_000).toUTCString() }, { waitMs: 30_000, retryAt: 1_800_000_000_000, remaining: 0, source: "ratelimit" }],
+    ["a delay needs no clock", { "retry-after": "45", "x-ratelimit-reset-after": "10" }, { waitMs: 45_000, source: "retry-after" }],
+    ["Retry-After as an HTTP-date, no Date: the time only", { "retry-after": "Fri, 27 Nov 2026 10:05:00 GMT" }, { retryAt: Date.parse("2026-11-27T10:05:00Z"), source: "retry-after" }],
+  ])("without a clock: %s", (_name, headers, expected) => expect(readRateLimit(headers)).toEqual(expected));
+
   it("reads every shape clients hand headers over in: fetch Headers, arrays, mixed case, numbers", () => {
     const expected = { waitMs: 42_000, remaining: 0, limit: 5, source: "x-ratelimit" };
     expect(readRateLimit(new Headers({ "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "42" }), NOW)).toEqual(expected);

@@ -127,13 +127,16 @@ function families(get: Get): Family[] {
 
 /**
  * Reads the rate-limit headers of one answer. `now`: the caller's clock (epoch ms), used only when
- * the answer carries no `Date`. Of several limits (X's window and 24-hour caps), the one that ran
- * out with the latest reset decides; when none ran out, the first given. Pure; never throws.
+ * the answer carries no `Date`; a caller without a clock (an adapter's pure `classify`) leaves it
+ * out, and a wait to an absolute time is then given only when the answer has a `Date` (`retryAt`
+ * always is). Of several limits (X's window and 24-hour caps), the one that ran out with the latest
+ * reset decides; when none ran out, the first given. Pure; never throws.
  */
-export function readRateLimit(headers: HeaderSource | null | undefined, now: number): RateLimitInfo {
+export function readRateLimit(headers: HeaderSource | null | undefined, now?: number): RateLimitInfo {
   try {
     const get = getter(headers);
-    const answeredAt = date(get("date")) ?? now;
+    const clock = date(get("date")) ?? now;
+    const answeredAt = clock ?? 0; // without any clock, absolute times are still ranked among themselves
     const all = families(get);
     const waitOf = (f: Family) => (f.resetIn !== undefined ? f.resetIn : f.resetAt !== undefined ? Math.max(0, f.resetAt - answeredAt) : undefined);
     const exhausted = all.filter((f) => f.remaining === 0 && waitOf(f) !== undefined);
@@ -143,7 +146,9 @@ export function readRateLimit(headers: HeaderSource | null | undefined, now: num
     const raAt = date(retryAfter);
     const familyWait = chosen ? waitOf(chosen) : undefined;
     const info: RateLimitInfo = {};
-    const waits = [raWait, familyWait].filter((w): w is number => w !== undefined);
+    // A wait to an absolute time measured without a clock would be meaningless: left out.
+    const measured = (wait: number | undefined, absolute: boolean) => (absolute && clock === undefined ? undefined : wait);
+    const waits = [measured(raWait, raAt !== undefined), measured(familyWait, chosen?.resetIn === undefined)].filter((w): w is number => w !== undefined);
     if (waits.length) info.waitMs = Math.max(...waits);
     const useFamily = familyWait !== undefined && (raWait === undefined || familyWait >= raWait);
     const retryAt = useFamily ? chosen?.resetAt : raAt;

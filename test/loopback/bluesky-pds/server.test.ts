@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AtpAgent } from "@atproto/api";
-import { startBlueskyPds, type BlueskyPds, type FaultAction, type RecordedRequest } from "./server.js";
+import { startBlueskyPds, type BlueskyPds, type FaultAction, type PdsRequest } from "./server.js";
 
 /** Remote ends of every TCP connection this process opens while the PDS starts and serves. */
 const remotes: string[] = [];
@@ -19,7 +19,7 @@ const realLookup = dns.lookup;
 
 let pds: BlueskyPds;
 let startMs = 0;
-let fault: ((r: RecordedRequest) => FaultAction | undefined) | undefined;
+let fault: ((r: PdsRequest) => FaultAction | undefined) | undefined;
 beforeAll(async () => {
   diagnostics.subscribe("net.client.socket", onSocket);
   dns.lookup = ((host: string, ...rest: unknown[]) => (lookups.push(host), (realLookup as (...a: unknown[]) => unknown)(host, ...rest))) as typeof dns.lookup;
@@ -57,7 +57,7 @@ describe("startBlueskyPds", () => {
   });
 
   it("listens on 127.0.0.1 only, and never connects anywhere else", async () => {
-    for (const url of [pds.url, pds.plcUrl]) {
+    for (const url of [pds.url, pds.appUrl, pds.plcUrl]) {
       const { hostname, port } = new URL(url);
       expect(hostname).toBe("127.0.0.1");
       expect(await refused("::1", Number(port))).toBe(true);
@@ -79,6 +79,9 @@ describe("startBlueskyPds", () => {
     expect(String(agent.pdsUrl)).toBe(`${pds.url}/`);
     const { data } = await agent.com.atproto.repo.createRecord(record("hello from crier", "3mabcdefghij2"));
     expect(data.uri).toBe(`at://${pds.did}/app.bsky.feed.post/3mabcdefghij2`);
+    // The harness in front records each request whole, with the PDS's answer.
+    const written = pds.requests.filter((r) => r.nsid === "com.atproto.repo.createRecord").at(-1);
+    expect(written?.http).toMatchObject({ method: "POST", status: 200, json: { rkey: "3mabcdefghij2", record: { text: "hello from crier" } } });
     expect((await pds.getPost("3mabcdefghij2"))?.value).toMatchObject({ $type: "app.bsky.feed.post", text: "hello from crier" });
     expect(await pds.getPost("3mzzzzzzzzzz2")).toBeNull();
     expect((await pds.listPosts()).map((p) => p.value.text)).toContain("hello from crier");
@@ -91,17 +94,17 @@ describe("startBlueskyPds", () => {
   });
 
   describe("faults", () => {
-    it("reply: the PDS never sees the request", async () => {
+    it("status: the PDS never sees the request", async () => {
       const agent = await appPasswordAgent();
-      fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "reply", status: 503, body: { error: "NotEnoughResources" } } : undefined);
+      fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "status", status: 503, body: { error: "NotEnoughResources" } } : undefined);
       await expect(agent.com.atproto.repo.createRecord(record("replied", "3mabcdefghik2"))).rejects.toMatchObject({ status: 503 });
       fault = undefined;
       expect(await pds.getPost("3mabcdefghik2")).toBeNull();
     });
 
-    it("drop-after: the post is written, the answer lost", async () => {
+    it("destroy-after: the post is written, the answer lost", async () => {
       const agent = await appPasswordAgent();
-      fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "drop-after" } : undefined);
+      fault = (r) => (r.nsid === "com.atproto.repo.createRecord" ? { kind: "destroy-after" } : undefined);
       await expect(agent.com.atproto.repo.createRecord(record("dropped", "3mabcdefghil2"))).rejects.toMatchObject({ status: 1 });
       fault = undefined;
       expect((await pds.getPost("3mabcdefghil2"))?.value.text).toBe("dropped");
@@ -118,9 +121,9 @@ describe("startBlueskyPds", () => {
   });
 });
 
-it("close() stops both servers", async () => {
+it("close() stops every listener", async () => {
   const other = await startBlueskyPds({ handle: "crier-second.test" });
-  const ports = [other.url, other.plcUrl].map((u) => Number(new URL(u).port));
+  const ports = [other.url, other.appUrl, other.plcUrl].map((u) => Number(new URL(u).port));
   await other.close();
   for (const port of ports) expect(await refused("127.0.0.1", port)).toBe(true);
 });

@@ -1,6 +1,9 @@
 // A real Bluesky PDS (@atproto/pds) for Crier's tests, in-process and offline: an in-memory PLC
 // directory (@did-plc/server's mock database), SQLite and blobs in a temp folder, no appview, no
-// email, no crawlers. Both servers listen on 127.0.0.1 only, on random ports. README.md says more.
+// email, no crawlers. Every listener is on 127.0.0.1 only, on random ports. The PDS's clients reach
+// it through the shared loopback harness (../harness.ts), which records, injects faults and closes;
+// the PDS and PLC express apps need the raw request streams, so each has its own listener behind.
+// README.md says more.
 import http from "node:http";
 import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -10,11 +13,14 @@ import path from "node:path";
 import { AtpAgent } from "@atproto/api";
 import { PDS, envToCfg, envToSecrets } from "@atproto/pds";
 import { Database as PlcDatabase, PlcServer } from "@did-plc/server";
-import type { BlueskyPds, BlueskyPdsOptions, RecordedRequest, StoredPost } from "./types.js";
+import { startHarness, type RecordedRequest, type Reply } from "../harness.js";
+import type { BlueskyPds, BlueskyPdsOptions, PdsRequest, StoredPost } from "./types.js";
 
-export type { BlueskyPds, BlueskyPdsOptions, FaultAction, RecordedRequest, StoredPost } from "./types.js";
+export type { BlueskyPds, BlueskyPdsOptions, FaultAction, PdsRequest, StoredPost } from "./types.js";
 
 const POST = "app.bsky.feed.post";
+/** Hop-by-hop headers (RFC 9110 §7.6.1, read 2026-12-06) are not forwarded; the harness sets the length. */
+const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "te", "upgrade", "proxy-connection", "content-length"]);
 
 /** Listens on 127.0.0.1 only (PDS.start and PlcServer.start would bind every interface). */
 async function listenLocal(handler?: http.RequestListener): Promise<{ server: http.Server; port: number; sockets: Set<Socket> }> {
@@ -30,16 +36,30 @@ async function closeServer(s: { server: http.Server; sockets: Set<Socket> }): Pr
   await new Promise((resolve) => s.server.close(resolve));
 }
 
+const passable = (headers: http.IncomingHttpHeaders): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).filter(([k, v]) => v !== undefined && !HOP.has(k)).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)]));
+
+/** The recorded request, as the client sent it, to the PDS's own listener; its answer, bytes as they came. */
+function forward(port: number, rec: RecordedRequest): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...passable(rec.headers), "content-length": String(rec.body.length) };
+    const req = http.request({ host: "127.0.0.1", port, method: rec.method, path: rec.path + rec.search, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c)).on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 502, body: Buffer.concat(chunks), headers: passable(res.headers) }));
+    });
+    req.on("error", reject);
+    req.end(rec.body);
+  });
+}
+
+const pdsRequest = (rec: RecordedRequest): PdsRequest => ({ method: rec.method, nsid: rec.path.startsWith("/xrpc/") ? rec.path.slice(6) : rec.path, http: rec });
+
 /** A secp256k1 private key as hex, as envToSecrets wants the PLC rotation key. */
 function k256PrivateKeyHex(): string {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
   const d = privateKey.export({ format: "jwk" }).d ?? "";
   return Buffer.from(d, "base64url").toString("hex");
-}
-
-function recorded(req: http.IncomingMessage): RecordedRequest {
-  const pathname = new URL(req.url ?? "/", "http://x").pathname;
-  return { method: req.method ?? "GET", nsid: pathname.startsWith("/xrpc/") ? pathname.slice(6) : pathname };
 }
 
 /** Starts PLC and PDS, creates the account and an app password. Resolves in about a second. */
@@ -49,22 +69,12 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
   const plc = PlcServer.create({ db: PlcDatabase.mock() });
   const plcHttp = await listenLocal(plc.app);
 
-  const requests: RecordedRequest[] = [];
-  let recording = false;
   let app: http.RequestListener | undefined;
-  const pdsHttp = await listenLocal((req, res) => {
-    const r = recorded(req);
-    if (recording) requests.push(r);
-    const fault = recording ? opts.fault?.(r) : undefined;
-    if (fault?.kind === "reply") {
-      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
-      res.end(JSON.stringify(fault.body));
-      return;
-    }
-    if (fault?.kind === "drop-after") res.end = (() => (req.socket.destroy(), res)) as typeof res.end;
-    if (fault?.kind === "hang-after") res.end = (() => res) as typeof res.end;
-    app?.(req, res);
-  });
+  const pdsHttp = await listenLocal((req, res) => app?.(req, res));
+  // Recording counts, and faults apply, from the end of setup (account and app password) on.
+  let since = Number.POSITIVE_INFINITY;
+  const h = await startHarness({ onRequest: (rec) => (h.requests.indexOf(rec) >= since ? opts.fault?.(pdsRequest(rec)) : undefined) });
+  h.route("*", /^\/.*$/, (rec) => forward(pdsHttp.port, rec));
 
   const jwtSecret = randomBytes(16).toString("hex");
   const env = {
@@ -86,6 +96,7 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
   };
   let pds: PDS | undefined;
   const shutdown = async (): Promise<void> => {
+    await h.close();
     await closeServer(pdsHttp);
     if (pds) {
       // PDS.destroy() would also stop the http-terminator of a PDS.start() we did not call.
@@ -99,13 +110,13 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  const url = `http://127.0.0.1:${pdsHttp.port}`;
+  const url = h.url;
   const accountPassword = randomBytes(12).toString("hex");
   const agent = new AtpAgent({ service: url });
   let password: string;
   try {
     const cfg = envToCfg(env);
-    // envToCfg makes http://localhost:<port>; the DID document must name the address we listen on.
+    // envToCfg makes http://localhost:<port>; the DID document must name the harness in front.
     cfg.service.publicUrl = url;
     pds = await PDS.create(cfg, envToSecrets(env));
     await pds.ctx.sequencer.start();
@@ -118,20 +129,25 @@ export async function startBlueskyPds(opts: BlueskyPdsOptions = {}): Promise<Blu
   }
   const did = agent.session?.did ?? "";
   const serviceDid = pds.ctx.cfg.service.did;
-  recording = true;
+  since = h.requests.length;
+  const requests = (): PdsRequest[] => h.requests.slice(since).map(pdsRequest);
 
   const toPost = (r: { uri: string; cid?: string; value: unknown }): StoredPost => ({
     uri: r.uri, cid: r.cid ?? "", value: r.value as Record<string, unknown>,
   });
   return {
     url,
+    appUrl: `http://127.0.0.1:${pdsHttp.port}`,
     plcUrl: env.didPlcUrl,
     handle,
     did,
     password,
     accountPassword,
-    requests,
-    count: (nsid) => requests.filter((r) => r.nsid === nsid).length,
+    get requests() {
+      return requests();
+    },
+    count: (nsid) => requests().filter((r) => r.nsid === nsid).length,
+    harness: h,
     agent,
     async getPost(rkey) {
       try {

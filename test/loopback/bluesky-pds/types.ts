@@ -1,31 +1,26 @@
 // Public types of the Bluesky PDS loopback (re-exported by server.ts).
 import type { AtpAgent } from "@atproto/api";
+import type { Harness, HarnessFault, RecordedRequest } from "../harness.js";
+
+/** The harness's faults: `status` (the PDS never sees the request), `destroy-after`, `hang-after`, `delay`, ... */
+export type FaultAction = HarnessFault;
 
 /** One request the PDS received (XRPC calls by their NSID, e.g. `com.atproto.server.createSession`). */
-export interface RecordedRequest {
+export interface PdsRequest {
   method: string;
   /** The NSID for `/xrpc/<nsid>`, else the path. */
   nsid: string;
+  /** The request as the harness recorded it: headers, raw and parsed body, answered status. */
+  http: RecordedRequest;
 }
-
-/**
- * What to do with a request instead of (or after) letting the PDS answer it:
- * - `reply`: answer with this status, body and headers; the PDS never sees the request;
- * - `drop-after`: the PDS handles it (the write happens), then the connection is destroyed unanswered;
- * - `hang-after`: the PDS handles it, the answer is never sent (the client's timeout fires).
- */
-export type FaultAction =
-  | { kind: "reply"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "drop-after" }
-  | { kind: "hang-after" };
 
 export interface BlueskyPdsOptions {
   /** Handle of the account to create: ends in `.test`, not a reserved word ("news", "other"…). Default `crier.test`. */
   handle?: string;
   /** Turn on the PDS's own rate limits (createSession: 30 per 5 minutes, ...). Default off. */
   rateLimits?: boolean;
-  /** Consulted for every request; undefined lets the PDS answer normally. */
-  fault?: (req: RecordedRequest) => FaultAction | undefined;
+  /** Consulted for every request after setup; undefined lets the PDS answer normally. */
+  fault?: (req: PdsRequest) => FaultAction | undefined;
 }
 
 export interface StoredPost {
@@ -35,8 +30,10 @@ export interface StoredPost {
 }
 
 export interface BlueskyPds {
-  /** `http://127.0.0.1:<port>`: the PDS's XRPC origin. */
+  /** `http://127.0.0.1:<port>`: the PDS's XRPC origin (the harness in front of it). */
   url: string;
+  /** `http://127.0.0.1:<port>`: the PDS's own listener, behind the harness. */
+  appUrl: string;
   /** `http://127.0.0.1:<port>`: the in-memory PLC directory. */
   plcUrl: string;
   handle: string;
@@ -46,9 +43,11 @@ export interface BlueskyPds {
   /** The account's main password (for tests that need a second, independent session). */
   accountPassword: string;
   /** Requests received since the account was set up. */
-  requests: RecordedRequest[];
+  readonly requests: PdsRequest[];
   /** How many requests to `nsid` arrived since setup (e.g. logins: `com.atproto.server.createSession`). */
   count(nsid: string): number;
+  /** The harness in front of the PDS: `inject`, `waitForRequest`, every raw request. */
+  harness: Harness;
   /** A client logged in as the account (with the main password), for reading records back. */
   agent: AtpAgent;
   /** The `app.bsky.feed.post` record at `rkey`, or null. */

@@ -1,7 +1,8 @@
 // Flood control (429 + retry_after) and the onRequest fault-injection hook.
 import { afterEach, describe, expect, it } from "vitest";
-import { CHANNEL, GROUP, TOKEN, callJson, loopbackPool, waitFor } from "./helpers.js";
-import type { FaultAction, RecordedRequest } from "./server.js";
+import { waitFor } from "../../support/daemon.js";
+import { CHANNEL, GROUP, TOKEN, callJson, loopbackPool } from "./helpers.js";
+import type { BotApiCall, HarnessFault } from "./server.js";
 
 const pool = loopbackPool();
 afterEach(() => pool.closeAll());
@@ -38,7 +39,7 @@ describe("telegram loopback: flood control", () => {
 });
 
 describe("telegram loopback: fault injection", () => {
-  const start = (fault: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>) =>
+  const start = (fault: (req: BotApiCall) => HarnessFault | undefined | Promise<HarnessFault | undefined>) =>
     pool.start({ onRequest: fault });
   const msg = { chat_id: CHANNEL.id, text: "<b>hello</b>", parse_mode: "HTML" };
 
@@ -72,7 +73,7 @@ describe("telegram loopback: fault injection", () => {
       () => "answered",
       () => "failed",
     );
-    await waitFor(() => srv.messages.length === 1);
+    await waitFor(() => srv.messages.length === 1, 2_000, "the post to be accepted");
     const race = await Promise.race([pending, new Promise((r) => setTimeout(() => r("still hanging"), 150))]);
     expect(race).toBe("still hanging");
     const t0 = Date.now();
@@ -92,7 +93,7 @@ describe("telegram loopback: fault injection", () => {
       () => "answered",
       () => "failed",
     );
-    await waitFor(() => srv.requests.length === 2);
+    await srv.harness.waitForRequest((r) => r.json !== undefined && (r.json as { text?: string }).text === "slow", 2_000);
     const t1 = Date.now();
     await srv.close();
     expect(Date.now() - t1).toBeLessThan(1000);

@@ -60,11 +60,3 @@ export function nastyBytes(size: number): Buffer {
   out.write("\r\n--\r\n\r\n--boundary--\r\n", 100, "latin1");
   return out;
 }
-
-export async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error("waitFor: condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

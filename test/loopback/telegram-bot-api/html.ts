@@ -1,7 +1,8 @@
 // Parser for the Bot API "HTML style" formatting option.
-//   Spec: https://core.telegram.org/bots/api#html-style
+//   Spec (read 2026-12-06, Bot API 10.2): https://core.telegram.org/bots/api#html-style
 //         https://core.telegram.org/bots/api#formatting-options
 //         https://core.telegram.org/bots/api#messageentity
+//   Each '#section' below is of that page, read that day.
 // Produces the plain text and the MessageEntity list (offset/length in UTF-16 code units, which is
 // what a JS string index counts). Errors are thrown as EntityParseError; the reason strings follow
 // the ones the real server (tdlib) reports, with " at byte offset N" counted in UTF-8 bytes.

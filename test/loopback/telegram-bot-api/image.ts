@@ -1,7 +1,7 @@
 // Reads width/height from the header of an uploaded photo (PNG, JPEG, GIF, WebP), so the loopback
-// server can check https://core.telegram.org/bots/api#sendphoto: "The photo's width and height must
-// not exceed 10000 in total. Width and height ratio must be at most 20." and fill PhotoSize.width /
-// PhotoSize.height (https://core.telegram.org/bots/api#photosize).
+// server can check https://core.telegram.org/bots/api#sendphoto (read 2026-12-06): "The photo's width
+// and height must not exceed 10000 in total. Width and height ratio must be at most 20." and fill
+// PhotoSize.width / PhotoSize.height (https://core.telegram.org/bots/api#photosize, read 2026-12-06).
 
 export interface ImageInfo {
   format: "png" | "jpeg" | "gif" | "webp";

@@ -1,28 +1,37 @@
 // The Bot API methods the loopback server implements: getMe, sendMessage, sendPhoto, deleteMessage.
-// Each rule cites https://core.telegram.org/bots/api (section anchors after '#').
-// Error descriptions are the ones the real server sends ("Bad Request: chat not found", ...).
+// Each rule cites a section of https://core.telegram.org/bots/api, read 2026-12-06 (Bot API 10.2
+// of July 14, 2026), by its anchor after '#'. Error descriptions are the ones the real server sends
+// ("Bad Request: chat not found", ...).
+import { sequentialIds } from "../harness-ids.js";
+import { secondsUntil, WindowLimiter } from "../harness-limits.js";
 import { EntityParseError, parseHtml, type Entity } from "./html.js";
 import { imageInfo } from "./image.js";
 import { ApiError, badRequest, boolParam, intParam, jsonParam, stringParam, type Params } from "./params.js";
-import type { LoopbackChat, RecordedRequest, StoredMessage, TelegramLoopbackOptions } from "./types.js";
+import type { BotApiCall, LoopbackChat, StoredMessage, TelegramLoopbackOptions } from "./types.js";
 
-const MINUTE = 60_000;
 const DELETE_WINDOW = 48 * 3_600_000;
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 export class BotApiState {
   readonly messages: StoredMessage[] = [];
-  private readonly nextId = new Map<number, number>();
-  private readonly sends = new Map<number, number[]>();
+  /** #message message_id: "Unique message identifier inside this chat": numbered per chat from 1 (loopback choice). */
+  private readonly messageIds = sequentialIds();
+  /**
+   * Flood control per chat, in a rolling minute: https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+   * (read 2026-12-06): "your bot will not be able to send more than 20 messages per minute to the
+   * same group"; beyond it a 429 with retry_after (#responseparameters). Only accepted posts count.
+   */
+  private readonly flood: WindowLimiter | undefined;
   private readonly photos = new Map<string, { bytes: Buffer; width: number; height: number }>();
   readonly now: () => number;
 
   constructor(readonly opts: TelegramLoopbackOptions) {
     this.now = opts.now ?? Date.now;
+    if (opts.rateLimitPerMinute !== undefined) this.flood = new WindowLimiter({ limit: opts.rateLimitPerMinute, windowMs: 60_000, mode: "sliding" });
   }
 
   /** Dispatch by name. "All methods in the Bot API are case-insensitive." (#making-requests) */
-  call(method: string, req: RecordedRequest): unknown {
+  call(method: string, req: BotApiCall): unknown {
     switch (method.toLowerCase()) {
       case "getme":
         return this.getMe(req.token);
@@ -54,7 +63,7 @@ export class BotApiState {
   }
 
   /** #sendmessage */
-  sendMessage(req: RecordedRequest): Record<string, unknown> {
+  sendMessage(req: BotApiCall): Record<string, unknown> {
     const p = req.params;
     const raw = stringParam(p, "text") ?? "";
     // #sendmessage: text "Text of the message to be sent, 1-4096 characters after entities parsing"
@@ -73,7 +82,7 @@ export class BotApiState {
   }
 
   /** #sendphoto */
-  sendPhoto(req: RecordedRequest): Record<string, unknown> {
+  sendPhoto(req: BotApiCall): Record<string, unknown> {
     const p = req.params;
     const photo = this.resolvePhoto(req);
     const rawCaption = stringParam(p, "caption") ?? "";
@@ -122,7 +131,7 @@ export class BotApiState {
   }
 
   /** #sendphoto photo: InputFile (multipart upload) or String (file_id or HTTP URL); #sending-files */
-  private resolvePhoto(req: RecordedRequest): { bytes: Buffer; width: number; height: number; fileId: string } {
+  private resolvePhoto(req: BotApiCall): { bytes: Buffer; width: number; height: number; fileId: string } {
     const ref = stringParam(req.params, "photo");
     const attached = ref?.startsWith("attach://") ? req.files[ref.slice("attach://".length)] : undefined;
     const upload = req.files.photo ?? attached;
@@ -151,11 +160,14 @@ export class BotApiState {
   }
 
   /** Flood control (ResponseParameters.retry_after, #responseparameters), then store and build the Message (#message). */
-  private accept(chat: LoopbackChat, req: RecordedRequest, stored: Partial<StoredMessage>, content: Record<string, unknown>) {
+  private accept(chat: LoopbackChat, req: BotApiCall, stored: Partial<StoredMessage>, content: Record<string, unknown>) {
     const now = this.now();
-    this.checkRate(chat.id, now);
-    const messageId = this.nextId.get(chat.id) ?? 1;
-    this.nextId.set(chat.id, messageId + 1);
+    const room = this.flood?.take(String(chat.id), now);
+    if (room && !room.allowed) {
+      const retryAfter = secondsUntil(room.resetAt, now);
+      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+    }
+    const messageId = Number(this.messageIds(String(chat.id)));
     const date = Math.floor(now / 1000); // #message date: "Date the message was sent in Unix time"
     this.messages.push({ entities: [], ...stored, chatId: chat.id, messageId, date, receivedAt: now, deleted: false, raw: req });
     const chatObject = chatJson(chat);
@@ -166,20 +178,6 @@ export class BotApiState {
     Object.assign(message, { date, chat: chatObject }, content);
     if (boolParam(req.params, "protect_content")) message.has_protected_content = true; // #message has_protected_content
     return message;
-  }
-
-  private checkRate(chatId: number, now: number): void {
-    const limit = this.opts.rateLimitPerMinute;
-    if (limit === undefined) return;
-    const recent = (this.sends.get(chatId) ?? []).filter((t) => t > now - MINUTE);
-    if (recent.length >= limit) {
-      const oldest = recent[recent.length - limit] ?? now;
-      const retryAfter = Math.max(1, Math.ceil((oldest + MINUTE - now) / 1000));
-      this.sends.set(chatId, recent);
-      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
-    }
-    recent.push(now);
-    this.sends.set(chatId, recent);
   }
 }
 

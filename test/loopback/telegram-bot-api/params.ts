@@ -1,17 +1,17 @@
-// Request parameter decoding and the error envelope of the loopback Bot API server.
-//   https://core.telegram.org/bots/api#making-requests
+// Request parameters and the error envelope of the loopback Bot API server.
+//   https://core.telegram.org/bots/api#making-requests (read 2026-12-06, Bot API 10.2):
 //   "We support four ways of passing parameters in Bot API requests: URL query string,
 //    application/x-www-form-urlencoded, application/json (except for uploading files),
-//    multipart/form-data (use to upload files)"
-import { MultipartError, boundaryOf, parseMultipart } from "./multipart.js";
-import type { UploadedFile } from "./types.js";
+//    multipart/form-data (use to upload files)". The harness parses the bodies (harness-body.ts).
+import type { RecordedRequest } from "../harness.js";
+import type { BotApiCall } from "./types.js";
 
 export type Params = Record<string, unknown>;
 
 /**
- * A failed call. https://core.telegram.org/bots/api#making-requests: "'ok' equals false and the
- * error is explained in the 'description'. An Integer 'error_code' field is also returned ... Some
- * errors may also have an optional field 'parameters' of the type ResponseParameters".
+ * A failed call. #making-requests: "'ok' equals false and the error is explained in the
+ * 'description'. An Integer 'error_code' field is also returned ... Some errors may also have an
+ * optional field 'parameters' of the type ResponseParameters".
  */
 export class ApiError extends Error {
   constructor(
@@ -25,41 +25,29 @@ export class ApiError extends Error {
 
 export const badRequest = (what: string): ApiError => new ApiError(400, `Bad Request: ${what}`);
 
-export interface ParsedParams {
-  params: Params;
-  files: Record<string, UploadedFile>;
-  error?: ApiError;
-}
+/** Form fields as scalars: a repeated name keeps its last value. */
+const lastValues = (fields: Record<string, string | string[]>): Params =>
+  Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v.at(-1) : v]));
 
-/** Query-string parameters first, then the body's (the body wins on a clash). */
-export function parseParams(url: URL, contentType: string, body: Buffer): ParsedParams {
-  const params: Params = Object.fromEntries(url.searchParams);
-  const files: Record<string, UploadedFile> = {};
-  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  try {
-    if (type === "application/json") {
-      if (body.length > 0) {
-        const value: unknown = JSON.parse(body.toString("utf8"));
-        if (typeof value !== "object" || value === null || Array.isArray(value)) {
-          return { params, files, error: badRequest("JSON object expected") };
-        }
-        Object.assign(params, value);
-      }
-    } else if (type === "application/x-www-form-urlencoded") {
-      Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString("utf8"))));
-    } else if (type === "multipart/form-data") {
-      const boundary = boundaryOf(contentType);
-      if (!boundary) return { params, files, error: badRequest("multipart boundary is not specified") };
-      const parsed = parseMultipart(body, boundary);
-      Object.assign(params, parsed.fields);
-      Object.assign(files, parsed.files);
-    }
-  } catch (err) {
-    if (err instanceof SyntaxError) return { params, files, error: badRequest("can't parse JSON object") };
-    if (err instanceof MultipartError) return { params, files, error: badRequest(`can't parse multipart/form-data: ${err.message}`) };
-    throw err;
-  }
-  return { params, files };
+/**
+ * A recorded request as a Bot API call: the token and method from `/bot<token>/<method>`, the
+ * query-string parameters, then the body's (the body wins on a clash). `error`: a body that does not decode.
+ */
+export function callOf(rec: RecordedRequest): { call: BotApiCall; error?: ApiError } {
+  const params: Params = { ...rec.query };
+  let error: ApiError | undefined;
+  if (rec.jsonError !== undefined) error = badRequest("can't parse JSON object");
+  else if (rec.json !== undefined) {
+    if (typeof rec.json !== "object" || rec.json === null || Array.isArray(rec.json)) error = badRequest("JSON object expected");
+    else Object.assign(params, rec.json);
+  } else if (rec.form) Object.assign(params, lastValues(rec.form));
+  else if (rec.multipartError !== undefined) error = badRequest(`can't parse multipart/form-data: ${rec.multipartError}`);
+  else if (rec.multipart) Object.assign(params, lastValues(rec.multipart.fields));
+  const call: BotApiCall = {
+    method: rec.params.method ?? "", httpMethod: rec.method, path: rec.path, token: rec.params.token ?? "",
+    contentType: String(rec.headers["content-type"] ?? ""), params, files: { ...rec.multipart?.files }, receivedAt: rec.receivedAt, http: rec,
+  };
+  return error ? { call, error } : { call };
 }
 
 /** A scalar parameter as a string (form encodings carry strings, JSON may carry numbers/booleans). */

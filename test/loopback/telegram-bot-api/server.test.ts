@@ -104,7 +104,7 @@ describe("telegram loopback: happy paths", () => {
     const stored = srv.messages[0];
     expect(stored?.photo?.bytes.equals(png)).toBe(true);
     expect(stored?.photo).toMatchObject({ width: 640, height: 480 });
-    expect(stored?.raw.files.photo).toMatchObject({ filename: "pic.png", contentType: "image/png" });
+    expect(stored?.raw.files.photo).toMatchObject({ filename: "pic.png", type: "image/png" });
 
     const again = await callJson(srv, "sendPhoto", { chat_id: CHANNEL.id, photo: body.result.photo[0].file_id });
     expect(again.body.result.photo[0]).toMatchObject({ width: 640, height: 480 });
@@ -136,6 +136,7 @@ describe("telegram loopback: happy paths", () => {
     });
     expect(res.status).toBe(200);
     expect(srv.messages[0]?.photo?.bytes.equals(png)).toBe(true);
-    expect(srv.messages[0]?.raw.files.photo?.contentType).toBe("application/octet-stream");
+    // RFC 7578 §4.4: a part without Content-Type "defaults to text/plain" (as undici reads it).
+    expect(srv.messages[0]?.raw.files.photo?.type).toBe("text/plain");
   });
 });

@@ -2,8 +2,8 @@
 // Unlike ./server.ts it does no HTML parsing, no length checks, no multipart (so no sendPhoto
 // upload), and its Message.date is in milliseconds, not Unix seconds. Bot messages are read back
 // through its client API (POST /getUpdatesHistory, via TelegramClient.getUpdatesHistory()).
-import { createServer } from "node:net";
 import telegramTestApi from "telegram-test-api";
+import { closedPort } from "../harness.js";
 
 // The package is CommonJS (`module.exports = TelegramServer`) but its typings declare
 // `export default`, so under NodeNext the default import is typed as the module namespace.
@@ -21,25 +21,13 @@ export interface TelegramTestApi {
   close(): Promise<void>;
 }
 
-/** The emulator has no "port 0" (it falls back to 9000), so borrow a free port first. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startTelegramTestApi(
   opts: { token?: string; chatId?: number } = {},
 ): Promise<TelegramTestApi> {
   const token = opts.token ?? "123456:TEST-API-TOKEN";
   const chatId = opts.chatId ?? 4242;
-  const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
+  // The emulator has no "port 0" (it falls back to 9000): a free port is borrowed first.
+  const server = new TelegramServer({ port: await closedPort(), host: "127.0.0.1", storeTimeout: 600 });
   await server.start();
   const client = server.getClient(token, { chatId, userId: chatId });
   return {
