@@ -108,8 +108,10 @@ describe("classifyX: built errors", () => {
     ["reset", requestError(withCode("socket hang up", "ECONNRESET")), /^the connection to X failed \(ECONNRESET\); the post may or may not exist \(X takes no idempotency key\)$/],
     ["send timeout", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError", cause: new DOMException("timed out", "TimeoutError") })), /^the send timed out after it may have reached X/],
     ["shutdown", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError" })), /^the send was cancelled \(shutdown\) after it may have reached X/],
+    ["socket closed", requestError(new Error("Socket closed without any information.")), /^the request to X broke before X answered; the post may or may not exist \(X takes no idempotency key\)$/],
   ])("network failures are worded for X: %s", (_name, err, message) => {
     expect(classifyX(err).message).toMatch(message);
+    expect(classifyX(err).detail).toMatch(/ECONNREFUSED|hang up|timed out|aborted|Socket closed/);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryError } from "../../src/core/index.js";
-import { deliveryError, errorText, imageStepError, networkDeliveryError, rateLimitedError, readRateLimit } from "../../src/core/index.js";
+import { deliveryError, errorChain, errorText, imageStepError, networkDeliveryError, networkFailure, rateLimitedError, readRateLimit } from "../../src/core/index.js";
 
 /**
  * 403 detail X sends for a text the account already posted. Not printed in the docs; recorded from
@@ -76,6 +76,11 @@ export function classifyX(err: unknown): DeliveryError | undefined {
     return deliveryError("unknown-outcome", "X's answer was cut off or unreadable; the post may or may not exist", {
       detail: `HTTP ${err.response?.statusCode ?? "?"}: ${err.message}`,
     });
+  }
+  // A request that failed without a socket error the kit can read ("Socket closed without any information."):
+  // it was written, so it may have arrived.
+  if (isApiError(err, "request") && networkFailure(err) === undefined) {
+    return deliveryError("unknown-outcome", `the request to X broke before X answered; the post may or may not exist (${X_NETWORK.retryNote})`, { detail: errorText(errorChain(err).at(-1) ?? err) });
   }
   return undefined;
 }
