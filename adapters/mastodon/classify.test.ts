@@ -3,19 +3,25 @@ import net from "node:net";
 import { MastoHttpError, MastoTimeoutError } from "masto";
 import { describe, expect, it } from "vitest";
 import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, classifyMastodon } from "./classify.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS } from "./classify.js";
 import { mastodonConfig } from "./config.js";
 import { errorFor, loadFixture } from "./fixtures/replay.js";
-import { createClient, sendStatus } from "./send.js";
+import { mastodonAdapter } from "./index.js";
+import { restClient } from "./open.js";
+import { mastodonLimits } from "./render.js";
+import { sendStatus } from "./send.js";
 
-describe("classifyMastodon: recorded answers, thrown by masto (or the discovery fetch)", () => {
+// The adapter's classify: the server's answers (classify.ts), then the kit's network classifier.
+const classifyMastodon = (err: unknown) => mastodonAdapter.classify(err);
+
+describe("classifyMastodon: recorded answers, thrown by masto (or the discovery's JsonClient)", () => {
   it.each<[string, DeliveryErrorKind, RegExp]>([
     ["401-invalid-token", "auth", /^401: The access token is invalid$/],
     ["401-revoked-token", "auth", /^401: The access token was revoked$/],
     ["403-outside-scopes", "auth", /^403: This action is outside the authorized scopes$/],
     ["403-login-disabled", "auth", /^403: Your login is currently disabled$/],
     ["404-record-not-found", "destination-broken", /^404: Record not found$/],
-    ["404-not-mastodon-html", "destination-broken", /^404: 404 Not Found from GET \/api\/v2\/instance$/],
+    ["404-not-mastodon-html", "destination-broken", /^404: HTTP 404 from GET \/api\/v2\/instance$/],
     ["422-too-long", "rejected", /^422: Validation failed: Text character limit of 500 exceeded$/],
     ["422-blank", "rejected", /^422: Validation failed: Text can't be blank$/],
     ["503-temporary-problem", "unknown-outcome", /^503: There was a temporary problem/],
@@ -37,6 +43,15 @@ describe("classifyMastodon: recorded answers, thrown by masto (or the discovery 
     ["422-too-long", /character limit of 500 exceeded/],
   ])("%s tells the operator what to do", async (name, hint) => {
     expect(classifyMastodon(await errorFor(loadFixture(name))).message).toMatch(hint);
+  });
+
+  it.each<[string, string, string]>([
+    ["an HTML page", "text/html", "<html><body>Welcome</body></html>"],
+    ["a JSON array", "application/json", "[]"],
+    ["broken JSON", "application/json", "{\"domain\":"],
+  ])("a 200 at GET /api/v2/instance that is no JSON object (%s) → destination-broken", async (_name, type, body) => {
+    const err = await errorFor({ request: "GET /api/v2/instance", source: "a website's catch-all page", status: 200, headers: { "content-type": type }, body });
+    expect(classifyMastodon(err)).toMatchObject({ kind: "destination-broken", message: expect.stringMatching(/check instance/) });
   });
 
   it("a JSON 4xx/5xx arrives as MastoHttpError with the response headers readable", async () => {
@@ -92,7 +107,8 @@ describe("classifyMastodon: network failures", () => {
       });
     });
     const cfg = mastodonConfig.parse({ instance: `http://127.0.0.1:${port}`, accessToken: "t" });
-    const err = await sendStatus(createClient(cfg, 5_000), { status: "x", visibility: "public" }, { deliveryId: 1, idempotencyKey: "k", queuedAt: 0, signal: AbortSignal.timeout(5_000) }).catch((e: unknown) => e);
+    const client = { rest: restClient(cfg), domain: "x", limits: mastodonLimits() };
+    const err = await sendStatus(client, { status: "x", visibility: "public" }, { deliveryId: 1, idempotencyKey: "k", queuedAt: 0, signal: AbortSignal.timeout(5_000) }).catch((e: unknown) => e);
     expect(classifyMastodon(err)).toMatchObject({ kind: "transient", detail: expect.stringMatching(/^ECONNREFUSED: /) });
   });
 

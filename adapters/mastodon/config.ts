@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 // The core validates the structure before it resolves `${ENV}` (src/config/load.ts), so a field
 // that may hold a reference has to accept one; the second pass sees the resolved value.
@@ -31,6 +32,7 @@ export const mastodonConfig = z
     accessToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || /^\S+$/.test(v), "must be the access token from Preferences → Development (no spaces), or a ${ENV} reference")
+      .meta(SECRET)
       .describe("Access token of an application with the write:statuses, write:media and read:accounts scopes, e.g. ${MASTODON_TOKEN}. Without write:media posts go out without images. Secret: masked in logs and printouts."),
     visibility: z
       .enum(VISIBILITIES)
@@ -51,6 +53,3 @@ export const mastodonConfig = z
   .strict();
 
 export type MastodonConfig = z.infer<typeof mastodonConfig>;
-
-/** Config fields that hold secrets: masked in printouts and logs. */
-export const MASTODON_SECRETS = ["accessToken"] as const;

@@ -57,7 +57,7 @@ describe("mastodon adapter: native images", () => {
     expect(lb.statuses).toEqual([expect.objectContaining({ id: sent.remoteId, mediaIds: [media?.id] })]);
     const upload = lb.requests.find((r) => r.path === "/api/v2/media");
     expect(upload?.headers["idempotency-key"]).toBeUndefined(); // Mastodon keys statuses only
-    expect(upload?.files?.file).toMatchObject({ type: "image/jpeg", name: "image.jpg" });
+    expect(upload?.multipart?.files.file).toMatchObject({ type: "image/jpeg", filename: "image.jpg" });
     expect(posts(lb)).toHaveLength(1);
     expect(posts(lb)[0]?.json).toMatchObject({ media_ids: [media?.id] });
     expect(posts(lb)[0]?.headers["idempotency-key"]).toBe("crier-1700000000000-1");
@@ -158,7 +158,7 @@ describe("mastodon adapter: native images", () => {
     await conn.send(payload("two"), ctx(await fitted(64, 64, "  "), "k2"));
     expect(Array.from(lb.media[0]?.description ?? "").length).toBeLessThanOrEqual(MASTODON_MAX_DESCRIPTION);
     expect(lb.media[1]?.description).toBeNull();
-    expect(lb.requests.filter((r) => r.path === "/api/v2/media")[1]?.params).not.toHaveProperty("description");
+    expect(lb.requests.filter((r) => r.path === "/api/v2/media")[1]?.multipart?.fields).not.toHaveProperty("description");
   });
 
   it.each<[string, string, (out: string) => boolean]>([

@@ -3,13 +3,20 @@
  * `configuration.statuses.max_characters` and `characters_reserved_per_url`
  * (https://docs.joinmastodon.org/entities/Instance/#statuses).
  *
- * Plain fetch rather than masto: masto loses the status code of an error answer that is not JSON
- * (a web server's HTML 404 at an address that is not Mastodon), and that 404 is exactly what must
- * say "check instance". Errors are thrown as masto's MastoHttpError, so classify sees one shape.
+ * On the kit's JsonClient rather than masto: masto loses the status code of an error answer that
+ * is not JSON (a web server's HTML 404 at an address that is not Mastodon), and that 404 is exactly
+ * what must say "check instance". Imports the client's type only.
  */
-import { MastoHttpError } from "masto";
 import type { Limits } from "../../src/core/index.js";
+import type { JsonClient } from "../../src/core/kit/json-client.js";
 import { discoveredLimits, mastodonLimits } from "./render.js";
+
+export const INSTANCE_PATH = "/api/v2/instance";
+
+/** `GET /api/v2/instance` answered, but not with a JSON object: whatever is there is no Mastodon API. */
+export class NotMastodonError extends Error {
+  override name = "NotMastodonError";
+}
 
 export interface InstanceInfo {
   /** The server's account domain (`domain`), for `@user@domain` handles. */
@@ -31,30 +38,15 @@ export function instanceInfo(body: unknown, fallbackDomain: string): InstanceInf
   };
 }
 
-/** Fetches the instance description. Network I/O; throws MastoHttpError for an error answer, fetch's errors otherwise. */
-export async function fetchInstance(instance: string, accessToken: string, signal: AbortSignal): Promise<InstanceInfo> {
-  // The token is not needed on an open server, but limited-federation servers require it here.
-  const response = await fetch(new URL("/api/v2/instance", instance), {
-    headers: { accept: "application/json", authorization: `Bearer ${accessToken}` },
-    signal,
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
+/**
+ * Reads the instance description. Network I/O.
+ * @throws the JsonClient's errors (HttpError for an error answer), or NotMastodonError for a 200
+ *   that is not a JSON object (a website's catch-all page).
+ */
+export async function fetchInstance(http: JsonClient, fallbackDomain: string, signal: AbortSignal): Promise<InstanceInfo> {
+  const { body } = await http.get(INSTANCE_PATH, { signal });
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new NotMastodonError(`GET ${INSTANCE_PATH} did not answer a JSON object: not a Mastodon API`);
   }
-  if (!response.ok) {
-    const error = (body as { error?: unknown } | undefined)?.error;
-    throw new MastoHttpError(
-      { statusCode: response.status, message: typeof error === "string" ? error : `${response.status} ${response.statusText} from GET /api/v2/instance` },
-      { cause: response },
-    );
-  }
-  if (body === undefined) {
-    // A 200 page that is not JSON (a website's catch-all) is no Mastodon API either: reported as 404.
-    throw new MastoHttpError({ statusCode: 404, message: "GET /api/v2/instance did not answer JSON: not a Mastodon API" }, { cause: response });
-  }
-  return instanceInfo(body, new URL(instance).host);
+  return instanceInfo(body, fallbackDomain);
 }

@@ -1,14 +1,31 @@
 /**
  * The article's image on Mastodon: uploaded with `POST /api/v2/media`
  * (https://docs.joinmastodon.org/methods/media/#v2) through masto's `v2.media.create`, then named in
- * the status's `media_ids[]` (send.ts).
+ * the status's `media_ids[]` (send.ts). Imports masto's types only.
  */
-import { MastoHttpError, type mastodon } from "masto";
-import type { AttachedImage } from "../../src/core/index.js";
+import type { mastodon } from "masto";
+import type { AttachedImage, ImageLimits } from "../../src/core/index.js";
 import { truncate } from "../../src/text/graphemes.js";
-import { MastodonImageError } from "./classify.js";
+import { MastodonImageError, isMastoHttpError } from "./classify.js";
 
-export { MASTODON_IMAGE_LIMITS } from "./limits.js";
+/**
+ * Static, because the seam has no per-connection image limits: instances announce their own in
+ * `configuration.media_attachments` of GET /api/v2/instance (https://docs.joinmastodon.org/entities/Instance/#media_attachments).
+ * - bytes: the documented example `image_size_limit` (10,485,760), which every current server
+ *   meets; Mastodon takes 16 MB now (https://docs.joinmastodon.org/user/posting/#media: "Images
+ *   … up to 16MB") but older 4.x servers announce 10 MB, and an article picture loses nothing at 10.
+ * - pixels: 4096×4096 is the documented example `image_matrix_limit` (16,777,216, "width times
+ *   height"), under today's 7680×4320; Mastodon scales the original down to 8.3 megapixels itself.
+ * - formats: JPEG, PNG and WebP (/user/posting/#media). Not GIF: "GIF dimensions must be less than
+ *   1MP (1280x720)", static GIFs included, and an animated one becomes a video processed in the
+ *   background (202); ImageLimits cannot say that, so GIFs are re-encoded as JPEG by the core.
+ */
+export const MASTODON_IMAGE_LIMITS: ImageLimits = {
+  maxBytes: 10_485_760,
+  maxWidth: 4096,
+  maxHeight: 4096,
+  formats: ["jpeg", "png", "webp"],
+};
 
 /** MediaAttachment::MAX_DESCRIPTION_LENGTH: longer alt text is a 422 (Ruby counts code points). */
 export const MASTODON_MAX_DESCRIPTION = 1_500;
@@ -36,7 +53,7 @@ const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "
  * a few times: undefined. Pure.
  */
 export function refusalOf(err: unknown): string | undefined {
-  if (err instanceof MastoHttpError) {
+  if (isMastoHttpError(err)) {
     if (err.statusCode === 401 || err.statusCode === 429 || err.statusCode >= 500) return undefined;
     // Api::BaseController: a token without write:media gets "This action is outside the authorized scopes".
     const hint = err.statusCode === 403 ? " (the access token needs the write:media scope)" : "";

@@ -71,7 +71,8 @@ describe("mastodon adapter against the loopback Mastodon API", () => {
     let faults = 1;
     const { lb, conn } = await open({ onRequest: (r) => (r.method === "POST" && faults-- > 0 ? { kind: "destroy-after" } : undefined) });
     const { result } = await failure(conn.send(payload("maybe"), ctx("crier-9-9")));
-    expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/^UND_ERR_SOCKET: /) });
+    // The harness resets the connection (RST), as a crashed server does.
+    expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/^ECONNRESET: /) });
     expect(lb.statuses).toHaveLength(1);
     const retried = await conn.send(payload("maybe"), ctx("crier-9-9"));
     expect(retried.remoteId).toBe(lb.statuses[0]?.id);
@@ -123,11 +124,23 @@ describe("mastodon adapter against the loopback Mastodon API", () => {
     expect(lb.statuses).toHaveLength(1);
   });
 
-  it("a hanging send also ends at the connection's timeoutMs → unknown-outcome", async () => {
-    const { conn } = await open({ onRequest: (r) => (r.method === "POST" ? { kind: "hang-after" } : undefined) }, {}, 200);
-    const { err, result } = await failure(conn.send(payload("slow"), ctx()));
+  it("a hanging send ends when the core's send timeout fires (ctx.signal, nothing else) → unknown-outcome", async () => {
+    const { lb, conn } = await open({ onRequest: (r) => (r.method === "POST" ? { kind: "hang-after" } : undefined) });
+    const started = Date.now();
+    const { err, result } = await failure(conn.send(payload("slow"), ctx("k", AbortSignal.timeout(200))));
     expect((err as Error).name).toBe("MastoTimeoutError");
-    expect(result.kind).toBe("unknown-outcome");
+    expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached the Mastodon server; .*Idempotency-Key/) });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(lb.statuses).toHaveLength(1);
+  });
+
+  it("connect: a hanging GET /api/v2/instance ends at the connection's timeoutMs → unknown-outcome", async () => {
+    lb = await startMastodonLoopback({ onRequest: (r) => (r.path === "/api/v2/instance" ? { kind: "hang-before" } : undefined) });
+    const cfg = mastodonAdapter.config.parse({ instance: lb.url, accessToken: DEFAULT_ACCOUNT.token });
+    const started = Date.now();
+    const err = await mastodonAdapter.connect(cfg, { timeoutMs: 200, logger: pino({ level: "silent" }), baseDir: ".", session }).catch((e: unknown) => e);
+    expect(mastodonAdapter.classify(err)).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/timed out/) });
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("connect: no Mastodon API at the address (404) → destination-broken; nothing listening → transient", async () => {

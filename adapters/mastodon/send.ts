@@ -1,12 +1,22 @@
-/** The network side: one masto REST client per destination. Each call lets masto's errors through, for `classify`. */
+/**
+ * The network side: functions of the connected client (open.ts). Each lets masto's errors through,
+ * for `classify`, and is bound by the signal the core gives it (the send timeout, shutdown) and by
+ * nothing else. Imports masto's types only.
+ */
 import { createHash } from "node:crypto";
-import { createRestAPIClient, MastoHttpError, type mastodon } from "masto";
-import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
-import { MastodonImageError } from "./classify.js";
-import type { MastodonConfig } from "./config.js";
-import { fetchInstance } from "./instance.js";
+import type { mastodon } from "masto";
+import type { Limits, SendContext, SentPost } from "../../src/core/index.js";
+import { MastodonImageError, isMastoHttpError } from "./classify.js";
 import { uploadImage } from "./media.js";
 import type { MastodonPayload } from "./render.js";
+
+/** What connect opens: masto's REST client and what the instance announced. */
+export interface MastodonClient {
+  rest: mastodon.rest.Client;
+  /** The server's account domain, for `@user@domain`. */
+  domain: string;
+  limits: Limits;
+}
 
 /**
  * The `Idempotency-Key` for a delivery (https://docs.joinmastodon.org/methods/statuses/#create:
@@ -18,15 +28,10 @@ export function idempotencyKeyFor(ctx: Pick<SendContext, "idempotencyKey">): str
   return /^[\x21-\x7e]{1,200}$/.test(key) ? key : `crier-sha256-${createHash("sha256").update(key).digest("hex")}`;
 }
 
-/** Builds the client. No I/O. */
-export function createClient(cfg: MastodonConfig, timeoutMs: number): mastodon.rest.Client {
-  return createRestAPIClient({ url: cfg.instance, accessToken: cfg.accessToken, timeout: timeoutMs, log: "error" });
-}
-
 /**
  * `POST /api/v1/statuses` (https://docs.joinmastodon.org/methods/statuses/#create). masto 7 takes
  * per-request fetch options as the call's second argument (`HttpMetaParams.requestInit`): its
- * headers are merged over the client's (Authorization stays), its signal joined with the timeout.
+ * headers are merged over the client's (Authorization stays), its signal used as given.
  * The post URL is the status's own `url` (a status of a local account always has one; `uri` else).
  *
  * With `ctx.image`, the image is uploaded first (media.ts) and named in `media_ids[]`; a failed or
@@ -36,11 +41,11 @@ export function createClient(cfg: MastodonConfig, timeoutMs: number): mastodon.r
  * core then sends the same status without it. A 422 that was about the text fails that second try
  * too, as a plain rejection.
  */
-export async function sendStatus(client: mastodon.rest.Client, payload: MastodonPayload, ctx: SendContext): Promise<SentPost> {
-  const upload = ctx.image ? await uploadImage(client, ctx.image, ctx.signal) : undefined;
+export async function sendStatus({ rest }: MastodonClient, payload: MastodonPayload, ctx: SendContext): Promise<SentPost> {
+  const upload = ctx.image ? await uploadImage(rest, ctx.image, ctx.signal) : undefined;
   const mediaIds = upload ? [upload.id] : undefined;
   const create = (ids: string[] | undefined) =>
-    client.v1.statuses.create(
+    rest.v1.statuses.create(
       { status: payload.status, visibility: payload.visibility, language: payload.language, spoilerText: payload.spoilerText, ...(ids ? { mediaIds: ids } : {}) },
       { requestInit: { headers: { "Idempotency-Key": idempotencyKeyFor(ctx) }, signal: ctx.signal } },
     );
@@ -48,34 +53,19 @@ export async function sendStatus(client: mastodon.rest.Client, payload: Mastodon
   try {
     status = await create(mediaIds);
   } catch (err) {
-    if (!mediaIds || !(err instanceof MastoHttpError) || err.statusCode !== 422) throw err;
+    if (!mediaIds || !isMastoHttpError(err) || err.statusCode !== 422) throw err;
     throw new MastodonImageError("status", err, `${err.statusCode} ${err.message}`);
   }
   return { remoteId: status.id, remoteUrl: status.url ?? status.uri ?? null };
 }
 
 /** `GET /api/v1/accounts/verify_credentials` (https://docs.joinmastodon.org/methods/accounts/#verify_credentials) → "@acct@domain". */
-export async function checkAccount(client: mastodon.rest.Client, domain: string, signal: AbortSignal): Promise<string> {
-  const account = await client.v1.accounts.verifyCredentials(undefined, { requestInit: { signal } });
+export async function checkAccount({ rest, domain }: MastodonClient, signal: AbortSignal): Promise<string> {
+  const account = await rest.v1.accounts.verifyCredentials(undefined, { requestInit: { signal } });
   return account.acct.includes("@") ? `@${account.acct}` : `@${account.acct}@${domain}`;
 }
 
 /** `DELETE /api/v1/statuses/:id` (https://docs.joinmastodon.org/methods/statuses/#delete). */
-export async function deleteStatus(client: mastodon.rest.Client, id: string, signal: AbortSignal): Promise<void> {
-  await client.v1.statuses.$select(encodeURIComponent(id)).remove(undefined, { requestInit: { signal } });
-}
-
-/** Reads the instance's limits, then opens the client. Network I/O; may throw (see instance.ts). */
-export async function connectMastodon(cfg: MastodonConfig, deps: ConnectDeps): Promise<Connection<MastodonPayload>> {
-  const info = await fetchInstance(cfg.instance, cfg.accessToken, AbortSignal.timeout(deps.timeoutMs));
-  const client = createClient(cfg, deps.timeoutMs);
-  deps.logger.debug({ limits: info.limits, domain: info.domain }, "mastodon instance limits discovered");
-  return {
-    limits: info.limits,
-    send: (payload, ctx) => sendStatus(client, payload, ctx),
-    check: (signal) => checkAccount(client, info.domain, signal),
-    delete: (remoteId, signal) => deleteStatus(client, remoteId, signal),
-    // masto 7 uses the global fetch: there is no per-client socket pool to release.
-    close: async () => undefined,
-  };
+export async function deleteStatus({ rest }: MastodonClient, id: string, signal: AbortSignal): Promise<void> {
+  await rest.v1.statuses.$select(encodeURIComponent(id)).remove(undefined, { requestInit: { signal } });
 }

@@ -2,8 +2,12 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryErrorKind } from "../../src/core/index.js";
-import { DEFAULT_RATE_LIMIT_WAIT_MS, DUPLICATE_DETAIL, XUploadError, classifyX } from "./classify.js";
+import { DEFAULT_RATE_LIMIT_WAIT_MS, DUPLICATE_DETAIL, XUploadError } from "./classify.js";
 import { errorFor, loadFixture } from "./fixtures/replay.js";
+import { xAdapter } from "./index.js";
+
+// The adapter's classify: X's answers (classify.ts), then the kit's network classifier.
+const classifyX = (err: unknown) => xAdapter.classify(err);
 
 describe("classifyX: recorded X responses, thrown by twitter-api-v2", () => {
   it.each<[string, DeliveryErrorKind, { waitMs?: number; retryAt?: number; detail?: RegExp }]>([
@@ -79,18 +83,35 @@ describe("classifyX: built errors", () => {
     });
   });
 
-  it("429 without a Date header gives the absolute reset only", () => {
-    const result = classifyX(responseError(429, {}, {}, { limit: 100, remaining: 0, reset: 1_800_000_000 }));
+  it("429 without a Date header: the absolute reset, and the wait measured from the local clock", () => {
+    const before = Date.now();
+    const result = classifyX(responseError(429, {}, { "x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": "1800000000" }));
+    const after = Date.now();
     expect(result).toMatchObject({ kind: "rate-limited", retryAt: 1_800_000_000_000 });
-    expect(result.waitMs).toBeUndefined();
+    expect(result.waitMs).toBeGreaterThanOrEqual(1_800_000_000_000 - after);
+    expect(result.waitMs).toBeLessThanOrEqual(1_800_000_000_000 - before);
   });
 
   it("the later reset wins when several limits are exhausted", () => {
-    const result = classifyX(responseError(429, {}, { date: "Wed, 13 May 2026 20:00:00 GMT" }, {
-      limit: 100, remaining: 0, reset: 1_778_702_500, userDay: { limit: 17, remaining: 0, reset: 1_778_750_000 },
+    const result = classifyX(responseError(429, {}, {
+      date: "Wed, 13 May 2026 20:00:00 GMT",
+      "x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": "1778702500",
+      "x-user-limit-24hour-limit": "17", "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": "1778750000",
     }));
     expect(result.retryAt).toBe(1_778_750_000_000);
     expect(result.waitMs).toBe(1_778_750_000_000 - Date.parse("Wed, 13 May 2026 20:00:00 GMT"));
+    expect(result.message).toMatch(/the account's 24-hour post cap/);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["refused", requestError(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED")), /^cannot reach X \(ECONNREFUSED\); nothing was posted$/],
+    ["reset", requestError(withCode("socket hang up", "ECONNRESET")), /^the connection to X failed \(ECONNRESET\); the post may or may not exist \(X takes no idempotency key\)$/],
+    ["send timeout", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError", cause: new DOMException("timed out", "TimeoutError") })), /^the send timed out after it may have reached X/],
+    ["shutdown", requestError(Object.assign(new Error("The operation was aborted"), { name: "AbortError" })), /^the send was cancelled \(shutdown\) after it may have reached X/],
+    ["socket closed", requestError(new Error("Socket closed without any information.")), /^the request to X broke before X answered; the post may or may not exist \(X takes no idempotency key\)$/],
+  ])("network failures are worded for X: %s", (_name, err, message) => {
+    expect(classifyX(err).message).toMatch(message);
+    expect(classifyX(err).detail).toMatch(/ECONNREFUSED|hang up|timed out|aborted|Socket closed/);
   });
 });
 
@@ -104,7 +125,7 @@ describe("classifyX: image upload failures (before POST /2/tweets, so nothing wa
     ["a bug", new TypeError("x is undefined"), "transient", "image"],
     ["connection refused", requestError(withCode("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED")), "transient", undefined],
     ["401", responseError(401, { title: "Unauthorized" }), "auth", undefined],
-    ["429", responseError(429, {}, {}, { limit: 5, remaining: 0, reset: 1_800_000_000 }), "rate-limited", undefined],
+    ["429", responseError(429, {}, { "x-rate-limit-limit": "5", "x-rate-limit-remaining": "0", "x-rate-limit-reset": "1800000000" }), "rate-limited", undefined],
   ])("%s → %s, stage %s", (_name, cause, kind, stage) => {
     const result = classifyX(new XUploadError("upload", cause));
     expect(result.kind).toBe(kind);

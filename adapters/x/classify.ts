@@ -1,10 +1,12 @@
 /**
- * What a failed X send means, from twitter-api-v2's typed errors. Pure: no clock (a rate-limit
- * wait is measured from the response's own `Date` header), no I/O; never throws.
+ * What a failed X send means, from twitter-api-v2's typed errors: X's own answers. Pure apart from
+ * the clock a 429 without a `Date` header is measured from; never throws. Network failures
+ * (twitter-api-v2's ApiRequestError around the socket error, an aborted signal) are the kit's
+ * (defineAdapter), and anything else is an unknown outcome.
  */
 import type { ApiPartialResponseError, ApiRequestError, ApiResponseError } from "twitter-api-v2";
 import type { DeliveryError } from "../../src/core/index.js";
-import { deliveryError, errorText, imageStepError, NOT_SENT_CODES } from "../../src/core/index.js";
+import { deliveryError, errorChain, errorText, imageStepError, networkDeliveryError, networkFailure, rateLimitedError, readRateLimit } from "../../src/core/index.js";
 
 /**
  * 403 detail X sends for a text the account already posted. Not printed in the docs; recorded from
@@ -18,6 +20,17 @@ const CLIENT_FORBIDDEN = "https://api.twitter.com/2/problems/client-forbidden";
 
 /** Wait when a 429 carries no reset header: one window ("the most common interval is fifteen minutes", rate-limits doc). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 15 * 60_000;
+
+/** How the kit words this platform's network failures (defineAdapter's `network`). */
+export const X_NETWORK = { retryNote: "X takes no idempotency key" };
+const WORDING = { platform: "X", ...X_NETWORK };
+
+/** The limit a 429 names, by the header family the kit read it from (https://docs.x.com/x-api/fundamentals/rate-limits). */
+const LIMITS: Record<string, string> = {
+  "x-user-limit-24hour": "the account's 24-hour post cap",
+  "x-app-limit-24hour": "the app's 24-hour cap",
+  "x-rate-limit": "the 15-minute window",
+};
 
 /**
  * Thrown by `send` when uploading the article's image (or setting its alt text) failed: the post
@@ -48,23 +61,28 @@ interface ApiErrors {
 
 /**
  * twitter-api-v2's errors by their documented discriminant (`error: true`, `type`: ETwitterApiError),
- * not instanceof, so that classify loads no SDK at import (index.ts stays light).
+ * not instanceof, so that nothing here loads the SDK.
  */
-function isApiError<T extends keyof ApiErrors>(err: unknown, type: T): err is ApiErrors[T] {
+export function isApiError<T extends keyof ApiErrors>(err: unknown, type: T): err is ApiErrors[T] {
   const e = err as { error?: unknown; type?: unknown };
   return err instanceof Error && e.error === true && e.type === type;
 }
 
-export function classifyX(err: unknown): DeliveryError {
+/** X's own answers; undefined for anything else (network failures are the kit's). */
+export function classifyX(err: unknown): DeliveryError | undefined {
   if (err instanceof XUploadError) return fromUpload(err);
   if (isApiError(err, "response")) return fromResponse(err);
-  if (isApiError(err, "request")) return fromRequestError(err);
   if (isApiError(err, "partial-response")) {
     return deliveryError("unknown-outcome", "X's answer was cut off or unreadable; the post may or may not exist", {
       detail: `HTTP ${err.response?.statusCode ?? "?"}: ${err.message}`,
     });
   }
-  return deliveryError("unknown-outcome", `unexpected error while posting to X; the post may or may not exist: ${errorText(err)}`);
+  // A request that failed without a socket error the kit can read ("Socket closed without any information."):
+  // it was written, so it may have arrived.
+  if (isApiError(err, "request") && networkFailure(err) === undefined) {
+    return deliveryError("unknown-outcome", `the request to X broke before X answered; the post may or may not exist (${X_NETWORK.retryNote})`, { detail: errorText(errorChain(err).at(-1) ?? err) });
+  }
+  return undefined;
 }
 
 interface Problem {
@@ -105,14 +123,22 @@ export function describeXError(err: ApiResponseError): string {
  * same tokens and limits post the tweet).
  */
 function fromUpload(err: XUploadError): DeliveryError {
+  const cause = classifyX(err.cause) ?? networkDeliveryError(err.cause, WORDING) ?? deliveryError("unknown-outcome", `unexpected error from X: ${errorText(err.cause)}`);
   const doing = XUploadError.doing(err.step);
-  return imageStepError(classifyX(err.cause), { failed: `${doing} to X failed`, refused: err.step === "upload" ? "X refused the image" : "X refused the image's alt text" }, err.refused);
+  return imageStepError(cause, { failed: `${doing} to X failed`, refused: err.step === "upload" ? "X refused the image" : "X refused the image's alt text" }, err.refused);
 }
 
 function fromResponse(err: ApiResponseError): DeliveryError {
   const problem = problemOf(err.data);
   const detail = describe(err.code, problem);
-  if (err.rateLimitError) return rateLimited(err, detail);
+  // https://docs.x.com/x-api/fundamentals/rate-limits: wait for the exhausted limit (the kit reads
+  // x-rate-limit-* and the 24-hour caps, resets in epoch seconds, measured from the answer's Date).
+  // Per-user limits follow the access token, so every destination posting as this account shares them.
+  if (err.rateLimitError || err.code === 429) {
+    const info = readRateLimit(err.headers, Date.now());
+    const which = info.source ? LIMITS[info.source] : undefined;
+    return rateLimitedError(info, { what: `X rate limit reached${which ? ` (${which})` : ""}`, scope: "account", defaultWaitMs: DEFAULT_RATE_LIMIT_WAIT_MS, detail });
+  }
   if (err.code === 401 || err.isAuthError) {
     return deliveryError("auth", "X refused the credentials: check appKey, appSecret, accessToken and accessSecret (regenerate the access token if it was revoked)", { detail });
   }
@@ -135,68 +161,7 @@ function fromResponse(err: ApiResponseError): DeliveryError {
     return deliveryError("destination-broken", "X has no POST /2/tweets at this address (404): check apiBase", { detail });
   }
   if (err.code >= 500) {
-    return deliveryError("unknown-outcome", `X failed with ${err.code}; the post may or may not exist (X takes no idempotency key)`, { detail });
+    return deliveryError("unknown-outcome", `X failed with ${err.code}; the post may or may not exist (${X_NETWORK.retryNote})`, { detail });
   }
   return deliveryError("rejected", `X refused this post (${err.code})`, { detail });
-}
-
-/**
- * 429: wait for the exhausted limit (https://docs.x.com/x-api/fundamentals/rate-limits; resets are
- * epoch seconds). `retryAt` is that reset; `waitMs` is measured from the response's `Date` header.
- * Per-user limits follow the access token, so every destination posting as this account shares them.
- */
-function rateLimited(err: ApiResponseError, detail: string): DeliveryError {
-  const rl = err.rateLimit;
-  const limits = [
-    { what: "the account's 24-hour post cap", limit: rl?.userDay },
-    { what: "the app's 24-hour cap", limit: rl?.day },
-    { what: "the 15-minute window", limit: rl },
-  ].filter((l) => l.limit !== undefined && Number.isFinite(l.limit.reset) && l.limit.reset > 0);
-  const exhausted = limits.filter((l) => l.limit?.remaining === 0);
-  const chosen = (exhausted.length ? exhausted : limits).reduce<(typeof limits)[number] | undefined>(
-    (best, l) => (!best || (l.limit?.reset ?? 0) > (best.limit?.reset ?? 0) ? l : best),
-    undefined,
-  );
-  if (!chosen?.limit) {
-    return deliveryError("rate-limited", "X rate limit reached; no reset time given, waiting 15 minutes", {
-      detail, waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, scope: "account",
-    });
-  }
-  const retryAt = chosen.limit.reset * 1000;
-  const dateHeader = err.headers?.date;
-  const answeredAt = typeof dateHeader === "string" ? Date.parse(dateHeader) : Number.NaN;
-  const waitMs = Number.isFinite(answeredAt) ? Math.max(0, retryAt - answeredAt) : undefined;
-  return deliveryError("rate-limited", `X rate limit reached (${chosen.what}); posting resumes at ${new Date(retryAt).toISOString()}`, {
-    detail, retryAt, scope: "account", ...(waitMs === undefined ? {} : { waitMs }),
-  });
-}
-
-/**
- * twitter-api-v2 1.29 builds ApiRequestError with `{ error }` but its `requestError` getter reads
- * `requestError`, so the getter is always undefined: read both.
- */
-function causeOf(err: ApiRequestError): (Error & { code?: unknown; errors?: unknown }) | undefined {
-  const options = (err as unknown as { _options?: { error?: unknown; requestError?: unknown } })._options;
-  const cause = err.requestError ?? options?.requestError ?? options?.error;
-  return cause instanceof Error ? cause : undefined;
-}
-
-function codeOf(cause: (Error & { code?: unknown; errors?: unknown }) | undefined): string | undefined {
-  if (typeof cause?.code === "string") return cause.code;
-  // Node's happy-eyeballs connect raises an AggregateError of the per-address failures.
-  const first = Array.isArray(cause?.errors) ? (cause.errors as Array<{ code?: unknown }>)[0] : undefined;
-  return typeof first?.code === "string" ? first.code : undefined;
-}
-
-function fromRequestError(err: ApiRequestError): DeliveryError {
-  const cause = causeOf(err);
-  const code = codeOf(cause);
-  const detail = [code, cause?.message ?? err.message].filter(Boolean).join(": ");
-  if (code !== undefined && NOT_SENT_CODES.has(code)) {
-    return deliveryError("transient", "could not connect to X; nothing was posted", { detail });
-  }
-  if (cause?.name === "AbortError") {
-    return deliveryError("unknown-outcome", "the send was aborted (send timeout or shutdown) after it may have reached X", { detail });
-  }
-  return deliveryError("unknown-outcome", "the connection to X broke during the request; the post may or may not exist", { detail });
 }

@@ -1,12 +1,14 @@
 /**
- * The twitter-api-v2 client for one destination. twitter-api-v2 always talks HTTPS to the official
- * hosts and has no base-URL option, and no AbortSignal either (only a per-request idle `timeout`):
- * one request plugin adds both.
+ * The twitter-api-v2 client for one destination. Loaded by connect, on first use (it loads the
+ * SDK). twitter-api-v2 always talks HTTPS to the official hosts and has no base-URL option, and no
+ * AbortSignal either: one request plugin adds both. No timeout of its own: the core's signal (the
+ * send timeout, shutdown) is the only bound on a call.
  */
 import http from "node:http";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
 import type { XConfig } from "./config.js";
+import type { XClient } from "./send.js";
 
 /** Hosts twitter-api-v2 sends to (API v2 and v1.1, media upload), under their current and former names. */
 const OFFICIAL_ORIGINS = new Set(["https://api.x.com", "https://api.twitter.com", "https://upload.x.com", "https://upload.twitter.com"]);
@@ -22,8 +24,6 @@ export function withSignal<T>(signal: AbortSignal, call: () => Promise<T>): Prom
 export interface BasePluginOptions {
   /** Configured API base, e.g. `https://api.x.com` or `http://127.0.0.1:4010`. */
   apiBase: string;
-  /** Idle timeout of each request (ms); twitter-api-v2 destroys the request when it elapses. */
-  timeoutMs?: number;
   /** Agent for a plain-HTTP base (https.request takes `http:` URLs only with an http.Agent); default the global one. */
   httpAgent?: http.Agent;
 }
@@ -37,9 +37,6 @@ export function apiBasePlugin(opts: BasePluginOptions): ITwitterApiClientPlugin 
   const prefix = base.pathname.replace(/\/+$/, "");
   const rewrite = !(OFFICIAL_ORIGINS.has(base.origin) && prefix === "");
   return {
-    onBeforeRequestConfig({ params }) {
-      if (opts.timeoutMs !== undefined) params.timeout ??= opts.timeoutMs;
-    },
     onBeforeRequest({ computedParams, requestOptions }) {
       const signal = currentSignal.getStore();
       if (signal) requestOptions.signal = signal;
@@ -53,22 +50,18 @@ export function apiBasePlugin(opts: BasePluginOptions): ITwitterApiClientPlugin 
   };
 }
 
-export interface XClient {
-  api: TwitterApi;
-  /** Releases the keep-alive sockets. Never throws. */
-  close(): Promise<void>;
-}
-
-/** Builds the client. No I/O. */
-export function createXClient(cfg: XConfig, timeoutMs?: number): XClient {
+/** Builds the client (OAuth 1.0a user context). No I/O. */
+export function createXClient(cfg: XConfig): XClient {
   const plain = new URL(cfg.apiBase).protocol === "http:";
   const httpAgent = plain ? new http.Agent({ keepAlive: true }) : undefined;
   const api = new TwitterApi(
     { appKey: cfg.appKey, appSecret: cfg.appSecret, accessToken: cfg.accessToken, accessSecret: cfg.accessSecret },
-    { plugins: [apiBasePlugin({ apiBase: cfg.apiBase, timeoutMs, httpAgent })] },
+    { plugins: [apiBasePlugin({ apiBase: cfg.apiBase, httpAgent })] },
   );
   return {
     api,
+    username: cfg.username,
+    withSignal,
     async close() {
       httpAgent?.destroy();
     },

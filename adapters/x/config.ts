@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET } from "../../src/core/index.js";
 
 /** The official API origin; any other `apiBase` (a proxy, the loopback test server) is rewritten to. */
 export const OFFICIAL_API_BASE = "https://api.x.com";
@@ -17,7 +18,7 @@ function isApiBase(value: string): boolean {
 }
 
 const secret = (what: string) =>
-  z.string().min(1).describe(`${what}. A secret: write it as \`\${ENV_VAR}\` rather than in the file.`);
+  z.string().min(1).meta(SECRET).describe(`${what}. A secret: write it as \`\${ENV_VAR}\` rather than in the file.`);
 
 export const xConfig = z
   .object({
@@ -40,6 +41,3 @@ export const xConfig = z
   .strict();
 
 export type XConfig = z.infer<typeof xConfig>;
-
-/** Config fields that hold secrets: masked in printouts and logs. */
-export const X_SECRETS = ["appKey", "appSecret", "accessToken", "accessSecret"] as const;

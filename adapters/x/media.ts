@@ -2,15 +2,26 @@
  * The article's image on X: media upload v2 (`POST /2/media/upload/initialize`, `/{id}/append`,
  * `/{id}/finalize`: https://docs.x.com/x-api/media/quickstart/media-upload-chunked; the v1.1 upload
  * is retired) through twitter-api-v2's `v2.uploadMedia`, then its alt text
- * (`POST /2/media/metadata`: https://docs.x.com/x-api/media/create-media-metadata).
+ * (`POST /2/media/metadata`: https://docs.x.com/x-api/media/create-media-metadata). Imports the SDK's types only.
  */
-import { ApiResponseError, type TwitterApi } from "twitter-api-v2";
-import type { AttachedImage } from "../../src/core/index.js";
+import type { AttachedImage, ImageLimits } from "../../src/core/index.js";
 import { truncate } from "../../src/text/graphemes.js";
-import { describeXError, XUploadError } from "./classify.js";
-import { withSignal } from "./client.js";
+import { describeXError, isApiError, XUploadError } from "./classify.js";
+import type { XClient } from "./send.js";
 
-export { X_IMAGE_LIMITS } from "./limits.js";
+/**
+ * https://docs.x.com/x-api/media/quickstart/best-practices, "Image specifications": "Supported
+ * image media types: JPG, PNG, GIF, WEBP"; "Image size: <= 5 MB" (X's refusal names 5242880 bytes,
+ * test/loopback/x-api/problems.ts). X documents no pixel limit for uploads; third-party guides
+ * quote 8192×8192 (e.g. https://docs.getlate.dev/resources/media-guidelines/twitter). 4096×4096 is
+ * our choice: well inside that, more than any timeline shows, and it keeps uploads small.
+ */
+export const X_IMAGE_LIMITS: ImageLimits = {
+  maxBytes: 5 * 1024 * 1024,
+  maxWidth: 4096,
+  maxHeight: 4096,
+  formats: ["jpeg", "png", "webp", "gif"],
+};
 
 /** `metadata.alt_text.text`: "Max length: 1000" (create-media-metadata), in code points. */
 export const X_MAX_ALT_TEXT = 1000;
@@ -35,7 +46,7 @@ export function altTextFor(alt: string): string {
  * too) and 429 (a limit to wait for); or the processing failure twitter-api-v2 reports from STATUS.
  */
 function refusal(err: unknown): string | undefined {
-  if (err instanceof ApiResponseError) {
+  if (isApiError(err, "response")) {
     const refused = err.code >= 400 && err.code < 500 && err.code !== 401 && err.code !== 429 && !err.rateLimitError;
     return refused ? describeXError(err) : undefined;
   }
@@ -49,7 +60,7 @@ function refusal(err: unknown): string | undefined {
  * @throws XUploadError when the upload failed (`refused` set when X refused the image), or
  *   setting the alt text failed otherwise (network, 5xx, 401, 429): the core decides what follows.
  */
-export async function uploadImage(api: TwitterApi, image: AttachedImage, signal: AbortSignal): Promise<Upload> {
+export async function uploadImage({ api, withSignal }: XClient, image: AttachedImage, signal: AbortSignal): Promise<Upload> {
   if (!isMediaType(image.mime)) throw new XUploadError("upload", null, `${image.mime} is not an image type X takes`);
   let mediaId: string;
   try {

@@ -122,15 +122,18 @@ describe("x adapter against the loopback X API", () => {
     const started = Date.now();
     setTimeout(() => controller.abort(), 150);
     const { result } = await failure(conn.send({ text: "hangs" }, ctx(controller.signal)));
-    expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/^ABORT_ERR: /) });
+    expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send was cancelled \(shutdown\) after it may have reached X; /), detail: expect.stringMatching(/aborted/) });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(lb.tweets).toHaveLength(1);
   });
 
-  it("a hanging send also ends at the connection's timeoutMs → unknown-outcome", async () => {
-    const { conn } = await open({}, { onRequest: () => ({ kind: "hang-after" }) }, 200);
-    const { result } = await failure(conn.send({ text: "slow" }, ctx()));
-    expect(result).toMatchObject({ kind: "unknown-outcome", detail: "Request timeout." });
+  it("a hanging send ends when the core's send timeout fires (ctx.signal, nothing else) → unknown-outcome", async () => {
+    const { lb, conn } = await open({}, { onRequest: () => ({ kind: "hang-after" }) });
+    const started = Date.now();
+    const { result } = await failure(conn.send({ text: "slow" }, ctx(AbortSignal.timeout(200))));
+    expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached X; .*no idempotency key/) });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(lb.tweets).toHaveLength(1);
   });
 
   it("check() names the account; a configured username that differs is an error", async () => {

@@ -1,10 +1,22 @@
-/** The network calls of a connection. Each lets twitter-api-v2's errors through, for `classify`. */
+/**
+ * The network calls of a connection: functions of the client (client.ts). Each lets
+ * twitter-api-v2's errors through, for `classify`. Imports the SDK's types only.
+ */
 import type { TwitterApi } from "twitter-api-v2";
-import type { ConnectDeps, Connection, SendContext, SentPost } from "../../src/core/index.js";
-import { createXClient, withSignal } from "./client.js";
-import type { XConfig } from "./config.js";
+import type { SendContext, SentPost } from "../../src/core/index.js";
 import { uploadImage } from "./media.js";
-import { xLimits, type XPayload } from "./render.js";
+import type { XPayload } from "./render.js";
+
+/** What connect opens. */
+export interface XClient {
+  api: TwitterApi;
+  /** The configured handle, for post URLs and check. */
+  username: string | undefined;
+  /** Runs `call` so that every request it makes is aborted with `signal` (twitter-api-v2's methods take none). */
+  withSignal<T>(signal: AbortSignal, call: () => Promise<T>): Promise<T>;
+  /** Releases the keep-alive sockets. Never throws. */
+  close(): Promise<void>;
+}
 
 /** https://x.com/<username>/status/<id>, or the handle-less form X redirects to the author's URL. */
 export function postUrl(id: string, username: string | undefined): string {
@@ -16,19 +28,19 @@ export function postUrl(id: string, username: string | undefined): string {
  * `media.media_ids` when the core gave one (`ctx.image`). An upload that fails, or that X refuses,
  * throws XUploadError before the post: the core retries the image or sends the post without it.
  */
-export async function sendPost(api: TwitterApi, payload: XPayload, username: string | undefined, ctx: SendContext): Promise<SentPost> {
-  const upload = ctx.image ? await uploadImage(api, ctx.image, ctx.signal) : undefined;
+export async function sendPost(client: XClient, payload: XPayload, ctx: SendContext): Promise<SentPost> {
+  const upload = ctx.image ? await uploadImage(client, ctx.image, ctx.signal) : undefined;
   const media = upload ? { media: { media_ids: [upload.mediaId] as [string] } } : {};
-  const { data } = await withSignal(ctx.signal, () => api.v2.tweet({ text: payload.text, ...media }));
+  const { data } = await client.withSignal(ctx.signal, () => client.api.v2.tweet({ text: payload.text, ...media }));
   const note = upload?.note;
-  return { remoteId: data.id, remoteUrl: postUrl(data.id, username), ...(note ? { note } : {}) };
+  return { remoteId: data.id, remoteUrl: postUrl(data.id, client.username), ...(note ? { note } : {}) };
 }
 
 /**
  * `GET /2/users/me` (https://docs.x.com/x-api/users/get-my-user) → "@handle".
  * @throws Error when `username` is configured and is not the account the tokens belong to.
  */
-export async function checkAccount(api: TwitterApi, username: string | undefined, signal: AbortSignal): Promise<string> {
+export async function checkAccount({ api, username, withSignal }: XClient, signal: AbortSignal): Promise<string> {
   const { data } = await withSignal(signal, () => api.v2.me());
   if (username && username.toLowerCase() !== data.username.toLowerCase()) {
     throw new Error(
@@ -39,19 +51,7 @@ export async function checkAccount(api: TwitterApi, username: string | undefined
 }
 
 /** `DELETE /2/tweets/:id` (https://docs.x.com/x-api/posts/delete-post). */
-export async function deletePost(api: TwitterApi, id: string, signal: AbortSignal): Promise<void> {
+export async function deletePost({ api, withSignal }: XClient, id: string, signal: AbortSignal): Promise<void> {
   const { data } = await withSignal(signal, () => api.v2.deleteTweet(id));
   if (!data.deleted) throw new Error(`X did not delete post ${id}`);
-}
-
-/** Opens the client (OAuth 1.0a user context) and the connection around it. */
-export async function connectX(cfg: XConfig, deps: ConnectDeps): Promise<Connection<XPayload>> {
-  const client = createXClient(cfg, deps.timeoutMs);
-  return {
-    limits: xLimits(cfg),
-    send: (payload, ctx) => sendPost(client.api, payload, cfg.username, ctx),
-    check: (signal) => checkAccount(client.api, cfg.username, signal),
-    delete: (remoteId, signal) => deletePost(client.api, remoteId, signal),
-    close: () => client.close(),
-  };
 }

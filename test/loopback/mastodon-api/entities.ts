@@ -1,9 +1,10 @@
-// JSON entities as https://docs.joinmastodon.org/entities/ describes them (snake_case, ids as strings).
+// JSON entities as https://docs.joinmastodon.org/entities/ describes them (snake_case, ids as strings;
+// pages read 2026-12-06).
 import type { MastodonLoopbackAccount, StoredStatus } from "./types.js";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
-/** https://docs.joinmastodon.org/entities/Account/ (a subset of the optional fields). */
+/** https://docs.joinmastodon.org/entities/Account/ (read 2026-12-06; a subset of the optional fields). */
 export function accountEntity(base: string, a: MastodonLoopbackAccount, statusesCount: number): Record<string, unknown> {
   return {
     id: a.id,
@@ -31,7 +32,7 @@ export function accountEntity(base: string, a: MastodonLoopbackAccount, statuses
   };
 }
 
-/** https://docs.joinmastodon.org/entities/Account/#CredentialAccount: the account plus `source`. */
+/** https://docs.joinmastodon.org/entities/Account/#CredentialAccount (read 2026-12-06): the account plus `source`. */
 export function credentialAccountEntity(base: string, a: MastodonLoopbackAccount, statusesCount: number): Record<string, unknown> {
   return {
     ...accountEntity(base, a, statusesCount),
@@ -49,7 +50,7 @@ export function contentHtml(text: string): string {
     .join("");
 }
 
-/** https://docs.joinmastodon.org/entities/Status/. `withSource` adds `text` (DELETE answers carry it). */
+/** https://docs.joinmastodon.org/entities/Status/ (read 2026-12-06). `withSource` adds `text` (DELETE answers carry it). */
 export function statusEntity(base: string, s: StoredStatus, account: Record<string, unknown>, media: Array<Record<string, unknown>>, withSource = false): Record<string, unknown> {
   const username = String(account.username);
   return {
@@ -87,7 +88,7 @@ export function statusEntity(base: string, s: StoredStatus, account: Record<stri
   };
 }
 
-/** https://docs.joinmastodon.org/entities/Instance/ (GET /api/v2/instance). */
+/** https://docs.joinmastodon.org/entities/Instance/ (GET /api/v2/instance; read 2026-12-06). */
 export interface InstanceLimits {
   maxCharacters: number;
   perUrl: number;

@@ -89,6 +89,15 @@ describe("Mastodon loopback: POST /api/v2/media", () => {
     expect(res.headers.get("x-ratelimit-limit")).toBe("1");
   });
 
+  it("the upload budget counts before the scope check, as rack-attack's throttle runs before the controller", async () => {
+    await start({ accounts: [{ ...DEFAULT_ACCOUNT, scopes: ["write:statuses"] }], mediaLimit: { limit: 1, windowMs: 30 * 60_000 } });
+    const bytes = await image(10, 10);
+    const refused = await upload(bytes);
+    expect(refused).toMatchObject({ status: 403, body: { error: "This action is outside the authorized scopes" } });
+    expect([refused.headers.get("x-ratelimit-limit"), refused.headers.get("x-ratelimit-remaining")]).toEqual(["1", "0"]);
+    expect(await upload(bytes)).toMatchObject({ status: 429, body: { error: "Too many requests" } });
+  });
+
   it("while processing: 202 with url null, and a status cannot attach it until it is done", async () => {
     await start({ mediaProcessingMs: 150 });
     const res = await upload(await image(10, 10));

@@ -1,11 +1,12 @@
-// POST /api/v2/media (https://docs.joinmastodon.org/methods/media/#v2), and what POST /api/v1/statuses
-// checks of `media_ids[]` before anything else (source: PostStatusService#validate_media!).
+// POST /api/v2/media (https://docs.joinmastodon.org/methods/media/#v2, read 2026-12-06), and what
+// POST /api/v1/statuses checks of `media_ids[]` before anything else (source: PostStatusService#validate_media!).
+// The upload budget (rack_attack.rb `throttle_api_media`) is a harness limit rule in server.ts.
+import type { RecordedRequest } from "../harness.js";
 import { imageInfo } from "./image-info.js";
-import { AlignedWindowLimiter, rateLimitHeaders } from "./ratelimit.js";
-import { StatusIds } from "./statuses.js";
-import type { MastodonLoopbackAccount, RecordedRequest, Reply, StoredMedia, WindowLimit } from "./types.js";
+import { paramsOf } from "./params.js";
+import type { MastodonLoopbackAccount, Reply, StoredMedia } from "./types.js";
 
-/** MediaAttachment::IMAGE_LIMIT; docs /user/posting/#media: "Images … up to 16MB". */
+/** MediaAttachment::IMAGE_LIMIT; docs /user/posting/#media (read 2026-12-06): "Images … up to 16MB". */
 export const DEFAULT_IMAGE_SIZE_LIMIT = 16 * 1024 * 1024;
 /** Attachmentable: images over 7680×4320 pixels are refused (announced as `image_matrix_limit`). */
 export const DEFAULT_IMAGE_MATRIX_LIMIT = 33_177_600;
@@ -15,15 +16,14 @@ export const GIF_MATRIX_LIMIT = 921_600;
 export const MAX_DESCRIPTION_LENGTH = 1_500;
 /** Status::MEDIA_ATTACHMENTS_LIMIT, announced as `configuration.statuses.max_media_attachments`. */
 export const MAX_MEDIA_ATTACHMENTS = 4;
-/** Docs /api/rate-limits/: `POST /api/v1/media`, "Uploading", 30 per 30 minutes per account (rack-attack's throttle_media matches /api/v2/media too). */
-export const DEFAULT_MEDIA_LIMIT: WindowLimit = { limit: 30, windowMs: 30 * 60_000 };
 
 export interface MediaRules {
   base: string;
   imageSizeLimit: number;
   imageMatrixLimit: number;
   processingMs: number;
-  limiter: AlignedWindowLimiter;
+  /** MediaAttachment ids (the harness's sequential ids). */
+  nextId: () => string;
 }
 
 /** Api::BaseController renders ActiveRecord::RecordInvalid and Mastodon::ValidationError as 422 `{"error": message}`. */
@@ -33,16 +33,11 @@ const unprocessable = (error: string): Reply => ({ status: 422, body: { error } 
 const humanSize = (bytes: number): string => (bytes % 1_048_576 === 0 ? `${bytes / 1_048_576} MB` : `${bytes} Bytes`);
 
 export class MediaStore {
-  private readonly ids = new StatusIds();
-
   constructor(readonly all: StoredMedia[], private readonly rules: MediaRules) {}
 
   /** POST /api/v2/media with `file` and `description` (multipart); `thumbnail` and `focus` are ignored (loopback choice). */
   create(a: MastodonLoopbackAccount, rec: RecordedRequest, now: number): Reply {
-    // rack-attack counts the request before the controller sees it.
-    const window = this.rules.limiter.take(a.id, now);
-    if (!window.allowed) return { status: 429, body: { error: "Too many requests" }, headers: rateLimitHeaders(window) };
-    const file = rec.files?.file;
+    const file = rec.multipart?.files.file;
     if (!file || file.bytes.length === 0) return unprocessable("Validation failed: File can't be blank"); // validates :file, presence
     // Paperclip detects the type from the bytes: a declared image/jpeg that is not one is refused (docs, 422).
     const info = imageInfo(file.bytes);
@@ -52,12 +47,13 @@ export class MediaStore {
     }
     const matrix = info.mime === "image/gif" ? GIF_MATRIX_LIMIT : this.rules.imageMatrixLimit;
     if (info.width * info.height > matrix) return unprocessable(`${info.width}x${info.height} images are not supported`); // Attachmentable#check_image_dimension
-    const description = typeof rec.params.description === "string" && rec.params.description !== "" ? rec.params.description : null;
+    const param = paramsOf(rec).description;
+    const description = typeof param === "string" && param !== "" ? param : null;
     if (description !== null && Array.from(description).length > MAX_DESCRIPTION_LENGTH) {
       return unprocessable(`Validation failed: Description is too long (maximum is ${MAX_DESCRIPTION_LENGTH} characters)`);
     }
     const media: StoredMedia = {
-      id: this.ids.next(now),
+      id: this.rules.nextId(),
       accountId: a.id,
       bytes: file.bytes,
       mimeType: info.mime,
@@ -70,7 +66,7 @@ export class MediaStore {
     };
     this.all.push(media);
     // Api::V2::MediaController#status_from_media_processing: 202 while not processed, else 200.
-    return { status: media.readyAt > now ? 202 : 200, body: this.entity(media, now), headers: rateLimitHeaders(window) };
+    return { status: media.readyAt > now ? 202 : 200, body: this.entity(media, now) };
   }
 
   /**
@@ -97,7 +93,7 @@ export class MediaStore {
     });
   }
 
-  /** https://docs.joinmastodon.org/entities/MediaAttachment/: `url` null while processing (docs, 202); no blurhash (loopback choice). */
+  /** https://docs.joinmastodon.org/entities/MediaAttachment/ (read 2026-12-06): `url` null while processing (docs, 202); no blurhash (loopback choice). */
   entity(m: StoredMedia, now: number): Record<string, unknown> {
     const file = `${m.id}.${m.mimeType.slice("image/".length)}`;
     const at = (style: string) => `${this.rules.base}/system/media_attachments/files/${style}/${file}`;

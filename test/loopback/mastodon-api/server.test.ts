@@ -150,6 +150,27 @@ describe("Mastodon loopback", () => {
     expect(statuses.map((s) => s.text)).toEqual(["c", "d"]);
   });
 
+  it("a fault injected through the harness still sees the account: destroy-after stores the status", async () => {
+    const server = await start();
+    server.harness.inject({ kind: "destroy-after" }, { match: (r) => r.path === "/api/v1/statuses" });
+    await expect(call("/api/v1/statuses", { json: { status: "lost answer" } })).rejects.toThrow();
+    expect(server.statuses).toMatchObject([{ accountId: "1", text: "lost answer" }]);
+    expect(server.requests[0]).toMatchObject({ accountId: "1", method: "POST" });
+  });
+
+  it("the headers name the limit closest to running out: the API budget when it is nearer than the statuses one", async () => {
+    await start({ apiLimit: { limit: 3, windowMs: 300_000 }, statusLimit: { limit: 10, windowMs: 3_600_000 } });
+    const first = await call("/api/v1/statuses", { json: { status: "one" } });
+    expect([first.headers.get("x-ratelimit-limit"), first.headers.get("x-ratelimit-remaining")]).toEqual(["3", "2"]);
+    const blank = await call("/api/v1/statuses", { json: { status: " " } });
+    expect([blank.status, blank.headers.get("x-ratelimit-remaining")]).toEqual([422, "1"]);
+    await call("/api/v1/accounts/verify_credentials");
+    const limited = await call("/api/v1/statuses", { json: { status: "four" } });
+    expect(limited).toMatchObject({ status: 429, body: { error: "Too many requests" } });
+    expect(Date.parse(limited.headers.get("x-ratelimit-reset") ?? "") % 300_000).toBe(0);
+    expect((await call("/api/v1/statuses", { json: { status: "five" }, headers: { authorization: "" } })).status).toBe(401);
+  });
+
   it("close() ends a hanging request promptly", async () => {
     const server = await start({ onRequest: () => ({ kind: "hang-after" }) });
     const pending = call("/api/v1/statuses", { json: { status: "hang" } }).catch((e: unknown) => e);

@@ -1,8 +1,10 @@
-// POST /api/v1/statuses and DELETE /api/v1/statuses/:id (https://docs.joinmastodon.org/methods/statuses/).
+// POST /api/v1/statuses and DELETE /api/v1/statuses/:id (https://docs.joinmastodon.org/methods/statuses/,
+// read 2026-12-06).
+import type { WindowLimiter } from "../harness-limits.js";
 import { accountEntity, statusEntity } from "./entities.js";
 import { statusLength } from "./length.js";
+import { rateLimitHeaders } from "./limits.js";
 import type { MediaStore } from "./media.js";
-import { AlignedWindowLimiter, rateLimitHeaders } from "./ratelimit.js";
 import type { MastodonLoopbackAccount, Reply, StoredStatus } from "./types.js";
 
 const VISIBILITIES = new Set(["public", "unlisted", "private", "direct"]);
@@ -12,25 +14,18 @@ export interface StatusRules {
   maxCharacters: number;
   perUrl: number;
   idempotencyTtlMs: number;
-  limiter: AlignedWindowLimiter;
+  /** The :statuses family of app/lib/rate_limiter.rb, per account (aligned windows). */
+  limiter: WindowLimiter;
   media: MediaStore;
+  /** Status ids (the harness's sequential ids: entities/Status `id` is "cast from an integer, but not guaranteed to be a number"). */
+  nextId: () => string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 const bool = (v: unknown): boolean => v === true || v === "true" || v === "1";
 
-/** Snowflake-like ids as Mastodon makes them: milliseconds << 16 plus a sequence (lib/mastodon/snowflake.rb). */
-export class StatusIds {
-  private seq = 0;
-  next(now: number): string {
-    this.seq = (this.seq + 1) & 0xffff;
-    return ((BigInt(now) << 16n) | BigInt(this.seq)).toString();
-  }
-}
-
 export class Statuses {
   private readonly keys = new Map<string, { statusId: string; expiresAt: number }>();
-  private readonly ids = new StatusIds();
 
   constructor(readonly all: StoredStatus[], private readonly rules: StatusRules) {}
 
@@ -64,7 +59,7 @@ export class Statuses {
     if (!window.allowed) return { status: 429, body: { error: "Too many requests" }, headers: rateLimitHeaders(window) };
 
     const status: StoredStatus = {
-      id: this.ids.next(now),
+      id: this.rules.nextId(),
       accountId: a.id,
       text: text.trim(),
       spoilerText: spoilerText.trim(),

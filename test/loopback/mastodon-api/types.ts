@@ -1,6 +1,9 @@
 // Public types of the Mastodon API loopback (re-exported by server.ts).
+import type { Harness, HarnessFault, RecordedRequest, Reply } from "../harness.js";
 
-import type { FaultAction } from "../fault.js";
+export type { Reply };
+export type { FaultAction } from "../fault.js";
+
 export interface MastodonLoopbackAccount {
   id: string;
   username: string;
@@ -42,28 +45,13 @@ export interface MastodonLoopbackOptions {
    * answered 200 (docs, 4.0.0); more: 202 with `url` null, and not attachable to a status until then.
    */
   mediaProcessingMs?: number;
-  /** Fault hook, called for every request after it is recorded and before it is processed. */
-  onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+  /** Fault hook, called for every request once recorded (with `accountId`) and before it is processed. */
+  onRequest?: (req: MastodonRequest) => HarnessFault | undefined | Promise<HarnessFault | undefined>;
 }
 
-export type { FaultAction } from "../fault.js";
-
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. `/api/v1/statuses`. */
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Parsed body when it is JSON. */
-  json?: unknown;
-  /** Body parameters, from JSON, application/x-www-form-urlencoded or multipart/form-data (`key[]` as arrays). */
-  params: Record<string, unknown>;
-  /** File parts of a multipart/form-data body, by field name. */
-  files?: Record<string, UploadedFile>;
-  /** Set when the Bearer token belongs to an account. */
+/** A recorded request (the harness's), with the account its Bearer token belongs to. */
+export interface MastodonRequest extends RecordedRequest {
   accountId?: string;
-  receivedAt: number;
 }
 
 export interface StoredStatus {
@@ -79,14 +67,6 @@ export interface StoredStatus {
   deleted: boolean;
   /** Attached MediaAttachments (`media_ids[]`), in the order given. */
   mediaIds: string[];
-}
-
-export interface UploadedFile {
-  bytes: Buffer;
-  /** The part's declared Content-Type. */
-  type: string;
-  /** The part's filename. */
-  name: string;
 }
 
 /** A MediaAttachment uploaded with POST /api/v2/media. */
@@ -111,15 +91,10 @@ export interface StoredMedia {
 export interface MastodonLoopback {
   /** `http://127.0.0.1:<port>`: the `instance` to configure. */
   url: string;
-  requests: RecordedRequest[];
+  /** The harness underneath: `inject` faults, `waitForRequest`. */
+  harness: Harness;
+  requests: MastodonRequest[];
   statuses: StoredStatus[];
   media: StoredMedia[];
   close(): Promise<void>;
-}
-
-/** A response the server is about to send. */
-export interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
 }

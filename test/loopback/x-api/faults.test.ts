@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startXLoopback, type FaultAction, type RecordedRequest, type XLoopback } from "./server.js";
-import { baseOptions, call } from "./testing.js";
+import { startXLoopback, type FaultAction, type XLoopback, type XRequest } from "./server.js";
+import { ALICE, baseOptions, call, oauthHeader } from "./testing.js";
 
 let lb: XLoopback | undefined;
 afterEach(async () => {
@@ -13,7 +13,7 @@ async function withFault(action: FaultAction): Promise<XLoopback> {
   let fired = false;
   lb = await startXLoopback(
     baseOptions({
-      onRequest: (req: RecordedRequest) => {
+      onRequest: (req: XRequest) => {
         if (fired || req.path !== "/2/tweets") return undefined;
         fired = true;
         return action;
@@ -70,7 +70,7 @@ describe("fault actions", () => {
   });
 
   it("async hooks see the verified user and the parsed body", async () => {
-    const seen: RecordedRequest[] = [];
+    const seen: XRequest[] = [];
     lb = await startXLoopback(
       baseOptions({
         onRequest: async (req) => {
@@ -83,6 +83,23 @@ describe("fault actions", () => {
     await post(lb, "hello");
     expect(seen[0]).toMatchObject({ userId: "1111111111", json: { text: "hello" }, method: "POST" });
     expect(seen[0]?.body.toString()).toBe('{"text":"hello"}');
+  });
+
+  it("a status fault spends no nonce: the same signed request then goes through", async () => {
+    const l = await withFault({ kind: "status", status: 503, body: { title: "Service Unavailable" } });
+    const authorization = oauthHeader("POST", "/2/tweets", {}, ALICE);
+    expect((await call(l, "/2/tweets", { method: "POST", json: { text: "a" }, authorization })).status).toBe(503);
+    expect((await call(l, "/2/tweets", { method: "POST", json: { text: "a" }, authorization })).status).toBe(201);
+    expect((await call(l, "/2/tweets", { method: "POST", json: { text: "b" }, authorization })).status).toBe(401);
+    expect(l.requests.map((r) => r.authError)).toEqual([undefined, undefined, "replayed oauth_nonce"]);
+  });
+
+  it("a fault injected through the harness still knows the user: destroy-after stores the post as hers", async () => {
+    lb = await startXLoopback(baseOptions());
+    lb.harness.inject({ kind: "destroy-after" }, { match: (r) => r.path === "/2/tweets" });
+    await expect(post(lb, "lost answer")).rejects.toThrow();
+    expect(lb.tweets).toMatchObject([{ userId: ALICE.id, text: "lost answer" }]);
+    expect(lb.requests[0]).toMatchObject({ userId: ALICE.id });
   });
 
   it("close() during a long delay returns promptly", async () => {

@@ -1,10 +1,9 @@
-// Chunked media upload, X API v2:
+// Chunked media upload, X API v2 (pages read 2026-11-27):
 //   POST /2/media/upload/initialize    https://docs.x.com/x-api/media/initialize-media-upload
 //   POST /2/media/upload/{id}/append   https://docs.x.com/x-api/media/append-media-upload
 //   POST /2/media/upload/{id}/finalize https://docs.x.com/x-api/media/finalize-media-upload
 //   GET  /2/media/upload?command=STATUS&media_id=  https://docs.x.com/x-api/media/get-media-upload-status
 // Size limits (Image 5 MB, GIF 15 MB, Video 512 MB): https://docs.x.com/x-api/media
-import type { SnowflakeIds } from "./ids.js";
 import { invalidRequest, unknownField, wrongType } from "./problems.js";
 import type { Reply, StoredMedia } from "./types.js";
 
@@ -43,7 +42,12 @@ export interface MultipartPart {
   data: Buffer;
 }
 
-/** Minimal RFC 7578 multipart/form-data parser (honours Content-Transfer-Encoding: base64). */
+/**
+ * Minimal RFC 7578 multipart/form-data parser (honours Content-Transfer-Encoding: base64). The
+ * harness's parser (undici's `formData()`) reads a part without a filename as UTF-8 text, and
+ * twitter-api-v2 sends the `media` segment exactly so (`name="media"`, no filename): its bytes
+ * would not survive. So the append endpoint reads the raw body itself.
+ */
 export function parseMultipart(body: Buffer, contentType: string): MultipartPart[] | undefined {
   const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const boundary = m?.[1] ?? m?.[2];
@@ -104,7 +108,8 @@ export class MediaUploads {
 
   constructor(
     private readonly media: StoredMedia[],
-    private readonly ids: SnowflakeIds,
+    /** Ids as X makes them: the harness's snowflakeIds(X_SNOWFLAKE). */
+    private readonly nextId: () => string,
   ) {}
 
   /** Media that `userId` may attach to a Post: owned (or additional owner) and finalized. */
@@ -140,7 +145,7 @@ export class MediaUploads {
     if (totalBytes > limit) {
       return invalidRequest([{ parameters: { total_bytes: [totalBytes] }, message: `File size exceeds ${limit} bytes.` }]);
     }
-    const id = this.ids.next();
+    const id = this.nextId();
     const mediaKey = `${mediaKeyPrefix(mediaType, category as string | undefined)}_${id}`;
     this.media.push({ id, userId, mediaType, totalBytes, bytes: Buffer.alloc(0), finalized: false });
     this.state.set(id, { mediaKey, additionalOwners: (owners as string[] | undefined) ?? [], segments: new Map() });

@@ -1,4 +1,4 @@
-// Media metadata, X API v2:
+// Media metadata, X API v2 (page read 2026-11-27):
 //   POST /2/media/metadata   https://docs.x.com/x-api/media/create-media-metadata
 // Body `{"id": "<media id>", "metadata": {...}}` (JSON). The member list of `metadata` and
 // `alt_text.text` ("Description of media", max length 1000 characters) are the documented ones;

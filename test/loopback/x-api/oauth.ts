@@ -1,4 +1,4 @@
-// OAuth 1.0a (HMAC-SHA1) user-context verification, as X documents it:
+// OAuth 1.0a (HMAC-SHA1) user-context verification, as X documents it (pages read 2026-11-27):
 //   https://docs.x.com/fundamentals/authentication/oauth-1-0a/authorizing-a-request
 //   https://docs.x.com/fundamentals/authentication/oauth-1-0a/creating-a-signature
 //   https://docs.x.com/fundamentals/authentication/oauth-1-0a/percent-encoding-parameters

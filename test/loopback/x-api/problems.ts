@@ -1,4 +1,4 @@
-// Error bodies exactly as X API v2 answers them.
+// Error bodies exactly as X API v2 answers them (pages read 2026-11-27).
 //
 // Problem-details format (RFC 7807) and the v2 error catalogue:
 //   https://docs.x.com/x-api/fundamentals/response-codes-and-errors
@@ -115,7 +115,7 @@ export function resourceNotFound(resourceType: string, parameter: string, value:
   };
 }
 
-/** 429 problem (docs: https://docs.x.com/fundamentals/rate-limits, "429 Too Many Requests"). */
+/** 429 problem (https://docs.x.com/fundamentals/rate-limits, checked 2026-12-06: "429 Too Many Requests"; the body is the one observed on v2, the page's example `{"errors":[{"code":88,…}]}` being v1.1's). */
 export function tooManyRequests(): ProblemResponse {
   return {
     status: 429,

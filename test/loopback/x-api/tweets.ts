@@ -1,4 +1,4 @@
-// Posts endpoints of X API v2:
+// Posts endpoints of X API v2 (pages read 2026-11-27):
 //   POST   /2/tweets      https://docs.x.com/x-api/posts/create-post
 //                         (body: JSON, "requires ... at least text or media":
 //                          https://docs.x.com/x-api/posts/manage-tweets/quickstart)
@@ -8,7 +8,6 @@
 // Text length: 280 weighted characters, URLs count 23, counted by twitter-text:
 //   https://docs.x.com/resources/fundamentals/counting-characters
 import twitterText from "twitter-text";
-import type { SnowflakeIds } from "./ids.js";
 import type { MediaUploads } from "./media.js";
 import {
   duplicateContent,
@@ -47,7 +46,8 @@ export class Posts {
   constructor(
     private readonly tweets: StoredTweet[],
     private readonly media: MediaUploads,
-    private readonly ids: SnowflakeIds,
+    /** Ids as X makes them: the harness's snowflakeIds(X_SNOWFLAKE). */
+    private readonly nextId: () => string,
   ) {}
 
   create(userId: string, contentType: string, json: unknown): Reply {
@@ -91,7 +91,7 @@ export class Posts {
       return duplicateContent();
     }
 
-    const id = this.ids.next();
+    const id = this.nextId();
     this.tweets.push({ id, userId, text: body, mediaIds: [...mediaIds], createdAt: Date.now(), deleted: false });
     return { status: 201, body: { data: { id, text: body, edit_history_tweet_ids: [id] } } };
   }

@@ -1,6 +1,8 @@
 // Public types of the X API v2 loopback (re-exported by server.ts).
+import type { Harness, HarnessFault, RecordedRequest, Reply } from "../harness.js";
 
-import type { FaultAction } from "../fault.js";
+export type { Reply };
+
 export interface XLoopbackUser {
   id: string;
   username: string;
@@ -18,27 +20,20 @@ export interface XLoopbackOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Per-user 24-hour cap on POST /2/tweets, reported in x-user-limit-24hour-* headers. Off when unset. */
   userDayLimit?: number;
-  /** Fault hook, called for every request after it is recorded and before it is processed. */
-  onRequest?: (req: RecordedRequest) => FaultAction | undefined | Promise<FaultAction | undefined>;
+  /** Fault hook, called for every request once recorded (with `userId` when the signature verified) and before it is processed. */
+  onRequest?: (req: XRequest) => HarnessFault | undefined | Promise<HarnessFault | undefined>;
 }
 
 export type { FaultAction } from "../fault.js";
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. `/2/tweets`. */
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  /** Parsed body when it is JSON. */
-  json?: unknown;
+/** A recorded request (the harness's), with what OAuth verification found. */
+export interface XRequest extends RecordedRequest {
   /** Set when the OAuth 1.0a signature verified. */
   userId?: string;
   /** Why OAuth verification failed (loopback diagnostics; not something X sends). */
   authError?: string;
-  receivedAt: number;
 }
+
 
 export interface StoredTweet {
   id: string;
@@ -63,15 +58,10 @@ export interface StoredMedia {
 export interface XLoopback {
   /** `http://127.0.0.1:<port>` — stands in for both https://api.x.com and https://upload.x.com. */
   url: string;
-  requests: RecordedRequest[];
+  /** The harness underneath: `inject` faults, `waitForRequest`. */
+  harness: Harness;
+  requests: XRequest[];
   tweets: StoredTweet[];
   media: StoredMedia[];
   close(): Promise<void>;
-}
-
-/** A response the server is about to send. */
-export interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
 }
