@@ -119,7 +119,7 @@ function stopServer() {
 async function snapshotCrier() {
   const project = path.dirname(HERE);
   const root = path.join(tmp, "crier");
-  const entries = ["dist/src/app.js", "dist/adapters/index.js", "dist/src/scheduler/index.js", "dist/src/pipeline/fetch.js"];
+  const entries = ["dist/src/app.js", "dist/adapters/index.js", "dist/src/scheduler/index.js", "dist/src/intake/fetch.js"];
   const probe = entries.map((e) => `await import(${JSON.stringify(pathToFileURL(path.join(root, e)).href)});`).join(" ");
   for (let attempt = 1; attempt <= 20; attempt++) {
     try {

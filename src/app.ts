@@ -16,14 +16,14 @@ import { createScrubber } from "./secrets.js";
 import { SqliteStore } from "./store/sqlite.js";
 import type { DeliveryStore, PolledFeed, PruneResult } from "./store/types.js";
 import { StorageError } from "./store/storage-error.js";
-import { closeFetchPool, configureFetchPool } from "./pipeline/fetch.js";
-import { pollFeed, type FeedPollReport, type PollContext, type PollResult, type PushedContent } from "./pipeline/poll-feed.js";
-import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./pipeline/deliver.js";
+import { closeFetchPool, configureFetchPool } from "./intake/fetch.js";
+import { pollFeed, type FeedPollReport, type PollContext, type PollResult, type PushedContent } from "./intake/poll-feed.js";
+import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./delivery/deliver.js";
 import { RenderError } from "./core/adapter.js";
-import { Alerter } from "./pipeline/alerts.js";
+import { Alerter } from "./delivery/alerts.js";
 import { spreadOut } from "./scheduler/spread.js";
-import type { WebSubLinks } from "./pipeline/websub-links.js";
-import { MediaFetcher } from "./pipeline/media.js";
+import type { WebSubLinks } from "./intake/websub-links.js";
+import { MediaFetcher } from "./delivery/media.js";
 import { fileSessionStore, sessionFile } from "./store/session-file.js";
 
 export interface AppOptions {
@@ -298,7 +298,7 @@ export class App {
       scrub: this.scrub,
       health: this.config.feedHealth,
       polling: this.config.polling,
-      alerter: this.alerter,
+      alert: (alert) => this.alerter.send(alert),
       filters: this.config.routeFilters.get(feed.id),
       safetyNetMs: (feedId) => this.safetyNetMs?.(feedId) ?? null,
     };

@@ -13,13 +13,13 @@ import { StorageError } from "./store/storage-error.js";
 import { checkStorage } from "./store/sqlite-check.js";
 import {
   capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, platformFailure, plural,
-} from "./cli-format.js";
-import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./cli-attention.js";
-import { fetchFeed, closeFetchPool, FetchError } from "./pipeline/fetch.js";
-import { parseFeed, ParseError } from "./pipeline/parse.js";
+} from "./cli/format.js";
+import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./cli/attention.js";
+import { fetchFeed, closeFetchPool, FetchError } from "./intake/fetch.js";
+import { parseFeed, ParseError } from "./intake/parse.js";
 import { RenderError } from "./core/adapter.js";
 import { errorText } from "./core/delivery-error.js";
-import { postStyle } from "./pipeline/deliver.js";
+import { postStyle } from "./delivery/deliver.js";
 
 /** Exit codes: what a script calling crier can rely on (the table in the README and in --help). */
 export const EXIT = { ok: 0, error: 1, config: 2, attention: 3 } as const;

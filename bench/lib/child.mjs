@@ -69,7 +69,7 @@ const shortCycle = (m) => ({ ...m, value: undefined, ...statusCounts(m.value.rep
  */
 async function crierCycles() {
   const { app, startup } = await crierApp(args.dir, args.config);
-  const { closeFetchPool } = await import(new URL("dist/src/pipeline/fetch.js", ROOT));
+  const { closeFetchPool } = await import(new URL("dist/src/intake/fetch.js", ROOT));
   const cycles = {};
   const labels = args.cycles ?? ["cycle"];
   for (const [k, label] of labels.entries()) {

@@ -12,8 +12,8 @@ import { request, type Dispatcher } from "../core/http.js";
 import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.js";
 import type { Feed } from "../config/load.js";
 import type { WebSubConfig } from "../config/schema.js";
-import type { FeedPollReport, PushedContent } from "../pipeline/poll-feed.js";
-import type { WebSubLinks } from "../pipeline/websub-links.js";
+import type { FeedPollReport, PushedContent } from "../intake/poll-feed.js";
+import type { WebSubLinks } from "../intake/websub-links.js";
 import type { DeliveryStore, WebSubSubscription } from "../store/types.js";
 import { checkSignature, subscriptionSecret } from "./signature.js";
 

@@ -8,10 +8,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { adapters } from "../../adapters/index.js";
-import { parseFeed } from "../../src/pipeline/parse.js";
+import { parseFeed } from "../../src/intake/parse.js";
 import type { FeedItem } from "../../src/core/index.js";
 import { destinationCommonSchema } from "../../src/config/schema.js";
-import { postStyle } from "../../src/pipeline/destination-runtime.js";
+import { postStyle } from "../../src/delivery/destination-runtime.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FEED = path.join(HERE, "../../config/feeds/demo-news.xml");

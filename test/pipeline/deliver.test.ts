@@ -4,9 +4,9 @@ import pino from "pino";
 import type { FeedItem } from "../../src/core/index.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
-import { deliverDue, DestinationRuntime } from "../../src/pipeline/deliver.js";
-import { Alerter } from "../../src/pipeline/alerts.js";
-import { identify, planPoll } from "../../src/pipeline/select-new.js";
+import { deliverDue, DestinationRuntime } from "../../src/delivery/deliver.js";
+import { Alerter } from "../../src/delivery/alerts.js";
+import { identify, planPoll } from "../../src/intake/select-new.js";
 import { scriptedAdapter, type Answer } from "../support/scripted-adapter.js";
 
 const item = (n: number): FeedItem => ({

@@ -10,9 +10,9 @@ import type { FeedItem } from "../../src/core/index.js";
 import { scriptedAdapter, type Answer } from "../support/scripted-adapter.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
-import { deliverDue, DestinationRuntime } from "../../src/pipeline/deliver.js";
-import { Alerter } from "../../src/pipeline/alerts.js";
-import { identify, planPoll } from "../../src/pipeline/select-new.js";
+import { deliverDue, DestinationRuntime } from "../../src/delivery/deliver.js";
+import { Alerter } from "../../src/delivery/alerts.js";
+import { identify, planPoll } from "../../src/intake/select-new.js";
 import type { DeliveryState } from "../../src/store/types.js";
 import { FINAL_STATES } from "../../src/store/types.js";
 

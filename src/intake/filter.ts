@@ -1,27 +1,6 @@
 /** Route filters: which items go to a destination. Pure. */
 import type { FeedItem } from "../core/feed-item.js";
-import type { Matcher, RouteFilter, RouteFilterConfig } from "../config/schema.js";
-import { compilePattern } from "../text/pattern.js";
-
-/**
- * A route's filter with its patterns compiled, once, at config load. A pattern that cannot run in
- * linear time is reported through `refuse` with its path in the filter (["exclude", "regex"]).
- */
-export function compileRouteFilter(config: RouteFilterConfig, refuse: (path: ["include" | "exclude", "regex"], reason: string) => void): RouteFilter {
-  const { include, exclude, ...rest } = config;
-  const compiled: RouteFilter = rest;
-  if (include) compiled.include = compileMatcher(include, (reason) => refuse(["include", "regex"], reason));
-  if (exclude) compiled.exclude = compileMatcher(exclude, (reason) => refuse(["exclude", "regex"], reason));
-  return compiled;
-}
-
-function compileMatcher({ regex, ...rest }: NonNullable<RouteFilterConfig["include"]>, refuse: (reason: string) => void): Matcher {
-  if (regex === undefined) return rest;
-  const pattern = compilePattern(regex);
-  if (pattern.ok) return { ...rest, regex: pattern.pattern };
-  refuse(pattern.reason);
-  return rest;
-}
+import type { Matcher, RouteFilter } from "../config/schema.js";
 
 /** Why `item` is filtered out of the route (naming the rule), or null when it passes. */
 export function filterReason(item: FeedItem, filter: RouteFilter | undefined, now: number): string | null {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../core/feed-item.js";
 import { routeFilterSchema } from "../config/schema.js";
-import { compileRouteFilter, filterReason } from "./filter.js";
+import { filterReason } from "./filter.js";
+import { compileRouteFilter } from "../config/route-filter.js";
 
 const NOW = Date.UTC(2026, 10, 27, 12);
 /** A filter as config load makes it; a refused pattern fails the test. */

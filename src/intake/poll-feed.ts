@@ -12,8 +12,7 @@ import { adoptLegacyKeys, identify, knownQuery, planPoll } from "./select-new.js
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
 import { filterReason } from "./filter.js";
-import type { Alerter } from "./alerts.js";
-import { backoffMs } from "./record.js";
+import { backoffMs } from "../core/backoff.js";
 import { whileParsing } from "../heap.js";
 import { StorageError } from "../store/storage-error.js";
 
@@ -49,11 +48,20 @@ export interface PollContext {
   scrub: (text: string) => string;
   health: FeedHealthConfig;
   polling: PollingConfig;
-  alerter: Alerter;
+  /** Tells the operator (delivery's alerter, throttled); never throws. */
+  alert: (alert: FeedAlert) => Promise<void>;
   /** This feed's route filters by destination. */
   filters?: ReadonlyMap<string, RouteFilter> | undefined;
   /** While a hub pushes this feed (WebSub): a poll is only a safety net this often; null: always poll. */
   safetyNetMs?: ((feedId: string) => number | null) | null;
+}
+
+/** An operator alert about a feed (the alert sink is delivery's; intake only names what happened). */
+export interface FeedAlert {
+  /** Throttle subject, e.g. "feed-demoted:news". */
+  key: string;
+  title: string;
+  detail: string;
 }
 
 /** A feed document a WebSub hub pushed (content distribution), instead of fetching it. */
@@ -267,7 +275,7 @@ async function recordFailure(feedId: string, message: string, err: unknown, ctx:
   const nextPollAt = demote ? now + ctx.health.probeIntervalMs : now + backoffMs(streak, ctx.health.retryBaseMs, ctx.health.retryMaxMs, Math.random());
   await ctx.store.recordFeedError(feedId, { message, now, nextPollAt, demote });
   if (demote && !wasDemoted) {
-    await ctx.alerter.send({
+    await ctx.alert({
       key: `feed-demoted:${feedId}`,
       title: `feed ${feedId} keeps failing`,
       detail: `${streak} polls in a row failed; it is now probed every ${Math.round(ctx.health.probeIntervalMs / 60_000)} min and comes back by itself on the first success (or: crier feed resume ${feedId}).\nLast error: ${message}`,

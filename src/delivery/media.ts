@@ -8,20 +8,10 @@ import { request, type Dispatcher } from "../core/http.js";
 import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
-import { fitImage, loadSharp } from "./fit-image.js";
+import { fitImage, loadSharp, type SourceImage } from "./fit-image.js";
 import type { ImagesConfig, NetworkConfig } from "../config/schema.js";
 import type { Feed } from "../config/load.js";
 import { resolveLink } from "../text/link.js";
-
-/** A downloaded image, checked to be one. */
-export interface SourceImage {
-  bytes: Buffer;
-  format: string;
-  width: number;
-  height: number;
-  url: string;
-  alt: string;
-}
 
 export type ImageResult = { ok: true; image: SourceImage } | { ok: false; reason: string };
 

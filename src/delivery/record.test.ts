@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Capabilities } from "../core/adapter.js";
 import { deliveryError, type DeliveryError } from "../core/delivery-error.js";
-import { backoffMs, decide, type DecideInput } from "./record.js";
+import { decide, type DecideInput } from "./record.js";
+import { backoffMs } from "../core/backoff.js";
 
 const NOW = 1_700_000_000_000;
 const POLICY = { retryBaseMs: 1_000, retryMaxMs: 60_000, maxAttempts: 5 };

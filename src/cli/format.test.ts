@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { capabilityText, deliveryView, feedView, formatDeliveries, formatFeeds, formatPollResult, platformFailure, plural } from "./cli-format.js";
-import { NEVER } from "./pipeline/record.js";
-import type { DeliveryRecord, FeedStatus } from "./store/types.js";
+import { capabilityText, deliveryView, feedView, formatDeliveries, formatFeeds, formatPollResult, platformFailure, plural } from "./format.js";
+import { NEVER } from "../delivery/record.js";
+import type { DeliveryRecord, FeedStatus } from "../store/types.js";
 
 const T = Date.UTC(2026, 11, 6, 12, 0, 0);
 const row = (over: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
   id: 7, feedId: "news", itemKey: "guid:1", destinationId: "tg", normLink: null, state: "sent", reason: null, errorKind: null,
-  attempts: 1, nextAttemptAt: null, remoteId: "42", remoteUrl: "https://t.me/news/42", createdAt: T, updatedAt: T, sentAt: T,
+  attempts: 1, imageFailures: 0, imageDropped: null, nextAttemptAt: null, remoteId: "42", remoteUrl: "https://t.me/news/42", createdAt: T, updatedAt: T, sentAt: T,
   title: "Council approves the plan", link: "https://news.example.org/1", ...over,
 });
 

@@ -3,10 +3,10 @@
  * what to do. A wait that ends by itself (a platform's rate limit, a server's Retry-After) is not
  * among them. Pure.
  */
-import type { FeedPollReport } from "./pipeline/poll-feed.js";
-import type { DeliveryOutcome } from "./pipeline/deliver.js";
-import type { DeliveryErrorKind } from "./core/delivery-error.js";
-import { plural } from "./cli-format.js";
+import type { FeedPollReport } from "../intake/poll-feed.js";
+import type { DeliveryOutcome } from "../delivery/deliver.js";
+import type { DeliveryErrorKind } from "../core/delivery-error.js";
+import { plural } from "./format.js";
 
 export interface DestinationStatus {
   id: string;

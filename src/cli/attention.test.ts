@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./cli-attention.js";
+import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./attention.js";
 
 describe("pauseNeedsOperator", () => {
   it.each([

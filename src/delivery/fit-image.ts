@@ -1,6 +1,15 @@
 /** Fits an image to a platform's ImageLimits with sharp: resize keeping the aspect ratio, re-encode, shrink until small enough. */
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
-import type { SourceImage } from "./media.js";
+
+/** A downloaded image, checked to be one (media.ts downloads it; fitting needs only this). */
+export interface SourceImage {
+  bytes: Buffer;
+  format: string;
+  width: number;
+  height: number;
+  url: string;
+  alt: string;
+}
 
 type Sharp = typeof import("sharp").default;
 let loaded: Promise<Sharp> | undefined;

@@ -6,6 +6,7 @@ import type { Capabilities } from "../core/adapter.js";
 import type { DeliveryError } from "../core/delivery-error.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Transition } from "../store/types.js";
+import { backoffMs } from "../core/backoff.js";
 
 /**
  * What to do after a failed send: apply a transition (and maybe pause the destination), or, when
@@ -43,11 +44,6 @@ export const DEFAULT_IMAGE_ATTEMPTS = 3;
 /** "never": the next attempt time of a delivery that is given up (until `crier retry`). */
 export const NEVER = Number.MAX_SAFE_INTEGER;
 
-/** Exponential backoff with jitter ("equal jitter": half fixed, half random), capped. */
-export function backoffMs(attempts: number, base: number, cap: number, random: number): number {
-  const exp = Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
-  return Math.round(exp / 2 + (exp / 2) * random);
-}
 
 export function decide(input: DecideInput): Decision {
   const { error, now, policy } = input;
