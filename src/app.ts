@@ -13,18 +13,22 @@ import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, typ
 import { createLogger } from "./log.js";
 import { applyMemorySettings } from "./heap.js";
 import { createScrubber } from "./secrets.js";
-import { SqliteStore } from "./store/sqlite.js";
-import type { DeliveryStore, PolledFeed, PruneResult } from "./store/types.js";
+import { SqliteStore } from "./store/sqlite/index.js";
+import type { PruneResult, Store } from "./store/index.js";
+import type { FeedStore, PolledFeed } from "./store/feeds.js";
 import { StorageError } from "./store/storage-error.js";
 import { closeFetchPool, configureFetchPool } from "./intake/fetch.js";
 import { pollFeed, type FeedPollReport, type PollContext, type PollResult, type PushedContent } from "./intake/poll-feed.js";
-import { deliverDue, DestinationRuntime, type DeliveryOutcome } from "./delivery/deliver.js";
+import { deliverDue, type DeliveryOutcome } from "./delivery/deliver.js";
 import { RenderError } from "./core/adapter.js";
+import { Connections } from "./delivery/connections.js";
+import { DestinationStates, pauseConfig } from "./delivery/destination-states.js";
+import { wakeAt } from "./delivery/pause.js";
+import { renderPost } from "./delivery/render.js";
 import { Alerter } from "./delivery/alerts.js";
 import { spreadOut } from "./scheduler/spread.js";
 import type { WebSubLinks } from "./intake/websub-links.js";
 import { MediaFetcher } from "./delivery/media.js";
-import { fileSessionStore, sessionFile } from "./store/session-file.js";
 
 export interface AppOptions {
   configPath: string;
@@ -67,7 +71,8 @@ export interface PollOnceResult {
 }
 
 export class App {
-  readonly runtimes: DestinationRuntime[];
+  readonly destinations: CrierConfig["destinations"];
+  readonly connections: Connections;
   readonly scrub: (text: string) => string;
   readonly alerter: Alerter;
   readonly media: MediaFetcher | undefined;
@@ -89,22 +94,21 @@ export class App {
 
   private constructor(
     readonly config: CrierConfig,
-    readonly store: DeliveryStore,
+    readonly store: Store,
     readonly logger: Logger,
     private readonly dryRun: boolean,
     now: () => number,
+    readonly states: DestinationStates,
   ) {
     this.now = now;
     this.feedsById = new Map(config.feeds.map((f) => [f.id, f]));
     this.pollLimit = pLimit(config.polling.concurrency);
     configureFetchPool({ connectionsPerHost: config.polling.connectionsPerHost });
     this.scrub = createScrubber(config.secretValues);
-    const baseDir = path.dirname(config.file);
-    const dataDir = path.dirname(config.storagePath);
-    this.runtimes = config.destinations.map(
-      (d) => new DestinationRuntime(d, logger.child({ destination: d.id }), baseDir, fileSessionStore(sessionFile(dataDir, d.id))),
-    );
-    this.alerter = new Alerter(config.alerts, store, this.runtimes, logger, now);
+    this.destinations = config.destinations;
+    this.connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath));
+    const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
+    this.alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections: this.connections, logger, now });
     this.media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
   }
 
@@ -122,23 +126,11 @@ export class App {
     const store = opts.dryRun
       ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
       : new SqliteStore(config.storagePath, { cacheMB });
-    const app = new App(config, store, logger, opts.dryRun ?? false, opts.now ?? Date.now);
-    await app.loadDestinationStates();
-    return app;
-  }
-
-  private async loadDestinationStates(): Promise<void> {
-    const states = new Map((await this.store.getDestinationStates()).map((s) => [s.destinationId, s]));
-    for (const runtime of this.runtimes) {
-      const state = states.get(runtime.id);
-      if (state?.pausedReason) {
-        runtime.pausedUntil = state.pausedUntil;
-        runtime.pausedReason = state.pausedReason;
-      }
-      if (runtime.destination.pausedReason) {
-        this.logger.warn({ destination: runtime.id, reason: runtime.destination.pausedReason }, "destination paused by its config");
-      }
+    const states = await DestinationStates.load(store.destinations, config.destinations);
+    for (const d of config.destinations) {
+      if (d.pausedReason) logger.warn({ destination: d.id, reason: d.pausedReason }, "destination paused by its config");
     }
+    return new App(config, store, logger, opts.dryRun ?? false, opts.now ?? Date.now, states);
   }
 
   get stopping(): boolean {
@@ -158,13 +150,13 @@ export class App {
   async recover(): Promise<{ uncertain: number; requeued: number }> {
     if (this.dryRun) return { uncertain: 0, requeued: 0 };
     const now = this.now();
-    const retryable = this.runtimes.flatMap((r) => {
-      const caps = r.destination.adapter.capabilities;
-      if (r.destination.common.ambiguous === "retry") return [{ destinationId: r.id, since: 0 }];
+    const retryable = this.destinations.flatMap((d) => {
+      const caps = d.adapter.capabilities;
+      if (d.common.ambiguous === "retry") return [{ destinationId: d.id, since: 0 }];
       if (!caps.idempotentSend) return [];
-      return [{ destinationId: r.id, since: caps.idempotencyTtlMs === undefined ? 0 : now - caps.idempotencyTtlMs }];
+      return [{ destinationId: d.id, since: caps.idempotencyTtlMs === undefined ? 0 : now - caps.idempotencyTtlMs }];
     });
-    const result = await this.store.recoverInterrupted(now, retryable);
+    const result = await this.store.deliveries.recoverInterrupted(now, retryable);
     if (result.requeued) this.logger.info({ count: result.requeued }, "deliveries interrupted by a previous stop are queued again (idempotent platforms)");
     if (result.uncertain) {
       await this.alerter.send({
@@ -195,7 +187,7 @@ export class App {
           return feed;
         })
       : this.config.feeds.filter((f) => f.enabled);
-    const polled = new PolledBatch(this.store, this.logger);
+    const polled = new PolledBatch(this.store.feeds, this.logger);
     // Each feed's report until the cycle returns; the whole result (plan, items) in a dry run only.
     const reportOf = new Map<string, FeedPollReport>();
     const planOf = this.dryRun ? new Map<string, PollResult>() : null;
@@ -248,10 +240,10 @@ export class App {
       for (const { plan, items } of feeds.flatMap((f) => planOf.get(f.id) ?? [])) {
         for (const d of plan?.deliveries ?? []) {
           const item = items?.get(d.itemKey);
-          const runtime = this.runtimes.find((r) => r.id === d.destinationId);
-          if (d.state !== "pending" || !item || !runtime || !runtime.destination.cfg) continue;
+          const destination = this.destinations.find((x) => x.id === d.destinationId);
+          if (d.state !== "pending" || !item || !destination || !destination.cfg) continue;
           try {
-            const rendered = runtime.render(item, null);
+            const rendered = renderPost(destination, item);
             wouldPost.push({ feedId: item.feedId, destinationId: d.destinationId, title: item.title, state: "would-post", preview: rendered.preview, length: rendered.length, maxLength: rendered.limits.maxLength });
           } catch (err) {
             if (!(err instanceof RenderError)) throw err;
@@ -271,7 +263,7 @@ export class App {
     const feed = this.feed(feedId);
     if (!feed) throw new Error(`no feed with id "${feedId}" in ${this.config.file}`);
     const result = await pollFeed(feed, this.pollContext(feed), content);
-    if (result.polled) await this.store.recordPolled([result.polled]);
+    if (result.polled) await this.store.feeds.recordPolled([result.polled]);
     return result.report;
   }
 
@@ -289,7 +281,7 @@ export class App {
 
   private makePollContext(feed: Feed): PollContext {
     return {
-      store: this.store,
+      store: this.store.feeds,
       routes: this.config.routes.get(feed.id) ?? [],
       userAgent: this.config.userAgent,
       logger: this.logger,
@@ -308,14 +300,16 @@ export class App {
   async deliver(feedIds?: string[]): Promise<DeliveryOutcome[]> {
     if (this.dryRun) return [];
     return deliverDue({
-      store: this.store,
-      runtimes: this.runtimes,
+      store: this.store.deliveries,
+      destinations: this.destinations,
+      states: this.states,
+      connections: this.connections,
+      alert: (alert) => this.alerter.send(alert),
       policy: this.config.delivery,
       logger: this.logger,
       now: this.now,
       stopping: () => this.stoppingFlag,
       scrub: this.scrub,
-      alerter: this.alerter,
       media: this.media,
       feeds: this.feedsById,
       ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
@@ -347,11 +341,7 @@ export class App {
   /** The earliest time a held destination may send again, or null when none is held. */
   private nextWake(): number | null {
     const now = this.now();
-    const times = this.runtimes.flatMap((r) => {
-      if (r.heldUntil !== null && r.heldUntil > now) return [r.heldUntil];
-      if (r.pausedReason !== null && r.pausedUntil !== null && r.pausedUntil > now && !r.destination.pausedReason) return [r.pausedUntil];
-      return [];
-    });
+    const times = this.destinations.flatMap((d) => wakeAt(pauseConfig(d), this.states.get(d.id), now) ?? []);
     return times.length ? Math.min(...times) : null;
   }
 
@@ -365,7 +355,7 @@ export class App {
     const day = 24 * 3_600_000;
     const { itemsDays, deliveriesDays } = this.config.retention;
     // The send log must reach back over the longest budget window, or a budget would be overrun.
-    const longestWindow = Math.max(day, ...this.runtimes.flatMap((r) => [...r.destination.adapter.rateLimits, ...r.destination.common.budget].map((w) => w.windowMs)));
+    const longestWindow = Math.max(day, ...this.destinations.flatMap((d) => [...d.adapter.rateLimits, ...d.common.budget].map((w) => w.windowMs)));
     try {
       const pruned = await this.store.prune({
         now,
@@ -374,7 +364,7 @@ export class App {
         sendLogBefore: now - longestWindow,
       });
       await this.store.checkpoint();
-      await this.store.setMeta("maintained_at", String(now));
+      await this.store.meta.setMeta("maintained_at", String(now));
       this.logger.info({ ...pruned }, "store maintained: pruned and checkpointed");
       return pruned;
     } catch (err) {
@@ -393,12 +383,12 @@ export class App {
   /** Runs `maintain` when it has not run for a day (for `crier poll --once` from cron). */
   async maintainIfDue(): Promise<PruneResult | null> {
     if (this.dryRun) return null;
-    const last = Number((await this.store.getMeta("maintained_at")) ?? 0);
+    const last = Number((await this.store.meta.getMeta("maintained_at")) ?? 0);
     return this.now() - last >= 24 * 3_600_000 ? this.maintain() : null;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.runtimes.map((r) => r.close().catch(() => undefined)));
+    await this.connections.closeAll();
     await closeFetchPool();
     await this.media?.close();
     await this.store.close();
@@ -410,7 +400,7 @@ export class App {
 class PolledBatch {
   private pending: PolledFeed[] = [];
   constructor(
-    private readonly store: DeliveryStore,
+    private readonly store: FeedStore,
     private readonly logger: Logger,
   ) {}
 

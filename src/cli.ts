@@ -8,18 +8,20 @@ import { App } from "./app.js";
 import { ConfigError, configWarnings, loadConfig, type CrierConfig } from "./config/load.js";
 import { closest } from "./config/suggest.js";
 import { Scheduler } from "./scheduler/index.js";
-import { DELIVERY_STATES, type DeliveryRecord, type DeliveryState } from "./store/types.js";
+import { DELIVERY_STATES, type DeliveryRecord, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
-import { checkStorage } from "./store/sqlite-check.js";
+import { checkStorage } from "./store/sqlite/check.js";
 import {
   capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, platformFailure, plural,
 } from "./cli/format.js";
-import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./cli/attention.js";
+import { attentionNotes, type DestinationStatus } from "./cli/attention.js";
 import { fetchFeed, closeFetchPool, FetchError } from "./intake/fetch.js";
 import { parseFeed, ParseError } from "./intake/parse.js";
 import { RenderError } from "./core/adapter.js";
 import { errorText } from "./core/delivery-error.js";
-import { postStyle } from "./delivery/deliver.js";
+import { renderPost } from "./delivery/render.js";
+import { pauseConfig } from "./delivery/destination-states.js";
+import { needsOperator, pauseReason, resume } from "./delivery/pause.js";
 
 /** Exit codes: what a script calling crier can rely on (the table in the README and in --help). */
 export const EXIT = { ok: 0, error: 1, config: 2, attention: 3 } as const;
@@ -106,7 +108,7 @@ program
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
     scheduler.start();
-    app.logger.info({ feeds: app.config.feeds.length, destinations: app.runtimes.length }, "crier running");
+    app.logger.info({ feeds: app.config.feeds.length, destinations: app.destinations.length }, "crier running");
     await scheduler.runAllNow().catch((err: unknown) => {
       if (!(err instanceof StorageError)) throw err; // reported and stopping already
     });
@@ -130,7 +132,7 @@ program
       for (const id of opts.feed ?? []) if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
       const polled = await app.pollOnce({ ...(opts.feed ? { feedIds: opts.feed } : {}), scheduled: opts.scheduled ?? false });
       const deliveries = await Promise.all(
-        polled.deliveries.map(async (d) => (d.state === "failed" ? { ...d, errorKind: (await app.store.getDelivery(d.deliveryId))?.errorKind ?? null } : d)),
+        polled.deliveries.map(async (d) => (d.state === "failed" ? { ...d, errorKind: (await app.store.deliveries.getDelivery(d.deliveryId))?.errorKind ?? null } : d)),
       );
       const attention = attentionNotes({ feeds: polled.feeds, deliveries, destinations: await destinationStatuses(app), warnings: configWarnings(app.config) });
       return { ...polled, attention };
@@ -141,21 +143,20 @@ program
 
 /** Each destination's pause and deliveries, judged: does it need the operator? */
 async function destinationStatuses(app: App): Promise<DestinationStatus[]> {
-  const counts = await app.store.countByState();
-  const stored = new Map((await app.store.getDestinationStates()).map((s) => [s.destinationId, s]));
+  const counts = await app.store.deliveries.countByState();
   const now = Date.now();
-  return app.runtimes.map((r) => {
-    const paused = r.pauseReason(now);
-    const configReason = r.destination.pausedReason;
+  return app.destinations.map((d) => {
+    const state = app.states.get(d.id);
+    const paused = pauseReason(pauseConfig(d), state, now);
     return {
-      id: r.id,
-      platform: r.destination.platform,
+      id: d.id,
+      platform: d.platform,
       paused,
-      pausedUntil: paused ? r.pausedUntil : null,
-      needsOperator: paused !== null && pauseNeedsOperator({ enabled: r.destination.common.enabled, configReason, pausedReason: r.pausedReason, pausedUntil: r.pausedUntil }),
-      pausedByConfig: configReason !== null,
-      consecutiveRejections: stored.get(r.id)?.consecutiveRejections ?? 0,
-      deliveries: Object.fromEntries(counts.filter((c) => c.destinationId === r.id).map((c) => [c.state, c.count])),
+      pausedUntil: paused ? state.pausedUntil : null,
+      needsOperator: needsOperator(pauseConfig(d), state, now),
+      pausedByConfig: d.pausedReason !== null,
+      consecutiveRejections: state.consecutiveRejections,
+      deliveries: Object.fromEntries(counts.filter((c) => c.destinationId === d.id).map((c) => [c.state, c.count])),
     };
   });
 }
@@ -194,10 +195,9 @@ program
     }
     const previews = parsed.items.slice(0, opts.limit).flatMap((item) =>
       destinations.map((d) => {
-        const base = d.adapter.defaultLimits(d.cfg ?? d.adapter.config.parse({}));
-        const limits = d.common.maxLength && d.common.maxLength < base.maxLength ? { ...base, maxLength: d.common.maxLength, source: "config" as const } : base;
         try {
-          const r = d.adapter.render(item, d.cfg, limits, postStyle(d, item));
+          const r = renderPost(d, item);
+          const limits = r.limits;
           return { destination: d.id, platform: d.platform, title: item.title, post: r.preview, length: r.length, maxLength: limits.maxLength, unit: limits.unit, limitsFrom: limits.source, paused: d.pausedReason };
         } catch (err) {
           if (!(err instanceof RenderError)) throw err;
@@ -224,7 +224,7 @@ program
   .action(async (opts: { state?: DeliveryState; feed?: string; destination?: string; limit: number; json?: boolean }) => {
     // One row more than shown: whether more match, without counting them all.
     const rows = await withApp({ dryRun: true }, (app) =>
-      app.store.listDeliveries({ limit: opts.limit + 1, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
+      app.store.deliveries.listDeliveries({ limit: opts.limit + 1, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
     );
     const more = rows.length > opts.limit;
     const shown = rows.slice(0, opts.limit).map(deliveryView);
@@ -246,17 +246,17 @@ program
     const queued = await withApp({}, async (app) => {
       let rows: DeliveryRecord[];
       if (id) {
-        const row = await app.store.getDelivery(id);
+        const row = await app.store.deliveries.getDelivery(id);
         if (!row) throw new UsageError(`no delivery #${id} (see crier deliveries)`);
         if (!RETRYABLE.includes(row.state)) throw new UsageError(`delivery #${id} is ${row.state}: only a failed, uncertain, rejected or deleted delivery can be queued again`);
         rows = [row];
-      } else rows = await app.store.listDeliveries({ state: "failed", limit: 1_000_000 });
+      } else rows = [...(await app.store.deliveries.listDeliveries({ state: "failed", limit: 1_000_000 }))];
       const done: Array<{ id: number; was: { state: DeliveryState; attempts: number; reason: string | null } }> = [];
       for (const row of rows) {
         // The reason keeps what happened before: the attempts counter starts afresh.
         const before = `${row.state} after ${plural(row.attempts, "attempt")}${row.reason ? `: ${row.reason.length > 300 ? `${row.reason.slice(0, 299)}…` : row.reason}` : ""}`;
         const reason = `queued again by the operator, with a fresh set of attempts (before: ${before})`;
-        if (await app.store.transition(row.id, RETRYABLE, { to: "pending", reason, resetAttempts: true }, Date.now())) {
+        if (await app.store.deliveries.transition(row.id, RETRYABLE, { to: "pending", reason, resetAttempts: true }, Date.now())) {
           app.logger.info({ delivery: row.id, was: row.state, attempts: row.attempts, reason: row.reason }, "delivery queued again by the operator");
           done.push({ id: row.id, was: { state: row.state, attempts: row.attempts, reason: row.reason } });
         }
@@ -313,9 +313,9 @@ program
   .action(async (id: number, opts: { sent?: boolean; drop?: boolean; remoteUrl?: string; json?: boolean }) => {
     if (!!opts.sent === !!opts.drop) throw new UsageError("give exactly one of --sent or --drop");
     await withApp({}, async (app) => {
-      const row = await app.store.getDelivery(id);
+      const row = await app.store.deliveries.getDelivery(id);
       if (!row) throw new UsageError(`no delivery #${id} (see crier deliveries)`);
-      const ok = await app.store.transition(
+      const ok = await app.store.deliveries.transition(
         id,
         ["uncertain", "failed"],
         opts.sent
@@ -354,11 +354,11 @@ program
   .option("--json", "print the result as JSON")
   .action(async (id: string, opts: { json?: boolean }) => {
     await withApp({}, async (app) => {
-      const runtime = app.runtimes.find((r) => r.id === id);
-      if (!runtime) throw unknownId("destination", id, app.runtimes.map((r) => r.id), app.config.file);
-      if (runtime.destination.pausedReason) throw new UsageError(`destination ${id} is paused by its config: ${runtime.destination.pausedReason}`);
-      await app.store.setDestinationPause(id, null, null, Date.now());
-      await app.store.countRejection(id, false, Date.now());
+      const destination = app.destinations.find((d) => d.id === id);
+      if (!destination) throw unknownId("destination", id, app.destinations.map((d) => d.id), app.config.file);
+      const resumed = resume(pauseConfig(destination), app.states.get(id));
+      if (!resumed.ok) throw new UsageError(`destination ${id} is ${resumed.reason}`);
+      await app.states.set(resumed.state, Date.now());
     });
     print(opts.json, { destination: id, resumed: true }, `destination ${id}: resumed\n`);
   });
@@ -368,7 +368,7 @@ program
   .description("WebSub subscriptions: each feed's hub, topic, state, lease end, last push and last error.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const subs = await withApp({ dryRun: true }, (app) => app.store.listSubscriptions());
+    const subs = await withApp({ dryRun: true }, (app) => app.store.subscriptions.listSubscriptions());
     if (opts.json) return print(true, subs, "");
     if (!subs.length) return void process.stdout.write("no WebSub subscriptions (a feed is subscribed when `websub` is configured and the feed names a hub)\n");
     for (const s of subs) {
@@ -395,7 +395,7 @@ program
 /** `crier feed list` and `crier feeds`: each feed with its state. */
 async function listFeeds(opts: { json?: boolean }): Promise<void> {
   const views = await withApp({ dryRun: true }, async (app) => {
-    const stored = new Map((await app.store.listFeeds()).map((s) => [s.feedId, s]));
+    const stored = new Map((await app.store.feeds.listFeeds()).map((s) => [s.feedId, s]));
     const now = Date.now();
     return app.config.feeds.map((f) => feedView(f, stored.get(f.id), now));
   });
@@ -416,7 +416,7 @@ feedCommand
   .action(async (id: string, opts: { json?: boolean }) => {
     await withApp({}, async (app) => {
       if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
-      await app.store.resumeFeed(id);
+      await app.store.feeds.resumeFeed(id);
     });
     print(opts.json, { feed: id, resumed: true }, `feed ${id}: resumed; polled on its next schedule\n`);
   });
@@ -429,7 +429,7 @@ feedCommand
   .action(async (id: string, opts: { post?: boolean; json?: boolean }) => {
     await withApp({}, async (app) => {
       if (!app.feed(id)) throw unknownId("feed", id, app.config.feeds.map((f) => f.id), app.config.file);
-      if (!(await app.store.acceptFeed(id, opts.post ? "post" : "record"))) throw new UsageError(`feed ${id} is not held: nothing to accept (see crier feed list)`);
+      if (!(await app.store.feeds.acceptFeed(id, opts.post ? "post" : "record"))) throw new UsageError(`feed ${id} is not held: nothing to accept (see crier feed list)`);
     });
     const mode = opts.post ? "post" : "record";
     print(opts.json, { feed: id, accepted: mode }, `feed ${id}: accepted; the next poll will ${opts.post ? "post" : "record without posting"} the held items\n`);
@@ -464,15 +464,15 @@ program
   .option("--json", "print the result as JSON")
   .action(async (id: string, opts: { json?: boolean }) => {
     const result = await withApp({ dryRun: true }, async (app) => {
-      const runtime = app.runtimes.find((r) => r.id === id);
-      if (!runtime) throw unknownId("destination", id, app.runtimes.map((r) => r.id), app.config.file);
-      if (runtime.destination.pausedReason) return { destination: id, ok: false, text: `check not made: paused by its config: ${runtime.destination.pausedReason}` };
+      const runtime = app.destinations.find((d) => d.id === id);
+      if (!runtime) throw unknownId("destination", id, app.destinations.map((d) => d.id), app.config.file);
+      if (runtime.pausedReason) return { destination: id, ok: false, text: `check not made: paused by its config: ${runtime.pausedReason}` };
       try {
-        const connection = await runtime.connect();
-        const who = await connection.check(AbortSignal.timeout(runtime.destination.common.timeoutMs));
+        const connection = await app.connections.get(runtime);
+        const who = await connection.check(AbortSignal.timeout(runtime.common.timeoutMs));
         return { destination: id, ok: true, text: `ok: ${who} (limit ${connection.limits.maxLength} ${connection.limits.unit}, ${connection.limits.source})` };
       } catch (err) {
-        const e = runtime.destination.adapter.classify(err);
+        const e = runtime.adapter.classify(err);
         return { destination: id, ok: false, kind: e.kind, text: `check failed: ${app.scrub(platformFailure(e.kind, e.detail ?? errorText(err)))}` };
       }
     });
@@ -487,25 +487,25 @@ program
   .option("--json", "print the result as JSON")
   .action(async (id: number, opts: { json?: boolean }) => {
     const result = await withApp({}, async (app) => {
-      const row = await app.store.getDelivery(id);
+      const row = await app.store.deliveries.getDelivery(id);
       if (!row) throw new UsageError(`no delivery #${id} (see crier deliveries)`);
       if (row.state !== "sent" || !row.remoteId) throw new UsageError(`delivery #${id} is ${row.state}${row.remoteId ? "" : " without a remote id"}: nothing to retract`);
-      const runtime = app.runtimes.find((r) => r.id === row.destinationId);
+      const runtime = app.destinations.find((d) => d.id === row.destinationId);
       if (!runtime) throw new UsageError(`delivery #${id} went to destination ${row.destinationId}, which is no longer in ${app.config.file}`);
       const post = `${row.remoteId}${row.remoteUrl ? ` (${row.remoteUrl})` : ""}`;
-      if (!runtime.destination.adapter.capabilities.delete) {
-        throw new UsageError(`${runtime.destination.platform} posts cannot be deleted through its API; remove post ${post} by hand`);
+      if (!runtime.adapter.capabilities.delete) {
+        throw new UsageError(`${runtime.platform} posts cannot be deleted through its API; remove post ${post} by hand`);
       }
-      const connection = await runtime.connect();
-      if (!connection.delete) throw new UsageError(`${runtime.destination.platform} posts cannot be deleted through its API; remove post ${post} by hand`);
+      const connection = await app.connections.get(runtime);
+      if (!connection.delete) throw new UsageError(`${runtime.platform} posts cannot be deleted through its API; remove post ${post} by hand`);
       try {
-        await connection.delete(row.remoteId, AbortSignal.timeout(runtime.destination.common.timeoutMs));
+        await connection.delete(row.remoteId, AbortSignal.timeout(runtime.common.timeoutMs));
       } catch (err) {
-        const e = runtime.destination.adapter.classify(err);
+        const e = runtime.adapter.classify(err);
         const why = app.scrub(platformFailure(e.kind, e.detail ?? errorText(err)));
         return { delivery: id, deleted: false, error: why, text: `delivery #${id}: ${row.destinationId} did not delete post ${post}: ${why}` };
       }
-      await app.store.transition(id, ["sent"], { to: "deleted", errorKind: null, reason: "retracted by the operator (crier unpost)" }, Date.now());
+      await app.store.deliveries.transition(id, ["sent"], { to: "deleted", errorKind: null, reason: "retracted by the operator (crier unpost)" }, Date.now());
       return { delivery: id, deleted: true, text: `delivery #${id}: deleted post ${post} from ${row.destinationId}` };
     });
     print(opts.json, result, `${result.text}\n`);

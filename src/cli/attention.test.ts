@@ -1,16 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attentionNotes, pauseNeedsOperator, type DestinationStatus } from "./attention.js";
-
-describe("pauseNeedsOperator", () => {
-  it.each([
-    ["a missing secret (paused by the config)", { enabled: true, configReason: "environment variable X is not set", pausedReason: null, pausedUntil: null }, true],
-    ["refused credentials or a broken channel (until resumed)", { enabled: true, configReason: null, pausedReason: "credentials refused", pausedUntil: null }, true],
-    ["a rate limit (until a time)", { enabled: true, configReason: null, pausedReason: "rate limited until …", pausedUntil: Date.now() + 60_000 }, false],
-    ["switched off in the config", { enabled: false, configReason: null, pausedReason: null, pausedUntil: null }, false],
-  ])("%s", (_name, d, needs) => {
-    expect(pauseNeedsOperator(d)).toBe(needs);
-  });
-});
+import { attentionNotes, type DestinationStatus } from "./attention.js";
 
 const destination = (over: Partial<DestinationStatus>): DestinationStatus => ({
   id: "tg", platform: "telegram", paused: null, pausedUntil: null, needsOperator: false, pausedByConfig: false, consecutiveRejections: 0, deliveries: {}, ...over,

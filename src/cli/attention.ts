@@ -24,13 +24,6 @@ export interface DestinationStatus {
   deliveries: Record<string, number>;
 }
 
-/** A destination's pause in force, as configured and stored, judged: does it need the operator? */
-export function pauseNeedsOperator(d: { enabled: boolean; configReason: string | null; pausedReason: string | null; pausedUntil: number | null }): boolean {
-  if (!d.enabled) return false; // switched off on purpose
-  if (d.configReason !== null) return true;
-  return d.pausedReason !== null && d.pausedUntil === null;
-}
-
 export interface AttentionInput {
   feeds: readonly FeedPollReport[];
   /** This run's outcomes, with the error kind of each failed one. */

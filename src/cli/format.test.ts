@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { capabilityText, deliveryView, feedView, formatDeliveries, formatFeeds, formatPollResult, platformFailure, plural } from "./format.js";
-import { NEVER } from "../delivery/record.js";
-import type { DeliveryRecord, FeedStatus } from "../store/types.js";
+import { NEVER, type DeliveryRecord } from "../store/deliveries.js";
+import type { FeedStatus } from "../store/feeds.js";
 
 const T = Date.UTC(2026, 11, 6, 12, 0, 0);
 const row = (over: Partial<DeliveryRecord> = {}): DeliveryRecord => ({

@@ -1,9 +1,9 @@
 /** Text output of the CLI commands. Pure. */
-import type { DeliveryRecord, FeedStatus } from "../store/types.js";
+import { NEVER, type DeliveryRecord } from "../store/deliveries.js";
+import type { FeedStatus } from "../store/feeds.js";
 import type { PollOnceResult } from "../app.js";
 import type { Capabilities } from "../core/adapter.js";
 import type { DeliveryErrorKind } from "../core/delivery-error.js";
-import { NEVER } from "../delivery/record.js";
 
 /** "1 feed", "2 feeds"; `many` when the plural is not `one` + "s". */
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -5,9 +5,14 @@
  */
 import type { Logger } from "pino";
 import type { AlertsConfig } from "../config/schema.js";
-import type { DeliveryStore } from "../store/types.js";
+import type { Destination } from "../config/load.js";
+import type { MetaStore } from "../store/meta.js";
 import type { FeedItem } from "../core/feed-item.js";
-import type { DestinationRuntime } from "./destination-runtime.js";
+import type { Connections } from "./connections.js";
+import type { DestinationStates } from "./destination-states.js";
+import { pauseConfig } from "./destination-states.js";
+import { pauseReason } from "./pause.js";
+import { renderPost } from "./render.js";
 
 export interface Alert {
   /** Throttle subject, e.g. "destination-paused:x-main". */
@@ -16,25 +21,28 @@ export interface Alert {
   detail: string;
 }
 
+/** An alert as a post: its title and detail, no link, no hashtags. */
+const ALERT_STYLE = { template: "{title}\n\n{summary}", maxHashtags: 0, link: null };
+
 export class Alerter {
   constructor(
     private readonly cfg: AlertsConfig | null,
-    private readonly store: DeliveryStore,
-    private readonly runtimes: readonly DestinationRuntime[],
-    private readonly logger: Logger,
-    private readonly now: () => number,
+    /** The alert destination (the one `alerts.destination` names), when configured. */
+    private readonly destination: Destination | undefined,
+    private readonly deps: { meta: MetaStore; states: DestinationStates; connections: Connections; logger: Logger; now: () => number },
   ) {}
 
   /** Never throws: an alert that cannot be sent is logged. */
   async send(alert: Alert): Promise<void> {
-    this.logger.warn({ alert: alert.key, detail: alert.detail }, `alert: ${alert.title}`);
-    if (!this.cfg) return;
-    const runtime = this.runtimes.find((r) => r.id === this.cfg?.destination);
-    const now = this.now();
+    const { logger, now: clock } = this.deps;
+    logger.warn({ alert: alert.key, detail: alert.detail }, `alert: ${alert.title}`);
+    const { cfg, destination } = this;
+    if (!cfg) return;
+    const now = clock();
     try {
-      if (!runtime || runtime.isPaused(now)) return;
-      if (!(await this.store.claimAlert(alert.key, now, this.cfg.throttleMs, this.cfg.maxPerHour))) return;
-      const connection = await runtime.connect();
+      if (!destination || pauseReason(pauseConfig(destination), this.deps.states.get(destination.id), now) !== null) return;
+      if (!(await this.deps.meta.claimAlert(alert.key, now, cfg.throttleMs, cfg.maxPerHour))) return;
+      const connection = await this.deps.connections.get(destination);
       const item: FeedItem = {
         feedId: "crier",
         guid: null,
@@ -46,15 +54,15 @@ export class Alerter {
         imageUrl: null,
         publishedAt: new Date(now).toISOString(),
       };
-      const rendered = runtime.render(item, connection, { template: "{title}\n\n{summary}", maxHashtags: 0, link: null });
+      const rendered = renderPost(destination, item, { limits: connection.limits, style: ALERT_STYLE });
       await connection.send(rendered.payload, {
         deliveryId: 0,
         idempotencyKey: `crier-alert-${alert.key}-${now}`,
         queuedAt: now,
-        signal: AbortSignal.timeout(runtime.destination.common.timeoutMs),
+        signal: AbortSignal.timeout(destination.common.timeoutMs),
       });
     } catch (err) {
-      this.logger.error({ alert: alert.key, error: (err as Error)?.message }, "could not send the alert");
+      logger.error({ alert: alert.key, error: (err as Error)?.message }, "could not send the alert");
     }
   }
 }

@@ -4,20 +4,19 @@
  * the outcome. One destination's rows go out in order, one at a time; destinations run side by side.
  */
 import type { Logger } from "pino";
-import type { Connection, Rendered } from "../core/adapter.js";
+import type { AttachedImage, Connection, Rendered } from "../core/adapter.js";
 import { RenderError } from "../core/adapter.js";
 import type { DeliveryConfig } from "../config/schema.js";
-import type { DeliveryRecord, DeliveryStore, DueDelivery } from "../store/types.js";
+import type { Destination, Feed } from "../config/load.js";
+import type { DeliveryRecord, DeliveryStore, DueDelivery } from "../store/deliveries.js";
 import { decide } from "./record.js";
 import { nextSendTime } from "./gate.js";
-import type { DestinationRuntime } from "./destination-runtime.js";
-import type { Alerter } from "./alerts.js";
+import type { Alert } from "./alerts.js";
 import type { MediaFetcher } from "./media.js";
-import type { Feed } from "../config/load.js";
-import type { AttachedImage, PostStyle } from "../core/adapter.js";
-import { postStyle } from "./destination-runtime.js";
-
-export { DestinationRuntime, postStyle } from "./destination-runtime.js";
+import type { Connections } from "./connections.js";
+import { pauseConfig, type DestinationStates } from "./destination-states.js";
+import { afterFailure, afterSent, hold, pauseReason } from "./pause.js";
+import { renderPost } from "./render.js";
 
 export interface DeliveryOutcome {
   deliveryId: number;
@@ -32,10 +31,14 @@ export interface DeliveryOutcome {
 
 export interface DeliverOptions {
   store: DeliveryStore;
-  runtimes: DestinationRuntime[];
+  destinations: readonly Destination[];
+  /** The owner of each destination's pause, rejection streak and gate hold. */
+  states: DestinationStates;
+  connections: Connections;
   policy: DeliveryConfig;
   logger: Logger;
-  alerter: Alerter;
+  /** Tells the operator (throttled); never throws. */
+  alert: (alert: Alert) => Promise<void>;
   now: () => number;
   /** True once shutdown began: finish the send in flight, start no new one. */
   stopping: () => boolean;
@@ -52,8 +55,8 @@ export interface DeliverOptions {
 /** Delivers every due row once. Returns what happened to each row it touched. */
 export async function deliverDue(opts: DeliverOptions): Promise<DeliveryOutcome[]> {
   const now = opts.now();
-  const active = opts.runtimes.filter((r) => !r.isPaused(now));
-  const due = await opts.store.dueDeliveries(now, opts.policy.batchSize, active.map((r) => r.id));
+  const active = opts.destinations.filter((d) => !isPaused(d, opts, now));
+  const due = await opts.store.dueDeliveries(now, opts.policy.batchSize, active.map((d) => d.id));
   const byDestination = new Map<string, DueDelivery[]>();
   for (const row of due) {
     if (opts.feedIds && !opts.feedIds.has(row.record.feedId)) continue;
@@ -62,20 +65,24 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliveryOutcome[
     byDestination.set(row.record.destinationId, list);
   }
   const results = await Promise.all(
-    active.map((runtime) => deliverToDestination(runtime, byDestination.get(runtime.id) ?? [], opts)),
+    active.map((destination) => deliverToDestination(destination, byDestination.get(destination.id) ?? [], opts)),
   );
   return results.flat();
 }
 
-async function deliverToDestination(runtime: DestinationRuntime, rows: DueDelivery[], opts: DeliverOptions): Promise<DeliveryOutcome[]> {
+function isPaused(destination: Destination, opts: DeliverOptions, now: number): boolean {
+  return pauseReason(pauseConfig(destination), opts.states.get(destination.id), now) !== null;
+}
+
+async function deliverToDestination(destination: Destination, rows: DueDelivery[], opts: DeliverOptions): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
-  const { common, adapter } = runtime.destination;
+  const { common, adapter } = destination;
   const windows = [...adapter.rateLimits, ...common.budget];
   const lookBack = Math.max(common.minSpacingMs, ...windows.map((w) => w.windowMs), 0);
-  runtime.heldUntil = null;
+  await opts.states.set(hold(opts.states.get(destination.id), null), opts.now());
   for (const row of rows) {
     const now = opts.now();
-    if (opts.stopping() || runtime.isPaused(now)) break;
+    if (opts.stopping() || isPaused(destination, opts, now)) break;
     // Age is checked again just before the send: after an outage, catch up instead of posting stale news.
     if (common.maxAgeHours !== undefined) {
       const born = row.item.publishedAt ? Date.parse(row.item.publishedAt) : row.firstSeenAt;
@@ -86,13 +93,13 @@ async function deliverToDestination(runtime: DestinationRuntime, rows: DueDelive
         continue;
       }
     }
-    const sendTimes = lookBack ? await opts.store.sendTimes(runtime.id, now - lookBack) : [];
+    const sendTimes = lookBack ? await opts.store.sendTimes(destination.id, now - lookBack) : [];
     const at = nextSendTime({ now, sendTimes, windows, minSpacingMs: common.minSpacingMs, quietHours: common.quietHours });
     if (at > now) {
-      runtime.heldUntil = at; // the rest waits for a later pass
+      await opts.states.set(hold(opts.states.get(destination.id), at), now); // the rest waits for a later pass
       break;
     }
-    outcomes.push(await deliverOne(runtime, row, opts));
+    outcomes.push(await deliverOne(destination, row, opts));
   }
   return outcomes;
 }
@@ -102,22 +109,22 @@ function outcomeOf(due: DueDelivery, state: DeliveryRecord["state"], extra: Part
   return { deliveryId: record.id, feedId: record.feedId, destinationId: record.destinationId, title: due.item.title, state, ...extra };
 }
 
-async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: DeliverOptions): Promise<DeliveryOutcome> {
+async function deliverOne(destination: Destination, due: DueDelivery, opts: DeliverOptions): Promise<DeliveryOutcome> {
   const { store, logger } = opts;
   const { record } = due;
   // The row's fields on every line; a child logger only on the paths that log more than once.
   const fields = { delivery: record.id, feed: record.feedId, destination: record.destinationId };
-  const adapter = runtime.destination.adapter;
+  const adapter = destination.adapter;
 
   // The article's picture, for platforms that show one: found and downloaded once per item, fitted
   // per platform. A row whose image was given up (`imageDropped`) goes without it, and says why.
   let image: AttachedImage | undefined;
+  let imageRef: { url: string; alt: string } | undefined;
   let imageNote: string | null = record.imageDropped;
-  const style: PostStyle = postStyle(runtime.destination, due.item);
   if (imageNote === null && adapter.capabilities.images && opts.media) {
     const found = await opts.media.attachmentFor(due.item, record.itemKey, opts.feeds?.get(record.feedId), adapter.platform, adapter.imageLimits);
     if (found.ok) {
-      style.image = found.ref;
+      imageRef = found.ref;
       image = found.image;
     } else {
       imageNote = opts.scrub(`posted without an image: ${found.reason}`);
@@ -127,11 +134,11 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
   let connection: Connection<unknown>;
   let rendered: Rendered<unknown>;
   try {
-    connection = await runtime.connect();
-    rendered = runtime.render(due.item, connection, style);
+    connection = await opts.connections.get(destination);
+    rendered = renderPost(destination, due.item, { limits: connection.limits, image: imageRef });
   } catch (err) {
-    if (err instanceof RenderError) return skipUnrenderable(runtime, due, err, ["pending", "failed"], opts);
-    return applyFailure(runtime, due, err, opts, logger.child(fields), false);
+    if (err instanceof RenderError) return skipUnrenderable(destination, due, err, ["pending", "failed"], opts);
+    return applyFailure(destination, due, err, opts, logger.child(fields), false);
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
@@ -140,7 +147,7 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
   }
   let imageFailures = record.imageFailures;
   for (;;) {
-    const signal = AbortSignal.timeout(runtime.destination.common.timeoutMs);
+    const signal = AbortSignal.timeout(destination.common.timeoutMs);
     try {
       const sent = await connection.send(rendered.payload, {
         deliveryId: record.id,
@@ -151,31 +158,31 @@ async function deliverOne(runtime: DestinationRuntime, due: DueDelivery, opts: D
       });
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
       await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
-      // A success ends a rejection streak: one write when there may be one, none per post otherwise.
-      if (runtime.rejectionStreak !== 0) runtime.rejectionStreak = await store.countRejection(runtime.id, false, opts.now());
+      // A success ends a rejection streak (written only when there was one).
+      await opts.states.set(afterSent(opts.states.get(destination.id)), opts.now());
       logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
       return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note });
     } catch (err) {
-      const failed = await applyFailure(runtime, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures });
+      const failed = await applyFailure(destination, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures });
       if ("deliveryId" in failed) return failed;
       // The image failed and nothing was posted: the same row goes again at once, without it. Not
       // gated again: the failed attempt published nothing.
       ({ imageFailures } = failed);
       imageNote = failed.withoutImage;
       image = undefined;
-      style.image = undefined;
+      imageRef = undefined;
       try {
-        rendered = runtime.render(due.item, connection, style);
+        rendered = renderPost(destination, due.item, { limits: connection.limits });
       } catch (renderErr) {
-        if (renderErr instanceof RenderError) return skipUnrenderable(runtime, due, renderErr, ["sending"], opts);
+        if (renderErr instanceof RenderError) return skipUnrenderable(destination, due, renderErr, ["sending"], opts);
         throw renderErr;
       }
     }
   }
 }
 
-async function skipUnrenderable(runtime: DestinationRuntime, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions): Promise<DeliveryOutcome> {
-  const reason = `cannot be rendered for ${runtime.destination.adapter.platform}: ${err.message}`;
+async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions): Promise<DeliveryOutcome> {
+  const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}`;
   await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now());
   opts.logger.warn({ delivery: due.record.id, feed: due.record.feedId, destination: due.record.destinationId, reason }, "delivery skipped");
   return outcomeOf(due, "skipped", { reason });
@@ -185,10 +192,10 @@ async function skipUnrenderable(runtime: DestinationRuntime, due: DueDelivery, e
 type Failed = DeliveryOutcome | { withoutImage: string; imageFailures: number };
 
 /** Applies a failure before the send (connect): no image went, so the answer is always the row's outcome. */
-async function applyFailure(runtime: DestinationRuntime, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: false): Promise<DeliveryOutcome>;
-async function applyFailure(runtime: DestinationRuntime, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }): Promise<Failed>;
+async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: false): Promise<DeliveryOutcome>;
+async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }): Promise<Failed>;
 async function applyFailure(
-  runtime: DestinationRuntime,
+  destination: Destination,
   due: DueDelivery,
   err: unknown,
   opts: DeliverOptions,
@@ -196,7 +203,7 @@ async function applyFailure(
   wasSending: boolean,
   image: { attached: boolean; failures: number } = { attached: false, failures: due.record.imageFailures },
 ): Promise<Failed> {
-  const { adapter, common } = runtime.destination;
+  const { adapter, common } = destination;
   const error = adapter.classify(err);
   error.message = opts.scrub(error.message);
   if (error.detail) error.detail = opts.scrub(error.detail);
@@ -227,28 +234,23 @@ async function applyFailure(
     return decision;
   }
   await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now);
-  let pause = decision.pauseDestination;
-  if (decision.transition.to === "rejected") {
-    const streak = await opts.store.countRejection(runtime.id, true, now);
-    runtime.rejectionStreak = streak;
-    if (streak >= common.maxConsecutiveRejections) {
-      pause = { until: null, reason: `${streak} posts in a row were rejected by the platform; last: ${decision.transition.reason}` };
-    }
-  }
-  if (pause) {
-    runtime.pausedUntil = pause.until;
-    runtime.pausedReason = pause.reason;
-    await opts.store.setDestinationPause(runtime.id, pause.until, pause.reason, now);
-    log.warn({ until: pause.until, reason: pause.reason }, "destination paused");
+  const { state, paused } = afterFailure(opts.states.get(destination.id), {
+    pause: decision.pauseDestination,
+    rejected: decision.transition.to === "rejected" ? decision.transition.reason : null,
+    maxConsecutiveRejections: common.maxConsecutiveRejections,
+  });
+  await opts.states.set(state, now);
+  if (paused) {
+    log.warn({ until: paused.until, reason: paused.reason }, "destination paused");
     // A rate-limit wait is routine; a pause that needs the operator is alerted.
-    if (pause.until === null) {
-      await opts.alerter.send({ key: `destination-paused:${runtime.id}`, title: `destination ${runtime.id} paused`, detail: `${pause.reason}\nFix it, then run: crier resume ${runtime.id}` });
+    if (paused.until === null) {
+      await opts.alert({ key: `destination-paused:${destination.id}`, title: `destination ${destination.id} paused`, detail: `${paused.reason}\nFix it, then run: crier resume ${destination.id}` });
     }
   }
   if (decision.transition.to === "uncertain") {
-    await opts.alerter.send({
-      key: `uncertain:${runtime.id}`,
-      title: `a post to ${runtime.id} may or may not have been published`,
+    await opts.alert({
+      key: `uncertain:${destination.id}`,
+      title: `a post to ${destination.id} may or may not have been published`,
       detail: `Delivery #${due.record.id} (${due.item.title}): ${decision.transition.reason}\nCheck the channel, then: crier resolve ${due.record.id} --sent or --drop (or crier retry ${due.record.id}).`,
     });
   }

@@ -5,7 +5,7 @@
 import type { Capabilities } from "../core/adapter.js";
 import type { DeliveryError } from "../core/delivery-error.js";
 import type { DeliveryConfig } from "../config/schema.js";
-import type { Transition } from "../store/types.js";
+import { NEVER, type Transition } from "../store/deliveries.js";
 import { backoffMs } from "../core/backoff.js";
 
 /**
@@ -40,9 +40,6 @@ export interface DecideInput {
 
 /** Default of `delivery.imageAttempts`. */
 export const DEFAULT_IMAGE_ATTEMPTS = 3;
-
-/** "never": the next attempt time of a delivery that is given up (until `crier retry`). */
-export const NEVER = Number.MAX_SAFE_INTEGER;
 
 
 export function decide(input: DecideInput): Decision {

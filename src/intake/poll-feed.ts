@@ -6,7 +6,7 @@
 import type { WebSubLinks } from "./websub-links.js";
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
-import type { DeliveryStore, PolledFeed, PollPlan } from "../store/types.js";
+import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
 import { FetchError, fetchFeed, type FetchResult } from "./fetch.js";
 import { adoptLegacyKeys, identify, knownQuery, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
@@ -38,7 +38,7 @@ export interface FeedPollReport {
 }
 
 export interface PollContext {
-  store: DeliveryStore;
+  store: FeedStore;
   routes: string[];
   userAgent: string;
   logger: Logger;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../core/feed-item.js";
-import type { KnownItems } from "../store/types.js";
+import type { KnownItems } from "../store/feeds.js";
 import { adoptLegacyKeys, identify, knownQuery } from "./select-new.js";
 
 const item = (over: Partial<FeedItem> = {}): FeedItem => ({

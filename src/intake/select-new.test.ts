@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../core/feed-item.js";
-import type { IdentifiedItem, KnownItems } from "../store/types.js";
+import type { IdentifiedItem, KnownItems } from "../store/feeds.js";
 import { FLOOD_CLOCK_SKEW_MS, FLOOD_MIN_ITEMS, FLOOD_NEWS_CAP, identify, planPoll, type PlanInput } from "./select-new.js";
 
 const item = (over: Partial<FeedItem> = {}): FeedItem => ({

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { FeedItem } from "../core/feed-item.js";
 import { normalizeLink } from "../text/link.js";
-import type { IdentifiedItem, KnownItems, PlannedDelivery, PollPlan } from "../store/types.js";
+import type { IdentifiedItem, KnownItems, PlannedDelivery, PollPlan } from "../store/feeds.js";
 
 /**
  * Identity: the guid; else the normalised link; else a hash of title and summary. A link shared

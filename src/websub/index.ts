@@ -17,7 +17,7 @@ export async function startWebSub(app: App, onQueued: () => void): Promise<Runni
   const websub = config.websub;
   if (!websub) return null;
   const subscriber = new WebSubSubscriber(websub, {
-    store: app.store,
+    store: app.store.subscriptions,
     logger: logger.child({ component: "websub" }),
     now: app.now,
     userAgent: config.userAgent,

@@ -14,12 +14,12 @@ import type { Feed } from "../config/load.js";
 import type { WebSubConfig } from "../config/schema.js";
 import type { FeedPollReport, PushedContent } from "../intake/poll-feed.js";
 import type { WebSubLinks } from "../intake/websub-links.js";
-import type { DeliveryStore, WebSubSubscription } from "../store/types.js";
+import type { SubscriptionStore, WebSubSubscription } from "../store/subscriptions.js";
 import { checkSignature, subscriptionSecret } from "./signature.js";
 
 /** What the subscriber needs of the running service. */
 export interface WebSubHost {
-  store: DeliveryStore;
+  store: SubscriptionStore;
   logger: Logger;
   now: () => number;
   userAgent: string;

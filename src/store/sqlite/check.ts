@@ -6,8 +6,8 @@
 import Database from "better-sqlite3";
 import { closeSync, existsSync, openSync, statSync, unlinkSync, accessSync, constants } from "node:fs";
 import path from "node:path";
-import { SQLITE_MIGRATIONS } from "./sqlite-migrations.js";
-import { StorageError, storageMessage, type StorageProblem } from "./storage-error.js";
+import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { StorageError, storageMessage, type StorageProblem } from "../storage-error.js";
 
 /** SQLite result codes (primary, before any `_EXTENDED` suffix) that mean the file itself is the problem. */
 const SQLITE_PROBLEMS: Record<string, StorageProblem> = {
