@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attentionNotes, type DestinationStatus } from "./attention.js";
+import { attentionNotes } from "./attention.js";
+import type { DestinationStatus } from "../services/operations.js";
 
 const destination = (over: Partial<DestinationStatus>): DestinationStatus => ({
   id: "tg", platform: "telegram", paused: null, pausedUntil: null, needsOperator: false, pausedByConfig: false, consecutiveRejections: 0, deliveries: {}, ...over,

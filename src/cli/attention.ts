@@ -4,25 +4,10 @@
  * among them. Pure.
  */
 import type { FeedPollReport } from "../intake/poll-feed.js";
-import type { DeliveryOutcome } from "../delivery/deliver.js";
+import type { DeliveryOutcome } from "../services/delivery.js";
+import type { DestinationStatus } from "../services/operations.js";
 import type { DeliveryErrorKind } from "../core/delivery-error.js";
 import { plural } from "./format.js";
-
-export interface DestinationStatus {
-  id: string;
-  platform: string;
-  /** Why nothing is sent to it now, or null. */
-  paused: string | null;
-  /** Paused until this time (a rate limit); null while paused: until the operator acts. */
-  pausedUntil: number | null;
-  /** The pause needs the operator: a missing or refused secret, a broken channel, rejections in a row. */
-  needsOperator: boolean;
-  /** Paused by the config (a secret missing from the environment): fixed there, not by `crier resume`. */
-  pausedByConfig: boolean;
-  consecutiveRejections: number;
-  /** Deliveries by state. */
-  deliveries: Record<string, number>;
-}
 
 export interface AttentionInput {
   feeds: readonly FeedPollReport[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capabilityText, deliveryView, feedView, formatDeliveries, formatFeeds, formatPollResult, platformFailure, plural } from "./format.js";
+import { capabilityText, deliveryView, feedView, formatDeliveries, formatFeeds, formatPollResult, plural } from "./format.js";
 import { NEVER, type DeliveryRecord } from "../store/deliveries.js";
 import type { FeedStatus } from "../store/feeds.js";
 
@@ -87,15 +87,6 @@ describe("words for machines' names", () => {
     [{ idempotentSend: false, images: false, delete: false }, []],
   ])("capabilities %j", (caps, words) => {
     expect(capabilityText(caps)).toEqual(words);
-  });
-
-  it.each([
-    ["transient", "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9", "could not reach the platform: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9"],
-    ["auth", "401 Unauthorized", "credentials refused: 401 Unauthorized"],
-    ["rejected", "400 Bad Request: message can't be deleted", "the platform refused the request: 400 Bad Request: message can't be deleted"],
-  ] as const)("a platform failure (%s) speaks of no post", (kind, detail, text) => {
-    expect(platformFailure(kind, detail)).toBe(text);
-    expect(platformFailure(kind, detail)).not.toMatch(/post(ed)? was|nothing was posted/);
   });
 });
 

@@ -1,9 +1,8 @@
 /** Text output of the CLI commands. Pure. */
 import { NEVER, type DeliveryRecord } from "../store/deliveries.js";
 import type { FeedStatus } from "../store/feeds.js";
-import type { PollOnceResult } from "../app.js";
+import type { PollOnceResult } from "../services/operations.js";
 import type { Capabilities } from "../core/adapter.js";
-import type { DeliveryErrorKind } from "../core/delivery-error.js";
 
 /** "1 feed", "2 feeds"; `many` when the plural is not `one` + "s". */
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -38,7 +37,7 @@ export function formatDeliveries(rows: readonly DeliveryView[], more = false): s
   return `${lines.join("\n")}${tail}\n`;
 }
 
-export function formatPollResult(result: PollOnceResult, attention: readonly string[] = []): string {
+export function formatPollResult(result: Pick<PollOnceResult, "feeds" | "deliveries" | "wouldPost">, attention: readonly string[] = []): string {
   const out: string[] = [];
   for (const f of result.feeds) {
     const detail =
@@ -142,24 +141,6 @@ export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return plural(ms / 3_600_000, "hour");
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${ms / 1000} s`;
-}
-
-/**
- * A platform's failure in an operation other than posting (`check`, `unpost`): the kind in words
- * and the platform's own text. The adapters' messages speak of posts ("nothing was posted"), so
- * only their kind and detail are used.
- */
-export function platformFailure(kind: DeliveryErrorKind, platformText: string): string {
-  const what: Record<DeliveryErrorKind, string> = {
-    transient: "could not reach the platform",
-    "unknown-outcome": "no usable answer from the platform",
-    "rate-limited": "rate limited by the platform",
-    auth: "credentials refused",
-    "destination-broken": "the channel or account cannot be used",
-    rejected: "the platform refused the request",
-    duplicate: "the platform refused the request as a repeat",
-  };
-  return `${what[kind]}: ${platformText}`;
 }
 
 export function indent(text: string, prefix = "    "): string {

@@ -6,8 +6,9 @@
 import type { WebSubLinks } from "./websub-links.js";
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
-import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
-import { FetchError, fetchFeed, type FetchResult } from "./fetch.js";
+import type { FeedState, FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
+import { FetchError, fetchFeed, type FetchRequest, type FetchResult } from "./fetch.js";
+import type { ParsedFeed } from "./parse-types.js";
 import { adoptLegacyKeys, identify, knownQuery, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
@@ -52,8 +53,6 @@ export interface PollContext {
   alert: (alert: FeedAlert) => Promise<void>;
   /** This feed's route filters by destination. */
   filters?: ReadonlyMap<string, RouteFilter> | undefined;
-  /** While a hub pushes this feed (WebSub): a poll is only a safety net this often; null: always poll. */
-  safetyNetMs?: ((feedId: string) => number | null) | null;
 }
 
 /** An operator alert about a feed (the alert sink is delivery's; intake only names what happened). */
@@ -97,6 +96,8 @@ export interface PollOptions {
    * is polled anyway, and the report says so. Scheduled polls (`crier run`) honour the backoff.
    */
   operator?: boolean;
+  /** While a hub pushes this feed (WebSub): a poll is only a safety net this often; null: always poll. */
+  safetyNetMs?: number | null;
 }
 
 /**
@@ -135,7 +136,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
         const asked = opts.operator ? " (its max-age or Retry-After is honoured even when the operator asks for a poll)" : "";
         return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}${asked}`, ...(notes.length ? { warnings: notes } : {}) } };
       }
-      const safetyNet = ctx.safetyNetMs?.(feed.id) ?? null;
+      const safetyNet = opts.safetyNetMs ?? null;
       if (safetyNet && routesSettled && state?.lastOkAt && now - state.lastOkAt < safetyNet) {
         return { report: { feedId: feed.id, status: "subscribed" } };
       }
@@ -143,15 +144,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     const conditional = routesSettled && !state?.acceptMode;
     const fetched: FetchResult = pushed
       ? { status: "fetched", maxAgeMs: null, body: pushed.body, bodyHash: "", contentType: pushed.contentType, etag: null, lastModified: null, url: pushed.url, headerLinks: null }
-      : await fetchFeed({
-          source: feed.source,
-          etag: conditional ? (state?.etag ?? null) : null,
-          lastModified: conditional ? (state?.lastModified ?? null) : null,
-          timeoutMs: feed.timeoutMs,
-          maxBytes: feed.maxBytes,
-          maxRedirects: feed.maxRedirects,
-          userAgent: ctx.userAgent,
-        });
+      : await fetchFeed(fetchRequest(feed, ctx.userAgent, conditional ? state : null));
     const moved = fetched.movedTo ? movedNotice(feed, fetched.movedTo, ctx) : null;
     const freshUntil = fetched.maxAgeMs && ctx.polling.maxCacheAgeMs ? now + Math.min(fetched.maxAgeMs, ctx.polling.maxCacheAgeMs) : null;
     const unchanged =
@@ -166,11 +159,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       if (fetched.headerLinks) result.websub = fetched.headerLinks;
       return result;
     }
-    const { parseFeed } = await parseStage();
-    // The body goes to the parser and is not kept here: this function waits on the store after the
-    // parse, and a body still referenced then moves to V8's old space and waits for a full GC there.
-    // Taken inside the closure: a local here would keep it in this function's context.
-    const parsed = await whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
+    const parsed = await parseFetched(feed, fetched);
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
     parsed.warnings.unshift(...notes);
@@ -220,7 +209,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     };
   } catch (err) {
     if (err instanceof StorageError) throw err; // the store failed, not this feed: nothing to back off
-    const where = pushed ? `pushed by its hub for ${pushed.url}` : feed.source.kind === "http" ? feed.source.url : feed.source.path;
+    const where = pushed ? `pushed by its hub for ${pushed.url}` : feedLocation(feed);
     const message = ctx.scrub(`feed "${feed.id}" (${where}): ${(err as Error).message}`);
     ctx.logger.error({ feed: feed.id, error: message }, "feed failed");
     if (!ctx.dryRun && !pushed) {
@@ -231,6 +220,43 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     }
     return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: notes } : {}) } };
   }
+}
+
+/** The request for a feed, conditional on the validators of `known` when given. */
+function fetchRequest(feed: Feed, userAgent: string, known: Pick<FeedState, "etag" | "lastModified"> | null): FetchRequest {
+  return {
+    source: feed.source,
+    etag: known?.etag ?? null,
+    lastModified: known?.lastModified ?? null,
+    timeoutMs: feed.timeoutMs,
+    maxBytes: feed.maxBytes,
+    maxRedirects: feed.maxRedirects,
+    userAgent,
+  };
+}
+
+/** Parses a fetched document with the feed's options; the body is handed over to the parser. */
+async function parseFetched(feed: Feed, fetched: Extract<FetchResult, { status: "fetched" }>): Promise<ParsedFeed> {
+  const { parseFeed } = await parseStage();
+  // The body goes to the parser and is not kept here: the caller waits on the store after the
+  // parse, and a body still referenced then moves to V8's old space and waits for a full GC there.
+  // Taken inside the closure: a local here would keep it in this function's context.
+  return whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
+}
+
+/**
+ * Fetches and parses a feed as a poll does, but unconditionally and writing nothing (what
+ * `crier preview` shows when the store has none of its items). @throws FetchError, ParseError
+ */
+export async function readFeed(feed: Feed, userAgent: string): Promise<ParsedFeed> {
+  const fetched = await fetchFeed(fetchRequest(feed, userAgent, null));
+  if (fetched.status !== "fetched") throw new FetchError("unexpected 304 without a validator");
+  return parseFetched(feed, fetched);
+}
+
+/** Where a feed comes from, for messages: its URL or its file. */
+export function feedLocation(feed: Feed): string {
+  return feed.source.kind === "http" ? feed.source.url : feed.source.path;
 }
 
 const NO_BODY = Buffer.alloc(0);
