@@ -1,7 +1,4 @@
-/**
- * The Store on one SQLite file (better-sqlite3): each concern's store over the one connection.
- * Lease rows for ownership will live here too (a `leases` concern of its own).
- */
+/** The Store on one SQLite file (better-sqlite3): each concern's store over the one connection. */
 import type { PruneLimits, PruneResult, Store } from "../index.js";
 import { guardStorageErrors, SqliteConnection, type ConnectionOptions } from "./connection.js";
 import { SqliteFeedStore, type SqliteFeedStoreOptions } from "./feeds.js";
