@@ -68,8 +68,10 @@ export class FeedIntake {
   private readonly pollLimit: LimitFunction;
   /** One context per feed, made once (a poll cycle of thousands of feeds allocates little). */
   private readonly contexts = new Map<string, PollContext>();
-  /** Feeds being polled (or processing a push) now, and the work's end. */
-  private readonly busy = new Map<string, Promise<unknown>>();
+  /** Feeds being polled (or processing a push) now: a Set, so a cycle of 10,000 feeds allocates nothing for it. */
+  private readonly busy = new Set<string>();
+  /** Pushes waiting for a feed to be free (rare: made only when one waits). */
+  private readonly waiting = new Map<string, Array<() => void>>();
 
   constructor(private readonly deps: IntakeDeps) {
     this.feedsById = new Map(deps.config.feeds.map((f) => [f.id, f]));
@@ -126,7 +128,7 @@ export class FeedIntake {
           this.deps.logger.debug({ feed: feed.id }, "already being polled: left to that poll");
           return leaveWindow();
         }
-        const done = this.claim(feed.id);
+        this.busy.add(feed.id);
         try {
           const result = await pollFeed(feed, this.context(feed), undefined, { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
           const batchWrite = result.polled ? polled.add(result.polled) : undefined;
@@ -138,7 +140,7 @@ export class FeedIntake {
         } catch (err) {
           failure ??= { err };
         } finally {
-          done();
+          this.free(feed.id);
           leaveWindow();
         }
       });
@@ -162,14 +164,14 @@ export class FeedIntake {
   async acceptPushed(feedId: string, content: PushedContent | "notified"): Promise<FeedPollReport> {
     const feed = this.feed(feedId);
     if (!feed) throw new Error(`no feed with id "${feedId}" in ${this.deps.config.file}`);
-    for (let other = this.busy.get(feedId); other; other = this.busy.get(feedId)) await other.catch(() => undefined);
-    const done = this.claim(feedId);
+    while (this.busy.has(feedId)) await new Promise<void>((wake) => this.waiting.set(feedId, [...(this.waiting.get(feedId) ?? []), wake]));
+    this.busy.add(feedId);
     try {
       const result = await pollFeed(feed, this.context(feed), content);
       if (result.polled) await this.deps.store.recordPolled([result.polled]);
       return result.report;
     } finally {
-      done();
+      this.free(feedId);
     }
   }
 
@@ -191,14 +193,13 @@ export class FeedIntake {
     await closeFetchPool();
   }
 
-  /** Marks the feed busy; the returned function marks it free. */
-  private claim(feedId: string): () => void {
-    let release!: () => void;
-    this.busy.set(feedId, new Promise<void>((resolve) => (release = resolve)));
-    return () => {
-      this.busy.delete(feedId);
-      release();
-    };
+  /** The feed's poll or push is over: wakes the pushes waiting for it (each checks again). */
+  private free(feedId: string): void {
+    this.busy.delete(feedId);
+    const wake = this.waiting.get(feedId);
+    if (!wake) return;
+    this.waiting.delete(feedId);
+    for (const w of wake) w();
   }
 
   private context(feed: Feed): PollContext {
