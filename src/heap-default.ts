@@ -1,7 +1,7 @@
 /**
- * Imported first by the entry points (the CLI, the App), so that Crier's memory defaults are in
+ * Imported first by the entry points (the CLI, services/open.ts), so that Crier's memory defaults are in
  * place before the rest loads (loading alone grows the young generation to 16 MB) and before any
- * request. The config's `memory` section replaces them when the App is created.
+ * request. The config's `memory` section replaces them when Crier is opened (openCrier).
  */
 import { applyMemorySettings, DEFAULT_MEMORY } from "./heap.js";
 

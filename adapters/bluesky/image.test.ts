@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import type { AttachedImage, Connection, SendContext } from "../../src/core/index.js";
-import { fitImage } from "../../src/pipeline/fit-image.js";
+import { fitImage } from "../../src/delivery/fit-image.js";
 import { startBlueskyPds, type BlueskyPds, type FaultAction, type PdsRequest } from "../../test/loopback/bluesky-pds/server.js";
 import { ARTICLE, testDeps } from "./fixtures/support.js";
 import { blueskyAdapter, type BlueskyConfig, type BlueskyPayload } from "./index.js";

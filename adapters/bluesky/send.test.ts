@@ -81,7 +81,7 @@ describe("bluesky adapter against a real PDS", () => {
     expect((await pds.listPosts()).filter((p) => p.value.text === "dropped")).toHaveLength(1);
   });
 
-  // The core sends with AbortSignal.timeout(timeoutMs) (src/pipeline/deliver.ts): that signal alone bounds a send.
+  // The core sends with AbortSignal.timeout(timeoutMs) (src/delivery/deliver.ts): that signal alone bounds a send.
   it("a PDS that never answers ends at the send timeout → unknown-outcome; the retry finds the post", async () => {
     const conn = await connect();
     const c = { ...ctx(AbortSignal.timeout(1_500)) };

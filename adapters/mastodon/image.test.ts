@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import pino from "pino";
 import sharp from "sharp";
 import type { AttachedImage, Connection, SendContext } from "../../src/core/index.js";
-import { fitImage } from "../../src/pipeline/fit-image.js";
+import { fitImage } from "../../src/delivery/fit-image.js";
 import { graphemes } from "../../src/text/graphemes.js";
 import { DEFAULT_ACCOUNT, startMastodonLoopback, type MastodonLoopback, type MastodonLoopbackOptions } from "../../test/loopback/mastodon-api/server.js";
 import { mastodonAdapter, type MastodonPayload } from "./index.js";

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AttachedImage, Connection, FeedItem, SendContext } from "../../src/core/index.js";
-import { fitImage } from "../../src/pipeline/fit-image.js";
+import { fitImage } from "../../src/delivery/fit-image.js";
 import { startTelegramLoopback, type FaultAction, type LoopbackChat, type TelegramLoopback } from "../../test/loopback/telegram-bot-api/server.js";
 import { telegramConfig } from "./config.js";
 import { TELEGRAM_IMAGE_LIMITS, telegramAdapter } from "./index.js";

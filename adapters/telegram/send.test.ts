@@ -164,7 +164,7 @@ describe("telegram adapter against the loopback Bot API", () => {
     expect(srv.messages).toHaveLength(1);
   });
 
-  // The core sends with AbortSignal.timeout(timeoutMs) (src/pipeline/deliver.ts): that signal alone
+  // The core sends with AbortSignal.timeout(timeoutMs) (src/delivery/deliver.ts): that signal alone
   // bounds the send, and its TimeoutError reaches the operator as a timeout, not a cancel.
   it("the send timeout the core sets ends a hanging send: unknown-outcome, worded as a timeout", async () => {
     const srv = await loopback({ fault: (method) => (method === "sendMessage" ? { kind: "hang-after" } : undefined) });

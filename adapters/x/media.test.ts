@@ -4,7 +4,7 @@ import pino from "pino";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AttachedImage, Connection, SendContext } from "../../src/core/index.js";
-import { fitImage } from "../../src/pipeline/fit-image.js";
+import { fitImage } from "../../src/delivery/fit-image.js";
 import { startXLoopback, type XLoopback, type XLoopbackOptions } from "../../test/loopback/x-api/server.js";
 import { ALICE, CONSUMER, baseOptions } from "../../test/loopback/x-api/testing.js";
 import { xAdapter, type XPayload } from "./index.js";

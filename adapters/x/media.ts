@@ -7,7 +7,7 @@
 import type { AttachedImage, ImageLimits } from "../../src/core/index.js";
 import { truncate } from "../../src/text/graphemes.js";
 import { describeXError, isApiError, XUploadError } from "./classify.js";
-import type { XClient } from "./send.js";
+import type { XClient } from "./x-client.js";
 
 /**
  * https://docs.x.com/x-api/media/quickstart/best-practices, "Image specifications": "Supported

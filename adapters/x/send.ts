@@ -2,21 +2,12 @@
  * The network calls of a connection: functions of the client (client.ts). Each lets
  * twitter-api-v2's errors through, for `classify`. Imports the SDK's types only.
  */
-import type { TwitterApi } from "twitter-api-v2";
 import type { SendContext, SentPost } from "../../src/core/index.js";
 import { uploadImage } from "./media.js";
 import type { XPayload } from "./render.js";
+import type { XClient } from "./x-client.js";
 
-/** What connect opens. */
-export interface XClient {
-  api: TwitterApi;
-  /** The configured handle, for post URLs and check. */
-  username: string | undefined;
-  /** Runs `call` so that every request it makes is aborted with `signal` (twitter-api-v2's methods take none). */
-  withSignal<T>(signal: AbortSignal, call: () => Promise<T>): Promise<T>;
-  /** Releases the keep-alive sockets. Never throws. */
-  close(): Promise<void>;
-}
+export type { XClient } from "./x-client.js";
 
 /** https://x.com/<username>/status/<id>, or the handle-less form X redirects to the author's URL. */
 export function postUrl(id: string, username: string | undefined): string {

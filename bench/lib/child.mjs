@@ -32,19 +32,20 @@ const statusCounts = (reports) => {
 };
 
 // ---- Crier -------------------------------------------------------------------------------------
-/** Imports Crier and runs `App.create` on `dir`/`config` (default crier.yaml; others share its store). */
+/** Imports Crier and runs `openCrier` on `dir`/`config` (default crier.yaml; others share its store). */
 async function crierApp(dir, config = "crier.yaml") {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const { App } = await import(new URL("dist/src/app.js", ROOT));
+  const { openCrier } = await import(new URL("dist/src/services/open.js", ROOT));
   const { adapters } = await import(new URL("dist/adapters/index.js", ROOT));
   const pino = require("pino");
   const importMs = performance.now() - t0;
   const rssAfterImport = process.memoryUsage().rss;
-  const app = await App.create({
+  const app = await openCrier({
     configPath: path.join(dir, config),
     env: {},
     adapters,
+    mode: "write",
     logDestination: pino.destination(path.join(dir, `crier-${process.pid}.log`)),
   });
   const c1 = process.cpuUsage(c0);
@@ -62,20 +63,34 @@ async function crierApp(dir, config = "crier.yaml") {
 
 const shortCycle = (m) => ({ ...m, value: undefined, ...statusCounts(m.value.reports) });
 
+/** `crier run`'s Scheduler on `app` (an opened Crier), as services/run.ts wires it (WebSub off). */
+async function newScheduler(app) {
+  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
+  const { schedulePlan, scheduledWork } = await import(new URL("dist/src/services/run.js", ROOT));
+  return new Scheduler(schedulePlan(app.config), scheduledWork(app, () => null, () => undefined), app.logger, app.stopping);
+}
+
+/** Stops a scheduler as `crier run` does: no new tick, shutdown begun, work in flight finished. */
+async function stopScheduler(app, scheduler) {
+  await scheduler.halt();
+  app.beginShutdown();
+  await scheduler.settle();
+}
+
 /**
- * Crier: poll cycles through app.pollFeeds(), one per label in args.cycles (default ["cycle"]):
+ * Crier: poll cycles through app.intake.pollFeeds(), one per label in args.cycles (default ["cycle"]):
  * "new-conns" closes Crier's fetch pool first (as when kept-alive connections have expired between
  * scheduled polls); any other label just polls again.
  */
 async function crierCycles() {
   const { app, startup } = await crierApp(args.dir, args.config);
-  const { closeFetchPool } = await import(new URL("dist/src/pipeline/fetch.js", ROOT));
+  const { closeFetchPool } = await import(new URL("dist/src/intake/fetch.js", ROOT));
   const cycles = {};
   const labels = args.cycles ?? ["cycle"];
   for (const [k, label] of labels.entries()) {
     if (label === "new-conns") await closeFetchPool();
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    cycles[label] = shortCycle(await measure(args.control, () => app.pollFeeds()));
+    cycles[label] = shortCycle(await measure(args.control, () => app.intake.pollFeeds()));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "crier"}-${label}.cpuprofile`));
   }
   await app.close();
@@ -101,16 +116,16 @@ async function startProfile() {
 }
 
 /**
- * Counts what the scheduler's polls report (an instance property shadows App#pollFeeds, which the
- * Scheduler calls once per schedule tick with the group's feeds): `first` resolves with the first
- * scheduled call ({ opts, startedAt, doneAt, reports }) when it finishes.
+ * Counts what the scheduler's polls report (an instance property shadows FeedIntake#pollFeeds,
+ * which the Scheduler's work calls once per schedule tick with the group's feeds): `first`
+ * resolves with the first scheduled call ({ opts, startedAt, doneAt, reports }) when it finishes.
  */
 function watchPolls(app) {
-  const pollFeeds = app.pollFeeds.bind(app);
+  const pollFeeds = app.intake.pollFeeds.bind(app.intake);
   const calls = [];
   let done;
   const first = new Promise((resolve) => (done = resolve));
-  app.pollFeeds = async (ids, opts) => {
+  app.intake.pollFeeds = async (ids, opts) => {
     const call = { opts: { spreadMs: opts?.spreadMs ?? 0 }, startedAt: Date.now(), doneAt: null, reports: [] };
     calls.push(call);
     try {
@@ -127,9 +142,9 @@ function watchPolls(app) {
 
 /** Counts the delivery passes (and their wall time) of `app`. */
 function watchDeliveries(app) {
-  const deliver = app.deliver.bind(app);
+  const deliver = app.delivery.deliverDue.bind(app.delivery);
   const passes = { count: 0, ms: 0, outcomes: 0 };
-  app.deliver = async (ids) => {
+  app.delivery.deliverDue = async (ids) => {
     const t0 = performance.now();
     try {
       const out = await deliver(ids);
@@ -181,7 +196,6 @@ async function awaitScheduledCycle(watch, fireAt, missed, stallMs) {
  */
 async function crierScheduler() {
   const { app, startup } = await crierApp(args.dir, args.config);
-  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
   const n = app.config.feeds.length;
   const watch = watchPolls(app);
   const passes = watchDeliveries(app);
@@ -191,7 +205,7 @@ async function crierScheduler() {
     feed.schedule = schedule;
     feed.timezone = "UTC";
   }
-  const scheduler = new Scheduler(app);
+  const scheduler = await newScheduler(app);
   const start = await measure(null, () => scheduler.start());
   if (Date.now() >= fireAt - 200) throw new Error("scheduling took longer than the lead time; raise it");
   // The schedule groups' tasks come first in the Scheduler's (private) task list; here, one group.
@@ -204,7 +218,7 @@ async function crierScheduler() {
   });
   const arrivals = await control(args.control, "/arrivals");
   const call = watch.calls[0];
-  await scheduler.stop();
+  await stopScheduler(app, scheduler);
   await app.close();
   const polled = wait.finished ? call.reports.length : wait.requests;
   return {
@@ -232,7 +246,6 @@ async function crierScheduler() {
  */
 async function crierSpread() {
   const { app, startup } = await crierApp(args.dir, args.config);
-  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
   const n = app.config.feeds.length;
   const watch = watchPolls(app);
   const fireAt = Math.ceil((Date.now() + 2_000 + n * 0.2) / 1000) * 1000;
@@ -241,7 +254,7 @@ async function crierSpread() {
     feed.schedule = schedule;
     feed.timezone = "UTC";
   }
-  const scheduler = new Scheduler(app);
+  const scheduler = await newScheduler(app);
   scheduler.start();
   const task = (scheduler.tasks ?? [])[0];
   if (task?.getNextRun?.()?.getTime() !== fireAt) throw new Error(`the schedule's next run is ${task?.getNextRun?.()?.toISOString()}, expected ${new Date(fireAt).toISOString()}`);
@@ -252,7 +265,7 @@ async function crierSpread() {
     wait = await awaitScheduledCycle(watch, fireAt, missed, 20_000);
   });
   const arrivals = await control(args.control, "/arrivals");
-  await scheduler.stop();
+  await stopScheduler(app, scheduler);
   await app.close();
   const call = watch.calls[0];
   const spreadMs = call?.opts.spreadMs ?? null;
@@ -276,21 +289,21 @@ async function crierNewItems() {
   const group = args.group;
   await control(args.control, `/reset-group?group=${group}`, "POST");
   const { app, startup } = await crierApp(args.dir);
-  const seed = shortCycle(await measure(args.control, () => app.pollFeeds()));
+  const seed = shortCycle(await measure(args.control, () => app.intake.pollFeeds()));
   // Parse-only control: the same feeds with a new lastBuildDate (new validators, new body), no new
   // item. Twice, so that the control is as warm as the measured poll that follows; the second counts.
   await control(args.control, `/bump?group=${group}&build=1`, "POST");
-  await app.pollFeeds();
+  await app.intake.pollFeeds();
   await control(args.control, `/bump?group=${group}&build=1`, "POST");
-  const parseOnly = shortCycle(await measure(args.control, () => app.pollFeeds()));
+  const parseOnly = shortCycle(await measure(args.control, () => app.intake.pollFeeds()));
   await control(args.control, `/bump?group=${group}&by=${args.newPerFeed}&build=1`, "POST");
-  const poll = await measure(args.control, () => app.pollFeeds());
+  const poll = await measure(args.control, () => app.intake.pollFeeds());
   const queued = poll.value.reports.reduce((s, r) => s + (r.queued ?? 0), 0);
   const deliver = await measure(null, async () => {
     const outcomes = [];
     // As `crier poll --once` does: delivery passes until one is not full (bounded).
     for (let pass = 0; pass < 1000; pass++) {
-      const batch = await app.deliver();
+      const batch = await app.delivery.deliverDue();
       outcomes.push(...batch);
       if (batch.length < app.config.delivery.batchSize) break;
     }
@@ -317,8 +330,7 @@ async function crierLatency() {
   const group = args.group;
   await control(args.control, `/reset-group?group=${group}`, "POST");
   const { app } = await crierApp(args.dir);
-  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
-  const scheduler = new Scheduler(app);
+  const scheduler = await newScheduler(app);
   scheduler.start();
   await scheduler.runAllNow(); // seeds the feed (first run: recorded, nothing posted)
   const postsFile = path.join(args.dir, "posts-a.jsonl");
@@ -338,7 +350,7 @@ async function crierLatency() {
     }
     samples.push(at === null ? null : at - pub.publishedAt);
   }
-  await scheduler.stop();
+  await stopScheduler(app, scheduler);
   await app.close();
   return { samples, maxRss: maxRssBytes() };
 }
@@ -356,21 +368,20 @@ function command(cmd) {
 }
 
 /**
- * Latency via WebSub: Crier as `crier run` starts it (App, recover, WebSub listener, Scheduler,
- * a first poll of every feed, which seeds them and discovers their hub). The feeds' schedule is a
+ * Latency via WebSub: Crier as `crier run` starts it (openCrier, then CrierRun: recover, WebSub
+ * listener, Scheduler, a first poll of every feed, which seeds them and discovers their hub). The feeds' schedule is a
  * year away: in the measured window only pushes can explain a post. The orchestrator runs the hub
  * and the publications; this process says when it is up ({ event: "ready" }), then measures its
  * own CPU from "go" to "stop".
  */
 async function crierWebSub() {
   const { app, startup } = await crierApp(args.dir);
-  const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
-  const { startWebSub } = await import(new URL("dist/src/websub/index.js", ROOT));
+  const { CrierRun } = await import(new URL("dist/src/services/run.js", ROOT));
   const watch = watchPolls(app);
   const passes = watchDeliveries(app);
   const pushes = { count: 0, ms: [], statuses: {} };
-  const acceptPushed = app.acceptPushed.bind(app);
-  app.acceptPushed = async (feedId, content) => {
+  const acceptPushed = app.intake.acceptPushed.bind(app.intake);
+  app.intake.acceptPushed = async (feedId, content) => {
     const t0 = performance.now();
     const report = await acceptPushed(feedId, content);
     pushes.ms.push(performance.now() - t0);
@@ -379,12 +390,10 @@ async function crierWebSub() {
     pushes.statuses[key] = (pushes.statuses[key] ?? 0) + 1;
     return report;
   };
-  await app.recover();
-  const scheduler = new Scheduler(app);
-  const websub = await startWebSub(app, () => scheduler.deliverSoon());
+  const run = await CrierRun.start(app, { onStorageFailure: (err) => process.stderr.write(`${err.message}\n`) });
+  const websub = run.websub;
   if (!websub) throw new Error(`WebSub is off: ${app.config.websubOffReason ?? "no websub section"}`);
-  scheduler.start();
-  await scheduler.runAllNow();
+  await run.runAllNow();
   const go = command("go");
   const stop = command("stop");
   process.send?.({ event: "ready", address: websub.address, seeded: statusCounts(watch.calls[0]?.reports ?? []).statuses });
@@ -397,9 +406,7 @@ async function crierWebSub() {
   await stop;
   const cpu = process.cpuUsage(c0);
   const wallMs = performance.now() - t0;
-  await websub.close();
-  await scheduler.stop();
-  await app.close();
+  await run.stop("bench");
   const pushMs = pushes.ms.slice(pushesBefore.ms).sort((a, b) => a - b);
   return {
     startup,

@@ -10,7 +10,7 @@ import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
-import { compileRouteFilter } from "../pipeline/filter.js";
+import { compileRouteFilter } from "./route-filter.js";
 import type { MemorySettings } from "../heap.js";
 import {
   configSchema,

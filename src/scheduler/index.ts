@@ -1,11 +1,33 @@
 /**
- * `crier run`: one node-cron job per distinct (schedule, time zone) — not one per feed: thousands
- * of per-feed jobs firing in the same tick starve each other past node-cron's missed-run
- * tolerance and get skipped — polling its feeds through the app's bounded pool, then one delivery
- * pass; a delivery job for retries; and a clean stop that lets in-flight work finish.
+ * `crier run`'s schedule: one node-cron job per distinct (schedule, time zone) — not one per feed:
+ * thousands of per-feed jobs firing in the same tick starve each other past node-cron's
+ * missed-run tolerance and get skipped — polling its feeds, then one delivery pass; a delivery job
+ * for retries; a retention job; and a clean stop that lets in-flight work finish. The work itself
+ * comes through `ScheduledWork`: the scheduler knows no service.
  */
 import cron, { type ScheduledTask } from "node-cron";
-import type { App } from "../app.js";
+import type { Logger } from "pino";
+
+/** What the scheduler runs (given by `crier run`'s composition). */
+export interface ScheduledWork {
+  /** Polls these feeds (all enabled ones when absent), each at its offset within `spreadMs`. */
+  pollFeeds(feedIds: readonly string[] | undefined, opts: { spreadMs: number; onQueued?: () => void }): Promise<unknown>;
+  /** One delivery pass; true when it was full (more rows may be due at once). */
+  deliverPass(): Promise<boolean>;
+  /** Retention. */
+  maintain(): Promise<unknown>;
+}
+
+/** When to run what: the enabled feeds' schedules and the service's own jobs. */
+export interface SchedulePlan {
+  feeds: ReadonlyArray<{ readonly id: string; readonly schedule: string; readonly timezone: string }>;
+  /** A schedule's polls spread over this part of its interval... */
+  spread: number;
+  /** ...but no longer than this (ms). */
+  maxSpreadMs: number;
+  deliverySchedule: string;
+  retentionSchedule: string;
+}
 
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
@@ -13,12 +35,17 @@ export class Scheduler {
   private delivering: Promise<void> | null = null;
   private deliverAgain = false;
 
-  constructor(private readonly app: App) {}
+  constructor(
+    private readonly plan: SchedulePlan,
+    private readonly work: ScheduledWork,
+    private readonly logger: Logger,
+    /** Aborted when the service stops: no new work starts. */
+    private readonly stopping: AbortSignal,
+  ) {}
 
   start(): void {
-    const { config, logger } = this.app;
     const groups = new Map<string, { schedule: string; timezone: string; feedIds: string[] }>();
-    for (const feed of config.feeds.filter((f) => f.enabled)) {
+    for (const feed of this.plan.feeds) {
       const key = `${feed.schedule}\u0000${feed.timezone}`;
       const group = groups.get(key) ?? { schedule: feed.schedule, timezone: feed.timezone, feedIds: [] };
       group.feedIds.push(feed.id);
@@ -31,16 +58,16 @@ export class Scheduler {
         timezone: group.timezone,
         noOverlap: true,
       });
-      spreadMs = Math.min(intervalMs(task) * config.polling.spread, config.polling.maxSpreadMs);
+      spreadMs = Math.min(intervalMs(task) * this.plan.spread, this.plan.maxSpreadMs);
       this.tasks.push(task);
-      logger.info(
+      this.logger.info(
         { feeds: group.feedIds.length, schedule: group.schedule, timezone: group.timezone, spreadMs, next: task.getNextRun()?.toISOString() },
         "feeds scheduled",
       );
     }
     this.tasks.push(
-      cron.schedule(config.delivery.intervalSchedule, () => this.track(this.kickDelivery()), { name: "deliveries", noOverlap: true }),
-      cron.schedule(config.retention.schedule, () => this.track(this.app.maintain()), { name: "maintenance", noOverlap: true }),
+      cron.schedule(this.plan.deliverySchedule, () => this.track(this.kickDelivery()), { name: "deliveries", noOverlap: true }),
+      cron.schedule(this.plan.retentionSchedule, () => this.track(this.work.maintain()), { name: "maintenance", noOverlap: true }),
     );
   }
 
@@ -49,12 +76,12 @@ export class Scheduler {
    * spread: the bounded pool paces it, and a restart should catch up at once.
    */
   async runAllNow(): Promise<void> {
-    await this.track(this.app.pollFeeds().then(() => this.kickDelivery()));
+    await this.track(this.work.pollFeeds(undefined, { spreadMs: 0 }).then(() => this.kickDelivery()));
   }
 
   private async pollAndDeliver(feedIds: string[], spreadMs: number): Promise<void> {
-    if (this.app.stopping) return;
-    await this.app.pollFeeds(feedIds, { spreadMs, onQueued: () => this.deliverSoon() });
+    if (this.stopping.aborted) return;
+    await this.work.pollFeeds(feedIds, { spreadMs, onQueued: () => this.deliverSoon() });
     await this.kickDelivery();
   }
 
@@ -73,13 +100,10 @@ export class Scheduler {
       try {
         do {
           this.deliverAgain = false;
-          while (!this.app.stopping) {
-            const outcomes = await this.app.deliver();
-            if (outcomes.length < this.app.config.delivery.batchSize) break;
-          }
-        } while (this.deliverAgain && !this.app.stopping);
+          while (!this.stopping.aborted && (await this.work.deliverPass()));
+        } while (this.deliverAgain && !this.stopping.aborted);
       } catch (err) {
-        this.app.logger.error({ err }, "delivery pass failed");
+        this.logger.error({ err }, "delivery pass failed");
       } finally {
         this.delivering = null;
       }
@@ -93,10 +117,13 @@ export class Scheduler {
     return work;
   }
 
-  /** Stops the schedule and waits for polls and sends in flight. */
-  async stop(): Promise<void> {
+  /** Stops the schedule: no tick starts new work. */
+  async halt(): Promise<void> {
     for (const task of this.tasks) await task.destroy();
-    this.app.beginShutdown();
+  }
+
+  /** Waits for the polls and sends in flight (once `stopping` is aborted, they start nothing new). */
+  async settle(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
 }

@@ -8,7 +8,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpServer } from "../http/server.js";
-import { SqliteStore } from "../store/sqlite.js";
+import { SqliteStore } from "../store/sqlite/index.js";
 import { websubSchema } from "../config/schema.js";
 import type { Feed } from "../config/load.js";
 import { WebSubSubscriber } from "./subscriber.js";
@@ -57,7 +57,7 @@ async function setup(settings: { retryMs?: number } = {}, allowPrivateAddresses 
   const pushed: string[] = [];
   const pushedTypes: Array<string | null> = [];
   const subscriber = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER, ...settings }), {
-    store,
+    store: store.subscriptions,
     logger,
     now: Date.now,
     userAgent: "Crier/test",
@@ -94,7 +94,7 @@ describe("WebSubSubscriber", () => {
     const secret = subscriptionSecret(MASTER, "callback-one");
     expect(hub.bodies[0]).toContain(`hub.secret=${secret}`);
     expect(hub.bodies[0]).toContain(`hub.callback=${encodeURIComponent("https://crier.example.org/websub/callback-one")}`);
-    const stored = await store.getSubscription("news");
+    const stored = await store.subscriptions.getSubscription("news");
     expect(stored).toMatchObject({ state: "failed" });
     expect(stored?.lastError).toMatch(/^HTTP 400 from the hub: cannot accept/);
     expect(stored?.lastError).toContain("[secret]");
@@ -122,7 +122,7 @@ describe("WebSubSubscriber", () => {
     expect(subscriber.safetyNetMs("news")).toBeNull();
     const ok = await verify({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "the-challenge", "hub.lease_seconds": "600" });
     expect([ok.statusCode, ok.body]).toEqual([200, "the-challenge"]);
-    const active = await store.getSubscription("news");
+    const active = await store.subscriptions.getSubscription("news");
     expect(active).toMatchObject({ state: "active", leaseSeconds: 600 });
     expect((active?.expiresAt ?? 0) - (active?.verifiedAt ?? 0)).toBe(600_000);
     expect(subscriber.safetyNetMs("news")).toBe(60 * 60_000);
@@ -134,9 +134,9 @@ describe("WebSubSubscriber", () => {
     const hub = await echoHub((n) => (n === 0 ? 503 : 202)); // down at first, then accepting
     const topic = "https://news.example.org/feed/";
     await subscriber.subscribe("news", hub.url, topic, "cb");
-    expect(await store.getSubscription("news")).toMatchObject({ state: "failed" });
+    expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "failed" });
     await until(() => hub.bodies.length >= 2); // no discovery, no restart: the retry timer
-    await until(async () => (await store.getSubscription("news"))?.state === "requested");
+    await until(async () => (await store.subscriptions.getSubscription("news"))?.state === "requested");
     await until(() => hub.bodies.length >= 3); // accepted, but no verification came: asked again
     expect(hub.bodies.every((b) => b.includes("hub.mode=subscribe") && b.includes(encodeURIComponent("https://crier.example.org/websub/cb")))).toBe(true);
     const ok = await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "x", "hub.lease_seconds": "3600" })}` });
@@ -144,7 +144,7 @@ describe("WebSubSubscriber", () => {
     const asked = hub.bodies.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(hub.bodies.length).toBe(asked); // verified: the next request is the renewal, an hour away
-    expect(await store.getSubscription("news")).toMatchObject({ state: "active" });
+    expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "active" });
     await subscriber.close();
   });
 
@@ -155,7 +155,7 @@ describe("WebSubSubscriber", () => {
     await subscriber.subscribe("news", hub.url, topic, "cb");
     const denied = await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "denied", "hub.topic": topic, "hub.reason": "not today" })}` });
     expect(denied.statusCode).toBe(200);
-    expect(await store.getSubscription("news")).toMatchObject({ state: "denied" });
+    expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "denied" });
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(hub.bodies.length).toBe(1);
     await until(() => hub.bodies.length === 2);
@@ -172,12 +172,12 @@ describe("WebSubSubscriber", () => {
     expect([permanent.bodies.length, temporary.bodies.length, real.bodies.length]).toEqual([1, 1, 1]);
     expect(real.bodies[0]).toBe(permanent.bodies[0]); // method and body kept: the same form, secret included
     expect(real.bodies[0]).toContain("hub.mode=subscribe");
-    expect(await store.getSubscription("news")).toMatchObject({ state: "requested", hub: permanent.url, lastError: null });
+    expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "requested", hub: permanent.url, lastError: null });
 
     const loop = await redirectingHub(307, "/hub"); // itself, for ever
     await subscriber.subscribe("news", loop.url, topic, "cb2");
     expect(loop.bodies.length).toBe(3);
-    expect(await store.getSubscription("news")).toMatchObject({ state: "failed", lastError: "HTTP 307 from the hub: more than 3 redirects" });
+    expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "failed", lastError: "HTTP 307 from the hub: more than 3 redirects" });
     await subscriber.close();
   });
 
@@ -208,12 +208,12 @@ describe("WebSubSubscriber", () => {
     const [a, b] = [await echoHub(202), await echoHub(202)];
     subscriber.discovered(feed, { hubs: [a.url], self: "https://news.example.org/feed/" });
     await subscriber.close();
-    const first = await store.getSubscription("news");
+    const first = await store.subscriptions.getSubscription("news");
     expect(first?.hub).toBe(a.url);
     const moved = new WebSubSubscriber(websubSchema.parse({ publicUrl: "https://crier.example.org/", secret: MASTER }), (subscriber as unknown as { host: ConstructorParameters<typeof WebSubSubscriber>[1] }).host);
     moved.discovered(feed, { hubs: [b.url, a.url], self: "https://news.example.org/feed/" });
     await moved.close();
-    const second = await store.getSubscription("news");
+    const second = await store.subscriptions.getSubscription("news");
     expect(second?.hub).toBe(b.url);
     expect(second?.callbackId).not.toBe(first?.callbackId);
     expect(b.bodies).toHaveLength(1);
@@ -260,7 +260,7 @@ describe("WebSubSubscriber", () => {
     subscriber.discovered(feed, { hubs: [hubUrl], self: "https://news.example.org/feed/" });
     await subscriber.close();
     expect(hub.bodies).toEqual([]);
-    const stored = await store.getSubscription("news");
+    const stored = await store.subscriptions.getSubscription("news");
     expect(stored).toMatchObject({ state: "failed", hub: hubUrl });
     expect(stored?.lastError).toContain(`refused to ask the hub ${hubUrl} named by feed news`);
     expect(stored?.lastError).toMatch(reason);

@@ -12,20 +12,39 @@ import { request, type Dispatcher } from "../core/http.js";
 import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.js";
 import type { Feed } from "../config/load.js";
 import type { WebSubConfig } from "../config/schema.js";
-import type { FeedPollReport, PushedContent } from "../pipeline/poll-feed.js";
-import type { WebSubLinks } from "../pipeline/websub-links.js";
-import type { DeliveryStore, WebSubSubscription } from "../store/types.js";
+import type { SubscriptionStore, WebSubSubscription } from "../store/subscriptions.js";
 import { checkSignature, subscriptionSecret } from "./signature.js";
 
-/** What the subscriber needs of the running service. */
+/** A feed document as its hub pushed it (content distribution, §7). */
+export interface PushedDocument {
+  body: Buffer;
+  contentType: string | null;
+  /** The topic URL (base for relative links). */
+  url: string;
+}
+
+/** What became of a pushed update, as far as the subscriber logs it. */
+export interface PushOutcome {
+  status: string;
+  new?: number;
+  queued?: number;
+}
+
+/** What a fetch found of a feed's hub (§4): hub URLs in order, and the feed's self URL (the topic). */
+export interface HubLinks {
+  readonly hubs: readonly string[];
+  readonly self: string | null;
+}
+
+/** What the subscriber needs of the running service (given by `crier run`'s composition). */
 export interface WebSubHost {
-  store: DeliveryStore;
+  store: SubscriptionStore;
   logger: Logger;
   now: () => number;
   userAgent: string;
   feeds: readonly Feed[];
   /** Processes a pushed document now (parse, select new, record); "notified": fetch the feed now. */
-  acceptPushed: (feedId: string, content: PushedContent | "notified") => Promise<FeedPollReport>;
+  acceptPushed: (feedId: string, content: PushedDocument | "notified") => Promise<PushOutcome>;
   /** New deliveries were queued: deliver them. */
   onQueued: () => void;
   /** Scrubs secret values from text that is logged or stored. */
@@ -89,7 +108,7 @@ export class WebSubSubscriber {
   }
 
   /** What a fetch said of the feed's hub (§4): subscribe, or move to a new hub or topic. */
-  discovered(feed: Feed, links: WebSubLinks): void {
+  discovered(feed: Feed, links: HubLinks): void {
     if (this.closed || !feed.websub || !feed.enabled) return;
     const hub = links.hubs[0];
     if (!hub) return;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../../src/core/feed-item.js";
-import { ParseError, parseFeed, type ParsedFeed } from "../../src/pipeline/parse.js";
+import { ParseError, parseFeed, type ParsedFeed } from "../../src/intake/parse.js";
 import { EXPECTATIONS, type Expectation, type ExpectedItem } from "./expectations.js";
 
 const FOLDERS = ["real", "derived", "synthetic"];

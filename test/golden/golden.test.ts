@@ -8,10 +8,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { adapters } from "../../adapters/index.js";
-import { parseFeed } from "../../src/pipeline/parse.js";
+import { parseFeed } from "../../src/intake/parse.js";
 import type { FeedItem } from "../../src/core/index.js";
 import { destinationCommonSchema } from "../../src/config/schema.js";
-import { postStyle } from "../../src/pipeline/destination-runtime.js";
+import { renderPost } from "../../src/delivery/render.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FEED = path.join(HERE, "../../config/feeds/demo-news.xml");
@@ -49,13 +49,12 @@ describe("golden posts for the demo WordPress feed", async () => {
   for (const adapter of adapters.values()) {
     it(`${adapter.platform}`, () => {
       const cfg = adapter.config.parse(SAMPLE_CONFIGS[adapter.platform] ?? {});
-      const limits = adapter.defaultLimits(cfg);
+      // A destination with every default, rendered through the one render call deliveries use.
+      const destination = { id: "golden", platform: adapter.platform, adapter, cfg, pausedReason: null, common: destinationCommonSchema.parse({ id: "golden", platform: adapter.platform }) };
       const out = items
         .map((item) => {
-          // The post style of a destination with every default, as the deliver stage makes it.
-          const destination = { id: "golden", platform: adapter.platform, adapter, cfg, pausedReason: null, common: destinationCommonSchema.parse({ id: "golden", platform: adapter.platform }) };
-          const r = adapter.render(item, cfg, limits, postStyle(destination, item));
-          return `── ${item.title} · ${r.length}/${limits.maxLength} ${limits.unit}\n${r.preview}\n`;
+          const r = renderPost(destination, item);
+          return `── ${item.title} · ${r.length}/${r.limits.maxLength} ${r.limits.unit}\n${r.preview}\n`;
         })
         .join("\n");
       const file = path.join(HERE, `${adapter.platform}.txt`);

@@ -1,12 +1,16 @@
 /** The deliver stage with a scripted platform: rejection streaks pause a destination, one bad item never blocks the queue. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import pino from "pino";
 import type { FeedItem } from "../../src/core/index.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
-import { deliverDue, DestinationRuntime } from "../../src/pipeline/deliver.js";
-import { Alerter } from "../../src/pipeline/alerts.js";
-import { identify, planPoll } from "../../src/pipeline/select-new.js";
+import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { deliverDue } from "../../src/delivery/deliver.js";
+import { Connections } from "../../src/delivery/connections.js";
+import { DestinationStates } from "../../src/delivery/destination-states.js";
+import { identify, planPoll } from "../../src/intake/select-new.js";
 import { scriptedAdapter, type Answer } from "../support/scripted-adapter.js";
 
 const item = (n: number): FeedItem => ({
@@ -18,16 +22,17 @@ async function setup(script: Answer[], count: number, maxConsecutiveRejections: 
   const store = new SqliteStore(":memory:");
   const now = Date.UTC(2026, 0, 2);
   const items = identify(Array.from({ length: count }, (_, i) => item(i + 1)), null);
-  await store.applyPlan(planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }));
+  await store.feeds.applyPlan(planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }));
   const accepted: number[] = [];
   const adapter = scriptedAdapter(script, accepted);
   const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections });
   const logger = pino({ level: "silent" });
-  const session = { load: async () => null, save: async () => undefined, clear: async () => undefined };
-  const runtime = new DestinationRuntime({ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }, logger, ".", session);
+  const destinations = [{ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }];
+  const states = await DestinationStates.load(store.destinations, destinations);
+  const connections = new Connections(logger, ".", mkdtempSync(path.join(tmpdir(), "crier-deliver-")));
   const deliver = () =>
-    deliverDue({ store, runtimes: [runtime], policy: deliverySchema.parse({}), logger, alerter: new Alerter(null, store, [runtime], logger, () => now), now: () => now, stopping: () => false, scrub: (t) => t });
-  return { store, runtime, deliver, accepted };
+    deliverDue({ store: store.deliveries, destinations, states, connections, policy: deliverySchema.parse({}), logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
+  return { store, states, deliver, accepted };
 }
 
 describe("deliver", () => {
@@ -35,16 +40,16 @@ describe("deliver", () => {
     const { deliver, store } = await setup(["rejected", "ok", "ok"], 3, 5);
     const out = await deliver();
     expect(out.map((o) => o.state)).toEqual(["rejected", "sent", "sent"]);
-    expect((await store.listDeliveries({ state: "rejected" }))[0]?.reason).toBe("rejected");
+    expect((await store.deliveries.listDeliveries({ state: "rejected" }))[0]?.reason).toBe("rejected");
   });
 
   it("pauses the destination after N rejections in a row, and a success resets the count", async () => {
-    const { deliver, store, runtime } = await setup(["rejected", "rejected", "ok", "rejected", "rejected", "rejected", "ok"], 7, 3);
+    const { deliver, store, states } = await setup(["rejected", "rejected", "ok", "rejected", "rejected", "rejected", "ok"], 7, 3);
     const out = await deliver();
     expect(out.map((o) => o.state)).toEqual(["rejected", "rejected", "sent", "rejected", "rejected", "rejected"]);
-    expect(runtime.pausedReason).toMatch(/^3 posts in a row were rejected/);
-    expect(runtime.pausedUntil).toBeNull();
-    expect((await store.getDestinationStates())[0]).toMatchObject({ destinationId: "d", pausedUntil: null, consecutiveRejections: 3 });
+    expect(states.get("d").pausedReason).toMatch(/^3 posts in a row were rejected/);
+    expect(states.get("d").pausedUntil).toBeNull();
+    expect((await store.destinations.getDestinationStates())[0]).toMatchObject({ destinationId: "d", pausedUntil: null, consecutiveRejections: 3 });
     expect(await deliver()).toEqual([]); // paused: the seventh waits for the operator
   });
 });

@@ -9,12 +9,12 @@ import pino from "pino";
 import type { FeedItem } from "../../src/core/index.js";
 import { scriptedAdapter, type Answer } from "../support/scripted-adapter.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
-import { deliverDue, DestinationRuntime } from "../../src/pipeline/deliver.js";
-import { Alerter } from "../../src/pipeline/alerts.js";
-import { identify, planPoll } from "../../src/pipeline/select-new.js";
-import type { DeliveryState } from "../../src/store/types.js";
-import { FINAL_STATES } from "../../src/store/types.js";
+import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { deliverDue } from "../../src/delivery/deliver.js";
+import { Connections } from "../../src/delivery/connections.js";
+import { DestinationStates } from "../../src/delivery/destination-states.js";
+import { identify, planPoll } from "../../src/intake/select-new.js";
+import { FINAL_STATES, type DeliveryState } from "../../src/store/deliveries.js";
 
 const item = (n: number): FeedItem => ({
   feedId: "f", guid: String(n), link: `https://e.org/${n}`, title: `Item ${n}`, summary: "", author: null,
@@ -32,18 +32,18 @@ describe("delivery state machine (property)", () => {
           const store = new SqliteStore(":memory:");
           let now = Date.UTC(2026, 0, 2);
           const items = identify(Array.from({ length: count }, (_, i) => item(i + 1)), null);
-          await store.applyPlan({ ...planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }) });
+          await store.feeds.applyPlan({ ...planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }) });
           const accepted: number[] = [];
           const adapter = scriptedAdapter(script, accepted);
           const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections: 1000 });
           const logger = pino({ level: "silent" });
-          const session = { load: async () => null, save: async () => undefined, clear: async () => undefined };
-          const runtime = new DestinationRuntime({ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }, logger, ".", session);
+          const destinations = [{ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }];
+          const states = await DestinationStates.load(store.destinations, destinations);
+          const connections = new Connections(logger, ".", ".");
           const policy = deliverySchema.parse({ retryBaseMs: 10, retryMaxMs: 40, maxAttempts: 5 });
-          const alerter = new Alerter(null, store, [runtime], logger, () => now);
           const finalSeen = new Map<number, DeliveryState>();
           const check = async () => {
-            for (const row of await store.listDeliveries({})) {
+            for (const row of await store.deliveries.listDeliveries({})) {
               const final = finalSeen.get(row.id);
               if (final) expect(row.state, `row ${row.id} left ${final}`).toBe(final);
               if ((FINAL_STATES as readonly string[]).includes(row.state)) finalSeen.set(row.id, row.state);
@@ -53,15 +53,16 @@ describe("delivery state machine (property)", () => {
             now += 100;
             if (step === "crash") {
               // The process dies mid-send: a due row is left `sending`; the platform may have taken it.
-              const due = await store.dueDeliveries(now, 1, ["d"]);
+              const due = await store.deliveries.dueDeliveries(now, 1, ["d"]);
               const row = due[0];
-              if (row && (await store.transition(row.record.id, ["pending", "failed"], { to: "sending" }, now))) {
+              if (row && (await store.deliveries.transition(row.record.id, ["pending", "failed"], { to: "sending" }, now))) {
                 if (Math.random() < 0.5) accepted.push(row.record.id);
               }
-              await store.recoverInterrupted(now, []);
+              await store.deliveries.recoverInterrupted(now, []);
             } else {
-              runtime.pausedReason = null;
-              await deliverDue({ store, runtimes: [runtime], policy, logger, alerter, now: () => now, stopping: () => false, scrub: (t) => t });
+              // Whatever paused the destination (a rate limit, refused credentials) is lifted for the next step.
+              await states.set({ ...states.get("d"), pausedReason: null, pausedUntil: null }, now);
+              await deliverDue({ store: store.deliveries, destinations, states, connections, policy, logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
             }
             await check();
           }

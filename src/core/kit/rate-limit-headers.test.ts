@@ -10,7 +10,7 @@ const fixtureHeaders = (platform: string, name: string): Record<string, string> 
 const NOW = Date.parse("2026-11-27T10:00:00Z");
 
 describe("parseRetryAfter", () => {
-  // src/pipeline/fetch.test.ts's table for its own retryAfter (null there, undefined here).
+  // src/intake/fetch.test.ts's table for its own retryAfter (null there, undefined here).
   it.each<[string | null, number | undefined]>([
     [null, undefined],
     ["120", 120_000],

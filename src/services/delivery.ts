@@ -1,0 +1,213 @@
+/**
+ * Delivery: sends due rows (render, gate, send, record) with each destination's state owned in
+ * one place (DestinationStates, decisions in delivery/pause.ts), waits out short holds for
+ * `poll --once`, recovers rows a dead process left `sending`, and renders what would be posted.
+ */
+import type { Logger } from "pino";
+import type { Connection } from "../core/adapter.js";
+import { RenderError } from "../core/adapter.js";
+import type { FeedItem } from "../core/feed-item.js";
+import type { CrierConfig, Destination, Feed } from "../config/load.js";
+import type { DeliveryStore } from "../store/deliveries.js";
+import { deliverDue, type DeliveryOutcome } from "../delivery/deliver.js";
+import type { Alerter } from "../delivery/alerts.js";
+import type { Connections } from "../delivery/connections.js";
+import { pauseConfig, type DestinationStates } from "../delivery/destination-states.js";
+import type { MediaFetcher } from "../delivery/media.js";
+import { needsOperator, pauseReason, resume, wakeAt, type LiveDestinationState } from "../delivery/pause.js";
+import { renderPost } from "../delivery/render.js";
+import type { PlannedPoll } from "./intake.js";
+
+export type { DeliveryOutcome } from "../delivery/deliver.js";
+
+/** One post a dry run would have made, or why it could not be rendered. */
+export interface DryRunPost {
+  feedId: string;
+  destinationId: string;
+  title: string;
+  state: "would-post" | "unrenderable";
+  preview?: string;
+  length?: number;
+  maxLength?: number;
+  reason?: string;
+}
+
+/** An item rendered for a destination as it would be posted (the limits: the adapter's defaults, tightened by the config). */
+export type RenderedPreview =
+  | { ok: true; post: string; length: number; maxLength: number; unit: string; limitsFrom: "default" | "config" | "discovered" }
+  | { ok: false; error: string };
+
+/** A destination's state, judged: what `crier destinations` shows. */
+export interface DestinationView {
+  readonly destination: Destination;
+  readonly state: LiveDestinationState;
+  /** Why nothing is sent to it now, or null. */
+  readonly paused: string | null;
+  readonly needsOperator: boolean;
+}
+
+export interface DeliveryDeps {
+  config: CrierConfig;
+  store: DeliveryStore;
+  states: DestinationStates;
+  connections: Connections;
+  alerter: Alerter;
+  media: MediaFetcher | undefined;
+  logger: Logger;
+  now: () => number;
+  scrub: (text: string) => string;
+  /** Send nothing, write nothing (a dry run, or a read-only open). */
+  dryRun: boolean;
+  /** Aborted when the service stops: the send in flight finishes, no new one starts. */
+  stopping: AbortSignal;
+}
+
+export class DeliveryService {
+  private readonly destinationsById: ReadonlyMap<string, Destination>;
+  private readonly feedsById: ReadonlyMap<string, Feed>;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.destinationsById = new Map(deps.config.destinations.map((d) => [d.id, d]));
+    this.feedsById = new Map(deps.config.feeds.map((f) => [f.id, f]));
+  }
+
+  destination(id: string): Destination | undefined {
+    return this.destinationsById.get(id);
+  }
+
+  /** One pass over the due rows (all feeds, or only the named ones' rows). */
+  async deliverDue(feedIds?: readonly string[]): Promise<DeliveryOutcome[]> {
+    if (this.deps.dryRun) return [];
+    const { store, states, connections, config, logger, now, scrub, media, stopping, alerter } = this.deps;
+    return deliverDue({
+      store,
+      destinations: config.destinations,
+      states,
+      connections,
+      policy: config.delivery,
+      logger,
+      alert: (alert) => alerter.send(alert),
+      now,
+      stopping: () => stopping.aborted,
+      scrub,
+      media,
+      feeds: this.feedsById,
+      ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
+    });
+  }
+
+  /** One pass for the scheduler; true when it was full (more rows may be due at once). */
+  async deliverPass(): Promise<boolean> {
+    return (await this.deliverDue()).length >= this.deps.config.delivery.batchSize;
+  }
+
+  /**
+   * Passes until nothing is due now, waiting for rows held by a budget, spacing or a short
+   * platform wait as long as they come due before `deadline` (`crier poll --once`).
+   */
+  async drain(feedIds: readonly string[] | undefined, deadline: number): Promise<DeliveryOutcome[]> {
+    const { config, now, stopping } = this.deps;
+    const outcomes: DeliveryOutcome[] = [];
+    for (;;) {
+      const batch = await this.deliverDue(feedIds);
+      outcomes.push(...batch);
+      if (stopping.aborted) break;
+      if (batch.length >= config.delivery.batchSize) continue;
+      const wake = this.nextWake();
+      if (wake === null || wake > deadline) break;
+      await new Promise((r) => setTimeout(r, Math.max(0, wake - now())));
+    }
+    return outcomes;
+  }
+
+  /** The earliest time a held destination may send again, or null when none is held. */
+  nextWake(): number | null {
+    const now = this.deps.now();
+    const times = this.deps.config.destinations.flatMap((d) => wakeAt(pauseConfig(d), this.deps.states.get(d.id), now) ?? []);
+    return times.length ? Math.min(...times) : null;
+  }
+
+  /**
+   * Rows a dead process left `sending` become `uncertain` (alerted), or are queued again where the
+   * platform honours an idempotency key (or the operator chose `ambiguous: retry`). Run once at start.
+   */
+  async recover(): Promise<{ uncertain: number; requeued: number }> {
+    if (this.deps.dryRun) return { uncertain: 0, requeued: 0 };
+    const { store, config, logger, alerter } = this.deps;
+    const now = this.deps.now();
+    const retryable = config.destinations.flatMap((d) => {
+      const caps = d.adapter.capabilities;
+      if (d.common.ambiguous === "retry") return [{ destinationId: d.id, since: 0 }];
+      if (!caps.idempotentSend) return [];
+      return [{ destinationId: d.id, since: caps.idempotencyTtlMs === undefined ? 0 : now - caps.idempotencyTtlMs }];
+    });
+    const result = await store.recoverInterrupted(now, retryable);
+    if (result.requeued) logger.info({ count: result.requeued }, "deliveries interrupted by a previous stop are queued again (idempotent platforms)");
+    if (result.uncertain) {
+      await alerter.send({
+        key: "uncertain:recovery",
+        title: `${result.uncertain} ${result.uncertain === 1 ? "post" : "posts"} may or may not have been published`,
+        detail: "The previous process stopped during these sends. See: crier deliveries --state uncertain; then crier resolve ID --sent|--drop or crier retry ID.",
+      });
+    }
+    return result;
+  }
+
+  /** `item` rendered for `destination` as it would be posted, without connecting (the adapter's default limits). */
+  preview(destination: Destination, item: FeedItem): RenderedPreview {
+    try {
+      const r = renderPost(destination, item);
+      return { ok: true, post: r.preview, length: r.length, maxLength: r.limits.maxLength, unit: r.limits.unit, limitsFrom: r.limits.source };
+    } catch (err) {
+      if (!(err instanceof RenderError)) throw err;
+      return { ok: false, error: err.message };
+    }
+  }
+
+  /** What a dry run's plans would have posted, rendered as the deliveries would be. */
+  wouldPost(plans: readonly PlannedPoll[]): DryRunPost[] {
+    const out: DryRunPost[] = [];
+    for (const { plan, items } of plans) {
+      for (const d of plan.deliveries) {
+        const item = items.get(d.itemKey);
+        const destination = this.destination(d.destinationId);
+        if (d.state !== "pending" || !item || !destination || !destination.cfg) continue;
+        const r = this.preview(destination, item);
+        out.push(
+          r.ok
+            ? { feedId: item.feedId, destinationId: d.destinationId, title: item.title, state: "would-post", preview: r.post, length: r.length, maxLength: r.maxLength }
+            : { feedId: item.feedId, destinationId: d.destinationId, title: item.title, state: "unrenderable", reason: r.error },
+        );
+      }
+    }
+    return out;
+  }
+
+  /** Each configured destination with its state, judged. */
+  destinationViews(): DestinationView[] {
+    const now = this.deps.now();
+    return this.deps.config.destinations.map((destination) => {
+      const state = this.deps.states.get(destination.id);
+      const config = pauseConfig(destination);
+      return { destination, state, paused: pauseReason(config, state, now), needsOperator: needsOperator(config, state, now) };
+    });
+  }
+
+  /** The operator's `crier resume`: clears the pause and the rejection streak. */
+  async resume(destination: Destination): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const resumed = resume(pauseConfig(destination), this.deps.states.get(destination.id));
+    if (!resumed.ok) return resumed;
+    await this.deps.states.set(resumed.state, this.deps.now());
+    return { ok: true };
+  }
+
+  /** The destination's connection, opened once. May throw what the adapter's connect throws. */
+  connect(destination: Destination): Promise<Connection<unknown>> {
+    return this.deps.connections.get(destination);
+  }
+
+  async close(): Promise<void> {
+    await this.deps.connections.closeAll();
+    await this.deps.media?.close();
+  }
+}

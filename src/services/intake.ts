@@ -1,0 +1,252 @@
+/**
+ * Feed intake: polls feeds (fetch, parse, select new, queue) through one bounded pool, and takes
+ * the documents WebSub hubs push. A feed is never polled twice at once: a cycle that meets a feed
+ * another cycle is still polling leaves it to that one.
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import pLimit, { type LimitFunction } from "p-limit";
+import type { Logger } from "pino";
+import type { CrierConfig, Feed } from "../config/load.js";
+import type { FeedItem } from "../core/feed-item.js";
+import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
+import { StorageError } from "../store/storage-error.js";
+import { configureFetchPool, closeFetchPool, FetchError } from "../intake/fetch.js";
+import { ParseError } from "../intake/parse-types.js";
+import { feedLocation, pollFeed, readFeed, type FeedAlert, type FeedPollReport, type PollContext, type PushedContent } from "../intake/poll-feed.js";
+import type { WebSubLinks } from "../intake/websub-links.js";
+import { spreadOut } from "../scheduler/spread.js";
+
+/** What intake tells the WebSub subscriber, and asks of it (the subscriber satisfies this as it is). */
+export interface IntakePeer {
+  /** What a fetch said of the feed's hub and self URL. */
+  discovered(feed: Feed, links: WebSubLinks): void;
+  /** How often a feed its hub pushes is still polled; null when it has no active subscription. */
+  safetyNetMs(feedId: string): number | null;
+}
+
+export interface PollFeedsOptions {
+  /** Each feed starts at its own fixed offset within this window (ms). */
+  spreadMs?: number;
+  /** Deliveries were queued: a spread cycle is long, deliver as items come. */
+  onQueued?: () => void;
+  /** The operator asked for this poll: feeds in backoff are polled too (see PollOptions). */
+  operator?: boolean;
+  /** The WebSub subscriber, under `crier run` with WebSub on. */
+  websub?: IntakePeer | null;
+}
+
+/** A dry run's plan for one feed, with the items it names (kept only in a dry run). */
+export interface PlannedPoll {
+  plan: PollPlan;
+  items: ReadonlyMap<string, FeedItem>;
+}
+
+export interface PollCycle {
+  /** Each polled feed's report, in the order asked for. */
+  reports: FeedPollReport[];
+  /** Dry run only: what each feed's poll would have written. */
+  plans: PlannedPoll[];
+}
+
+export interface IntakeDeps {
+  config: CrierConfig;
+  store: FeedStore;
+  logger: Logger;
+  now: () => number;
+  scrub: (text: string) => string;
+  /** Tells the operator (delivery's alerter); never throws. */
+  alert: (alert: FeedAlert) => Promise<void>;
+  /** Write nothing (a dry run, or a read-only open). */
+  dryRun: boolean;
+  /** Aborted when the service stops: spread-out polls waiting for their turn give up. */
+  stopping: AbortSignal;
+}
+
+export class FeedIntake {
+  private readonly feedsById: ReadonlyMap<string, Feed>;
+  /** One pool for every poll, whichever schedule started it. */
+  private readonly pollLimit: LimitFunction;
+  /** One context per feed, made once (a poll cycle of thousands of feeds allocates little). */
+  private readonly contexts = new Map<string, PollContext>();
+  /** Feeds being polled (or processing a push) now: a Set, so a cycle of 10,000 feeds allocates nothing for it. */
+  private readonly busy = new Set<string>();
+  /** Pushes waiting for a feed to be free (rare: made only when one waits). */
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.feedsById = new Map(deps.config.feeds.map((f) => [f.id, f]));
+    this.pollLimit = pLimit(deps.config.polling.concurrency);
+    configureFetchPool({ connectionsPerHost: deps.config.polling.connectionsPerHost });
+  }
+
+  feed(id: string): Feed | undefined {
+    return this.feedsById.get(id);
+  }
+
+  /**
+   * Polls feeds (all enabled, or the named ones) through one bounded pool. Never throws for one
+   * feed's failure; throws a StorageError when the store fails (the feeds after it are not polled).
+   */
+  async pollFeeds(feedIds?: readonly string[], opts: PollFeedsOptions = {}): Promise<PollCycle> {
+    const { config, now, stopping } = this.deps;
+    const feeds = feedIds
+      ? feedIds.map((id) => {
+          const feed = this.feed(id);
+          if (!feed) throw new Error(`no feed with id "${id}" in ${config.file}`);
+          return feed;
+        })
+      : config.feeds.filter((f) => f.enabled);
+    const polled = new PolledBatch(this.deps.store, this.deps.logger);
+    // Each feed's report until the cycle returns; the plan and items in a dry run only.
+    const reportOf = new Map<string, FeedPollReport>();
+    const planOf = this.deps.dryRun ? new Map<string, PlannedPoll>() : null;
+    // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
+    // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
+    // A counter and one waiter (not Promise.race over the window, which subscribes to every
+    // promise in it once per feed).
+    const windowSize = 2 * config.polling.concurrency;
+    let inWindow = 0;
+    let slotFreed: (() => void) | null = null;
+    let failure: { err: unknown } | null = null;
+    const leaveWindow = (): void => {
+      inWindow--;
+      const wake = slotFreed;
+      slotFreed = null;
+      wake?.();
+    };
+    const start = now();
+    for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
+      const wait = start + offset - now();
+      if (wait > 0) await delay(wait, undefined, { signal: stopping }).catch(() => undefined);
+      if (stopping.aborted || failure) break; // a failure of the store fails every feed after it
+      while (inWindow >= windowSize) await new Promise<void>((resolve) => (slotFreed = resolve));
+      inWindow++;
+      void this.pollLimit(async () => {
+        // Another cycle (crier run's first one, a schedule's tick) or a push may be at this feed now:
+        // polling it again would fetch it twice and record its outcome twice.
+        if (this.busy.has(feed.id)) {
+          this.deps.logger.debug({ feed: feed.id }, "already being polled: left to that poll");
+          return leaveWindow();
+        }
+        this.busy.add(feed.id);
+        try {
+          const result = await pollFeed(feed, this.context(feed), undefined, { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
+          const batchWrite = result.polled ? polled.add(result.polled) : undefined;
+          if (batchWrite) await batchWrite;
+          if (result.report.queued) opts.onQueued?.();
+          if (result.websub) opts.websub?.discovered(feed, result.websub);
+          reportOf.set(feed.id, result.report);
+          if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
+        } catch (err) {
+          failure ??= { err };
+        } finally {
+          this.free(feed.id);
+          leaveWindow();
+        }
+      });
+    }
+    while (inWindow > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
+    if (failure) throw (failure as { err: unknown }).err;
+    await polled.flush();
+    // In the order asked for (a feed may be missing when the service stopped mid-cycle, or when
+    // another cycle was polling it).
+    return {
+      reports: feeds.flatMap((f) => reportOf.get(f.id) ?? []),
+      plans: planOf ? feeds.flatMap((f) => planOf.get(f.id) ?? []) : [],
+    };
+  }
+
+  /**
+   * Processes a feed document its WebSub hub pushed, or (content "notified") fetches the feed its
+   * hub said changed. Outside the polling pool: it is one feed, now; after a poll of the same feed
+   * in progress, never beside it.
+   */
+  async acceptPushed(feedId: string, content: PushedContent | "notified"): Promise<FeedPollReport> {
+    const feed = this.feed(feedId);
+    if (!feed) throw new Error(`no feed with id "${feedId}" in ${this.deps.config.file}`);
+    while (this.busy.has(feedId)) await new Promise<void>((wake) => this.waiting.set(feedId, [...(this.waiting.get(feedId) ?? []), wake]));
+    this.busy.add(feedId);
+    try {
+      const result = await pollFeed(feed, this.context(feed), content);
+      if (result.polled) await this.deps.store.recordPolled([result.polled]);
+      return result.report;
+    } finally {
+      this.free(feedId);
+    }
+  }
+
+  /**
+   * The feed's items as a poll would read them now (fetched and parsed, nothing written), or why
+   * it cannot be read: the feed's failure as a poll reports it.
+   */
+  async readItems(feed: Feed): Promise<{ ok: true; items: readonly FeedItem[] } | { ok: false; error: string }> {
+    try {
+      return { ok: true, items: (await readFeed(feed, this.deps.config.userAgent)).items };
+    } catch (err) {
+      if (!(err instanceof FetchError || err instanceof ParseError)) throw err;
+      return { ok: false, error: this.deps.scrub(`feed ${feed.id} (${feedLocation(feed)}): ${err.message}`) };
+    }
+  }
+
+  /** Closes the feed fetcher's connection pool. */
+  async close(): Promise<void> {
+    await closeFetchPool();
+  }
+
+  /** The feed's poll or push is over: wakes the pushes waiting for it (each checks again). */
+  private free(feedId: string): void {
+    this.busy.delete(feedId);
+    const wake = this.waiting.get(feedId);
+    if (!wake) return;
+    this.waiting.delete(feedId);
+    for (const w of wake) w();
+  }
+
+  private context(feed: Feed): PollContext {
+    let ctx = this.contexts.get(feed.id);
+    if (!ctx) {
+      const { config, store, logger, now, dryRun, scrub, alert } = this.deps;
+      ctx = {
+        store,
+        routes: config.routes.get(feed.id) ?? [],
+        userAgent: config.userAgent,
+        logger,
+        now,
+        dryRun,
+        scrub,
+        health: config.feedHealth,
+        polling: config.polling,
+        alert,
+        filters: config.routeFilters.get(feed.id),
+      };
+      this.contexts.set(feed.id, ctx);
+    }
+    return ctx;
+  }
+}
+
+/** Not-modified polls, written in batches: one transaction per 500 feeds, not one per feed. */
+class PolledBatch {
+  private pending: PolledFeed[] = [];
+  constructor(
+    private readonly store: FeedStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Queues one poll; returns the write's promise when this one filled the batch, else nothing to wait for. */
+  add(polled: PolledFeed): Promise<void> | undefined {
+    this.pending.push(polled);
+    return this.pending.length >= 500 ? this.flush() : undefined;
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    // Only "last polled" and freshness: losing them (a crash before the write) costs one more poll.
+    // A store that cannot be written at all is another matter: the caller must stop.
+    await this.store.recordPolled(batch).catch((err: unknown) => {
+      if (err instanceof StorageError) throw err;
+      this.logger.error({ err }, "could not record polled feeds");
+    });
+  }
+}

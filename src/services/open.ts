@@ -1,0 +1,107 @@
+/**
+ * Opens Crier on a config: logger, store, and the services wired together (intake, delivery,
+ * maintenance, operations). "read" opens the store read-only (or in memory when there is none
+ * yet): nothing is written, nothing is sent. The composition of `crier run` is ./run.ts.
+ */
+// First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
+import "../heap-default.js";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { DestinationStream, Logger } from "pino";
+import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig } from "../config/load.js";
+import { createLogger } from "../log.js";
+import { applyMemorySettings } from "../heap.js";
+import { createScrubber } from "../secrets.js";
+import type { Store } from "../store/index.js";
+import { SqliteStore } from "../store/sqlite/index.js";
+import { Alerter } from "../delivery/alerts.js";
+import { Connections } from "../delivery/connections.js";
+import { DestinationStates } from "../delivery/destination-states.js";
+import { MediaFetcher } from "../delivery/media.js";
+import { FeedIntake } from "./intake.js";
+import { DeliveryService } from "./delivery.js";
+import { Maintenance } from "./maintenance.js";
+import { Operations } from "./operations.js";
+
+export interface OpenOptions {
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  adapters: AdapterRegistry;
+  /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
+  mode: "write" | "read";
+  logDestination?: DestinationStream;
+  logLevel?: string;
+  /** Pretty log lines (default: when stderr is a terminal); false: JSON lines always. */
+  prettyLogs?: boolean;
+  now?: () => number;
+}
+
+export interface Crier {
+  readonly config: CrierConfig;
+  readonly logger: Logger;
+  readonly store: Store;
+  /** Removes secret values from text that is stored or printed. */
+  readonly scrub: (text: string) => string;
+  readonly now: () => number;
+  readonly intake: FeedIntake;
+  readonly delivery: DeliveryService;
+  readonly maintenance: Maintenance;
+  readonly operations: Operations;
+  /** Aborted once shutdown began. */
+  readonly stopping: AbortSignal;
+  /** Stop starting new work; what is in flight finishes. */
+  beginShutdown(): void;
+  close(): Promise<void>;
+}
+
+/** @throws ConfigError (the config), StorageError (the delivery log cannot be used) */
+export async function openCrier(opts: OpenOptions): Promise<Crier> {
+  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+  const logger = createLogger({
+    level: opts.logLevel ?? config.logLevel,
+    secretValues: config.secretValues,
+    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+    ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
+  });
+  applyMemorySettings(config.memory);
+  for (const warning of configWarnings(config)) logger.warn({ config: config.file, warning }, "config: should change");
+  const readOnly = opts.mode === "read";
+  const cacheMB = config.storageCacheMB;
+  const store = readOnly
+    ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
+    : new SqliteStore(config.storagePath, { cacheMB });
+  try {
+    return await compose(config, logger, store, readOnly, opts.now ?? Date.now);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun: boolean, now: () => number): Promise<Crier> {
+  const scrub = createScrubber(config.secretValues);
+  const shutdown = new AbortController();
+  const states = await DestinationStates.load(store.destinations, config.destinations);
+  for (const d of config.destinations) {
+    if (d.pausedReason) logger.warn({ destination: d.id, reason: d.pausedReason }, "destination paused by its config");
+  }
+  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath));
+  const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
+  const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });
+  const media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
+  const intake = new FeedIntake({ config, store: store.feeds, logger, now, scrub, alert: (a) => alerter.send(a), dryRun, stopping: shutdown.signal });
+  const delivery = new DeliveryService({ config, store: store.deliveries, states, connections, alerter, media, logger, now, scrub, dryRun, stopping: shutdown.signal });
+  const maintenance = new Maintenance({ config, store, logger, now, dryRun });
+  const operations = new Operations({ config, store, intake, delivery, maintenance, logger, scrub, now });
+  return {
+    config, logger, store, scrub, now, intake, delivery, maintenance, operations,
+    stopping: shutdown.signal,
+    beginShutdown: () => shutdown.abort(),
+    async close() {
+      await delivery.close();
+      await intake.close();
+      await store.close();
+      logger.flush?.();
+    },
+  };
+}

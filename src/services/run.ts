@@ -1,0 +1,114 @@
+/**
+ * `crier run`'s composition: recovery, the WebSub listener (when configured), the scheduler, each
+ * given the small interface it needs of intake and delivery, and a clean stop. A failure of the
+ * store itself in work nobody awaits (a scheduled poll) stops the service: it could not record
+ * what it posts.
+ */
+import type { CrierConfig } from "../config/load.js";
+import { StorageError } from "../store/storage-error.js";
+import { Scheduler, type ScheduledWork, type SchedulePlan } from "../scheduler/index.js";
+import type { RunningWebSub } from "../websub/index.js";
+import type { IntakePeer } from "./intake.js";
+import type { Crier } from "./open.js";
+
+/** The schedule of `crier run` from the config: the enabled feeds' crons and the service's own jobs. */
+export function schedulePlan(config: CrierConfig): SchedulePlan {
+  return {
+    feeds: config.feeds.filter((f) => f.enabled).map((f) => ({ id: f.id, schedule: f.schedule, timezone: f.timezone })),
+    spread: config.polling.spread,
+    maxSpreadMs: config.polling.maxSpreadMs,
+    deliverySchedule: config.delivery.intervalSchedule,
+    retentionSchedule: config.retention.schedule,
+  };
+}
+
+/**
+ * What the scheduler runs: intake's polls (told of the WebSub subscriber, when there is one),
+ * delivery passes, retention. A StorageError is passed to `failed` before it goes on.
+ */
+export function scheduledWork(crier: Crier, websub: () => IntakePeer | null, failed: (err: StorageError) => void): ScheduledWork {
+  const watch = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      if (err instanceof StorageError) failed(err);
+      throw err;
+    });
+  return {
+    pollFeeds: (feedIds, opts) => watch(crier.intake.pollFeeds(feedIds, { ...opts, websub: websub() })),
+    deliverPass: () => watch(crier.delivery.deliverPass()),
+    maintain: () => watch(crier.maintenance.maintain()),
+  };
+}
+
+export interface RunOptions {
+  /** The store failed: the service stops (after this returns). */
+  onStorageFailure: (err: StorageError) => void;
+}
+
+export class CrierRun {
+  private stopping: Promise<void> | null = null;
+  private stoppedResolve!: () => void;
+  /** Resolves once the service has stopped and Crier is closed. */
+  readonly stopped = new Promise<void>((resolve) => (this.stoppedResolve = resolve));
+
+  private constructor(
+    private readonly crier: Crier,
+    readonly scheduler: Scheduler,
+    readonly websub: RunningWebSub | null,
+  ) {}
+
+  /**
+   * Recovers rows a previous process left `sending`, starts listening for WebSub (before the first
+   * poll: a hub verifies a subscription as soon as we ask for it) and starts the schedule.
+   */
+  static async start(crier: Crier, opts: RunOptions): Promise<CrierRun> {
+    await crier.delivery.recover();
+    let run: CrierRun | null = null;
+    const failed = (err: StorageError): void => {
+      if (!run || run.stopping) return;
+      opts.onStorageFailure(err);
+      void run.stop("storage failure");
+    };
+    let subscriber: IntakePeer | null = null;
+    const scheduler = new Scheduler(schedulePlan(crier.config), scheduledWork(crier, () => subscriber, failed), crier.logger, crier.stopping);
+    // fastify and the subscriber load only when WebSub is configured.
+    const { config } = crier;
+    const websub =
+      config.websub || config.websubOffReason
+        ? await (await import("../websub/index.js")).startWebSub({
+            config,
+            store: crier.store.subscriptions,
+            logger: crier.logger,
+            now: crier.now,
+            scrub: crier.scrub,
+            acceptPushed: (feedId, content) => crier.intake.acceptPushed(feedId, content),
+            onQueued: () => scheduler.deliverSoon(),
+          })
+        : null;
+    subscriber = websub?.subscriber ?? null;
+    run = new CrierRun(crier, scheduler, websub);
+    scheduler.start();
+    crier.logger.info({ feeds: config.feeds.length, destinations: config.destinations.length }, "crier running");
+    return run;
+  }
+
+  /** Polls every feed once now (a restart does not wait for the schedule), then delivers. */
+  async runAllNow(): Promise<void> {
+    await this.scheduler.runAllNow().catch((err: unknown) => {
+      if (!(err instanceof StorageError)) throw err; // reported, and stopping, already
+    });
+  }
+
+  /** Stops taking work, lets what is in flight finish, closes Crier. Idempotent. */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.crier.logger.info({ signal: reason }, "stopping: finishing work in flight");
+      await this.websub?.close();
+      await this.scheduler.halt();
+      this.crier.beginShutdown();
+      await this.scheduler.settle();
+      await this.crier.close();
+      this.stoppedResolve();
+    })();
+    return this.stopping;
+  }
+}

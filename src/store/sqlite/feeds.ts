@@ -1,0 +1,307 @@
+/** FeedStore on SQLite: feed states (cached between polls), items, and a poll's plan in one transaction. */
+import type { FeedItem } from "../../core/feed-item.js";
+import type { ApplyResult, FeedErrorUpdate, FeedState, FeedStatus, FeedStore, KnownItems, PollPlan, PolledFeed } from "../feeds.js";
+import { guardStorageErrors, type Row, type SqliteConnection } from "./connection.js";
+
+/** The cache's own copy: the store updates it in place; callers see it as a readonly FeedState. */
+type CachedFeedState = { -readonly [K in keyof FeedState]: FeedState[K] };
+
+export interface SqliteFeedStoreOptions {
+  /**
+   * How long cached feed states are trusted before looking for other connections' commits again
+   * (ms, default 1000): the look itself costs about as much as reading a row.
+   */
+  recheckOthersMs?: number;
+  /**
+   * A poll that changes nothing but a feed's poll times (a 304 on a healthy feed) rewrites its row
+   * at most this often (ms, default 10 minutes); the times held in memory are always current.
+   */
+  pollTimesEveryMs?: number;
+}
+
+export class SqliteFeedStore implements FeedStore {
+  /**
+   * Feed states as this connection last read or wrote them: a poll cycle of thousands of
+   * unchanged feeds reads no row (~10 µs each). Writes here update or forget their feed's entry.
+   * A commit by any other connection (`crier feed resume` in another process) changes PRAGMA
+   * data_version, looked at most every `recheckOthersMs`; then every entry is forgotten.
+   */
+  private readonly feedStates = new Map<string, CachedFeedState | null>();
+  /**
+   * last_polled_at as stored, for feeds in feedStates: 10,000 unchanged feeds every few minutes
+   * would otherwise rewrite every page of the feeds table each cycle, for two timestamps.
+   */
+  private readonly storedPolledAt = new Map<string, number | null>();
+  private readonly pollTimesEveryMs: number;
+  private readonly recheckOthersMs: number;
+  private feedStatesVersion: unknown = null;
+  private feedStatesCheckedAt = -Infinity;
+
+  constructor(
+    readonly conn: SqliteConnection,
+    opts: SqliteFeedStoreOptions = {},
+  ) {
+    this.recheckOthersMs = opts.recheckOthersMs ?? 1000;
+    this.pollTimesEveryMs = opts.pollTimesEveryMs ?? 10 * 60_000;
+  }
+
+  private feedStateCache(): Map<string, CachedFeedState | null> {
+    const now = performance.now();
+    if (now - this.feedStatesCheckedAt < this.recheckOthersMs) return this.feedStates;
+    this.feedStatesCheckedAt = now;
+    const version = this.conn.stmt("PRAGMA data_version").pluck().get();
+    if (version !== this.feedStatesVersion) {
+      this.forgetAll();
+      this.feedStatesVersion = version;
+    }
+    return this.feedStates;
+  }
+
+  async getFeedState(feedId: string): Promise<FeedState | null> {
+    const cache = this.feedStateCache();
+    const cached = cache.get(feedId);
+    if (cached !== undefined) return cached;
+    const state = this.readFeedState(feedId);
+    cache.set(feedId, state);
+    this.storedPolledAt.set(feedId, state?.lastPolledAt ?? null);
+    return state;
+  }
+
+  private readFeedState(feedId: string): CachedFeedState | null {
+    // One statement for everything a poll needs to know first.
+    const row = this.conn.stmt(
+      `SELECT f.*, EXISTS (SELECT 1 FROM items WHERE feed_id = q.id) AS has_history,
+         (SELECT group_concat(destination_id, char(31)) FROM routes WHERE feed_id = q.id) AS seeded
+       FROM (SELECT ? AS id) q LEFT JOIN feeds f ON f.id = q.id`,
+    ).get(feedId) as Row;
+    const hasHistory = row.has_history === 1;
+    const seededRoutes = new Set(row.seeded ? (row.seeded as string).split("\u001f") : []);
+    if (row.id === null) return hasHistory || seededRoutes.size ? { ...emptyFeedState(feedId, hasHistory), seededRoutes } : null;
+    return {
+      feedId,
+      etag: row.etag as string | null,
+      lastModified: row.last_modified as string | null,
+      bodyHash: row.body_hash as string | null,
+      hasHistory,
+      heldAt: row.held_at as number | null,
+      heldReason: row.held_reason as string | null,
+      acceptMode: row.accept_mode as FeedState["acceptMode"],
+      lastError: row.last_error as string | null,
+      errorStreak: row.error_streak as number,
+      lastPolledAt: row.last_polled_at as number | null,
+      lastOkAt: row.last_ok_at as number | null,
+      nextPollAt: row.next_poll_at as number | null,
+      demotedAt: row.demoted_at as number | null,
+      freshUntil: row.fresh_until as number | null,
+      seededRoutes,
+    };
+  }
+
+  async recordPolled(polls: readonly PolledFeed[]): Promise<void> {
+    if (!polls.length) return;
+    const upsert = this.conn.stmt(
+      `INSERT INTO feeds (id, last_polled_at, last_ok_at, error_streak, fresh_until) VALUES (?, ?, ?, 0, ?)
+       ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at,
+         last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL, fresh_until = excluded.fresh_until`,
+    );
+    const toWrite = polls.filter((p) => !this.onlyPollTimesChange(p));
+    try {
+      this.conn.db.transaction(() => {
+        for (const p of toWrite) upsert.run(p.feedId, p.now, p.now, p.freshUntil);
+      })();
+    } catch (err) {
+      for (const p of polls) this.forget(p.feedId);
+      throw err;
+    }
+    for (const p of toWrite) this.storedPolledAt.set(p.feedId, p.now);
+    for (const p of polls) {
+      const state = this.feedStates.get(p.feedId);
+      // The same columns as the upsert above (a test compares this with the row read back). In
+      // place: a copy of every state on every cycle was 2 MB of old-generation garbage per
+      // 10,000 feeds. A state object therefore follows the store, like a row read again.
+      if (state) {
+        state.lastPolledAt = p.now;
+        state.lastOkAt = p.now;
+        state.lastError = null;
+        state.errorStreak = 0;
+        state.nextPollAt = null;
+        state.demotedAt = null;
+        state.freshUntil = p.freshUntil;
+      } else this.forget(p.feedId);
+    }
+  }
+
+  /** True when the upsert would change only the poll times, and the stored ones are recent enough. */
+  private onlyPollTimesChange(p: PolledFeed): boolean {
+    const state = this.feedStates.get(p.feedId);
+    const stored = this.storedPolledAt.get(p.feedId);
+    if (!state || stored == null || p.now - stored >= this.pollTimesEveryMs) return false;
+    return state.errorStreak === 0 && state.lastError === null && state.nextPollAt === null && state.demotedAt === null && state.freshUntil === p.freshUntil;
+  }
+
+  private forget(feedId: string): void {
+    this.feedStates.delete(feedId);
+    this.storedPolledAt.delete(feedId);
+  }
+
+  /** Forgets every cached state (retention may have removed a feed's last items). */
+  forgetAll(): void {
+    this.feedStates.clear();
+    this.storedPolledAt.clear();
+  }
+
+  async deferFeed(feedId: string, until: number, message: string, now: number): Promise<void> {
+    this.forget(feedId);
+    this.conn.stmt(
+      `INSERT INTO feeds (id, last_polled_at, last_error, fresh_until) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error, fresh_until = excluded.fresh_until`,
+    ).run(feedId, now, message, until);
+  }
+
+  async recordFeedError(feedId: string, u: FeedErrorUpdate): Promise<number> {
+    this.forget(feedId);
+    const row = this.conn.stmt(
+        `INSERT INTO feeds (id, last_polled_at, last_error, error_streak, next_poll_at, demoted_at) VALUES (?, ?, ?, 1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_error = excluded.last_error,
+           error_streak = feeds.error_streak + 1, next_poll_at = excluded.next_poll_at,
+           demoted_at = COALESCE(feeds.demoted_at, excluded.demoted_at)
+         RETURNING error_streak`,
+      )
+      .get(feedId, u.now, u.message, u.nextPollAt, u.demote ? u.now : null) as Row;
+    return row.error_streak as number;
+  }
+
+  async resumeFeed(feedId: string): Promise<void> {
+    this.forget(feedId);
+    this.conn.stmt("UPDATE feeds SET error_streak = 0, next_poll_at = NULL, demoted_at = NULL WHERE id = ?").run(feedId);
+  }
+
+  async getKnown(feedId: string, keys: readonly string[], links: readonly string[]): Promise<KnownItems> {
+    const known = { keys: new Set<string>(), links: new Map<string, string>() };
+    const byKey = this.conn.stmt("SELECT 1 FROM items WHERE feed_id = ? AND item_key = ?");
+    for (const key of keys) if (byKey.get(feedId, key)) known.keys.add(key);
+    const byLink = this.conn.stmt("SELECT item_key FROM items WHERE feed_id = ? AND norm_link = ? LIMIT 1");
+    for (const link of links) {
+      const row = byLink.get(feedId, link) as Row | undefined;
+      if (row) known.links.set(link, row.item_key as string);
+    }
+    return known;
+  }
+
+  async applyPlan(plan: PollPlan): Promise<ApplyResult> {
+    this.forget(plan.feedId);
+    return this.conn.db.transaction((): ApplyResult => {
+      const { feedId, now } = plan;
+      this.conn.stmt("INSERT INTO feeds (id) VALUES (?) ON CONFLICT (id) DO NOTHING").run(feedId);
+      const meta = plan.fetchMeta;
+      // Content a hub pushed (no fetchMeta) is not a poll: the feed's poll times, validators and
+      // freshness stay as they are, so the safety-net poll still comes when it is due.
+      if (meta) {
+        this.conn.stmt(
+          `UPDATE feeds SET last_polled_at = ?, last_ok_at = ?, last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL,
+             etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash),
+             fresh_until = ?
+           WHERE id = ?`,
+        ).run(now, now, meta.etag, meta.lastModified, meta.bodyHash, meta.freshUntil, feedId);
+      }
+      if (plan.hold) {
+        // A held poll must be seen again: forget the body hash and validators so it is re-parsed.
+        this.conn.stmt("UPDATE feeds SET held_at = COALESCE(held_at, ?), held_reason = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ?")
+          .run(now, plan.hold, feedId);
+        return { queued: 0, skipped: 0 };
+      }
+      this.conn.stmt(`UPDATE feeds SET held_at = NULL, held_reason = NULL${plan.clearAccept ? ", accept_mode = NULL" : ""} WHERE id = ?`)
+        .run(feedId);
+      const insertItem = this.conn.stmt(
+        `INSERT INTO items (feed_id, item_key, guid, link, norm_link, alias_of, title, published_at, first_seen_at, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      );
+      for (const n of plan.newItems) {
+        insertItem.run(
+          feedId, n.key, n.item.guid, n.item.link, n.normLink, n.aliasOf, n.item.title,
+          n.item.publishedAt ? Date.parse(n.item.publishedAt) : null, now, JSON.stringify(n.item),
+        );
+      }
+      const result: ApplyResult = { queued: 0, skipped: 0 };
+      const insertDelivery = this.conn.stmt(
+        `INSERT INTO deliveries (feed_id, item_key, destination_id, norm_link, state, reason, created_at, updated_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed_id, item_key, destination_id) DO NOTHING`,
+      );
+      const linkOwner = this.conn.stmt(
+        `SELECT id, feed_id FROM deliveries WHERE destination_id = ? AND norm_link = ? AND state NOT IN ('skipped', 'rejected', 'deleted')`,
+      );
+      for (const d of plan.deliveries) {
+        let { state, reason } = d;
+        if (state === "pending" && d.normLink) {
+          const owner = linkOwner.get(d.destinationId, d.normLink) as Row | undefined;
+          if (owner) {
+            state = "skipped";
+            reason = `link already delivered to this destination (delivery ${owner.id} from feed ${owner.feed_id})`;
+          }
+        }
+        // The partial UNIQUE index is the guarantee; the lookup above only gives the reason.
+        const info = insertDelivery.run(feedId, d.itemKey, d.destinationId, d.normLink, state, reason, now, now, state === "pending" ? now : null);
+        if (info.changes) result[state === "pending" ? "queued" : "skipped"]++;
+      }
+      if (plan.presentKeys) this.markPresence(feedId, plan.presentKeys, now);
+      const seed = this.conn.stmt("INSERT INTO routes (feed_id, destination_id, seeded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+      for (const destinationId of plan.seedRoutes) seed.run(feedId, destinationId, now);
+      return result;
+    })();
+  }
+
+  /**
+   * Items of the feed missing from a full fetch have left it (since now); listed ones are back.
+   * The key list goes as one JSON parameter (json_each), so the statement is compiled once
+   * whatever the feed's length; PostgreSQL's port is one array parameter (`<> ALL($1)`, `= ANY($1)`).
+   */
+  private markPresence(feedId: string, presentKeys: readonly string[], now: number): void {
+    const listed = JSON.stringify(presentKeys);
+    this.conn.stmt(
+      `UPDATE items SET left_at = ? WHERE feed_id = ? AND left_at IS NULL AND item_key NOT IN (SELECT value FROM json_each(?))`,
+    ).run(now, feedId, listed);
+    this.conn.stmt(`UPDATE items SET left_at = NULL WHERE feed_id = ? AND left_at IS NOT NULL AND item_key IN (SELECT value FROM json_each(?))`).run(feedId, listed);
+  }
+
+  async acceptFeed(feedId: string, mode: "record" | "post"): Promise<boolean> {
+    this.forget(feedId);
+    const info = this.conn.stmt("UPDATE feeds SET accept_mode = ?, etag = NULL, last_modified = NULL, body_hash = NULL WHERE id = ? AND held_at IS NOT NULL").run(mode, feedId);
+    return info.changes > 0;
+  }
+
+  async listFeeds(): Promise<readonly FeedStatus[]> {
+    const rows = this.conn.stmt("SELECT * FROM feeds ORDER BY id").all() as Row[];
+    return rows.map((row) => ({
+      feedId: row.id as string,
+      heldAt: row.held_at as number | null,
+      heldReason: row.held_reason as string | null,
+      acceptMode: row.accept_mode as FeedStatus["acceptMode"],
+      lastError: row.last_error as string | null,
+      errorStreak: row.error_streak as number,
+      lastPolledAt: row.last_polled_at as number | null,
+      lastOkAt: row.last_ok_at as number | null,
+      nextPollAt: row.next_poll_at as number | null,
+      demotedAt: row.demoted_at as number | null,
+      freshUntil: row.fresh_until as number | null,
+    }));
+  }
+
+  async recentItems(feedId: string, limit: number): Promise<readonly FeedItem[]> {
+    // Newest by date (an undated item: when it was first seen); items of one poll are inserted in
+    // the feed's order, so rowid keeps that order among equals (PostgreSQL: an identity column).
+    const rows = this.conn.stmt(
+      `SELECT data FROM items WHERE feed_id = ? AND alias_of IS NULL
+       ORDER BY COALESCE(published_at, first_seen_at) DESC, rowid ASC LIMIT ?`,
+    ).pluck().all(feedId, limit) as string[];
+    return rows.map((data) => JSON.parse(data) as FeedItem);
+  }
+}
+guardStorageErrors(SqliteFeedStore);
+
+function emptyFeedState(feedId: string, hasHistory: boolean): CachedFeedState {
+  return {
+    feedId, etag: null, lastModified: null, bodyHash: null, hasHistory, heldAt: null, heldReason: null,
+    acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: null, lastOkAt: null, nextPollAt: null, demotedAt: null,
+    freshUntil: null, seededRoutes: new Set(),
+  };
+}
