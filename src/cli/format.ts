@@ -31,7 +31,9 @@ export function formatDeliveries(rows: readonly DeliveryView[], more = false): s
     const head = [`#${r.id} ${r.state.padEnd(9)} ${r.feedId} -> ${r.destinationId}`, plural(r.attempts, "attempt"), next, `updated ${formatTime(r.updatedAt)}`];
     const posted = [r.remoteUrl ? `post: ${r.remoteUrl}` : "", r.remoteId ? `remote id: ${r.remoteId}` : ""].filter(Boolean).join(" · ");
     const why = r.reason ? `\n      ${r.reason}` : "";
-    return `${head.filter(Boolean).join(" · ")}\n      ${truncateLine(r.title, 90)}${posted ? `\n      ${posted}` : ""}${why}`;
+    // What a send saved to resume from (an adapter's opaque value, never a secret).
+    const saved = r.checkpoint !== null ? `\n      checkpoint: ${truncateLine(r.checkpoint, 120)}` : "";
+    return `${head.filter(Boolean).join(" · ")}\n      ${truncateLine(r.title, 90)}${posted ? `\n      ${posted}` : ""}${why}${saved}`;
   });
   const tail = more ? `\n… more deliveries match: the newest ${rows.length} are shown (--limit N for more, or narrow with --state, --feed, --destination)` : "";
   return `${lines.join("\n")}${tail}\n`;

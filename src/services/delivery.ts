@@ -103,7 +103,8 @@ export class DeliveryService {
 
   /**
    * Passes until nothing is due now, waiting for rows held by a budget, spacing or a short
-   * platform wait as long as they come due before `deadline` (`crier poll --once`).
+   * platform wait, and for posts the platform is still processing, as long as they come due
+   * before `deadline` (`crier poll --once`).
    */
   async drain(feedIds: readonly string[] | undefined, deadline: number): Promise<DeliveryOutcome[]> {
     const { config, now, stopping } = this.deps;
@@ -113,7 +114,7 @@ export class DeliveryService {
       outcomes.push(...batch);
       if (stopping.aborted) break;
       if (batch.length >= config.delivery.batchSize) continue;
-      const wake = this.nextWake();
+      const wake = await this.nextDue();
       if (wake === null || wake > deadline) break;
       await new Promise((r) => setTimeout(r, Math.max(0, wake - now())));
     }
@@ -127,12 +128,21 @@ export class DeliveryService {
     return times.length ? Math.min(...times) : null;
   }
 
+  /** The earliest time a held destination may send, or a post still processing is looked at again; null when neither. */
+  private async nextDue(): Promise<number | null> {
+    const now = this.deps.now();
+    const active = this.deps.config.destinations.map((d) => d.id);
+    const times = [this.nextWake(), await this.deps.store.nextPendingAt(now, active)].filter((t): t is number => t !== null);
+    return times.length ? Math.min(...times) : null;
+  }
+
   /**
    * Rows a dead process left `sending` become `uncertain` (alerted), or are queued again where the
-   * platform honours an idempotency key (or the operator chose `ambiguous: retry`). Run once at start.
+   * platform honours an idempotency key (or the operator chose `ambiguous: retry`), or where the
+   * send saved a checkpoint its adapter resumes from (`resumesFrom`). Run once at start.
    */
-  async recover(): Promise<{ uncertain: number; requeued: number }> {
-    if (this.deps.dryRun) return { uncertain: 0, requeued: 0 };
+  async recover(): Promise<{ uncertain: number; requeued: number; resumed: number }> {
+    if (this.deps.dryRun) return { uncertain: 0, requeued: 0, resumed: 0 };
     const { store, config, logger, alerter } = this.deps;
     const now = this.deps.now();
     const retryable = config.destinations.flatMap((d) => {
@@ -141,7 +151,12 @@ export class DeliveryService {
       if (!caps.idempotentSend) return [];
       return [{ destinationId: d.id, since: caps.idempotencyTtlMs === undefined ? 0 : now - caps.idempotencyTtlMs }];
     });
-    const result = await store.recoverInterrupted(now, retryable);
+    const resumable = (await store.interruptedSends()).flatMap((row) => {
+      const adapter = this.destination(row.destinationId)?.adapter;
+      return row.checkpoint !== null && adapter?.resumesFrom?.(row.checkpoint) === true ? [row.id] : [];
+    });
+    const result = await store.recoverInterrupted(now, retryable, resumable);
+    if (result.resumed) logger.info({ count: result.resumed }, "deliveries interrupted by a previous stop are queued again: each resumes from its checkpoint");
     if (result.requeued) logger.info({ count: result.requeued }, "deliveries interrupted by a previous stop are queued again (idempotent platforms)");
     if (result.uncertain) {
       await alerter.send({

@@ -179,7 +179,9 @@ export class Operations {
       // The reason keeps what happened before: the attempts counter starts afresh.
       const before = `${row.state} after ${row.attempts} ${row.attempts === 1 ? "attempt" : "attempts"}${row.reason ? `: ${row.reason.length > 300 ? `${row.reason.slice(0, 299)}…` : row.reason}` : ""}`;
       const reason = `queued again by the operator, with a fresh set of attempts (before: ${before})`;
-      if (await store.deliveries.transition(row.id, RETRYABLE, { to: "pending", reason, resetAttempts: true }, now())) {
+      // A retracted post starts over; any other keeps its checkpoint, so that a send whose outcome was unknown resumes.
+      const change = { to: "pending" as const, reason, resetAttempts: true, ...(row.state === "deleted" ? { clearCheckpoint: true } : {}) };
+      if (await store.deliveries.transition(row.id, RETRYABLE, change, now())) {
         logger.info({ delivery: row.id, was: row.state, attempts: row.attempts, reason: row.reason }, "delivery queued again by the operator");
         queued.push({ id: row.id, was: { state: row.state, attempts: row.attempts, reason: row.reason } });
       }

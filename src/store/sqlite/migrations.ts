@@ -126,4 +126,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN image_failures INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE deliveries ADD COLUMN image_dropped TEXT;
   `,
+  // 4: per-delivery checkpoints (what a two-step send saved, handed back on a retry or after a crash)
+  `
+  -- Opaque, at most 1,024 characters, never a secret: e.g. the id of a media container made before publishing.
+  ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
+  `,
 ];
