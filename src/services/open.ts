@@ -11,7 +11,7 @@ import type { DestinationStream, Logger } from "pino";
 import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig } from "../config/load.js";
 import { createLogger } from "../log.js";
 import { applyMemorySettings } from "../heap.js";
-import { createScrubber } from "../secrets.js";
+import { createScrubber, type Scrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
 import { SqliteStore } from "../store/sqlite/index.js";
 import { Alerter } from "../delivery/alerts.js";
@@ -57,9 +57,12 @@ export interface Crier {
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
   const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+  // One scrubber for logs and stored text: renewed tokens are added to it when they are stored.
+  const scrub = createScrubber(config.secretValues);
   const logger = createLogger({
     level: opts.logLevel ?? config.logLevel,
     secretValues: config.secretValues,
+    scrubber: scrub,
     ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
   });
@@ -71,21 +74,20 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
     ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
     : new SqliteStore(config.storagePath, { cacheMB });
   try {
-    return await compose(config, logger, store, readOnly, opts.now ?? Date.now);
+    return await compose(config, logger, scrub, store, readOnly, opts.now ?? Date.now);
   } catch (err) {
     await store.close();
     throw err;
   }
 }
 
-async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun: boolean, now: () => number): Promise<Crier> {
-  const scrub = createScrubber(config.secretValues);
+async function compose(config: CrierConfig, logger: Logger, scrub: Scrubber, store: Store, dryRun: boolean, now: () => number): Promise<Crier> {
   const shutdown = new AbortController();
   const states = await DestinationStates.load(store.destinations, config.destinations);
   for (const d of config.destinations) {
     if (d.pausedReason) logger.warn({ destination: d.id, reason: d.pausedReason }, "destination paused by its config");
   }
-  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath));
+  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath), (values) => scrub.add(values));
   const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
   const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });
   const media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
