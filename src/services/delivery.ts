@@ -16,6 +16,7 @@ import { pauseConfig, type DestinationStates } from "../delivery/destination-sta
 import type { MediaFetcher } from "../delivery/media.js";
 import { needsOperator, pauseReason, resume, wakeAt, type LiveDestinationState } from "../delivery/pause.js";
 import { renderPost } from "../delivery/render.js";
+import { asCheckResult, credentialAlerts, expiryText } from "../delivery/credential-alerts.js";
 import type { PlannedPoll } from "./intake.js";
 
 export type { DeliveryOutcome } from "../delivery/deliver.js";
@@ -214,6 +215,39 @@ export class DeliveryService {
     if (!resumed.ok) return resumed;
     await this.deps.states.set(resumed.state, this.deps.now());
     return { ok: true };
+  }
+
+  /**
+   * `crier run`'s daily credential watch: each active destination's harmless check, and an alert
+   * 14, 3 and 1 days before its credential lapses and for each warning (throttled per destination,
+   * threshold and warning). A check that fails is logged: the next send reports the failure.
+   * Returns how many alerts were raised.
+   */
+  async watchCredentials(): Promise<number> {
+    if (this.deps.dryRun) return 0;
+    const { logger, alerter, stopping } = this.deps;
+    let raised = 0;
+    for (const { destination, paused, needsOperator } of this.destinationViews()) {
+      if (stopping.aborted) break;
+      // Paused for the operator already (alerted then); a rate-limit pause does not stop a harmless check.
+      if (destination.pausedReason || (paused && needsOperator)) continue;
+      let result;
+      try {
+        const connection = await this.deps.connections.get(destination);
+        result = asCheckResult(await connection.check(AbortSignal.timeout(destination.common.timeoutMs)));
+      } catch (err) {
+        const e = destination.adapter.classify(err);
+        logger.warn({ destination: destination.id, kind: e.kind, reason: this.deps.scrub(e.detail ?? e.message) }, "credential watch: the check failed");
+        continue;
+      }
+      const now = this.deps.now();
+      logger.info({ destination: destination.id, expires: expiryText(result.expiresAt, now), warnings: result.warnings?.length ?? 0 }, "credential watch: checked");
+      for (const alert of credentialAlerts(destination.id, result, now)) {
+        await alerter.send({ ...alert, title: this.deps.scrub(alert.title), detail: this.deps.scrub(alert.detail) });
+        raised++;
+      }
+    }
+    return raised;
   }
 
   /** The destination's connection, opened once. May throw what the adapter's connect throws. */

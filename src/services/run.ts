@@ -11,7 +11,7 @@ import type { RunningWebSub } from "../websub/index.js";
 import type { IntakePeer } from "./intake.js";
 import type { Crier } from "./open.js";
 
-/** The schedule of `crier run` from the config: the enabled feeds' crons and the service's own jobs. */
+/** The schedule of `crier run` from the config: the enabled feeds' crons and the service's own jobs (deliveries, retention, the credential watch). */
 export function schedulePlan(config: CrierConfig): SchedulePlan {
   return {
     feeds: config.feeds.filter((f) => f.enabled).map((f) => ({ id: f.id, schedule: f.schedule, timezone: f.timezone })),
@@ -19,6 +19,7 @@ export function schedulePlan(config: CrierConfig): SchedulePlan {
     maxSpreadMs: config.polling.maxSpreadMs,
     deliverySchedule: config.delivery.intervalSchedule,
     retentionSchedule: config.retention.schedule,
+    credentialSchedule: config.credentials.watchSchedule,
   };
 }
 
@@ -36,6 +37,7 @@ export function scheduledWork(crier: Crier, websub: () => IntakePeer | null, fai
     pollFeeds: (feedIds, opts) => watch(crier.intake.pollFeeds(feedIds, { ...opts, websub: websub() })),
     deliverPass: () => watch(crier.delivery.deliverPass()),
     maintain: () => watch(crier.maintenance.maintain()),
+    watchCredentials: () => watch(crier.delivery.watchCredentials()),
   };
 }
 
