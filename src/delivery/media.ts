@@ -9,6 +9,7 @@ import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.
 import type { FeedItem } from "../core/feed-item.js";
 import type { AttachedImage, ImageLimits } from "../core/adapter.js";
 import { fitImage, loadSharp, type SourceImage } from "./fit-image.js";
+import { pullUrlFor } from "./pull-url.js";
 import type { ImagesConfig, NetworkConfig } from "../config/schema.js";
 import type { Feed } from "../config/load.js";
 import { resolveLink } from "../text/link.js";
@@ -174,7 +175,9 @@ export class MediaFetcher {
         const ref = { url: found.image.url, alt: found.image.alt };
         if (!limits) return { ok: true, ref };
         try {
-          return { ok: true, ref, image: await fitImage(found.image, limits) };
+          const image = await fitImage(found.image, limits);
+          const publicUrl = limits.delivery === "pull" ? pullUrlFor(found.image, image) : undefined;
+          return { ok: true, ref, image: publicUrl ? { ...image, publicUrl } : image };
         } catch (err) {
           return { ok: false, reason: `${found.image.url}: ${(err as Error).message}` };
         }
