@@ -1,12 +1,11 @@
 /** Runs `crier run` (the built CLI) as a child process that tests can signal or kill. */
-import type { ChildProcess } from "node:child_process";
-import { spawnChild } from "./children.js";
+import { spawnChild, type Child } from "./children.js";
 import { CLI, ROOT } from "./cli.js";
 
 export { waitFor } from "./timing.js";
 
 export interface Daemon {
-  child: ChildProcess;
+  child: Child["child"];
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the exit code (or the signal name) when the process ends. */
