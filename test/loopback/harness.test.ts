@@ -1,5 +1,6 @@
 // The harness itself, over real HTTP (global fetch, a separate client stack from the harness).
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled } from "../support/timing.js";
 import { closedPort, compilePattern, startHarness, type Harness, type HarnessOptions } from "./harness.js";
 import { WindowLimiter } from "./harness-limits.js";
 
@@ -148,7 +149,7 @@ describe("faults", () => {
     await expect.poll(() => h.requests.length).toBe(3);
     const closing = Date.now();
     await h.close();
-    expect(Date.now() - closing).toBeLessThan(2_000);
+    expect(Date.now() - closing).toBeLessThan(scaled(2_000));
     for (const e of await Promise.all(hung)) expect(e).toBeInstanceOf(TypeError);
   });
 

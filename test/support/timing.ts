@@ -44,3 +44,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
   }
   throw new Error(`timed out after ${limit} ms (${timeoutMs} ms scaled by ${timeScale().toFixed(2)}) waiting for ${what}`);
 }
+
+/**
+ * Waits until the wall clock reaches `at` (epoch ms). For the waits where time itself is the
+ * condition — a TTL, a rate-limit window, a processing delay — with `at` taken from the record of
+ * when it ends (the server's, the store's), never from a guessed duration.
+ */
+export async function untilClock(at: number): Promise<void> {
+  // Timers may fire a millisecond before Date.now() reaches their end: check again.
+  while (Date.now() < at) await new Promise((r) => setTimeout(r, Math.max(1, at - Date.now())));
+}

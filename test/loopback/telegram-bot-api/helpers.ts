@@ -1,4 +1,5 @@
 // Test helpers shared by the loopback server's own tests (real HTTP over 127.0.0.1, global fetch).
+import { scaled } from "../../support/timing.js";
 import { startTelegramLoopback, type TelegramLoopback, type TelegramLoopbackOptions } from "./server.js";
 
 export const TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
@@ -62,7 +63,7 @@ export function nastyBytes(size: number): Buffer {
 }
 
 export async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
-  const until = Date.now() + ms;
+  const until = Date.now() + scaled(ms);
   while (!check()) {
     if (Date.now() > until) throw new Error("waitFor: condition not met in time");
     await new Promise((r) => setTimeout(r, 5));
