@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
+import { scaled } from "../support/timing.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startXLoopback, type FaultAction, type XLoopback } from "../loopback/x-api/server.js";
@@ -103,10 +104,15 @@ routes:
       return r.code === 0 ? JSON.parse(r.stdout) : [];
     };
     await waitFor(async () => (await listRows()).length === 40, 20_000, "the first poll to seed the feed");
+    // The articles arrive five at a time, each batch once crier has read the feed since the last:
+    // several polls, each with news, while sends and faults are under way.
+    const fetches = (): number => feeds.hits.filter((h) => h.path === "/news.xml").length;
     for (let n = 1; n <= ARTICLES; n++) {
       items = [...newsItems(1, { start: 40 + n }), ...items].slice(0, 60);
       feeds.setFeed("/news.xml", buildRss(items));
-      await new Promise((r) => setTimeout(r, 60));
+      if (n % 5 !== 0 || n === ARTICLES) continue;
+      const read = fetches();
+      await waitFor(() => fetches() > read, 20_000, "crier to read the feed");
     }
     const settledAt = { t: 0 };
     try {
@@ -162,7 +168,7 @@ routes:
         `(${AMBIGUOUS.map((k) => `${k} ${all.filter((f) => f === k).length}`).join(", ")}, 429 ${all.filter((f) => f === "429").length}), ` +
         `${texts.length} posts, 0 duplicates, ${live.filter((d) => d.state === "sent").length} sent, ${live.filter((d) => d.state === "uncertain").length} uncertain`,
     );
-  }, 90_000);
+  }, scaled(90_000));
 
   it("drains the queue soon after the platform recovers from an outage (connections refused)", async () => {
     const lb = await startXLoopback({ consumer: CONSUMER, users: [ALICE] });
@@ -182,14 +188,19 @@ routes:
   - { feed: outage, to: [x-main] }
 `);
     const daemon = startDaemon(config, X_ENV);
-    const rows = async () => JSON.parse((await runCli(["--config", config, "deliveries", "--json", "--limit", "1000"])).stdout) as Array<{ state: string }>;
+    const rows = async (): Promise<Array<{ state: string; attempts: number }>> => {
+      const r = await runCli(["--config", config, "deliveries", "--json", "--limit", "1000"]);
+      if (r.code !== 0) throw new Error(`crier deliveries ended with ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as Array<{ state: string; attempts: number }>;
+    };
     try {
       await waitFor(async () => (await rows()).length === 40, 20_000, "the feed to be seeded");
       await proxy.down();
       items = [...newsItems(10, { start: 41 }), ...items];
       feeds.setFeed("/outage.xml", buildRss(items));
       await waitFor(async () => (await rows()).filter((r) => r.state === "failed").length === 10, 20_000, "the articles to fail while the platform is down");
-      await new Promise((r) => setTimeout(r, 1500));
+      // The outage lasts until every article has been retried (and failed) at least once more.
+      await waitFor(async () => (await rows()).filter((r) => r.state === "failed" && r.attempts >= 2).length === 10, 20_000, "a retry of every article while the platform is down");
       await proxy.up();
       const recoveredAt = Date.now();
       await waitFor(async () => (await rows()).filter((r) => r.state === "sent").length === 10, 30_000, "the queue to drain");
@@ -203,5 +214,5 @@ routes:
       await proxy.close();
       await lb.close();
     }
-  }, 90_000);
+  }, scaled(90_000));
 });

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
+import { scaled } from "../support/timing.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startXLoopback, type XLoopback } from "../loopback/x-api/server.js";
@@ -64,5 +65,5 @@ routes:
     daemon.child.kill("SIGINT");
     expect(await daemon.exited).toBe(0);
     expect(new Set(x.tweets.map((t) => t.text)).size).toBe(2);
-  }, 60_000);
+  }, scaled(60_000));
 });
