@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
 import { scaled } from "../support/timing.js";
-import { runCli, writeConfig } from "../support/cli.js";
+import { runCli, runCliJson, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startXLoopback, type FaultAction, type XLoopback } from "../loopback/x-api/server.js";
 import { ALICE, CONSUMER } from "../loopback/x-api/testing.js";
@@ -188,11 +188,7 @@ routes:
   - { feed: outage, to: [x-main] }
 `);
     const daemon = startDaemon(config, X_ENV);
-    const rows = async (): Promise<Array<{ state: string; attempts: number }>> => {
-      const r = await runCli(["--config", config, "deliveries", "--json", "--limit", "1000"]);
-      if (r.code !== 0) throw new Error(`crier deliveries ended with ${r.code}: ${r.stderr}`);
-      return JSON.parse(r.stdout) as Array<{ state: string; attempts: number }>;
-    };
+    const rows = () => runCliJson<Array<{ state: string; attempts: number }>>(["--config", config, "deliveries", "--json", "--limit", "1000"]);
     try {
       await waitFor(async () => (await rows()).length === 40, 20_000, "the feed to be seeded");
       await proxy.down();

@@ -30,6 +30,13 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
   return { code: r.code, stdout: r.stdout, stderr: r.stderr + note };
 }
 
+/** Runs `crier ARGS` and parses its JSON output; a failed run throws with its exit code and stderr. */
+export async function runCliJson<T>(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<T> {
+  const r = await runCli(args, opts);
+  if (r.code !== 0) throw new Error(`crier ${args.join(" ")} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout) as T;
+}
+
 /**
  * A fresh folder with a config file in it; returns the config path. Test articles link to
  * news.example.org, so unless a test configures `images:` itself, image lookup is switched off:
