@@ -29,3 +29,16 @@ export const adapters: ReadonlyMap<string, AnyAdapter> = new Map<string, AnyAdap
     xAdapter,
   ].map((adapter) => [adapter.platform, adapter]),
 );
+
+/**
+ * Platforms asked for that Crier cannot post to, with why: config validation refuses them with this
+ * explanation instead of "unknown platform" (the core never names a platform itself).
+ */
+export const refusedPlatforms: ReadonlyMap<string, string> = new Map([
+  [
+    "youtube",
+    // https://developers.google.com/youtube/v3/guides/implementation/activities: "the activities.insert method will be
+    // deprecated ... effective in the API on or after May 18, 2020" (channel bulletins); the Data API has no community-post resource.
+    "YouTube has no API to publish text or link posts: community posts have none, and channel bulletins (activities.insert) were retired in 2020. Remove this destination, or post to YouTube by hand",
+  ],
+]);

@@ -104,6 +104,8 @@ export type AdapterRegistry = ReadonlyMap<string, AnyAdapter>;
 export interface LoadOptions {
   env: NodeJS.ProcessEnv;
   adapters: AdapterRegistry;
+  /** Platforms refused on purpose (platform → why), named in the error instead of "unknown platform". */
+  refused?: ReadonlyMap<string, string>;
 }
 
 /** Loads and validates a config file. @throws ConfigError listing every problem. */
@@ -175,8 +177,11 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     const at: PropertyKey[] = ["destinations", index];
     const adapter = opts.adapters.get(entry.platform);
     if (!adapter) {
+      const why = opts.refused?.get(entry.platform);
       problems.push(
-        `${where([...at, "platform"])}: unknown platform "${entry.platform}" (installed: ${[...opts.adapters.keys()].join(", ")})`,
+        why
+          ? `${where([...at, "platform"])}: platform "${entry.platform}" is not supported: ${why}`
+          : `${where([...at, "platform"])}: unknown platform "${entry.platform}" (installed: ${[...opts.adapters.keys()].join(", ")})`,
       );
       return;
     }

@@ -21,10 +21,10 @@ export type ValidateResult =
     };
 
 /** The config (structure, references, secrets) and the delivery log: its folder writable, an existing file Crier's and whole. */
-export function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; adapters: AdapterRegistry }): ValidateResult {
+export function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; adapters: AdapterRegistry; refusedPlatforms?: ReadonlyMap<string, string> }): ValidateResult {
   let config;
   try {
-    config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+    config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refused: opts.refusedPlatforms } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) return { valid: false, error: err };
     throw err;

@@ -27,6 +27,8 @@ export interface OpenOptions {
   configPath: string;
   env: NodeJS.ProcessEnv;
   adapters: AdapterRegistry;
+  /** Platforms refused on purpose, with why (adapters/index.ts `refusedPlatforms`). */
+  refusedPlatforms?: ReadonlyMap<string, string>;
   /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
   mode: "write" | "read";
   logDestination?: DestinationStream;
@@ -56,7 +58,7 @@ export interface Crier {
 
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refused: opts.refusedPlatforms } : {}) });
   // One scrubber for logs and stored text: renewed tokens are added to it when they are stored.
   const scrub = createScrubber(config.secretValues);
   const logger = createLogger({
