@@ -5,6 +5,8 @@
  * without a second container, init or post. The loopbacks count what they made and published.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems, type TestItem } from "../support/rss.js";
 import { runCliJson, writeConfig } from "../support/cli.js";
@@ -68,10 +70,10 @@ const articles = (n: number, start = 1): TestItem[] =>
   newsItems(n, { start }).map((i) => ({ ...i, content: `<p><img src="${images.url}/photo.jpg" alt="The harbour at dawn"></p><p>Body.</p>` }));
 
 let feedNo = 0;
-function setup(destination: string, items: TestItem[]): { config: string; publish: (items: TestItem[]) => void } {
+function setup(destination: string, items: TestItem[]): { dir: string; config: string; publish: (items: TestItem[]) => void } {
   const feedPath = `/wave2-crash-${++feedNo}.xml`;
   feeds.setFeed(feedPath, buildRss(items));
-  const { config } = writeConfig(`
+  const { dir, config } = writeConfig(`
 storage: { path: data/crier.db }
 network: { allowPrivateAddresses: true }
 images: { timeoutMs: 5000 }
@@ -83,7 +85,7 @@ destinations:
 routes:
   - { feed: news, to: [${destination}] }
 `);
-  return { config, publish: (next) => feeds.setFeed(feedPath, buildRss(next)) };
+  return { dir, config, publish: (next) => feeds.setFeed(feedPath, buildRss(next)) };
 }
 
 interface Row { id: number; state: string; remoteId: string | null; remoteUrl: string | null; reason: string | null; checkpoint: string | null; attempts?: number }
@@ -97,10 +99,26 @@ async function kill(): Promise<void> {
   await daemon?.exited;
   daemon = null;
 }
-async function stop(): Promise<void> {
+/** Stops `crier run` cleanly; returns everything it logged. */
+async function stop(): Promise<string> {
   daemon?.child.kill("SIGTERM");
   expect(await daemon?.exited).toBe(0);
+  const logs = `${daemon?.stdout() ?? ""}${daemon?.stderr() ?? ""}`;
   daemon = null;
+  return logs;
+}
+
+/** The renewed tokens (from the credential store's file) are in neither the logs nor the database. */
+function expectRenewedTokensKeptSecret(dir: string, destination: string, logs: string): void {
+  const data = path.join(dir, "data");
+  const stored = readFileSync(path.join(data, "sessions", `${destination}.credential.json`), "utf8");
+  const tokens = Object.values(JSON.parse(stored) as Record<string, unknown>).filter((v): v is string => typeof v === "string" && v.length >= 20 && !v.startsWith("sha256"));
+  expect(tokens.length).toBeGreaterThan(0);
+  const db = readdirSync(data).filter((f) => f.startsWith("crier.db")).map((f) => readFileSync(path.join(data, f)).toString("latin1")).join("");
+  for (const t of tokens) {
+    expect(logs, "logs contain a renewed token").not.toContain(t);
+    expect(db, "the database contains a renewed token").not.toContain(t);
+  }
 }
 
 // Every case posts the same article to the same account: when the answer to media_publish was lost,
@@ -176,14 +194,15 @@ describe("a token that lapses during a run is refreshed and the post still goes 
     ttRefresh = tt.issueRefreshToken();
     const initsBefore = tt.publishes.length;
     const isRefresh = (r: RecordedRequest) => r.path === "/v2/oauth/token/";
-    const { config, publish } = setup("tiktok", articles(1, 60));
+    const { dir, config, publish } = setup("tiktok", articles(1, 60));
     daemon = startDaemon(config, env());
     await waitFor(async () => (await rows(config)).some((r) => r.state === "sent"), 30_000, "the first article to be sent");
     const refreshesBefore = tt.h.requests.filter(isRefresh).length;
     tt.expireAccessTokens();
     publish(articles(2, 60));
     await waitFor(async () => (await rows(config)).filter((r) => r.state === "sent").length === 2, 30_000, "the second article to be sent with a refreshed token");
-    await stop();
+    const logs = await stop();
+    expectRenewedTokensKeptSecret(dir, "tiktok", logs);
     expect(tt.publishes.length - initsBefore).toBe(2);
     expect(tt.h.requests.filter(isRefresh).length - refreshesBefore).toBe(1);
     const finals = (await rows(config)).map((r) => r.state);
@@ -193,14 +212,15 @@ describe("a token that lapses during a run is refreshed and the post still goes 
   it("LinkedIn: the access token lapses between two articles; a refresh, then one post each", async () => {
     const postsBefore = li.posts().length;
     const isRefresh = (r: RecordedRequest) => r.path === "/oauth/v2/accessToken";
-    const { config, publish } = setup("linkedin", articles(1, 70));
+    const { dir, config, publish } = setup("linkedin", articles(1, 70));
     daemon = startDaemon(config, env());
     await waitFor(async () => (await rows(config)).some((r) => r.state === "sent"), 30_000, "the first article to be sent");
     const token = li.accounts.tokens.get(LI_TOKEN)!;
     token.expiresAt = Date.now() - 1;
     publish(articles(2, 70));
     await waitFor(async () => (await rows(config)).filter((r) => r.state === "sent").length === 2, 30_000, "the second article to be sent with a refreshed token");
-    await stop();
+    const logs = await stop();
+    expectRenewedTokensKeptSecret(dir, "linkedin", logs);
     expect(li.posts().length - postsBefore).toBe(2);
     expect(li.h.requests.filter(isRefresh)).toHaveLength(1);
     const created = li.h.requests.filter((r) => r.method === "POST" && r.path === "/rest/posts" && r.status === 201);
