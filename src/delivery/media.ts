@@ -114,7 +114,9 @@ export class MediaFetcher {
       throw new MediaError(`not an ${what} (the bytes are no image format)`);
     }
     if (!meta.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) throw new MediaError(`not an ${what} (${meta.format ?? "unknown format"})`);
-    return { bytes: body, format: meta.format, width: meta.width, height: meta.height, url: finalUrl };
+    // EXIF orientations 5-8 turn the picture a quarter: as shown, its width is the stored height.
+    const turned = (meta.orientation ?? 1) >= 5;
+    return { bytes: body, format: meta.format, width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height, url: finalUrl };
   }
 
   /** GET with the limits of feeds: http(s) only, size cap, timeout, redirects followed, private addresses refused (by the dispatcher). */
