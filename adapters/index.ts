@@ -3,11 +3,35 @@ import type { AnyAdapter } from "../src/core/index.js";
 import { blueskyAdapter } from "./bluesky/index.js";
 import { consoleAdapter } from "./console/index.js";
 import { discordAdapter } from "./discord/index.js";
+import { facebookAdapter } from "./facebook/index.js";
+import { instagramAdapter } from "./instagram/index.js";
+import { linkedinAdapter } from "./linkedin/index.js";
 import { mastodonAdapter } from "./mastodon/index.js";
 import { slackAdapter } from "./slack/index.js";
 import { telegramAdapter } from "./telegram/index.js";
+import { threadsAdapter } from "./threads/index.js";
+import { tiktokAdapter } from "./tiktok/index.js";
 import { xAdapter } from "./x/index.js";
 
 export const adapters: ReadonlyMap<string, AnyAdapter> = new Map<string, AnyAdapter>(
-  [consoleAdapter, telegramAdapter, xAdapter, mastodonAdapter, blueskyAdapter, discordAdapter, slackAdapter].map((adapter) => [adapter.platform, adapter]),
+  [
+    consoleAdapter,
+    facebookAdapter,
+    instagramAdapter,
+    linkedinAdapter,
+    threadsAdapter,
+    tiktokAdapter,
+    telegramAdapter, xAdapter, mastodonAdapter, blueskyAdapter, discordAdapter, slackAdapter,
+  ].map((adapter) => [adapter.platform, adapter]),
 );
+
+/**
+ * Platforms asked for that Crier cannot post to, each with why: config validation refuses them
+ * with that explanation instead of "unknown platform".
+ */
+export const refusedPlatforms: ReadonlyMap<string, string> = new Map([
+  [
+    "youtube",
+    "YouTube has no public API for text or link posts: community posts never had one, channel bulletins (activities.insert) were retired on or after 18 May 2020 (https://developers.google.com/youtube/v3/guides/implementation/activities), and channel discussions on 30 April 2024 (https://developers.google.com/youtube/v3/revision_history). The YouTube Data API publishes videos only. Remove this destination, or post the article to YouTube by hand",
+  ],
+]);
