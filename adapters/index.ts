@@ -19,6 +19,6 @@ export const adapters: ReadonlyMap<string, AnyAdapter> = new Map<string, AnyAdap
 export const refusedPlatforms: ReadonlyMap<string, string> = new Map([
   [
     "youtube",
-    "YouTube has no public API for text or link posts: community posts never had one, channel bulletins (activities.insert) were retired on or after 18 May 2020 (https://developers.google.com/youtube/v3/guides/implementation/activities), and channel discussions on 30 April 2024 (https://developers.google.com/youtube/v3/revision_history). The YouTube Data API publishes videos only. Remove this destination, or post the article to YouTube by hand",
+    "YouTube has no API for text or link posts: community posts never had one, and channel bulletins (activities.insert) were retired on or after 18 May 2020 (https://developers.google.com/youtube/v3/guides/implementation/activities). The YouTube Data API uploads videos; none of its calls publishes an article link. Remove this destination, and share articles on YouTube by hand",
   ],
 ]);

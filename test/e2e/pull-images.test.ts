@@ -1,0 +1,183 @@
+/**
+ * Images a platform pulls by URL, through the built CLI: `crier run` serves the fitted image on its
+ * public listener (loopback here), the platform's server fetches it while the post is made and gets
+ * exactly the fitted bytes; the URL answers 404 once the post is final and the grace period is
+ * over; an article image that already meets the platform's rules is handed over at its own URL.
+ * `poll --once` opens no listener: such a post goes without its image, or is skipped where the
+ * platform needs one, and the delivery says why.
+ *
+ * The platform is "pulltest" (test/support/pull-platform.mjs, preloaded into the built CLI): its
+ * loopback server, like Instagram's container step, downloads `image_url` before it answers.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import sharp from "sharp";
+import { CLI, ROOT, writeConfig } from "../support/cli.js";
+import { waitFor } from "../support/daemon.js";
+import { startFeedServer, type FeedServer } from "../support/feed-server.js";
+import { makeJpeg, startImageServer, type ImageServer } from "../support/image-server.js";
+import { buildRss, newsItems } from "../support/rss.js";
+import { closedPort, startHarness, type Harness } from "../loopback/harness.js";
+import { fitImage } from "../../src/delivery/fit-image.js";
+import type { ImageLimits } from "../../src/core/adapter.js";
+
+const PRELOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), "../support/pull-platform.mjs");
+/** The same as PULL_LIMITS in pull-platform.mjs. */
+const LIMITS: ImageLimits = { maxBytes: 8_000_000, maxWidth: 1440, minWidth: 320, maxHeight: 1800, formats: ["jpeg"], aspectRatio: { min: 0.8, max: 1.91 }, fit: "crop", delivery: "pull" };
+const GRACE_MS = 1_500;
+
+interface Pulled {
+  text: string;
+  imageUrl: string | null;
+  status: number | null;
+  bytes: Buffer | null;
+}
+
+let feeds: FeedServer, images: ImageServer, platform: Harness;
+let wide: Buffer, square: Buffer;
+const pulled: Pulled[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  wide = await makeJpeg(3000, 1000, 90); // 3:1, beyond 1.91:1: cropped and scaled, so served by Crier
+  square = await makeJpeg(1080, 1080, 80); // meets every rule as it is: its own URL is handed over
+  [feeds, images, platform] = await Promise.all([
+    startFeedServer(),
+    startImageServer({ "/wide.jpg": { type: "image/jpeg", body: wide }, "/square.jpg": { type: "image/jpeg", body: square } }),
+    startHarness(),
+  ]);
+  // The platform downloads the image before it answers, as Instagram does when a container is made.
+  platform.route("POST", "/posts", async (req) => {
+    const { text, image_url: imageUrl } = JSON.parse(req.body.toString("utf8")) as { text: string; image_url: string | null };
+    const entry: Pulled = { text, imageUrl, status: null, bytes: null };
+    if (imageUrl) {
+      const res = await fetch(imageUrl);
+      entry.status = res.status;
+      entry.bytes = Buffer.from(await res.arrayBuffer());
+    }
+    pulled.push(entry);
+    return entry.status === null || entry.status === 200 ? { status: 200, body: { id: pulled.length } } : { status: 400, body: { error: `could not fetch ${imageUrl}` } };
+  });
+}, 60_000);
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("close", r));
+    }
+  }
+});
+afterAll(async () => {
+  await Promise.all([feeds, images, platform].map((s) => s?.close()));
+});
+
+/** The built CLI with the pulltest platform preloaded. */
+function crier(args: string[]): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
+async function crierOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const c = crier(args);
+  const code = await c.exited;
+  return { code, stdout: c.out(), stderr: c.err() };
+}
+
+interface DeliveryRow {
+  destinationId: string;
+  title: string;
+  state: string;
+  reason: string | null;
+}
+async function deliveries(config: string): Promise<DeliveryRow[]> {
+  const r = await crierOnce(["--config", config, "deliveries", "--json"]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as DeliveryRow[];
+}
+
+function articles(feed: string): void {
+  const [a, b] = newsItems(2);
+  feeds.setFeed(feed, buildRss([
+    { ...a!, content: `<p><img src="${images.url}/wide.jpg" alt="The harbour at dawn" width="3000"></p><p>Body.</p>` },
+    { ...b!, content: `<p><img src="${images.url}/square.jpg" alt="The square" width="1080"></p><p>Body.</p>` },
+  ]));
+}
+
+function config(feed: string, port: number, destinations: string): string {
+  return writeConfig(`
+network: { allowPrivateAddresses: true }
+images: { timeoutMs: 5000 }
+storage: { path: data/crier.db }
+publicListener: { url: "http://127.0.0.1:${port}", listen: { host: 127.0.0.1, port: ${port} }, mediaGraceMs: ${GRACE_MS} }
+feeds:
+  - { id: news, url: "${feeds.url}${feed}", backlog: 2, image: { fromArticlePage: false } }
+destinations:
+${destinations}
+routes:
+  - { feed: news, to: [${destinations.match(/id: ([\w-]+)/g)?.map((m) => m.slice(4)).join(", ")}] }
+`).config;
+}
+
+describe("images a platform pulls by URL", () => {
+  it("crier run serves the fitted bytes on the public listener until the post is final plus the grace period; an image that fits is pulled from its own URL", async () => {
+    pulled.length = 0;
+    articles("/pull-run.xml");
+    const port = await closedPort();
+    const cfg = config("/pull-run.xml", port, `  - { id: gram, platform: pulltest, apiBase: "${platform.url}" }`);
+    const run = crier(["--config", cfg, "run", "--json"]);
+    await waitFor(() => pulled.length >= 2 || !!run.child.exitCode, 60_000, `both posts (stderr: ${run.err().slice(-1500)})`);
+
+    const fitted = pulled.find((p) => p.text.startsWith("Story 2"));
+    const original = pulled.find((p) => p.text.startsWith("Story 1"));
+    // The wide picture: served by Crier under an unguessable name, exactly the fitted bytes.
+    expect(fitted?.imageUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/media/[A-Za-z0-9_-]{43}\\.jpg$`));
+    expect(fitted?.status).toBe(200);
+    const expected = await fitImage({ bytes: wide, format: "jpeg", width: 3000, height: 1000, url: `${images.url}/wide.jpg`, alt: "" }, LIMITS);
+    expect(expected.bytes.equals(wide)).toBe(false);
+    expect(fitted?.bytes?.equals(expected.bytes)).toBe(true);
+    const meta = await sharp(fitted!.bytes!).metadata();
+    expect(meta.format).toBe("jpeg");
+    expect(meta.width! / meta.height!).toBeLessThanOrEqual(1.91);
+    expect(meta.width).toBeLessThanOrEqual(1440);
+    // The square picture met every rule: the platform got its own URL and pulled it from there.
+    expect(original?.imageUrl).toBe(`${images.url}/square.jpg`);
+    expect(original?.bytes?.equals(square)).toBe(true);
+
+    // Final (sent), then the grace period: the URL stops answering.
+    const rows = await deliveries(cfg);
+    expect(rows.map((r) => r.state)).toEqual(["sent", "sent"]);
+    await waitFor(async () => (await fetch(fitted!.imageUrl!)).status === 404, GRACE_MS + 10_000, "the served image to expire");
+    expect(run.child.exitCode).toBeNull();
+  });
+
+  it("poll --once opens no listener: a fitted image is left out (or the article skipped where the platform needs one), with the reason; an image that fits still goes", async () => {
+    pulled.length = 0;
+    articles("/pull-once.xml");
+    const port = await closedPort();
+    const cfg = config(
+      "/pull-once.xml",
+      port,
+      [`  - { id: gram, platform: pulltest, apiBase: "${platform.url}" }`, `  - { id: strict, platform: pulltest, apiBase: "${platform.url}", requireImage: true }`].join("\n"),
+    );
+    const r = await crierOnce(["--config", cfg, "poll", "--once", "--json"]);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+
+    const rows = await deliveries(cfg);
+    const row = (destination: string, story: string) => rows.find((d) => d.destinationId === destination && d.title.startsWith(story));
+    const why = "pulltest pulls images by URL; the image was fitted to the platform's rules, and only `crier run` serves it (with `poll --once`, only article images that already meet its rules are posted)";
+    expect(row("gram", "Story 2")).toMatchObject({ state: "sent", reason: `posted without an image: ${why}` });
+    expect(row("strict", "Story 2")).toMatchObject({ state: "skipped", reason: `cannot be rendered for pulltest: pulltest posts need an image and the article has none to give (posted without an image: ${why})` });
+    expect(row("gram", "Story 1")).toMatchObject({ state: "sent", reason: null });
+    expect(row("strict", "Story 1")).toMatchObject({ state: "sent", reason: null });
+    expect(pulled.filter((p) => p.text.startsWith("Story 2")).map((p) => p.imageUrl)).toEqual([null]);
+    expect(pulled.filter((p) => p.text.startsWith("Story 1")).map((p) => p.imageUrl)).toEqual([`${images.url}/square.jpg`, `${images.url}/square.jpg`]);
+  });
+});
