@@ -3,6 +3,7 @@
 // warnings, and platforms the registry refuses with a reason.
 import { describe, expect, it } from "vitest";
 import { consoleAdapter } from "../../adapters/console/index.js";
+import { tiktokAdapter } from "../../adapters/tiktok/index.js";
 import type { AnyAdapter, ImageLimits } from "../core/adapter.js";
 import { ConfigError, configNotes, parseConfig, type AdapterRegistry } from "./load.js";
 
@@ -18,6 +19,7 @@ const pullAdapter: AnyAdapter = {
 const adapters: AdapterRegistry = new Map<string, AnyAdapter>([
   ["console", consoleAdapter],
   ["pulltest", pullAdapter],
+  ["tiktok", tiktokAdapter],
 ]);
 const refusedPlatforms = new Map([["youtube", "YouTube has no API for text or link posts"]]);
 const FILE = "/srv/crier/crier.yaml";
@@ -93,6 +95,19 @@ describe("destinations whose platform pulls images by URL", () => {
 
   it("says nothing of platforms that upload their images", () => {
     expect(parse(yaml("destinations:", "  - { id: out, platform: console }")).warnings).toEqual([]);
+  });
+});
+
+describe("an adapter's own config warnings (Adapter.validate)", () => {
+  const TIKTOK = ["destinations:", '  - { id: tok, platform: tiktok, clientKey: "${KEY}", clientSecret: "${SECRET}", refreshToken: "${REFRESH}", verifiedDomain: media.example.org }'];
+  const env = { KEY: "awkey0123456789", SECRET: "a-client-secret-0123456789", REFRESH: "rft.0123456789abcdef" };
+
+  it("TikTok: the public listener is not on the domain verified for the app", () => {
+    const config = parse(yaml("publicListener: { url: https://crier.example.org }", ...TIKTOK), env);
+    expect(config.warnings).toEqual([
+      "line 3: destinations[0] (tok): TikTok would not pull the pictures Crier fits and serves at https://crier.example.org/media/: crier.example.org is not media.example.org nor one of its subdomains, the domain verified in the TikTok developer portal (verifiedDomain). Verify that domain (or a URL prefix covering it) for the app in the TikTok developer portal and write it in verifiedDomain; until then only article pictures already under verifiedDomain, in TikTok's formats and sizes, can be posted (else fallbackImageUrl, or the article is skipped).",
+    ]);
+    expect(parse(yaml("publicListener: { url: https://crier.media.example.org }", ...TIKTOK), env).warnings).toEqual([]);
   });
 });
 

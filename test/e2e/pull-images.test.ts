@@ -180,4 +180,29 @@ describe("images a platform pulls by URL", () => {
     expect(pulled.filter((p) => p.text.startsWith("Story 2")).map((p) => p.imageUrl)).toEqual([null]);
     expect(pulled.filter((p) => p.text.startsWith("Story 1")).map((p) => p.imageUrl)).toEqual([`${images.url}/square.jpg`, `${images.url}/square.jpg`]);
   });
+
+  it("crier validate names a pull destination without a public listener (exit 3), and notes that only crier run serves when there is one", async () => {
+    const port = await closedPort();
+    const without = writeConfig(`
+feeds:
+  - { id: news, url: "${feeds.url}/pull-validate.xml" }
+destinations:
+  - { id: gram, platform: pulltest, apiBase: "${platform.url}" }
+routes:
+  - { feed: news, to: [gram] }
+`).config;
+    const r = await crierOnce(["--config", without, "validate"]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain(
+      "warning: line 5: destinations[0] (gram): pulltest pulls images by URL, and images that need fitting to its rules are served by Crier's public listener, which is not configured: add publicListener: { url: https://…, listen: { host, port } } and run `crier run`.",
+    );
+
+    const r2 = await crierOnce(["--config", config("/pull-validate.xml", port, `  - { id: gram, platform: pulltest, apiBase: "${platform.url}" }`), "validate", "--json"]);
+    expect(r2.code, r2.stderr).toBe(0);
+    const json = JSON.parse(r2.stdout) as { warnings: string[]; notes: string[] };
+    expect(json.warnings).toEqual([]);
+    expect(json.notes).toEqual([
+      "destination gram (pulltest): images that need fitting are served by `crier run`'s public listener; with `poll --once` only article images that already meet pulltest's rules can be posted",
+    ]);
+  });
 });
