@@ -293,7 +293,7 @@ export const publicListenerSchema = z
     url: z
       .url({ protocol: /^https?$/ })
       .describe(
-        "Base URL at which the outside world reaches this Crier's public listener (your TLS proxy in front of `listen`), e.g. https://crier.example.org: WebSub hubs call {url}/websub/…, and platforms that pull images by URL fetch the images Crier fitted for them from {url}/media/…. https: platforms pull images over https only.",
+        "Base URL at which the outside world reaches this Crier's public listener (your TLS proxy in front of `listen`), e.g. https://crier.example.org: WebSub hubs call {url}/websub/…, and platforms that pull images by URL fetch the images Crier fitted for them from {url}/media/…. Use https: platforms pull images over https only.",
       ),
     listen: listenSchema.default(LISTEN_DEFAULT).describe("Where `crier run` binds the public listener. Only `crier run` listens."),
     mediaGraceMs: z
