@@ -9,13 +9,13 @@
  * The platform is "pulltest" (test/support/pull-platform.mjs, preloaded into the built CLI): its
  * loopback server, like Instagram's container step, downloads `image_url` before it answers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
+import { runChild, spawnChild, type Child } from "../support/children.js";
 import { CLI, ROOT, writeConfig } from "../support/cli.js";
-import { waitFor } from "../support/daemon.js";
+import { scaled, waitFor } from "../support/timing.js";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { makeJpeg, startImageServer, type ImageServer } from "../support/image-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
@@ -38,7 +38,6 @@ interface Pulled {
 let feeds: FeedServer, images: ImageServer, platform: Harness;
 let wide: Buffer, square: Buffer;
 const pulled: Pulled[] = [];
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   wide = await makeJpeg(3000, 1000, 90); // 3:1, beyond 1.91:1: cropped and scaled, so served by Crier
@@ -53,7 +52,7 @@ beforeAll(async () => {
     const { text, image_url: imageUrl } = JSON.parse(req.body.toString("utf8")) as { text: string; image_url: string | null };
     const entry: Pulled = { text, imageUrl, status: null, bytes: null };
     if (imageUrl) {
-      const res = await fetch(imageUrl);
+      const res = await fetch(imageUrl, { signal: AbortSignal.timeout(scaled(10_000)) });
       entry.status = res.status;
       entry.bytes = Buffer.from(await res.arrayBuffer());
     }
@@ -61,34 +60,21 @@ beforeAll(async () => {
     return entry.status === null || entry.status === 200 ? { status: 200, body: { id: pulled.length } } : { status: 400, body: { error: `could not fetch ${imageUrl}` } };
   });
 }, 60_000);
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await new Promise((r) => child.once("close", r));
-    }
-  }
-});
 afterAll(async () => {
   await Promise.all([feeds, images, platform].map((s) => s?.close()));
 });
 
-/** The built CLI with the pulltest platform preloaded. */
-function crier(args: string[]): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", PRELOAD, CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exited };
+const NODE_ARGS = ["--import", PRELOAD, CLI];
+const ENV = { PATH: process.env.PATH ?? "" };
+
+/** `crier run` (the built CLI with the pulltest platform preloaded); ended after the test by the children registry. */
+function crierRun(config: string): Child {
+  return spawnChild(process.execPath, [...NODE_ARGS, "--config", config, "run", "--json"], { cwd: ROOT, env: ENV });
 }
 
-async function crierOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const c = crier(args);
-  const code = await c.exited;
-  return { code, stdout: c.out(), stderr: c.err() };
+/** A one-shot command of the same CLI, to its end (killed past the deadline). */
+function crierOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runChild(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, env: ENV, timeoutMs: scaled(60_000) });
 }
 
 interface DeliveryRow {
@@ -132,8 +118,9 @@ describe("images a platform pulls by URL", () => {
     articles("/pull-run.xml");
     const port = await closedPort();
     const cfg = config("/pull-run.xml", port, `  - { id: gram, platform: pulltest, apiBase: "${platform.url}" }`);
-    const run = crier(["--config", cfg, "run", "--json"]);
-    await waitFor(() => pulled.length >= 2 || !!run.child.exitCode, 60_000, `both posts (stderr: ${run.err().slice(-1500)})`);
+    const run = crierRun(cfg);
+    await waitFor(() => pulled.length >= 2 || !run.alive(), 60_000, "both posts");
+    expect(run.alive(), run.stderr().slice(-2000)).toBe(true);
 
     const fitted = pulled.find((p) => p.text.startsWith("Story 2"));
     const original = pulled.find((p) => p.text.startsWith("Story 1"));
@@ -155,7 +142,7 @@ describe("images a platform pulls by URL", () => {
     const rows = await deliveries(cfg);
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent"]);
     await waitFor(async () => (await fetch(fitted!.imageUrl!)).status === 404, GRACE_MS + 10_000, "the served image to expire");
-    expect(run.child.exitCode).toBeNull();
+    expect(run.alive(), run.stderr().slice(-2000)).toBe(true);
   });
 
   it("poll --once opens no listener: a fitted image is left out (or the article skipped where the platform needs one), with the reason; an image that fits still goes", async () => {
