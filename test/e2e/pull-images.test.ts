@@ -9,6 +9,7 @@
  * The platform is "pulltest" (test/support/pull-platform.mjs, preloaded into the built CLI): its
  * loopback server, like Instagram's container step, downloads `image_url` before it answers.
  */
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,6 +144,15 @@ describe("images a platform pulls by URL", () => {
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent"]);
     await waitFor(async () => (await fetch(fitted!.imageUrl!)).status === 404, GRACE_MS + 10_000, "the served image to expire");
     expect(run.alive(), run.stderr().slice(-2000)).toBe(true);
+    expect(await run.stop()).toBe(0);
+
+    // Retention (`crier prune`, as `crier run` does daily) deletes the expired file and its label.
+    const media = path.join(path.dirname(cfg), "data", "media");
+    const name = path.basename(fitted!.imageUrl!);
+    expect(readdirSync(media)).toContain(name);
+    const pruned = await crierOnce(["--config", cfg, "prune"]);
+    expect(pruned.code, pruned.stderr.slice(-2000)).toBe(0);
+    expect(readdirSync(media)).toEqual([".key"]);
   });
 
   it("poll --once opens no listener: a fitted image is left out (or the article skipped where the platform needs one), with the reason; an image that fits still goes", async () => {
