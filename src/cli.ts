@@ -6,7 +6,7 @@
 // First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
 import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
-import { adapters } from "../adapters/index.js";
+import { adapters, refusedPlatforms } from "../adapters/index.js";
 import { ConfigError } from "./config/load.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
@@ -31,7 +31,7 @@ const configPath = (): string => program.opts<{ config: string }>().config;
 
 /** Opens Crier ("read": nothing is written or sent), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
-  const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode, ...opts });
+  const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode, ...opts });
   try {
     return await work(crier);
   } finally {
@@ -55,7 +55,7 @@ program
   .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .action(async (opts: { json?: boolean }) => {
-    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode: "write", ...(opts.json ? { prettyLogs: false } : {}) });
+    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
     const running = await CrierRun.start(crier, {
@@ -158,21 +158,22 @@ program
   .description("Check the config (structure, references, secrets missing from the environment) and the delivery log: its folder can be written, an existing file is Crier's and reads whole.")
   .option("--json", "print the result as JSON")
   .action((opts: { json?: boolean }) => {
-    const result = validate({ configPath: configPath(), env: process.env, adapters });
+    const result = validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
     if (!result.valid) {
       if (!opts.json) throw result.error;
       print(true, { file: result.error.file, valid: false, problems: result.error.problems }, "");
       process.exitCode = EXIT.config;
       return;
     }
-    const { file, feeds, destinations, paused, warnings, storage } = result;
+    const { file, feeds, destinations, paused, warnings, notes, storage } = result;
     const text = [
       `${file}: valid (${plural(feeds, "feed")}, ${plural(destinations, "destination")})`,
       ...paused.map((d) => `destination ${d.destination} will be paused: ${d.reason}`),
       ...warnings.map((w) => `warning: ${w}`),
+      ...notes.map((n) => `note: ${n}`),
       storage.problem ? "" : `delivery log ${storage.path}: ok`,
     ].filter(Boolean);
-    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
+    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, notes, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
     if (storage.problem) process.stderr.write(`crier: ${storage.problem.message}\n`);
     process.exitCode = storage.problem ? EXIT.config : paused.length || warnings.length ? EXIT.attention : EXIT.ok;
   });
