@@ -55,7 +55,7 @@ program
   .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .action(async (opts: { json?: boolean }) => {
-    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", ...(opts.json ? { prettyLogs: false } : {}) });
+    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
     const running = await CrierRun.start(crier, {
@@ -165,14 +165,15 @@ program
       process.exitCode = EXIT.config;
       return;
     }
-    const { file, feeds, destinations, paused, warnings, storage } = result;
+    const { file, feeds, destinations, paused, warnings, notes, storage } = result;
     const text = [
       `${file}: valid (${plural(feeds, "feed")}, ${plural(destinations, "destination")})`,
       ...paused.map((d) => `destination ${d.destination} will be paused: ${d.reason}`),
       ...warnings.map((w) => `warning: ${w}`),
+      ...notes.map((n) => `note: ${n}`),
       storage.problem ? "" : `delivery log ${storage.path}: ok`,
     ].filter(Boolean);
-    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
+    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, notes, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
     if (storage.problem) process.stderr.write(`crier: ${storage.problem.message}\n`);
     process.exitCode = storage.problem ? EXIT.config : paused.length || warnings.length ? EXIT.attention : EXIT.ok;
   });

@@ -177,21 +177,6 @@ describe("parseConfig: each problem, with its path and line", () => {
     expect(problemsOf(text, env)).toContain(expected);
   });
 
-  it("a platform refused on purpose is named with why, not called unknown", () => {
-    const refused = new Map([["youtube", "YouTube has no API to publish text or link posts"]]);
-    const text = yaml("destinations:", "  - id: yt", "    platform: youtube", "  - id: m", "    platform: myspace");
-    let problems: string[] = [];
-    try {
-      parseConfig(text, FILE, { env: {}, adapters, refused });
-    } catch (err) {
-      problems = (err as ConfigError).problems;
-    }
-    expect(problems).toEqual([
-      'line 3: destinations[0].platform: platform "youtube" is not supported: YouTube has no API to publish text or link posts',
-      'line 5: destinations[1].platform: unknown platform "myspace" (installed: console, fake)',
-    ]);
-  });
-
   it("a value of the wrong type is not called missing", () => {
     const problems = problemsOf(yaml("destinations:", "  - id: tg", "    platform: fake", "    chatId: 12", "    botToken: x"));
     expect(problems).toHaveLength(1);

@@ -109,17 +109,6 @@ async function poll(config: string): Promise<void> {
 }
 
 describe("second-wave platforms through the built CLI", () => {
-  it("YouTube: validate refuses the platform with the reason, not as an unknown platform", async () => {
-    const { config } = writeConfig(`
-destinations:
-  - { id: youtube-main, platform: youtube, channelId: UC0000000000000000000000 }
-`);
-    const r = await runCli(["--config", config, "validate"], { env: env() });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/line 3: destinations\[0\]\.platform: platform "youtube" is not supported: YouTube has no API to publish text or link posts: community posts have none, and channel bulletins \(activities\.insert\) were retired in 2020/);
-    expect(r.stderr).not.toContain("unknown platform");
-  });
-
   it("Facebook: a link post goes out once, recorded with the Page post id and URL; check names the Page; unpost deletes it", async () => {
     const { config } = setup(["facebook"], newsItems(1));
     await poll(config);
