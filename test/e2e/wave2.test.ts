@@ -74,7 +74,7 @@ function destinations(): Record<string, string> {
 }
 
 let feedNo = 0;
-function setup(only: string[], items: TestItem[], extra = ""): { dir: string; config: string; feedPath: string } {
+function setup(only: string[], items: TestItem[], extra = "", publicUrl = "https://crier.example.org"): { dir: string; config: string; feedPath: string } {
   const feedPath = `/wave2-${++feedNo}.xml`;
   feeds.setFeed(feedPath, buildRss(items));
   const all = destinations();
@@ -82,6 +82,9 @@ function setup(only: string[], items: TestItem[], extra = ""): { dir: string; co
 storage: { path: data/crier.db }
 network: { allowPrivateAddresses: true }
 images: { timeoutMs: 5000 }
+# As an operator of pulling platforms writes it; only crier run listens, and these articles' own
+# pictures already meet every platform's rules, so the platforms pull them from the article's URL.
+publicListener: { url: "${publicUrl}", listen: { host: 127.0.0.1, port: 0 } }
 feeds:
   - { id: news, url: "${feeds.url}${feedPath}", backlog: ${items.length}, image: { fromArticlePage: false } }
 destinations:
@@ -205,7 +208,8 @@ describe("second-wave platforms through the built CLI", () => {
   });
 
   it("TikTok: a photo post to the creator's inbox from the article's picture, once; the refreshed token is kept outside the database; check says the app is unaudited", async () => {
-    const { dir, config } = setup(["tiktok"], article());
+    // The public listener under the verified URL prefix too, as TikTok requires of every picture URL.
+    const { dir, config } = setup(["tiktok"], article(), "", `${images.url}/crier`);
     await poll(config);
     await poll(config);
     const [row] = await rows(config);
