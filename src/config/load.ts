@@ -26,6 +26,7 @@ import {
   type NetworkConfig,
   type PollingConfig,
   type RetentionConfig,
+  type OwnershipConfig,
   type WebSubConfig,
   type RouteFilter,
   type DestinationCommon,
@@ -68,6 +69,8 @@ export interface CrierConfig {
   network: NetworkConfig;
   polling: PollingConfig;
   retention: RetentionConfig;
+  /** The store's lease (`ownership`). */
+  ownership: OwnershipConfig;
   /** WebSub with its secret resolved; null when not configured. */
   websub: WebSubConfig | null;
   /** Why WebSub is configured but off (its secret's variable is not set), or null. */
@@ -284,6 +287,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     network,
     polling: raw.polling,
     retention: raw.retention,
+    ownership: raw.ownership,
     websub,
     websubOffReason,
     alerts: raw.alerts ?? null,

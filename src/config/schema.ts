@@ -280,6 +280,20 @@ export const retentionSchema = z
   })
   .strict();
 
+export const ownershipSchema = z
+  .object({
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(120)
+      .describe(
+        "One process polls and delivers on a store at a time: it holds a lease, renewed every quarter of this while it runs and measured on the database's clock. Another process takes a lease that was not renewed for this long (a holder killed on this host is taken over at once). Keep it far longer than the longest pause of the process (a first poll of 10,000 feeds) and than any destination's timeoutMs.",
+      ),
+  })
+  .strict();
+
 export const websubSchema = z
   .object({
     publicUrl: z
@@ -356,6 +370,7 @@ export const configSchema = z
     network: networkSchema.default(networkSchema.parse({})).describe("Which addresses what a feed names may make Crier connect to."),
     polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
+    ownership: ownershipSchema.default(ownershipSchema.parse({})).describe("Which process may write the store (see README \"One process owns the store\")."),
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     memory: memorySchema.default(memorySchema.parse({})).describe("How much memory the process lets V8 keep."),
@@ -382,4 +397,5 @@ export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
+export type OwnershipConfig = z.infer<typeof ownershipSchema>;
 export type WebSubConfig = z.infer<typeof websubSchema>;

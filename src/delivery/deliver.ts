@@ -9,6 +9,7 @@ import { RenderError } from "../core/adapter.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Destination, Feed } from "../config/load.js";
 import type { DeliveryRecord, DeliveryStore, DueDelivery } from "../store/deliveries.js";
+import type { LeaseClaim } from "../store/leases.js";
 import { decide } from "./record.js";
 import { nextSendTime } from "./gate.js";
 import type { Alert } from "./alerts.js";
@@ -31,6 +32,8 @@ export interface DeliveryOutcome {
 
 export interface DeliverOptions {
   store: DeliveryStore;
+  /** The store's lease this process holds: every move to `sending` is fenced by it (LeaseLostError once lost). */
+  claim: LeaseClaim;
   destinations: readonly Destination[];
   /** The owner of each destination's pause, rejection streak and gate hold. */
   states: DestinationStates;
@@ -142,7 +145,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
-  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending" }, opts.now()))) {
+  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending", claim: opts.claim }, opts.now()))) {
     return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
   let imageFailures = record.imageFailures;
@@ -157,7 +160,11 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
         image,
       });
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
-      await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
+      if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now()))) {
+        // Only after this process lost the store mid-send: the next holder already settled the row.
+        logger.warn({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, `posted, but the row was settled by the process that took the store over meanwhile: if crier deliveries shows it uncertain: crier resolve ${record.id} --sent`);
+        return outcomeOf(due, "uncertain", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: "posted after this process lost the store" });
+      }
       // A success ends a rejection streak (written only when there was one).
       await opts.states.set(afterSent(opts.states.get(destination.id)), opts.now());
       logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
