@@ -162,7 +162,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
       if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now()))) {
         // Only after this process lost the store mid-send: the next holder already settled the row.
-        logger.warn({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, `posted, but the row was settled by the process that took the store over meanwhile: if crier deliveries shows it uncertain: crier resolve ${record.id} --sent`);
+        logger.warn({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, `posted, but the row was settled by the process that took the delivery log over meanwhile: if crier deliveries shows it uncertain: crier resolve ${record.id} --sent`);
         return outcomeOf(due, "uncertain", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: "posted after this process lost the store" });
       }
       // A success ends a rejection streak (written only when there was one).

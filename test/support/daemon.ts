@@ -1,4 +1,4 @@
-/** Runs `crier run` (the built CLI) as a child process that tests can signal or kill. */
+/** Runs `crier run` (or any crier command: startCrier) from the built CLI as a child process that tests can signal or kill. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { CLI, ROOT } from "./cli.js";
 
@@ -12,7 +12,12 @@ export interface Daemon {
 }
 
 export function startDaemon(config: string, env: Record<string, string> = {}): Daemon {
-  const child = spawn(process.execPath, [CLI, "--config", config, "run"], {
+  return startCrier(config, ["run"], env);
+}
+
+/** `crier --config CONFIG ...args` as a child process, watched while it runs (e.g. `poll --once --wait 30`). */
+export function startCrier(config: string, args: string[], env: Record<string, string> = {}): Daemon {
+  const child = spawn(process.execPath, [CLI, "--config", config, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
