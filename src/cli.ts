@@ -82,7 +82,7 @@ const positiveInt = (value: string): number => {
 
 program
   .command("run")
-  .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
+  .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT. Holds the delivery log while it runs: another writer stops with exit code 4, and retry, resolve, resume, feed accept and feed resume are handed to this process.")
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .addOption(waitOption())
   .action(async (opts: { json?: boolean; wait?: number }) => {

@@ -13,5 +13,6 @@ Exit codes (every command):
      destination is paused for a missing or refused secret or a broken channel; a check or
      unpost failed on the platform; the config leaves nothing to do
   4  another Crier process holds the delivery log: nothing was done (the message names it,
-     since when and until when; --wait SECONDS waits for it instead); or this process lost
-     it to another one and stopped sending`;
+     since when and until when; --wait SECONDS waits for it instead); or a command handed to
+     the running crier run was not taken in time (withdrawn, nothing done); or this process
+     lost the delivery log to another one and stopped sending`;

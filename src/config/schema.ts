@@ -370,7 +370,7 @@ export const configSchema = z
     network: networkSchema.default(networkSchema.parse({})).describe("Which addresses what a feed names may make Crier connect to."),
     polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
-    ownership: ownershipSchema.default(ownershipSchema.parse({})).describe("Which process may write the store (see README \"One process owns the store\")."),
+    ownership: ownershipSchema.default(ownershipSchema.parse({})).describe("Which process may write the delivery log (see README \"One process owns the delivery log\")."),
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     memory: memorySchema.default(memorySchema.parse({})).describe("How much memory the process lets V8 keep."),

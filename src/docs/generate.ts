@@ -17,6 +17,7 @@ import {
   imagesSchema,
   memorySchema,
   networkSchema,
+  ownershipSchema,
   pollingSchema,
   retentionSchema,
   routeSchema,
@@ -52,6 +53,7 @@ export function expectedFiles(): Map<string, string> {
     ["network", networkSchema, "The address guard: where images, article pages and WebSub hubs that a feed names may be."],
     ["polling", pollingSchema, "How feeds are fetched: what an unchanged feed costs, and what feed servers ask."],
     ["retention", retentionSchema, ""],
+    ["ownership", ownershipSchema, "One process polls and delivers on a delivery log at a time: see README, \"One process owns the delivery log\"."],
     ["memory", memorySchema, "What V8 may keep: Crier's defaults are set when it starts, before any request; measured in bench/RESULTS.md, section 4."],
     ["websub", websubSchema, "Pushed updates (W3C WebSub): `crier run` listens for hub callbacks. Put `secret` in the environment.", ["secret"]],
   ];
