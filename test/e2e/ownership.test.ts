@@ -13,6 +13,8 @@ import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems, type TestItem } from "../support/rss.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { startCrier, waitFor, type Daemon } from "../support/daemon.js";
+import { stopChildren } from "../support/children.js";
+import { scaled } from "../support/timing.js";
 import { startTelegramLoopback, type TelegramLoopback } from "../loopback/telegram-bot-api/server.js";
 import { startMastodonLoopback } from "../loopback/mastodon-api/server.js";
 
@@ -21,21 +23,16 @@ const REVOKED = "6666666:AAF-revoked-token";
 const CHAT = { id: -1003333333333, type: "channel" as const, username: "ownership_suite" };
 
 let closers: Array<() => Promise<unknown>> = [];
-let children: Daemon[] = [];
 afterEach(async () => {
-  for (const c of children) if (c.alive()) c.child.kill("SIGKILL"); // a stopped (SIGSTOP) process dies too
-  await Promise.all(children.map((c) => c.exited));
-  children = [];
+  // The crier processes first (the registry's hook would only end them after the servers they
+  // hold connections to): a stopped (SIGSTOP) one is killed too.
+  await stopChildren("test", scaled(5_000));
   await Promise.all(closers.map((c) => c()));
   closers = [];
 });
 
-/** `crier ARGS` as a watched child, killed after the test whatever happens. */
-function crier(config: string, args: string[], env: Record<string, string>): Daemon {
-  const d = startCrier(config, args, env);
-  children.push(d);
-  return d;
-}
+/** `crier ARGS` as a registered child, ended after the test whatever happens. */
+const crier = (config: string, args: string[], env: Record<string, string>): Daemon => startCrier(config, args, env);
 
 /** Holds a platform's post requests until opened: a slow platform, for exactly as long as the test needs. */
 function gate() {
@@ -214,8 +211,9 @@ routes:
     expect([target.posted(3), target.posted(story4)]).toEqual([1, 1]);
 
     // A cron poll with --wait waits for the service to stop, then runs.
-    const waiting = crier(config, ["poll", "--once", "--wait", "30"], env);
-    await waitFor(() => /waiting up to 30 s for the delivery log: held by `crier run`/.test(waiting.stderr()), 30_000, "poll --once --wait to wait");
+    const wait = Math.ceil(scaled(30_000) / 1000);
+    const waiting = crier(config, ["poll", "--once", "--wait", String(wait)], env);
+    await waitFor(() => waiting.stderr().includes(`waiting up to ${wait} s for the delivery log: held by \`crier run\``), 30_000, "poll --once --wait to wait");
     expect(waiting.alive()).toBe(true);
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
@@ -224,14 +222,14 @@ routes:
     console.log(
       `two processes: crier run (pid ${run.child.pid}) mid-send; crier poll --once refused, exit ${poll.code}:\n${poll.stderr}` +
         `crier deliveries alongside: the row in flight was ${inFlight?.state}; retry and resume done by the holder; ` +
-        `story ${story4} sent once with remote id ${rowOf(rows, story4)?.remoteId}; poll --once --wait 30 ran after the service stopped (exit 3)`,
+        `story ${story4} sent once with remote id ${rowOf(rows, story4)?.remoteId}; poll --once --wait ${wait} ran after the service stopped (exit 3)`,
     );
-  }, 120_000);
+  }, scaled(120_000));
 
   it.each([
     ["telegram", "uncertain"],
     ["mastodon", "sent again under the same key"],
-  ] as const)("a holder killed mid-send on %s is taken over at once on this host; its row is recovered as %s, never posted twice", async (platform) => {
+  ] as const)("a holder killed mid-send on %s is taken over at once on this host; its row is recovered as %s, never posted twice", async (platform, _recovered) => {
     const { feeds, publish } = await newsFeed(3);
     const target = platform === "telegram" ? await slowTelegram() : await slowMastodon();
     // A long lease: the take-over must not wait for it (the killed holder is known to be gone).
@@ -271,14 +269,16 @@ routes:
     const next = publish();
     await waitFor(async () => rowOf(await rowsOf(config), next)?.state === "sent", 60_000, "the next article sent by the new holder");
     expect(target.posted(next)).toBe(1);
-  }, 120_000);
+  }, scaled(120_000));
 
   it("a holder that stalls past its lease is taken over after it (the refusal says when); awake again, it has lost the log and stops sending", async () => {
     const { feeds, publish } = await newsFeed(3);
     const target = await slowTelegram();
+    // Short, but long enough on this machine for a refused `crier run` to start while it runs.
+    const lease = Math.ceil(scaled(6_000) / 1000);
     const { config } = writeConfig(`
 storage: { path: data/crier.db }
-ownership: { leaseSeconds: 6 }
+ownership: { leaseSeconds: ${lease} }
 feeds:
   - { id: news, url: "${feeds.url}/news.xml", backlog: 0, schedule: "* * * * * *" }
 destinations:
@@ -295,10 +295,16 @@ routes:
 
     const refused = await runCli(["--config", config, "run"], { env: target.env });
     expect(refused.code).toBe(4);
-    expect(refused.stderr).toMatch(new RegExp(`held by another Crier process: \`crier run\` \\(pid ${stalled.child.pid} on host [^)]+\\).*\\(in [1-6] s\\)[\\s\\S]*If that process was killed, the delivery log is free once its lease runs out, in [1-6] s at most`));
+    const said = new RegExp(`held by another Crier process: \`crier run\` \\(pid ${stalled.child.pid} on host [^)]+\\).*\\(in (\\d+) s\\)[\\s\\S]*If that process was killed, the delivery log is free once its lease runs out, in (\\d+) s at most`).exec(refused.stderr);
+    expect(said, refused.stderr).not.toBeNull();
+    for (const left of [Number(said?.[1]), Number(said?.[2])]) {
+      expect(left).toBeGreaterThanOrEqual(1);
+      expect(left).toBeLessThanOrEqual(lease);
+    }
 
-    const next = crier(config, ["run", "--wait", "30"], target.env);
-    await waitFor(() => /waiting up to 30 s for the delivery log/.test(next.stderr()), 30_000, "the next crier run to wait");
+    const wait = 3 * lease;
+    const next = crier(config, ["run", "--wait", String(wait)], target.env);
+    await waitFor(() => next.stderr().includes(`waiting up to ${wait} s for the delivery log`), 30_000, "the next crier run to wait");
     await waitFor(async () => rowOf(await rowsOf(config), n)?.state === "uncertain", 30_000, "the next crier run to take over and recover the row");
     expect(/took the delivery log over/.test(next.stderr())).toBe(false); // by the lease's end, not by a liveness shortcut
 
@@ -316,5 +322,5 @@ routes:
     expect(target.postRequests()).toBe(2);
     expect([target.posted(n), target.posted(after)]).toEqual([1, 1]);
     console.log(`stall: crier run (pid ${stalled.child.pid}) stopped mid-send; crier run refused (exit 4) while its lease ran, then crier run --wait took over after it; the stalled one woke, found the lease lost and exited 4; 0 duplicates`);
-  }, 120_000);
+  }, scaled(120_000));
 });
