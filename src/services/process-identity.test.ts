@@ -2,9 +2,9 @@
  * The same-host liveness check that lets a start take the store over at once from a killed holder:
  * gone only when certain (same host, boot and pid namespace, and the pid absent or another process).
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { spawnChild } from "../../test/support/children.js";
 import { holderIsGone, ownerId, procStat, thisProcess } from "./process-identity.js";
 
 const linux = existsSync("/proc/self/stat") && existsSync("/proc/self/ns/pid");
@@ -21,20 +21,15 @@ describe.runIf(linux)("holderIsGone", () => {
   });
 
   it("a live holder is not gone; once killed (and reaped) it is", async () => {
-    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
-    try {
-      const pid = child.pid ?? 0;
-      const stat = procStat(pid);
-      expect(stat).not.toBeNull();
-      const holder = { ...me, pid, startTicks: stat?.startTicks ?? null };
-      expect(holderIsGone(holder, me)).toBe(false);
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGKILL");
-      await exited;
-      expect(holderIsGone(holder, me)).toBe(true);
-    } finally {
-      child.kill("SIGKILL");
-    }
+    // Registered: the hygiene hook ends it even when an assertion fails.
+    const child = spawnChild(process.execPath, ["-e", "setInterval(() => {}, 1000)"]);
+    const stat = procStat(child.pid);
+    expect(stat).not.toBeNull();
+    const holder = { ...me, pid: child.pid, startTicks: stat?.startTicks ?? null };
+    expect(holderIsGone(holder, me)).toBe(false);
+    child.child.kill("SIGKILL");
+    await child.exited; // reaped
+    expect(holderIsGone(holder, me)).toBe(true);
   });
 
   it("a pid now used by another process (another start time) is gone; this very process is not", () => {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { SqliteStore } from "./index.js";
 import { DATABASE_LEASE, LeaseLostError, type LeaseOwnerInfo } from "../leases.js";
 import type { PollPlan } from "../feeds.js";
+import { scaled, waitFor } from "../../../test/support/timing.js";
 
 const file = (): string => path.join(mkdtempSync(path.join(tmpdir(), "crier-lease-")), "crier.db");
 const info = (pid: number, command = "crier run"): LeaseOwnerInfo => ({
@@ -27,15 +28,6 @@ afterEach(async () => {
   for (const s of open) await s.close();
   open = [];
 });
-
-/** Polls `check` every 20 ms until true, failing after `ms`. */
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** One item with one pending delivery to `out`. */
 const onePending: PollPlan = {
@@ -74,7 +66,7 @@ describe("the store's lease", () => {
     expect(renewed?.expiresAt).toBeGreaterThanOrEqual(got.lease.expiresAt);
     expect(await b.leases.renew(DATABASE_LEASE, "B", 300)).toBeNull(); // not B's to renew
 
-    await until(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "the lease to run out");
+    await waitFor(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "the lease to run out");
     const stolen = await b.leases.acquire(DATABASE_LEASE, "B", info(200), 60_000);
     expect(stolen.ok).toBe(true);
     expect(await a.leases.renew(DATABASE_LEASE, "A", 300)).toBeNull(); // lost
@@ -84,7 +76,7 @@ describe("the store's lease", () => {
   it("a lease that ran out but was not taken is still its owner's to renew (nobody acted in between)", async () => {
     const a = store(file());
     await a.leases.acquire(DATABASE_LEASE, "A", info(100), 100);
-    await until(async () => (await a.leases.holder(DATABASE_LEASE)) === null, 5_000, "the lease to run out");
+    await waitFor(async () => (await a.leases.holder(DATABASE_LEASE)) === null, 5_000, "the lease to run out");
     expect((await a.leases.renew(DATABASE_LEASE, "A", 60_000))?.owner).toBe("A");
     expect((await a.leases.holder(DATABASE_LEASE))?.owner).toBe("A");
   });
@@ -129,7 +121,7 @@ describe("fencing and recovery by the lease", () => {
     const [due] = await a.deliveries.dueDeliveries(Date.now(), 10, ["out"]);
     if (!due) throw new Error("no due row");
     await a.leases.acquire(DATABASE_LEASE, "A", info(100), 200);
-    await until(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
+    await waitFor(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
     await b.leases.acquire(DATABASE_LEASE, "B", info(200), 60_000);
 
     await expect(a.deliveries.transition(due.record.id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "A" } }, Date.now())).rejects.toBeInstanceOf(LeaseLostError);
@@ -148,13 +140,14 @@ describe("fencing and recovery by the lease", () => {
     await a.feeds.applyPlan(onePending);
     const [due] = await a.deliveries.dueDeliveries(Date.now(), 10, ["out"]);
     if (!due) throw new Error("no due row");
-    await a.leases.acquire(DATABASE_LEASE, "A", info(100), 400);
+    // Live for the next two statements however busy the machine is; then left to run out.
+    await a.leases.acquire(DATABASE_LEASE, "A", info(100), scaled(1_000));
     await a.deliveries.transition(due.record.id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "A" } }, Date.now());
 
     expect(await b.deliveries.recoverInterrupted(Date.now(), [])).toEqual({ uncertain: 0, requeued: 0 });
     expect((await b.deliveries.getDelivery(due.record.id))?.state).toBe("sending");
 
-    await until(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
+    await waitFor(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
     expect(await b.deliveries.recoverInterrupted(Date.now(), [])).toEqual({ uncertain: 1, requeued: 0 });
     expect((await b.deliveries.getDelivery(due.record.id))?.state).toBe("uncertain");
   });
