@@ -160,8 +160,8 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
         image,
       });
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
-      if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now()))) {
-        // Only after this process lost the store mid-send: the next holder already settled the row.
+      if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now(), opts.claim.owner))) {
+        // Only after this process lost the store mid-send: the next holder settled the row, or sends it itself.
         logger.warn({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, `posted, but the row was settled by the process that took the delivery log over meanwhile: if crier deliveries shows it uncertain: crier resolve ${record.id} --sent`);
         return outcomeOf(due, "uncertain", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: "posted after this process lost the store" });
       }
@@ -190,7 +190,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
 
 async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions): Promise<DeliveryOutcome> {
   const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}`;
-  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now());
+  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now(), opts.claim.owner);
   opts.logger.warn({ delivery: due.record.id, feed: due.record.feedId, destination: due.record.destinationId, reason }, "delivery skipped");
   return outcomeOf(due, "skipped", { reason });
 }
@@ -240,7 +240,7 @@ async function applyFailure(
     log.warn({ kind: error.kind, reason: decision.withoutImage }, "sending without the image");
     return decision;
   }
-  await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now);
+  await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now, opts.claim.owner);
   const { state, paused } = afterFailure(opts.states.get(destination.id), {
     pause: decision.pauseDestination,
     rejected: decision.transition.to === "rejected" ? decision.transition.reason : null,

@@ -84,9 +84,11 @@ export interface DeliveryStore {
    * Moves a row from one of `from` to a new state. False when the row was not in `from`. The move
    * to `sending` and its send-log entry are one transaction (budgets count what left); it is
    * fenced by the caller's lease claim and records the claim's owner on the row.
+   * With `owner`, a row in `sending` moves only when that owner put it there: a process that lost
+   * its lease never settles a send the next holder made of the same row.
    * @throws LeaseLostError when the move to `sending` found the claim's lease no longer held
    */
-  transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean>;
+  transition(id: number, from: readonly DeliveryState[], change: Transition, now: number, owner?: string): Promise<boolean>;
   /** Records a row's failed image attempts and, once it goes without its image, why. */
   setImageState(id: number, failures: number, dropped: string | null, now: number): Promise<void>;
   getDelivery(id: number): Promise<DeliveryRecord | null>;

@@ -76,10 +76,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }));
   }
 
-  async transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean> {
+  async transition(id: number, from: readonly DeliveryState[], change: Transition, now: number, owner?: string): Promise<boolean> {
     const marks = from.map(() => "?").join(",");
-    const where = `WHERE id = ? AND state IN (${marks})`;
-    const args = [id, ...from];
+    const where = `WHERE id = ? AND state IN (${marks})${owner === undefined ? "" : " AND (state <> 'sending' OR owner = ?)"}`;
+    const args = owner === undefined ? [id, ...from] : [id, ...from, owner];
     let info: Database.RunResult;
     switch (change.to) {
       case "sending":

@@ -153,6 +153,33 @@ describe("fencing and recovery by the lease", () => {
   });
 });
 
+describe("settling a send", () => {
+  it("a process that lost its lease cannot settle the row the next holder is sending again (idempotent re-send)", async () => {
+    const f = file();
+    const a = store(f);
+    const b = store(f);
+    await a.feeds.applyPlan(onePending);
+    const [due] = await a.deliveries.dueDeliveries(Date.now(), 10, ["out"]);
+    if (!due) throw new Error("no due row");
+    const id = due.record.id;
+    await a.leases.acquire(DATABASE_LEASE, "A", info(100), scaled(500));
+    expect(await a.deliveries.transition(id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "A" } }, Date.now())).toBe(true);
+
+    // A stalls past its lease; B takes over, queues the row again under its key and sends it.
+    await waitFor(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
+    await b.leases.acquire(DATABASE_LEASE, "B", info(200), 60_000);
+    expect(await b.deliveries.recoverInterrupted(Date.now(), [{ destinationId: "out", since: 0 }])).toEqual({ uncertain: 0, requeued: 1 });
+    expect(await b.deliveries.transition(id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "B" } }, Date.now())).toBe(true);
+
+    // A wakes and its send answers: it must not settle B's send (with its own remote id, or as failed).
+    expect(await a.deliveries.transition(id, ["sending"], { to: "sent", remoteId: "from-A", remoteUrl: null }, Date.now(), "A")).toBe(false);
+    expect(await a.deliveries.transition(id, ["sending"], { to: "failed", errorKind: "transient", reason: "x", nextAttemptAt: 0 }, Date.now(), "A")).toBe(false);
+    expect(a.conn.db.prepare("SELECT state, owner, remote_id FROM deliveries WHERE id = ?").get(id)).toEqual({ state: "sending", owner: "B", remote_id: null });
+    expect(await b.deliveries.transition(id, ["sending"], { to: "sent", remoteId: "from-B", remoteUrl: null }, Date.now(), "B")).toBe(true);
+    expect((await b.deliveries.getDelivery(id))?.remoteId).toBe("from-B");
+  });
+});
+
 describe("operator requests", () => {
   it("are taken oldest first, once, by one holder; the outcome is read back; a request not taken can be withdrawn", async () => {
     const f = file();
