@@ -240,7 +240,12 @@ async function applyFailure(
     log.warn({ kind: error.kind, reason: decision.withoutImage }, "sending without the image");
     return decision;
   }
-  await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now, opts.claim.owner);
+  const moved = await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now, opts.claim.owner);
+  if (!moved && wasSending) {
+    // Only after this process lost the store mid-send: the row and the destination's state are the next holder's now.
+    log.warn({ kind: error.kind, reason: error.message }, "the send failed, but the row was settled by the process that took the delivery log over meanwhile: nothing recorded here");
+    return outcomeOf(due, "uncertain", { reason: "failed after this process lost the store" });
+  }
   const { state, paused } = afterFailure(opts.states.get(destination.id), {
     pause: decision.pauseDestination,
     rejected: decision.transition.to === "rejected" ? decision.transition.reason : null,
