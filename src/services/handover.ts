@@ -32,6 +32,9 @@ export interface HandOverTimes {
 
 export const HAND_OVER_TIMES: HandOverTimes = { takeWithinMs: 15_000, answerWithinMs: 60_000, pollMs: 100 };
 
+/** A request older than this that nobody took or read was abandoned: far past every wait above. */
+export const ABANDONED_AFTER_MS = 10 * 60_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -89,7 +92,7 @@ export async function handOver<K extends HandedOver>(
  * writes the outcome. Null when none was waiting.
  */
 export async function serveOne(requests: RequestStore, operations: Operations, owner: string, now: () => number): Promise<{ op: string; ok: boolean } | null> {
-  const req = await requests.take(owner, now());
+  const req = await requests.take(owner, now(), ABANDONED_AFTER_MS);
   if (!req) return null;
   try {
     if (!(HANDED_OVER as readonly string[]).includes(req.op)) throw new Error(`unknown request "${req.op}" (a newer Crier's?)`);

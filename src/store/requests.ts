@@ -30,8 +30,13 @@ export type RequestState =
 export interface RequestStore {
   /** Queues a request; its id. */
   submit(op: string, args: unknown, now: number): Promise<number>;
-  /** The oldest request nobody took, now marked taken by `owner` (one statement); null when none waits. */
-  take(owner: string, now: number): Promise<OperatorRequest | null>;
+  /**
+   * The oldest request nobody took, now marked taken by `owner` (one statement); null when none
+   * waits. Requests older than `abandonedAfterMs` that nobody took or nobody read are dropped
+   * first: their command gave up or died (it waits far less), and an operator's old retry must
+   * not run by surprise later. Times are the processes' clocks (`now`, `submit`'s).
+   */
+  take(owner: string, now: number, abandonedAfterMs: number): Promise<OperatorRequest | null>;
   /** Writes a taken request's outcome. */
   finish(id: number, outcome: { result: unknown } | { error: RequestError }, now: number): Promise<void>;
   state(id: number): Promise<RequestState>;

@@ -189,7 +189,7 @@ describe("operator requests", () => {
     const second = await cli.requests.submit("resume", { destinationId: "out" }, 2);
     expect(await cli.requests.state(first)).toEqual({ state: "waiting" });
 
-    expect(await holder.requests.take("H", 3)).toEqual({ id: first, op: "retry", args: { id: 5 }, requestedAt: 1 });
+    expect(await holder.requests.take("H", 3, 60_000)).toEqual({ id: first, op: "retry", args: { id: 5 }, requestedAt: 1 });
     expect(await cli.requests.state(first)).toEqual({ state: "taken", by: "H" });
     expect(await cli.requests.withdraw(first)).toBe(false); // taken: it runs
     await holder.requests.finish(first, { result: { queued: [] } }, 4);
@@ -198,11 +198,27 @@ describe("operator requests", () => {
     expect(await cli.requests.state(first)).toEqual({ state: "gone" });
 
     expect(await cli.requests.withdraw(second)).toBe(true);
-    expect(await holder.requests.take("H", 5)).toBeNull();
+    expect(await holder.requests.take("H", 5, 60_000)).toBeNull();
 
     const third = await cli.requests.submit("resolve", { id: 9, as: "sent" }, 6);
-    expect((await holder.requests.take("H", 7))?.id).toBe(third);
+    expect((await holder.requests.take("H", 7, 60_000))?.id).toBe(third);
     await holder.requests.finish(third, { error: { name: "UsageError", message: "no delivery #9" } }, 8);
     expect(await cli.requests.state(third)).toEqual({ state: "failed", error: { name: "UsageError", message: "no delivery #9" } });
+  });
+
+  it("a request abandoned by its command (never taken, or its answer never read) is dropped, never run later", async () => {
+    const f = file();
+    const cli = store(f);
+    const holder = store(f);
+    const answered = await cli.requests.submit("resume", { destinationId: "out" }, 1_000);
+    expect((await holder.requests.take("H", 1_000, 60_000))?.id).toBe(answered);
+    await holder.requests.finish(answered, { result: {} }, 1_000); // and nobody read it
+    const old = await cli.requests.submit("retry", { failed: true }, 2_000); // its command was killed while waiting
+    const fresh = await cli.requests.submit("resolve", { id: 9, as: "sent" }, 100_000);
+
+    expect((await holder.requests.take("H", 100_500, 60_000))?.id).toBe(fresh);
+    expect(await cli.requests.state(old)).toEqual({ state: "gone" });
+    expect(await cli.requests.state(answered)).toEqual({ state: "gone" });
+    expect(await holder.requests.take("H", 100_600, 60_000)).toBeNull();
   });
 });

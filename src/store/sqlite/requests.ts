@@ -9,13 +9,18 @@ export class SqliteRequestStore implements RequestStore {
     return Number(this.conn.stmt("INSERT INTO operator_requests (op, args, requested_at) VALUES (?, ?, ?)").run(op, JSON.stringify(args ?? null), now).lastInsertRowid);
   }
 
-  async take(owner: string, now: number): Promise<OperatorRequest | null> {
-    // One indexed statement; on PostgreSQL the inner SELECT takes FOR UPDATE SKIP LOCKED.
-    const row = this.conn.stmt(
-      `UPDATE operator_requests SET taken_at = ?, taken_by = ?
-       WHERE id = (SELECT id FROM operator_requests WHERE taken_at IS NULL ORDER BY id LIMIT 1)
-       RETURNING id, op, args, requested_at`,
-    ).get(now, owner) as Row | undefined;
+  async take(owner: string, now: number, abandonedAfterMs: number): Promise<OperatorRequest | null> {
+    const { conn } = this;
+    const row = conn.db.transaction((): Row | undefined => {
+      const before = now - abandonedAfterMs;
+      conn.stmt("DELETE FROM operator_requests WHERE (taken_at IS NULL AND requested_at < ?) OR (done_at IS NOT NULL AND done_at < ?)").run(before, before);
+      // One indexed statement; on PostgreSQL the inner SELECT takes FOR UPDATE SKIP LOCKED.
+      return conn.stmt(
+        `UPDATE operator_requests SET taken_at = ?, taken_by = ?
+         WHERE id = (SELECT id FROM operator_requests WHERE taken_at IS NULL ORDER BY id LIMIT 1)
+         RETURNING id, op, args, requested_at`,
+      ).get(now, owner) as Row | undefined;
+    }).immediate();
     return row ? { id: row.id as number, op: row.op as string, args: JSON.parse(row.args as string) as unknown, requestedAt: row.requested_at as number } : null;
   }
 
