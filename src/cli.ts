@@ -6,7 +6,7 @@
 // First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
 import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
-import { adapters } from "../adapters/index.js";
+import { adapters, refusedPlatforms } from "../adapters/index.js";
 import { ConfigError } from "./config/load.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
@@ -53,7 +53,7 @@ const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: co
 
 /** Opens Crier ("read": nothing is written or sent, no lease), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
-  const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode, ...opts });
+  const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode, ...opts });
   try {
     const result = await work(crier);
     // Another process took the store over meanwhile: what was done stands, the rest was not done.
@@ -66,7 +66,7 @@ async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => P
 
 /** A short operator command: run here, or by the `crier run` holding the store (the same operation, the same result). */
 function operate<K extends HandedOver>(op: K, args: OperationArgs<K>, opts: { wait?: number }): Promise<OperationResult<K>> {
-  return runOperatorCommand({ configPath: configPath(), env: process.env, adapters, ...writer(opts) }, op, args);
+  return runOperatorCommand({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, ...writer(opts) }, op, args);
 }
 
 /** Prints `data` as JSON, or the text. */
@@ -86,7 +86,7 @@ program
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .addOption(waitOption())
   .action(async (opts: { json?: boolean; wait?: number }) => {
-    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode: "write", ...writer(opts), takesRequests: true, ...(opts.json ? { prettyLogs: false } : {}) });
+    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...writer(opts), takesRequests: true, ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
     const running = await CrierRun.start(crier, {
@@ -197,21 +197,22 @@ program
   .description("Check the config (structure, references, secrets missing from the environment) and the delivery log: its folder can be written, an existing file is Crier's and reads whole.")
   .option("--json", "print the result as JSON")
   .action((opts: { json?: boolean }) => {
-    const result = validate({ configPath: configPath(), env: process.env, adapters });
+    const result = validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
     if (!result.valid) {
       if (!opts.json) throw result.error;
       print(true, { file: result.error.file, valid: false, problems: result.error.problems }, "");
       process.exitCode = EXIT.config;
       return;
     }
-    const { file, feeds, destinations, paused, warnings, storage } = result;
+    const { file, feeds, destinations, paused, warnings, notes, storage } = result;
     const text = [
       `${file}: valid (${plural(feeds, "feed")}, ${plural(destinations, "destination")})`,
       ...paused.map((d) => `destination ${d.destination} will be paused: ${d.reason}`),
       ...warnings.map((w) => `warning: ${w}`),
+      ...notes.map((n) => `note: ${n}`),
       storage.problem ? "" : `delivery log ${storage.path}: ok`,
     ].filter(Boolean);
-    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
+    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, notes, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
     if (storage.problem) process.stderr.write(`crier: ${storage.problem.message}\n`);
     process.exitCode = storage.problem ? EXIT.config : paused.length || warnings.length ? EXIT.attention : EXIT.ok;
   });

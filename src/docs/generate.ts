@@ -19,6 +19,7 @@ import {
   networkSchema,
   ownershipSchema,
   pollingSchema,
+  publicListenerSchema,
   retentionSchema,
   routeSchema,
   storageSchema,
@@ -55,7 +56,8 @@ export function expectedFiles(): Map<string, string> {
     ["retention", retentionSchema, ""],
     ["ownership", ownershipSchema, "One process polls and delivers on a delivery log at a time: see README, \"One process owns the delivery log\"."],
     ["memory", memorySchema, "What V8 may keep: Crier's defaults are set when it starts, before any request; measured in bench/RESULTS.md, section 4."],
-    ["websub", websubSchema, "Pushed updates (W3C WebSub): `crier run` listens for hub callbacks. Put `secret` in the environment.", ["secret"]],
+    ["publicListener", publicListenerSchema, "The one listener `crier run` opens to the outside world (behind your TLS proxy): WebSub callbacks and the images served to platforms that pull them. No other command listens."],
+    ["websub", websubSchema, "Pushed updates (W3C WebSub): hubs call back on the public listener (`publicListener`). Put `secret` in the environment.", ["secret"]],
   ];
   const body = sections
     .map(([title, schema, note, secrets]) => `## ${title}\n\n${note ? `${note}\n\n` : ""}${configTable(schema, secrets ? { secrets } : {})}\n`)

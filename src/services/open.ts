@@ -9,7 +9,7 @@ import "../heap-default.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DestinationStream, Logger } from "pino";
-import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig } from "../config/load.js";
+import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
 import { createLogger } from "../log.js";
 import { applyMemorySettings } from "../heap.js";
 import { createScrubber } from "../secrets.js";
@@ -20,6 +20,8 @@ import { Alerter } from "../delivery/alerts.js";
 import { Connections } from "../delivery/connections.js";
 import { DestinationStates } from "../delivery/destination-states.js";
 import { MediaFetcher } from "../delivery/media.js";
+import { MediaShelf } from "../delivery/media-shelf.js";
+import type { PublicMedia } from "../delivery/pull-image.js";
 import { FeedIntake } from "./intake.js";
 import { DeliveryService } from "./delivery.js";
 import { Maintenance } from "./maintenance.js";
@@ -30,6 +32,8 @@ export interface OpenOptions {
   configPath: string;
   env: NodeJS.ProcessEnv;
   adapters: AdapterRegistry;
+  /** Platforms refused with a reason (the registry's `refusedPlatforms`). */
+  refusedPlatforms?: RefusedPlatforms;
   /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
   mode: "write" | "read";
   /** "write": what this process runs, shown to another that finds the store held (default "crier"). */
@@ -40,6 +44,11 @@ export interface OpenOptions {
   waitMs?: number;
   /** "write": holders not waited for (LeaseHeldError at once). */
   noWaitFor?: (holder: Lease) => boolean;
+  /**
+   * This process runs the public listener (`crier run`): images that platforms pull and that must
+   * be served are put on it. Without, such posts go without the image (or are skipped).
+   */
+  listens?: boolean;
   logDestination?: DestinationStream;
   logLevel?: string;
   /** Pretty log lines (default: when stderr is a terminal); false: JSON lines always. */
@@ -60,6 +69,8 @@ export interface Crier {
   readonly operations: Operations;
   /** The store's lease ("write"), or null ("read"). */
   readonly ownership: Ownership | null;
+  /** The images served on the public listener; present only when this process listens and a destination pulls images. */
+  readonly publicMedia: PublicMedia | undefined;
   /** Aborted once shutdown began. */
   readonly stopping: AbortSignal;
   /** Stop starting new work; what is in flight finishes. */
@@ -69,7 +80,7 @@ export interface Crier {
 
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used), LeaseHeldError (another process holds it) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   const logger = createLogger({
     level: opts.logLevel ?? config.logLevel,
     secretValues: config.secretValues,
@@ -97,7 +108,7 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
         logger,
       });
     }
-    return await compose(config, logger, store, ownership, opts.now ?? Date.now);
+    return await compose(config, logger, store, ownership, opts.now ?? Date.now, opts.listens ?? false);
   } catch (err) {
     await ownership?.release().catch(() => undefined);
     await store.close();
@@ -110,12 +121,12 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
  * the process holding the store (./handover.ts).
  * @throws ConfigError, StorageError
  */
-export function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters">): Store {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+export function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters" | "refusedPlatforms">): Store {
+  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   return new SqliteStore(config.storagePath, { cacheMB: config.storageCacheMB });
 }
 
-async function compose(config: CrierConfig, logger: Logger, store: Store, ownership: Ownership | null, now: () => number): Promise<Crier> {
+async function compose(config: CrierConfig, logger: Logger, store: Store, ownership: Ownership | null, now: () => number, listens: boolean): Promise<Crier> {
   const dryRun = ownership === null;
   const scrub = createScrubber(config.secretValues);
   const shutdown = new AbortController();
@@ -130,12 +141,16 @@ async function compose(config: CrierConfig, logger: Logger, store: Store, owners
   const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
   const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });
   const media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
+  // Served images live beside the delivery log (data/media); every writing process sweeps them.
+  const shelf = dryRun ? undefined : new MediaShelf(path.join(path.dirname(config.storagePath), "media"), config.publicListener?.mediaGraceMs ?? 0);
+  const pulls = config.destinations.some((d) => d.adapter.imageLimits?.delivery === "pull");
+  const publicMedia = shelf && listens && pulls && config.publicListener ? { shelf, mediaUrl: `${config.publicListener.url.replace(/\/+$/, "")}/media/` } : undefined;
   const intake = new FeedIntake({ config, store: store.feeds, logger, now, scrub, alert: (a) => alerter.send(a), dryRun, stopping: shutdown.signal });
-  const delivery = new DeliveryService({ config, store: store.deliveries, claim: ownership?.claim ?? null, states, connections, alerter, media, logger, now, scrub, dryRun, stopping: shutdown.signal });
-  const maintenance = new Maintenance({ config, store, logger, now, dryRun });
+  const delivery = new DeliveryService({ config, store: store.deliveries, claim: ownership?.claim ?? null, states, connections, alerter, media, publicMedia, logger, now, scrub, dryRun, stopping: shutdown.signal });
+  const maintenance = new Maintenance({ config, store, logger, now, dryRun, shelf });
   const operations = new Operations({ config, store, intake, delivery, maintenance, logger, scrub, now });
   return {
-    config, logger, store, scrub, now, intake, delivery, maintenance, operations, ownership,
+    config, logger, store, scrub, now, intake, delivery, maintenance, operations, ownership, publicMedia,
     stopping: shutdown.signal,
     beginShutdown: () => shutdown.abort(),
     async close() {
