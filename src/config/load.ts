@@ -29,6 +29,7 @@ import {
   type PollingConfig,
   type PublicListenerConfig,
   type RetentionConfig,
+  type OwnershipConfig,
   type WebSubSettings,
   type RouteFilter,
   type DestinationCommon,
@@ -72,6 +73,8 @@ export interface CrierConfig {
   network: NetworkConfig;
   polling: PollingConfig;
   retention: RetentionConfig;
+  /** The store's lease (`ownership`). */
+  ownership: OwnershipConfig;
   /**
    * The listener `crier run` opens to the outside world (`publicListener`, or the deprecated
    * `websub.publicUrl` + `websub.listen`); null when none is configured.
@@ -313,6 +316,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     network,
     polling: raw.polling,
     retention: raw.retention,
+    ownership: raw.ownership,
     publicListener,
     websub,
     websubOffReason,

@@ -288,6 +288,20 @@ export const credentialsSchema = z
   })
   .strict();
 
+export const ownershipSchema = z
+  .object({
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(120)
+      .describe(
+        "One process polls and delivers on a store at a time: it holds a lease, renewed every quarter of this while it runs and measured on the database's clock. Another process takes a lease that was not renewed for this long (a holder killed on this host is taken over at once). Keep it far longer than the longest pause of the process (a first poll of 10,000 feeds) and than any destination's timeoutMs.",
+      ),
+  })
+  .strict();
+
 const listenSchema = z
   .object({
     host: z.string().min(1).default("127.0.0.1").describe("Address the listener binds to (put a TLS proxy in front of it)."),
@@ -379,6 +393,7 @@ export const configSchema = z
     network: networkSchema.default(networkSchema.parse({})).describe("Which addresses what a feed names may make Crier connect to."),
     polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
+    ownership: ownershipSchema.default(ownershipSchema.parse({})).describe("Which process may write the delivery log (see README \"One process owns the delivery log\")."),
     publicListener: publicListenerSchema
       .optional()
       .describe("The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL."),
@@ -410,6 +425,7 @@ export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 export type CredentialsConfig = z.infer<typeof credentialsSchema>;
+export type OwnershipConfig = z.infer<typeof ownershipSchema>;
 export type WebSubConfig = z.infer<typeof websubSchema>;
 export type PublicListenerConfig = z.infer<typeof publicListenerSchema>;
 /** WebSub as it runs: the callback base is the public listener's URL. */

@@ -9,6 +9,7 @@ import { CHECKPOINT_MAX_LENGTH, RenderError } from "../core/adapter.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Destination, Feed } from "../config/load.js";
 import { FINAL_STATES, type DeliveryRecord, type DeliveryStore, type DueDelivery } from "../store/deliveries.js";
+import type { LeaseClaim } from "../store/leases.js";
 import { decide } from "./record.js";
 import { nextSendTime } from "./gate.js";
 import type { Alert } from "./alerts.js";
@@ -32,6 +33,8 @@ export interface DeliveryOutcome {
 
 export interface DeliverOptions {
   store: DeliveryStore;
+  /** The store's lease this process holds: every move to `sending` is fenced by it (LeaseLostError once lost). */
+  claim: LeaseClaim;
   destinations: readonly Destination[];
   /** The owner of each destination's pause, rejection streak and gate hold. */
   states: DestinationStates;
@@ -167,7 +170,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
-  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending" }, opts.now()))) {
+  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending", claim: opts.claim }, opts.now()))) {
     return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
   const checkpoints = checkpointKeeper(due, opts);
@@ -185,7 +188,11 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
         saveCheckpoint: checkpoints.save,
       });
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
-      await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
+      if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now(), opts.claim.owner))) {
+        // Only after this process lost the store mid-send: the next holder settled the row, or sends it itself.
+        logger.warn({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, `posted, but the row was settled by the process that took the delivery log over meanwhile: if crier deliveries shows it uncertain: crier resolve ${record.id} --sent`);
+        return outcomeOf(due, "uncertain", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: "posted after this process lost the store" });
+      }
       // A success ends a rejection streak (written only when there was one).
       await opts.states.set(afterSent(opts.states.get(destination.id)), opts.now());
       logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
@@ -240,7 +247,7 @@ function checkpointKeeper(due: DueDelivery, opts: DeliverOptions): { latest: str
 async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions, imageNote: string | null): Promise<DeliveryOutcome> {
   // Where the post could not be made without its image, the reason keeps why the image went.
   const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}${imageNote ? ` (${imageNote})` : ""}`;
-  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now());
+  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now(), opts.claim.owner);
   opts.logger.warn({ delivery: due.record.id, feed: due.record.feedId, destination: due.record.destinationId, reason }, "delivery skipped");
   return outcomeOf(due, "skipped", { reason });
 }
@@ -292,7 +299,12 @@ async function applyFailure(
     log.warn({ kind: error.kind, reason: decision.withoutImage }, "sending without the image");
     return decision;
   }
-  await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now);
+  const moved = await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now, opts.claim.owner);
+  if (!moved && wasSending) {
+    // Only after this process lost the store mid-send: the row and the destination's state are the next holder's now.
+    log.warn({ kind: error.kind, reason: error.message }, "the send failed, but the row was settled by the process that took the delivery log over meanwhile: nothing recorded here");
+    return outcomeOf(due, "uncertain", { reason: "failed after this process lost the store" });
+  }
   const { state, paused } = afterFailure(opts.states.get(destination.id), {
     pause: decision.pauseDestination,
     rejected: decision.transition.to === "rejected" ? decision.transition.reason : null,

@@ -9,6 +9,7 @@ import { RenderError } from "../core/adapter.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { CrierConfig, Destination, Feed } from "../config/load.js";
 import type { DeliveryStore } from "../store/deliveries.js";
+import type { LeaseClaim } from "../store/leases.js";
 import { deliverDue, type DeliveryOutcome } from "../delivery/deliver.js";
 import type { Alerter } from "../delivery/alerts.js";
 import type { Connections } from "../delivery/connections.js";
@@ -51,6 +52,8 @@ export interface DestinationView {
 export interface DeliveryDeps {
   config: CrierConfig;
   store: DeliveryStore;
+  /** The store's lease this process holds (null: a read-only open, which sends nothing). */
+  claim: LeaseClaim | null;
   states: DestinationStates;
   connections: Connections;
   alerter: Alerter;
@@ -81,10 +84,11 @@ export class DeliveryService {
 
   /** One pass over the due rows (all feeds, or only the named ones' rows). */
   async deliverDue(feedIds?: readonly string[]): Promise<DeliveryOutcome[]> {
-    if (this.deps.dryRun) return [];
-    const { store, states, connections, config, logger, now, scrub, media, stopping, alerter } = this.deps;
+    const { store, claim, states, connections, config, logger, now, scrub, media, stopping, alerter } = this.deps;
+    if (this.deps.dryRun || !claim) return [];
     return deliverDue({
       store,
+      claim,
       destinations: config.destinations,
       states,
       connections,

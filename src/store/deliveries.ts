@@ -4,6 +4,7 @@
  */
 import type { FeedItem } from "../core/feed-item.js";
 import type { DeliveryErrorKind } from "../core/delivery-error.js";
+import type { LeaseClaim } from "./leases.js";
 
 export type DeliveryState = "pending" | "sending" | "sent" | "failed" | "rejected" | "uncertain" | "skipped" | "deleted";
 export const DELIVERY_STATES: readonly DeliveryState[] = ["pending", "sending", "sent", "failed", "rejected", "uncertain", "skipped", "deleted"];
@@ -59,7 +60,8 @@ export interface DeliveryFilter {
 }
 
 export type Transition =
-  | { to: "sending" }
+  /** Fenced: moves the row only while `claim` holds its lease, and records its owner (else LeaseLostError). */
+  | { to: "sending"; claim: LeaseClaim }
   | { to: "sent"; remoteId: string | null; remoteUrl: string | null; reason?: string | null }
   | { to: "failed"; errorKind: DeliveryErrorKind; reason: string; nextAttemptAt: number }
   | { to: "rejected" | "uncertain" | "skipped" | "deleted"; errorKind: DeliveryErrorKind | null; reason: string }
@@ -85,13 +87,13 @@ export interface RetryableDestination {
 }
 
 export interface DeliveryStore {
-  /** Rows left `sending` (by a process that died), with their checkpoints. */
+  /** Rows left `sending` by a process that died (their owner holds no live lease), with their checkpoints. */
   interruptedSends(): Promise<readonly InterruptedSend[]>;
   /**
-   * Rows left `sending` by a process that died become `uncertain`; for the destinations listed in
-   * `retryable` (their platform honours an idempotency key) rows queued at or after
-   * `since` (the key is still remembered) are queued again instead, and so are the rows listed in
-   * `resumable` (their checkpoint lets the next send resume without posting twice).
+   * Rows left `sending` by a process that died (their owner holds no live lease) become
+   * `uncertain`; for the destinations listed in `retryable` (their platform honours an idempotency
+   * key) rows queued at or after `since` (the key is still remembered) are queued again instead.
+   * A row whose owner's lease is live is never touched.
    */
   recoverInterrupted(
     now: number,
@@ -112,9 +114,13 @@ export interface DeliveryStore {
   saveCheckpoint(id: number, attempt: number, value: string, now: number): Promise<boolean>;
   /**
    * Moves a row from one of `from` to a new state. False when the row was not in `from`. The move
-   * to `sending` and its send-log entry are one transaction (budgets count what left).
+   * to `sending` and its send-log entry are one transaction (budgets count what left); it is
+   * fenced by the caller's lease claim and records the claim's owner on the row.
+   * With `owner`, a row in `sending` moves only when that owner put it there: a process that lost
+   * its lease never settles a send the next holder made of the same row.
+   * @throws LeaseLostError when the move to `sending` found the claim's lease no longer held
    */
-  transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean>;
+  transition(id: number, from: readonly DeliveryState[], change: Transition, now: number, owner?: string): Promise<boolean>;
   /** Records a row's failed image attempts and, once it goes without its image, why. */
   setImageState(id: number, failures: number, dropped: string | null, now: number): Promise<void>;
   getDelivery(id: number): Promise<DeliveryRecord | null>;

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { defineAdapter, deliveryError, type FeedItem, type SendContext } from "../../src/core/index.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { DATABASE_LEASE } from "../../src/store/leases.js";
 import { deliverDue } from "../../src/delivery/deliver.js";
 import { Connections } from "../../src/delivery/connections.js";
 import { DestinationStates } from "../../src/delivery/destination-states.js";
@@ -75,6 +76,10 @@ const item: FeedItem = { feedId: "f", guid: "1", link: "https://e.org/1", title:
 
 async function setup(resumes: boolean, next: Platform["next"] = []) {
   const store = new SqliteStore(":memory:");
+  // This process holds the store, as every writer does (its sends are fenced by the lease).
+  const INFO = { host: "test", pid: 1, startedAt: 0, command: "test", takesRequests: false, pidNamespace: null, bootId: null, startTicks: null };
+  await store.leases.acquire(DATABASE_LEASE, "test", INFO, 600_000);
+  const claim = { name: DATABASE_LEASE, owner: "test" };
   let now = Date.UTC(2026, 0, 2);
   await store.feeds.applyPlan(planPoll({ feedId: "f", now, items: identify([item], null), known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: 1, acceptMode: null, fetchMeta: null, complete: true }));
   const platform: Platform = { containers: new Map(), posts: [], next, seen: [] };
@@ -86,14 +91,24 @@ async function setup(resumes: boolean, next: Platform["next"] = []) {
   const connections = new Connections(logger, ".", mkdtempSync(path.join(tmpdir(), "crier-checkpoint-")));
   const policy = deliverySchema.parse({ retryBaseMs: 1_000 });
   const deliver = () =>
-    deliverDue({ store: store.deliveries, destinations, states, connections, policy, logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t.replaceAll("s3cret-token", "[redacted]") });
+    deliverDue({ store: store.deliveries, claim, destinations, states, connections, policy, logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t.replaceAll("s3cret-token", "[redacted]") });
   const row = async () => (await store.deliveries.listDeliveries({}))[0]!;
   const service = new DeliveryService({
     config: { destinations, feeds: [], delivery: policy } as unknown as CrierConfig,
-    store: store.deliveries, states, connections, alerter: { send: async () => undefined } as unknown as Alerter,
+    store: store.deliveries, claim, states, connections, alerter: { send: async () => undefined } as unknown as Alerter,
     media: undefined, logger, now: () => now, scrub: (t) => t, dryRun: false, stopping: new AbortController().signal,
   });
-  return { store, platform, deliver, row, service, advance: (ms: number) => (now += ms), now: () => now };
+  /** Marks row `id` sending as a process that then dies (its lease released without settling the row). */
+  const sendingByDeadProcess = async (id: number) => {
+    await store.leases.release(DATABASE_LEASE, "test");
+    await store.leases.acquire(DATABASE_LEASE, "crashed", INFO, 600_000);
+    await store.deliveries.transition(id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "crashed" } }, now);
+  };
+  const takeOver = async () => {
+    await store.leases.release(DATABASE_LEASE, "crashed");
+    await store.leases.acquire(DATABASE_LEASE, "test", INFO, 600_000);
+  };
+  return { store, claim, platform, deliver, row, service, sendingByDeadProcess, takeOver, advance: (ms: number) => (now += ms), now: () => now };
 }
 
 describe("checkpoints: stored on the row, handed back on the next attempt", () => {
@@ -152,8 +167,9 @@ describe("recovery after a crash during the send", () => {
   async function crashMidSend(resumes: boolean, checkpoint: string | null) {
     const t = await setup(resumes);
     const { id } = await t.row();
-    await t.store.deliveries.transition(id, ["pending"], { to: "sending" }, t.now());
+    await t.sendingByDeadProcess(id);
     if (checkpoint) expect(await t.store.deliveries.saveCheckpoint(id, 1, checkpoint, t.now())).toBe(true);
+    await t.takeOver();
     return { ...t, result: await t.service.recover() };
   }
 
@@ -192,7 +208,7 @@ describe("saveCheckpoint refuses what must not be stored", () => {
   it("only the attempt that marked the row sending may write it (fenced like the move to sending)", async () => {
     const t = await setup(true);
     const { id } = await t.row();
-    await t.store.deliveries.transition(id, ["pending"], { to: "sending" }, t.now());
+    await t.store.deliveries.transition(id, ["pending"], { to: "sending", claim: t.claim }, t.now());
     expect(await t.store.deliveries.saveCheckpoint(id, 2, "container:c1", t.now())).toBe(false);
     expect(await t.store.deliveries.saveCheckpoint(id, 1, "container:c1", t.now())).toBe(true);
     await t.store.deliveries.transition(id, ["sending"], { to: "failed", errorKind: "transient", reason: "x", nextAttemptAt: t.now() }, t.now());
