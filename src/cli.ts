@@ -18,7 +18,7 @@ import { UsageError } from "./services/errors.js";
 import { LeaseHeldError } from "./services/ownership.js";
 import { HolderError, type HandedOver, type OperationArgs, type OperationResult } from "./services/handover.js";
 import { runOperatorCommand } from "./services/operator-command.js";
-import { capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, plural } from "./cli/format.js";
+import { capabilityText, deliveryView, formatCheck, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, plural } from "./cli/format.js";
 import { attentionNotes } from "./cli/attention.js";
 import { EXIT, EXIT_CODES } from "./cli/exit-codes.js";
 
@@ -344,13 +344,13 @@ program
 
 program
   .command("check")
-  .description("Verify a destination's credentials with a harmless call (e.g. Telegram getMe, X users/me).")
+  .description("Verify a destination's credentials with a harmless call (e.g. Telegram getMe, X users/me): the account, when the credential lapses, and what to act on (exit code 3 for a warning or a credential lapsing within 14 days).")
   .argument("<destination>", "destination id")
   .option("--json", "print the result as JSON")
   .action(async (id: string, opts: { json?: boolean }) => {
     const result = await withCrier("read", (crier) => crier.operations.check({ destinationId: id }));
-    print(opts.json, result, `${id}: ${result.text}\n`);
-    process.exitCode = result.ok ? EXIT.ok : EXIT.attention;
+    print(opts.json, result, formatCheck(result));
+    process.exitCode = result.ok && !result.attention?.length ? EXIT.ok : EXIT.attention;
   });
 
 program

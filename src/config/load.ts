@@ -22,6 +22,7 @@ import {
   DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
   type AlertsConfig,
+  type CredentialsConfig,
   type FeedHealthConfig,
   type ImagesConfig,
   type NetworkConfig,
@@ -84,6 +85,8 @@ export interface CrierConfig {
   /** Why WebSub is configured but off (its secret's variable is not set), or null. */
   websubOffReason: string | null;
   alerts: AlertsConfig | null;
+  /** The daily credential watch of `crier run`. */
+  credentials: CredentialsConfig;
   feeds: Feed[];
   destinations: Destination[];
   /** feed id -> destination ids, in config order. */
@@ -318,6 +321,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     websub,
     websubOffReason,
     alerts: raw.alerts ?? null,
+    credentials: raw.credentials,
     feeds,
     destinations,
     routes,

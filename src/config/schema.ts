@@ -280,6 +280,14 @@ export const retentionSchema = z
   })
   .strict();
 
+export const credentialsSchema = z
+  .object({
+    watchSchedule: cronExpression
+      .default("41 8 * * *")
+      .describe("When `crier run` checks every destination's credential (the harmless call of `crier check`) and alerts 14, 3 and 1 days before one lapses, and for what the platform says needs the operator (e.g. an API version near retirement)."),
+  })
+  .strict();
+
 export const ownershipSchema = z
   .object({
     leaseSeconds: z
@@ -392,6 +400,7 @@ export const configSchema = z
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     memory: memorySchema.default(memorySchema.parse({})).describe("How much memory the process lets V8 keep."),
+    credentials: credentialsSchema.default(credentialsSchema.parse({})).describe("The daily watch over destinations' credentials."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
     destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
     routes: z.array(routeSchema).default([]).describe("Which feeds post to which destinations."),
@@ -415,6 +424,7 @@ export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
+export type CredentialsConfig = z.infer<typeof credentialsSchema>;
 export type OwnershipConfig = z.infer<typeof ownershipSchema>;
 export type WebSubConfig = z.infer<typeof websubSchema>;
 export type PublicListenerConfig = z.infer<typeof publicListenerSchema>;

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { AttachedImage, Connection, Rendered } from "../core/adapter.js";
-import { RenderError } from "../core/adapter.js";
+import { CHECKPOINT_MAX_LENGTH, RenderError } from "../core/adapter.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Destination, Feed } from "../config/load.js";
 import { FINAL_STATES, type DeliveryRecord, type DeliveryStore, type DueDelivery } from "../store/deliveries.js";
@@ -173,6 +173,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending", claim: opts.claim }, opts.now()))) {
     return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
+  const checkpoints = checkpointKeeper(due, opts);
   let imageFailures = record.imageFailures;
   for (;;) {
     const signal = AbortSignal.timeout(destination.common.timeoutMs);
@@ -183,6 +184,8 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
         queuedAt: record.createdAt,
         signal,
         image,
+        checkpoint: checkpoints.latest,
+        saveCheckpoint: checkpoints.save,
       });
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
       if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now(), opts.claim.owner))) {
@@ -195,7 +198,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
       logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
       return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note });
     } catch (err) {
-      const failed = await applyFailure(destination, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures });
+      const failed = await applyFailure(destination, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures }, checkpoints.latest);
       if ("deliveryId" in failed) return failed;
       // The image failed and nothing was posted: the same row goes again at once, without it. Not
       // gated again: the failed attempt published nothing.
@@ -213,6 +216,34 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   }
 }
 
+/** Refused by `saveCheckpoint`: the value, or the row is no longer this send's. The adapter lets it through to its classify. */
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
+
+/**
+ * The send's checkpoint: what the row had, then each value saved, durably and fenced to this
+ * attempt before the adapter goes on. The latest is kept for the decision after a failure.
+ */
+function checkpointKeeper(due: DueDelivery, opts: DeliverOptions): { latest: string | null; save(value: string): Promise<void> } {
+  const { record } = due;
+  const attempt = record.attempts + 1; // the attempts count once this send marked the row sending
+  const keeper = {
+    latest: record.checkpoint,
+    async save(value: string): Promise<void> {
+      if (typeof value !== "string" || value.length > CHECKPOINT_MAX_LENGTH) {
+        throw new CheckpointError(`checkpoint refused: ${typeof value === "string" ? `${value.length} characters, over ${CHECKPOINT_MAX_LENGTH}` : "not a string"}`);
+      }
+      if (opts.scrub(value) !== value) throw new CheckpointError("checkpoint refused: it holds one of the destination's secrets");
+      if (!(await opts.store.saveCheckpoint(record.id, attempt, value, opts.now()))) {
+        throw new CheckpointError(`delivery #${record.id} is no longer this send's to record (another process took it over)`);
+      }
+      keeper.latest = value;
+    },
+  };
+  return keeper;
+}
+
 async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions, imageNote: string | null): Promise<DeliveryOutcome> {
   // Where the post could not be made without its image, the reason keeps why the image went.
   const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}${imageNote ? ` (${imageNote})` : ""}`;
@@ -226,7 +257,7 @@ type Failed = DeliveryOutcome | { withoutImage: string; imageFailures: number };
 
 /** Applies a failure before the send (connect): no image went, so the answer is always the row's outcome. */
 async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: false): Promise<DeliveryOutcome>;
-async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }): Promise<Failed>;
+async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }, checkpoint: string | null): Promise<Failed>;
 async function applyFailure(
   destination: Destination,
   due: DueDelivery,
@@ -235,13 +266,14 @@ async function applyFailure(
   log: Logger,
   wasSending: boolean,
   image: { attached: boolean; failures: number } = { attached: false, failures: due.record.imageFailures },
+  checkpoint: string | null = due.record.checkpoint,
 ): Promise<Failed> {
   const { adapter, common } = destination;
   const error = adapter.classify(err);
   error.message = opts.scrub(error.message);
   if (error.detail) error.detail = opts.scrub(error.detail);
   // A failure before the send (connect) never reached the platform with this post.
-  if (!wasSending && error.kind === "unknown-outcome") error.kind = "transient";
+  if (!wasSending && (error.kind === "unknown-outcome" || error.kind === "processing")) error.kind = "transient";
   const now = opts.now();
   const decision = decide({
     error,
@@ -256,6 +288,7 @@ async function applyFailure(
     random: Math.random(),
     imageAttached: image.attached,
     imageFailures: image.failures,
+    resumable: checkpoint !== null && adapter.resumesFrom?.(checkpoint) === true,
   });
   // Written before the row moves on: after a restart, the row still knows its image's attempts.
   if (decision.imageFailures !== undefined) {
@@ -293,6 +326,6 @@ async function applyFailure(
     });
   }
   const reason = "reason" in decision.transition ? (decision.transition.reason ?? null) : null;
-  log[decision.transition.to === "sent" ? "info" : "warn"]({ kind: error.kind, reason }, `delivery ${decision.transition.to}`);
+  log[decision.transition.to === "sent" || decision.transition.to === "pending" ? "info" : "warn"]({ kind: error.kind, reason }, `delivery ${decision.transition.to}`);
   return outcomeOf(due, decision.transition.to, { reason });
 }

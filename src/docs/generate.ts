@@ -10,6 +10,7 @@ import { configTable, withTable } from "./config-table.js";
 import {
   alertsSchema,
   configSchema,
+  credentialsSchema,
   deliverySchema,
   destinationCommonSchema,
   feedHealthSchema,
@@ -54,6 +55,7 @@ export function expectedFiles(): Map<string, string> {
     ["network", networkSchema, "The address guard: where images, article pages and WebSub hubs that a feed names may be."],
     ["polling", pollingSchema, "How feeds are fetched: what an unchanged feed costs, and what feed servers ask."],
     ["retention", retentionSchema, ""],
+    ["credentials", credentialsSchema, "`crier run`'s daily watch: alerts 14, 3 and 1 days before a destination's credential lapses, and for each warning of its check."],
     ["ownership", ownershipSchema, "One process polls and delivers on a delivery log at a time: see README, \"One process owns the delivery log\"."],
     ["memory", memorySchema, "What V8 may keep: Crier's defaults are set when it starts, before any request; measured in bench/RESULTS.md, section 4."],
     ["publicListener", publicListenerSchema, "The one listener `crier run` opens to the outside world (behind your TLS proxy): WebSub callbacks and the images served to platforms that pull them. No other command listens."],

@@ -12,7 +12,7 @@ import type { DestinationStream, Logger } from "pino";
 import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
 import { createLogger } from "../log.js";
 import { applyMemorySettings } from "../heap.js";
-import { createScrubber } from "../secrets.js";
+import { createScrubber, type Scrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
 import type { Lease } from "../store/leases.js";
 import { SqliteStore } from "../store/sqlite/index.js";
@@ -81,9 +81,12 @@ export interface Crier {
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used), LeaseHeldError (another process holds it) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
   const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+  // One scrubber for logs and stored text: renewed tokens are added to it when they are stored.
+  const scrub = createScrubber(config.secretValues);
   const logger = createLogger({
     level: opts.logLevel ?? config.logLevel,
     secretValues: config.secretValues,
+    scrubber: scrub,
     ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
   });
@@ -108,7 +111,7 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
         logger,
       });
     }
-    return await compose(config, logger, store, ownership, opts.now ?? Date.now, opts.listens ?? false);
+    return await compose(config, logger, scrub, store, ownership, opts.now ?? Date.now, opts.listens ?? false);
   } catch (err) {
     await ownership?.release().catch(() => undefined);
     await store.close();
@@ -126,9 +129,8 @@ export function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env
   return new SqliteStore(config.storagePath, { cacheMB: config.storageCacheMB });
 }
 
-async function compose(config: CrierConfig, logger: Logger, store: Store, ownership: Ownership | null, now: () => number, listens: boolean): Promise<Crier> {
+async function compose(config: CrierConfig, logger: Logger, scrub: Scrubber, store: Store, ownership: Ownership | null, now: () => number, listens: boolean): Promise<Crier> {
   const dryRun = ownership === null;
-  const scrub = createScrubber(config.secretValues);
   const shutdown = new AbortController();
   // A lost lease stops new work at once (the fenced move to sending already refuses every send).
   ownership?.onLost(() => shutdown.abort());
@@ -137,7 +139,7 @@ async function compose(config: CrierConfig, logger: Logger, store: Store, owners
   for (const d of config.destinations) {
     if (d.pausedReason) logger.warn({ destination: d.id, reason: d.pausedReason }, "destination paused by its config");
   }
-  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath));
+  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath), (values) => scrub.add(values));
   const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
   const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });
   const media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;

@@ -14,7 +14,7 @@ import type { IntakePeer } from "./intake.js";
 import type { Crier } from "./open.js";
 import { serveOne } from "./handover.js";
 
-/** The schedule of `crier run` from the config: the enabled feeds' crons and the service's own jobs. */
+/** The schedule of `crier run` from the config: the enabled feeds' crons and the service's own jobs (deliveries, retention, the credential watch). */
 export function schedulePlan(config: CrierConfig): SchedulePlan {
   return {
     feeds: config.feeds.filter((f) => f.enabled).map((f) => ({ id: f.id, schedule: f.schedule, timezone: f.timezone })),
@@ -22,6 +22,7 @@ export function schedulePlan(config: CrierConfig): SchedulePlan {
     maxSpreadMs: config.polling.maxSpreadMs,
     deliverySchedule: config.delivery.intervalSchedule,
     retentionSchedule: config.retention.schedule,
+    credentialSchedule: config.credentials.watchSchedule,
   };
 }
 
@@ -41,6 +42,7 @@ export function scheduledWork(crier: Crier, websub: () => IntakePeer | null, fai
     pollFeeds: (feedIds, opts) => watch(crier.intake.pollFeeds(feedIds, { ...opts, websub: websub() })),
     deliverPass: () => watch(crier.delivery.deliverPass()),
     maintain: () => watch(crier.maintenance.maintain()),
+    watchCredentials: () => watch(crier.delivery.watchCredentials()),
   };
 }
 

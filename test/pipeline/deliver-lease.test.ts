@@ -50,7 +50,7 @@ describe("deliver after the lease was lost mid-send", () => {
             async send(payload, ctx) {
               const got = await theirs.leases.acquire(DATABASE_LEASE, "B", info(2), 600_000, { replacing: "A" });
               if (!got.ok) throw new Error("B did not take the lease");
-              expect(await theirs.deliveries.recoverInterrupted(now, [])).toEqual({ uncertain: 1, requeued: 0 });
+              expect(await theirs.deliveries.recoverInterrupted(now, [])).toEqual({ uncertain: 1, requeued: 0, resumed: 0 });
               return conn.send(payload, ctx);
             },
           };

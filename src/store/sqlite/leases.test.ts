@@ -144,11 +144,11 @@ describe("fencing and recovery by the lease", () => {
     await a.leases.acquire(DATABASE_LEASE, "A", info(100), scaled(1_000));
     await a.deliveries.transition(due.record.id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "A" } }, Date.now());
 
-    expect(await b.deliveries.recoverInterrupted(Date.now(), [])).toEqual({ uncertain: 0, requeued: 0 });
+    expect(await b.deliveries.recoverInterrupted(Date.now(), [])).toEqual({ uncertain: 0, requeued: 0, resumed: 0 });
     expect((await b.deliveries.getDelivery(due.record.id))?.state).toBe("sending");
 
     await waitFor(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
-    expect(await b.deliveries.recoverInterrupted(Date.now(), [])).toEqual({ uncertain: 1, requeued: 0 });
+    expect(await b.deliveries.recoverInterrupted(Date.now(), [])).toEqual({ uncertain: 1, requeued: 0, resumed: 0 });
     expect((await b.deliveries.getDelivery(due.record.id))?.state).toBe("uncertain");
   });
 });
@@ -168,7 +168,7 @@ describe("settling a send", () => {
     // A stalls past its lease; B takes over, queues the row again under its key and sends it.
     await waitFor(async () => (await b.leases.holder(DATABASE_LEASE)) === null, 5_000, "A's lease to run out");
     await b.leases.acquire(DATABASE_LEASE, "B", info(200), 60_000);
-    expect(await b.deliveries.recoverInterrupted(Date.now(), [{ destinationId: "out", since: 0 }])).toEqual({ uncertain: 0, requeued: 1 });
+    expect(await b.deliveries.recoverInterrupted(Date.now(), [{ destinationId: "out", since: 0 }])).toEqual({ uncertain: 0, requeued: 1, resumed: 0 });
     expect(await b.deliveries.transition(id, ["pending"], { to: "sending", claim: { name: DATABASE_LEASE, owner: "B" } }, Date.now())).toBe(true);
 
     // A wakes and its send answers: it must not settle B's send (with its own remote id, or as failed).

@@ -153,4 +153,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX operator_requests_waiting ON operator_requests (id) WHERE taken_at IS NULL;
   `,
+  // 5: per-delivery checkpoints (what a two-step send saved, handed back on a retry or after a crash)
+  `
+  -- Opaque, at most 1,024 characters, never a secret: e.g. the id of a media container made before publishing.
+  ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
+  `,
 ];
