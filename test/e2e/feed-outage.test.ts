@@ -133,7 +133,7 @@ describe("a feed in backoff", () => {
     expect(honoured.json.feeds[0]?.error).toMatch(/^the server asked not to be polled before \S+ \(its max-age or Retry-After is honoured even when the operator asks for a poll\)$/);
   }, scaled(60_000));
 
-  it("crier run's scheduled polls honour the backoff, while the operator's poll alongside overrides it", async () => {
+  it("crier run's scheduled polls honour the backoff; the operator's poll overrides it (refused while run holds the delivery log)", async () => {
     feeds.setFeed("/sched-bad.xml", buildRss(newsItems(2)));
     feeds.setFeed("/sched-good.xml", buildRss(newsItems(2)));
     feeds.setMode("/sched-bad.xml", { kind: "status", status: 500 });
@@ -159,14 +159,20 @@ routes:
       await waitFor(() => hits("/sched-good.xml") >= good + 3, 15_000, "three more scheduled cycles");
       expect(hits("/sched-bad.xml")).toBe(1);
 
-      const asked = await runCli(["--config", config, "poll", "--once", "--json", "--feed", "bad"]);
-      const report = (JSON.parse(asked.stdout) as PollJson).feeds[0];
-      expect(report?.status).toBe("error");
-      expect(report?.warnings?.[0]).toMatch(/^polled although failing and in backoff until/);
-      expect(hits("/sched-bad.xml")).toBe(2);
+      // One process owns the delivery log: the operator's poll alongside is refused, fetching nothing.
+      const alongside = await runCli(["--config", config, "poll", "--once", "--json", "--feed", "bad"]);
+      expect(alongside.code, alongside.stderr).toBe(4);
+      expect(alongside.stderr).toMatch(/held by another Crier process: `crier run`/);
+      expect(hits("/sched-bad.xml")).toBe(1);
     } finally {
       daemon?.child.kill("SIGTERM");
       await daemon?.exited;
     }
+    // Once run has stopped, the operator's poll polls the feed in backoff, and says so.
+    const asked = await runCli(["--config", config, "poll", "--once", "--json", "--feed", "bad"]);
+    const report = (JSON.parse(asked.stdout) as PollJson).feeds[0];
+    expect(report?.status).toBe("error");
+    expect(report?.warnings?.[0]).toMatch(/^polled although failing and in backoff until/);
+    expect(hits("/sched-bad.xml")).toBe(2);
   }, scaled(60_000));
 });
