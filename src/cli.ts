@@ -3,8 +3,6 @@
  * The `crier` command line. Commands only: each parses its arguments, calls one operation
  * (src/services/operations.ts; `crier run`: src/services/run.ts) and prints the result.
  */
-// First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
-import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
 import { adapters } from "../adapters/index.js";
 import { ConfigError } from "./config/load.js";

@@ -11,7 +11,6 @@ import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
 import { compileRouteFilter } from "./route-filter.js";
-import type { MemorySettings } from "../heap.js";
 import {
   configSchema,
   destinationCommonSchema,
@@ -57,8 +56,6 @@ export interface CrierConfig {
   storagePath: string;
   /** SQLite's page cache, in MB (storage.cacheMB). */
   storageCacheMB: number;
-  /** What the process lets V8 keep (the `memory` section). */
-  memory: MemorySettings;
   userAgent: string;
   logLevel: string;
   delivery: DeliveryConfig;
@@ -266,6 +263,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
 
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
+  for (const key of Object.keys(raw.memory ?? {})) {
+    warnings.push(`${where(["memory", key])}: deprecated and ignored (Crier no longer changes V8's settings at run time); remove it`);
+  }
 
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
@@ -275,7 +275,6 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     file,
     storagePath: path.resolve(dir, raw.storage.path),
     storageCacheMB: raw.storage.cacheMB,
-    memory: raw.memory,
     userAgent: raw.userAgent,
     logLevel: raw.logLevel,
     delivery: raw.delivery,

@@ -14,7 +14,6 @@ import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
 import { filterReason } from "./filter.js";
 import { backoffMs } from "../core/backoff.js";
-import { whileParsing } from "../heap.js";
 import { StorageError } from "../store/storage-error.js";
 
 export interface FeedPollReport {
@@ -241,7 +240,7 @@ async function parseFetched(feed: Feed, fetched: Extract<FetchResult, { status: 
   // The body goes to the parser and is not kept here: the caller waits on the store after the
   // parse, and a body still referenced then moves to V8's old space and waits for a full GC there.
   // Taken inside the closure: a local here would keep it in this function's context.
-  return whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
+  return parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
 }
 
 /**
