@@ -4,13 +4,10 @@
  * (src/services/operations.ts; `crier run`: src/services/run.ts) and prints the result.
  */
 import { Command, Option, InvalidArgumentError } from "commander";
-import { adapters } from "../adapters/index.js";
-import { ConfigError } from "./config/load.js";
+import { ConfigError } from "./config/config-error.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
-import { openCrier, type Crier, type OpenOptions } from "./services/open.js";
-import { CrierRun } from "./services/run.js";
-import { listAdapters, validate } from "./services/inspect.js";
+import type { Crier, OpenOptions } from "./services/open.js";
 import { UsageError } from "./services/errors.js";
 import { capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, plural } from "./cli/format.js";
 import { attentionNotes } from "./cli/attention.js";
@@ -27,8 +24,13 @@ const program = new Command()
 
 const configPath = (): string => program.opts<{ config: string }>().config;
 
+// A command loads what it uses when it runs: `crier --help` loads commander and the formatting
+// here, `validate` the config stack, listings the store; adapters load their clients on connect.
+const adapterRegistry = async (): Promise<typeof import("../adapters/index.js").adapters> => (await import("../adapters/index.js")).adapters;
+
 /** Opens Crier ("read": nothing is written or sent), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
+  const [{ openCrier }, adapters] = await Promise.all([import("./services/open.js"), adapterRegistry()]);
   const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode, ...opts });
   try {
     return await work(crier);
@@ -53,6 +55,7 @@ program
   .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .action(async (opts: { json?: boolean }) => {
+    const [{ openCrier }, { CrierRun }, adapters] = await Promise.all([import("./services/open.js"), import("./services/run.js"), adapterRegistry()]);
     const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode: "write", ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
@@ -155,7 +158,8 @@ program
   .command("validate")
   .description("Check the config (structure, references, secrets missing from the environment) and the delivery log: its folder can be written, an existing file is Crier's and reads whole.")
   .option("--json", "print the result as JSON")
-  .action((opts: { json?: boolean }) => {
+  .action(async (opts: { json?: boolean }) => {
+    const [{ validate }, adapters] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
     const result = validate({ configPath: configPath(), env: process.env, adapters });
     if (!result.valid) {
       if (!opts.json) throw result.error;
@@ -285,7 +289,8 @@ program
   .command("adapters")
   .description("List the installed platform adapters, their limits and capabilities.")
   .option("--json", "print as JSON")
-  .action((opts: { json?: boolean }) => {
+  .action(async (opts: { json?: boolean }) => {
+    const [{ listAdapters }, adapters] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
     const list = listAdapters(adapters);
     const text = list
       .map((a) => {

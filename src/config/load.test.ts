@@ -111,6 +111,10 @@ describe("parseConfig: a valid config", () => {
     expect(parse(yaml("storage:", "  cacheMB: 16")).storageCacheMB).toBe(16);
   });
 
+  it.each(["UTC", "Etc/UTC", "Europe/Kiev", "Europe/Kyiv", "America/Argentina/Buenos_Aires"])("accepts the time zone %s (canonical or an alias)", (zone) => {
+    expect(parse(yaml(...FEED, `    timezone: ${zone}`)).feeds[0]?.timezone).toBe(zone);
+  });
+
   it("merges routes per feed in config order, without repeats", () => {
     expect([...parse(text, env).routes]).toEqual([["blog", ["out", "tg", "tg2"]]]);
   });

@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import jsYaml from "js-yaml";
-import { LineCounter, isNode, parseDocument, type Document } from "yaml";
+import type { LineCounter, Document } from "yaml";
+import { yamlLib } from "./yaml-lib.js";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
@@ -33,6 +34,9 @@ import {
 import { resolveEnvRefs } from "./env.js";
 import { closest, keysAt } from "./suggest.js";
 import { yamlSyntaxProblems } from "./yaml-problems.js";
+import { ConfigError } from "./config-error.js";
+
+export { ConfigError } from "./config-error.js";
 
 export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
 
@@ -82,17 +86,6 @@ export interface CrierConfig {
   warnings: string[];
 }
 
-/** The config cannot be used; `problems` lists every one, each naming its path (and line). */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`} in the config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
-}
-
 export type AdapterRegistry = ReadonlyMap<string, AnyAdapter>;
 
 export interface LoadOptions {
@@ -122,6 +115,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   let located: { doc: Document; lineCounter: LineCounter } | null = null;
   const document = (): { doc: Document; lineCounter: LineCounter } => {
     if (!located) {
+      const { LineCounter, parseDocument } = yamlLib();
       const lineCounter = new LineCounter();
       located = { doc: parseDocument(text, { lineCounter, prettyErrors: false, merge: true }), lineCounter };
     }
@@ -426,7 +420,7 @@ function locate(doc: Document, lineCounter: LineCounter, p: PropertyKey[]): stri
   const name = pathText(p) || "(top level)";
   for (let n = p.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
-    if (isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
+    if (yamlLib().isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
   }
   return name;
 }
