@@ -91,7 +91,18 @@ export function channelOf(output: Raw, format: XmlFormat, feedUrl: string | null
   return { base, link: resolveLink(href, base, feedUrl), xmlBase: Boolean(rootAttrs["xml:base"]?.trim() || channelBase) };
 }
 
-export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
+/** An item's identity fields: its guid, and its link as resolved now and (when it differs) the old way. */
+export interface ItemIdentity {
+  guid: string | null;
+  link: string | null;
+  legacyLink: string | null;
+}
+
+/**
+ * The identity fields of an xml2js item, read as toFeedItem reads them. Cheap: no text or HTML is
+ * cleaned. Also fed by the identity scan (scan-xml.ts), which builds the same raw shapes.
+ */
+export function identityOf(raw: Raw, ctx: ChannelContext): ItemIdentity & { base: string | null; guidElement: unknown } {
   const attrs = (raw.attrs ?? {}) as Record<string, unknown>;
   const itemBase = text(attrs["xml:base"]);
   const base = withBase(ctx.base, itemBase);
@@ -109,7 +120,12 @@ export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
     return found ?? (ctx.format !== "atom" ? (httpUrl(permalinkOf(guidElement)) ?? httpUrl(rdfAbout)) : null);
   };
   const link = linkAgainst(linkBase);
-  const legacyLink = linkBase === base ? null : linkAgainst(base);
+  const legacy = linkBase === base ? null : linkAgainst(base);
+  return { guid, link, legacyLink: legacy !== link ? legacy : null, base, guidElement };
+}
+
+export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
+  const { guid, link, legacyLink, base } = identityOf(raw, ctx);
   const atom = ctx.format === "atom";
   const encoded = text(raw.rawEncoded) ?? atomText(raw.atomContent);
   const contentHtml = (atom ? atomText(raw.rawContent) : encoded) ?? "";
@@ -132,7 +148,7 @@ export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
         : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.atomPublished, raw.dctermsCreated, raw.dctermsModified, raw.atomUpdated],
     ),
   };
-  return { item, legacyLink: legacyLink !== link ? legacyLink : null };
+  return { item, legacyLink };
 }
 
 /**
