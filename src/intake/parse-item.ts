@@ -100,9 +100,9 @@ export interface ItemIdentity {
 
 /**
  * The identity fields of an xml2js item, read as toFeedItem reads them. Cheap: no text or HTML is
- * cleaned. Also fed by the identity scan (scan-xml.ts), which builds the same raw shapes.
+ * cleaned. Also fed by the identity scan (scan-keys.ts), which builds the same raw shapes.
  */
-export function identityOf(raw: Raw, ctx: ChannelContext): ItemIdentity & { base: string | null; guidElement: unknown } {
+export function identityOf(raw: Raw, ctx: Pick<ChannelContext, "format" | "base" | "xmlBase" | "channelLink">): ItemIdentity & { base: string | null } {
   const attrs = (raw.attrs ?? {}) as Record<string, unknown>;
   const itemBase = text(attrs["xml:base"]);
   const base = withBase(ctx.base, itemBase);
@@ -121,7 +121,22 @@ export function identityOf(raw: Raw, ctx: ChannelContext): ItemIdentity & { base
   };
   const link = linkAgainst(linkBase);
   const legacy = linkBase === base ? null : linkAgainst(base);
-  return { guid, link, legacyLink: legacy !== link ? legacy : null, base, guidElement };
+  return { guid, link, legacyLink: legacy !== link ? legacy : null, base };
+}
+
+/**
+ * An item the store already has, read from its cheap fields only (identity and date): its text,
+ * image and categories are never used again. Null when its identity is not `expected` (what the
+ * identity scan read at this position): then it is read in full.
+ */
+export function toKnownItem(raw: Raw, ctx: ChannelContext, expected: ItemIdentity): ReadItem | null {
+  const { guid, link, legacyLink } = identityOf(raw, ctx);
+  if (!link || guid !== expected.guid || link !== expected.link || legacyLink !== expected.legacyLink) return null;
+  const item: FeedItem = {
+    feedId: ctx.feedId, guid, link, title: "", summary: "", author: null, categories: [], imageUrl: null, imageAlt: null,
+    publishedAt: publishedOf(raw, ctx.format),
+  };
+  return { item, legacyLink };
 }
 
 export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
@@ -142,13 +157,17 @@ export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
     author: foldWhitespace(cleanTitle(text(raw.creator) ?? text(raw.author) ?? text(raw["dc:creator"]))) || null,
     categories: categoriesOf(raw),
     ...imageFields(imageOf(raw, contentHtml || descriptionHtml, link ?? base ?? ctx.channelLink, ctx.minImageWidth)),
-    publishedAt: firstDate(
-      atom
-        ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
-        : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.atomPublished, raw.dctermsCreated, raw.dctermsModified, raw.atomUpdated],
-    ),
+    publishedAt: publishedOf(raw, ctx.format),
   };
   return { item, legacyLink };
+}
+
+function publishedOf(raw: Raw, format: XmlFormat): string | null {
+  return firstDate(
+    format === "atom"
+      ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
+      : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.atomPublished, raw.dctermsCreated, raw.dctermsModified, raw.atomUpdated],
+  );
 }
 
 /**
