@@ -8,7 +8,7 @@
  */
 import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { decodeXML } from "entities";
-import { decodeFeedBytes } from "./decode.js";
+import { decodeFeedBytes, plainUtf8 } from "./decode.js";
 import { isJsonFeed } from "./json-feed.js";
 import { channelOf, identityOf, type ItemIdentity } from "./parse-item.js";
 import { prepareXml, type XmlFormat } from "./parse-xml.js";
@@ -40,6 +40,7 @@ type Role = "root" | "channel" | "item" | "field" | "other";
 /** Item elements read for identity; published/updated are read to see whether rss-parser would throw on them. */
 const ITEM_FIELDS = new Set(["guid", "link", "feedburner:origLink", "id", "published", "updated"]);
 const NAME = /^[A-Za-z_][\w.:-]*$/;
+const CLOSE_END = /\s*>/y;
 /** The entities a strict XML parser knows; any other `&` makes sax fail and the full parse repair. */
 const ENTITY = /&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/y;
 
@@ -50,14 +51,21 @@ class Doubt extends Error {}
  * XML, or anything in it could make the full parse read it differently: then parse fully.
  */
 export function scanIdentities(body: Buffer, contentType: string | null, feedUrl: string | null): ScannedFeed | null {
-  const decoded = decodeFeedBytes(body, contentType);
-  const source = decoded.text.replace(/^\uFEFF/, "");
+  // UTF-8 (nearly every feed) is read as Latin-1, byte for byte: markup is ASCII either way, and
+  // decoding all of a large feed would cost more than the scan. Only kept fields are decoded.
+  const utf8 = plainUtf8(body, contentType);
+  const decoded = utf8 ? null : decodeFeedBytes(body, contentType);
+  const source = decoded ? decoded.text.replace(/^\uFEFF/, "") : latin1WithoutLongCdata(body, utf8?.bomLength ?? 0);
+  const fromBytes = utf8 ? latin1ToUtf8 : (text: string): string => text;
   if (!source.trim() || isJsonFeed(source, contentType)) return null;
   try {
     const prepared = prepareXml(source);
-    const doc = scanXml(prepared.text, prepared.format);
-    const channel = channelOf(doc.channel, prepared.format, feedUrl, prepared.rootAttrs);
-    const ctx = { feedId: "", format: prepared.format, base: channel.base, xmlBase: channel.xmlBase, channelLink: channel.link };
+    // Its warnings quote the text: as the full parse gives them only when the text is decoded.
+    if (utf8 && prepared.warnings.length) return null;
+    const doc = scanXml(prepared.text, prepared.format, fromBytes);
+    const rootAttrs = Object.fromEntries(Object.entries(prepared.rootAttrs).map(([name, value]) => [name, fromBytes(value)]));
+    const channel = channelOf(doc.channel, prepared.format, feedUrl, rootAttrs);
+    const ctx = { format: prepared.format, base: channel.base, xmlBase: channel.xmlBase, channelLink: channel.link };
     const items: ItemIdentity[] = [];
     for (const raw of doc.items) {
       const { guid, link, legacyLink } = identityOf(raw, ctx);
@@ -65,11 +73,59 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
       if (!link) return null;
       items.push({ guid, link, legacyLink });
     }
-    return { channelLink: channel.link, items, warnings: [...(decoded.warning ? [decoded.warning] : []), ...prepared.warnings] };
+    return { channelLink: channel.link, items, warnings: [...(decoded?.warning ? [decoded.warning] : []), ...prepared.warnings] };
   } catch (error) {
     if (error instanceof Doubt || error instanceof ParseError) return null;
     throw error;
   }
+}
+
+/** What stands for the content of a long CDATA section: a character XML text cannot hold. */
+const ELIDED = "\u0001";
+const CDATA_OPEN = Buffer.from("<![CDATA[");
+const CDATA_CLOSE = Buffer.from("]]>");
+const COMMENT_CLOSE = Buffer.from("-->");
+const DOCTYPE = /^<!DOCTYPE/i;
+/** CDATA longer than this (article bodies) is left out of the text the scan reads. */
+const LONG_CDATA = 256;
+
+/**
+ * The bytes as Latin-1 text, with the content of long CDATA sections (a WordPress feed's bodies,
+ * most of its bytes) replaced by ELIDED: making one large string costs more than the whole scan
+ * of the rest. Comments are skipped as the tokenizer skips them; a DOCTYPE (whose entities may
+ * hold anything) or an unclosed section keeps the whole text.
+ */
+function latin1WithoutLongCdata(body: Buffer, from: number): string {
+  const parts: string[] = [];
+  let copied = from;
+  let at = from;
+  for (let bang = body.indexOf("<!", at); bang !== -1; bang = body.indexOf("<!", at)) {
+    if (body[bang + 2] === 0x2d && body[bang + 3] === 0x2d) {
+      const end = body.indexOf(COMMENT_CLOSE, bang + 4);
+      if (end === -1) break;
+      at = end + COMMENT_CLOSE.length;
+    } else if (bang + CDATA_OPEN.length <= body.length && body.compare(CDATA_OPEN, 0, CDATA_OPEN.length, bang, bang + CDATA_OPEN.length) === 0) {
+      const content = bang + CDATA_OPEN.length;
+      const end = body.indexOf(CDATA_CLOSE, content);
+      if (end === -1) break;
+      if (end - content > LONG_CDATA) {
+        parts.push(body.toString("latin1", copied, content), ELIDED);
+        copied = end;
+      }
+      at = end + CDATA_CLOSE.length;
+    } else if (DOCTYPE.test(body.toString("latin1", bang, Math.min(bang + 9, body.length)))) {
+      return body.toString("latin1", from);
+    } else {
+      at = bang + 2;
+    }
+  }
+  parts.push(body.toString("latin1", copied));
+  return parts.join("");
+}
+
+/** UTF-8 bytes that were read as Latin-1, decoded. */
+function latin1ToUtf8(text: string): string {
+  return /[\u0080-\u00ff]/.test(text) ? Buffer.from(text, "latin1").toString("utf8") : text;
 }
 
 interface ScannedXml {
@@ -79,7 +135,7 @@ interface ScannedXml {
 }
 
 /** One tokenizer pass; throws Doubt on anything a strict parser (sax, under xml2js) would not take as is. */
-function scanXml(xml: string, format: XmlFormat): ScannedXml {
+function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => string): ScannedXml {
   const stack: Frame[] = [];
   const channel: Record<string, unknown> = {};
   const channelLinks: XmlValue[] = [];
@@ -92,12 +148,18 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
   let attrName = "";
   let attrValue = "";
 
+  // The next "&" and "<" at or after where the text read so far ends: each is searched for once,
+  // whatever the number of text pieces (searching from every piece would be quadratic).
+  let nextAmp = -1;
+  let nextLt = -1;
   const checkText = (start: number, end: number): void => {
-    const lt = xml.indexOf("<", start);
-    if (lt !== -1 && lt < end) throw new Doubt();
-    for (let amp = xml.indexOf("&", start); amp !== -1 && amp < end; amp = xml.indexOf("&", amp + 1)) {
-      ENTITY.lastIndex = amp;
+    if (nextLt !== Infinity && nextLt < start) nextLt = at(xml.indexOf("<", start));
+    if (nextLt < end) throw new Doubt();
+    if (nextAmp !== Infinity && nextAmp < start) nextAmp = at(xml.indexOf("&", start));
+    while (nextAmp < end) {
+      ENTITY.lastIndex = nextAmp;
       if (!ENTITY.test(xml)) throw new Doubt();
+      nextAmp = at(xml.indexOf("&", nextAmp + 1));
     }
   };
   const roleOf = (name: string, parent: Frame | undefined): Role => {
@@ -156,6 +218,7 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
       attrs = null;
     },
     onattribname(start, end) {
+      if (!/\s/.test(xml[start - 1] ?? "")) throw new Doubt(); // sax: no whitespace between attributes
       attrName = xml.slice(start, end);
       attrValue = "";
     },
@@ -171,7 +234,8 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
       if (quote !== 2 && quote !== 3) throw new Doubt();
       attrs ??= {};
       if (Object.hasOwn(attrs, attrName) || /[\t\n\r]/.test(attrValue)) throw new Doubt();
-      attrs[attrName] = attrValue.includes("&") ? decodeXML(attrValue) : attrValue;
+      const value = fromBytes(attrValue);
+      attrs[attrName] = value.includes("&") ? decodeXML(value) : value;
     },
     onopentagend() {
       open(tagName, attrs);
@@ -181,6 +245,8 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
       close(tagName);
     },
     onclosetag(start, end) {
+      CLOSE_END.lastIndex = end;
+      if (!CLOSE_END.test(xml)) throw new Doubt(); // sax: invalid characters in closing tag
       close(xml.slice(start, end));
     },
     ontext(start, end) {
@@ -190,7 +256,7 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
         if (xml.slice(start, end).trim()) throw new Doubt(); // text outside the root element
         return;
       }
-      if (frame.text !== null) frame.text += decodeXML(xml.slice(start, end));
+      if (frame.text !== null) frame.text += decodeXML(fromBytes(xml.slice(start, end)));
     },
     ontextentity() {
       throw new Doubt();
@@ -199,7 +265,9 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
       const frame = stack[stack.length - 1];
       if (offset === 0 || !frame) throw new Doubt(); // never closed, or outside the root
       if (frame.text !== null) {
-        frame.text += xml.slice(start, end - offset);
+        const content = xml.slice(start, end - offset);
+        if (content === ELIDED) throw new Doubt(); // an identity field's content was left out
+        frame.text += fromBytes(content);
         frame.cdata = true;
       }
     },
@@ -209,7 +277,10 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
     ondeclaration() {
       throw new Doubt(); // a DOCTYPE was dropped by prepareXml; any other is odd
     },
-    onprocessinginstruction() {},
+    onprocessinginstruction(start, end) {
+      // The CDATA elision does not look inside processing instructions: one that holds a CDATA opener is read in full.
+      if (xml.slice(start, end).includes("<![CDATA[")) throw new Doubt();
+    },
     onend() {},
   };
   const tokenizer = new Tokenizer({ xmlMode: true, decodeEntities: false }, callbacks);
@@ -221,6 +292,10 @@ function scanXml(xml: string, format: XmlFormat): ScannedXml {
     channel.link = unwrap(channelLinks[0]);
   }
   return { channel, items };
+}
+
+function at(index: number): number {
+  return index === -1 ? Infinity : index;
 }
 
 /** xml2js's value for an element: whitespace-only text (not CDATA) is dropped, a lone text is a string. */
