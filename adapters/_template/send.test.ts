@@ -1,6 +1,7 @@
 // send and classify together, against the loopback: what each failure really throws, end to end.
 // COPYING: keep the rows; a real adapter imports its server from test/loopback/<platform>/.
 import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/support/timing.js";
 import type { DeliveryErrorKind, SendContext } from "../../src/core/index.js";
 import { exampleConfig } from "./config.js";
 import { testDeps } from "./fixtures/replay.js";
@@ -82,10 +83,12 @@ describe("example adapter against its loopback", () => {
   });
 
   it("a hanging send is ended by ctx.signal → unknown-outcome", async () => {
-    const { conn } = await open({ onRequest: () => ({ kind: "hang-after" }) });
+    const { lb, conn } = await open({ onRequest: () => ({ kind: "hang-after" }) });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    expect(await kindOf(conn.send({ channel: "news", text: "hangs" }, ctx(controller.signal)))).toBe("unknown-outcome");
+    const sending = kindOf(conn.send({ channel: "news", text: "hangs" }, ctx(controller.signal)));
+    await waitFor(() => lb.posts.length === 1, 5_000, "the post to be taken (its answer then hangs)");
+    controller.abort();
+    expect(await sending).toBe("unknown-outcome");
   });
 
   // The destination's timeoutMs reaches a send as the core's signal (deliver.ts:

@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled, waitFor } from "../../test/support/timing.js";
 import type { Connection, FeedItem, HttpError, SendContext } from "../../src/core/index.js";
 import { startSlackLoopback, type SlackLoopback, type SlackLoopbackOptions } from "../../test/loopback/slack-api/server.js";
 import { slackConfig } from "./config.js";
@@ -173,11 +174,13 @@ describe("transport failures", () => {
     const lb = await loopback({ onRequest: () => ({ kind: "hang-after" }) });
     const { conn, payload } = await open(fields(lb));
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 150);
+    const sending = failure(conn, payload, abort.signal);
+    await waitFor(() => lb.messages.length === 1, 5_000, "the message to be taken (its answer then hangs)");
     const started = Date.now();
-    const { result } = await failure(conn, payload, abort.signal);
+    abort.abort();
+    const { result } = await sending;
     expect(result.kind).toBe("unknown-outcome");
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
     expect(lb.messages).toHaveLength(1); // it was posted: a blind retry would double-post
   });
 

@@ -3,6 +3,7 @@
 import { pino } from "pino";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/support/timing.js";
 import type { AttachedImage, Connection, FeedItem, SendContext } from "../../src/core/index.js";
 import { fitImage } from "../../src/delivery/fit-image.js";
 import { startTelegramLoopback, type FaultAction, type LoopbackChat, type TelegramLoopback } from "../../test/loopback/telegram-bot-api/server.js";
@@ -139,8 +140,10 @@ describe("telegram adapter: photos", () => {
     const { srv, conn, render } = await setup({}, (m) => (m === "sendPhoto" ? { kind: "hang-after" } : undefined));
     const img = await jpeg();
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 200);
-    const err = await conn.send(render({}, img).payload, ctx(img, abort.signal)).then(() => expect.fail("should fail"), (e: unknown) => e);
+    const sending = conn.send(render({}, img).payload, ctx(img, abort.signal)).then(() => expect.fail("should fail"), (e: unknown) => e);
+    await waitFor(() => srv.messages.length === 1, 5_000, "the photo to be taken (its answer then hangs)");
+    abort.abort();
+    const err = await sending;
     expect(telegramAdapter.classify(err).kind).toBe("unknown-outcome");
     expect(srv.messages).toHaveLength(1); // the photo was posted; only the answer was lost
   });

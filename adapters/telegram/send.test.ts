@@ -2,6 +2,7 @@
 // and one to the third-party emulator telegram-test-api.
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled, waitFor } from "../../test/support/timing.js";
 import type { Connection, FeedItem, Rendered, SendContext } from "../../src/core/index.js";
 import { startTelegramLoopback, type FaultAction, type LoopbackChat, type TelegramLoopback } from "../../test/loopback/telegram-bot-api/server.js";
 import { closedPort } from "../../test/loopback/harness.js";
@@ -155,10 +156,12 @@ describe("telegram adapter against the loopback Bot API", () => {
     const srv = await loopback({ fault: (method) => (method === "sendMessage" ? { kind: "hang-after" } : undefined) });
     const fields = { apiBase: srv.url };
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 200);
+    const sending = failure(await connect(fields), render(fields).payload, abort.signal);
+    await waitFor(() => srv.messages.length === 1, 5_000, "the message to be taken (its answer then hangs)");
     const started = Date.now();
-    const { classified } = await failure(await connect(fields), render(fields).payload, abort.signal);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    abort.abort();
+    const { classified } = await sending;
+    expect(Date.now() - started).toBeLessThan(scaled(5_000));
     expect(classified.kind).toBe("unknown-outcome");
     expect(classified.message).toMatch(/^the send was cancelled \(shutdown\) after it may have reached the Telegram Bot API/);
     expect(srv.messages).toHaveLength(1);

@@ -3,6 +3,7 @@
 import pino from "pino";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled, waitFor } from "../../test/support/timing.js";
 import type { AttachedImage, Connection, SendContext } from "../../src/core/index.js";
 import { fitImage } from "../../src/delivery/fit-image.js";
 import { startXLoopback, type XLoopback, type XLoopbackOptions } from "../../test/loopback/x-api/server.js";
@@ -133,11 +134,13 @@ describe("x adapter: images", () => {
   it("ctx.signal aborts a hanging upload → transient at the image stage (nothing was posted)", async () => {
     const { lb, conn } = await open({ onRequest: (r) => (r.path.endsWith("/append") ? { kind: "hang-after" } : undefined) });
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 150);
+    const sending = failure(conn.send({ text: "aborted" }, ctx(image(await jpeg()), abort.signal)));
+    await waitFor(() => lb.requests.some((r) => r.path.endsWith("/append")), 5_000, "the upload's APPEND to arrive (its answer then hangs)");
     const started = Date.now();
-    const result = await failure(conn.send({ text: "aborted" }, ctx(image(await jpeg()), abort.signal)));
+    abort.abort();
+    const result = await sending;
     expect(result).toMatchObject({ kind: "transient", stage: "image", message: "uploading the image to X failed" });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
     expect(lb.tweets).toHaveLength(0);
   });
 

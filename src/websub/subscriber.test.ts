@@ -7,6 +7,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { untilClock, waitFor } from "../../test/support/timing.js";
 import { createHttpServer } from "../http/server.js";
 import { SqliteStore } from "../store/sqlite/index.js";
 import { websubSchema } from "../config/schema.js";
@@ -20,31 +21,33 @@ afterEach(async () => {
   while (closers.length) await closers.pop()?.();
 });
 
-/** A stand-in hub on 127.0.0.1 (at `path`): records each request's body; `answer` replies to the n-th (from 0). */
-async function fakeHub(answer: (res: http.ServerResponse, body: string, n: number) => void, path = "/"): Promise<{ url: string; bodies: string[] }> {
+/** A stand-in hub on 127.0.0.1 (at `path`): records each request's body and arrival time; `answer` replies to the n-th (from 0). */
+async function fakeHub(answer: (res: http.ServerResponse, body: string, n: number) => void, path = "/"): Promise<{ url: string; bodies: string[]; arrivals: number[] }> {
   const bodies: string[] = [];
+  const arrivals: number[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       bodies.push(body);
+      arrivals.push(Date.now());
       answer(res, body, bodies.length - 1);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   closers.push(() => new Promise((resolve) => server.close(resolve)));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, bodies };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, bodies, arrivals };
 }
 
 /** A hub that answers every request with `status` (or the status for the n-th request) and echoes the request body. */
-function echoHub(status: number | ((n: number) => number)): Promise<{ url: string; bodies: string[] }> {
+function echoHub(status: number | ((n: number) => number)): Promise<{ url: string; bodies: string[]; arrivals: number[] }> {
   return fakeHub((res, body, n) =>
     res.writeHead(typeof status === "number" ? status : status(n), { "content-type": "text/plain" }).end(`cannot accept: ${decodeURIComponent(body)}`),
   );
 }
 
 /** A hub that redirects every request to `to` with `status`. */
-function redirectingHub(status: number, to: string): Promise<{ url: string; bodies: string[] }> {
+function redirectingHub(status: number, to: string): Promise<{ url: string; bodies: string[]; arrivals: number[] }> {
   return fakeHub((res) => res.writeHead(status, { location: to }).end(), "/hub");
 }
 
@@ -77,14 +80,8 @@ async function setup(settings: { retryMs?: number } = {}, allowPrivateAddresses 
   return { store, subscriber, server, feed, pushed, pushedTypes, log: () => logged };
 }
 
-/** Waits (up to 5 s) until `check` holds. */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Waits (up to 5 s, scaled to the machine) until `check` holds. */
+const until = (check: () => boolean | Promise<boolean>): Promise<void> => waitFor(check, 5_000, "the condition");
 
 describe("WebSubSubscriber", () => {
   it("keeps the secret out of what it stores and logs when a hub refuses and echoes the request", async () => {
@@ -142,7 +139,9 @@ describe("WebSubSubscriber", () => {
     const ok = await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": topic, "hub.challenge": "x", "hub.lease_seconds": "3600" })}` });
     expect(ok.statusCode).toBe(200);
     const asked = hub.bodies.length;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A negative: past three periods of the retry timer that the verification cancelled (retryMs 150,
+    // counted from the last request, as the subscriber counts it).
+    await untilClock((hub.arrivals.at(-1) ?? 0) + 3 * 150);
     expect(hub.bodies.length).toBe(asked); // verified: the next request is the renewal, an hour away
     expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "active" });
     await subscriber.close();
@@ -155,10 +154,11 @@ describe("WebSubSubscriber", () => {
     await subscriber.subscribe("news", hub.url, topic, "cb");
     const denied = await server.inject({ method: "GET", url: `/websub/cb?${new URLSearchParams({ "hub.mode": "denied", "hub.topic": topic, "hub.reason": "not today" })}` });
     expect(denied.statusCode).toBe(200);
-    expect(await store.subscriptions.getSubscription("news")).toMatchObject({ state: "denied" });
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(hub.bodies.length).toBe(1);
+    const denial = await store.subscriptions.getSubscription("news");
+    expect(denial).toMatchObject({ state: "denied" });
     await until(() => hub.bodies.length === 2);
+    // Asked again no sooner than 4 x retryMs after the request the hub denied.
+    expect((hub.arrivals[1] ?? 0) - (denial?.requestedAt ?? Infinity)).toBeGreaterThanOrEqual(4 * 100);
     await subscriber.close();
   });
 

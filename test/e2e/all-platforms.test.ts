@@ -4,6 +4,7 @@
  * agrees with what each platform holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaled } from "../support/timing.js";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
@@ -30,7 +31,7 @@ beforeAll(async () => {
     startDiscordLoopback(),
     startSlackLoopback(),
   ]);
-}, 60_000);
+}, scaled(60_000));
 afterAll(async () => {
   await Promise.all([feeds, tg, x, masto, pds, discord, slack].map((s) => s?.close()));
 });
@@ -124,5 +125,5 @@ routes:
     const db = readdirSync(path.join(dir, "data")).filter((f) => f.startsWith("crier.db")).map((f) => readFileSync(path.join(dir, "data", f)).toString("latin1")).join("");
     expect(db).not.toContain(jwt);
     for (const secret of Object.values(env)) expect(db).not.toContain(secret);
-  }, 120_000);
+  }, scaled(120_000));
 });

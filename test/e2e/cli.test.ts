@@ -1,9 +1,10 @@
 /** The CLI's user-facing contract: help, exit codes, config errors, validate, preview. */
 import { describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { runCli, writeConfig, ROOT, CLI } from "../support/cli.js";
+import { runChild, spawnChild } from "../support/children.js";
+import { scaled } from "../support/timing.js";
 import path from "node:path";
 
 describe("crier CLI", () => {
@@ -34,11 +35,11 @@ describe("crier CLI", () => {
     }
   });
 
-  it("`npx crier` runs the built CLI from the project folder (README), also after a rebuild", () => {
+  it("`npx crier` runs the built CLI from the project folder (README), also after a rebuild", async () => {
     // npm runs the bin file itself: tsc writes it without the executable bit, which the build adds.
     expect(statSync(CLI).mode & 0o111).not.toBe(0);
-    const r = spawnSync("npx", ["--no", "--", "crier", "--help"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_offline: "true" }, timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
+    const r = await runChild("npx", ["--no", "--", "crier", "--help"], { cwd: ROOT, env: { ...process.env, npm_config_offline: "true" }, timeoutMs: scaled(60_000) });
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: crier /);
   });
 
@@ -112,12 +113,10 @@ routes:
       dir,
     );
     // The read end of its stdout is closed before the CLI writes anything: every write fails with EPIPE.
-    const child = spawn(process.execPath, [CLI, "--config", config, "poll", "--once"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.destroy();
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    const poll = spawnChild(process.execPath, [CLI, "--config", config, "poll", "--once"], { cwd: dir, env: { ...process.env } });
+    poll.child.stdout?.destroy();
+    const code = await poll.exited;
+    expect(poll.stderr()).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(0);
     const sent = await runCli(["--config", config, "deliveries", "--state", "sent", "--json"]);
     expect((JSON.parse(sent.stdout) as unknown[]).length).toBe(3);

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
+import { scaled } from "../support/timing.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
@@ -51,6 +52,7 @@ async function runWithFaults(ambiguous: "hold" | "retry"): Promise<RunResult> {
           return { kind: "destroy-after" }; // taken, answer lost
         case 4:
           // After answering this one, the platform is unreachable for a moment: refused connections.
+          // (The fault's schedule - 30 ms to let the answer out, 400 ms of outage - not a wait.)
           refusedWindows++;
           setTimeout(() => void proxy?.down().then(() => setTimeout(() => void proxy?.up(), 400)), 30);
           return undefined;
@@ -113,7 +115,7 @@ describe("fault injection on Telegram", () => {
     // Every article reached the channel exactly once: sent ones were confirmed, uncertain ones were taken.
     for (const row of r.rows) expect(r.texts.filter((t) => t.startsWith(row.title)).length, row.title).toBe(1);
     console.log(`fault injection (Telegram, hold): ${ARTICLES} articles, ${sent.length} sent, ${uncertain.length} uncertain, 0 duplicates, ${r.refusedWindows} refused windows`);
-  }, 90_000);
+  }, scaled(90_000));
 
   it("ambiguous: retry — the same faults produce duplicates (the detector can fail)", async () => {
     const r = await runWithFaults("retry");
@@ -121,5 +123,5 @@ describe("fault injection on Telegram", () => {
     expect(duplicates).toBeGreaterThan(0);
     expect(r.rows.every((row) => row.state === "sent")).toBe(true);
     console.log(`fault injection (Telegram, retry): ${duplicates} duplicates observed, as expected`);
-  }, 90_000);
+  }, scaled(90_000));
 });

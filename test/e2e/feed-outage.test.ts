@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaled } from "../support/timing.js";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems, type TestItem } from "../support/rss.js";
 import { jsonLines, runCli, writeConfig } from "../support/cli.js";
@@ -79,7 +80,7 @@ describe("after a feed outage", () => {
       /^10 of 10 items are new at once and not dated since the feed's last successful poll \(a domain move or re-import\?\); nothing posted\. To post them: crier feed accept news --post\. To record them without posting \(they are never posted\): crier feed accept news\.$/,
     );
     expect(s.posts()).toHaveLength(8);
-  }, 60_000);
+  }, scaled(60_000));
 });
 
 describe("a feed in backoff", () => {
@@ -130,7 +131,7 @@ describe("a feed in backoff", () => {
     expect(s.hits()).toBe(quiet);
     expect(honoured.json.feeds[0]?.status).toBe("fresh");
     expect(honoured.json.feeds[0]?.error).toMatch(/^the server asked not to be polled before \S+ \(its max-age or Retry-After is honoured even when the operator asks for a poll\)$/);
-  }, 60_000);
+  }, scaled(60_000));
 
   it("crier run's scheduled polls honour the backoff, while the operator's poll alongside overrides it", async () => {
     feeds.setFeed("/sched-bad.xml", buildRss(newsItems(2)));
@@ -167,5 +168,5 @@ routes:
       daemon?.child.kill("SIGTERM");
       await daemon?.exited;
     }
-  }, 60_000);
+  }, scaled(60_000));
 });

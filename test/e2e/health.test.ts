@@ -23,9 +23,9 @@ describe("feed and destination health", () => {
   // `crier run` honouring the backoff between scheduled polls: test/e2e/feed-outage.test.ts.
   it("counts a failing feed's failures, demotes it with one alert, and brings it back on the first success; the operator's polls override its backoff", async () => {
     feeds.setFeed("/flaky.xml", buildRss(newsItems(3)));
-    const { dir, config } = writeConfig(`
+    const yaml = (backoffMs: number): string => `
 storage: { path: data/crier.db }
-feedHealth: { retryBaseMs: 2000, retryMaxMs: 2000, demoteAfter: 3, probeIntervalMs: 60000 }
+feedHealth: { retryBaseMs: ${backoffMs}, retryMaxMs: ${backoffMs}, demoteAfter: 3, probeIntervalMs: 60000 }
 alerts: { destination: ops, throttleMs: 60000 }
 feeds:
   - { id: flaky, url: "${feeds.url}/flaky.xml" }
@@ -34,10 +34,14 @@ destinations:
   - { id: ops, platform: console, output: stderr, file: alerts.jsonl }
 routes:
   - { feed: flaky, to: [out] }
-`);
+`;
+    const { dir, config } = writeConfig(yaml(2000));
     const poll = async () => JSON.parse((await runCli(["--config", config, "poll", "--once", "--json"])).stdout).feeds[0] as { status: string; error?: string; warnings?: string[] };
     const alerts = () => (existsSync(path.join(dir, "alerts.jsonl")) ? jsonLines(readFileSync(path.join(dir, "alerts.jsonl"), "utf8")) : []);
+    const started = Date.now();
     expect((await poll()).status).toBe("parsed");
+    // The backoff must outlast the next poll even on a loaded machine: 2 s, or three polls' time.
+    writeConfig(yaml(Math.max(2000, 3 * (Date.now() - started))), dir);
     feeds.setMode("/flaky.xml", { kind: "status", status: 503 });
     expect((await poll()).status).toBe("error");
     const again = await poll(); // in backoff (2 s): the operator's poll polls all the same, and says so

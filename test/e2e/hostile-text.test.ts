@@ -3,31 +3,19 @@
  * freeze a poll, and bidirectional overrides must not reach a post.
  */
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildRss, type TestItem } from "../support/rss.js";
 import { CLI, jsonLines, runCli, writeConfig, type CliResult } from "../support/cli.js";
+import { runChild } from "../support/children.js";
+import { scaled } from "../support/timing.js";
 
-/** Runs the CLI with a deadline: a child that has not finished by then fails the test and is killed. */
+/** Runs the CLI with a deadline (scaled): a child that has not finished by then fails the test and is killed. */
 async function runWithin(deadlineMs: number, args: string[], cwd: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`crier ${args.join(" ")} did not finish within ${deadlineMs} ms`)), deadlineMs);
-      child.on("error", reject);
-      child.on("close", resolve);
-    });
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }
+  const limit = scaled(deadlineMs);
+  const r = await runChild(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? "" }, timeoutMs: limit });
+  if (r.timedOut) throw new Error(`crier ${args.join(" ")} did not finish within ${limit} ms`);
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 const item = (n: number, fields: Partial<TestItem>): TestItem => ({
@@ -64,7 +52,7 @@ interface Row {
 }
 
 describe("a route filter regex", () => {
-  it("runs in linear time: a title of 30 a's and a '!' does not freeze `poll --once` under /(a+)+$/", { timeout: 20_000 }, async () => {
+  it("runs in linear time: a title of 30 a's and a '!' does not freeze `poll --once` under /(a+)+$/", { timeout: scaled(20_000) }, async () => {
     const s = setup(
       [item(1, { title: `${"a".repeat(30)}!` }), item(2, { title: "Sponsored", description: "aaaa" }), item(3, { title: "Council approves the budget" })],
       "(a+)+$",
@@ -86,7 +74,7 @@ describe("a route filter regex", () => {
     ["sponsored(?= content)", "line 11: routes[0].filter.exclude.regex: lookahead is not supported (filters run in linear time): /sponsored(?= content)/"],
     ["(?<!not )sponsored", "line 11: routes[0].filter.exclude.regex: lookbehind is not supported (filters run in linear time): /(?<!not )sponsored/"],
     ["(\\w+) \\1", "line 11: routes[0].filter.exclude.regex: a backreference is not supported (filters run in linear time)"],
-  ])("that needs backtracking (/%s/) is refused by validate and by poll, exit 2, naming the route", { timeout: 20_000 }, async (regex, problem) => {
+  ])("that needs backtracking (/%s/) is refused by validate and by poll, exit 2, naming the route", { timeout: scaled(20_000) }, async (regex, problem) => {
     const s = setup([item(1, { title: "Sponsored content" })], regex);
     for (const command of [["validate"], ["poll", "--once"]]) {
       const r = await runWithin(8_000, ["--config", s.config, ...command], s.dir);
@@ -98,7 +86,7 @@ describe("a route filter regex", () => {
 });
 
 describe("bidirectional controls in a feed", () => {
-  it("never reach the console post; right-to-left titles come through unchanged", { timeout: 20_000 }, async () => {
+  it("never reach the console post; right-to-left titles come through unchanged", { timeout: scaled(20_000) }, async () => {
     const hebrew = "הממשלה אישרה את התקציב\u200f — 2026";
     const s = setup(
       [

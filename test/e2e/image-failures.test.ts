@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
+import { scaled } from "../support/timing.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { makeJpeg, startImageServer, type ImageServer } from "../support/image-server.js";
 import { startTelegramLoopback, type TelegramLoopback } from "../loopback/telegram-bot-api/server.js";
@@ -36,7 +37,7 @@ beforeAll(async () => {
     startMastodonLoopback({ onRequest: (r) => (r.path === "/api/v2/media" ? { kind: "status", status: 500, body: { error: "Error processing thumbnail for uploaded media" } } : undefined) }),
     startBlueskyPds({ fault: (r) => (r.nsid === "com.atproto.repo.uploadBlob" ? { kind: "status", status: 500, body: { error: "InternalServerError", message: "blob store down" } } : undefined) }),
   ]);
-}, 60_000);
+}, scaled(60_000));
 afterAll(async () => {
   await Promise.all([feeds, images, tg, x, masto, pds].map((s) => s?.close()));
 });
@@ -54,7 +55,8 @@ describe("an image that cannot go with the post", () => {
     items[0] = { ...items[0]!, content: `<p><img src="${images.url}/photo.jpg" alt="The harbour" width="1200"></p><p>Body.</p>` };
     feeds.setFeed("/image-failures.xml", buildRss(items));
     const { config } = writeConfig(`
-images: { allowPrivateAddresses: true, timeoutMs: 5000 }
+network: { allowPrivateAddresses: true }
+images: { timeoutMs: 5000 }
 delivery: { retryBaseMs: 1, retryMaxMs: 1, imageAttempts: 3 }
 storage: { path: data/crier.db }
 feeds:
@@ -135,5 +137,5 @@ routes:
     expect(masto.statuses).toHaveLength(1);
     expect(tg.messages).toHaveLength(1);
     expect(await pds.listPosts()).toHaveLength(1);
-  }, 300_000);
+  }, scaled(300_000));
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
+import { scaled } from "../support/timing.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { makeJpeg, startImageServer, type ImageServer } from "../support/image-server.js";
 import { startTelegramLoopback, type TelegramLoopback } from "../loopback/telegram-bot-api/server.js";
@@ -34,7 +35,7 @@ beforeAll(async () => {
     startDiscordLoopback(),
     startSlackLoopback(),
   ]);
-}, 60_000);
+}, scaled(60_000));
 afterAll(async () => {
   await Promise.all([feeds, images, tg, x, masto, pds, discord, slack].map((s) => s?.close()));
 });
@@ -46,7 +47,8 @@ const env = () => ({
 
 function config(allowPrivate: boolean): string {
   return writeConfig(`
-images: { allowPrivateAddresses: ${allowPrivate}, timeoutMs: 5000 }
+network: { allowPrivateAddresses: ${allowPrivate} }
+images: { timeoutMs: 5000 }
 storage: { path: data/crier.db }
 feeds:
   - { id: news, url: "${feeds.url}/images-${allowPrivate}.xml", backlog: 1, image: { fromArticlePage: false } }
@@ -93,7 +95,7 @@ describe("article images", () => {
     // Discord and Slack: the image by URL.
     expect(JSON.stringify(discord.messages[0])).toContain(`${images.url}/photo.jpg`);
     expect(JSON.stringify(slack.messages[0])).toContain(`${images.url}/photo.jpg`);
-  }, 120_000);
+  }, scaled(120_000));
 
   it("posts without the image, and records why, when the image is on a private address or is no image", async () => {
     const items = newsItems(2, { start: 50 }); // other articles than the first case: the platforms refuse duplicate text
@@ -105,5 +107,5 @@ describe("article images", () => {
     const rows = JSON.parse((await runCli(["--config", file, "deliveries", "--json", "--state", "sent"], { env: env() })).stdout) as Array<{ destinationId: string; reason: string | null }>;
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(row.reason, row.destinationId).toMatch(/^posted without an image: .*refused: 127\.0\.0\.1 is a private address/);
-  }, 120_000);
+  }, scaled(120_000));
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
 import { runCli, writeConfig } from "../support/cli.js";
+import { scaled, untilClock, waitFor } from "../support/timing.js";
 
 let feeds: FeedServer;
 beforeAll(async () => {
@@ -17,10 +18,27 @@ afterAll(async () => {
   await feeds.close();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Report = { status: string; error?: string; via?: string; warnings?: string[] };
 
-function setup(feedPath: string, extra = ""): { config: string; dir: string; poll: () => Promise<Report>; hits: () => number } {
+/** When a "fresh" report says the feed may be asked again (epoch ms). */
+function freshUntil(report: Report): number {
+  const at = /not to be polled before (\S+?Z)/.exec(report.error ?? "")?.[1];
+  if (!at) throw new Error(`not a fresh report: ${JSON.stringify(report)}`);
+  return Date.parse(at);
+}
+
+/**
+ * A server-given wait (whole seconds) that the test's next poll must surely fall within: `s`, or
+ * three times what a CLI run takes on this machine right now, if that is longer (measured on the
+ * config, as the polls will run).
+ */
+async function windowSeconds(s: number, config: string): Promise<number> {
+  const started = Date.now();
+  expect((await runCli(["--config", config, "deliveries", "--json"])).code).toBe(0);
+  return Math.max(s, Math.ceil((3 * (Date.now() - started)) / 1000));
+}
+
+function setup(feedPath: string, extra = ""): { config: string; dir: string; poll: () => Promise<Report>; hits: () => number; lastHitAt: () => number; pollUntilAsked: () => Promise<Report> } {
   const { config, dir } = writeConfig(`
 storage: { path: data/crier.db }
 feedHealth: { retryBaseMs: 60000, demoteAfter: 2 }
@@ -37,6 +55,25 @@ routes:
     dir,
     poll: async () => JSON.parse((await runCli(["--config", config, "poll", "--once", "--json"])).stdout).feeds[0] as Report,
     hits: () => feeds.hits.filter((h) => h.path === feedPath).length,
+    lastHitAt: () => feeds.hits.filter((h) => h.path === feedPath).at(-1)?.at ?? 0,
+    /**
+     * Polls until Crier asks the server again (a report other than "fresh"), checking that no
+     * "fresh" poll sent a request; returns that report. The server's wait is the condition.
+     */
+    pollUntilAsked: async () => {
+      const before = feeds.hits.filter((h) => h.path === feedPath).length;
+      let report: Report = { status: "fresh" };
+      await waitFor(
+        async () => {
+          report = JSON.parse((await runCli(["--config", config, "poll", "--once", "--json"])).stdout).feeds[0] as Report;
+          if (report.status === "fresh") expect(feeds.hits.filter((h) => h.path === feedPath).length).toBe(before);
+          return report.status !== "fresh";
+        },
+        30_000,
+        `crier to ask for ${feedPath} again`,
+      );
+      return report;
+    },
   };
 }
 
@@ -62,43 +99,57 @@ describe("feed server politeness", () => {
 
   it("sends no request while the server's Cache-Control max-age runs, then asks again (capped by polling.maxCacheAgeMs)", async () => {
     feeds.setFeed("/cached.xml", buildRss(newsItems(3)));
+    const { poll, hits, lastHitAt, pollUntilAsked, config } = setup("/cached.xml");
     // Long enough that the next CLI run, even on a loaded machine, comes before it runs out.
-    feeds.setHeaders("/cached.xml", { "cache-control": "public, max-age=5" });
-    const { poll, hits } = setup("/cached.xml");
+    const maxAge = await windowSeconds(5, config);
+    feeds.setHeaders("/cached.xml", { "cache-control": `public, max-age=${maxAge}` });
+    const asked = Date.now();
     expect((await poll()).status).toBe("parsed");
+    const answered = Date.now();
     expect(hits()).toBe(1);
     const fresh = await poll();
     expect(fresh.status).toBe("fresh");
     expect(fresh.error).toMatch(/asked not to be polled before/);
     expect(hits()).toBe(1); // no request at all
-    await sleep(5_100);
-    expect(await poll()).toMatchObject({ status: "not-modified", via: "304" });
+    // The max-age counts from Crier's request: between the CLI's start and its end.
+    expect(freshUntil(fresh)).toBeGreaterThanOrEqual(asked + maxAge * 1000);
+    expect(freshUntil(fresh)).toBeLessThanOrEqual(answered + maxAge * 1000);
+    expect(await pollUntilAsked()).toMatchObject({ status: "not-modified", via: "304" });
     expect(hits()).toBe(2);
+    expect(lastHitAt()).toBeGreaterThanOrEqual(freshUntil(fresh));
 
     // A day-long max-age is honoured only up to the configured cap.
     feeds.setFeed("/long-cache.xml", buildRss(newsItems(3)));
     feeds.setHeaders("/long-cache.xml", { "cache-control": "max-age=86400" });
-    const capped = setup("/long-cache.xml", "polling: { maxCacheAgeMs: 4000 }");
+    const cap = (await windowSeconds(4, config)) * 1000;
+    const capped = setup("/long-cache.xml", `polling: { maxCacheAgeMs: ${cap} }`);
+    const cappedAsked = Date.now();
     expect((await capped.poll()).status).toBe("parsed");
-    expect((await capped.poll()).status).toBe("fresh");
-    await sleep(4_100);
-    expect((await capped.poll()).status).toBe("not-modified");
-  }, 30_000);
+    const cappedAnswered = Date.now();
+    const cappedFresh = await capped.poll();
+    expect(cappedFresh.status).toBe("fresh");
+    expect(freshUntil(cappedFresh)).toBeGreaterThanOrEqual(cappedAsked + cap);
+    expect(freshUntil(cappedFresh)).toBeLessThanOrEqual(cappedAnswered + cap); // the cap, not the day
+    expect((await capped.pollUntilAsked()).status).toBe("not-modified");
+    expect(capped.lastHitAt()).toBeGreaterThanOrEqual(freshUntil(cappedFresh));
+  }, scaled(30_000));
 
   it("waits out Retry-After on 429 and 503 without counting failures (no demotion, no backoff)", async () => {
     feeds.setFeed("/busy.xml", buildRss(newsItems(3)));
     const { poll, hits, config } = setup("/busy.xml");
     expect((await poll()).status).toBe("parsed");
+    // Longer than a CLI run takes on a loaded machine, so the next poll comes before it ends.
+    const retryAfter = await windowSeconds(4, config);
     for (const status of [429, 503]) {
-      // 4 s: longer than a CLI run takes on a loaded machine, so the next poll comes before it ends.
-      feeds.setMode("/busy.xml", { kind: "status", status, headers: { "retry-after": "4" } });
+      feeds.setMode("/busy.xml", { kind: "status", status, headers: { "retry-after": String(retryAfter) } });
       const answered = await poll();
       expect(answered.status).toBe("error");
-      expect(answered.error).toMatch(new RegExp(`HTTP ${status} .*asked to come back in 4 s`));
+      expect(answered.error).toMatch(new RegExp(`HTTP ${status} .*asked to come back in ${retryAfter} s`));
       const before = hits();
-      expect((await poll()).status).toBe("fresh"); // not "backoff": not a failure
+      const waiting = await poll();
+      expect(waiting.status).toBe("fresh"); // not "backoff": not a failure
       expect(hits()).toBe(before);
-      await sleep(4_100);
+      await untilClock(freshUntil(waiting)); // the wait the server asked for, as Crier recorded it
     }
     // Two refusals in a row with demoteAfter 2: still not demoted, no failure streak.
     feeds.setFeed("/busy.xml", buildRss(newsItems(4)));
@@ -112,18 +163,20 @@ describe("feed server politeness", () => {
     const overridden = await poll();
     expect(overridden.status).toBe("error");
     expect(overridden.warnings?.[0]).toMatch(/^polled although failing and in backoff until/);
-  }, 30_000);
+  }, scaled(30_000));
 });
 
 describe("retention", () => {
   it("crier prune forgets items that left the feed and old finished deliveries, checkpoints the WAL, and posts nothing again", async () => {
     feeds.setFeed("/retained.xml", buildRss(newsItems(5)));
     // 0.00002 days = 1.7 s: everything finished is old enough after a short wait.
+    const retentionMs = 0.00002 * 86_400_000;
     const { config, dir, poll } = setup("/retained.xml", "retention: { itemsDays: 0.00002, deliveriesDays: 0.00002 }");
     expect((await poll()).status).toBe("parsed"); // first run: 5 recorded, not posted
     feeds.setFeed("/retained.xml", buildRss(newsItems(4, { start: 3 }))); // stories 1 and 2 left; 6 is new
     expect(await poll()).toMatchObject({ status: "parsed" });
-    await sleep(2_000);
+    // Everything was recorded before that poll ended: wait until all of it is older than the retention.
+    await untilClock(Date.now() + retentionMs + 1);
     const pruned = await runCli(["--config", config, "prune", "--json"]);
     expect(pruned.code).toBe(0);
     // 5 skipped seed rows + story 6's sent row; stories 1 and 2 (left, no rows left).
@@ -136,5 +189,5 @@ describe("retention", () => {
     expect(result.feeds[0]?.status).toBe("not-modified");
     expect(result.deliveries).toEqual([]);
     expect((await runCli(["--config", config, "prune"])).stdout).toMatch(/^pruned: 0 items, 0 deliveries, \d+ send-log entries; WAL checkpointed/);
-  }, 30_000);
+  }, scaled(30_000));
 });

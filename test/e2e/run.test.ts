@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems } from "../support/rss.js";
-import { runCli, writeConfig } from "../support/cli.js";
+import { scaled } from "../support/timing.js";
+import { runCliJson, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startXLoopback, type XLoopback } from "../loopback/x-api/server.js";
 import { ALICE, CONSUMER } from "../loopback/x-api/testing.js";
@@ -40,7 +41,7 @@ destinations:
 routes:
   - { feed: run, to: [x-main] }
 `);
-    const rows = async () => JSON.parse((await runCli(["--config", config, "deliveries", "--json"])).stdout) as Array<{ state: string; title: string }>;
+    const rows = () => runCliJson<Array<{ state: string; title: string }>>(["--config", config, "deliveries", "--json"]);
     let daemon = startDaemon(config, X_ENV);
     await waitFor(async () => (await rows()).length === 10, 15_000, "the feed to be seeded");
 
@@ -64,5 +65,5 @@ routes:
     daemon.child.kill("SIGINT");
     expect(await daemon.exited).toBe(0);
     expect(new Set(x.tweets.map((t) => t.text)).size).toBe(2);
-  }, 60_000);
+  }, scaled(60_000));
 });

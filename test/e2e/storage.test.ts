@@ -10,6 +10,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { ROOT, runCli, writeConfig } from "../support/cli.js";
 import { startDaemon } from "../support/daemon.js";
+import { scaled } from "../support/timing.js";
 
 /** A config with one local feed (the demo's) posted to the console; `storage` is storage.path. */
 function setup(storage: string): { dir: string; config: string; feed: string } {
@@ -116,7 +117,8 @@ describe("a delivery log that cannot be used", () => {
     const { config, file } = await damagedAfterFirstPoll();
     const daemon = startDaemon(config);
     try {
-      const code = await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(() => resolve("still running after 20 s"), 20_000))]);
+      const limit = scaled(20_000);
+      const code = await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(() => resolve(`still running after ${limit} ms`), limit))]);
       expectStorageError({ code: code as number, stderr: daemon.stderr().split("\n").filter((l) => !l.startsWith("{")).join("\n") }, file, /is damaged[\s\S]*restore it from a backup/);
       expect(daemon.stderr()).not.toMatch(/"msg":"feed failed"/);
     } finally {

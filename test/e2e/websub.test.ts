@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems, type TestItem } from "../support/rss.js";
+import { scaled } from "../support/timing.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startWebSubHub, type WebSubHub } from "../loopback/websub-hub.js";
@@ -83,11 +84,16 @@ websub:
   renewBeforeSeconds: 2
 feeds:
   - { id: news, url: "${topic}", schedule: "* * * * * *" }
+  - { id: control, url: "${feeds.url}/control.xml", schedule: "* * * * * *" }
 destinations:
   - { id: log, platform: console, output: stderr, file: posts.jsonl }
 routes:
   - { feed: news, to: [log] }
+  - { feed: control, to: [log] }
 `);
+    // A feed without a hub on the same schedule: its fetches show the schedule's ticks.
+    feeds.setFeed("/control.xml", buildRss(newsItems(3, { host: "https://control.example.org" })));
+    const controlFetches = (): number => feeds.hits.filter((h) => h.path === "/control.xml").length;
     const posts = (): string[] => {
       const file = path.join(dir, "posts.jsonl");
       return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { title: string }).title) : [];
@@ -96,7 +102,7 @@ routes:
     const daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
     try {
       // Discovery from the feed (§4) and subscription (§5.1), verified by the hub (§5.3).
-      const first = await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+      const first = await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), scaled(15_000));
       expect(first.callback).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/websub/[A-Za-z0-9_-]{20,}$`));
       const asked = hub.requests().find((r) => r.mode === "subscribe");
       expect(asked?.secret).toMatch(/^[0-9a-f]{64}$/); // derived per subscription, never the master key
@@ -104,13 +110,14 @@ routes:
       expect(daemon.stderr()).not.toContain(SECRET);
 
       // The lease (4 s) is renewed before it runs out, on the same callback.
-      await hub.waitFor((h) => h.requests().filter((r) => r.mode === "subscribe" && r.status === 202).length >= 2, 10_000);
-      await hub.waitFor((h) => h.verifications().filter((v) => v.mode === "subscribe" && v.status === 200).length >= 2, 10_000);
+      await hub.waitFor((h) => h.requests().filter((r) => r.mode === "subscribe" && r.status === 202).length >= 2, scaled(10_000));
+      await hub.waitFor((h) => h.verifications().filter((v) => v.mode === "subscribe" && v.status === 200).length >= 2, scaled(10_000));
       expect(new Set(hub.requests().filter((r) => r.mode === "subscribe").map((r) => r.callback))).toEqual(new Set([first.callback]));
 
       // While subscribed, the every-second schedule does not fetch the feed (polling is the slow safety net).
       const fetchesBefore = crierFetches();
-      await new Promise((r) => setTimeout(r, 3_000));
+      const ticksBefore = controlFetches();
+      await waitFor(() => controlFetches() >= ticksBefore + 3, 10_000, "three ticks of the schedule (the control feed's polls)");
       expect(crierFetches()).toBe(fetchesBefore);
 
       // A new article, pushed with a valid signature (§7, §7.1): posted.
@@ -126,7 +133,8 @@ routes:
       const [wrong] = await hub.publish(topic, { signature: "wrong" });
       const [missing] = await hub.publish(topic, { signature: "missing" });
       expect([wrong?.status, missing?.status]).toEqual([202, 202]);
-      await new Promise((r) => setTimeout(r, 1_500));
+      const refused = (): number => daemon.stderr().split("failed authentication").length - 1;
+      await waitFor(() => refused() >= 2, 10_000, "both forged pushes to be handled (and refused)");
       expect(posts().some((t) => t.startsWith("Story 12"))).toBe(false);
       expect(daemon.stderr()).toContain("failed authentication");
       // The same article with a good signature (sha512 this time) is posted.
@@ -163,7 +171,7 @@ routes:
       daemon.child.kill("SIGTERM");
       expect(await daemon.exited).toBe(0);
     }
-  }, 90_000);
+  }, scaled(90_000));
 
   it("keeps its subscription across a restart, polls normally when the hub denies it, and unsubscribes a feed taken off WebSub", async () => {
     // Its own hub, granting long leases: no renewal falls due while the test checks that a restart asks nothing.
@@ -188,7 +196,7 @@ routes:
     const posted = (): string => (existsSync(path.join(dir, "posts.jsonl")) ? readFileSync(path.join(dir, "posts.jsonl"), "utf8") : "");
     let daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
     try {
-      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), scaled(15_000));
       daemon.child.kill("SIGTERM");
       expect(await daemon.exited).toBe(0);
       const subscribeRequests = () => hub.requests().filter((r) => r.mode === "subscribe" && r.topic === topic).length;
@@ -209,8 +217,8 @@ routes:
       // Taken off WebSub in the config: the next start unsubscribes (verified by the hub), and polls.
       writeConfig(yaml(false), dir);
       daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
-      await hub.waitFor((h) => h.verifications().find((v) => v.mode === "unsubscribe" && v.topic === topic && v.status === 200), 15_000);
-      await hub.waitFor((h) => !h.subscriptions().some((s) => s.topic === topic), 5_000);
+      await hub.waitFor((h) => h.verifications().find((v) => v.mode === "unsubscribe" && v.topic === topic && v.status === 200), scaled(15_000));
+      await hub.waitFor((h) => !h.subscriptions().some((s) => s.topic === topic), scaled(5_000));
       items = [...newsItems(1, { start: 7 }), ...items];
       feeds.setFeed("/kept.xml", feedWithHub(items, topic));
       await waitFor(() => posted().includes("Story 7"), 10_000, "polling to find the article");
@@ -220,7 +228,7 @@ routes:
       // Back on WebSub: subscribed again; then the hub withdraws it (§5.2 denial) and polling takes over.
       writeConfig(yaml(true), dir);
       daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
-      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), scaled(15_000));
       await hub.denySubscription(topic, "quota exceeded");
       await waitFor(() => daemon.stderr().includes("the hub denied the subscription"), 10_000, "the denial to be logged");
       items = [...newsItems(1, { start: 8 }), ...items];
@@ -236,7 +244,7 @@ routes:
       await daemon.exited;
       await hub.close();
     }
-  }, 90_000);
+  }, scaled(90_000));
 
   it("posts pushes sent as a JSON Feed (application/json) and as text/plain, checking the signature over their bytes", async () => {
     const topic = `${feeds.url}/typed.xml`;
@@ -260,7 +268,7 @@ routes:
     };
     const daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
     try {
-      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+      await hub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), scaled(15_000));
 
       // A JSON Feed, as a hub that relays the topic's own media type sends it.
       items = [...newsItems(1, { start: 6 }), ...items];
@@ -284,7 +292,7 @@ routes:
       daemon.child.kill("SIGTERM");
       expect(await daemon.exited).toBe(0);
     }
-  }, 60_000);
+  }, scaled(60_000));
 
   it("never asks a hub on a private address unless allowed: no request, and the subscription says why", async () => {
     const privateHub = await startWebSubHub();
@@ -331,7 +339,7 @@ routes:
       expect(validate.stdout).toMatch(/warning: line \d+: images\.allowPrivateAddresses: deprecated; write `network: \{ allowPrivateAddresses: true \}` instead/);
       daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
       try {
-        await privateHub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), 15_000);
+        await privateHub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), scaled(15_000));
         await waitFor(async () => (await subscriptions(config))[0]?.state === "active", 10_000, "the subscription to be active");
         expect((await subscriptions(config))[0]?.lastError).toBeNull();
       } finally {
@@ -341,5 +349,5 @@ routes:
     } finally {
       await privateHub.close();
     }
-  }, 60_000);
+  }, scaled(60_000));
 });

@@ -1,5 +1,6 @@
 // The harness itself, over real HTTP (global fetch, a separate client stack from the harness).
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled } from "../support/timing.js";
 import { closedPort, compilePattern, startHarness, type Harness, type HarnessOptions } from "./harness.js";
 import { WindowLimiter } from "./harness-limits.js";
 
@@ -130,10 +131,10 @@ describe("faults", () => {
     const controller = new AbortController();
     const sending = post("slow", controller.signal);
     await h.waitForRequest();
-    await expect.poll(() => stored).toEqual(["slow"]);
+    await expect.poll(() => stored, { timeout: scaled(1_000) }).toEqual(["slow"]);
     controller.abort();
     await expect(sending).rejects.toThrow(/aborted/);
-    await expect.poll(() => h.requests[0]?.abandoned).toBe(true);
+    await expect.poll(() => h.requests[0]?.abandoned, { timeout: scaled(1_000) }).toBe(true);
   });
 
   it("a delay answers late; close() ends hangs and delays at once", async () => {
@@ -145,10 +146,10 @@ describe("faults", () => {
     h.inject({ kind: "hang-before" });
     h.inject({ kind: "delay", ms: 60_000 });
     const hung = [post("a").catch((e: unknown) => e), post("b").catch((e: unknown) => e)];
-    await expect.poll(() => h.requests.length).toBe(3);
+    await expect.poll(() => h.requests.length, { timeout: scaled(1_000) }).toBe(3);
     const closing = Date.now();
     await h.close();
-    expect(Date.now() - closing).toBeLessThan(2_000);
+    expect(Date.now() - closing).toBeLessThan(scaled(2_000));
     for (const e of await Promise.all(hung)) expect(e).toBeInstanceOf(TypeError);
   });
 

@@ -1,9 +1,10 @@
 /** Runs the BUILT crier CLI (npm test builds first) as a child process. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "./children.js";
+import { scaled } from "./timing.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = path.join(ROOT, "dist/src/cli.js");
@@ -14,24 +15,26 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: { PATH: process.env.PATH ?? "", ...opts.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/**
+ * Runs `crier ARGS` to its end. `timeoutMs` (a quiet machine's figure, scaled) is a safety net:
+ * past it the child is killed and the result's stderr says so (code null).
+ */
+export async function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const limit = scaled(opts.timeoutMs ?? 60_000);
+  const r = await runChild(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? "", ...opts.env },
+    timeoutMs: limit,
   });
+  const note = r.timedOut ? `\n[test harness: crier ${args.join(" ")} killed after ${limit} ms]` : r.signal ? `\n[test harness: crier ended by ${r.signal}]` : "";
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr + note };
+}
+
+/** Runs `crier ARGS` and parses its JSON output; a failed run throws with its exit code and stderr. */
+export async function runCliJson<T>(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<T> {
+  const r = await runCli(args, opts);
+  if (r.code !== 0) throw new Error(`crier ${args.join(" ")} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout) as T;
 }
 
 /**

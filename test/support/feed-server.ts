@@ -19,8 +19,8 @@ export interface FeedServer {
   setMode(path: string, mode: FeedMode): void;
   /** Extra response headers for a path's 200 and 304 answers (Cache-Control, Link, ...). */
   setHeaders(path: string, headers: Record<string, string>): void;
-  /** Requests per path, with the status answered. */
-  hits: Array<{ path: string; status: number; ifNoneMatch: string | null; userAgent: string | null }>;
+  /** Requests per path, with the status answered and when they arrived (epoch ms). */
+  hits: Array<{ path: string; status: number; ifNoneMatch: string | null; userAgent: string | null; at: number }>;
   close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function startFeedServer(opts: { gzip?: boolean; etag?: boolean } =
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const record = (status: number): void => {
-      hits.push({ path, status, ifNoneMatch: (req.headers["if-none-match"] as string) ?? null, userAgent: req.headers["user-agent"] ?? null });
+      hits.push({ path, status, ifNoneMatch: (req.headers["if-none-match"] as string) ?? null, userAgent: req.headers["user-agent"] ?? null, at: Date.now() });
     };
     const mode = modes.get(path) ?? { kind: "ok" };
     switch (mode.kind) {

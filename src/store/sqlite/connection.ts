@@ -35,15 +35,16 @@ export class SqliteConnection {
       throw toStorageError(err, file) ?? err;
     }
     try {
+      // First: another process may be creating or migrating this file right now (wait for it).
+      if (!opts.readonly) this.db.pragma("busy_timeout = 5000");
       // Negative: a size in KiB rather than in pages.
       this.db.pragma(`cache_size = ${-Math.round((opts.cacheMB ?? 2) * 1024)}`);
       checkSchema(this.db, file);
       if (!opts.readonly) {
-        this.db.pragma("journal_mode = WAL");
+        whenNotBusy(() => this.db.pragma("journal_mode = WAL"));
         this.db.pragma("synchronous = NORMAL");
         this.db.pragma("foreign_keys = ON");
-        this.db.pragma("busy_timeout = 5000");
-        migrate(this.db);
+        whenNotBusy(() => migrate(this.db));
       }
     } catch (err) {
       this.db.close();
@@ -71,15 +72,37 @@ export class SqliteConnection {
   }
 }
 
-/** Brings the schema up to date; checkSchema has refused a newer or foreign file. */
-function migrate(db: Database.Database): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  for (let version = current + 1; version <= SQLITE_MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(SQLITE_MIGRATIONS[version - 1] ?? "");
-      db.pragma(`user_version = ${version}`);
-    })();
+/**
+ * Runs `step`, again while SQLite answers SQLITE_BUSY at once (two connections upgrading their
+ * locks on a new file at the same moment: SQLite fails one rather than deadlock, without waiting
+ * the busy timeout), for up to 5 s.
+ */
+function whenNotBusy<T>(step: () => T): T {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return step();
+    } catch (err) {
+      if (!String((err as { code?: unknown }).code).startsWith("SQLITE_BUSY") || Date.now() > until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // a synchronous 10 ms pause
+    }
   }
+}
+
+/**
+ * Brings the schema up to date; checkSchema has refused a newer or foreign file. The version is
+ * read inside the write transaction: a second process opening the same new file at the same
+ * moment (`crier run` and `crier deliveries`) waits for the first's migration, then finds it done.
+ */
+function migrate(db: Database.Database): void {
+  const version = (): number => db.pragma("user_version", { simple: true }) as number;
+  if (version() >= SQLITE_MIGRATIONS.length) return; // up to date: no write lock taken
+  db.transaction(() => {
+    for (let next = version() + 1; next <= SQLITE_MIGRATIONS.length; next++) {
+      db.exec(SQLITE_MIGRATIONS[next - 1] ?? "");
+      db.pragma(`user_version = ${next}`);
+    }
+  }).immediate();
 }
 
 /**

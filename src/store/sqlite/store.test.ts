@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { scaled, untilClock } from "../../../test/support/timing.js";
 import { SqliteStore } from "./index.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import type { FeedItem } from "../../core/feed-item.js";
@@ -166,14 +167,17 @@ describe("SqliteStore", () => {
 
   it("looks for other connections' commits at most every recheckOthersMs", async () => {
     const f = file();
-    const store = new SqliteStore(f, { recheckOthersMs: 200 });
+    // Long enough (scaled) that the other connection's write below surely lands within it.
+    const interval = scaled(500);
+    const store = new SqliteStore(f, { recheckOthersMs: interval });
     await store.feeds.recordFeedError("news", { message: "HTTP 500", now: 10, nextPollAt: 99_000, demote: false });
     expect(await store.feeds.getFeedState("news")).toMatchObject({ errorStreak: 1 });
+    const lookedAt = Date.now(); // the store looked at data_version by now
     const cli = new SqliteStore(f);
     await cli.feeds.resumeFeed("news");
     await cli.close();
     expect(await store.feeds.getFeedState("news")).toMatchObject({ errorStreak: 1 }); // within the interval: cached
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await untilClock(lookedAt + interval + 1);
     expect(await store.feeds.getFeedState("news")).toMatchObject({ errorStreak: 0, nextPollAt: null });
     await store.close();
   });

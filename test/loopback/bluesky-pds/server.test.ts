@@ -3,6 +3,7 @@ import dns from "node:dns";
 import net from "node:net";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaled } from "../../support/timing.js";
 import { AtpAgent } from "@atproto/api";
 import { startBlueskyPds, type BlueskyPds, type FaultAction, type PdsRequest } from "./server.js";
 
@@ -51,7 +52,7 @@ async function appPasswordAgent() {
 
 describe("startBlueskyPds", () => {
   it("starts in a few seconds, with an account under .test on a did:plc", () => {
-    expect(startMs).toBeLessThan(5_000);
+    expect(startMs).toBeLessThan(scaled(5_000));
     expect(pds.handle).toBe("crier.test");
     expect(pds.did).toMatch(/^did:plc:[a-z2-7]{24}$/);
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled, waitFor } from "../../support/timing.js";
 import { startDiscordLoopback, type DiscordLoopback, type FaultAction, type RecordedRequest } from "./server.js";
 import { execute } from "./testing.js";
 
@@ -49,11 +50,11 @@ describe("fault actions", () => {
     const l = await withFault({ kind: "hang-after" });
     const pending = post(l, "a");
     pending.catch(() => undefined);
-    while (l.messages.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => l.messages.length > 0, 5_000, "the message to be posted");
     const t0 = Date.now();
     await l.close();
     await expect(pending).rejects.toThrow();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(scaled(1000));
   });
 
   it("delay: processed normally after the delay; close() cuts a long one short", async () => {
@@ -65,11 +66,11 @@ describe("fault actions", () => {
     const slow = await startDiscordLoopback({ onRequest: () => ({ kind: "delay", ms: 60_000 }) });
     const pending = post(slow, "b");
     pending.catch(() => undefined);
-    while (slow.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => slow.requests.length > 0, 5_000, "the request to arrive");
     const t1 = Date.now();
     await slow.close();
     await expect(pending).rejects.toThrow();
-    expect(Date.now() - t1).toBeLessThan(1000);
+    expect(Date.now() - t1).toBeLessThan(scaled(1000));
     expect(slow.messages).toHaveLength(0);
   });
 
@@ -77,7 +78,7 @@ describe("fault actions", () => {
     const seen: RecordedRequest[] = [];
     lb = await startDiscordLoopback({
       onRequest: async (req) => {
-        await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setImmediate(r)); // an asynchronous hook: one turn of the event loop
         seen.push(req);
         return undefined;
       },

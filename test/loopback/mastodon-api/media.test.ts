@@ -2,6 +2,7 @@
 // plain fetch and real images made by sharp.
 import { afterEach, describe, expect, it } from "vitest";
 import sharp from "sharp";
+import { scaled, untilClock } from "../../support/timing.js";
 import { imageInfo } from "./image-info.js";
 import { DEFAULT_ACCOUNT, startMastodonLoopback, type MastodonLoopback, type MastodonLoopbackOptions } from "./server.js";
 
@@ -99,13 +100,14 @@ describe("Mastodon loopback: POST /api/v2/media", () => {
   });
 
   it("while processing: 202 with url null, and a status cannot attach it until it is done", async () => {
-    await start({ mediaProcessingMs: 150 });
+    // Long enough (scaled) that the early post below surely comes while the upload is processing.
+    const { media } = await start({ mediaProcessingMs: scaled(300) });
     const res = await upload(await image(10, 10));
     expect(res).toMatchObject({ status: 202, body: { url: null } });
     expect(await post({ status: "early", media_ids: [res.body.id] })).toMatchObject({
       status: 422, body: { error: "Cannot attach files that have not finished processing. Try again in a moment!" },
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await untilClock(media[0]?.readyAt ?? 0); // the server's own record of when processing ends
     expect((await post({ status: "later", media_ids: [res.body.id] })).status).toBe(200);
   });
 

@@ -1,5 +1,6 @@
 // Negative controls and rules of the Mastodon loopback, with plain fetch (no client library).
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled, untilClock, waitFor } from "../../support/timing.js";
 import { statusLength } from "./length.js";
 import { DEFAULT_ACCOUNT, startMastodonLoopback, type FaultAction, type MastodonLoopback, type MastodonLoopbackOptions } from "./server.js";
 
@@ -95,7 +96,7 @@ describe("Mastodon loopback", () => {
     const { statuses } = await start({ idempotencyTtlMs: 50 });
     const headers = { "idempotency-key": "k" };
     const first = await call("/api/v1/statuses", { headers, json: { status: "x" } });
-    await new Promise((r) => setTimeout(r, 80));
+    await untilClock((statuses[0]?.createdAt ?? 0) + 50); // the key's TTL runs from the status's creation
     const later = await call("/api/v1/statuses", { headers, json: { status: "x" } });
     expect(later.body.id).not.toBe(first.body.id);
     await call(`/api/v1/statuses/${String(later.body.id)}`, { method: "DELETE" });
@@ -174,11 +175,11 @@ describe("Mastodon loopback", () => {
   it("close() ends a hanging request promptly", async () => {
     const server = await start({ onRequest: () => ({ kind: "hang-after" }) });
     const pending = call("/api/v1/statuses", { json: { status: "hang" } }).catch((e: unknown) => e);
-    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => server.requests.length > 0, 5_000, "the request to arrive");
     const started = Date.now();
     await server.close();
     expect(await pending).toBeInstanceOf(Error);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(scaled(1000));
     expect(server.statuses).toHaveLength(1);
   });
 });

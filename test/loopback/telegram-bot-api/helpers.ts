@@ -1,4 +1,5 @@
 // Test helpers shared by the loopback server's own tests (real HTTP over 127.0.0.1, global fetch).
+import { scaled } from "../../support/timing.js";
 import { startTelegramLoopback, type TelegramLoopback, type TelegramLoopbackOptions } from "./server.js";
 
 export const TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { scaled, waitFor } from "../../support/timing.js";
 import { startXLoopback, type FaultAction, type XLoopback, type XRequest } from "./server.js";
 import { ALICE, baseOptions, call, oauthHeader } from "./testing.js";
 
@@ -54,11 +55,11 @@ describe("fault actions", () => {
     const l = await withFault({ kind: "hang-after" });
     const pending = post(l, "a");
     pending.catch(() => undefined);
-    while (l.tweets.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => l.tweets.length > 0, 5_000, "the tweet to be stored");
     const t0 = Date.now();
     await l.close();
     await expect(pending).rejects.toThrow();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(scaled(1000));
   });
 
   it("delay: processed normally after the delay", async () => {
@@ -74,7 +75,7 @@ describe("fault actions", () => {
     lb = await startXLoopback(
       baseOptions({
         onRequest: async (req) => {
-          await new Promise((r) => setTimeout(r, 1));
+          await new Promise((r) => setImmediate(r)); // an asynchronous hook: one turn of the event loop
           seen.push(req);
           return undefined;
         },
@@ -106,11 +107,11 @@ describe("fault actions", () => {
     const l = await withFault({ kind: "delay", ms: 60_000 });
     const pending = post(l, "a");
     pending.catch(() => undefined);
-    while (l.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => l.requests.length > 0, 5_000, "the request to arrive");
     const t0 = Date.now();
     await l.close();
     await expect(pending).rejects.toThrow();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(scaled(1000));
     expect(l.tweets).toHaveLength(0);
   });
 });
