@@ -25,8 +25,11 @@ export interface FeedPollReport {
    * subscribed: WebSub pushes this feed, and the safety-net poll is not due.
    */
   status: "not-modified" | "parsed" | "held" | "error" | "backoff" | "fresh" | "subscribed";
-  /** For not-modified: how it was known ("304" or "same-body"). For parsed: "push" when a hub sent it. */
-  via?: "304" | "same-body" | "push";
+  /**
+   * For not-modified: how it was known ("304" or "same-body"). For parsed: "push" when a hub sent
+   * it; "scan" when the body changed but the identity scan found every item known (no full parse).
+   */
+  via?: "304" | "same-body" | "push" | "scan";
   items?: number;
   /** Items new to the feed. */
   new?: number;
@@ -168,7 +171,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       ctx.logger.info({ feed: feed.id, items: scanned.presentKeys.length, new: 0, via: "scan" }, "feed changed, no new item");
       return {
         ...(fetched.headerLinks ? { websub: fetched.headerLinks } : {}),
-        report: { feedId: feed.id, status: "parsed", items: scanned.presentKeys.length, new: 0, queued: applied.queued, skipped: applied.skipped, warnings },
+        report: { feedId: feed.id, status: "parsed", via: "scan", items: scanned.presentKeys.length, new: 0, queued: applied.queued, skipped: applied.skipped, warnings },
       };
     }
     const parsed = await parseFetched(feed, fetched, scanned?.known);
