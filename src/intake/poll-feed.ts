@@ -10,6 +10,7 @@ import type { FeedState, FeedStore, PolledFeed, PollPlan } from "../store/feeds.
 import { FetchError, fetchFeed, type FetchRequest, type FetchResult } from "./fetch.js";
 import type { ParsedFeed } from "./parse-types.js";
 import type { ParseOptions } from "./parse.js";
+import type { ScannedFeed } from "./scan-keys.js";
 import { adoptLegacyKeys, identify, identifyScanned, keysIfNoneNew, knownQuery, planNoneNew, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
@@ -174,7 +175,8 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
         report: { feedId: feed.id, status: "parsed", via: "scan", items: scanned.presentKeys.length, new: 0, queued: applied.queued, skipped: applied.skipped, warnings },
       };
     }
-    const parsed = await parseFetched(feed, fetched, scanned?.known);
+    // New items first: the document without the known items' elements, when the scan can say where they are.
+    const parsed = (scanned?.known ? await parseNewOnly(feed, fetched, scanned) : null) ?? (await parseFetched(feed, fetched, scanned?.known));
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
     parsed.warnings.unshift(...notes);
@@ -260,6 +262,7 @@ interface ScanOutcome {
   /** Else: the known items by position, for the full parse to read cheaply. */
   known?: NonNullable<ParseOptions["known"]>;
   warnings: string[];
+  scan: ScannedFeed;
 }
 
 /**
@@ -274,14 +277,25 @@ async function scanChanged(feedId: string, fetched: Extract<FetchResult, { statu
   const query = knownQuery(identified);
   const known = await ctx.store.getKnown(feedId, query.keys, query.links);
   const presentKeys = keysIfNoneNew(identified, known);
-  if (presentKeys) return { presentKeys, warnings: scan.warnings };
+  if (presentKeys) return { presentKeys, warnings: scan.warnings, scan };
   const items = new Map<number, (typeof scan.items)[number]>();
   for (const entry of identified) {
     const identity = scan.items[entry.position];
     // Only an item known by its own key: a legacy or alias match is decided on the full item.
     if (identity && known.keys.has(entry.key)) items.set(entry.position, identity);
   }
-  return { presentKeys: null, known: { count: scan.items.length, items }, warnings: scan.warnings };
+  return { presentKeys: null, known: { count: scan.items.length, items }, warnings: scan.warnings, scan };
+}
+
+let parseNewModule: Promise<typeof import("./parse-new.js")> | undefined;
+
+/** Only the new items parsed (parse-new.ts), or null when the document does not allow it. */
+async function parseNewOnly(feed: Feed, fetched: Extract<FetchResult, { status: "fetched" }>, scanned: ScanOutcome): Promise<ParsedFeed | null> {
+  if (!scanned.known || !scanned.scan.ranges) return null;
+  const { parseNewItems } = await (parseNewModule ??= import("./parse-new.js"));
+  const parsed = await parseNewItems(fetched.body, scanned.scan, new Set(scanned.known.items.keys()), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+  if (parsed) takeBody(fetched); // not needed any more
+  return parsed;
 }
 
 /** Parses a fetched document with the feed's options; the body is handed over to the parser. */

@@ -20,6 +20,12 @@ export interface ScannedFeed {
   items: ItemIdentity[];
   /** Decoding and preparation warnings, as the full parse gives them. */
   warnings: string[];
+  /**
+   * Where each item's element is in the bytes ([start, end) byte offsets, in item order), when the
+   * scan read the bytes as they are (UTF-8, nothing for prepareXml to change): the document minus
+   * the known items is then a smaller feed of the new ones (parse-new.ts).
+   */
+  ranges?: Array<[number, number]>;
 }
 
 type Attrs = Record<string, string>;
@@ -55,7 +61,8 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
   // decoding all of a large feed would cost more than the scan. Only kept fields are decoded.
   const utf8 = plainUtf8(body, contentType);
   const decoded = utf8 ? null : decodeFeedBytes(body, contentType);
-  const source = decoded ? decoded.text.replace(/^\uFEFF/, "") : latin1WithoutLongCdata(body, utf8?.bomLength ?? 0);
+  const compacted = decoded ? null : latin1WithoutLongCdata(body, utf8?.bomLength ?? 0);
+  const source = compacted ? compacted.text : (decoded?.text ?? "").replace(/^\uFEFF/, "");
   const fromBytes = utf8 ? latin1ToUtf8 : (text: string): string => text;
   if (!source.trim() || isJsonFeed(source, contentType)) return null;
   try {
@@ -73,7 +80,10 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
       if (!link) return null;
       items.push({ guid, link, legacyLink });
     }
-    return { channelLink: channel.link, items, warnings: [...(decoded?.warning ? [decoded.warning] : []), ...prepared.warnings] };
+    const warnings = [...(decoded?.warning ? [decoded.warning] : []), ...prepared.warnings];
+    // Offsets in the scanned text are offsets in the bytes only when prepareXml changed nothing.
+    const ranges = compacted && prepared.text === source ? doc.ranges.map(([start, end]): [number, number] => [compacted.toBytes(start), compacted.toBytes(end)]) : null;
+    return { channelLink: channel.link, items, warnings, ...(ranges ? { ranges } : {}) };
   } catch (error) {
     if (error instanceof Doubt || error instanceof ParseError) return null;
     throw error;
@@ -95,8 +105,11 @@ const LONG_CDATA = 256;
  * of the rest. Comments are skipped as the tokenizer skips them; a DOCTYPE (whose entities may
  * hold anything) or an unclosed section keeps the whole text.
  */
-function latin1WithoutLongCdata(body: Buffer, from: number): string {
+function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toBytes: (at: number) => number } {
   const parts: string[] = [];
+  /** [offset in the text, offset in the bytes] where each kept stretch of bytes starts. */
+  const stretches: Array<[number, number]> = [[0, from]];
+  let length = 0;
   let copied = from;
   let at = from;
   for (let bang = body.indexOf("<!", at); bang !== -1; bang = body.indexOf("<!", at)) {
@@ -110,17 +123,25 @@ function latin1WithoutLongCdata(body: Buffer, from: number): string {
       if (end === -1) break;
       if (end - content > LONG_CDATA) {
         parts.push(body.toString("latin1", copied, content), ELIDED);
+        length += content - copied + ELIDED.length;
+        stretches.push([length, end]);
         copied = end;
       }
       at = end + CDATA_CLOSE.length;
     } else if (DOCTYPE.test(body.toString("latin1", bang, Math.min(bang + 9, body.length)))) {
-      return body.toString("latin1", from);
+      return { text: body.toString("latin1", from), toBytes: (at) => at + from };
     } else {
       at = bang + 2;
     }
   }
   parts.push(body.toString("latin1", copied));
-  return parts.join("");
+  const toBytes = (at: number): number => {
+    let k = stretches.length - 1;
+    while (k > 0 && (stretches[k]?.[0] ?? 0) > at) k--;
+    const [text, bytes] = stretches[k] ?? [0, from];
+    return bytes + (at - text);
+  };
+  return { text: parts.join(""), toBytes };
 }
 
 /** UTF-8 bytes that were read as Latin-1, decoded. */
@@ -132,6 +153,8 @@ interface ScannedXml {
   /** The channel's raw fields as rss-parser's output has them (attrs, linkRaw, link). */
   channel: Record<string, unknown>;
   items: Array<Record<string, unknown>>;
+  /** Each item element's [start, end) in the scanned text. */
+  ranges: Array<[number, number]>;
 }
 
 /** One tokenizer pass; throws Doubt on anything a strict parser (sax, under xml2js) would not take as is. */
@@ -141,6 +164,9 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
   const channelLinks: XmlValue[] = [];
   const items: Array<Record<string, unknown>> = [];
   let item: Record<string, unknown> | null = null;
+  const ranges: Array<[number, number]> = [];
+  let tagStart = 0;
+  let tagEnd = 0;
   let channelSeen = false;
   let rootClosed = false;
   let tagName = "";
@@ -194,6 +220,7 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
         if (format !== "atom" && elementAttrs["rdf:about"]) item["rdf:about"] = elementAttrs["rdf:about"];
       }
       items.push(item);
+      ranges.push([tagStart, -1]);
     }
     stack.push(frame);
   };
@@ -201,7 +228,11 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
     const frame = stack.pop();
     if (!frame || frame.name !== name) throw new Doubt(); // sax: unexpected or mismatched close tag
     if (!stack.length) rootClosed = true;
-    if (frame.role === "item") item = null;
+    if (frame.role === "item") {
+      item = null;
+      const range = ranges[ranges.length - 1];
+      if (range) range[1] = tagEnd;
+    }
     if (frame.role !== "field") return;
     const value = xmlValue(frame);
     const parent = stack[stack.length - 1];
@@ -214,6 +245,7 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
 
   const callbacks: TokenizerCallbacks = {
     onopentagname(start, end) {
+      tagStart = start - 1;
       tagName = xml.slice(start, end);
       attrs = null;
     },
@@ -240,13 +272,15 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
     onopentagend() {
       open(tagName, attrs);
     },
-    onselfclosingtag() {
+    onselfclosingtag(end) {
+      tagEnd = end + 1;
       open(tagName, attrs);
       close(tagName);
     },
     onclosetag(start, end) {
       CLOSE_END.lastIndex = end;
       if (!CLOSE_END.test(xml)) throw new Doubt(); // sax: invalid characters in closing tag
+      tagEnd = CLOSE_END.lastIndex;
       close(xml.slice(start, end));
     },
     ontext(start, end) {
@@ -291,7 +325,7 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
     channel.linkRaw = channelLinks;
     channel.link = unwrap(channelLinks[0]);
   }
-  return { channel, items };
+  return { channel, items, ranges };
 }
 
 function at(index: number): number {

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parseFeed } from "../../src/intake/parse.js";
 import { scanIdentities } from "../../src/intake/scan-keys.js";
 import { identify, identifyScanned } from "../../src/intake/select-new.js";
+import { parseNewItems } from "../../src/intake/parse-new.js";
 import { EXPECTATIONS } from "./expectations.js";
 
 const FOLDERS = ["real", "derived", "synthetic"];
@@ -46,6 +47,13 @@ describe.skipIf(!corpusDir)(`the identity scan on the feed corpus in ${corpusDir
     scannedFiles.push(file);
     const scanned = keys.map(({ key, normLink, legacyKey }) => ({ key, normLink, ...(legacyKey ? { legacyKey } : {}) }));
     expect(scanned).toEqual(await fullKeys(body, contentType, feedUrl));
+    // New items first: every item but the first known; the rest parsed alone must equal the full parse's.
+    const known = new Set(scan!.items.map((_, i) => i).filter((i) => i > 0));
+    const fewer = await parseNewItems(body, scan!, known, contentType, "corpus", feedUrl);
+    if (!fewer) return;
+    const full = await parseFeed(body, contentType, "corpus", feedUrl);
+    expect(fewer.items[0]).toEqual(full.items[0]);
+    expect(identify(fewer.items, fewer.channelLink, fewer.legacyLinks).map((i) => i.key)).toEqual(identify(full.items, full.channelLink, full.legacyLinks).map((i) => i.key));
   });
 
   it("reads most feeds without giving up, WordPress's among them", () => {

@@ -11,6 +11,7 @@ import iconv from "iconv-lite";
 import { parseFeed } from "../../src/intake/parse.js";
 import { scanIdentities } from "../../src/intake/scan-keys.js";
 import { identify, identifyScanned } from "../../src/intake/select-new.js";
+import { parseNewItems } from "../../src/intake/parse-new.js";
 
 type Keys = Array<{ key: string; normLink: string | null; legacyKey?: string }> | { error: string };
 
@@ -156,6 +157,7 @@ function render(doc: Doc, encoding: string): string {
 describe("identity scan (property)", () => {
   it("gives up, or gives exactly the full parse's keys", async () => {
     let scanned = 0;
+    let partial = 0;
     await fc.assert(
       fc.asyncProperty(
         document,
@@ -163,7 +165,8 @@ describe("identity scan (property)", () => {
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.constantFrom("UTF-8", "ISO-8859-1"),
         fc.constantFrom(null, "application/rss+xml", "text/xml; charset=utf-8"),
-        async (doc, kind, at, encoding, contentType) => {
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        async (doc, kind, at, encoding, contentType, knownMask) => {
           const xml = damaged(render(doc, encoding), kind, at);
           const body = encoding === "UTF-8" ? Buffer.from(xml, "utf8") : iconv.encode(xml, "latin1");
           const feedUrl = "https://feeds.example.net/x/feed.xml";
@@ -171,11 +174,22 @@ describe("identity scan (property)", () => {
           if (scan === null) return;
           scanned++;
           expect(scan).toEqual(await fullKeys(body, contentType, feedUrl));
+          // New items first: the document without the known ones gives the full parse's new items and keys.
+          const scanned2 = scanIdentities(body, contentType, feedUrl);
+          if (!scanned2) return;
+          const known = new Set(scanned2.items.flatMap((_, i) => (knownMask[i] ? [i] : [])));
+          const fewer = await parseNewItems(body, scanned2, known, contentType, "p", feedUrl);
+          if (!fewer) return;
+          partial++;
+          const full = await parseFeed(body, contentType, "p", feedUrl);
+          expect(fewer.items.filter((_, i) => !known.has(i))).toEqual(full.items.filter((_, i) => !known.has(i)));
+          expect(identify(fewer.items, fewer.channelLink, fewer.legacyLinks).map((i) => i.key)).toEqual(identify(full.items, full.channelLink, full.legacyLinks).map((i) => i.key));
         },
       ),
       { numRuns: 1500 },
     );
     // The property says little if the scan gave up on everything.
     expect(scanned).toBeGreaterThan(100);
+    expect(partial).toBeGreaterThan(50);
   });
 });
