@@ -78,21 +78,11 @@ export class SqliteFeedStore implements FeedStore {
     const seededRoutes = new Set(row.seeded ? (row.seeded as string).split("\u001f") : []);
     if (row.id === null) return hasHistory || seededRoutes.size ? { ...emptyFeedState(feedId, hasHistory), seededRoutes } : null;
     return {
-      feedId,
+      ...feedStatusFrom(row, feedId),
       etag: row.etag as string | null,
       lastModified: row.last_modified as string | null,
       bodyHash: row.body_hash as string | null,
       hasHistory,
-      heldAt: row.held_at as number | null,
-      heldReason: row.held_reason as string | null,
-      acceptMode: row.accept_mode as FeedState["acceptMode"],
-      lastError: row.last_error as string | null,
-      errorStreak: row.error_streak as number,
-      lastPolledAt: row.last_polled_at as number | null,
-      lastOkAt: row.last_ok_at as number | null,
-      nextPollAt: row.next_poll_at as number | null,
-      demotedAt: row.demoted_at as number | null,
-      freshUntil: row.fresh_until as number | null,
       seededRoutes,
     };
   }
@@ -271,19 +261,7 @@ export class SqliteFeedStore implements FeedStore {
 
   async listFeeds(): Promise<readonly FeedStatus[]> {
     const rows = this.conn.stmt("SELECT * FROM feeds ORDER BY id").all() as Row[];
-    return rows.map((row) => ({
-      feedId: row.id as string,
-      heldAt: row.held_at as number | null,
-      heldReason: row.held_reason as string | null,
-      acceptMode: row.accept_mode as FeedStatus["acceptMode"],
-      lastError: row.last_error as string | null,
-      errorStreak: row.error_streak as number,
-      lastPolledAt: row.last_polled_at as number | null,
-      lastOkAt: row.last_ok_at as number | null,
-      nextPollAt: row.next_poll_at as number | null,
-      demotedAt: row.demoted_at as number | null,
-      freshUntil: row.fresh_until as number | null,
-    }));
+    return rows.map((row) => feedStatusFrom(row, row.id as string));
   }
 
   async recentItems(feedId: string, limit: number): Promise<readonly FeedItem[]> {
@@ -297,6 +275,23 @@ export class SqliteFeedStore implements FeedStore {
   }
 }
 guardStorageErrors(SqliteFeedStore);
+
+/** A feeds row's health columns (shared by the poll's feed state and `crier feed list`). */
+function feedStatusFrom(row: Row, feedId: string): FeedStatus {
+  return {
+    feedId,
+    heldAt: row.held_at as number | null,
+    heldReason: row.held_reason as string | null,
+    acceptMode: row.accept_mode as FeedStatus["acceptMode"],
+    lastError: row.last_error as string | null,
+    errorStreak: row.error_streak as number,
+    lastPolledAt: row.last_polled_at as number | null,
+    lastOkAt: row.last_ok_at as number | null,
+    nextPollAt: row.next_poll_at as number | null,
+    demotedAt: row.demoted_at as number | null,
+    freshUntil: row.fresh_until as number | null,
+  };
+}
 
 function emptyFeedState(feedId: string, hasHistory: boolean): CachedFeedState {
   return {
