@@ -497,7 +497,7 @@ function report() {
     out.push("## 1–2. Steady state: one poll cycle where every feed answers 304");
     out.push("");
     out.push(
-      "Floor: bare `undici.request` conditional GETs with the right validators (an `Agent` shaped like Crier's: keep-alive, 4 connections per origin). " +
+      "Floor: the leanest client doing Crier's requests: conditional GETs with the right validators through undici's `Agent` and request API loaded from the same files as Crier's `src/core/http.ts` (not undici's index), the same keep-alive pool (4 connections per origin), each URL split into origin and path once, `Dispatcher#request`, the same Node flags. " +
         "Crier: `openCrier` on a store seeded by an earlier process (3 console destinations per feed), then `crier.intake.pollFeeds()` (fetch stage, the feed states the store keeps in memory after its first cycle, the not-modified polls handed to `store.recordPolled` in batches of 500, which rewrites a healthy feed's row only every `pollTimesEveryMs`). " +
         "Scheduler: `crier run`'s Scheduler (its schedule plan and work as src/services/run.ts makes them) `.start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
         "Each process runs four cycles: its first (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
