@@ -11,3 +11,14 @@ import { xAdapter } from "./x/index.js";
 export const adapters: ReadonlyMap<string, AnyAdapter> = new Map<string, AnyAdapter>(
   [consoleAdapter, telegramAdapter, xAdapter, mastodonAdapter, blueskyAdapter, discordAdapter, slackAdapter].map((adapter) => [adapter.platform, adapter]),
 );
+
+/**
+ * Platforms asked for that Crier cannot post to, each with why: config validation refuses them
+ * with that explanation instead of "unknown platform".
+ */
+export const refusedPlatforms: ReadonlyMap<string, string> = new Map([
+  [
+    "youtube",
+    "YouTube has no API for text or link posts: community posts never had one, and channel bulletins (activities.insert) were retired on or after 18 May 2020 (https://developers.google.com/youtube/v3/guides/implementation/activities). The YouTube Data API uploads videos; none of its calls publishes an article link. Remove this destination, and share articles on YouTube by hand",
+  ],
+]);

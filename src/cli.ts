@@ -26,12 +26,12 @@ const configPath = (): string => program.opts<{ config: string }>().config;
 
 // A command loads what it uses when it runs: `crier --help` loads commander and the formatting
 // here, `validate` the config stack, listings the store; adapters load their clients on connect.
-const adapterRegistry = async (): Promise<typeof import("../adapters/index.js").adapters> => (await import("../adapters/index.js")).adapters;
+const adapterRegistry = (): Promise<typeof import("../adapters/index.js")> => import("../adapters/index.js");
 
 /** Opens Crier ("read": nothing is written or sent), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
-  const [{ openCrier }, adapters] = await Promise.all([import("./services/open.js"), adapterRegistry()]);
-  const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode, ...opts });
+  const [{ openCrier }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/open.js"), adapterRegistry()]);
+  const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode, ...opts });
   try {
     return await work(crier);
   } finally {
@@ -55,8 +55,8 @@ program
   .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .action(async (opts: { json?: boolean }) => {
-    const [{ openCrier }, { CrierRun }, adapters] = await Promise.all([import("./services/open.js"), import("./services/run.js"), adapterRegistry()]);
-    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, mode: "write", ...(opts.json ? { prettyLogs: false } : {}) });
+    const [{ openCrier }, { CrierRun }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/open.js"), import("./services/run.js"), adapterRegistry()]);
+    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
     const running = await CrierRun.start(crier, {
@@ -159,22 +159,23 @@ program
   .description("Check the config (structure, references, secrets missing from the environment) and the delivery log: its folder can be written, an existing file is Crier's and reads whole.")
   .option("--json", "print the result as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const [{ validate }, adapters] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
-    const result = validate({ configPath: configPath(), env: process.env, adapters });
+    const [{ validate }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
+    const result = validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
     if (!result.valid) {
       if (!opts.json) throw result.error;
       print(true, { file: result.error.file, valid: false, problems: result.error.problems }, "");
       process.exitCode = EXIT.config;
       return;
     }
-    const { file, feeds, destinations, paused, warnings, storage } = result;
+    const { file, feeds, destinations, paused, warnings, notes, storage } = result;
     const text = [
       `${file}: valid (${plural(feeds, "feed")}, ${plural(destinations, "destination")})`,
       ...paused.map((d) => `destination ${d.destination} will be paused: ${d.reason}`),
       ...warnings.map((w) => `warning: ${w}`),
+      ...notes.map((n) => `note: ${n}`),
       storage.problem ? "" : `delivery log ${storage.path}: ok`,
     ].filter(Boolean);
-    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
+    print(opts.json, { file, valid: true, feeds, destinations, paused, warnings, notes, storage: { path: storage.path, problem: storage.problem?.message ?? null } }, `${text.join("\n")}\n`);
     if (storage.problem) process.stderr.write(`crier: ${storage.problem.message}\n`);
     process.exitCode = storage.problem ? EXIT.config : paused.length || warnings.length ? EXIT.attention : EXIT.ok;
   });
@@ -290,7 +291,7 @@ program
   .description("List the installed platform adapters, their limits and capabilities.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const [{ listAdapters }, adapters] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
+    const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
     const list = listAdapters(adapters);
     const text = list
       .map((a) => {

@@ -7,7 +7,7 @@ import { defineAdapter } from "../../src/core/kit/define-adapter.js";
 import type { TikTokClient } from "./api.js";
 import { checkTikTok } from "./check.js";
 import { classifyTikTok } from "./classify.js";
-import { tiktokConfig, type TikTokConfig } from "./config.js";
+import { imageHostProblem, tiktokConfig, type TikTokConfig } from "./config.js";
 import { renderTikTok, TIKTOK_DEFAULT_TEMPLATE, tiktokLimits, type TikTokPayload } from "./render.js";
 import { sendTikTok } from "./send.js";
 
@@ -47,4 +47,13 @@ export const tiktokAdapter = defineAdapter<TikTokConfig, TikTokPayload, TikTokCl
   send: sendTikTok,
   check: checkTikTok,
   close: ({ http }) => http.close(),
+  // TikTok pulls only from the domain or URL prefix verified for the app: the core hands the
+  // article's own picture URL only when it is under it, else the public listener's.
+  imageUrlProblem: imageHostProblem,
+  validate: (cfg, { mediaUrl }) => {
+    const problem = mediaUrl === null ? null : imageHostProblem(mediaUrl, cfg);
+    return problem
+      ? [`TikTok would not pull the pictures Crier fits and serves at ${mediaUrl}: ${problem}. Verify that domain (or a URL prefix covering it) for the app in the TikTok developer portal and write it in verifiedDomain; until then only article pictures already under verifiedDomain, in TikTok's formats and sizes, can be posted (else fallbackImageUrl, or the article is skipped).`]
+      : [];
+  },
 });

@@ -15,6 +15,7 @@ import { compileRouteFilter } from "./route-filter.js";
 import {
   configSchema,
   destinationCommonSchema,
+  publicListenerSchema,
   feedSchema,
   routeSchema,
   type RawConfig,
@@ -25,13 +26,15 @@ import {
   type ImagesConfig,
   type NetworkConfig,
   type PollingConfig,
+  type PublicListenerConfig,
   type RetentionConfig,
-  type WebSubConfig,
+  type WebSubSettings,
   type RouteFilter,
   type DestinationCommon,
   type FeedConfig,
 } from "./schema.js";
 import { resolveEnvRefs } from "./env.js";
+import { pullableUrlProblem } from "../net/pullable-url.js";
 import { closest, keysAt } from "./suggest.js";
 import { yamlSyntaxProblems } from "./yaml-problems.js";
 import { ConfigError } from "./config-error.js";
@@ -69,8 +72,13 @@ export interface CrierConfig {
   network: NetworkConfig;
   polling: PollingConfig;
   retention: RetentionConfig;
-  /** WebSub with its secret resolved; null when not configured. */
-  websub: WebSubConfig | null;
+  /**
+   * The listener `crier run` opens to the outside world (`publicListener`, or the deprecated
+   * `websub.publicUrl` + `websub.listen`); null when none is configured.
+   */
+  publicListener: PublicListenerConfig | null;
+  /** WebSub with its secret resolved and its callback base (the public listener's URL); null when not configured. */
+  websub: WebSubSettings | null;
   /** Why WebSub is configured but off (its secret's variable is not set), or null. */
   websubOffReason: string | null;
   alerts: AlertsConfig | null;
@@ -88,9 +96,14 @@ export interface CrierConfig {
 
 export type AdapterRegistry = ReadonlyMap<string, AnyAdapter>;
 
+/** Platforms Crier refuses with a reason (no API to post with), from the registry: platform -> why. */
+export type RefusedPlatforms = ReadonlyMap<string, string>;
+
 export interface LoadOptions {
   env: NodeJS.ProcessEnv;
   adapters: AdapterRegistry;
+  /** Named in a destination, refused with its explanation instead of "unknown platform". */
+  refusedPlatforms?: RefusedPlatforms;
 }
 
 /** Loads and validates a config file. @throws ConfigError listing every problem. */
@@ -158,10 +171,17 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
 
   const secretValues: string[] = [];
   const destinations: Destination[] = [];
+  /** Each destination's config as written (valid structure), for the adapter's own warnings. */
+  const written: Array<{ at: PropertyKey[]; destination: Destination; cfg: unknown }> = [];
   raw.destinations.forEach((entry, position) => {
     const index = indexOf.destinations[position] ?? position;
     const at: PropertyKey[] = ["destinations", index];
     const adapter = opts.adapters.get(entry.platform);
+    const refused = opts.refusedPlatforms?.get(entry.platform);
+    if (!adapter && refused !== undefined) {
+      problems.push(`${where([...at, "platform"])}: Crier cannot post to ${entry.platform}: ${refused}`);
+      return;
+    }
     if (!adapter) {
       problems.push(
         `${where([...at, "platform"])}: unknown platform "${entry.platform}" (installed: ${[...opts.adapters.keys()].join(", ")})`,
@@ -202,7 +222,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
         problems.push(`${where([...at, "maxLength"])}: ${common.maxLength} is above ${entry.platform}'s limit of ${platformMax}; it may only tighten it`);
       }
     }
-    destinations.push({ id: common.id, platform: common.platform, adapter, common, cfg, pausedReason });
+    const destination: Destination = { id: common.id, platform: common.platform, adapter, common, cfg, pausedReason };
+    destinations.push(destination);
+    written.push({ at, destination, cfg: structural.data });
   });
 
   const feeds: Feed[] = raw.feeds.map((feed, position) => {
@@ -245,21 +267,25 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     }
   });
 
-  let websub: WebSubConfig | null = null;
-  let websubOffReason: string | null = null;
-  if (raw.websub) {
-    const resolved = resolveEnvRefs(raw.websub.secret, opts.env, "websub.secret");
-    secretValues.push(...resolved.values);
-    if (resolved.missing.length) websubOffReason = `environment variable ${resolved.missing[0]?.variable} is not set (websub.secret)`;
-    else if (String(resolved.value).length < 16) problems.push(`${where(["websub", "secret"])}: the secret must be at least 16 characters`);
-    else websub = { ...raw.websub, secret: String(resolved.value) };
-  }
-
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
   for (const key of Object.keys(raw.memory ?? {})) {
     warnings.push(`${where(["memory", key])}: deprecated and ignored (Crier no longer changes V8's settings at run time); remove it`);
   }
+  const publicListener = publicListenerSetting(raw, where, warnings);
+
+  let websub: WebSubSettings | null = null;
+  let websubOffReason: string | null = null;
+  if (raw.websub) {
+    const { publicUrl: _url, listen: _listen, ...settings } = raw.websub;
+    const resolved = resolveEnvRefs(raw.websub.secret, opts.env, "websub.secret");
+    secretValues.push(...resolved.values);
+    if (!publicListener) problems.push(`${where(["websub"])}: WebSub needs the public listener hubs call back: add publicListener: { url: https://…, listen: { host, port } }`);
+    else if (resolved.missing.length) websubOffReason = `environment variable ${resolved.missing[0]?.variable} is not set (websub.secret)`;
+    else if (String(resolved.value).length < 16) problems.push(`${where(["websub", "secret"])}: the secret must be at least 16 characters`);
+    else websub = { ...settings, secret: String(resolved.value), publicUrl: publicListener.url };
+  }
+  warnings.push(...destinationWarnings(written, publicListener, network.allowPrivateAddresses, where));
 
   if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
@@ -277,6 +303,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     network,
     polling: raw.polling,
     retention: raw.retention,
+    publicListener,
     websub,
     websubOffReason,
     alerts: raw.alerts ?? null,
@@ -301,6 +328,54 @@ function networkSetting(input: unknown, raw: RawConfig, where: (p: PropertyKey[]
   }
   warnings.push(`${at}: deprecated; write \`network: { allowPrivateAddresses: ${legacy} }\` instead (it also covers WebSub hubs)`);
   return { ...raw.network, allowPrivateAddresses: legacy };
+}
+
+/** `publicListener`, else the deprecated `websub.publicUrl` + `websub.listen` (with a warning); null when neither gives a URL. */
+function publicListenerSetting(raw: RawConfig, where: (p: PropertyKey[]) => string, warnings: string[]): PublicListenerConfig | null {
+  const legacy = raw.websub;
+  const legacyKeys = (["publicUrl", "listen"] as const).filter((k) => legacy?.[k] !== undefined);
+  if (raw.publicListener) {
+    for (const k of legacyKeys) warnings.push(`${where(["websub", k])}: ignored, publicListener is given; remove it`);
+    return raw.publicListener;
+  }
+  if (!legacy?.publicUrl) return null;
+  const listen = legacy.listen ?? publicListenerSchema.shape.listen.parse(undefined);
+  warnings.push(
+    `${where(["websub", "publicUrl"])}: websub.${legacyKeys.join(" and websub.")} ${legacyKeys.length > 1 ? "are" : "is"} deprecated; write \`publicListener: { url: ${legacy.publicUrl}, listen: { host: ${listen.host}, port: ${listen.port} } }\` instead (it also serves images to platforms that pull them)`,
+  );
+  return publicListenerSchema.parse({ url: legacy.publicUrl, listen });
+}
+
+/**
+ * What the operator should know about destinations whose platform pulls images by URL: without a
+ * public listener, fitted images cannot be served; a URL no platform pulls from; then each
+ * adapter's own warnings (`Adapter.validate`). Pure.
+ */
+function destinationWarnings(
+  written: ReadonlyArray<{ at: PropertyKey[]; destination: Destination; cfg: unknown }>,
+  publicListener: PublicListenerConfig | null,
+  allowPrivateAddresses: boolean,
+  where: (p: PropertyKey[]) => string,
+): string[] {
+  const warnings: string[] = [];
+  const publicUrl = publicListener?.url ?? null;
+  const mediaUrl = publicUrl === null ? null : `${publicUrl.replace(/\/+$/, "")}/media/`;
+  const servedProblem = mediaUrl === null ? null : pullableUrlProblem(mediaUrl, allowPrivateAddresses);
+  for (const { at, destination, cfg } of written) {
+    const { adapter } = destination;
+    const name = `${where(at)} (${destination.id})`;
+    if (adapter.imageLimits?.delivery === "pull") {
+      if (mediaUrl === null) {
+        warnings.push(
+          `${name}: ${adapter.platform} pulls images by URL, and images that need fitting to its rules are served by Crier's public listener, which is not configured: add publicListener: { url: https://…, listen: { host, port } } and run \`crier run\`. Until then only article images that already meet ${adapter.platform}'s rules can be posted; others go without the image, or are skipped where ${adapter.platform} needs one`,
+        );
+      } else if (servedProblem) {
+        warnings.push(`${name}: ${adapter.platform} cannot pull the images Crier serves at ${mediaUrl}: ${servedProblem} (publicListener.url)`);
+      }
+    }
+    for (const line of adapter.validate?.(cfg, { publicUrl, mediaUrl }) ?? []) warnings.push(`${name}: ${line}`);
+  }
+  return warnings;
 }
 
 /**
@@ -442,6 +517,20 @@ export function configWarnings(config: CrierConfig): string[] {
     warnings.push(`${unrouted.length === 1 ? "feed" : "feeds"} ${names} ${unrouted.length === 1 ? "has" : "have"} no route: new items are recorded, never posted (add routes: - { feed: ID, to: [DESTINATION] })`);
   }
   return warnings;
+}
+
+/**
+ * What the operator should know that needs no change: `crier validate` prints each as a note
+ * (the exit code stays 0). Pure.
+ */
+export function configNotes(config: CrierConfig): string[] {
+  if (!config.publicListener) return []; // then configWarnings says more
+  return config.destinations
+    .filter((d) => d.adapter.imageLimits?.delivery === "pull")
+    .map(
+      (d) =>
+        `destination ${d.id} (${d.platform}): images that need fitting are served by \`crier run\`'s public listener; with \`poll --once\` only article images that already meet ${d.platform}'s rules can be posted`,
+    );
 }
 
 /** True when a value is reachable twice (YAML aliases, which js-yaml shares by reference). Pure; one pass over the values. */

@@ -294,20 +294,35 @@ export const retentionSchema = z
   })
   .strict();
 
+const listenSchema = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1").describe("Address the listener binds to (put a TLS proxy in front of it)."),
+    port: z.number().int().min(0).max(65_535).default(8080).describe("Port of the listener; 0 picks a free one."),
+  })
+  .strict();
+const LISTEN_DEFAULT = { host: "127.0.0.1", port: 8080 };
+
+export const publicListenerSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .describe(
+        "Base URL at which the outside world reaches this Crier's public listener (your TLS proxy in front of `listen`), e.g. https://crier.example.org: WebSub hubs call {url}/websub/…, and platforms that pull images by URL fetch the images Crier fitted for them from {url}/media/…. Use https: platforms pull images over https only.",
+      ),
+    listen: listenSchema.default(LISTEN_DEFAULT).describe("Where `crier run` binds the public listener. Only `crier run` listens."),
+    mediaGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(60 * 60_000)
+      .describe("An image served for a platform that pulls it stays served this long after its delivery is final (sent, rejected, skipped), then is deleted (retention sweeps what is left)."),
+  })
+  .strict();
+
 export const websubSchema = z
   .object({
-    publicUrl: z
-      .string()
-      .url()
-      .describe("Base URL at which hubs reach this Crier's listener, e.g. https://crier.example.org (callbacks are {publicUrl}/websub/…)."),
-    listen: z
-      .object({
-        host: z.string().min(1).default("127.0.0.1").describe("Address the listener binds to (put a TLS proxy in front of it)."),
-        port: z.number().int().min(0).max(65_535).default(8080).describe("Port of the listener; 0 picks a free one."),
-      })
-      .strict()
-      .default({ host: "127.0.0.1", port: 8080 })
-      .describe("The HTTP listener `crier run` starts for hub callbacks."),
+    publicUrl: z.string().url().optional().describe("Deprecated: write `publicListener.url`, which also serves images to platforms that pull them. Still read when `publicListener` is not given."),
+    listen: listenSchema.optional().describe("Deprecated: write `publicListener.listen`. Still read when `publicListener` is not given."),
     secret: z
       .string()
       .min(16)
@@ -356,7 +371,10 @@ export const configSchema = z
     network: networkSchema.default(networkSchema.parse({})).describe("Which addresses what a feed names may make Crier connect to."),
     polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
-    websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled."),
+    publicListener: publicListenerSchema
+      .optional()
+      .describe("The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL."),
+    websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     memory: memorySchema.optional().describe("Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
@@ -383,3 +401,6 @@ export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 export type WebSubConfig = z.infer<typeof websubSchema>;
+export type PublicListenerConfig = z.infer<typeof publicListenerSchema>;
+/** WebSub as it runs: the callback base is the public listener's URL. */
+export type WebSubSettings = Omit<WebSubConfig, "publicUrl" | "listen"> & { publicUrl: string };

@@ -306,6 +306,27 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
   connect(cfg: Cfg, deps: ConnectDeps): Promise<Connection<Payload>>;
   /** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
   classify(err: unknown): DeliveryError;
+  /**
+   * What the operator should know about this destination's config beyond its schema, given what
+   * the rest of the config decides (`crier validate` prints each line as a warning; `crier run`
+   * logs it). Pure. `cfg` is as written: `${ENV}` references are not resolved.
+   */
+  validate?(cfg: Cfg, context: ValidateContext): readonly string[];
+  /**
+   * For `imageLimits.delivery: "pull"`: why the platform would not pull an image from `url` for
+   * this destination (e.g. a host outside the domain verified for the app), or null when it would.
+   * The core then serves the image from its public listener instead of handing out the article's
+   * own URL, and drops the image when its own URL fails too. Pure.
+   */
+  imageUrlProblem?(url: string, cfg: Cfg): string | null;
+}
+
+/** What the rest of the config decides, for `Adapter.validate`. Plain data. */
+export interface ValidateContext {
+  /** `publicListener.url`, or null when no public listener is configured. */
+  publicUrl: string | null;
+  /** The prefix of every image URL the public listener serves (`<publicUrl>/media/`), or null. */
+  mediaUrl: string | null;
 }
 
 /** An adapter with its type parameters erased, as the registry holds it. */

@@ -8,11 +8,12 @@ import type { AttachedImage, Connection, Rendered } from "../core/adapter.js";
 import { RenderError } from "../core/adapter.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Destination, Feed } from "../config/load.js";
-import type { DeliveryRecord, DeliveryStore, DueDelivery } from "../store/deliveries.js";
+import { FINAL_STATES, type DeliveryRecord, type DeliveryStore, type DueDelivery } from "../store/deliveries.js";
 import { decide } from "./record.js";
 import { nextSendTime } from "./gate.js";
 import type { Alert } from "./alerts.js";
 import type { MediaFetcher } from "./media.js";
+import { publicUrlFor, type PublicMedia } from "./pull-image.js";
 import type { Connections } from "./connections.js";
 import { pauseConfig, type DestinationStates } from "./destination-states.js";
 import { afterFailure, afterSent, hold, pauseReason } from "./pause.js";
@@ -50,6 +51,12 @@ export interface DeliverOptions {
   media?: MediaFetcher | undefined;
   /** Feed configs by id (image options). */
   feeds?: ReadonlyMap<string, Feed>;
+  /** For platforms that pull images: `network.allowPrivateAddresses` (loopback http URLs are then handed out). */
+  allowPrivateAddresses?: boolean;
+  /** The public listener's media, when this process runs it (`crier run`); absent: fitted images cannot be pulled. */
+  publicMedia?: PublicMedia | undefined;
+  /** A public listener is configured (for the words of a dropped image's reason). */
+  publicListenerConfigured?: boolean;
 }
 
 /** Delivers every due row once. Returns what happened to each row it touched. */
@@ -99,7 +106,10 @@ async function deliverToDestination(destination: Destination, rows: DueDelivery[
       await opts.states.set(hold(opts.states.get(destination.id), at), now); // the rest waits for a later pass
       break;
     }
-    outcomes.push(await deliverOne(destination, row, opts));
+    const outcome = await deliverOne(destination, row, opts);
+    outcomes.push(outcome);
+    // A served image outlives its delivery by the grace period only (the sweep catches the rest).
+    if (opts.publicMedia && FINAL_STATES.includes(outcome.state)) await opts.publicMedia.shelf.settle(outcome.deliveryId, opts.now());
   }
   return outcomes;
 }
@@ -129,6 +139,21 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
     } else {
       imageNote = opts.scrub(`posted without an image: ${found.reason}`);
     }
+    // A platform that pulls the image gets a URL to pull exactly these bytes from, or goes without.
+    if (found.ok && image && adapter.imageLimits?.delivery === "pull") {
+      const pulled = await publicUrlFor(destination, { id: record.id, queuedAt: record.createdAt }, image, found.unchanged ?? false, {
+        allowPrivateAddresses: opts.allowPrivateAddresses ?? false,
+        publicMedia: opts.publicMedia,
+        listenerConfigured: opts.publicListenerConfigured ?? false,
+        now: opts.now(),
+      });
+      if ("url" in pulled) image = { ...image, publicUrl: pulled.url };
+      else {
+        image = undefined;
+        imageRef = undefined;
+        imageNote = opts.scrub(`posted without an image: ${pulled.dropped}`);
+      }
+    }
   }
 
   let connection: Connection<unknown>;
@@ -137,7 +162,7 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
     connection = await opts.connections.get(destination);
     rendered = renderPost(destination, due.item, { limits: connection.limits, image: imageRef });
   } catch (err) {
-    if (err instanceof RenderError) return skipUnrenderable(destination, due, err, ["pending", "failed"], opts);
+    if (err instanceof RenderError) return skipUnrenderable(destination, due, err, ["pending", "failed"], opts, imageNote);
     return applyFailure(destination, due, err, opts, logger.child(fields), false);
   }
 
@@ -174,15 +199,16 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
       try {
         rendered = renderPost(destination, due.item, { limits: connection.limits });
       } catch (renderErr) {
-        if (renderErr instanceof RenderError) return skipUnrenderable(destination, due, renderErr, ["sending"], opts);
+        if (renderErr instanceof RenderError) return skipUnrenderable(destination, due, renderErr, ["sending"], opts, imageNote);
         throw renderErr;
       }
     }
   }
 }
 
-async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions): Promise<DeliveryOutcome> {
-  const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}`;
+async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions, imageNote: string | null): Promise<DeliveryOutcome> {
+  // Where the post could not be made without its image, the reason keeps why the image went.
+  const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}${imageNote ? ` (${imageNote})` : ""}`;
   await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now());
   opts.logger.warn({ delivery: due.record.id, feed: due.record.feedId, destination: due.record.destinationId, reason }, "delivery skipped");
   return outcomeOf(due, "skipped", { reason });

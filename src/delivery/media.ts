@@ -15,8 +15,11 @@ import { resolveLink } from "../text/link.js";
 
 export type ImageResult = { ok: true; image: SourceImage } | { ok: false; reason: string };
 
-/** What a platform gets: a reference (URL and alt) and, for platforms with ImageLimits, the fitted bytes. */
-export type AttachmentResult = { ok: true; ref: { url: string; alt: string }; image?: AttachedImage } | { ok: false; reason: string };
+/**
+ * What a platform gets: a reference (URL and alt) and, for platforms with ImageLimits, the fitted
+ * bytes (`unchanged`: they are the downloaded bytes, as the image's URL serves them).
+ */
+export type AttachmentResult = { ok: true; ref: { url: string; alt: string }; image?: AttachedImage; unchanged?: boolean } | { ok: false; reason: string };
 
 /** Why a download was refused or failed, in words for the delivery record. */
 export class MediaError extends Error {
@@ -117,7 +120,9 @@ export class MediaFetcher {
       throw new MediaError(`not an ${what} (the bytes are no image format)`);
     }
     if (!meta.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) throw new MediaError(`not an ${what} (${meta.format ?? "unknown format"})`);
-    return { bytes: body, format: meta.format, width: meta.width, height: meta.height, url: finalUrl };
+    // EXIF orientations 5-8 turn the picture a quarter: as shown, its width is the stored height.
+    const turned = (meta.orientation ?? 1) >= 5;
+    return { bytes: body, format: meta.format, width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height, url: finalUrl };
   }
 
   /** GET with the limits of feeds: http(s) only, size cap, timeout, redirects followed, private addresses refused (by the dispatcher). */
@@ -177,7 +182,8 @@ export class MediaFetcher {
         const ref = { url: found.image.url, alt: found.image.alt };
         if (!limits) return { ok: true, ref };
         try {
-          return { ok: true, ref, image: await fitImage(found.image, limits) };
+          const image = await fitImage(found.image, limits);
+          return { ok: true, ref, image, unchanged: image.bytes === found.image.bytes };
         } catch (err) {
           return { ok: false, reason: `${found.image.url}: ${(err as Error).message}` };
         }

@@ -18,6 +18,7 @@ import {
   memorySchema,
   networkSchema,
   pollingSchema,
+  publicListenerSchema,
   retentionSchema,
   routeSchema,
   storageSchema,
@@ -53,7 +54,8 @@ export function expectedFiles(): Map<string, string> {
     ["polling", pollingSchema, "How feeds are fetched: what an unchanged feed costs, and what feed servers ask."],
     ["retention", retentionSchema, ""],
     ["memory", memorySchema, "What V8 may keep: Crier's defaults are set when it starts, before any request; measured in bench/RESULTS.md, section 4."],
-    ["websub", websubSchema, "Pushed updates (W3C WebSub): `crier run` listens for hub callbacks. Put `secret` in the environment.", ["secret"]],
+    ["publicListener", publicListenerSchema, "The one listener `crier run` opens to the outside world (behind your TLS proxy): WebSub callbacks and the images served to platforms that pull them. No other command listens."],
+    ["websub", websubSchema, "Pushed updates (W3C WebSub): hubs call back on the public listener (`publicListener`). Put `secret` in the environment.", ["secret"]],
   ];
   const body = sections
     .map(([title, schema, note, secrets]) => `## ${title}\n\n${note ? `${note}\n\n` : ""}${configTable(schema, secrets ? { secrets } : {})}\n`)

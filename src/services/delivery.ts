@@ -14,6 +14,7 @@ import type { Alerter } from "../delivery/alerts.js";
 import type { Connections } from "../delivery/connections.js";
 import { pauseConfig, type DestinationStates } from "../delivery/destination-states.js";
 import type { MediaFetcher } from "../delivery/media.js";
+import type { PublicMedia } from "../delivery/pull-image.js";
 import { needsOperator, pauseReason, resume, wakeAt, type LiveDestinationState } from "../delivery/pause.js";
 import { renderPost } from "../delivery/render.js";
 import type { PlannedPoll } from "./intake.js";
@@ -53,6 +54,8 @@ export interface DeliveryDeps {
   connections: Connections;
   alerter: Alerter;
   media: MediaFetcher | undefined;
+  /** The public listener's media, when this process runs it (`crier run`). */
+  publicMedia?: PublicMedia | undefined;
   logger: Logger;
   now: () => number;
   scrub: (text: string) => string;
@@ -92,6 +95,9 @@ export class DeliveryService {
       scrub,
       media,
       feeds: this.feedsById,
+      allowPrivateAddresses: config.network.allowPrivateAddresses,
+      publicMedia: this.deps.publicMedia,
+      publicListenerConfigured: config.publicListener !== null,
       ...(feedIds ? { feedIds: new Set(feedIds) } : {}),
     });
   }

@@ -2,7 +2,7 @@
  * What can be asked without opening Crier: the config and the delivery log checked (`crier
  * validate`), the adapters installed (`crier adapters`). Plain data out; nothing is written.
  */
-import { ConfigError, configWarnings, loadConfig, type AdapterRegistry } from "../config/load.js";
+import { ConfigError, configNotes, configWarnings, loadConfig, type AdapterRegistry, type RefusedPlatforms } from "../config/load.js";
 import type { Capabilities, Limits, RateLimit } from "../core/adapter.js";
 import type { StorageError } from "../store/storage-error.js";
 import { checkStorage } from "../store/sqlite/check.js";
@@ -17,14 +17,16 @@ export type ValidateResult =
       /** Destinations the config keeps from running (a secret missing from the environment). */
       paused: Array<{ destination: string; reason: string | null }>;
       warnings: string[];
+      /** Worth knowing, nothing to change (the exit code stays 0). */
+      notes: string[];
       storage: { path: string; problem: StorageError | null };
     };
 
 /** The config (structure, references, secrets) and the delivery log: its folder writable, an existing file Crier's and whole. */
-export function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; adapters: AdapterRegistry }): ValidateResult {
+export function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; adapters: AdapterRegistry; refusedPlatforms?: RefusedPlatforms }): ValidateResult {
   let config;
   try {
-    config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+    config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) return { valid: false, error: err };
     throw err;
@@ -36,6 +38,7 @@ export function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; ada
     destinations: config.destinations.length,
     paused: config.destinations.filter((d) => d.pausedReason).map((d) => ({ destination: d.id, reason: d.pausedReason })),
     warnings: configWarnings(config),
+    notes: configNotes(config),
     storage: { path: config.storagePath, problem: checkStorage(config.storagePath) },
   };
 }

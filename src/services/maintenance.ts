@@ -7,12 +7,13 @@ import type { Logger } from "pino";
 import type { CrierConfig } from "../config/load.js";
 import type { PruneResult, Store } from "../store/index.js";
 import { StorageError } from "../store/storage-error.js";
+import type { MediaShelf } from "../delivery/media-shelf.js";
 
 const DAY = 24 * 3_600_000;
 
 export class Maintenance {
   constructor(
-    private readonly deps: { config: CrierConfig; store: Store; logger: Logger; now: () => number; dryRun: boolean },
+    private readonly deps: { config: CrierConfig; store: Store; logger: Logger; now: () => number; dryRun: boolean; shelf?: MediaShelf | undefined },
   ) {}
 
   /** Prunes and checkpoints; null (logged) when it failed for another reason than the store itself. @throws StorageError */
@@ -31,6 +32,7 @@ export class Maintenance {
         sendLogBefore: now - longestWindow,
       });
       await store.checkpoint();
+      await this.sweepMedia(now);
       await store.meta.setMeta("maintained_at", String(now));
       logger.info({ ...pruned }, "store maintained: pruned and checkpointed");
       return pruned;
@@ -38,6 +40,22 @@ export class Maintenance {
       if (err instanceof StorageError) throw err;
       logger.error({ err }, "store maintenance failed");
       return null;
+    }
+  }
+
+  /** Served images whose delivery is final past the grace period, gone, or older than the deliveries kept. Logged, never fatal. */
+  private async sweepMedia(now: number): Promise<void> {
+    const { shelf, store, config, logger } = this.deps;
+    if (!shelf) return;
+    try {
+      const swept = await shelf.sweep(now, {
+        stateOf: async (id) => (await store.deliveries.getDelivery(id))?.state ?? null,
+        maxAgeMs: config.retention.deliveriesDays * DAY,
+      });
+      if (swept.deleted) logger.info({ ...swept, folder: shelf.dir }, "served images swept");
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      logger.warn({ err, folder: shelf.dir }, "served images could not be swept; check the folder's permissions");
     }
   }
 

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DestinationStream, Logger } from "pino";
-import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig } from "../config/load.js";
+import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
 import { createLogger } from "../log.js";
 import { createScrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
@@ -15,6 +15,8 @@ import { Alerter } from "../delivery/alerts.js";
 import { Connections } from "../delivery/connections.js";
 import { DestinationStates } from "../delivery/destination-states.js";
 import { MediaFetcher } from "../delivery/media.js";
+import { MediaShelf } from "../delivery/media-shelf.js";
+import type { PublicMedia } from "../delivery/pull-image.js";
 import { FeedIntake } from "./intake.js";
 import { DeliveryService } from "./delivery.js";
 import { Maintenance } from "./maintenance.js";
@@ -24,8 +26,15 @@ export interface OpenOptions {
   configPath: string;
   env: NodeJS.ProcessEnv;
   adapters: AdapterRegistry;
+  /** Platforms refused with a reason (the registry's `refusedPlatforms`). */
+  refusedPlatforms?: RefusedPlatforms;
   /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
   mode: "write" | "read";
+  /**
+   * This process runs the public listener (`crier run`): images that platforms pull and that must
+   * be served are put on it. Without, such posts go without the image (or are skipped).
+   */
+  listens?: boolean;
   logDestination?: DestinationStream;
   logLevel?: string;
   /** Pretty log lines (default: when stderr is a terminal); false: JSON lines always. */
@@ -44,6 +53,8 @@ export interface Crier {
   readonly delivery: DeliveryService;
   readonly maintenance: Maintenance;
   readonly operations: Operations;
+  /** The images served on the public listener; present only when this process listens and a destination pulls images. */
+  readonly publicMedia: PublicMedia | undefined;
   /** Aborted once shutdown began. */
   readonly stopping: AbortSignal;
   /** Stop starting new work; what is in flight finishes. */
@@ -53,7 +64,7 @@ export interface Crier {
 
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters });
+  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   const logger = createLogger({
     level: opts.logLevel ?? config.logLevel,
     secretValues: config.secretValues,
@@ -67,14 +78,14 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
     ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
     : new SqliteStore(config.storagePath, { cacheMB });
   try {
-    return await compose(config, logger, store, readOnly, opts.now ?? Date.now);
+    return await compose(config, logger, store, readOnly, opts.now ?? Date.now, opts.listens ?? false);
   } catch (err) {
     await store.close();
     throw err;
   }
 }
 
-async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun: boolean, now: () => number): Promise<Crier> {
+async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun: boolean, now: () => number, listens: boolean): Promise<Crier> {
   const scrub = createScrubber(config.secretValues);
   const shutdown = new AbortController();
   const states = await DestinationStates.load(store.destinations, config.destinations);
@@ -85,12 +96,16 @@ async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun
   const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
   const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });
   const media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
+  // Served images live beside the delivery log (data/media); every writing process sweeps them.
+  const shelf = dryRun ? undefined : new MediaShelf(path.join(path.dirname(config.storagePath), "media"), config.publicListener?.mediaGraceMs ?? 0);
+  const pulls = config.destinations.some((d) => d.adapter.imageLimits?.delivery === "pull");
+  const publicMedia = shelf && listens && pulls && config.publicListener ? { shelf, mediaUrl: `${config.publicListener.url.replace(/\/+$/, "")}/media/` } : undefined;
   const intake = new FeedIntake({ config, store: store.feeds, logger, now, scrub, alert: (a) => alerter.send(a), dryRun, stopping: shutdown.signal });
-  const delivery = new DeliveryService({ config, store: store.deliveries, states, connections, alerter, media, logger, now, scrub, dryRun, stopping: shutdown.signal });
-  const maintenance = new Maintenance({ config, store, logger, now, dryRun });
+  const delivery = new DeliveryService({ config, store: store.deliveries, states, connections, alerter, media, publicMedia, logger, now, scrub, dryRun, stopping: shutdown.signal });
+  const maintenance = new Maintenance({ config, store, logger, now, dryRun, shelf });
   const operations = new Operations({ config, store, intake, delivery, maintenance, logger, scrub, now });
   return {
-    config, logger, store, scrub, now, intake, delivery, maintenance, operations,
+    config, logger, store, scrub, now, intake, delivery, maintenance, operations, publicMedia,
     stopping: shutdown.signal,
     beginShutdown: () => shutdown.abort(),
     async close() {

@@ -1,5 +1,5 @@
 /**
- * `crier run`'s composition: recovery, the WebSub listener (when configured), the scheduler, each
+ * `crier run`'s composition: recovery, the public listener (WebSub, served images), the scheduler, each
  * given the small interface it needs of intake and delivery, and a clean stop. A failure of the
  * store itself in work nobody awaits (a scheduled poll) stops the service: it could not record
  * what it posts.
@@ -7,7 +7,7 @@
 import type { CrierConfig } from "../config/load.js";
 import { StorageError } from "../store/storage-error.js";
 import { Scheduler, type ScheduledWork, type SchedulePlan } from "../scheduler/index.js";
-import type { RunningWebSub } from "../websub/index.js";
+import type { PublicListener } from "./public-listener.js";
 import type { IntakePeer } from "./intake.js";
 import type { Crier } from "./open.js";
 
@@ -53,12 +53,13 @@ export class CrierRun {
   private constructor(
     private readonly crier: Crier,
     readonly scheduler: Scheduler,
-    readonly websub: RunningWebSub | null,
+    readonly listener: PublicListener | null,
   ) {}
 
   /**
-   * Recovers rows a previous process left `sending`, starts listening for WebSub (before the first
-   * poll: a hub verifies a subscription as soon as we ask for it) and starts the schedule.
+   * Recovers rows a previous process left `sending`, opens the public listener for WebSub and
+   * served images (before the first poll: a hub verifies a subscription as soon as we ask for it)
+   * and starts the schedule.
    */
   static async start(crier: Crier, opts: RunOptions): Promise<CrierRun> {
     await crier.delivery.recover();
@@ -70,22 +71,14 @@ export class CrierRun {
     };
     let subscriber: IntakePeer | null = null;
     const scheduler = new Scheduler(schedulePlan(crier.config), scheduledWork(crier, () => subscriber, failed), crier.logger, crier.stopping);
-    // fastify and the subscriber load only when WebSub is configured.
+    // fastify, the subscriber and the media route load only when WebSub or served images need them.
     const { config } = crier;
-    const websub =
-      config.websub || config.websubOffReason
-        ? await (await import("../websub/index.js")).startWebSub({
-            config,
-            store: crier.store.subscriptions,
-            logger: crier.logger,
-            now: crier.now,
-            scrub: crier.scrub,
-            acceptPushed: (feedId, content) => crier.intake.acceptPushed(feedId, content),
-            onQueued: () => scheduler.deliverSoon(),
-          })
+    const listener =
+      config.websub || config.websubOffReason || crier.publicMedia
+        ? await (await import("./public-listener.js")).startPublicListener(crier, () => scheduler.deliverSoon())
         : null;
-    subscriber = websub?.subscriber ?? null;
-    run = new CrierRun(crier, scheduler, websub);
+    subscriber = listener?.websub?.subscriber ?? null;
+    run = new CrierRun(crier, scheduler, listener);
     scheduler.start();
     crier.logger.info({ feeds: config.feeds.length, destinations: config.destinations.length }, "crier running");
     return run;
@@ -102,7 +95,7 @@ export class CrierRun {
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.crier.logger.info({ signal: reason }, "stopping: finishing work in flight");
-      await this.websub?.close();
+      await this.listener?.close();
       await this.scheduler.halt();
       this.crier.beginShutdown();
       await this.scheduler.settle();

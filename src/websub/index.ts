@@ -1,13 +1,13 @@
-/** Starts WebSub for `crier run`: the HTTP listener and the subscriber, on what the composition gives them. */
+/** WebSub for `crier run`: the subscriber, its callback routes on the public listener, on what the composition gives them. */
+import type { FastifyInstance } from "fastify";
 import type { CrierConfig } from "../config/load.js";
-import { createHttpServer, listen } from "../http/server.js";
 import { WebSubSubscriber, type WebSubHost } from "./subscriber.js";
 
 export interface RunningWebSub {
   /** Also what intake tells of each feed's hub, and asks how often a pushed feed is still polled. */
   subscriber: WebSubSubscriber;
-  /** The address the listener bound. */
-  address: string;
+  /** Loads and renews subscriptions: call once the listener listens (a hub verifies at once). */
+  start: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -15,8 +15,13 @@ export interface WebSubDeps extends Omit<WebSubHost, "userAgent" | "feeds" | "al
   config: Pick<CrierConfig, "websub" | "websubOffReason" | "userAgent" | "feeds" | "network">;
 }
 
-/** Null when `websub` is not configured (or its secret is missing: logged, polling only). */
-export async function startWebSub(deps: WebSubDeps): Promise<RunningWebSub | null> {
+/** The largest body a hub may push: the largest feed Crier would fetch, at least 1 MB. */
+export function webSubBodyLimit(config: Pick<CrierConfig, "feeds">): number {
+  return Math.max(1024 * 1024, ...config.feeds.map((f) => f.maxBytes));
+}
+
+/** The subscriber with its routes on `server`; null when `websub` is not configured (or its secret is missing: logged, polling only). */
+export function createWebSub(server: FastifyInstance, deps: WebSubDeps): RunningWebSub | null {
   const { config, logger } = deps;
   if (config.websubOffReason) logger.warn({ reason: config.websubOffReason }, "WebSub is configured but off; feeds are only polled");
   const websub = config.websub;
@@ -32,17 +37,6 @@ export async function startWebSub(deps: WebSubDeps): Promise<RunningWebSub | nul
     scrub: deps.scrub,
     allowPrivateAddresses: config.network.allowPrivateAddresses,
   });
-  const bodyLimit = Math.max(1024 * 1024, ...config.feeds.map((f) => f.maxBytes));
-  const server = await createHttpServer({ bodyLimit });
   subscriber.register(server);
-  const address = await listen(server, { host: websub.listen.host, port: websub.listen.port, bodyLimit, logger });
-  await subscriber.start();
-  return {
-    subscriber,
-    address,
-    close: async () => {
-      await server.close();
-      await subscriber.close();
-    },
-  };
+  return { subscriber, start: () => subscriber.start(), close: () => subscriber.close() };
 }

@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { request, type Dispatcher } from "../core/http.js";
 import { createGuardedAgent, privateAddressRefusal } from "../net/address-guard.js";
 import type { Feed } from "../config/load.js";
-import type { WebSubConfig } from "../config/schema.js";
+import type { WebSubSettings } from "../config/schema.js";
 import type { SubscriptionStore, WebSubSubscription } from "../store/subscriptions.js";
 import { checkSignature, subscriptionSecret } from "./signature.js";
 
@@ -71,7 +71,7 @@ export class WebSubSubscriber {
   private dispatcherClosed: Promise<void> | null = null;
 
   constructor(
-    private readonly config: WebSubConfig,
+    private readonly config: WebSubSettings,
     private readonly host: WebSubHost,
   ) {
     this.dispatcher = createGuardedAgent({ allowPrivateAddresses: host.allowPrivateAddresses, keepAliveTimeout: 4_000 });

@@ -76,9 +76,8 @@ describe("WebSub", () => {
     const { config, dir } = writeConfig(`
 storage: { path: data/crier.db }
 network: { allowPrivateAddresses: true }
+publicListener: { url: "http://127.0.0.1:${port}", listen: { host: 127.0.0.1, port: ${port} } }
 websub:
-  publicUrl: "http://127.0.0.1:${port}"
-  listen: { host: 127.0.0.1, port: ${port} }
   secret: "\${WEBSUB_SECRET}"
   leaseSeconds: 4
   renewBeforeSeconds: 2
@@ -337,6 +336,10 @@ routes:
       writeConfig(yaml("images: { enabled: false, allowPrivateAddresses: true }"), dir);
       const validate = await runCli(["--config", config, "validate"]);
       expect(validate.stdout).toMatch(/warning: line \d+: images\.allowPrivateAddresses: deprecated; write `network: \{ allowPrivateAddresses: true \}` instead/);
+      // So do the deprecated websub.publicUrl and websub.listen: the public listener, with what to write instead.
+      expect(validate.stdout).toContain(
+        `websub.publicUrl: websub.publicUrl and websub.listen are deprecated; write \`publicListener: { url: http://127.0.0.1:${port}, listen: { host: 127.0.0.1, port: ${port} } }\` instead`,
+      );
       daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
       try {
         await privateHub.waitFor((h) => h.subscriptions().find((s) => s.topic === topic && s.verified), scaled(15_000));

@@ -15,7 +15,7 @@
  *   unknown outcome. The result never throws.
  */
 import type { z } from "zod";
-import type { Adapter, Capabilities, CheckResult, ConnectDeps, Connection, ImageLimits, Limits, PostStyle, RateLimit, Rendered, SendContext, SentPost } from "../adapter.js";
+import type { Adapter, Capabilities, CheckResult, ConnectDeps, Connection, ImageLimits, Limits, PostStyle, RateLimit, Rendered, SendContext, SentPost, ValidateContext } from "../adapter.js";
 import { deliveryError, errorText, type DeliveryError } from "../delivery-error.js";
 import type { FeedItem } from "../feed-item.js";
 import { networkDeliveryError, type NetworkWording } from "./network-error.js";
@@ -63,6 +63,10 @@ export interface AdapterDefinition<Cfg, Payload, Client> {
   canDelete?(client: Client): boolean;
   /** Releases the client's sockets. Errors are swallowed. */
   close?(client: Client): Promise<void>;
+  /** Config warnings beyond the schema, given the rest of the config (`Adapter.validate`). Pure. */
+  validate?(cfg: Cfg, context: ValidateContext): readonly string[];
+  /** Pulled images: why the platform would not pull from `url` for this destination, or null (`Adapter.imageUrlProblem`). Pure. */
+  imageUrlProblem?(url: string, cfg: Cfg): string | null;
 }
 
 /** Capabilities as the definition implies them. Pure. */
@@ -138,5 +142,7 @@ export function defineAdapter<Cfg, Payload, Client>(def: AdapterDefinition<Cfg, 
     },
   };
   if (def.images !== undefined && def.images !== "by-url") adapter.imageLimits = def.images;
+  if (def.validate) adapter.validate = def.validate;
+  if (def.imageUrlProblem) adapter.imageUrlProblem = def.imageUrlProblem;
   return adapter;
 }
