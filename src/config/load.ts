@@ -363,17 +363,18 @@ function destinationWarnings(
   const servedProblem = mediaUrl === null ? null : pullableUrlProblem(mediaUrl, allowPrivateAddresses);
   for (const { at, destination, cfg } of written) {
     const { adapter } = destination;
-    const name = `${where(at)} (${destination.id})`;
+    // Located only for a warning: locating builds the `yaml` document (see parseConfig).
+    const name = (): string => `${where(at)} (${destination.id})`;
     if (adapter.imageLimits?.delivery === "pull") {
       if (mediaUrl === null) {
         warnings.push(
-          `${name}: ${adapter.platform} pulls images by URL, and images that need fitting to its rules are served by Crier's public listener, which is not configured: add publicListener: { url: https://…, listen: { host, port } } and run \`crier run\`. Until then only article images that already meet ${adapter.platform}'s rules can be posted; others go without the image, or are skipped where ${adapter.platform} needs one`,
+          `${name()}: ${adapter.platform} pulls images by URL, and images that need fitting to its rules are served by Crier's public listener, which is not configured: add publicListener: { url: https://…, listen: { host, port } } and run \`crier run\`. Until then only article images that already meet ${adapter.platform}'s rules can be posted; others go without the image, or are skipped where ${adapter.platform} needs one`,
         );
       } else if (servedProblem) {
-        warnings.push(`${name}: ${adapter.platform} cannot pull the images Crier serves at ${mediaUrl}: ${servedProblem} (publicListener.url)`);
+        warnings.push(`${name()}: ${adapter.platform} cannot pull the images Crier serves at ${mediaUrl}: ${servedProblem} (publicListener.url)`);
       }
     }
-    for (const line of adapter.validate?.(cfg, { publicUrl, mediaUrl }) ?? []) warnings.push(`${name}: ${line}`);
+    for (const line of adapter.validate?.(cfg, { publicUrl, mediaUrl }) ?? []) warnings.push(`${name()}: ${line}`);
   }
   return warnings;
 }
