@@ -7,9 +7,12 @@ import { Command, Option, InvalidArgumentError } from "commander";
 import { ConfigError } from "./config/config-error.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
+import { LeaseLostError } from "./store/leases.js";
 import type { Crier, OpenOptions } from "./services/open.js";
 import { UsageError } from "./services/errors.js";
-import { capabilityText, deliveryView, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, plural } from "./cli/format.js";
+import { LeaseHeldError } from "./services/ownership.js";
+import { HolderError, type HandedOver, type OperationArgs, type OperationResult } from "./services/handover.js";
+import { capabilityText, deliveryView, formatCheck, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, plural } from "./cli/format.js";
 import { attentionNotes } from "./cli/attention.js";
 import { EXIT, EXIT_CODES } from "./cli/exit-codes.js";
 
@@ -24,19 +27,46 @@ const program = new Command()
 
 const configPath = (): string => program.opts<{ config: string }>().config;
 
+/** The command being run ("crier feed accept"), shown to another process that finds the store held. */
+let commandName = "crier";
+program.hook("preAction", (_program, action) => {
+  const names: string[] = [];
+  for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+  commandName = ["crier", ...names, ...(names[0] === "poll" ? ["--once"] : [])].join(" ");
+});
+
+/** Writers take the store's lease: `--wait SECONDS` waits for another process to let it go. */
+const waitOption = (): Option =>
+  new Option("--wait <seconds>", "if another Crier process holds the delivery log, wait up to this long for it (without: refuse at once, exit code 4)").argParser((value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a number of seconds, 0 or more");
+    return n;
+  });
+
+const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: commandName, waitMs: Math.round((opts.wait ?? 0) * 1000) });
+
 // A command loads what it uses when it runs: `crier --help` loads commander and the formatting
 // here, `validate` the config stack, listings the store; adapters load their clients on connect.
 const adapterRegistry = (): Promise<typeof import("../adapters/index.js")> => import("../adapters/index.js");
 
-/** Opens Crier ("read": nothing is written or sent), runs `work`, closes it. */
+/** Opens Crier ("read": nothing is written or sent, no lease), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
   const [{ openCrier }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/open.js"), adapterRegistry()]);
   const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode, ...opts });
   try {
-    return await work(crier);
+    const result = await work(crier);
+    // Another process took the store over meanwhile: what was done stands, the rest was not done.
+    if (crier.ownership?.lost) throw new LeaseLostError(crier.ownership.claim);
+    return result;
   } finally {
     await crier.close();
   }
+}
+
+/** A short operator command: run here, or by the `crier run` holding the store (the same operation, the same result). */
+async function operate<K extends HandedOver>(op: K, args: OperationArgs<K>, opts: { wait?: number }): Promise<OperationResult<K>> {
+  const [{ runOperatorCommand }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/operator-command.js"), adapterRegistry()]);
+  return runOperatorCommand({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, ...writer(opts) }, op, args);
 }
 
 /** Prints `data` as JSON, or the text. */
@@ -52,11 +82,12 @@ const positiveInt = (value: string): number => {
 
 program
   .command("run")
-  .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT.")
+  .description("Poll every feed on its schedule and deliver; stops cleanly on SIGTERM/SIGINT. Holds the delivery log while it runs: another writer stops with exit code 4, and retry, resolve, resume, feed accept and feed resume are handed to this process.")
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
-  .action(async (opts: { json?: boolean }) => {
+  .addOption(waitOption())
+  .action(async (opts: { json?: boolean; wait?: number }) => {
     const [{ openCrier }, { CrierRun }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/open.js"), import("./services/run.js"), adapterRegistry()]);
-    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...(opts.json ? { prettyLogs: false } : {}) });
+    const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...writer(opts), takesRequests: true, ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
     const running = await CrierRun.start(crier, {
@@ -64,6 +95,10 @@ program
         crier.logger.error({ file: err.file, problem: err.problem }, err.message);
         process.stderr.write(`crier: ${err.message}\n`);
         process.exitCode = EXIT.config;
+      },
+      onLeaseLost: () => {
+        process.stderr.write("crier: another Crier process took the delivery log over (this one paused longer than ownership.leaseSeconds): stopped sending; that process goes on\n");
+        process.exitCode = EXIT.held;
       },
     });
     process.once("SIGTERM", () => void running.stop("SIGTERM"));
@@ -80,9 +115,12 @@ program
   .option("--dry-run", "fetch and render, but write nothing and post nothing")
   .option("--scheduled", "a scheduled poll (from cron): feeds failing or demoted wait for their next try, as under `crier run` (without it the poll is the operator's and polls them too)")
   .option("--json", "print the result as JSON")
-  .action(async (opts: { feed?: string[]; dryRun?: boolean; scheduled?: boolean; json?: boolean }) => {
-    const { destinations, warnings, ...polled } = await withCrier(opts.dryRun ? "read" : "write", (crier) =>
-      crier.operations.pollOnce({ ...(opts.feed ? { feedIds: opts.feed } : {}), scheduled: opts.scheduled ?? false }),
+  .addOption(waitOption())
+  .action(async (opts: { feed?: string[]; dryRun?: boolean; scheduled?: boolean; json?: boolean; wait?: number }) => {
+    const { destinations, warnings, ...polled } = await withCrier(
+      opts.dryRun ? "read" : "write",
+      (crier) => crier.operations.pollOnce({ ...(opts.feed ? { feedIds: opts.feed } : {}), scheduled: opts.scheduled ?? false }),
+      writer(opts),
     );
     const attention = attentionNotes({ feeds: polled.feeds, deliveries: polled.deliveries, destinations, warnings });
     print(opts.json, { ...polled, attention }, formatPollResult(polled, attention));
@@ -140,9 +178,10 @@ program
   .argument("[id]", "delivery id", positiveInt)
   .option("--failed", "every failed delivery")
   .option("--json", "print the deliveries queued again as JSON")
-  .action(async (id: number | undefined, opts: { failed?: boolean; json?: boolean }) => {
+  .addOption(waitOption())
+  .action(async (id: number | undefined, opts: { failed?: boolean; json?: boolean; wait?: number }) => {
     if (!id && !opts.failed) throw new UsageError("give a delivery id or --failed");
-    const { queued } = await withCrier("write", (crier) => crier.operations.retry(id ? { id } : { failed: true }));
+    const { queued } = await operate("retry", id ? { id } : { failed: true }, opts);
     const text = id
       ? queued.length
         ? `delivery #${id} queued again with a fresh set of attempts (it was ${queued[0]?.was.state} after ${plural(queued[0]?.was.attempts ?? 0, "attempt")})\n`
@@ -188,11 +227,10 @@ program
   .option("--remote-url <url>", "with --sent: the post's URL")
   .option("--drop", "do not post it: record it as skipped")
   .option("--json", "print the result as JSON")
-  .action(async (id: number, opts: { sent?: boolean; drop?: boolean; remoteUrl?: string; json?: boolean }) => {
+  .addOption(waitOption())
+  .action(async (id: number, opts: { sent?: boolean; drop?: boolean; remoteUrl?: string; json?: boolean; wait?: number }) => {
     if (!!opts.sent === !!opts.drop) throw new UsageError("give exactly one of --sent or --drop");
-    const result = await withCrier("write", (crier) =>
-      crier.operations.resolve({ id, as: opts.sent ? "sent" : "dropped", ...(opts.remoteUrl ? { remoteUrl: opts.remoteUrl } : {}) }),
-    );
+    const result = await operate("resolve", { id, as: opts.sent ? "sent" : "dropped", ...(opts.remoteUrl ? { remoteUrl: opts.remoteUrl } : {}) }, opts);
     print(opts.json, result, `delivery #${id}: ${opts.sent ? "recorded as sent" : "dropped (recorded as skipped)"}\n`);
   });
 
@@ -219,8 +257,9 @@ program
   .description("Un-pause a destination paused by the platform or by rejections (fix the cause first).")
   .argument("<destination>", "destination id")
   .option("--json", "print the result as JSON")
-  .action(async (id: string, opts: { json?: boolean }) => {
-    const result = await withCrier("write", (crier) => crier.operations.resume({ destinationId: id }));
+  .addOption(waitOption())
+  .action(async (id: string, opts: { json?: boolean; wait?: number }) => {
+    const result = await operate("resume", { destinationId: id }, opts);
     print(opts.json, result, `destination ${id}: resumed\n`);
   });
 
@@ -243,8 +282,9 @@ program
   .command("prune")
   .description("Apply retention now: forget items that left their feeds, delete old finished deliveries, checkpoint the SQLite WAL. (`crier run` does it on retention.schedule.)")
   .option("--json", "print as JSON")
-  .action(async (opts: { json?: boolean }) => {
-    const pruned = await withCrier("write", (crier) => crier.operations.prune());
+  .addOption(waitOption())
+  .action(async (opts: { json?: boolean; wait?: number }) => {
+    const pruned = await withCrier("write", (crier) => crier.operations.prune(), writer(opts));
     print(
       opts.json,
       pruned,
@@ -271,8 +311,9 @@ feedCommand
   .description("Poll a failing or demoted feed again at once (clears its backoff).")
   .argument("<id>", "feed id")
   .option("--json", "print the result as JSON")
-  .action(async (id: string, opts: { json?: boolean }) => {
-    const result = await withCrier("write", (crier) => crier.operations.resumeFeed({ feedId: id }));
+  .addOption(waitOption())
+  .action(async (id: string, opts: { json?: boolean; wait?: number }) => {
+    const result = await operate("resumeFeed", { feedId: id }, opts);
     print(opts.json, result, `feed ${id}: resumed; polled on its next schedule\n`);
   });
 feedCommand
@@ -281,8 +322,9 @@ feedCommand
   .argument("<id>", "feed id")
   .option("--post", "post the held items instead of only recording them")
   .option("--json", "print the result as JSON")
-  .action(async (id: string, opts: { post?: boolean; json?: boolean }) => {
-    const result = await withCrier("write", (crier) => crier.operations.acceptFeed({ feedId: id, post: opts.post ?? false }));
+  .addOption(waitOption())
+  .action(async (id: string, opts: { post?: boolean; json?: boolean; wait?: number }) => {
+    const result = await operate("acceptFeed", { feedId: id, post: opts.post ?? false }, opts);
     print(opts.json, result, `feed ${id}: accepted; the next poll will ${opts.post ? "post" : "record without posting"} the held items\n`);
   });
 
@@ -305,13 +347,13 @@ program
 
 program
   .command("check")
-  .description("Verify a destination's credentials with a harmless call (e.g. Telegram getMe, X users/me).")
+  .description("Verify a destination's credentials with a harmless call (e.g. Telegram getMe, X users/me): the account, when the credential lapses, and what to act on (exit code 3 for a warning or a credential lapsing within 14 days).")
   .argument("<destination>", "destination id")
   .option("--json", "print the result as JSON")
   .action(async (id: string, opts: { json?: boolean }) => {
     const result = await withCrier("read", (crier) => crier.operations.check({ destinationId: id }));
-    print(opts.json, result, `${id}: ${result.text}\n`);
-    process.exitCode = result.ok ? EXIT.ok : EXIT.attention;
+    print(opts.json, result, formatCheck(result));
+    process.exitCode = result.ok && !result.attention?.length ? EXIT.ok : EXIT.attention;
   });
 
 program
@@ -319,8 +361,9 @@ program
   .description("Retract a sent post from its platform (where the adapter can delete) and record it as deleted.")
   .argument("<delivery>", "delivery id", positiveInt)
   .option("--json", "print the result as JSON")
-  .action(async (id: number, opts: { json?: boolean }) => {
-    const result = await withCrier("write", (crier) => crier.operations.unpost({ id }));
+  .addOption(waitOption())
+  .action(async (id: number, opts: { json?: boolean; wait?: number }) => {
+    const result = await withCrier("write", (crier) => crier.operations.unpost({ id }), writer(opts));
     print(opts.json, result, `${result.text}\n`);
     if (!result.deleted) process.exitCode = EXIT.attention;
   });
@@ -341,6 +384,12 @@ try {
   } else if (err instanceof ConfigError || err instanceof UsageError || err instanceof StorageError) {
     process.stderr.write(`crier: ${e.message}\n`);
     process.exitCode = EXIT.config;
+  } else if (err instanceof LeaseHeldError || err instanceof LeaseLostError) {
+    process.stderr.write(`crier: ${e.message}\n`);
+    process.exitCode = EXIT.held;
+  } else if (err instanceof HolderError) {
+    process.stderr.write(`crier: ${e.message}\n`);
+    process.exitCode = EXIT.error;
   } else {
     process.stderr.write(`crier: ${e.stack ?? e.message}\n`);
     process.exitCode = EXIT.error;

@@ -7,18 +7,20 @@
  */
 import { createRequire } from "node:module";
 import pino, { type Logger, type DestinationStream } from "pino";
-import { createScrubber, SECRET_KEYS } from "./secrets.js";
+import { createScrubber, SECRET_KEYS, type Scrubber } from "./secrets.js";
 
 export interface LoggerOptions {
   level: string;
   secretValues: readonly string[];
+  /** The scrubber to use (it may learn secrets later, e.g. renewed tokens); default: one made of `secretValues`. */
+  scrubber?: Scrubber;
   /** Where lines go; defaults to stderr (stdout carries command output). */
   destination?: DestinationStream;
   pretty?: boolean;
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
-  const scrub = createScrubber(opts.secretValues);
+  const scrub = opts.scrubber ?? createScrubber(opts.secretValues);
   const destination = opts.destination ?? (opts.pretty ?? process.stderr.isTTY ? prettyStream() : pino.destination(2));
   return pino(
     {

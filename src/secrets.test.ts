@@ -34,6 +34,16 @@ describe("createScrubber", () => {
     expect(out).not.toContain("ABC-def".replace("-", "%2D"));
   });
 
+  it("learns secrets later (a renewed token): scrubbed from then on, the earlier ones still", () => {
+    const scrub = createScrubber([TOKEN]);
+    expect(scrub("act.renewed-0001 and " + TOKEN)).toBe("act.renewed-0001 and [redacted]");
+    scrub.add(["act.renewed-0001", "tiny"]);
+    expect(scrub("act.renewed-0001 and " + TOKEN + " tiny")).toBe("[redacted] and [redacted] tiny");
+    const empty = createScrubber([]);
+    empty.add(["rft.later-0002"]);
+    expect(empty(`?refresh_token=${encodeURIComponent("rft.later-0002")}`)).toBe("?refresh_token=[redacted]");
+  });
+
   it("lists the usual secret config keys", () => {
     expect(SECRET_KEYS).toEqual(expect.arrayContaining(["botToken", "accessToken", "appSecret", "password", "webhookUrl"]));
   });

@@ -18,7 +18,7 @@ const FIXTURES: Record<string, Expect> = {
   "400-9004-2207052-fetch-failed": { kind: "transient", stage: "image" },
   "400--2-2207003-download-timeout": { kind: "transient", stage: "image" },
   "400--1-2207032-create-failed": { kind: "transient" },
-  "400-9007-2207027-not-ready": { kind: "transient", waitMs: NOT_READY_WAIT_MS },
+  "400-9007-2207027-not-ready": { kind: "processing", waitMs: NOT_READY_WAIT_MS },
   "400-9-2207042-quota": { kind: "rate-limited", waitMs: QUOTA_WAIT_MS, scope: "account" },
   "400--2-2207020-expired": { kind: "transient" },
   "400-24-2207008-builder-missing": { kind: "transient", waitMs: 60_000 },
@@ -70,7 +70,7 @@ describe("the step decides what an ambiguous failure means: only publish can hav
   ])("%s → %s", (_n, err, kind) => expect(classifyInstagram(err)?.kind).toBe(kind));
 
   it("the flow's own states", () => {
-    expect(classifyInstagram(new InstagramNotReadyError("1"))).toMatchObject({ kind: "transient", waitMs: NOT_READY_WAIT_MS });
+    expect(classifyInstagram(new InstagramNotReadyError("1"))).toMatchObject({ kind: "processing", waitMs: NOT_READY_WAIT_MS });
     expect(classifyInstagram(new InstagramQuotaError(50, 50, 86_400, 1_800_000_000_000, 86_400_000))).toMatchObject({ kind: "rate-limited", retryAt: 1_800_000_000_000, waitMs: 86_400_000, scope: "account" });
   });
 

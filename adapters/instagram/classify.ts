@@ -39,7 +39,8 @@ const SUBCODES: Record<number, Rule> = {
   2207009: image("rejected", "Instagram refused the image: aspect ratio outside 4:5 to 1.91:1"),
   2207010: { kind: "rejected", message: "Instagram refused the caption: over 2,200 characters or 30 hashtags" },
   2207040: { kind: "rejected", message: "Instagram refused the caption: more than 20 @ tags" },
-  2207027: { kind: "transient", message: "the container is not ready to publish yet", waitMs: NOT_READY_WAIT_MS },
+  // Refused at media_publish, so nothing was published; the checkpointed container is published later.
+  2207027: { kind: "processing", message: "Instagram is still processing the container: not ready to publish yet", waitMs: NOT_READY_WAIT_MS },
   2207020: { kind: "transient", message: "the container expired; the next attempt makes a new one" },
   2207008: { kind: "transient", message: "Instagram does not find the container (yet); trying again", waitMs: BUILDER_WAIT_MS },
   2207006: { kind: "transient", message: "Instagram does not find the media (a permission problem or an expired token?)" },
@@ -125,7 +126,7 @@ export function redactTokens(text: string): string {
 }
 
 export function classifyInstagram(err: unknown): DeliveryError | undefined {
-  if (err instanceof InstagramNotReadyError) return deliveryError("transient", "the container is still being processed by Instagram; checking again soon", { detail: err.message, waitMs: NOT_READY_WAIT_MS });
+  if (err instanceof InstagramNotReadyError) return deliveryError("processing", `Instagram is still processing container ${err.container} (IN_PROGRESS); it is published once FINISHED`, { detail: err.message, waitMs: NOT_READY_WAIT_MS });
   if (err instanceof InstagramQuotaError) {
     return deliveryError("rate-limited", `Instagram's publishing quota is used up (${err.usage} of ${err.total} in ${Math.round(err.durationS / 3600)} h); posting resumes at ${new Date(err.retryAt).toISOString()}`, { detail: err.message, retryAt: err.retryAt, waitMs: err.waitMs, scope: "account" });
   }

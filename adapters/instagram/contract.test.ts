@@ -36,7 +36,7 @@ describeAdapterContract({
     { name: "80002 Instagram BUC throttle", error: () => errorFor(loadFixture("400-80002-throttled")), kind: "rate-limited", waitMs: 17 * 60_000 },
     { name: "9/2207042 publishing quota", error: () => errorFor(loadFixture("400-9-2207042-quota")), kind: "rate-limited", waitMs: 86_400_000 },
     { name: "36003/2207009 aspect ratio", error: () => errorFor(loadFixture("400-36003-2207009-aspect-ratio")), kind: "rejected" },
-    { name: "9007/2207027 not ready", error: () => errorFor(loadFixture("400-9007-2207027-not-ready")), kind: "transient", waitMs: 60_000 },
+    { name: "9007/2207027 not ready", error: () => errorFor(loadFixture("400-9007-2207027-not-ready")), kind: "processing", waitMs: 60_000 },
     { name: "a proxy's 502 on publish", error: () => errorFor(loadFixture("502-proxy-html")), kind: "unknown-outcome" },
   ],
   async startLoopback() {
@@ -65,9 +65,10 @@ describeAdapterContract({
 });
 
 describe("what the adapter declares to the core", () => {
-  it("pulled JPEG images within Instagram's feed rules, cropped; retries safe for a container's lifetime; no delete; secrets from the schema", () => {
+  it("pulled JPEG images within Instagram's feed rules, cropped; no idempotency key, but a send resumes from its checkpointed container; no delete; secrets from the schema", () => {
     expect(instagramAdapter.imageLimits).toEqual({ maxBytes: 8_000_000, maxWidth: 1440, minWidth: 320, maxHeight: 1800, formats: ["jpeg"], aspectRatio: { min: 0.8, max: 1.91 }, fit: "crop", delivery: "pull" });
-    expect(instagramAdapter.capabilities).toEqual({ idempotentSend: true, idempotencyTtlMs: CONTAINER_LIFETIME_MS, images: true, delete: false });
+    expect(instagramAdapter.capabilities).toEqual({ idempotentSend: false, images: true, delete: false });
+    expect([`ig1 17900 ${CONTAINER_LIFETIME_MS}`, "ig1 17900 5 17901", "", "garbage", "ig1 x 5"].map((c) => instagramAdapter.resumesFrom?.(c))).toEqual([true, true, false, false, false]);
     expect(instagramAdapter.secrets).toEqual(["accessToken"]);
     expect(instagramAdapter.rateLimits).toEqual([]);
   });

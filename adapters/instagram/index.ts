@@ -8,6 +8,7 @@ import { classifyInstagram, redactTokens } from "./classify.js";
 import { instagramConfig, type InstagramConfig } from "./config.js";
 import { INSTAGRAM_DEFAULT_TEMPLATE, instagramLimits, renderInstagram, type InstagramPayload } from "./render.js";
 import { checkInstagram, sendInstagram, type InstagramClient } from "./send.js";
+import { parseCheckpoint } from "./resume.js";
 
 export type { InstagramConfig } from "./config.js";
 export type { InstagramPayload } from "./render.js";
@@ -38,11 +39,11 @@ export const instagramAdapter = defineAdapter<InstagramConfig, InstagramPayload,
   displayName: "Instagram",
   description: "Publishes to an Instagram professional account as an image post with a caption (Instagram API with Instagram Login: container, then publish; articles without an image are skipped).",
   config: instagramConfig,
-  // Instagram takes no idempotency key, but the checkpointed container is one: a retry reads its
-  // status and publishes only a FINISHED container, never a PUBLISHED one. That holds while the
-  // container can be read: Instagram keeps an unpublished one 24 hours, so unknown outcomes older
-  // than that are held for the operator. Requires the core to store checkpoints (README.md).
-  idempotency: { ttlMs: CONTAINER_LIFETIME_MS },
+  // Instagram takes no idempotency key (so none is declared), but a send that stopped after the
+  // container was checkpointed can run again without posting twice: the next send reads that
+  // container's status first and publishes only a FINISHED one; PUBLISHED means done, and EXPIRED
+  // ("not published within 24 hours", IG Container) or ERROR were never published. See README.md.
+  resumesFrom: (checkpoint) => parseCheckpoint(checkpoint) !== null,
   images: INSTAGRAM_IMAGE_LIMITS,
   // None declared: the publishing quota is read from the API before every post (Meta's pages give
   // 50 and 100 per 24 hours: IG User Media Publish vs the Content Publishing guide).

@@ -44,9 +44,12 @@ const SKEW_MS = 10 * 60_000;
 export async function findPublished(g: { recent(): Promise<unknown[]> }, cp: Checkpoint, caption: string): Promise<SentPost> {
   const note = `published by an earlier attempt (container ${cp.container} is PUBLISHED)`;
   const recent = await g.recent().catch(() => [] as unknown[]);
-  const match = (recent as RecentMedia[])
-    .filter((m) => typeof m.id === "string" && same(String(m.caption ?? "")) === same(caption) && Date.parse(String(m.timestamp)) >= cp.createdAt - SKEW_MS)
-    .sort((a, b) => Date.parse(String(a.timestamp)) - Date.parse(String(b.timestamp)))[0];
+  const at = (m: RecentMedia) => Date.parse(String(m.timestamp));
+  const candidates = (recent as RecentMedia[]).filter((m) => typeof m.id === "string" && same(String(m.caption ?? "")) === same(caption) && at(m) >= cp.createdAt - SKEW_MS);
+  // An earlier post with the same caption (another article, minutes before) is within the skew
+  // too: the first post after the container was made is ours; failing that, the latest before it.
+  const after = candidates.filter((m) => at(m) >= cp.createdAt).sort((a, b) => at(a) - at(b));
+  const match = after[0] ?? candidates.sort((a, b) => at(b) - at(a))[0];
   if (match) return { remoteId: String(match.id), remoteUrl: typeof match.permalink === "string" ? match.permalink : null, note };
   return { remoteId: `container:${cp.container}`, remoteUrl: null, note: `${note}; its post was not found among the account's 25 latest, so the URL is unknown` };
 }

@@ -71,9 +71,9 @@ describe("one send, two steps", () => {
     const { lb, connect, payload } = await setup({ processing: { reads: 2 } });
     const conn = await connect();
     const first = sendContext();
-    expect((await failure(conn.send(payload, first))).classified).toMatchObject({ kind: "transient", waitMs: 60_000 });
+    expect((await failure(conn.send(payload, first))).classified).toMatchObject({ kind: "processing", waitMs: 60_000 });
     const second = await failure(conn.send(payload, sendContext(first.saved.at(-1))));
-    expect(second.classified).toMatchObject({ kind: "transient", waitMs: 60_000 });
+    expect(second.classified).toMatchObject({ kind: "processing", waitMs: 60_000 });
     const sent = await conn.send(payload, sendContext(first.saved.at(-1)));
     expect([lb.containers.size, lb.media.length, publishes(lb), sent.remoteId]).toEqual([1, 1, 1, lb.media[0]?.id]);
   });

@@ -148,7 +148,9 @@ export async function checkInstagram(c: InstagramClient, signal: AbortSignal): P
   if (me.user_id !== undefined && userId !== c.cfg.userId) warnings.push(`the token is account ${userId}, but userId is ${c.cfg.userId}: set userId to ${userId}`);
   const quota = await g.quota().then((q) => (q.total !== undefined ? `; ${q.usage} of ${q.total} API posts used in the last ${Math.round((q.durationS ?? 86_400) / 3600)} h` : ""), () => "");
   const expiresAt = c.tokens.expiresAt();
-  if (expiresAt === undefined) warnings.push("the token's expiry is not known yet: Crier learns it at the first refresh (tokens can be refreshed once 24 hours old)");
-  if (c.tokens.lastError) warnings.push(`refreshing the token failed: ${c.tokens.lastError}`);
-  return { account: `@${String(me.username ?? "?")} (Instagram professional account ${userId})${quota}`, ...(expiresAt !== undefined ? { expiresAt } : {}), warnings };
+  const notes: string[] = [];
+  // Not known until the first refresh, which Instagram allows once a token is a day old: nothing to do yet.
+  if (expiresAt === undefined) notes.push("the token's expiry is not known yet: Crier learns it at the first refresh (tokens can be refreshed once 24 hours old)");
+  if (c.tokens.lastError) (expiresAt === undefined ? notes : warnings).push(`refreshing the token failed: ${c.tokens.lastError}`);
+  return { account: `@${String(me.username ?? "?")} (Instagram professional account ${userId})${quota}`, ...(expiresAt !== undefined ? { expiresAt } : {}), warnings, notes };
 }

@@ -25,11 +25,12 @@ interface Introspection {
   scope?: string;
 }
 
-async function introspect(client: LinkedInClient, signal: AbortSignal): Promise<{ expiresAt?: number; warnings: string[] }> {
+async function introspect(client: LinkedInClient, signal: AbortSignal): Promise<{ expiresAt?: number; warnings: string[]; notes?: string[] }> {
   const { cfg, auth } = client;
   if (!cfg.clientId || !cfg.clientSecret) {
     if (auth.expiresAt !== null) return { expiresAt: auth.expiresAt, warnings: [] };
-    return { warnings: ["token expiry unknown: set clientId and clientSecret so that crier check can ask LinkedIn (member tokens last 60 days)"] };
+    // A choice of the operator's, not a fault: a note (crier check still exits 0).
+    return { warnings: [], notes: ["token expiry unknown: set clientId and clientSecret so that crier check can ask LinkedIn (member tokens last 60 days)"] };
   }
   try {
     const { body } = await client.oauth.post<Introspection>("/introspectToken", { signal, form: { client_id: cfg.clientId, client_secret: cfg.clientSecret, token: auth.token } });
@@ -70,5 +71,5 @@ export async function checkLinkedIn(client: LinkedInClient, signal: AbortSignal)
   if (!client.auth.canRefresh && expiry.expiresAt !== undefined && expiry.expiresAt - Date.now() < 14 * 86_400_000) {
     warnings.push(`the access token lapses on ${new Date(expiry.expiresAt).toISOString().slice(0, 10)} and cannot be refreshed (no refreshToken): authorise again`);
   }
-  return { account, ...(expiry.expiresAt !== undefined ? { expiresAt: expiry.expiresAt } : {}), warnings };
+  return { account, ...(expiry.expiresAt !== undefined ? { expiresAt: expiry.expiresAt } : {}), warnings, ...(expiry.notes ? { notes: expiry.notes } : {}) };
 }

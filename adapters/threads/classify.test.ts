@@ -62,8 +62,14 @@ describe("classify: the flow's own conclusions", () => {
     expect(threadsAdapter.classify(err).kind).toBe("transient");
   });
 
-  it("still processing → transient with Meta's once-a-minute wait; quota → rate-limited; published earlier → duplicate", () => {
-    expect(threadsAdapter.classify(new ThreadsError({ what: "not-ready", container: "1" }, "x"))).toMatchObject({ kind: "transient", waitMs: 60_000 });
+  it("declares that a send resumes from its checkpointed container (a retry reads its status first), and from nothing else", () => {
+    expect(threadsAdapter.capabilities.idempotentSend).toBe(false);
+    const checkpoints = ['{"container":"17890","type":"TEXT"}', '{"container":"17890","type":"IMAGE","media":"17891"}', "", "ig1 17890 5", '{"type":"TEXT"}'];
+    expect(checkpoints.map((c) => threadsAdapter.resumesFrom?.(c))).toEqual([true, true, false, false, false]);
+  });
+
+  it("still processing → processing with Meta's once-a-minute wait; quota → rate-limited; published earlier → duplicate", () => {
+    expect(threadsAdapter.classify(new ThreadsError({ what: "not-ready", container: "1" }, "x"))).toMatchObject({ kind: "processing", waitMs: 60_000 });
     expect(threadsAdapter.classify(new ThreadsError({ what: "quota", usage: 250, total: 250, windowS: 86_400 }, "x"))).toMatchObject({ kind: "rate-limited", waitMs: HOUR, scope: "destination" });
     expect(threadsAdapter.classify(new ThreadsError({ what: "already-published", container: "1" }, "x")).kind).toBe("duplicate");
     expect(threadsAdapter.classify(new ThreadsError({ what: "no-image-url" }, "x")).kind).toBe("rejected");

@@ -79,7 +79,7 @@ function fromFailure(f: ThreadsFailure): DeliveryError {
   switch (f.what) {
     case "not-ready":
       // Posts page: "wait on average 30 seconds before publishing"; Troubleshooting: status "once per minute".
-      return deliveryError("transient", `Threads is still processing container ${f.container}; publishing it on the next attempt`, { waitMs: 60_000 });
+      return deliveryError("processing", `Threads is still processing container ${f.container} (IN_PROGRESS); it is published once FINISHED`, { waitMs: 60_000 });
     case "container-error": {
       const words = `Threads could not make the post (container ${f.container}: ${f.errorMessage ?? "no error_message"})`;
       const refused = deliveryError("rejected", words);

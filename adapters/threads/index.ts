@@ -10,7 +10,7 @@ import { THREADS_NETWORK, classifyThreads } from "./classify.js";
 import { threadsConfig, type ThreadsConfig } from "./config.js";
 import type { ThreadsClient } from "./open.js";
 import { THREADS_DEFAULT_TEMPLATE, renderThreads, threadsLimits, type ThreadsPayload } from "./render.js";
-import { checkThreads, deleteThreads, sendThreads } from "./send.js";
+import { checkThreads, deleteThreads, parseCheckpoint, sendThreads } from "./send.js";
 
 export type { ThreadsConfig } from "./config.js";
 export type { ThreadsPayload } from "./render.js";
@@ -38,6 +38,11 @@ export const threadsAdapter = defineAdapter<ThreadsConfig, ThreadsPayload, Threa
   displayName: "Threads",
   description: "Posts to a Threads profile: a text post with the article as its link preview, or an image post (Threads API, container then publish).",
   config: threadsConfig,
+  // Threads takes no idempotency key, but a send that stopped after the container was checkpointed
+  // can run again without posting twice: the next send reads that container's status first and
+  // publishes only a FINISHED one; PUBLISHED means done (the post is looked up), EXPIRED was never
+  // published. See README.md, "How a post is sent (and resumed)".
+  resumesFrom: (checkpoint) => parseCheckpoint(checkpoint) !== null,
   images: THREADS_IMAGE_LIMITS,
   // "Threads profiles are limited to 250 API-published posts within a 24-hour moving period"
   // (https://developers.facebook.com/docs/threads/overview). send also reads the quota before posting.

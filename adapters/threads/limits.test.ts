@@ -44,14 +44,14 @@ describe("send: Threads' limits", () => {
   it("a checkpointed container waits out the quota; if the wait outlives it (24 h), one new container is published", async () => {
     const o = await open({ publishQuota: 1, inProgressReads: (c) => (c.text === "first" ? 1 : 0) });
     const first = new Delivery(o.lb);
-    expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx()))).toBe("transient"); // made, still processing
+    expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx()))).toBe("processing"); // made, still processing
     expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "second" }, new Delivery(o.lb).ctx()))).toBe("sent"); // uses the quota
     expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx()))).toBe("rate-limited");
     o.lb.advance(23 * 3_600_000);
     expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx()))).toBe("rate-limited");
     expect(o.lb.containers.size).toBe(2);
     o.lb.advance(3_600_000); // the quota frees, and the first container has EXPIRED: a new one (processing again)
-    expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx()))).toBe("transient");
+    expect(await kindOf(o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx()))).toBe("processing");
     const sent = await o.conn.send({ ...TEXT_PAYLOAD, text: "first" }, first.ctx());
     const ids = [...o.lb.containers.keys()];
     expect(o.lb.publishes).toEqual([{ container: ids[1], media: expect.any(String) }, { container: ids[2], media: sent.remoteId }]);

@@ -62,8 +62,8 @@ describe("send: across attempts of one delivery", () => {
   it("IN_PROGRESS across sends: not ready twice, then the same container published once", async () => {
     const o = await open({ inProgressReads: 2 });
     const d = new Delivery(o.lb);
-    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("transient");
-    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("transient");
+    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("processing");
+    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("processing");
     expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("sent");
     expect([o.lb.containers.size, o.lb.publishes.length, o.lb.posts.length]).toEqual([1, 1, 1]);
   });

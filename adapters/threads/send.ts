@@ -151,11 +151,13 @@ export async function checkThreads(c: ThreadsClient, signal: AbortSignal): Promi
   const { token, expiresAt, refreshError } = await currentToken(c.tokens, signal);
   const body = await api(c, token, signal).me();
   const warnings: string[] = [];
+  const notes: string[] = [];
   if (!c.tokens.credentials) warnings.push("no credential store: the token is not refreshed and lapses 60 days after it was made");
-  if (refreshError !== undefined) warnings.push(`the token could not be refreshed yet (${errorText(refreshError).slice(0, 160)}); Meta refreshes tokens at least 24 hours old`);
+  // Never refreshed yet (its expiry unknown): most likely a token under a day old, which Meta does not refresh. Nothing to do yet.
+  if (refreshError !== undefined) (expiresAt === undefined ? notes : warnings).push(`the token could not be refreshed yet (${errorText(refreshError).slice(0, 160)}); Meta refreshes tokens at least 24 hours old`);
   if (c.cfg.userId !== "me" && body.id !== c.cfg.userId) warnings.push(`userId ${c.cfg.userId} is not the token's profile (${body.id ?? "?"})`);
   if (typeof expiresAt === "number" && expiresAt - c.tokens.now() < 7 * 86_400_000) warnings.push(`the token lapses on ${new Date(expiresAt).toISOString()}`);
-  return { account: `@${body.username ?? "?"} (Threads user ${body.id ?? "?"})`, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(warnings.length ? { warnings } : {}) };
+  return { account: `@${body.username ?? "?"} (Threads user ${body.id ?? "?"})`, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(warnings.length ? { warnings } : {}), ...(notes.length ? { notes } : {}) };
 }
 
 /** `DELETE /{threads-media-id}` → `{ success: true, deleted_id }` (/docs/threads/posts/delete-posts; 100 deletes a day). */

@@ -29,7 +29,8 @@ interface Creator {
 export async function checkTikTok(client: TikTokClient, signal: AbortSignal): Promise<CheckResult> {
   const { cfg } = client;
   const context: TikTokErrorContext = { mode: cfg.mode };
-  const warnings: string[] = [];
+  const warnings: string[] = []; // what the operator must act on
+  const notes: string[] = []; // what they should know
   let who: string;
   try {
     const { data } = await withToken(client, context, signal, (token) =>
@@ -39,7 +40,7 @@ export async function checkTikTok(client: TikTokClient, signal: AbortSignal): Pr
     // Posting does not need user.info.basic; a creator who did not grant it is still a destination.
     if (!(err instanceof TikTokError) || (err.code !== "scope_not_authorized" && err.code !== "scope_permission_missed")) throw err;
     who = "TikTok creator (name unknown: user.info.basic not granted)";
-    warnings.push("the creator did not grant user.info.basic, so Crier cannot show who this is");
+    notes.push("the creator did not grant user.info.basic, so Crier cannot show who this is");
   }
 
   if (cfg.mode === "DIRECT_POST") {
@@ -48,13 +49,13 @@ export async function checkTikTok(client: TikTokClient, signal: AbortSignal): Pr
     const allowed = Array.isArray(creator.privacy_level_options) ? creator.privacy_level_options.map(String) : [];
     if (creator.creator_username) who += ` @${creator.creator_username}`;
     who += `; DIRECT_POST, privacy levels offered: ${allowed.join(", ") || "none"}`;
-    if (allowed.length === 1 && allowed[0] === "SELF_ONLY") warnings.push("unaudited app: posts are private (TikTok offers only SELF_ONLY until the app passes its audit)");
+    if (allowed.length === 1 && allowed[0] === "SELF_ONLY") notes.push("unaudited app: posts are private (TikTok offers only SELF_ONLY until the app passes its audit)");
     if (cfg.privacyLevel && !allowed.includes(cfg.privacyLevel)) warnings.push(`privacyLevel ${cfg.privacyLevel} is not offered: every post will fail until it is one of ${allowed.join(", ")}`);
   } else {
     who += "; MEDIA_UPLOAD: posts arrive as drafts in the creator's TikTok inbox";
-    warnings.push("a person must finish each draft in the TikTok app; TikTok refuses a 6th pending draft within 24 hours");
+    notes.push("a person must finish each draft in the TikTok app; TikTok refuses a 6th pending draft within 24 hours");
   }
-  warnings.push("until the app passes TikTok's audit, everything it posts is private and the creator's account must be private (Crier cannot tell whether it has passed)");
+  notes.push("until the app passes TikTok's audit, everything it posts is private and the creator's account must be private (Crier cannot tell whether it has passed)");
 
   const cred = await client.credentials.load();
   const now = client.now();
@@ -62,5 +63,5 @@ export async function checkTikTok(client: TikTokClient, signal: AbortSignal): Pr
   if (typeof cred?.refreshExpiresAt === "number" && cred.refreshExpiresAt - now < 30 * DAY) {
     warnings.push(`the refresh token lapses on ${iso(cred.refreshExpiresAt)}: authorise Crier again before then and put the new refresh token in the config`);
   }
-  return { account: who, expiresAt: cred?.refreshExpiresAt ?? cred?.expiresAt ?? undefined, warnings };
+  return { account: who, expiresAt: cred?.refreshExpiresAt ?? cred?.expiresAt ?? undefined, warnings, notes };
 }

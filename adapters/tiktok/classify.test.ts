@@ -23,7 +23,7 @@ describe("classify: every recorded TikTok answer, as the adapter's send throws i
     ["init-502-gateway-html", "unknown-outcome", /may or may not exist/],
     ["status-400-invalid-publish-id", "unknown-outcome", /does not know this delivery's publish_id \(publish_id p_pub_url~v2\.123456789\)/],
     ["status-400-token-not-authorized-for-specified-publish-id", "unknown-outcome", /resolve it/],
-    ["status-200-processing-download", "transient", /still fetching the picture/],
+    ["status-200-processing-download", "processing", /still fetching the picture/],
     ["status-200-processing-download", "unknown-outcome", /could not save its publish_id/, { checkpoints: false }],
     ["status-200-failed-picture-size-check-failed", "rejected", /refused the article's picture/],
     ["status-200-failed-picture-size-check-failed", "rejected", /fallback picture/, { photo: "fallback" }],

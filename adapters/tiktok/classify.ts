@@ -136,11 +136,17 @@ function words(e: TikTokError): string {
 export function classifyTikTok(err: unknown): DeliveryError | undefined {
   if (!isTikTokError(err)) return undefined;
   const detail = words(err);
+  if (err.step === "checkpoint" && err.code === "checkpoint_not_replaced") {
+    return deliveryError("transient", `the FAILED publish${about(err)} could not be replaced in the checkpoint before a new init; nothing was posted`, { detail });
+  }
   if (err.step === "checkpoint") return deliveryError("unknown-outcome", `TikTok made the post${about(err)} but its publish_id could not be saved; a retry would post again`, { detail });
   if (err.step === "photo") return pictureRefused(err, detail, false);
   if (err.failed) return failReason(err, detail);
   if (err.code === "PROCESSING_DOWNLOAD" || err.code === "PROCESSING_UPLOAD") {
-    return afterInit(err, `TikTok is still fetching the picture (${err.code})`, detail, { waitMs: PROCESSING_WAIT_MS });
+    // Not a failure: TikTok has the post. With the publish_id saved, the core looks again later.
+    return err.context.checkpointed
+      ? deliveryError("processing", `TikTok is still fetching the picture (${err.code}); the saved publish_id${about(err)} is asked again`, { detail, waitMs: PROCESSING_WAIT_MS })
+      : afterInit(err, `TikTok is still fetching the picture (${err.code})`, detail);
   }
   if (err.step === "token") return tokenCode(err, detail);
   // Whatever stopped a status read, a retry without the saved publish_id would init again.

@@ -9,7 +9,7 @@ import { checkTikTok } from "./check.js";
 import { classifyTikTok } from "./classify.js";
 import { imageHostProblem, tiktokConfig, type TikTokConfig } from "./config.js";
 import { renderTikTok, TIKTOK_DEFAULT_TEMPLATE, tiktokLimits, type TikTokPayload } from "./render.js";
-import { sendTikTok } from "./send.js";
+import { readCheckpoint, sendTikTok } from "./send.js";
 
 export { imageHostProblem, type TikTokConfig } from "./config.js";
 export type { TikTokPayload } from "./render.js";
@@ -34,6 +34,10 @@ export const tiktokAdapter = defineAdapter<TikTokConfig, TikTokPayload, TikTokCl
   displayName: "TikTok",
   description: "Posts each article to TikTok as a photo post: a draft in the creator's inbox (MEDIA_UPLOAD, default) or published (DIRECT_POST).",
   config: tiktokConfig,
+  // The init takes no idempotency key, but a send that stopped with the publish_id saved can run
+  // again without posting twice: the next send asks TikTok for that publish's status and inits
+  // again only after a FAILED one (replacing the checkpoint first). See README.md, "How a send goes".
+  resumesFrom: (checkpoint) => readCheckpoint(checkpoint) !== null,
   images: { ...TIKTOK_IMAGE_LIMITS, formats: [...TIKTOK_IMAGE_LIMITS.formats] },
   // Photo-post reference: "Each user access_token is limited to six requests per minute" (init).
   // The 5-pending-drafts cap depends on a person finishing drafts: classify answers it (rate-limited, 1 h).

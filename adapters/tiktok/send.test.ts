@@ -29,7 +29,7 @@ describe("MEDIA_UPLOAD: a draft in the creator's inbox", () => {
   it("init once with the documented body; PROCESSING_DOWNLOAD is a short-wait transient with the publish_id saved; the next send records the draft", async () => {
     const r = await start();
     const first = await outcome(sendTikTok(r.client, r.payload(), r.ctx()));
-    expect(first).toMatchObject({ kind: "transient", waitMs: PROCESSING_WAIT_MS });
+    expect(first).toMatchObject({ kind: "processing", waitMs: PROCESSING_WAIT_MS });
     const publishId = r.lb.publishes[0]?.id;
     expect(JSON.parse(r.saved.checkpoint ?? "{}")).toMatchObject({ publishId });
     const sent = await sendTikTok(r.client, r.payload(), r.ctx());
@@ -51,7 +51,7 @@ describe("MEDIA_UPLOAD: a draft in the creator's inbox", () => {
 
   it("the status flow across sends: three PROCESSING_DOWNLOAD reads, three short waits, then sent — and never a second init", async () => {
     const r = await start({ server: { processingReads: 3 } });
-    for (let i = 0; i < 3; i++) expect((await outcome(sendTikTok(r.client, r.payload(), r.ctx()))).kind).toBe("transient");
+    for (let i = 0; i < 3; i++) expect((await outcome(sendTikTok(r.client, r.payload(), r.ctx()))).kind).toBe("processing");
     expect((await outcome(sendTikTok(r.client, r.payload(), r.ctx()))).kind).toBe("sent");
     expect([hits(r.lb, INIT).length, hits(r.lb, STATUS).length, r.lb.publishes.length]).toEqual([1, 4, 1]);
   });
@@ -82,6 +82,19 @@ describe("MEDIA_UPLOAD: a draft in the creator's inbox", () => {
     expect((await outcome(sendTikTok(r.client, r.payload(), r.ctx()))).kind).toBe("transient");
     r.lb.nextPublishes({ failReason: undefined });
     expect((await sendTikTok(r.client, r.payload(), r.ctx())).remoteId).toBe(r.lb.publishes[1]?.id);
+  });
+
+  it("before a new init after a FAILED publish, the checkpoint is replaced by one that does not resume (a lost init answer is then held, not resumed)", async () => {
+    const r = await start({ server: { processingReads: 0 } });
+    r.lb.nextPublishes({ failReason: "internal" });
+    await outcome(sendTikTok(r.client, r.payload(), r.ctx()));
+    const failed = r.lb.publishes[0]?.id;
+    expect(tiktokAdapter.resumesFrom?.(r.saved.checkpoint ?? "")).toBe(true);
+    r.lb.nextPublishes({ failReason: undefined });
+    r.lb.h.inject({ kind: "destroy-after" }, { match: (q) => q.route === INIT });
+    expect((await outcome(sendTikTok(r.client, r.payload(), r.ctx()))).kind).toBe("unknown-outcome");
+    expect(JSON.parse(r.saved.checkpoint ?? "{}")).toEqual({ failed });
+    expect(tiktokAdapter.resumesFrom?.(r.saved.checkpoint ?? "")).toBe(false);
   });
 
   it("5 pending drafts: the 6th is rate-limited for an hour; seven inits in a minute: the 7th waits a minute", async () => {

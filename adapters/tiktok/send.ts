@@ -139,6 +139,13 @@ export async function sendTikTok(client: TikTokClient, payload: TikTokPayload, c
     const data = await fetchStatus(client, saved.publishId, resumed, signal);
     if (data.status !== "FAILED" || !initAgainFixes(data.fail_reason, saved.photo === picture)) return settle(data, resumed, true);
     // FAILED: nothing was posted, and a new init can do better (a new picture, a retryable reason).
+    // The saved publish_id no longer tells what the next init does: it is replaced first, so that
+    // an init whose answer is lost is held as uncertain instead of resumed from the FAILED publish.
+    try {
+      await ctx.saveCheckpoint?.(JSON.stringify({ failed: saved.publishId }));
+    } catch (err) {
+      throw new TikTokError("checkpoint", "checkpoint_not_replaced", undefined, resumed, String((err as Error)?.message ?? err).slice(0, 200), false, err);
+    }
   }
 
   const privacy = client.cfg.mode === "DIRECT_POST" ? await privacyFor(client, context, signal) : undefined;

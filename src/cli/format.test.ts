@@ -6,7 +6,7 @@ import type { FeedStatus } from "../store/feeds.js";
 const T = Date.UTC(2026, 11, 6, 12, 0, 0);
 const row = (over: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
   id: 7, feedId: "news", itemKey: "guid:1", destinationId: "tg", normLink: null, state: "sent", reason: null, errorKind: null,
-  attempts: 1, imageFailures: 0, imageDropped: null, nextAttemptAt: null, remoteId: "42", remoteUrl: "https://t.me/news/42", createdAt: T, updatedAt: T, sentAt: T,
+  attempts: 1, imageFailures: 0, imageDropped: null, nextAttemptAt: null, checkpoint: null, remoteId: "42", remoteUrl: "https://t.me/news/42", createdAt: T, updatedAt: T, sentAt: T,
   title: "Council approves the plan", link: "https://news.example.org/1", ...over,
 });
 
@@ -37,6 +37,7 @@ describe("deliveries", () => {
     ["failed with a next attempt", row({ state: "failed", nextAttemptAt: T + 60_000, remoteId: null, remoteUrl: null }), / · 1 attempt · next attempt 2026-12-06 12:01:00Z · updated /],
     ["sent: the post and the remote id, labelled", row(), /\n {6}post: https:\/\/t\.me\/news\/42 · remote id: 42\n/],
     ["sent without a URL", row({ remoteUrl: null }), /\n {6}remote id: 42\n/],
+    ["uncertain with the checkpoint its send saved", row({ state: "uncertain", remoteId: null, remoteUrl: null, reason: "lost", checkpoint: '{"publishId":"p_pub_url~v2.1"}' }), /\n {6}lost\n {6}checkpoint: \{"publishId":"p_pub_url~v2\.1"\}\n/],
     ["skipped with its reason", row({ state: "skipped", attempts: 0, remoteId: null, remoteUrl: null, reason: "first run: recorded, not posted" }), / · 0 attempts · [\s\S]*\n {6}first run: recorded, not posted\n/],
   ])("%s", (_name, r, pattern) => {
     expect(formatDeliveries([deliveryView(r)])).toMatch(pattern);

@@ -1,7 +1,7 @@
 /** Text output of the CLI commands. Pure. */
 import { NEVER, type DeliveryRecord } from "../store/deliveries.js";
 import type { FeedStatus } from "../store/feeds.js";
-import type { PollOnceResult } from "../services/operations.js";
+import type { CheckOutcome, PollOnceResult } from "../services/operations.js";
 import type { Capabilities } from "../core/adapter.js";
 
 /** "1 feed", "2 feeds"; `many` when the plural is not `one` + "s". */
@@ -31,7 +31,9 @@ export function formatDeliveries(rows: readonly DeliveryView[], more = false): s
     const head = [`#${r.id} ${r.state.padEnd(9)} ${r.feedId} -> ${r.destinationId}`, plural(r.attempts, "attempt"), next, `updated ${formatTime(r.updatedAt)}`];
     const posted = [r.remoteUrl ? `post: ${r.remoteUrl}` : "", r.remoteId ? `remote id: ${r.remoteId}` : ""].filter(Boolean).join(" · ");
     const why = r.reason ? `\n      ${r.reason}` : "";
-    return `${head.filter(Boolean).join(" · ")}\n      ${truncateLine(r.title, 90)}${posted ? `\n      ${posted}` : ""}${why}`;
+    // What a send saved to resume from (an adapter's opaque value, never a secret).
+    const saved = r.checkpoint !== null ? `\n      checkpoint: ${truncateLine(r.checkpoint, 120)}` : "";
+    return `${head.filter(Boolean).join(" · ")}\n      ${truncateLine(r.title, 90)}${posted ? `\n      ${posted}` : ""}${why}${saved}`;
   });
   const tail = more ? `\n… more deliveries match: the newest ${rows.length} are shown (--limit N for more, or narrow with --state, --feed, --destination)` : "";
   return `${lines.join("\n")}${tail}\n`;
@@ -149,4 +151,13 @@ export function indent(text: string, prefix = "    "): string {
 
 function truncateLine(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `crier check`: the account line, the credential's expiry, each warning (what needs the operator) and note. */
+export function formatCheck(r: CheckOutcome): string {
+  const lines = [`${r.destination}: ${r.text}`];
+  if (r.ok) lines.push(`  credential expiry: ${r.expiry ?? "unknown"}`);
+  for (const a of r.attention ?? []) lines.push(`  warning: ${a}`);
+  for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
+  return `${lines.join("\n")}\n`;
 }

@@ -22,12 +22,14 @@ import {
   DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
   type AlertsConfig,
+  type CredentialsConfig,
   type FeedHealthConfig,
   type ImagesConfig,
   type NetworkConfig,
   type PollingConfig,
   type PublicListenerConfig,
   type RetentionConfig,
+  type OwnershipConfig,
   type WebSubSettings,
   type RouteFilter,
   type DestinationCommon,
@@ -72,6 +74,8 @@ export interface CrierConfig {
   network: NetworkConfig;
   polling: PollingConfig;
   retention: RetentionConfig;
+  /** The store's lease (`ownership`). */
+  ownership: OwnershipConfig;
   /**
    * The listener `crier run` opens to the outside world (`publicListener`, or the deprecated
    * `websub.publicUrl` + `websub.listen`); null when none is configured.
@@ -82,6 +86,8 @@ export interface CrierConfig {
   /** Why WebSub is configured but off (its secret's variable is not set), or null. */
   websubOffReason: string | null;
   alerts: AlertsConfig | null;
+  /** The daily credential watch of `crier run`. */
+  credentials: CredentialsConfig;
   feeds: Feed[];
   destinations: Destination[];
   /** feed id -> destination ids, in config order. */
@@ -303,10 +309,12 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     network,
     polling: raw.polling,
     retention: raw.retention,
+    ownership: raw.ownership,
     publicListener,
     websub,
     websubOffReason,
     alerts: raw.alerts ?? null,
+    credentials: raw.credentials,
     feeds,
     destinations,
     routes,

@@ -294,6 +294,28 @@ export const retentionSchema = z
   })
   .strict();
 
+export const credentialsSchema = z
+  .object({
+    watchSchedule: cronExpression
+      .default("41 8 * * *")
+      .describe("When `crier run` checks every destination's credential (the harmless call of `crier check`) and alerts 14, 3 and 1 days before one lapses, and for what the platform says needs the operator (e.g. an API version near retirement)."),
+  })
+  .strict();
+
+export const ownershipSchema = z
+  .object({
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(120)
+      .describe(
+        "One process polls and delivers on a store at a time: it holds a lease, renewed every quarter of this while it runs and measured on the database's clock. Another process takes a lease that was not renewed for this long (a holder killed on this host is taken over at once). Keep it far longer than the longest pause of the process (a first poll of 10,000 feeds) and than any destination's timeoutMs.",
+      ),
+  })
+  .strict();
+
 const listenSchema = z
   .object({
     host: z.string().min(1).default("127.0.0.1").describe("Address the listener binds to (put a TLS proxy in front of it)."),
@@ -371,12 +393,14 @@ export const configSchema = z
     network: networkSchema.default(networkSchema.parse({})).describe("Which addresses what a feed names may make Crier connect to."),
     polling: pollingSchema.default(pollingSchema.parse({})).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
     retention: retentionSchema.default(retentionSchema.parse({})).describe("How long the store keeps what it has seen and done."),
+    ownership: ownershipSchema.default(ownershipSchema.parse({})).describe("Which process may write the delivery log (see README \"One process owns the delivery log\")."),
     publicListener: publicListenerSchema
       .optional()
       .describe("The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL."),
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
     memory: memorySchema.optional().describe("Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it."),
+    credentials: credentialsSchema.default(credentialsSchema.parse({})).describe("The daily watch over destinations' credentials."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
     destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
     routes: z.array(routeSchema).default([]).describe("Which feeds post to which destinations."),
@@ -400,6 +424,8 @@ export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type NetworkConfig = z.infer<typeof networkSchema>;
 export type PollingConfig = z.infer<typeof pollingSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
+export type CredentialsConfig = z.infer<typeof credentialsSchema>;
+export type OwnershipConfig = z.infer<typeof ownershipSchema>;
 export type WebSubConfig = z.infer<typeof websubSchema>;
 export type PublicListenerConfig = z.infer<typeof publicListenerSchema>;
 /** WebSub as it runs: the callback base is the public listener's URL. */

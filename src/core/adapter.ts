@@ -148,18 +148,20 @@ export interface SendContext {
   image?: AttachedImage | undefined;
   /**
    * What an earlier attempt of this same delivery saved with `saveCheckpoint` (e.g. the id of a
-   * media container it created), or null when none did. A two-step send resumes from it instead
-   * of starting over (and creating a second container). Absent while the core does not store
-   * checkpoints: read `ctx.checkpoint ?? null`.
+   * media container it created), or null when none did. Kept across retries, restarts and
+   * `crier retry`. A two-step send resumes from it instead of starting over (and creating a
+   * second container). Absent only where there is no delivery (an operator alert): read
+   * `ctx.checkpoint ?? null`.
    */
   checkpoint?: string | null;
   /**
    * Saves a small opaque value for this delivery, at most CHECKPOINT_MAX_LENGTH characters,
    * replacing the previous one. Resolves once it is stored durably (on the delivery row), so that
    * a retry, or the next process after a crash, gets it as `checkpoint`. Call it right after the
-   * step it records and before the step that depends on it. Never put a secret in it. Absent
-   * while the core does not store checkpoints.
-   * @throws when the value is too long, or the store fails: let it through (it is classified).
+   * step it records and before the step that depends on it. Never put a secret in it (a value
+   * holding one of the destination's secrets is refused). Absent only where there is no delivery.
+   * @throws when the value is too long or holds a secret, when the delivery is no longer this
+   *   send's (another process took it over), or when the store fails: let it through (it is classified).
    */
   saveCheckpoint?(value: string): Promise<void>;
 }
@@ -173,8 +175,13 @@ export interface CheckResult {
   account: string;
   /** When the credential in use lapses, epoch ms; null: it does not lapse; absent: not known. */
   expiresAt?: number | null;
-  /** What the operator should act on soon, e.g. "Graph API v21.0 retires on 2027-01-21: set apiVersion to v27.0". */
+  /**
+   * What the operator must act on, e.g. "Graph API v21.0 retires on 2027-01-21: set apiVersion to
+   * v27.0". Any warning makes `crier check` exit 3 and is alerted by `crier run`'s credential watch.
+   */
   warnings?: readonly string[];
+  /** What the operator should know but need not act on (e.g. "posts arrive as drafts"). Printed, never alerted. */
+  notes?: readonly string[];
 }
 
 /** An open client to one destination. Not pure: every method does network I/O. */
@@ -261,7 +268,10 @@ export interface ConnectDeps {
   baseDir: string;
   /** This destination's session store. */
   session: SessionStore;
-  /** This destination's refreshable credential; absent while the core does not keep them. */
+  /**
+   * This destination's refreshable credential, kept by the core in a 0600 file under the data
+   * folder. Always given by Crier (optional for adapters' own tests).
+   */
   credentials?: CredentialStore;
 }
 
@@ -306,6 +316,14 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
   connect(cfg: Cfg, deps: ConnectDeps): Promise<Connection<Payload>>;
   /** Maps whatever `send` threw to a DeliveryError. Pure; never throws. */
   classify(err: unknown): DeliveryError;
+  /**
+   * True when a send that stopped with `checkpoint` saved (a crash, or an `unknown-outcome` error)
+   * can be run again without posting twice: the next send resumes from the checkpoint and finds
+   * out what became of the post (e.g. reads a media container's status before publishing it).
+   * The core then queues such a delivery again instead of holding it as `uncertain`. Absent: never.
+   * Pure; never throws.
+   */
+  resumesFrom?(checkpoint: string): boolean;
   /**
    * What the operator should know about this destination's config beyond its schema, given what
    * the rest of the config decides (`crier validate` prints each line as a warning; `crier run`

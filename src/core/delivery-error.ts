@@ -12,6 +12,9 @@
  * - `destination-broken`: the target is gone (deleted webhook, chat not found); paused too.
  * - `rejected`: the platform refused this content (too long, bad markup); no retry.
  * - `duplicate`: the platform says it already has this post; counted as sent.
+ * - `processing`: the platform took the post and is still working on it (a media container not
+ *   ready, a picture being downloaded); look again after `waitMs`. Not a failure and not an
+ *   attempt: the row waits, its checkpoint kept, and the next send resumes from it.
  */
 export type DeliveryErrorKind =
   | "transient"
@@ -20,7 +23,8 @@ export type DeliveryErrorKind =
   | "auth"
   | "destination-broken"
   | "rejected"
-  | "duplicate";
+  | "duplicate"
+  | "processing";
 
 export interface DeliveryError {
   kind: DeliveryErrorKind;
@@ -28,7 +32,7 @@ export interface DeliveryError {
   message: string;
   /** Platform's own code/description when it gave one (e.g. "400 Bad Request: chat not found"). */
   detail?: string;
-  /** For `rate-limited`: milliseconds to wait before the next send in `scope`. */
+  /** For `rate-limited`: milliseconds to wait before the next send in `scope`; for `processing`: before looking again. */
   waitMs?: number;
   /**
    * For `rate-limited`: when sending may resume, as epoch milliseconds, where the platform gives
@@ -55,6 +59,7 @@ export const DELIVERY_ERROR_KINDS: readonly DeliveryErrorKind[] = [
   "destination-broken",
   "rejected",
   "duplicate",
+  "processing",
 ];
 
 /** Builds a DeliveryError. Pure; never throws. */

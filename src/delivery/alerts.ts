@@ -19,6 +19,8 @@ export interface Alert {
   key: string;
   title: string;
   detail: string;
+  /** At most one alert with this key in this period (default `alerts.throttleMs`). */
+  throttleMs?: number;
 }
 
 /** An alert as a post: its title and detail, no link, no hashtags. */
@@ -41,7 +43,7 @@ export class Alerter {
     const now = clock();
     try {
       if (!destination || pauseReason(pauseConfig(destination), this.deps.states.get(destination.id), now) !== null) return;
-      if (!(await this.deps.meta.claimAlert(alert.key, now, cfg.throttleMs, cfg.maxPerHour))) return;
+      if (!(await this.deps.meta.claimAlert(alert.key, now, alert.throttleMs ?? cfg.throttleMs, cfg.maxPerHour))) return;
       const connection = await this.deps.connections.get(destination);
       const item: FeedItem = {
         feedId: "crier",

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Connection } from "../core/adapter.js";
 import type { Destination } from "../config/load.js";
 import { fileSessionStore, sessionFile } from "../store/session-file.js";
+import { credentialFile, fileCredentialStore } from "../store/credential-file.js";
 
 export class Connections {
   private readonly open = new Map<string, Promise<Connection<unknown>>>();
@@ -16,6 +17,8 @@ export class Connections {
     private readonly baseDir: string,
     /** The delivery log's folder: sessions that outlive a process live under it. */
     private readonly dataDir: string,
+    /** Told every stored token (renewed credentials), so that logs and stored errors scrub it. */
+    private readonly onSecrets: (values: readonly string[]) => void = () => undefined,
   ) {}
 
   /** The destination's connection, opened once. May throw what the adapter's connect throws (not kept). */
@@ -27,6 +30,7 @@ export class Connections {
         logger: this.logger.child({ destination: destination.id }),
         baseDir: this.baseDir,
         session: fileSessionStore(sessionFile(this.dataDir, destination.id)),
+        credentials: fileCredentialStore(credentialFile(this.dataDir, destination.id), { onSecrets: this.onSecrets }),
       });
       this.open.set(destination.id, connection);
       // A failed connect is tried again on the next use, not remembered.

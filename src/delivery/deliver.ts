@@ -5,10 +5,11 @@
  */
 import type { Logger } from "pino";
 import type { AttachedImage, Connection, Rendered } from "../core/adapter.js";
-import { RenderError } from "../core/adapter.js";
+import { CHECKPOINT_MAX_LENGTH, RenderError } from "../core/adapter.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Destination, Feed } from "../config/load.js";
 import { FINAL_STATES, type DeliveryRecord, type DeliveryStore, type DueDelivery } from "../store/deliveries.js";
+import type { LeaseClaim } from "../store/leases.js";
 import { decide } from "./record.js";
 import { nextSendTime } from "./gate.js";
 import type { Alert } from "./alerts.js";
@@ -32,6 +33,8 @@ export interface DeliveryOutcome {
 
 export interface DeliverOptions {
   store: DeliveryStore;
+  /** The store's lease this process holds: every move to `sending` is fenced by it (LeaseLostError once lost). */
+  claim: LeaseClaim;
   destinations: readonly Destination[];
   /** The owner of each destination's pause, rejection streak and gate hold. */
   states: DestinationStates;
@@ -167,9 +170,10 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
-  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending" }, opts.now()))) {
+  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending", claim: opts.claim }, opts.now()))) {
     return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
+  const checkpoints = checkpointKeeper(due, opts);
   let imageFailures = record.imageFailures;
   for (;;) {
     const signal = AbortSignal.timeout(destination.common.timeoutMs);
@@ -180,15 +184,21 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
         queuedAt: record.createdAt,
         signal,
         image,
+        checkpoint: checkpoints.latest,
+        saveCheckpoint: checkpoints.save,
       });
       const note = [imageNote, sent.note ? opts.scrub(sent.note) : null].filter((n) => n !== null).join("; ") || null;
-      await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now());
+      if (!(await store.transition(record.id, ["sending"], { to: "sent", remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note }, opts.now(), opts.claim.owner))) {
+        // Only after this process lost the store mid-send: the next holder settled the row, or sends it itself.
+        logger.warn({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl }, `posted, but the row was settled by the process that took the delivery log over meanwhile: if crier deliveries shows it uncertain: crier resolve ${record.id} --sent`);
+        return outcomeOf(due, "uncertain", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: "posted after this process lost the store" });
+      }
       // A success ends a rejection streak (written only when there was one).
       await opts.states.set(afterSent(opts.states.get(destination.id)), opts.now());
       logger.info({ ...fields, remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, length: rendered.length }, "posted");
       return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note });
     } catch (err) {
-      const failed = await applyFailure(destination, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures });
+      const failed = await applyFailure(destination, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures }, checkpoints.latest);
       if ("deliveryId" in failed) return failed;
       // The image failed and nothing was posted: the same row goes again at once, without it. Not
       // gated again: the failed attempt published nothing.
@@ -206,10 +216,38 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   }
 }
 
+/** Refused by `saveCheckpoint`: the value, or the row is no longer this send's. The adapter lets it through to its classify. */
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
+
+/**
+ * The send's checkpoint: what the row had, then each value saved, durably and fenced to this
+ * attempt before the adapter goes on. The latest is kept for the decision after a failure.
+ */
+function checkpointKeeper(due: DueDelivery, opts: DeliverOptions): { latest: string | null; save(value: string): Promise<void> } {
+  const { record } = due;
+  const attempt = record.attempts + 1; // the attempts count once this send marked the row sending
+  const keeper = {
+    latest: record.checkpoint,
+    async save(value: string): Promise<void> {
+      if (typeof value !== "string" || value.length > CHECKPOINT_MAX_LENGTH) {
+        throw new CheckpointError(`checkpoint refused: ${typeof value === "string" ? `${value.length} characters, over ${CHECKPOINT_MAX_LENGTH}` : "not a string"}`);
+      }
+      if (opts.scrub(value) !== value) throw new CheckpointError("checkpoint refused: it holds one of the destination's secrets");
+      if (!(await opts.store.saveCheckpoint(record.id, attempt, value, opts.now()))) {
+        throw new CheckpointError(`delivery #${record.id} is no longer this send's to record (another process took it over)`);
+      }
+      keeper.latest = value;
+    },
+  };
+  return keeper;
+}
+
 async function skipUnrenderable(destination: Destination, due: DueDelivery, err: RenderError, from: DeliveryRecord["state"][], opts: DeliverOptions, imageNote: string | null): Promise<DeliveryOutcome> {
   // Where the post could not be made without its image, the reason keeps why the image went.
   const reason = `cannot be rendered for ${destination.adapter.platform}: ${err.message}${imageNote ? ` (${imageNote})` : ""}`;
-  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now());
+  await opts.store.transition(due.record.id, from, { to: "skipped", errorKind: null, reason }, opts.now(), opts.claim.owner);
   opts.logger.warn({ delivery: due.record.id, feed: due.record.feedId, destination: due.record.destinationId, reason }, "delivery skipped");
   return outcomeOf(due, "skipped", { reason });
 }
@@ -219,7 +257,7 @@ type Failed = DeliveryOutcome | { withoutImage: string; imageFailures: number };
 
 /** Applies a failure before the send (connect): no image went, so the answer is always the row's outcome. */
 async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: false): Promise<DeliveryOutcome>;
-async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }): Promise<Failed>;
+async function applyFailure(destination: Destination, due: DueDelivery, err: unknown, opts: DeliverOptions, log: Logger, wasSending: true, image: { attached: boolean; failures: number }, checkpoint: string | null): Promise<Failed>;
 async function applyFailure(
   destination: Destination,
   due: DueDelivery,
@@ -228,13 +266,14 @@ async function applyFailure(
   log: Logger,
   wasSending: boolean,
   image: { attached: boolean; failures: number } = { attached: false, failures: due.record.imageFailures },
+  checkpoint: string | null = due.record.checkpoint,
 ): Promise<Failed> {
   const { adapter, common } = destination;
   const error = adapter.classify(err);
   error.message = opts.scrub(error.message);
   if (error.detail) error.detail = opts.scrub(error.detail);
   // A failure before the send (connect) never reached the platform with this post.
-  if (!wasSending && error.kind === "unknown-outcome") error.kind = "transient";
+  if (!wasSending && (error.kind === "unknown-outcome" || error.kind === "processing")) error.kind = "transient";
   const now = opts.now();
   const decision = decide({
     error,
@@ -249,6 +288,7 @@ async function applyFailure(
     random: Math.random(),
     imageAttached: image.attached,
     imageFailures: image.failures,
+    resumable: checkpoint !== null && adapter.resumesFrom?.(checkpoint) === true,
   });
   // Written before the row moves on: after a restart, the row still knows its image's attempts.
   if (decision.imageFailures !== undefined) {
@@ -259,7 +299,12 @@ async function applyFailure(
     log.warn({ kind: error.kind, reason: decision.withoutImage }, "sending without the image");
     return decision;
   }
-  await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now);
+  const moved = await opts.store.transition(due.record.id, wasSending ? ["sending"] : ["pending", "failed"], decision.transition, now, opts.claim.owner);
+  if (!moved && wasSending) {
+    // Only after this process lost the store mid-send: the row and the destination's state are the next holder's now.
+    log.warn({ kind: error.kind, reason: error.message }, "the send failed, but the row was settled by the process that took the delivery log over meanwhile: nothing recorded here");
+    return outcomeOf(due, "uncertain", { reason: "failed after this process lost the store" });
+  }
   const { state, paused } = afterFailure(opts.states.get(destination.id), {
     pause: decision.pauseDestination,
     rejected: decision.transition.to === "rejected" ? decision.transition.reason : null,
@@ -281,6 +326,6 @@ async function applyFailure(
     });
   }
   const reason = "reason" in decision.transition ? (decision.transition.reason ?? null) : null;
-  log[decision.transition.to === "sent" ? "info" : "warn"]({ kind: error.kind, reason }, `delivery ${decision.transition.to}`);
+  log[decision.transition.to === "sent" || decision.transition.to === "pending" ? "info" : "warn"]({ kind: error.kind, reason }, `delivery ${decision.transition.to}`);
   return outcomeOf(due, decision.transition.to, { reason });
 }

@@ -233,6 +233,49 @@ describe("decide: the image step (stage image: nothing was posted)", () => {
   });
 });
 
+describe("decide: checkpoints that resume, and posts still processing", () => {
+  const lost = deliveryError("unknown-outcome", "the publish answer was lost");
+  it.each<[string, Partial<DecideInput>, ReturnType<typeof decide>]>([
+    ["no checkpoint that resumes: held as uncertain", { resumable: false }, { transition: { to: "uncertain", errorKind: "unknown-outcome", reason: "the publish answer was lost" } }],
+    [
+      "a checkpoint that resumes: retried with backoff, the reason says it resumes",
+      { resumable: true, attempts: 2 },
+      { transition: { to: "failed", errorKind: "unknown-outcome", reason: "the publish answer was lost; the next attempt resumes from the saved checkpoint, which tells whether the post was made", nextAttemptAt: NOW + 1_000 } },
+    ],
+    [
+      "a checkpoint that resumes, at maxAttempts: held as uncertain (crier retry resumes)",
+      { resumable: true, attempts: 5 },
+      { transition: { to: "uncertain", errorKind: "unknown-outcome", reason: "gave up after 5 attempts: the publish answer was lost; the next send would resume from its checkpoint (crier retry)" } },
+    ],
+  ])("unknown outcome, %s", (_name, over, expected) => expect(decideFor(lost, over)).toEqual(expected));
+
+  it("processing: pending again after waitMs, the attempt not counted, whatever the attempts so far", () => {
+    const error = deliveryError("processing", "container 17 is IN_PROGRESS", { waitMs: 60_000 });
+    for (const attempts of [1, 5, 50]) {
+      expect(decideFor(error, { attempts })).toEqual({
+        transition: {
+          to: "pending",
+          reason: `the platform is still processing the post; looking again at ${new Date(NOW + 60_000).toISOString()}: container 17 is IN_PROGRESS`,
+          nextAttemptAt: NOW + 60_000,
+          uncountAttempt: true,
+        },
+      });
+    }
+  });
+
+  it("processing past the delivery's age limit: uncertain (the post may still appear), not pending forever", () => {
+    const error = deliveryError("processing", "PROCESSING_DOWNLOAD", { waitMs: 15_000 });
+    expect(decideFor(error, { policy: { ...POLICY, maxRetryAgeMs: 3_600_000 }, queuedAt: NOW - 3_600_000 })).toEqual({
+      transition: { to: "uncertain", errorKind: "processing", reason: "still being processed by the platform when the delivery reached its age limit: the post may or may not appear (PROCESSING_DOWNLOAD)" },
+    });
+  });
+
+  it("processing with an image attached is not an image failure", () => {
+    const error = deliveryError("processing", "not ready", { waitMs: 1_000, stage: "image" });
+    expect(decideFor(error, { imageAttached: true, imageFailures: 2 })).toMatchObject({ transition: { to: "pending", nextAttemptAt: NOW + 1_000 } });
+  });
+});
+
 describe("backoffMs", () => {
   it.each([
     // attempts, base, cap, random, expected

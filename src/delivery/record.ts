@@ -36,6 +36,11 @@ export interface DecideInput {
   imageAttached?: boolean;
   /** Failed image attempts before this one (the row's count). */
   imageFailures?: number;
+  /**
+   * The send saved a checkpoint the adapter can resume from without posting twice
+   * (`Adapter.resumesFrom`): an unknown outcome is then retried, not held as uncertain.
+   */
+  resumable?: boolean;
 }
 
 /** Default of `delivery.imageAttempts`. */
@@ -64,7 +69,7 @@ export function decide(input: DecideInput): Decision {
             nextAttemptAt: now + backoffMs(input.attempts, policy.retryBaseMs, policy.retryMaxMs, input.random),
           },
         };
-  if (error.stage === "image" && input.imageAttached && error.kind !== "rate-limited" && error.kind !== "auth" && error.kind !== "destination-broken") {
+  if (error.stage === "image" && input.imageAttached && error.kind !== "rate-limited" && error.kind !== "auth" && error.kind !== "destination-broken" && error.kind !== "processing") {
     return decideImage(input, reason, input.attempts >= policy.maxAttempts || tooOld);
   }
   switch (error.kind) {
@@ -75,12 +80,22 @@ export function decide(input: DecideInput): Decision {
     case "transient":
       return retry();
     case "unknown-outcome": {
-      // Retrying blindly could publish twice, unless the platform de-duplicates by key (while it remembers it).
+      // Retrying blindly could publish twice, unless the platform de-duplicates by key (while it
+      // remembers it), or the next send resumes from a checkpoint that tells what became of the post.
       const ttl = input.capabilities.idempotencyTtlMs;
       const keyAlive = input.capabilities.idempotentSend && (ttl === undefined || input.firstAttemptAt === undefined || now - input.firstAttemptAt < ttl);
+      if (input.resumable && !keyAlive) return retryResuming(input, reason, retry);
       return keyAlive || input.ambiguous === "retry"
         ? retry()
         : { transition: { to: "uncertain", errorKind: "unknown-outcome", reason } };
+    }
+    case "processing": {
+      // The platform has the post and is working on it: not a failure, and not an attempt.
+      if (tooOld) {
+        return { transition: { to: "uncertain", errorKind: "processing", reason: `still being processed by the platform when the delivery reached its age limit: the post may or may not appear (${reason})` } };
+      }
+      const at = now + (error.waitMs ?? policy.retryBaseMs);
+      return { transition: { to: "pending", reason: `the platform is still processing the post; looking again at ${new Date(at).toISOString()}: ${reason}`, nextAttemptAt: at, uncountAttempt: true } };
     }
     case "rate-limited": {
       const until = Math.max(now + (error.waitMs ?? policy.retryBaseMs), error.retryAt ?? 0);
@@ -96,6 +111,16 @@ export function decide(input: DecideInput): Decision {
         pauseDestination: { until: null, reason: `${error.kind === "auth" ? "credentials refused" : "destination unusable"}: ${reason}` },
       };
   }
+}
+
+/** An unknown outcome retried because the next send resumes from the checkpoint: the reason says so. */
+function retryResuming(input: DecideInput, reason: string, retry: () => Decision): Decision {
+  const decision = retry();
+  if (!("transition" in decision) || decision.transition.to !== "failed") return decision;
+  const given = input.attempts >= input.policy.maxAttempts || decision.transition.nextAttemptAt === NEVER;
+  // Given up, the post may exist: held for the operator like any unknown outcome (a `crier retry` still resumes).
+  if (given) return { transition: { to: "uncertain", errorKind: "unknown-outcome", reason: `${decision.transition.reason}; the next send would resume from its checkpoint (crier retry)` } };
+  return { transition: { ...decision.transition, reason: `${reason}; the next attempt resumes from the saved checkpoint, which tells whether the post was made` } };
 }
 
 /**

@@ -2,7 +2,7 @@
  * `crier run`'s schedule: one node-cron job per distinct (schedule, time zone) — not one per feed:
  * thousands of per-feed jobs firing in the same tick starve each other past node-cron's
  * missed-run tolerance and get skipped — polling its feeds, then one delivery pass; a delivery job
- * for retries; a retention job; and a clean stop that lets in-flight work finish. The work itself
+ * for retries; a retention job; the credential watch; and a clean stop that lets in-flight work finish. The work itself
  * comes through `ScheduledWork`: the scheduler knows no service.
  */
 import cron, { type ScheduledTask } from "node-cron";
@@ -16,6 +16,8 @@ export interface ScheduledWork {
   deliverPass(): Promise<boolean>;
   /** Retention. */
   maintain(): Promise<unknown>;
+  /** The daily credential watch (checks and alerts before credentials lapse). */
+  watchCredentials(): Promise<unknown>;
 }
 
 /** When to run what: the enabled feeds' schedules and the service's own jobs. */
@@ -27,6 +29,7 @@ export interface SchedulePlan {
   maxSpreadMs: number;
   deliverySchedule: string;
   retentionSchedule: string;
+  credentialSchedule: string;
 }
 
 export class Scheduler {
@@ -68,6 +71,7 @@ export class Scheduler {
     this.tasks.push(
       cron.schedule(this.plan.deliverySchedule, () => this.track(this.kickDelivery()), { name: "deliveries", noOverlap: true }),
       cron.schedule(this.plan.retentionSchedule, () => this.track(this.work.maintain()), { name: "maintenance", noOverlap: true }),
+      cron.schedule(this.plan.credentialSchedule, () => this.track(this.work.watchCredentials()), { name: "credentials", noOverlap: true }),
     );
   }
 

@@ -9,6 +9,7 @@ import { RenderError } from "../core/adapter.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { CrierConfig, Destination, Feed } from "../config/load.js";
 import type { DeliveryStore } from "../store/deliveries.js";
+import type { LeaseClaim } from "../store/leases.js";
 import { deliverDue, type DeliveryOutcome } from "../delivery/deliver.js";
 import type { Alerter } from "../delivery/alerts.js";
 import type { Connections } from "../delivery/connections.js";
@@ -17,6 +18,7 @@ import type { MediaFetcher } from "../delivery/media.js";
 import type { PublicMedia } from "../delivery/pull-image.js";
 import { needsOperator, pauseReason, resume, wakeAt, type LiveDestinationState } from "../delivery/pause.js";
 import { renderPost } from "../delivery/render.js";
+import { asCheckResult, credentialAlerts, expiryText } from "../delivery/credential-alerts.js";
 import type { PlannedPoll } from "./intake.js";
 
 export type { DeliveryOutcome } from "../delivery/deliver.js";
@@ -50,6 +52,8 @@ export interface DestinationView {
 export interface DeliveryDeps {
   config: CrierConfig;
   store: DeliveryStore;
+  /** The store's lease this process holds (null: a read-only open, which sends nothing). */
+  claim: LeaseClaim | null;
   states: DestinationStates;
   connections: Connections;
   alerter: Alerter;
@@ -80,10 +84,11 @@ export class DeliveryService {
 
   /** One pass over the due rows (all feeds, or only the named ones' rows). */
   async deliverDue(feedIds?: readonly string[]): Promise<DeliveryOutcome[]> {
-    if (this.deps.dryRun) return [];
-    const { store, states, connections, config, logger, now, scrub, media, stopping, alerter } = this.deps;
+    const { store, claim, states, connections, config, logger, now, scrub, media, stopping, alerter } = this.deps;
+    if (this.deps.dryRun || !claim) return [];
     return deliverDue({
       store,
+      claim,
       destinations: config.destinations,
       states,
       connections,
@@ -109,7 +114,8 @@ export class DeliveryService {
 
   /**
    * Passes until nothing is due now, waiting for rows held by a budget, spacing or a short
-   * platform wait as long as they come due before `deadline` (`crier poll --once`).
+   * platform wait, and for posts the platform is still processing, as long as they come due
+   * before `deadline` (`crier poll --once`).
    */
   async drain(feedIds: readonly string[] | undefined, deadline: number): Promise<DeliveryOutcome[]> {
     const { config, now, stopping } = this.deps;
@@ -119,7 +125,7 @@ export class DeliveryService {
       outcomes.push(...batch);
       if (stopping.aborted) break;
       if (batch.length >= config.delivery.batchSize) continue;
-      const wake = this.nextWake();
+      const wake = await this.nextDue();
       if (wake === null || wake > deadline) break;
       await new Promise((r) => setTimeout(r, Math.max(0, wake - now())));
     }
@@ -133,12 +139,21 @@ export class DeliveryService {
     return times.length ? Math.min(...times) : null;
   }
 
+  /** The earliest time a held destination may send, or a post still processing is looked at again; null when neither. */
+  private async nextDue(): Promise<number | null> {
+    const now = this.deps.now();
+    const active = this.deps.config.destinations.map((d) => d.id);
+    const times = [this.nextWake(), await this.deps.store.nextPendingAt(now, active)].filter((t): t is number => t !== null);
+    return times.length ? Math.min(...times) : null;
+  }
+
   /**
    * Rows a dead process left `sending` become `uncertain` (alerted), or are queued again where the
-   * platform honours an idempotency key (or the operator chose `ambiguous: retry`). Run once at start.
+   * platform honours an idempotency key (or the operator chose `ambiguous: retry`), or where the
+   * send saved a checkpoint its adapter resumes from (`resumesFrom`). Run once at start.
    */
-  async recover(): Promise<{ uncertain: number; requeued: number }> {
-    if (this.deps.dryRun) return { uncertain: 0, requeued: 0 };
+  async recover(): Promise<{ uncertain: number; requeued: number; resumed: number }> {
+    if (this.deps.dryRun) return { uncertain: 0, requeued: 0, resumed: 0 };
     const { store, config, logger, alerter } = this.deps;
     const now = this.deps.now();
     const retryable = config.destinations.flatMap((d) => {
@@ -147,7 +162,12 @@ export class DeliveryService {
       if (!caps.idempotentSend) return [];
       return [{ destinationId: d.id, since: caps.idempotencyTtlMs === undefined ? 0 : now - caps.idempotencyTtlMs }];
     });
-    const result = await store.recoverInterrupted(now, retryable);
+    const resumable = (await store.interruptedSends()).flatMap((row) => {
+      const adapter = this.destination(row.destinationId)?.adapter;
+      return row.checkpoint !== null && adapter?.resumesFrom?.(row.checkpoint) === true ? [row.id] : [];
+    });
+    const result = await store.recoverInterrupted(now, retryable, resumable);
+    if (result.resumed) logger.info({ count: result.resumed }, "deliveries interrupted by a previous stop are queued again: each resumes from its checkpoint");
     if (result.requeued) logger.info({ count: result.requeued }, "deliveries interrupted by a previous stop are queued again (idempotent platforms)");
     if (result.uncertain) {
       await alerter.send({
@@ -205,6 +225,39 @@ export class DeliveryService {
     if (!resumed.ok) return resumed;
     await this.deps.states.set(resumed.state, this.deps.now());
     return { ok: true };
+  }
+
+  /**
+   * `crier run`'s daily credential watch: each active destination's harmless check, and an alert
+   * 14, 3 and 1 days before its credential lapses and for each warning (throttled per destination,
+   * threshold and warning). A check that fails is logged: the next send reports the failure.
+   * Returns how many alerts were raised.
+   */
+  async watchCredentials(): Promise<number> {
+    if (this.deps.dryRun) return 0;
+    const { logger, alerter, stopping } = this.deps;
+    let raised = 0;
+    for (const { destination, paused, needsOperator } of this.destinationViews()) {
+      if (stopping.aborted) break;
+      // Paused for the operator already (alerted then); a rate-limit pause does not stop a harmless check.
+      if (destination.pausedReason || (paused && needsOperator)) continue;
+      let result;
+      try {
+        const connection = await this.deps.connections.get(destination);
+        result = asCheckResult(await connection.check(AbortSignal.timeout(destination.common.timeoutMs)));
+      } catch (err) {
+        const e = destination.adapter.classify(err);
+        logger.warn({ destination: destination.id, kind: e.kind, reason: this.deps.scrub(e.detail ?? e.message) }, "credential watch: the check failed");
+        continue;
+      }
+      const now = this.deps.now();
+      logger.info({ destination: destination.id, expires: expiryText(result.expiresAt, now), warnings: result.warnings?.length ?? 0 }, "credential watch: checked");
+      for (const alert of credentialAlerts(destination.id, result, now)) {
+        await alerter.send({ ...alert, title: this.deps.scrub(alert.title), detail: this.deps.scrub(alert.detail) });
+        raised++;
+      }
+    }
+    return raised;
   }
 
   /** The destination's connection, opened once. May throw what the adapter's connect throws. */

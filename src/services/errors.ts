@@ -30,6 +30,7 @@ export function platformFailure(kind: DeliveryErrorKind, platformText: string): 
     "destination-broken": "the channel or account cannot be used",
     rejected: "the platform refused the request",
     duplicate: "the platform refused the request as a repeat",
+    processing: "the platform is still working on it",
   };
   return `${what[kind]}: ${platformText}`;
 }

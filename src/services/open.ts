@@ -1,15 +1,17 @@
 /**
  * Opens Crier on a config: logger, store, and the services wired together (intake, delivery,
- * maintenance, operations). "read" opens the store read-only (or in memory when there is none
- * yet): nothing is written, nothing is sent. The composition of `crier run` is ./run.ts.
+ * maintenance, operations). "write" takes the store's lease first (./ownership.ts: one process
+ * polls and delivers at a time); "read" opens the store read-only (or in memory when there is none
+ * yet): nothing is written, nothing is sent, no lease. The composition of `crier run` is ./run.ts.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DestinationStream, Logger } from "pino";
 import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
 import { createLogger } from "../log.js";
-import { createScrubber } from "../secrets.js";
+import { createScrubber, type Scrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
+import type { Lease } from "../store/leases.js";
 import { SqliteStore } from "../store/sqlite/index.js";
 import { Alerter } from "../delivery/alerts.js";
 import { Connections } from "../delivery/connections.js";
@@ -21,6 +23,7 @@ import { FeedIntake } from "./intake.js";
 import { DeliveryService } from "./delivery.js";
 import { Maintenance } from "./maintenance.js";
 import { Operations } from "./operations.js";
+import { Ownership } from "./ownership.js";
 
 export interface OpenOptions {
   configPath: string;
@@ -30,6 +33,14 @@ export interface OpenOptions {
   refusedPlatforms?: RefusedPlatforms;
   /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
   mode: "write" | "read";
+  /** "write": what this process runs, shown to another that finds the store held (default "crier"). */
+  command?: string;
+  /** "write": this process takes operator requests (`crier run`). */
+  takesRequests?: boolean;
+  /** "write": wait this long (ms) for another process to let the store go; default 0: refuse at once. */
+  waitMs?: number;
+  /** "write": holders not waited for (LeaseHeldError at once). */
+  noWaitFor?: (holder: Lease) => boolean;
   /**
    * This process runs the public listener (`crier run`): images that platforms pull and that must
    * be served are put on it. Without, such posts go without the image (or are skipped).
@@ -53,6 +64,8 @@ export interface Crier {
   readonly delivery: DeliveryService;
   readonly maintenance: Maintenance;
   readonly operations: Operations;
+  /** The store's lease ("write"), or null ("read"). */
+  readonly ownership: Ownership | null;
   /** The images served on the public listener; present only when this process listens and a destination pulls images. */
   readonly publicMedia: PublicMedia | undefined;
   /** Aborted once shutdown began. */
@@ -62,12 +75,15 @@ export interface Crier {
   close(): Promise<void>;
 }
 
-/** @throws ConfigError (the config), StorageError (the delivery log cannot be used) */
+/** @throws ConfigError (the config), StorageError (the delivery log cannot be used), LeaseHeldError (another process holds it) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
   const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+  // One scrubber for logs and stored text: renewed tokens are added to it when they are stored.
+  const scrub = createScrubber(config.secretValues);
   const logger = createLogger({
     level: opts.logLevel ?? config.logLevel,
     secretValues: config.secretValues,
+    scrubber: scrub,
     ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
   });
@@ -77,22 +93,49 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
   const store = readOnly
     ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
     : new SqliteStore(config.storagePath, { cacheMB });
+  let ownership: Ownership | null = null;
   try {
-    return await compose(config, logger, store, readOnly, opts.now ?? Date.now, opts.listens ?? false);
+    if (!readOnly) {
+      ownership = await Ownership.take({
+        leases: store.leases,
+        file: store.location,
+        ttlMs: config.ownership.leaseSeconds * 1000,
+        command: opts.command ?? "crier",
+        takesRequests: opts.takesRequests ?? false,
+        waitMs: opts.waitMs ?? 0,
+        ...(opts.noWaitFor ? { noWaitFor: opts.noWaitFor } : {}),
+        logger,
+      });
+    }
+    return await compose(config, logger, scrub, store, ownership, opts.now ?? Date.now, opts.listens ?? false);
   } catch (err) {
+    await ownership?.release().catch(() => undefined);
     await store.close();
     throw err;
   }
 }
 
-async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun: boolean, now: () => number, listens: boolean): Promise<Crier> {
-  const scrub = createScrubber(config.secretValues);
+/**
+ * The store alone, writable, without the lease: what a short command needs to hand a request to
+ * the process holding the store (./handover.ts).
+ * @throws ConfigError, StorageError
+ */
+export function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters" | "refusedPlatforms">): Store {
+  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+  return new SqliteStore(config.storagePath, { cacheMB: config.storageCacheMB });
+}
+
+async function compose(config: CrierConfig, logger: Logger, scrub: Scrubber, store: Store, ownership: Ownership | null, now: () => number, listens: boolean): Promise<Crier> {
+  const dryRun = ownership === null;
   const shutdown = new AbortController();
+  // A lost lease stops new work at once (the fenced move to sending already refuses every send).
+  ownership?.onLost(() => shutdown.abort());
+  ownership?.keep();
   const states = await DestinationStates.load(store.destinations, config.destinations);
   for (const d of config.destinations) {
     if (d.pausedReason) logger.warn({ destination: d.id, reason: d.pausedReason }, "destination paused by its config");
   }
-  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath));
+  const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath), (values) => scrub.add(values));
   const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
   const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });
   const media = config.images.enabled ? new MediaFetcher(config.images, config.userAgent, config.network) : undefined;
@@ -101,16 +144,17 @@ async function compose(config: CrierConfig, logger: Logger, store: Store, dryRun
   const pulls = config.destinations.some((d) => d.adapter.imageLimits?.delivery === "pull");
   const publicMedia = shelf && listens && pulls && config.publicListener ? { shelf, mediaUrl: `${config.publicListener.url.replace(/\/+$/, "")}/media/` } : undefined;
   const intake = new FeedIntake({ config, store: store.feeds, logger, now, scrub, alert: (a) => alerter.send(a), dryRun, stopping: shutdown.signal });
-  const delivery = new DeliveryService({ config, store: store.deliveries, states, connections, alerter, media, publicMedia, logger, now, scrub, dryRun, stopping: shutdown.signal });
+  const delivery = new DeliveryService({ config, store: store.deliveries, claim: ownership?.claim ?? null, states, connections, alerter, media, publicMedia, logger, now, scrub, dryRun, stopping: shutdown.signal });
   const maintenance = new Maintenance({ config, store, logger, now, dryRun, shelf });
   const operations = new Operations({ config, store, intake, delivery, maintenance, logger, scrub, now });
   return {
-    config, logger, store, scrub, now, intake, delivery, maintenance, operations, publicMedia,
+    config, logger, store, scrub, now, intake, delivery, maintenance, operations, ownership, publicMedia,
     stopping: shutdown.signal,
     beginShutdown: () => shutdown.abort(),
     async close() {
       await delivery.close();
       await intake.close();
+      await ownership?.release();
       await store.close();
       logger.flush?.();
     },

@@ -17,6 +17,7 @@ import type { FeedIntake } from "./intake.js";
 import type { DeliveryOutcome, DeliveryService, DryRunPost } from "./delivery.js";
 import type { Maintenance } from "./maintenance.js";
 import { platformFailure, unknownId, UsageError } from "./errors.js";
+import { asCheckResult, checkAttention, expiryText } from "../delivery/credential-alerts.js";
 
 export interface PollOnceRequest {
   /** Only these feeds (and their rows). */
@@ -89,6 +90,18 @@ export interface CheckOutcome {
   ok: boolean;
   kind?: DeliveryErrorKind;
   text: string;
+  /** The account the credential belongs to, as the platform says. */
+  account?: string;
+  /** When the credential lapses (epoch ms); null: it does not; absent: not known. */
+  expiresAt?: number | null;
+  /** The expiry in words: a date, "does not expire" or "unknown". */
+  expiry?: string;
+  /** What the operator must act on (the adapter's warnings). */
+  warnings?: readonly string[];
+  /** What the operator should know. */
+  notes?: readonly string[];
+  /** What needs the operator now (exit code 3): the warnings, and a credential lapsing within 14 days. */
+  attention?: readonly string[];
 }
 
 export interface UnpostOutcome {
@@ -179,7 +192,9 @@ export class Operations {
       // The reason keeps what happened before: the attempts counter starts afresh.
       const before = `${row.state} after ${row.attempts} ${row.attempts === 1 ? "attempt" : "attempts"}${row.reason ? `: ${row.reason.length > 300 ? `${row.reason.slice(0, 299)}…` : row.reason}` : ""}`;
       const reason = `queued again by the operator, with a fresh set of attempts (before: ${before})`;
-      if (await store.deliveries.transition(row.id, RETRYABLE, { to: "pending", reason, resetAttempts: true }, now())) {
+      // A retracted post starts over; any other keeps its checkpoint, so that a send whose outcome was unknown resumes.
+      const change = { to: "pending" as const, reason, resetAttempts: true, ...(row.state === "deleted" ? { clearCheckpoint: true } : {}) };
+      if (await store.deliveries.transition(row.id, RETRYABLE, change, now())) {
         logger.info({ delivery: row.id, was: row.state, attempts: row.attempts, reason: row.reason }, "delivery queued again by the operator");
         queued.push({ id: row.id, was: { state: row.state, attempts: row.attempts, reason: row.reason } });
       }
@@ -265,9 +280,20 @@ export class Operations {
     if (destination.pausedReason) return { destination: id, ok: false, text: `check not made: paused by its config: ${destination.pausedReason}` };
     try {
       const connection = await delivery.connect(destination);
-      const who = await connection.check(AbortSignal.timeout(destination.common.timeoutMs));
-      const account = typeof who === "string" ? who : who.account;
-      return { destination: id, ok: true, text: `ok: ${account} (limit ${connection.limits.maxLength} ${connection.limits.unit}, ${connection.limits.source})` };
+      const result = asCheckResult(await connection.check(AbortSignal.timeout(destination.common.timeoutMs)));
+      const now = this.deps.now();
+      const clean = (lines: readonly string[] | undefined) => (lines ?? []).map((l) => scrub(l));
+      return {
+        destination: id,
+        ok: true,
+        text: `ok: ${scrub(result.account)} (limit ${connection.limits.maxLength} ${connection.limits.unit}, ${connection.limits.source})`,
+        account: scrub(result.account),
+        expiresAt: result.expiresAt,
+        expiry: expiryText(result.expiresAt, now),
+        warnings: clean(result.warnings),
+        notes: clean(result.notes),
+        attention: clean(checkAttention(result, now)),
+      };
     } catch (err) {
       const e = destination.adapter.classify(err);
       return { destination: id, ok: false, kind: e.kind, text: `check failed: ${scrub(platformFailure(e.kind, e.detail ?? errorText(err)))}` };

@@ -10,6 +10,8 @@ import type { DeliveryStore } from "./deliveries.js";
 import type { DestinationStore } from "./destinations.js";
 import type { SubscriptionStore } from "./subscriptions.js";
 import type { MetaStore } from "./meta.js";
+import type { LeaseStore } from "./leases.js";
+import type { RequestStore } from "./requests.js";
 
 export interface PruneLimits {
   now: number;
@@ -35,6 +37,10 @@ export interface Store {
   readonly destinations: DestinationStore;
   readonly subscriptions: SubscriptionStore;
   readonly meta: MetaStore;
+  /** Who holds the store (./leases.ts). */
+  readonly leases: LeaseStore;
+  /** Operator requests handed to the holder (./requests.ts). */
+  readonly requests: RequestStore;
   /** Retention across concerns (items, finished deliveries, the send log), in one transaction. */
   prune(limits: PruneLimits): Promise<PruneResult>;
   /** Folds the write-ahead log back into the database file and truncates it (SQLite; elsewhere nothing). */

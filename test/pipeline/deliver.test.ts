@@ -7,6 +7,7 @@ import pino from "pino";
 import type { FeedItem } from "../../src/core/index.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { DATABASE_LEASE } from "../../src/store/leases.js";
 import { deliverDue } from "../../src/delivery/deliver.js";
 import { Connections } from "../../src/delivery/connections.js";
 import { DestinationStates } from "../../src/delivery/destination-states.js";
@@ -30,8 +31,9 @@ async function setup(script: Answer[], count: number, maxConsecutiveRejections: 
   const destinations = [{ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }];
   const states = await DestinationStates.load(store.destinations, destinations);
   const connections = new Connections(logger, ".", mkdtempSync(path.join(tmpdir(), "crier-deliver-")));
+  await store.leases.acquire(DATABASE_LEASE, "test", { host: "test", pid: 1, startedAt: 0, command: "test", takesRequests: false, pidNamespace: null, bootId: null, startTicks: null }, 600_000);
   const deliver = () =>
-    deliverDue({ store: store.deliveries, destinations, states, connections, policy: deliverySchema.parse({}), logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
+    deliverDue({ store: store.deliveries, claim: { name: DATABASE_LEASE, owner: "test" }, destinations, states, connections, policy: deliverySchema.parse({}), logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
   return { store, states, deliver, accepted };
 }
 

@@ -10,6 +10,7 @@ import type { FeedItem } from "../../src/core/index.js";
 import { scriptedAdapter, type Answer } from "../support/scripted-adapter.js";
 import { destinationCommonSchema, deliverySchema } from "../../src/config/schema.js";
 import { SqliteStore } from "../../src/store/sqlite/index.js";
+import { DATABASE_LEASE, type LeaseClaim } from "../../src/store/leases.js";
 import { deliverDue } from "../../src/delivery/deliver.js";
 import { Connections } from "../../src/delivery/connections.js";
 import { DestinationStates } from "../../src/delivery/destination-states.js";
@@ -41,6 +42,11 @@ describe("delivery state machine (property)", () => {
           const states = await DestinationStates.load(store.destinations, destinations);
           const connections = new Connections(logger, ".", ".");
           const policy = deliverySchema.parse({ retryBaseMs: 10, retryMaxMs: 40, maxAttempts: 5 });
+          // Each process life holds the store's lease under an owner of its own.
+          let life = 0;
+          let claim: LeaseClaim = { name: DATABASE_LEASE, owner: "life-0" };
+          const owner = { host: "test", pid: 1, startedAt: 0, command: "test", takesRequests: false, pidNamespace: null, bootId: null, startTicks: null };
+          await store.leases.acquire(DATABASE_LEASE, claim.owner, owner, 600_000);
           const finalSeen = new Map<number, DeliveryState>();
           const check = async () => {
             for (const row of await store.deliveries.listDeliveries({})) {
@@ -55,14 +61,18 @@ describe("delivery state machine (property)", () => {
               // The process dies mid-send: a due row is left `sending`; the platform may have taken it.
               const due = await store.deliveries.dueDeliveries(now, 1, ["d"]);
               const row = due[0];
-              if (row && (await store.deliveries.transition(row.record.id, ["pending", "failed"], { to: "sending" }, now))) {
+              if (row && (await store.deliveries.transition(row.record.id, ["pending", "failed"], { to: "sending", claim }, now))) {
                 if (Math.random() < 0.5) accepted.push(row.record.id);
               }
+              // The next process takes the store over (the dead one's lease is gone) and recovers.
+              await store.leases.release(DATABASE_LEASE, claim.owner);
+              claim = { name: DATABASE_LEASE, owner: `life-${++life}` };
+              await store.leases.acquire(DATABASE_LEASE, claim.owner, owner, 600_000);
               await store.deliveries.recoverInterrupted(now, []);
             } else {
               // Whatever paused the destination (a rate limit, refused credentials) is lifted for the next step.
               await states.set({ ...states.get("d"), pausedReason: null, pausedUntil: null }, now);
-              await deliverDue({ store: store.deliveries, destinations, states, connections, policy, logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
+              await deliverDue({ store: store.deliveries, claim, destinations, states, connections, policy, logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
             }
             await check();
           }

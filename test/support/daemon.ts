@@ -1,4 +1,4 @@
-/** Runs `crier run` (the built CLI) as a child process that tests can signal or kill. */
+/** Runs `crier run` (or any crier command: startCrier) from the built CLI as a child process that tests can signal or kill. */
 import { spawnChild, type Child } from "./children.js";
 import { CLI, ROOT } from "./cli.js";
 
@@ -14,7 +14,12 @@ export interface Daemon {
 }
 
 export function startDaemon(config: string, env: Record<string, string> = {}): Daemon {
-  const c = spawnChild(process.execPath, [CLI, "--config", config, "run"], {
+  return startCrier(config, ["run"], env);
+}
+
+/** `crier --config CONFIG ...args` as a registered child process, watched while it runs (e.g. `poll --once --wait 30`). */
+export function startCrier(config: string, args: string[], env: Record<string, string> = {}): Daemon {
+  const c = spawnChild(process.execPath, [CLI, "--config", config, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
   });

@@ -4,7 +4,8 @@
  *
  * - Capabilities follow from the definition: `delete` defined ⇒ `capabilities.delete`;
  *   `images: ImageLimits` ⇒ attached natively (`imageLimits`), `images: "by-url"` ⇒ embedded by
- *   URL, absent ⇒ none; `idempotency` ⇒ `idempotentSend` (+ `idempotencyTtlMs`).
+ *   URL, absent ⇒ none; `idempotency` ⇒ `idempotentSend` (+ `idempotencyTtlMs`); `resumesFrom`
+ *   ⇒ a send stopped with that checkpoint is queued again instead of held `uncertain`.
  * - Secret fields come from the config schema's `.meta({ secret: true })` (secret-fields.ts).
  * - Capabilities, limits and rate limits are plain data: available without connecting.
  * - `connect` opens a client (the only place an SDK is loaded: import it there, dynamically);
@@ -36,6 +37,12 @@ export interface AdapterDefinition<Cfg, Payload, Client> {
    * (Mastodon: one hour). Absent: no idempotency, so a send that may have arrived is never retried blindly.
    */
   idempotency?: "forever" | { ttlMs: number };
+  /**
+   * A send that stopped with this checkpoint saved can run again without posting twice (it resumes
+   * and finds out what became of the post). Pure. Declare it only when every step after the save
+   * that can post is covered by the checkpoint; absent: never.
+   */
+  resumesFrom?(checkpoint: string): boolean;
   /** Attached natively within these limits, or embedded by URL; absent: posts carry no image. */
   images?: ImageLimits | "by-url";
   /** The platform's documented posting limits for one destination, each with its doc line. */
@@ -142,6 +149,16 @@ export function defineAdapter<Cfg, Payload, Client>(def: AdapterDefinition<Cfg, 
     },
   };
   if (def.images !== undefined && def.images !== "by-url") adapter.imageLimits = def.images;
+  const resumes = def.resumesFrom;
+  if (resumes) {
+    adapter.resumesFrom = (checkpoint) => {
+      try {
+        return resumes(checkpoint) === true;
+      } catch {
+        return false; // a checkpoint it cannot read is no promise
+      }
+    };
+  }
   if (def.validate) adapter.validate = def.validate;
   if (def.imageUrlProblem) adapter.imageUrlProblem = def.imageUrlProblem;
   return adapter;

@@ -55,6 +55,12 @@ export function storageError(file: string, problem: StorageProblem, detail: stri
  * program, or one written by a newer Crier. Reads only.
  */
 export function checkSchema(db: Database.Database, file: string): void {
+  // One read transaction: another process creating this file right now may commit between two
+  // reads, and its tables must not be seen without its version.
+  db.transaction(() => checkSchemaNow(db, file))();
+}
+
+function checkSchemaNow(db: Database.Database, file: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SQLITE_MIGRATIONS.length) {
     throw storageError(file, "newer-schema", `schema version ${version}; this Crier knows up to ${SQLITE_MIGRATIONS.length}`);

@@ -5,37 +5,61 @@
  */
 import type Database from "better-sqlite3";
 import type { FeedItem } from "../../core/feed-item.js";
-import type { DeliveryFilter, DeliveryRecord, DeliveryState, DeliveryStore, DueDelivery, RetryableDestination, Transition } from "../deliveries.js";
+import type { DeliveryFilter, DeliveryRecord, DeliveryState, DeliveryStore, DueDelivery, InterruptedSend, RetryableDestination, Transition } from "../deliveries.js";
+import { LeaseLostError, type LeaseClaim } from "../leases.js";
 import { guardStorageErrors, type Row, type SqliteConnection } from "./connection.js";
+import { LIVE_LEASE } from "./leases.js";
+
+/** A row in `sending` whose owner holds no live lease: its process stopped (or lost the store). */
+const ORPHANED = `state = 'sending' AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.owner = deliveries.owner AND ${LIVE_LEASE})`;
 
 export class SqliteDeliveryStore implements DeliveryStore {
-  /** The move to sending and its entry in the send log, in one transaction (the wrapper made once). */
-  private readonly markSending: (where: string, args: unknown[], id: number, now: number) => Database.RunResult;
+  /**
+   * The move to sending and its entry in the send log, in one transaction (the wrapper made once).
+   * Fencing: the same statement checks that the claim still holds its lease, and records the owner.
+   */
+  private readonly markSending: (where: string, args: unknown[], id: number, claim: LeaseClaim, now: number) => Database.RunResult;
 
   constructor(readonly conn: SqliteConnection) {
-    this.markSending = conn.db.transaction((where: string, args: unknown[], id: number, now: number): Database.RunResult => {
-      const r = conn.stmt(`UPDATE deliveries SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}`).run(now, now, ...args);
+    this.markSending = conn.db.transaction((where: string, args: unknown[], id: number, claim: LeaseClaim, now: number): Database.RunResult => {
+      const r = conn.stmt(
+        `UPDATE deliveries SET state = 'sending', owner = ?, attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}
+           AND EXISTS (SELECT 1 FROM leases l WHERE l.name = ? AND l.owner = ? AND ${LIVE_LEASE})`,
+      ).run(claim.owner, now, now, ...args, claim.name, claim.owner);
       if (r.changes) conn.stmt("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
+      else if (!conn.stmt(`SELECT 1 FROM leases l WHERE l.name = ? AND l.owner = ? AND ${LIVE_LEASE}`).get(claim.name, claim.owner)) throw new LeaseLostError(claim);
       return r;
     });
   }
 
-  async recoverInterrupted(now: number, retryable: readonly RetryableDestination[]): Promise<{ uncertain: number; requeued: number }> {
+  async interruptedSends(): Promise<readonly InterruptedSend[]> {
+    const rows = this.conn.stmt(`SELECT id, destination_id, created_at, checkpoint FROM deliveries WHERE ${ORPHANED}`).all() as Row[];
+    return rows.map((r) => ({ id: r.id as number, destinationId: r.destination_id as string, createdAt: r.created_at as number, checkpoint: (r.checkpoint as string | null) ?? null }));
+  }
+
+  async recoverInterrupted(now: number, retryable: readonly RetryableDestination[], resumable: readonly number[] = []): Promise<{ uncertain: number; requeued: number; resumed: number }> {
     return this.conn.db.transaction(() => {
+      const resume = this.conn.stmt(
+        `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
+           reason = 'the process stopped during the send; it resumes from its checkpoint, which tells whether the post was made'
+         WHERE ${ORPHANED} AND id = ?`,
+      );
+      let resumed = 0;
+      for (const id of resumable) resumed += resume.run(now, now, id).changes;
       const requeue = this.conn.stmt(
         `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
            reason = 'the process stopped during the send; sent again under the same idempotency key'
-         WHERE state = 'sending' AND destination_id = ? AND created_at >= ?`,
+         WHERE ${ORPHANED} AND destination_id = ? AND created_at >= ?`,
       );
       let requeued = 0;
       for (const r of retryable) requeued += requeue.run(now, now, r.destinationId, r.since).changes;
       const uncertain = this.conn.stmt(
           `UPDATE deliveries SET state = 'uncertain', error_kind = 'unknown-outcome', updated_at = ?,
              reason = 'the process stopped during the send: the post may or may not have been published'
-           WHERE state = 'sending'`,
+           WHERE ${ORPHANED}`,
         )
         .run(now).changes;
-      return { uncertain, requeued };
+      return { uncertain, requeued, resumed };
     })();
   }
 
@@ -52,7 +76,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `SELECT d.*, i.title AS item_title, i.link AS item_link, i.data AS item_data, i.first_seen_at AS item_first_seen FROM deliveries d
          JOIN items i ON i.feed_id = d.feed_id AND i.item_key = d.item_key
          WHERE d.destination_id IN (${marks}) AND d.state IN ('pending', 'failed')
-           AND (d.state = 'pending' OR (d.state = 'failed' AND d.next_attempt_at <= ?))
+           AND (d.next_attempt_at <= ? OR (d.state = 'pending' AND d.next_attempt_at IS NULL))
          ORDER BY COALESCE(i.published_at, i.first_seen_at), d.id
          LIMIT ?`,
       )
@@ -64,14 +88,28 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }));
   }
 
-  async transition(id: number, from: readonly DeliveryState[], change: Transition, now: number): Promise<boolean> {
+  async nextPendingAt(now: number, destinationIds: readonly string[]): Promise<number | null> {
+    if (!destinationIds.length) return null;
+    const marks = destinationIds.map(() => "?").join(",");
+    const at = this.conn.stmt(`SELECT MIN(next_attempt_at) FROM deliveries WHERE destination_id IN (${marks}) AND state = 'pending' AND next_attempt_at > ?`)
+      .pluck()
+      .get(...destinationIds, now) as number | null;
+    return at ?? null;
+  }
+
+  async saveCheckpoint(id: number, attempt: number, value: string, now: number): Promise<boolean> {
+    // Fenced like the move to sending: only the attempt that marked the row may write its checkpoint.
+    return this.conn.stmt("UPDATE deliveries SET checkpoint = ?, updated_at = ? WHERE id = ? AND state = 'sending' AND attempts = ?").run(value, now, id, attempt).changes > 0;
+  }
+
+  async transition(id: number, from: readonly DeliveryState[], change: Transition, now: number, owner?: string): Promise<boolean> {
     const marks = from.map(() => "?").join(",");
-    const where = `WHERE id = ? AND state IN (${marks})`;
-    const args = [id, ...from];
+    const where = `WHERE id = ? AND state IN (${marks})${owner === undefined ? "" : " AND (state <> 'sending' OR owner = ?)"}`;
+    const args = owner === undefined ? [id, ...from] : [id, ...from, owner];
     let info: Database.RunResult;
     switch (change.to) {
       case "sending":
-        info = this.markSending(where, args, id, now);
+        info = this.markSending(where, args, id, change.claim, now);
         break;
       case "sent":
         info = this.conn.stmt(`UPDATE deliveries SET state = 'sent', remote_id = ?, remote_url = ?, reason = ?, error_kind = NULL, next_attempt_at = NULL, sent_at = ?, updated_at = ? ${where}`)
@@ -81,10 +119,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
         info = this.conn.stmt(`UPDATE deliveries SET state = 'failed', error_kind = ?, reason = ?, next_attempt_at = ?, updated_at = ? ${where}`)
           .run(change.errorKind, change.reason, change.nextAttemptAt, now, ...args);
         break;
-      case "pending":
-        info = this.conn.stmt(`UPDATE deliveries SET state = 'pending', reason = ?, error_kind = NULL, next_attempt_at = ?, updated_at = ?${change.resetAttempts ? ", attempts = 0" : ""} ${where}`)
-          .run(change.reason, now, now, ...args);
+      case "pending": {
+        const attempts = change.resetAttempts ? ", attempts = 0" : change.uncountAttempt ? ", attempts = MAX(attempts - 1, 0)" : "";
+        info = this.conn.stmt(`UPDATE deliveries SET state = 'pending', reason = ?, error_kind = NULL, next_attempt_at = ?, updated_at = ?${attempts}${change.clearCheckpoint ? ", checkpoint = NULL" : ""} ${where}`)
+          .run(change.reason, change.nextAttemptAt ?? now, now, ...args);
         break;
+      }
       default:
         info = this.conn.stmt(`UPDATE deliveries SET state = ?, error_kind = ?, reason = ?, next_attempt_at = NULL, updated_at = ? ${where}`)
           .run(change.to, change.errorKind, change.reason, now, ...args);
@@ -138,6 +178,7 @@ function toRecord(row: Row): DeliveryRecord {
     imageFailures: (row.image_failures as number | undefined) ?? 0,
     imageDropped: (row.image_dropped as string | null | undefined) ?? null,
     nextAttemptAt: row.next_attempt_at as number | null,
+    checkpoint: (row.checkpoint as string | null | undefined) ?? null,
     remoteId: row.remote_id as string | null,
     remoteUrl: row.remote_url as string | null,
     createdAt: row.created_at as number,

@@ -6,6 +6,8 @@ import { SqliteDeliveryStore } from "./deliveries.js";
 import { SqliteDestinationStore } from "./destinations.js";
 import { SqliteSubscriptionStore } from "./subscriptions.js";
 import { SqliteMetaStore } from "./meta.js";
+import { SqliteLeaseStore } from "./leases.js";
+import { SqliteRequestStore } from "./requests.js";
 
 export type SqliteStoreOptions = ConnectionOptions & SqliteFeedStoreOptions;
 
@@ -16,6 +18,8 @@ export class SqliteStore implements Store {
   readonly destinations: SqliteDestinationStore;
   readonly subscriptions: SqliteSubscriptionStore;
   readonly meta: SqliteMetaStore;
+  readonly leases: SqliteLeaseStore;
+  readonly requests: SqliteRequestStore;
 
   /** @throws StorageError when the file cannot be created, opened or used (naming it, saying what to do). */
   constructor(file: string, opts: SqliteStoreOptions = {}) {
@@ -25,6 +29,8 @@ export class SqliteStore implements Store {
     this.destinations = new SqliteDestinationStore(this.conn);
     this.subscriptions = new SqliteSubscriptionStore(this.conn);
     this.meta = new SqliteMetaStore(this.conn);
+    this.leases = new SqliteLeaseStore(this.conn);
+    this.requests = new SqliteRequestStore(this.conn);
   }
 
   get location(): string {

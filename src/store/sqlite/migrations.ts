@@ -126,4 +126,36 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN image_failures INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE deliveries ADD COLUMN image_dropped TEXT;
   `,
+  // 4: ownership: the lease one process holds on the store, the owner of each row in 'sending',
+  //    operator requests handed to the holder
+  `
+  -- Times from the database's clock (epoch ms). One row per name: 'database' today.
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    owner_info TEXT NOT NULL,
+    acquired_at INTEGER NOT NULL,
+    renewed_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  -- The lease owner that moved the row to 'sending' (set in the same fenced statement).
+  ALTER TABLE deliveries ADD COLUMN owner TEXT;
+  CREATE TABLE operator_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    op TEXT NOT NULL,
+    args TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    taken_at INTEGER,
+    taken_by TEXT,
+    done_at INTEGER,
+    result TEXT,
+    error TEXT
+  );
+  CREATE INDEX operator_requests_waiting ON operator_requests (id) WHERE taken_at IS NULL;
+  `,
+  // 5: per-delivery checkpoints (what a two-step send saved, handed back on a retry or after a crash)
+  `
+  -- Opaque, at most 1,024 characters, never a secret: e.g. the id of a media container made before publishing.
+  ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
+  `,
 ];
