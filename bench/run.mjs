@@ -6,7 +6,7 @@
 // --profile-cycle/--crier-node-flags RESULTS.partial.md, both git-ignored). Options:
 //   --smoke              tiny sizes, one repetition
 //   --reps=N             repetitions per measured scenario (default 3; smoke 1)
-//   --only=a,b           only these sections: steady, peers, memory, new-items, spread, websub, latency
+//   --only=a,b           only these sections: goals, steady, peers, memory, new-items, spread, websub, latency
 //   --cpu-prof=TEXT      run the children whose label contains TEXT with --cpu-prof (into bench/profiles/)
 //   --ns=1000,10000      steady-state, scheduler and spread sizes (default: 1,000 and 10,000; smoke 100)
 //   --profile-cycle=TEXT profile the last poll cycle of the Crier children whose label contains TEXT
@@ -21,6 +21,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { writeCrierConfig } from "./lib/crier-config.mjs";
 import { control, sleep } from "./lib/common.mjs";
+import { runningCrier, startupGoals, stats } from "./lib/goals.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -153,7 +154,7 @@ function runChild(label, args, { onEvent, nodeFlags = [] } = {}) {
   const errFd = openSync(errPath, "w");
   const execArgv = PROF && label.includes(PROF) ? ["--cpu-prof", "--cpu-prof-dir", path.join(HERE, "profiles"), "--cpu-prof-name", `${id}.cpuprofile`] : [];
   if (execArgv.length) mkdirSync(path.join(HERE, "profiles"), { recursive: true });
-  if (/^(peer-)?crier/.test(label)) execArgv.push(...CRIER_NODE_FLAGS);
+  execArgv.push(...CRIER_NODE_FLAGS); // every child alike: Crier, the floor and the peers
   execArgv.push(...nodeFlags);
   const child = fork(path.join(HERE, "lib/child.mjs"), [JSON.stringify({ ...args, crierRoot: CRIER_ROOT, limitMs: timeoutMs - 5_000 })], {
     stdio: ["ignore", "ignore", errFd, "ipc"],
@@ -208,7 +209,7 @@ const med = (runs, get) => median(ok(runs).map((r) => {
 const firstError = (runs) => runs.find((r) => r?.error)?.error ?? null;
 
 // ---- scenarios ---------------------------------------------------------------------------------
-const R = { steady: [], peers: null, memory: null, newItems: null, spread: [], websub: null, latency: null, skipped: [] };
+const R = { goals: null, steady: [], peers: null, memory: null, newItems: null, spread: [], websub: null, latency: null, skipped: [] };
 
 async function manifestUrls(group, n) {
   return (await control(server.control, `/manifest?group=${group}&n=${n}`)).map((f) => f.url);
@@ -245,6 +246,38 @@ async function steady(n) {
     // Same feeds and store; the tick polls every feed at once (no spread): the scheduler path's CPU.
     writeCrierConfig(dir, { urls, destinations: 3, file: "crier-scheduler.yaml", sections: { polling: { spread: 0 }, retention: NO_MAINTENANCE } });
     entry.scheduler = await runChild(`crier-scheduler-${n}`, { scenario: "crier-scheduler", dir, config: "crier-scheduler.yaml", control: server.control });
+  }
+}
+
+/**
+ * The issue's goals side by side, each figure the median of REPS (at least 3, smoke: 3 too, they
+ * are quick) with min and max: changed feeds against bare rss-parser, start-up per command against
+ * `node -e 0` and its import floor, a running `crier run`'s memory over five 304 cycles.
+ */
+async function goalsSection() {
+  const reps = Math.max(3, REPS);
+  const G = (R.goals = { reps });
+  log("goals: changed feeds");
+  G.changed = await runChild("goals-changed-feed", { scenario: "changed-feed", dir: path.join(tmp, "changed"), feeds: SMOKE ? 4 : 10, rounds: reps, destinations: 3 });
+  log("goals: start-up per command");
+  try {
+    G.startup = startupGoals({ project: path.dirname(HERE), root: CRIER_ROOT, dir: path.join(tmp, "startup"), reps: SMOKE ? 3 : Math.max(5, reps), smoke: SMOKE });
+  } catch (err) {
+    G.startup = { error: String(err?.message ?? err) };
+    childFailures++;
+  }
+  G.running = [];
+  for (const n of SMOKE ? [100] : [1000, 10000]) {
+    if (!timeLeft(`goals: crier run ${n}`)) break;
+    log(`goals: crier run, ${n} feeds x 3 destinations, five 304 cycles`);
+    const urls = await manifestUrls("wp", n);
+    const requests = async () => (await control(server.control, "/stats")).requests;
+    try {
+      G.running.push({ n, ...(await runningCrier({ root: CRIER_ROOT, dir: path.join(tmp, `running-${n}`), urls, destinations: 3, everyS: n >= 10000 ? 10 : 4, cycles: 5, requests, limitMs: S.childMs })) });
+    } catch (err) {
+      G.running.push({ n, error: String(err?.message ?? err) });
+      childFailures++;
+    }
   }
 }
 
@@ -457,12 +490,14 @@ function report() {
   out.push("- CPU is user+system of the client process over the measured window (`process.cpuUsage()`); peak RSS is `process.resourceUsage().maxRSS` of that process at its end; every client polls 8 feeds at a time (Crier: its shared pool, `polling.concurrency`, default 8; 4 connections per origin, `polling.connectionsPerHost`).");
   out.push("");
 
+  out.push(...goalsReport());
+
   // 1+2
   if (R.steady.length) {
     out.push("## 1–2. Steady state: one poll cycle where every feed answers 304");
     out.push("");
     out.push(
-      "Floor: bare `undici.request` conditional GETs with the right validators (an `Agent` shaped like Crier's: keep-alive, 4 connections per origin). " +
+      "Floor: the leanest client doing Crier's requests: conditional GETs with the right validators through undici's `Agent` and request API loaded from the same files as Crier's `src/core/http.ts` (not undici's index), the same keep-alive pool (4 connections per origin), each URL split into origin and path once, `Dispatcher#request`, the same Node flags. " +
         "Crier: `openCrier` on a store seeded by an earlier process (3 console destinations per feed), then `crier.intake.pollFeeds()` (fetch stage, the feed states the store keeps in memory after its first cycle, the not-modified polls handed to `store.recordPolled` in batches of 500, which rewrites a healthy feed's row only every `pollTimesEveryMs`). " +
         "Scheduler: `crier run`'s Scheduler (its schedule plan and work as src/services/run.ts makes them) `.start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
         "Each process runs four cycles: its first (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
@@ -738,11 +773,58 @@ function report() {
   out.push(table(["goal", "measured", "verdict"], goals));
   out.push("");
   if (R.skipped.length) out.push(`Skipped (time bound): ${R.skipped.join(", ")}\n`);
+  // The soak is its own script (npm run soak, not part of the bench or CI): its last figures.
+  const soak = path.join(HERE, "SOAK.md");
+  if (existsSync(soak)) out.push(readFileSync(soak, "utf8"));
   out.push("## How to run");
   out.push("");
   out.push("```sh\nnpm run bench               # full sizes (~8-10 min on 2 cores)\nnpm run bench -- --smoke    # tiny sizes, under two minutes (CI)\nnpm run bench -- --only=steady,peers --reps=1 --cpu-prof=crier-steady --keep\n```");
   out.push("");
   return out.join("\n");
+}
+
+/** "median (min–max)" of a stats object, with `digits`. */
+const mmm = (s, digits = 1) => (s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : "—");
+const pass = (ok) => (ok === null ? "**not measured**" : ok ? "met" : "**missed**");
+
+/** The goals table: ratios measured side by side in this run, median of the repetitions with min and max. */
+function goalsReport() {
+  const G = R.goals;
+  if (!G) return [];
+  const out = ["## 0. The goals of issue 17, side by side", ""];
+  out.push(
+    `Every figure: median of ${G.reps}+ repetitions (min–max). Ratios divide medians measured in the same process (changed feeds) or interleaved in the same minutes (start-up). ` +
+      "No run-time V8 flag anywhere; every child (Crier, floor, peers) runs with the same Node flags.",
+  );
+  out.push("");
+  const rows = [];
+  const c = G.changed;
+  if (c && !c.error) {
+    const noNew = stats(c.noNew), oneNew = stats(c.oneNew), bareNo = stats(c.bareNoNew), bareOne = stats(c.bareOneNew);
+    rows.push([`changed ${(c.bytes / 1024).toFixed(0)} KB WordPress feed (50 items), one new item: Crier's poll CPU ms per feed`, mmm(oneNew, 2), `bare rss-parser ${mmm(bareOne, 2)}`, `${(oneNew.median / bareOne.median).toFixed(2)}×`, "≤ 1.2×", pass(oneNew.median / bareOne.median <= 1.2)]);
+    rows.push(["same feed, changed body with no new item (lastBuildDate only)", mmm(noNew, 2), `bare rss-parser ${mmm(bareNo, 2)}`, `${(noNew.median / bareNo.median).toFixed(2)}×`, "≤ 0.3×", pass(noNew.median / bareNo.median <= 0.3)]);
+  } else if (c) rows.push(["changed feeds", "failed", String(c.error).split("\n")[0], "", "", pass(null)]);
+  const st = G.startup;
+  if (st && !st.error) {
+    for (const r of st.rows) {
+      if (r.name === "--help") rows.push([`\`crier --help\` CPU ms (whole process)`, mmm(r.cmd, 0), `\`node -e 0\` ${mmm(st.node0, 0)}`, `${(r.cmd.median / st.node0.median).toFixed(2)}×`, "≤ 1.5×", pass(r.cmd.median / st.node0.median <= 1.5)]);
+      rows.push([`\`crier ${r.name}\` CPU ms vs its import floor (${r.files} files from node_modules)`, mmm(r.cmd, 0), `import floor ${mmm(r.imports, 0)}`, `${(r.cmd.median / r.imports.median).toFixed(2)}×`, "≤ 1.2×", pass(r.cmd.median / r.imports.median <= 1.2)]);
+    }
+  } else if (st) rows.push(["start-up", "failed", String(st.error).split("\n")[0], "", "", pass(null)]);
+  for (const e of G.running ?? []) {
+    if (e.error) rows.push([`\`crier run\`, ${e.n} feeds × 3`, "failed", String(e.error).split("\n")[0], "", "", pass(null)]);
+    else rows.push([`\`crier run\`, ${e.n.toLocaleString("en-US")} feeds × 3 destinations: max RSS MB over ${e.cycles} consecutive 304 cycles`, e.maxRssMb.toFixed(1), `CPU ms per cycle (end to end, idle included) ${mmm(e.perCycleCpu, 0)}`, "", e.n >= 10000 ? "≤ 150 MB" : "", e.n >= 10000 ? pass(e.maxRssMb <= 150) : ""]);
+  }
+  const steadyRows = R.steady.map((e) => {
+    const f = med(e.floor, (r) => r.cycles["kept-alive"].cpuMs);
+    const cr = med(e.crier, (r) => r.cycles["kept-alive"].cpuMs);
+    return [`steady 304 cycle at ${e.n.toLocaleString("en-US")} feeds (warm, kept-alive), Crier CPU ms`, cr === null ? "—" : cr.toFixed(0), `lean floor ${f === null ? "—" : f.toFixed(0)} (see section 1–2 for min/max)`, f && cr ? `${(cr / f).toFixed(2)}×` : "—", "≤ 1.5×", pass(f && cr ? cr / f <= 1.5 : null)];
+  });
+  rows.push(...steadyRows);
+  out.push(table(["goal", "Crier", "against", "ratio", "goal", "verdict"], rows));
+  out.push("");
+  if (c && !c.error) out.push(`Changed-feed polls reported: ${Object.entries(c.statuses).map(([k, v]) => `${k} ×${v}`).join("; ")}.\n`);
+  return out;
 }
 
 // ---- main ----------------------------------------------------------------------------------------
@@ -768,6 +850,7 @@ try {
   }
   server = await startServer();
   log(`feed server: ${server.ports.length} ports, control ${server.control}`);
+  if (section("goals") && timeLeft("goals")) await goalsSection();
   if (section("steady")) for (const n of S.ns) if (timeLeft(`steady ${n}`)) await steady(n);
   if (section("peers") && timeLeft("peers")) await peers();
   if (section("memory") && timeLeft("memory")) await memory();

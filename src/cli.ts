@@ -3,21 +3,15 @@
  * The `crier` command line. Commands only: each parses its arguments, calls one operation
  * (src/services/operations.ts; `crier run`: src/services/run.ts) and prints the result.
  */
-// First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
-import "./heap-default.js";
 import { Command, Option, InvalidArgumentError } from "commander";
-import { adapters, refusedPlatforms } from "../adapters/index.js";
-import { ConfigError } from "./config/load.js";
+import { ConfigError } from "./config/config-error.js";
 import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
 import { LeaseLostError } from "./store/leases.js";
-import { openCrier, type Crier, type OpenOptions } from "./services/open.js";
-import { CrierRun } from "./services/run.js";
-import { listAdapters, validate } from "./services/inspect.js";
+import type { Crier, OpenOptions } from "./services/open.js";
 import { UsageError } from "./services/errors.js";
 import { LeaseHeldError } from "./services/ownership.js";
 import { HolderError, type HandedOver, type OperationArgs, type OperationResult } from "./services/handover.js";
-import { runOperatorCommand } from "./services/operator-command.js";
 import { capabilityText, deliveryView, formatCheck, feedView, formatDeliveries, formatDuration, formatFeeds, formatPollResult, formatTime, indent, plural } from "./cli/format.js";
 import { attentionNotes } from "./cli/attention.js";
 import { EXIT, EXIT_CODES } from "./cli/exit-codes.js";
@@ -51,8 +45,13 @@ const waitOption = (): Option =>
 
 const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: commandName, waitMs: Math.round((opts.wait ?? 0) * 1000) });
 
+// A command loads what it uses when it runs: `crier --help` loads commander and the formatting
+// here, `validate` the config stack, listings the store; adapters load their clients on connect.
+const adapterRegistry = (): Promise<typeof import("../adapters/index.js")> => import("../adapters/index.js");
+
 /** Opens Crier ("read": nothing is written or sent, no lease), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
+  const [{ openCrier }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/open.js"), adapterRegistry()]);
   const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode, ...opts });
   try {
     const result = await work(crier);
@@ -65,7 +64,8 @@ async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => P
 }
 
 /** A short operator command: run here, or by the `crier run` holding the store (the same operation, the same result). */
-function operate<K extends HandedOver>(op: K, args: OperationArgs<K>, opts: { wait?: number }): Promise<OperationResult<K>> {
+async function operate<K extends HandedOver>(op: K, args: OperationArgs<K>, opts: { wait?: number }): Promise<OperationResult<K>> {
+  const [{ runOperatorCommand }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/operator-command.js"), adapterRegistry()]);
   return runOperatorCommand({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, ...writer(opts) }, op, args);
 }
 
@@ -86,6 +86,7 @@ program
   .option("--json", "log JSON lines even on a terminal (they are JSON otherwise)")
   .addOption(waitOption())
   .action(async (opts: { json?: boolean; wait?: number }) => {
+    const [{ openCrier }, { CrierRun }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/open.js"), import("./services/run.js"), adapterRegistry()]);
     const crier = await openCrier({ configPath: configPath(), env: process.env, adapters, refusedPlatforms, mode: "write", listens: true, ...writer(opts), takesRequests: true, ...(opts.json ? { prettyLogs: false } : {}) });
     // A delivery log that can no longer be read or written stops the service: it could not record
     // what it posts. Reported like any storage error, with the config error's exit code.
@@ -196,7 +197,8 @@ program
   .command("validate")
   .description("Check the config (structure, references, secrets missing from the environment) and the delivery log: its folder can be written, an existing file is Crier's and reads whole.")
   .option("--json", "print the result as JSON")
-  .action((opts: { json?: boolean }) => {
+  .action(async (opts: { json?: boolean }) => {
+    const [{ validate }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
     const result = validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
     if (!result.valid) {
       if (!opts.json) throw result.error;
@@ -330,7 +332,8 @@ program
   .command("adapters")
   .description("List the installed platform adapters, their limits and capabilities.")
   .option("--json", "print as JSON")
-  .action((opts: { json?: boolean }) => {
+  .action(async (opts: { json?: boolean }) => {
+    const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
     const list = listAdapters(adapters);
     const text = list
       .map((a) => {

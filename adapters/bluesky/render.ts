@@ -1,11 +1,19 @@
 import type { BlobRef } from "@atproto/api";
 // Bluesky's own facet detection, on its own: the SDK's entry point would load every lexicon
 // (~40 MB) at import. The module needs only `tlds`; the package has no exports map to forbid it.
-import { detectFacets } from "@atproto/api/dist/rich-text/detection.js";
+import { createRequire } from "node:module";
+import type { detectFacets as DetectFacets } from "@atproto/api/dist/rich-text/detection.js";
 import { RenderError, type FeedItem, type Limits, type PostStyle, type Rendered } from "../../src/core/index.js";
 import { fitTemplate, itemFields } from "../../src/render/template.js";
 import { graphemeLength, graphemes, truncate } from "../../src/text/graphemes.js";
 import type { BlueskyConfig } from "./config.js";
+
+// @atproto/api's facet detection (and the TLD list it reads) loads on the first render, not with
+// the adapter registry: a command that renders nothing for Bluesky never loads any of the SDK.
+const require = createRequire(import.meta.url);
+let detectFacetsFn: typeof DetectFacets | undefined;
+const detectFacets: typeof DetectFacets = (text) =>
+  (detectFacetsFn ??= (require("@atproto/api/dist/rich-text/detection.js") as { detectFacets: typeof DetectFacets }).detectFacets)(text);
 
 /** app.bsky.feed.post `text`: `"maxGraphemes": 300`, and `"maxLength": 3000` (UTF-8 bytes). */
 export const BLUESKY_MAX_GRAPHEMES = 300;

@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { control, measure, pool, sleep, maxRssBytes, spreadStats } from "./common.mjs";
+import { changedFeed } from "./goals.mjs";
 
 const require = createRequire(import.meta.url);
 const args = JSON.parse(process.argv[2] ?? "{}");
@@ -421,12 +422,24 @@ async function crierWebSub() {
 }
 
 // ---- the floor: bare conditional GETs ------------------------------------------------------------
+/**
+ * The leanest client doing Crier's requests: undici's Agent and request API loaded from the same
+ * files as Crier's src/core/http.ts (not undici's index), the same keep-alive pool (30 s, 4
+ * connections per origin), each URL split into origin and path once before the first cycle (as
+ * Crier splits each feed's), `Dispatcher#request` as fetch.ts calls it, the same headers; the
+ * same Node flags as the Crier children (none, unless --crier-node-flags).
+ */
 async function floor() {
-  const { Agent, request } = await import("undici");
-  // The same pool shape as Crier's fetch stage (keep-alive, 4 connections per origin), no interceptors.
+  const DispatcherBase = require("undici/lib/dispatcher/dispatcher.js");
+  Object.assign(DispatcherBase.prototype, require("undici/lib/api/index.js"));
+  const Agent = require("undici/lib/dispatcher/agent.js");
   const newAgent = () => new Agent({ keepAliveTimeout: 30_000, connections: 4 });
   let agent = newAgent();
   const list = await control(args.control, `/manifest?group=${args.group}&n=${args.n}`);
+  const targets = list.map((f) => {
+    const url = new URL(f.url);
+    return { origin: url.origin, path: `${url.pathname}${url.search}`, etag: f.etag, lastModified: f.lastModified };
+  });
   const cycles = {};
   for (const label of args.cycles ?? ["cycle"]) {
     if (label === "new-conns") {
@@ -434,10 +447,11 @@ async function floor() {
       agent = newAgent();
     }
     const m = await measure(args.control, () =>
-      pool(list, CONCURRENCY, async (f) => {
-        const res = await request(f.url, {
+      pool(targets, CONCURRENCY, async (f) => {
+        const res = await agent.request({
+          origin: f.origin,
+          path: f.path,
           method: "GET",
-          dispatcher: agent,
           headers: {
             "user-agent": "bench-floor",
             accept: "application/rss+xml, */*;q=0.5",
@@ -569,6 +583,7 @@ const scenarios = {
   "crier-websub": crierWebSub,
   "crier-new-items": crierNewItems,
   "crier-latency": crierLatency,
+  "changed-feed": () => changedFeed(args, ROOT),
   peer,
 };
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { consoleAdapter } from "../../adapters/console/index.js";
 import { RenderError, type AnyAdapter } from "../core/adapter.js";
 import { deliveryError } from "../core/delivery-error.js";
-import { ConfigError, parseConfig, pathText, type AdapterRegistry } from "./load.js";
+import { ConfigError, configWarnings, parseConfig, pathText, type AdapterRegistry } from "./load.js";
 
 /**
  * A stand-in platform: a required chatId and a secret botToken, limit 4096. Built on the console
@@ -107,9 +107,12 @@ describe("parseConfig: a valid config", () => {
     ]);
     expect(config.delivery).toMatchObject({ retryBaseMs: 30_000, maxAttempts: 8 });
     expect(config.logLevel).toBe("info");
-    expect([config.storageCacheMB, config.memory.youngGenerationMB, config.memory.optimizeForSizeWhileParsing, config.memory.optimizeWasm]).toEqual([2, 8, true, false]);
-    const tuned = parse(yaml("storage:", "  cacheMB: 16", "memory:", "  youngGenerationMB: 0", "  optimizeForSizeWhileParsing: false", "  optimizeWasm: true"));
-    expect([tuned.storageCacheMB, tuned.memory.youngGenerationMB, tuned.memory.optimizeForSizeWhileParsing, tuned.memory.optimizeWasm]).toEqual([16, 0, false, true]);
+    expect(config.storageCacheMB).toBe(2);
+    expect(parse(yaml("storage:", "  cacheMB: 16")).storageCacheMB).toBe(16);
+  });
+
+  it.each(["UTC", "Etc/UTC", "Europe/Kiev", "Europe/Kyiv", "America/Argentina/Buenos_Aires"])("accepts the time zone %s (canonical or an alias)", (zone) => {
+    expect(parse(yaml(...FEED, `    timezone: ${zone}`)).feeds[0]?.timezone).toBe(zone);
   });
 
   it("merges routes per feed in config order, without repeats", () => {
@@ -272,6 +275,20 @@ describe("pathText", () => {
     [["routes", 0, "to", 2], "routes[0].to[2]"],
   ])("%j -> %s", (p, expected) => {
     expect(pathText(p)).toBe(expected);
+  });
+});
+
+describe("parseConfig: the memory section (deprecated: no V8 flags are changed at run time)", () => {
+  it("is accepted, each key with a warning naming its line, and nothing else is set from it", () => {
+    const config = parse(yaml("memory:", "  youngGenerationMB: 0", "  optimizeForSizeWhileParsing: false", "  optimizeWasm: true", ...FEED));
+    const why = "deprecated and ignored (Crier no longer changes V8's settings at run time); remove it";
+    expect(config.warnings).toEqual([`line 2: memory.youngGenerationMB: ${why}`, `line 3: memory.optimizeForSizeWhileParsing: ${why}`, `line 4: memory.optimizeWasm: ${why}`]);
+    expect(configWarnings(config)).toContain(`line 2: memory.youngGenerationMB: ${why}`);
+    expect(config).not.toHaveProperty("memory");
+  });
+
+  it("still refuses a key it never had", () => {
+    expect(() => parse(yaml("memory:", "  heapMB: 100", ...FEED))).toThrow(/memory/);
   });
 });
 

@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import jsYaml from "js-yaml";
-import { LineCounter, isNode, parseDocument, type Document } from "yaml";
+import type { LineCounter, Document } from "yaml";
+import { yamlLib } from "./yaml-lib.js";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
 import { compileRouteFilter } from "./route-filter.js";
-import type { MemorySettings } from "../heap.js";
 import {
   configSchema,
   destinationCommonSchema,
@@ -39,6 +39,9 @@ import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
 import { closest, keysAt } from "./suggest.js";
 import { yamlSyntaxProblems } from "./yaml-problems.js";
+import { ConfigError } from "./config-error.js";
+
+export { ConfigError } from "./config-error.js";
 
 export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
 
@@ -62,8 +65,6 @@ export interface CrierConfig {
   storagePath: string;
   /** SQLite's page cache, in MB (storage.cacheMB). */
   storageCacheMB: number;
-  /** What the process lets V8 keep (the `memory` section). */
-  memory: MemorySettings;
   userAgent: string;
   logLevel: string;
   delivery: DeliveryConfig;
@@ -97,17 +98,6 @@ export interface CrierConfig {
   secretValues: string[];
   /** What works but should change (deprecated keys), each naming its line and path. */
   warnings: string[];
-}
-
-/** The config cannot be used; `problems` lists every one, each naming its path (and line). */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`} in the config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
 }
 
 export type AdapterRegistry = ReadonlyMap<string, AnyAdapter>;
@@ -144,6 +134,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
   let located: { doc: Document; lineCounter: LineCounter } | null = null;
   const document = (): { doc: Document; lineCounter: LineCounter } => {
     if (!located) {
+      const { LineCounter, parseDocument } = yamlLib();
       const lineCounter = new LineCounter();
       located = { doc: parseDocument(text, { lineCounter, prettyErrors: false, merge: true }), lineCounter };
     }
@@ -284,6 +275,9 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
 
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
+  for (const key of Object.keys(raw.memory ?? {})) {
+    warnings.push(`${where(["memory", key])}: deprecated and ignored (Crier no longer changes V8's settings at run time); remove it`);
+  }
   const publicListener = publicListenerSetting(raw, where, warnings);
 
   let websub: WebSubSettings | null = null;
@@ -307,7 +301,6 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
     file,
     storagePath: path.resolve(dir, raw.storage.path),
     storageCacheMB: raw.storage.cacheMB,
-    memory: raw.memory,
     userAgent: raw.userAgent,
     logLevel: raw.logLevel,
     delivery: raw.delivery,
@@ -378,17 +371,18 @@ function destinationWarnings(
   const servedProblem = mediaUrl === null ? null : pullableUrlProblem(mediaUrl, allowPrivateAddresses);
   for (const { at, destination, cfg } of written) {
     const { adapter } = destination;
-    const name = `${where(at)} (${destination.id})`;
+    // Located only for a warning: locating builds the `yaml` document (see parseConfig).
+    const name = (): string => `${where(at)} (${destination.id})`;
     if (adapter.imageLimits?.delivery === "pull") {
       if (mediaUrl === null) {
         warnings.push(
-          `${name}: ${adapter.platform} pulls images by URL, and images that need fitting to its rules are served by Crier's public listener, which is not configured: add publicListener: { url: https://…, listen: { host, port } } and run \`crier run\`. Until then only article images that already meet ${adapter.platform}'s rules can be posted; others go without the image, or are skipped where ${adapter.platform} needs one`,
+          `${name()}: ${adapter.platform} pulls images by URL, and images that need fitting to its rules are served by Crier's public listener, which is not configured: add publicListener: { url: https://…, listen: { host, port } } and run \`crier run\`. Until then only article images that already meet ${adapter.platform}'s rules can be posted; others go without the image, or are skipped where ${adapter.platform} needs one`,
         );
       } else if (servedProblem) {
-        warnings.push(`${name}: ${adapter.platform} cannot pull the images Crier serves at ${mediaUrl}: ${servedProblem} (publicListener.url)`);
+        warnings.push(`${name()}: ${adapter.platform} cannot pull the images Crier serves at ${mediaUrl}: ${servedProblem} (publicListener.url)`);
       }
     }
-    for (const line of adapter.validate?.(cfg, { publicUrl, mediaUrl }) ?? []) warnings.push(`${name}: ${line}`);
+    for (const line of adapter.validate?.(cfg, { publicUrl, mediaUrl }) ?? []) warnings.push(`${name()}: ${line}`);
   }
   return warnings;
 }
@@ -510,7 +504,7 @@ function locate(doc: Document, lineCounter: LineCounter, p: PropertyKey[]): stri
   const name = pathText(p) || "(top level)";
   for (let n = p.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n) as unknown[], true);
-    if (isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
+    if (yamlLib().isNode(node) && node.range) return `line ${lineCounter.linePos(node.range[0]).line}: ${name}`;
   }
   return name;
 }

@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 import cron from "node-cron";
-import { DEFAULT_MEMORY } from "../heap.js";
 import type { TextPattern } from "../text/pattern.js";
 
 const id = z
@@ -21,13 +20,28 @@ function isCronExpression(value: string): boolean {
 }
 const cronExpression = z.string().refine(isCronExpression, "must be a cron expression (5 or 6 fields)");
 
+const validZones = new Map<string, boolean>();
+let canonicalZones: ReadonlySet<string> | undefined;
+
+/**
+ * ICU's canonical zone names first (~2 ms for the list); an alias ("UTC", "Europe/Kiev") through
+ * a DateTimeFormat, whose first construction loads ICU's zone data (~20 ms). Once per distinct value.
+ */
 function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(value);
+  if (valid !== undefined) return valid;
+  canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
+  valid = canonicalZones.has(value);
+  if (!valid) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: value });
+      valid = true;
+    } catch {
+      valid = false;
+    }
   }
+  validZones.set(value, valid);
+  return valid;
 }
 
 export const storageSchema = z
@@ -353,29 +367,15 @@ export const websubSchema = z
   })
   .strict();
 
+/**
+ * Deprecated and ignored: Crier no longer changes V8's settings at run time (Node's documentation
+ * warns that doing so after start-up may crash the process). Still accepted, with a warning (load.ts).
+ */
 export const memorySchema = z
   .object({
-    youngGenerationMB: z
-      .number()
-      .int()
-      .min(0)
-      .max(64)
-      .default(DEFAULT_MEMORY.youngGenerationMB)
-      .describe(
-        "Cap on V8's young generation (both semi-spaces), in MB, set at run time; V8 settles at the next power of two. V8 grows it to 32 MB during a poll cycle of many feeds; smaller trades CPU (more frequent minor GCs) for memory. 0: V8's own sizing.",
-      ),
-    optimizeForSizeWhileParsing: z
-      .boolean()
-      .default(DEFAULT_MEMORY.optimizeForSizeWhileParsing)
-      .describe(
-        "Put V8 in its size mode (--optimize-for-size: full GCs sooner, a conservatively grown old generation) while feed bodies are parsed, where a poll cycle makes its garbage. The first poll of 10,000 feeds peaked at ~125-135 MB with it and ~210 MB without, for ~5% more CPU; cycles of unchanged feeds never parse and keep V8's defaults.",
-      ),
-    optimizeWasm: z
-      .boolean()
-      .default(DEFAULT_MEMORY.optimizeWasm)
-      .describe(
-        "Let V8's optimizing compiler compile WebAssembly: undici's HTTP parser (llhttp). Off: that compile takes ~25 MB for a moment during a busy poll cycle, and the baseline code measured the same CPU per poll.",
-      ),
+    youngGenerationMB: z.number().int().min(0).max(64).optional().describe("Deprecated and ignored (was a run-time cap on V8's young generation)."),
+    optimizeForSizeWhileParsing: z.boolean().optional().describe("Deprecated and ignored (was V8's size mode while feeds were parsed)."),
+    optimizeWasm: z.boolean().optional().describe("Deprecated and ignored (was V8's optimizing compiler for WebAssembly)."),
   })
   .strict();
 
@@ -399,7 +399,7 @@ export const configSchema = z
       .describe("The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL."),
     websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`."),
     alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
-    memory: memorySchema.default(memorySchema.parse({})).describe("How much memory the process lets V8 keep."),
+    memory: memorySchema.optional().describe("Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it."),
     credentials: credentialsSchema.default(credentialsSchema.parse({})).describe("The daily watch over destinations' credentials."),
     feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
     destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),

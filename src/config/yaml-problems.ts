@@ -3,7 +3,8 @@
  * package reports a quote or bracket left open where it gave up, at the end of the file or at
  * the next line: the problem is where it was opened. Pure.
  */
-import { isCollection, isScalar, isSeq, visit, type Document, type LineCounter, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import { yamlLib } from "./yaml-lib.js";
 
 /** "line 3: YAML syntax: …" for each error of `doc`. */
 export function yamlSyntaxProblems(doc: Document, lineCounter: LineCounter, text: string): string[] {
@@ -31,6 +32,7 @@ function unclosedAt(doc: Document, code: string, message: string, pos: number): 
   const bracket = code === "BAD_INDENT" && /end with a [\]}]/.test(message);
   if (!quote && !bracket) return null;
   let found: { start: number; mark: string } | null = null;
+  const { isCollection, isScalar, isSeq, visit } = yamlLib();
   visit(doc, {
     Node(_key, node: Node) {
       const range = node.range;

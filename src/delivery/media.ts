@@ -30,17 +30,20 @@ const IMAGE_FORMATS = new Set(["jpeg", "png", "webp", "gif", "avif", "heif", "ti
 const MAX_REDIRECTS = 3;
 
 export class MediaFetcher {
-  private readonly dispatcher: Dispatcher;
+  private agent: Dispatcher | null = null;
   private readonly cache = new Map<string, Promise<ImageResult>>();
   private readonly fitted = new Map<string, Promise<AttachmentResult>>();
 
   constructor(
     private readonly cfg: ImagesConfig,
     private readonly userAgent: string,
-    network: NetworkConfig,
-  ) {
+    private readonly network: NetworkConfig,
+  ) {}
+
+  /** Made on the first download (a command that downloads nothing loads no HTTP client). */
+  private get dispatcher(): Dispatcher {
     // The address guard checks every connection, so every redirect hop and every DNS answer.
-    this.dispatcher = createGuardedAgent({ keepAliveTimeout: 10_000, connections: 4, allowPrivateAddresses: network.allowPrivateAddresses });
+    return (this.agent ??= createGuardedAgent({ keepAliveTimeout: 10_000, connections: 4, allowPrivateAddresses: this.network.allowPrivateAddresses }));
   }
 
   /** The item's image, downloaded once per item and shared by every destination. Never throws. */
@@ -192,6 +195,6 @@ export class MediaFetcher {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.agent?.close();
   }
 }

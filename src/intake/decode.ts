@@ -55,6 +55,23 @@ export function decodeFeedBytes(body: Buffer, contentType: string | null): Decod
 }
 
 /**
+ * Whether `decodeFeedBytes` reads these bytes as UTF-8 as they are (after a UTF-8 byte order mark
+ * of `bomLength` bytes), with no warning; null when it would not. The identity scan then reads the
+ * bytes as Latin-1, one character per byte, and decodes only the few fields it keeps. Pure.
+ */
+export function plainUtf8(body: Buffer, contentType: string | null): { bomLength: number } | null {
+  const bom = BOMS.find(([marks]) => marks.every((byte, i) => body[i] === byte));
+  if (bom) return bom[1] === "utf-8" && isUtf8(body.subarray(3)) ? { bomLength: 3 } : null;
+  const httpCharset = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? "")?.[1];
+  if (httpCharset && iconv.encodingExists(httpCharset)) return /^utf-?8$/i.test(httpCharset) && isUtf8(body) ? { bomLength: 0 } : null;
+  if (sniffUtf16(body)) return null;
+  const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(body.subarray(0, 512).toString("latin1"))?.[1];
+  // Any other declaration (a known charset, an unknown label, UTF-16 on ASCII bytes): not this case.
+  if (declared && !/^utf-?8$/i.test(declared)) return null;
+  return isUtf8(body) ? { bomLength: 0 } : null;
+}
+
+/**
  * Latin single-byte charsets are left to the windows-1252 fallback: a detector tells them apart
  * poorly, and a wrong guess among them turns every accented letter into another. Scripts with
  * their own bytes (Cyrillic, Greek, Hebrew, Arabic, CJK) it tells apart well.

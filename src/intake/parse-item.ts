@@ -91,7 +91,18 @@ export function channelOf(output: Raw, format: XmlFormat, feedUrl: string | null
   return { base, link: resolveLink(href, base, feedUrl), xmlBase: Boolean(rootAttrs["xml:base"]?.trim() || channelBase) };
 }
 
-export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
+/** An item's identity fields: its guid, and its link as resolved now and (when it differs) the old way. */
+export interface ItemIdentity {
+  guid: string | null;
+  link: string | null;
+  legacyLink: string | null;
+}
+
+/**
+ * The identity fields of an xml2js item, read as toFeedItem reads them. Cheap: no text or HTML is
+ * cleaned. Also fed by the identity scan (scan-keys.ts), which builds the same raw shapes.
+ */
+export function identityOf(raw: Raw, ctx: Pick<ChannelContext, "format" | "base" | "xmlBase" | "channelLink">): ItemIdentity & { base: string | null } {
   const attrs = (raw.attrs ?? {}) as Record<string, unknown>;
   const itemBase = text(attrs["xml:base"]);
   const base = withBase(ctx.base, itemBase);
@@ -109,7 +120,27 @@ export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
     return found ?? (ctx.format !== "atom" ? (httpUrl(permalinkOf(guidElement)) ?? httpUrl(rdfAbout)) : null);
   };
   const link = linkAgainst(linkBase);
-  const legacyLink = linkBase === base ? null : linkAgainst(base);
+  const legacy = linkBase === base ? null : linkAgainst(base);
+  return { guid, link, legacyLink: legacy !== link ? legacy : null, base };
+}
+
+/**
+ * An item the store already has, read from its cheap fields only (identity and date): its text,
+ * image and categories are never used again. Null when its identity is not `expected` (what the
+ * identity scan read at this position): then it is read in full.
+ */
+export function toKnownItem(raw: Raw, ctx: ChannelContext, expected: ItemIdentity): ReadItem | null {
+  const { guid, link, legacyLink } = identityOf(raw, ctx);
+  if (!link || guid !== expected.guid || link !== expected.link || legacyLink !== expected.legacyLink) return null;
+  const item: FeedItem = {
+    feedId: ctx.feedId, guid, link, title: "", summary: "", author: null, categories: [], imageUrl: null, imageAlt: null,
+    publishedAt: publishedOf(raw, ctx.format),
+  };
+  return { item, legacyLink };
+}
+
+export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
+  const { guid, link, legacyLink, base } = identityOf(raw, ctx);
   const atom = ctx.format === "atom";
   const encoded = text(raw.rawEncoded) ?? atomText(raw.atomContent);
   const contentHtml = (atom ? atomText(raw.rawContent) : encoded) ?? "";
@@ -126,13 +157,17 @@ export function toFeedItem(raw: Raw, ctx: ChannelContext): ReadItem {
     author: foldWhitespace(cleanTitle(text(raw.creator) ?? text(raw.author) ?? text(raw["dc:creator"]))) || null,
     categories: categoriesOf(raw),
     ...imageFields(imageOf(raw, contentHtml || descriptionHtml, link ?? base ?? ctx.channelLink, ctx.minImageWidth)),
-    publishedAt: firstDate(
-      atom
-        ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
-        : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.atomPublished, raw.dctermsCreated, raw.dctermsModified, raw.atomUpdated],
-    ),
+    publishedAt: publishedOf(raw, ctx.format),
   };
-  return { item, legacyLink: legacyLink !== link ? legacyLink : null };
+  return { item, legacyLink };
+}
+
+function publishedOf(raw: Raw, format: XmlFormat): string | null {
+  return firstDate(
+    format === "atom"
+      ? [raw.publishedRaw, raw.updatedRaw, raw.issuedRaw, raw.modifiedRaw, raw.createdRaw]
+      : [raw.pubDate, raw["dc:date"], raw.dctermsIssued, raw.atomPublished, raw.dctermsCreated, raw.dctermsModified, raw.atomUpdated],
+  );
 }
 
 /**

@@ -8,13 +8,24 @@ import Parser from "rss-parser";
 import { decodeFeedBytes } from "./decode.js";
 import { atomKindOf } from "./parse-content.js";
 import { isJsonFeed, parseJsonFeed } from "./json-feed.js";
-import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem, websubLinksOf } from "./parse-item.js";
+import { CUSTOM_FIELDS, channelOf, keepPostable, text, toFeedItem, toKnownItem, websubLinksOf, type ItemIdentity } from "./parse-item.js";
 import { escapeNakedMarkup, repairAtomDates, repairAtomLinks, repairXml, type Repaired } from "./parse-repair.js";
 import { cleanTitle } from "./parse-text.js";
 import { ParseError, type ParsedFeed } from "./parse-types.js";
 import { prepareXml } from "./parse-xml.js";
 
 export { ParseError, type ParsedFeed } from "./parse-types.js";
+
+/** Options of a parse. */
+export interface ParseOptions {
+  /** An <img> declared narrower than this is not the article's picture. */
+  minImageWidth?: number;
+  /**
+   * Items the store already has, by position in a document of `count` items (the identity scan's
+   * reading): read from their cheap fields only, when the parse finds the same identity there.
+   */
+  known?: { count: number; items: ReadonlyMap<number, ItemIdentity> };
+}
 
 type Output = Parser.Output<Record<string, unknown>> & Record<string, unknown>;
 
@@ -24,7 +35,7 @@ export async function parseFeed(
   contentType: string | null,
   feedId: string,
   feedUrl: string | null,
-  opts: { minImageWidth?: number } = {},
+  opts: ParseOptions = {},
 ): Promise<ParsedFeed> {
   const decoded = decodeFeedBytes(body, contentType);
   body = NO_BYTES; // an async function keeps its parameters until it returns: not the bytes, past here
@@ -48,7 +59,13 @@ export async function parseFeed(
   }
   const channel = channelOf(output, prepared.format, feedUrl, prepared.rootAttrs);
   const ctx = { feedId, format: prepared.format, base: channel.base, xmlBase: channel.xmlBase, channelLink: channel.link, ...(opts.minImageWidth !== undefined ? { minImageWidth: opts.minImageWidth } : {}) };
-  const entries = ((output.items ?? []) as Array<Record<string, unknown>>).map((raw) => toFeedItem(raw, ctx));
+  const raws = (output.items ?? []) as Array<Record<string, unknown>>;
+  // Known items skip HTML to text and the image choice, when the document is the one the scan read.
+  const known = opts.known?.count === raws.length ? opts.known.items : null;
+  const entries = raws.map((raw, i) => {
+    const expected = known?.get(i);
+    return (expected && toKnownItem(raw, ctx, expected)) || toFeedItem(raw, ctx);
+  });
   const items = keepPostable(entries.map((r) => r.item), warnings);
   const legacyLinks = new Map(entries.flatMap((r) => (r.legacyLink ? [[r.item, r.legacyLink] as const] : [])));
   // Crier posts items: a broken document that yields none is broken, not an empty feed.

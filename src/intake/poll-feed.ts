@@ -9,12 +9,13 @@ import type { Feed } from "../config/load.js";
 import type { FeedState, FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
 import { FetchError, fetchFeed, type FetchRequest, type FetchResult } from "./fetch.js";
 import type { ParsedFeed } from "./parse-types.js";
-import { adoptLegacyKeys, identify, knownQuery, planPoll } from "./select-new.js";
+import type { ParseOptions } from "./parse.js";
+import type { ScannedFeed } from "./scan-keys.js";
+import { adoptLegacyKeys, identify, identifyScanned, keysIfNoneNew, knownQuery, planNoneNew, planPoll } from "./select-new.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedHealthConfig, PollingConfig, RouteFilter } from "../config/schema.js";
 import { filterReason } from "./filter.js";
 import { backoffMs } from "../core/backoff.js";
-import { whileParsing } from "../heap.js";
 import { StorageError } from "../store/storage-error.js";
 
 export interface FeedPollReport {
@@ -25,8 +26,11 @@ export interface FeedPollReport {
    * subscribed: WebSub pushes this feed, and the safety-net poll is not due.
    */
   status: "not-modified" | "parsed" | "held" | "error" | "backoff" | "fresh" | "subscribed";
-  /** For not-modified: how it was known ("304" or "same-body"). For parsed: "push" when a hub sent it. */
-  via?: "304" | "same-body" | "push";
+  /**
+   * For not-modified: how it was known ("304" or "same-body"). For parsed: "push" when a hub sent
+   * it; "scan" when the body changed but the identity scan found every item known (no full parse).
+   */
+  via?: "304" | "same-body" | "push" | "scan";
   items?: number;
   /** Items new to the feed. */
   new?: number;
@@ -159,7 +163,20 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       if (fetched.headerLinks) result.websub = fetched.headerLinks;
       return result;
     }
-    const parsed = await parseFetched(feed, fetched);
+    const fetchMeta = pushed ? null : { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash, freshUntil };
+    // A changed body on a settled feed: identities first; the full parse only when one is new.
+    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx) : null;
+    if (scanned?.presentKeys) {
+      const applied = await ctx.store.applyPlan(planNoneNew(feed.id, now, scanned.presentKeys, fetchMeta));
+      const warnings = [...notes, ...scanned.warnings, ...(moved ? [moved] : [])];
+      ctx.logger.info({ feed: feed.id, items: scanned.presentKeys.length, new: 0, via: "scan" }, "feed changed, no new item");
+      return {
+        ...(fetched.headerLinks ? { websub: fetched.headerLinks } : {}),
+        report: { feedId: feed.id, status: "parsed", via: "scan", items: scanned.presentKeys.length, new: 0, queued: applied.queued, skipped: applied.skipped, warnings },
+      };
+    }
+    // New items first: the document without the known items' elements, when the scan can say where they are.
+    const parsed = (scanned?.known ? await parseNewOnly(feed, fetched, scanned) : null) ?? (await parseFetched(feed, fetched, scanned?.known));
     for (const warning of parsed.warnings) ctx.logger.warn({ feed: feed.id, warning }, "feed recovered with a warning");
     if (moved) parsed.warnings.push(moved); // reported with the poll; logged once by movedNotice
     parsed.warnings.unshift(...notes);
@@ -178,7 +195,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       seededRoutes: seeded,
       backlog: feed.backlog,
       acceptMode: state?.acceptMode ?? null,
-      fetchMeta: pushed ? null : { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash, freshUntil },
+      fetchMeta,
       complete: !pushed,
       filter: (destinationId, item) => filterReason(item, ctx.filters?.get(destinationId), now),
     });
@@ -235,13 +252,59 @@ function fetchRequest(feed: Feed, userAgent: string, known: Pick<FeedState, "eta
   };
 }
 
+let scanModule: Promise<typeof import("./scan-keys.js")> | undefined;
+const scanStage = (): Promise<typeof import("./scan-keys.js")> => (scanModule ??= import("./scan-keys.js"));
+
+/** What the identity scan of a changed body found: all known (the keys to keep), or which items are. */
+interface ScanOutcome {
+  /** Every item is known: the keys the document's items keep. */
+  presentKeys: string[] | null;
+  /** Else: the known items by position, for the full parse to read cheaply. */
+  known?: NonNullable<ParseOptions["known"]>;
+  warnings: string[];
+  scan: ScannedFeed;
+}
+
+/**
+ * The identity scan of a changed body (scan-keys.ts) and the store's answer about its keys. Null
+ * when the scan is in doubt: the full parse decides alone.
+ */
+async function scanChanged(feedId: string, fetched: Extract<FetchResult, { status: "fetched" }>, ctx: PollContext): Promise<ScanOutcome | null> {
+  const { scanIdentities } = await scanStage();
+  const scan = scanIdentities(fetched.body, fetched.contentType, fetched.url);
+  const identified = scan ? identifyScanned(scan.items, scan.channelLink) : null;
+  if (!scan || !identified) return null;
+  const query = knownQuery(identified);
+  const known = await ctx.store.getKnown(feedId, query.keys, query.links);
+  const presentKeys = keysIfNoneNew(identified, known);
+  if (presentKeys) return { presentKeys, warnings: scan.warnings, scan };
+  const items = new Map<number, (typeof scan.items)[number]>();
+  for (const entry of identified) {
+    const identity = scan.items[entry.position];
+    // Only an item known by its own key: a legacy or alias match is decided on the full item.
+    if (identity && known.keys.has(entry.key)) items.set(entry.position, identity);
+  }
+  return { presentKeys: null, known: { count: scan.items.length, items }, warnings: scan.warnings, scan };
+}
+
+let parseNewModule: Promise<typeof import("./parse-new.js")> | undefined;
+
+/** Only the new items parsed (parse-new.ts), or null when the document does not allow it. */
+async function parseNewOnly(feed: Feed, fetched: Extract<FetchResult, { status: "fetched" }>, scanned: ScanOutcome): Promise<ParsedFeed | null> {
+  if (!scanned.known || !scanned.scan.ranges) return null;
+  const { parseNewItems } = await (parseNewModule ??= import("./parse-new.js"));
+  const parsed = await parseNewItems(fetched.body, scanned.scan, new Set(scanned.known.items.keys()), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth });
+  if (parsed) takeBody(fetched); // not needed any more
+  return parsed;
+}
+
 /** Parses a fetched document with the feed's options; the body is handed over to the parser. */
-async function parseFetched(feed: Feed, fetched: Extract<FetchResult, { status: "fetched" }>): Promise<ParsedFeed> {
+async function parseFetched(feed: Feed, fetched: Extract<FetchResult, { status: "fetched" }>, known?: ParseOptions["known"]): Promise<ParsedFeed> {
   const { parseFeed } = await parseStage();
   // The body goes to the parser and is not kept here: the caller waits on the store after the
   // parse, and a body still referenced then moves to V8's old space and waits for a full GC there.
   // Taken inside the closure: a local here would keep it in this function's context.
-  return whileParsing(() => parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth }));
+  return parseFeed(takeBody(fetched), fetched.contentType, feed.id, fetched.url, { minImageWidth: feed.image.minWidth, ...(known ? { known } : {}) });
 }
 
 /**

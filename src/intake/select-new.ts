@@ -16,7 +16,8 @@ import type { IdentifiedItem, KnownItems, PlannedDelivery, PollPlan } from "../s
 export function identify(items: readonly FeedItem[], channelLink: string | null, legacyLinks?: ReadonlyMap<FeedItem, string>): IdentifiedItem[] {
   const normChannel = channelLink ? normalizeLink(channelLink) : null;
   const hashes = items.map((item) => createHash("sha256").update(`${item.title}\n${item.summary}`).digest("hex").slice(0, 32));
-  const current = identities(items, items.map((item) => item.link), hashes, normChannel);
+  // With every hash known, identities() always answers.
+  const current = identities(items, items.map((item) => item.link), hashes, normChannel) ?? [];
   const legacy = legacyLinks?.size ? identities(items, items.map((item) => legacyLinks.get(item) ?? item.link), hashes, normChannel) : null;
   const seen = new Set<string>();
   const out: IdentifiedItem[] = [];
@@ -30,26 +31,90 @@ export function identify(items: readonly FeedItem[], channelLink: string | null,
   return out;
 }
 
-/** Each item's key and identifying link, with `links` standing for the items' links. */
-function identities(items: readonly FeedItem[], links: ReadonlyArray<string | null>, hashes: readonly string[], normChannel: string | null): Array<{ key: string; normLink: string | null }> {
+/**
+ * The keys of a scan's identities (scan-keys.ts), exactly as `identify` gives them for the parsed
+ * items, in the same order, a repeated key left out. Null when a key would depend on an item's
+ * text (no guid, and a link that does not identify it): then the feed needs its full parse.
+ */
+export function identifyScanned(items: ReadonlyArray<{ guid: string | null; link: string | null; legacyLink: string | null }>, channelLink: string | null): Array<Omit<IdentifiedItem, "item">> | null {
+  const normChannel = channelLink ? normalizeLink(channelLink) : null;
+  const hashes = items.map(() => null);
+  const current = identities(items, items.map((item) => item.link), hashes, normChannel);
+  const withLegacy = items.some((item) => item.legacyLink);
+  const legacy = withLegacy ? identities(items, items.map((item) => item.legacyLink ?? item.link), hashes, normChannel) : null;
+  if (!current || (withLegacy && !legacy)) return null;
+  const seen = new Set<string>();
+  const out: Array<Omit<IdentifiedItem, "item">> = [];
+  current.forEach(({ key, normLink }, position) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const legacyKey = legacy?.[position]?.key;
+    out.push({ key, normLink, position, ...(legacyKey && legacyKey !== key ? { legacyKey } : {}) });
+  });
+  return out;
+}
+
+/**
+ * Each item's key and identifying link, with `links` standing for the items' links. A null hash:
+ * the item's text is not known; null when a key depends on it.
+ */
+function identities(
+  items: ReadonlyArray<{ guid: string | null }>,
+  links: ReadonlyArray<string | null>,
+  hashes: ReadonlyArray<string | null>,
+  normChannel: string | null,
+): Array<{ key: string; normLink: string | null }> | null {
   const norms = links.map((link) => (link ? normalizeLink(link) : null));
   // Distinct entries per link: the same entry twice (same guid, or no guid and same content) shares nothing.
   const entriesByLink = new Map<string, Set<string>>();
+  const unknownText = new Set<string>();
   items.forEach((item, i) => {
     const norm = norms[i];
     if (!norm) return;
-    const entry = item.guid ? `guid:${item.guid}` : `hash:${hashes[i]}`;
+    const hash = hashes[i];
+    if (!item.guid && hash == null) unknownText.add(norm);
+    const entry = item.guid ? `guid:${item.guid}` : `hash:${hash ?? i}`;
     entriesByLink.set(norm, (entriesByLink.get(norm) ?? new Set<string>()).add(entry));
   });
-  return items.map((item, position) => {
+  const out: Array<{ key: string; normLink: string | null }> = [];
+  for (const [position, item] of items.entries()) {
     const norm = norms[position] ?? null;
+    // Whether two entries without a guid that share a link are one entry depends on their text.
+    if (norm && unknownText.has(norm) && (entriesByLink.get(norm)?.size ?? 0) > 1) return null;
     const normLink = norm && entriesByLink.get(norm)?.size === 1 && norm !== normChannel ? norm : null;
-    return { key: item.guid ? `guid:${item.guid}` : normLink ? `link:${normLink}` : `hash:${hashes[position]}`, normLink };
-  });
+    const hash = hashes[position];
+    if (!item.guid && !normLink && hash == null) return null;
+    out.push({ key: item.guid ? `guid:${item.guid}` : normLink ? `link:${normLink}` : `hash:${hash}`, normLink });
+  }
+  return out;
+}
+
+/**
+ * The keys a fetched document's items keep when none of them is new (each known by its key, or
+ * by the legacy key `adoptLegacyKeys` would adopt), else null.
+ */
+export function keysIfNoneNew(items: ReadonlyArray<Pick<IdentifiedItem, "key" | "legacyKey">>, known: KnownItems): string[] | null {
+  const keys = new Set(items.map((entry) => entry.key));
+  const out: string[] = [];
+  for (const entry of items) {
+    if (known.keys.has(entry.key)) out.push(entry.key);
+    else if (entry.legacyKey !== undefined && known.keys.has(entry.legacyKey) && !keys.has(entry.legacyKey)) out.push(entry.legacyKey);
+    else return null;
+  }
+  return out;
+}
+
+/**
+ * The plan of a full fetch whose items are all known, on a feed whose routes are all seeded and
+ * that awaits no accept: what `planPoll` gives then (nothing new, nothing to deliver or hold),
+ * without the items themselves. Pure.
+ */
+export function planNoneNew(feedId: string, now: number, presentKeys: string[], fetchMeta: PollPlan["fetchMeta"]): PollPlan {
+  return { feedId, now, fetchMeta, presentKeys, newItems: [], deliveries: [], seedRoutes: [], hold: null, clearAccept: false };
 }
 
 /** What to ask the store about these items: their keys (legacy keys too) and identifying links. */
-export function knownQuery(items: readonly IdentifiedItem[]): { keys: string[]; links: string[] } {
+export function knownQuery(items: ReadonlyArray<Pick<IdentifiedItem, "key" | "normLink" | "legacyKey">>): { keys: string[]; links: string[] } {
   return {
     keys: items.flatMap((i) => (i.legacyKey ? [i.key, i.legacyKey] : [i.key])),
     links: items.flatMap((i) => (i.normLink ? [i.normLink] : [])),

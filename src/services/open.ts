@@ -4,14 +4,11 @@
  * polls and delivers at a time); "read" opens the store read-only (or in memory when there is none
  * yet): nothing is written, nothing is sent, no lease. The composition of `crier run` is ./run.ts.
  */
-// First: Crier's memory defaults (src/heap.ts) are in place before the other modules load.
-import "../heap-default.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DestinationStream, Logger } from "pino";
 import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
 import { createLogger } from "../log.js";
-import { applyMemorySettings } from "../heap.js";
 import { createScrubber, type Scrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
 import type { Lease } from "../store/leases.js";
@@ -90,7 +87,6 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
     ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
   });
-  applyMemorySettings(config.memory);
   for (const warning of configWarnings(config)) logger.warn({ config: config.file, warning }, "config: should change");
   const readOnly = opts.mode === "read";
   const cacheMB = config.storageCacheMB;

@@ -1,7 +1,9 @@
 /** Grapheme-aware text helpers (Intl.Segmenter, built into Node). Pure. */
 import { neutraliseBidi } from "./bidi.js";
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: building it loads ICU's break rules (~20 ms), which a command that renders nothing never needs.
+let segmenter: Intl.Segmenter | undefined;
+const graphemeSegmenter = { segment: (text: string): Intl.Segments => (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };
 
 /** Splits into user-perceived characters: an emoji ZWJ sequence or a letter with combining marks is one. */
 export function graphemes(text: string): string[] {

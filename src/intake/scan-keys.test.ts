@@ -1,0 +1,72 @@
+/**
+ * The identity scan's own cases, and the full parse's cheap reading of items the scan found known.
+ * (Equality with the full parse over the whole corpus: test/corpus/scan-keys.test.ts; over
+ * generated documents: test/property/scan-keys.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import iconv from "iconv-lite";
+import { parseFeed } from "./parse.js";
+import { scanIdentities } from "./scan-keys.js";
+import { buildRss, newsItems } from "../../test/support/rss.js";
+
+const FEED_URL = "https://feeds.example.net/news.xml";
+const rss = (items: string, root = ""): Buffer =>
+  Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"${root}><channel><title>t</title><link>https://news.example.org/</link>${items}</channel></rss>`);
+
+describe("scanIdentities", () => {
+  it.each([
+    ["guid and link", "<item><guid>g1</guid><link>https://news.example.org/a</link></item>", { guid: "g1", link: "https://news.example.org/a", legacyLink: null }],
+    ["a permalink guid is the link", "<item><guid> https://news.example.org/b </guid></item>", { guid: "https://news.example.org/b", link: "https://news.example.org/b", legacyLink: null }],
+    ["entities and CDATA", "<item><guid><![CDATA[a&b]]>&amp;c</guid><link>https://news.example.org/?p=1&amp;q=2</link></item>", { guid: "a&b&c", link: "https://news.example.org/?p=1&q=2", legacyLink: null }],
+    ["relative link: the site, and the feed URL the old way", "<item><guid>g</guid><link>/c</link></item>", { guid: "g", link: "https://news.example.org/c", legacyLink: "https://feeds.example.net/c" }],
+    ["FeedBurner's origLink", "<item><guid>g</guid><link>https://fb.example/x</link><feedburner:origLink>https://news.example.org/d</feedburner:origLink></item>", { guid: "g", link: "https://news.example.org/d", legacyLink: null }],
+    ["non-ASCII UTF-8", "<item><guid>caf\u00e9-\u6771\u4eac</guid><link>https://news.example.org/e</link></item>", { guid: "caf\u00e9-\u6771\u4eac", link: "https://news.example.org/e", legacyLink: null }],
+  ])("%s", (_name, item, expected) => {
+    expect(scanIdentities(rss(item), null, FEED_URL)?.items).toEqual([expected]);
+  });
+
+  it("reads a Latin-1 feed through the decoder", () => {
+    const body = iconv.encode(`<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><link>https://news.example.org/</link><item><guid>caf\u00e9</guid><link>/f</link></item></channel></rss>`, "latin1");
+    expect(scanIdentities(body, null, FEED_URL)?.items[0]?.guid).toBe("caf\u00e9");
+  });
+
+  it.each([
+    ["an item without a link", "<item><guid>g</guid></item>"],
+    ["a stray ampersand (the full parse repairs)", "<item><guid>g & h</guid><link>https://news.example.org/a</link></item>"],
+    ["an unknown entity", "<item><title>a&nbsp;b</title><guid>g</guid><link>https://news.example.org/a</link></item>"],
+    ["a mismatched close tag", "<item><guid>g</guid><link>https://news.example.org/a</lnk></item>"],
+    ["markup inside a guid", "<item><guid><b>g</b></guid><link>https://news.example.org/a</link></item>"],
+    ["a long CDATA guid (left out of the scanned text)", `<item><guid><![CDATA[${"g".repeat(400)}]]></guid><link>https://news.example.org/a</link></item>`],
+    ["a cut-off document", "<item><guid>g</guid><link>https://news.example.org/a</link>"],
+  ])("gives up on %s", (_name, item) => {
+    const body = rss(item);
+    expect(scanIdentities(item.endsWith("</link>") ? body.subarray(0, body.length - "</channel></rss>".length) : body, null, FEED_URL)).toBeNull();
+  });
+
+  it("gives up on JSON Feed", () => {
+    expect(scanIdentities(Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[]}'), "application/feed+json", FEED_URL)).toBeNull();
+  });
+});
+
+describe("parseFeed with known items", () => {
+  const body = Buffer.from(buildRss(newsItems(3)));
+  const scan = scanIdentities(body, null, FEED_URL);
+
+  it("reads the known ones from their identity and date only, the others in full", async () => {
+    const known = new Map([[1, scan!.items[1]!], [2, scan!.items[2]!]]);
+    const parsed = await parseFeed(body, null, "news", FEED_URL, { known: { count: 3, items: known } });
+    expect(parsed.items.map((i) => [i.guid, i.title, i.summary === "" ? "" : "text", i.publishedAt !== null])).toEqual([
+      ["https://news.example.org/?p=3", "Story 3: council’s plan & the river <update>", "text", true],
+      ["https://news.example.org/?p=2", "", "", true],
+      ["https://news.example.org/?p=1", "", "", true],
+    ]);
+  });
+
+  it("reads everything in full when the document is not the one scanned", async () => {
+    const other = { guid: "elsewhere", link: "https://news.example.org/x", legacyLink: null };
+    const parsed = await parseFeed(body, null, "news", FEED_URL, { known: { count: 3, items: new Map([[0, other]]) } });
+    expect(parsed.items.every((i) => i.title.startsWith("Story"))).toBe(true);
+    const recounted = await parseFeed(body, null, "news", FEED_URL, { known: { count: 4, items: new Map([[0, scan!.items[0]!]]) } });
+    expect(recounted.items.every((i) => i.title.startsWith("Story"))).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * A command loads only what it uses (the built CLI, every module it loads recorded): help,
+ * validate and the listings never load a platform client, the HTTP client or the feed parser; a
+ * poll loads the parser only for a changed feed. And no command sets a V8 flag at run time.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ROOT, runCli, writeConfig } from "../support/cli.js";
+import { buildRss, newsItems } from "../support/rss.js";
+
+const RECORDER = path.join(ROOT, "test/support/record-loads.mjs");
+const SDKS = ["telegraf", "twitter-api-v2", "masto", "@atproto/api", "undici", "sharp", "fastify", "pino-pretty"];
+const PARSER = ["rss-parser", "xml2js", "sax", "html-to-text", "htmlparser2", "iconv-lite", "chardet"];
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
+  dirs.push(dir);
+  const log = path.join(dir, "loads.txt");
+  writeFileSync(log, "");
+  const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, CRIER_LOAD_LOG: log } });
+  const lines = readFileSync(log, "utf8").split("\n");
+  const packages = new Set(lines.flatMap((l) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(l)?.slice(1, 2) ?? []));
+  return { code: r.code, stdout: r.stdout, packages, flags: lines.filter((l) => l.startsWith("v8-flags ")) };
+}
+
+/** A feed file and a config; `telegram`: a Telegram destination too (never polled: it would post). */
+function setup(telegram: boolean): { config: string; feed: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "crier-startup-"));
+  dirs.push(dir);
+  const feed = path.join(dir, "feed.xml");
+  writeFileSync(feed, buildRss(newsItems(3)));
+  const { config } = writeConfig(
+    `storage: { path: ${path.join(dir, "crier.db")} }
+feeds:
+  - id: news
+    url: ${feed}
+destinations:
+  - id: out
+    platform: console
+    output: stderr
+    file: ${path.join(dir, "posts.jsonl")}
+${telegram ? `  - id: tg
+    platform: telegram
+    botToken: "123:abc"
+    chatId: "@news"
+` : ""}routes:
+  - feed: news
+    to: [out${telegram ? ", tg" : ""}]
+`,
+    dir,
+  );
+  return { config, feed };
+}
+
+describe("start-up: a command loads what it uses", () => {
+  it("--help loads commander and nothing else", async () => {
+    const r = await recorded(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: crier/);
+    expect([...r.packages]).toEqual(["commander"]);
+  });
+
+  it("validate and deliveries load no platform client, HTTP client or parser", async () => {
+    const { config } = setup(true);
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "destinations"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      for (const name of [...SDKS, ...PARSER, "yaml"]) expect(r.packages, `${args[2]} loaded ${name}`).not.toContain(name);
+      expect(r.packages, args[2]).toContain("zod");
+    }
+  });
+
+  it("a poll parses a changed feed without loading another platform's client, and sets no V8 flag", async () => {
+    const { config, feed } = setup(false);
+    const first = await recorded(["-c", config, "poll", "--once", "--json"]);
+    expect(first.packages).toContain("rss-parser");
+    expect(first.flags).toEqual([]);
+    for (const name of ["telegraf", "twitter-api-v2", "masto", "@atproto/api", "sharp", "fastify"]) expect(first.packages, name).not.toContain(name);
+    writeFileSync(feed, buildRss(newsItems(4)));
+    const second = await recorded(["-c", config, "poll", "--once", "--json"]);
+    expect(second.flags).toEqual([]);
+    expect(JSON.parse(second.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed", new: 1, queued: 1 });
+  });
+});
