@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/core/index.js";
 import { DEFAULT_USER } from "../../test/loopback/threads-api/server.js";
 import { threadsAdapter } from "./index.js";
-import { memoryCredentials } from "./fixtures/credentials.js";
+import { memoryCredentials } from "../../test/contract/memory-credentials.js";
 import { Delivery, TEXT_PAYLOAD, kindOf, openLoopback, type Opened } from "./fixtures/session.js";
 import { REFRESH_WHEN_LEFT_MS, originOf } from "./token.js";
 
