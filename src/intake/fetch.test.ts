@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheMaxAgeMs, retryAfter, websubHeaderLinks } from "./fetch.js";
+import { cacheMaxAgeMs, websubHeaderLinks } from "./fetch.js";
 
 describe("cacheMaxAgeMs", () => {
   it.each([
@@ -13,18 +13,6 @@ describe("cacheMaxAgeMs", () => {
     ["max-age=abc", null],
     ["s-maxage=300", null],
   ])("%s -> %s", (header, expected) => expect(cacheMaxAgeMs(header)).toBe(expected));
-});
-
-describe("retryAfter", () => {
-  const now = Date.parse("2026-11-27T10:00:00Z");
-  it.each([
-    [null, null],
-    ["120", 120_000],
-    [" 0 ", 0],
-    ["Fri, 27 Nov 2026 10:02:00 GMT", 120_000],
-    ["Fri, 27 Nov 2026 09:00:00 GMT", 0],
-    ["soon", null],
-  ])("%s -> %s", (header, expected) => expect(retryAfter(header, now)).toBe(expected));
 });
 
 describe("websubHeaderLinks (RFC 8288 Link headers)", () => {

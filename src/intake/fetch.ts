@@ -7,6 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import zlib from "node:zlib";
 import { Agent, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
+import { parseRetryAfter } from "../core/kit/rate-limit-headers.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
 
@@ -169,7 +170,7 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   }
   if (statusCode < 200 || statusCode >= 300) {
     await response.body.dump();
-    const retryAfterMs = statusCode === 429 || statusCode === 503 ? retryAfter(header(response.headers, "retry-after"), Date.now()) : null;
+    const retryAfterMs = statusCode === 429 || statusCode === 503 ? (parseRetryAfter(header(response.headers, "retry-after"), Date.now()) ?? null) : null;
     const asked = retryAfterMs !== null ? `; asked to come back in ${Math.round(retryAfterMs / 1000)} s` : "";
     throw new FetchError(`HTTP ${statusCode} from ${new URL(current).host}${asked}`, retryAfterMs);
   }
@@ -286,15 +287,6 @@ export function cacheMaxAgeMs(value: string | null): number | null {
   const maxAge = directives.find((d) => d.startsWith("max-age="))?.slice("max-age=".length).replace(/^"|"$/g, "");
   if (!maxAge || !/^\d+$/.test(maxAge)) return null;
   return Number(maxAge) * 1000;
-}
-
-/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date; ms from now, or null. */
-export function retryAfter(value: string | null, now: number): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function header(headers: Dispatcher.ResponseData<unknown>["headers"], name: string): string | null {

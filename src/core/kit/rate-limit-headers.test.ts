@@ -10,7 +10,7 @@ const fixtureHeaders = (platform: string, name: string): Record<string, string> 
 const NOW = Date.parse("2026-11-27T10:00:00Z");
 
 describe("parseRetryAfter", () => {
-  // src/intake/fetch.test.ts's table for its own retryAfter (null there, undefined here).
+  // The feed fetcher's table too (src/intake/fetch.ts reads Retry-After with this function).
   it.each<[string | null, number | undefined]>([
     [null, undefined],
     ["120", 120_000],
