@@ -13,6 +13,8 @@ import { buildRss, newsItems, type TestItem } from "../support/rss.js";
 import { runCli, writeConfig } from "../support/cli.js";
 import { makeJpeg, startImageServer, type ImageServer } from "../support/image-server.js";
 import { TEST_CA_FILE, testTls, trustTestCa } from "../support/tls.js";
+import { startDaemon, type Daemon } from "../support/daemon.js";
+import { waitFor } from "../support/timing.js";
 import { VERSIONS } from "../loopback/facebook-graph-api/versions.js";
 import { DEFAULT_APP, DEFAULT_PAGE, DEFAULT_PAGE_TOKEN, startFacebookGraphApi, type FacebookGraphLoopback } from "../loopback/facebook-graph-api/server.js";
 import { DEFAULT_ACCOUNT, TOKEN as IG_TOKEN, startInstagramLoopback, type InstagramLoopback } from "../loopback/instagram-graph-api/server.js";
@@ -205,6 +207,48 @@ describe("second-wave platforms through the built CLI", () => {
     const un = await runCli(["--config", config, "unpost", String(row!.id)], { env: env() });
     expect(un.code, un.stdout + un.stderr).toBe(0);
     expect(li.posts()).toHaveLength(0);
+  });
+
+  it("crier run's credential watch alerts once each when a token lapses within 14 days (the alert destination gets them; nothing is posted)", async () => {
+    const soon = li.accounts.issue(MEMBER.sub, ALL_SCOPES, 10 * DAY).value;
+    const { dir, config } = writeConfig(`
+storage: { path: data/crier.db }
+credentials: { watchSchedule: "* * * * * *" }
+alerts: { destination: ops }
+feeds:
+  - { id: news, url: "${feeds.url}/watch-empty.xml", schedule: "0 0 1 1 *" }
+destinations:
+  - ${destinations().linkedin}
+  - { id: ops, platform: console, output: stdout, file: alerts.jsonl }
+routes:
+  - { feed: news, to: [linkedin] }
+`);
+    feeds.setFeed("/watch-empty.xml", buildRss([]));
+    const alerts = (): string[] => {
+      try {
+        return readFileSync(path.join(dir, "alerts.jsonl"), "utf8").split("\n").filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
+    let daemon: Daemon | undefined;
+    try {
+      daemon = startDaemon(config, { ...env(), LI_TOKEN: soon });
+      await waitFor(() => alerts().length >= 2, 30_000, "the credential watch's alerts");
+      // Several more watch ticks (every second): the alert is not sent again for the same expiry.
+      const ticks = (): number => (daemon!.stdout() + daemon!.stderr()).split("credential watch").length - 1;
+      const seen = ticks();
+      await waitFor(() => ticks() >= seen + 2 || !daemon!.alive(), 15_000, "two more watch ticks");
+      // Two alerts, each once: the lapse (the core's, 14 days ahead) and the adapter's warning (no
+      // refresh token to renew it with).
+      expect(alerts()).toHaveLength(2);
+      expect(alerts()[0]).toMatch(/Crier alert: the credential of linkedin lapses in (9|10) days/);
+      expect(alerts()[1]).toMatch(/Crier alert: linkedin needs attention.*cannot be refreshed \(no refreshToken\): authorise again/);
+      expect(li.posts()).toHaveLength(0);
+    } finally {
+      daemon?.child.kill("SIGTERM");
+      await daemon?.exited;
+    }
   });
 
   it("TikTok: a photo post to the creator's inbox from the article's picture, once; the refreshed token is kept outside the database; check says the app is unaudited", async () => {
