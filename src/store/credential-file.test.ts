@@ -1,16 +1,15 @@
 // The credential file: 0600, whole or not at all, one renewal at a time (in this process and
 // across processes), tokens told to the scrubber.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RefreshableCredential } from "../core/adapter.js";
 import { credentialFile, fileCredentialStore } from "./credential-file.js";
+// Children end with the test (test/support/hygiene.ts), even when an assertion fails.
+import { spawnChild } from "../../test/support/children.js";
 
 const fresh = () => credentialFile(mkdtempSync(path.join(tmpdir(), "crier-cred-")), "tiktok-news");
-const children: Array<{ kill(): void }> = [];
-afterEach(() => children.splice(0).forEach((c) => c.kill()));
 
 /** A single-use refresh token: each renewal spends the one it was given and returns the next. */
 const rotate = (seen: Array<string | null>) => async (current: RefreshableCredential | null): Promise<RefreshableCredential> => {
@@ -47,9 +46,8 @@ describe("fileCredentialStore", () => {
   it("across processes: never renews while another live process holds the lock; renews from what it stored once released", async () => {
     const file = fresh();
     mkdirSync(path.dirname(file), { recursive: true });
-    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
-    children.push(holder);
-    writeFileSync(`${file}.lock`, String(holder.pid));
+    const holder = spawnChild(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    writeFileSync(`${file}.lock`, String(holder.child.pid));
     const seen: Array<string | null> = [];
     await expect(fileCredentialStore(file, { lockWaitMs: 200 }).refresh(rotate(seen))).rejects.toThrow(
       `${file}.lock: another Crier process has been renewing this credential for too long; if none is running, delete the lock file`,
@@ -67,9 +65,9 @@ describe("fileCredentialStore", () => {
   it("a lock left by a process that died is taken over", async () => {
     const file = fresh();
     mkdirSync(path.dirname(file), { recursive: true });
-    const dead = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
-    await new Promise((r) => dead.on("exit", r));
-    writeFileSync(`${file}.lock`, String(dead.pid));
+    const dead = spawnChild(process.execPath, ["-e", ""]);
+    await dead.exited;
+    writeFileSync(`${file}.lock`, String(dead.child.pid));
     expect((await fileCredentialStore(file).refresh(rotate([]))).refreshToken).toBe("rft-1");
   });
 

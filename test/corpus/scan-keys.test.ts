@@ -29,7 +29,8 @@ async function fullKeys(body: Buffer, contentType: string | null, feedUrl: strin
 
 describe.skipIf(!corpusDir)(`the identity scan on the feed corpus in ${corpusDir ?? "(CORPUS_DIR not set)"}`, () => {
   const dir = corpusDir ?? "";
-  const files = FOLDERS.flatMap((folder) =>
+  // Read only when the corpus is given: vitest collects a skipped describe's body too.
+  const files = !corpusDir ? [] : FOLDERS.flatMap((folder) =>
     readdirSync(join(dir, folder))
       .filter((name) => !NOT_FEEDS.test(name))
       .map((name) => `${folder}/${name}`),

@@ -25,6 +25,12 @@ const SAMPLE_CONFIGS: Record<string, Record<string, unknown>> = {
   bluesky: { handle: "riverside.example", appPassword: "xxxx-xxxx-xxxx-xxxx" },
   discord: { webhookUrl: "https://discord.com/api/webhooks/223704706495545344/3d89bb7572e0fb30d8128367b3b1b44fecd1726de135cbe28a41f8b2f777c372ba2939e72279b94526ff5d1bd4358d65cf11" },
   slack: { botToken: "xoxb-1", channel: "C0123ABCD" },
+  // Secrets as an operator writes them: ${ENV} references (their formats are each adapter's to check).
+  facebook: { pageId: "104857600000001", pageAccessToken: "${FB_PAGE_TOKEN}" },
+  instagram: { userId: "17841400000000001", accessToken: "${IG_TOKEN}" },
+  threads: { accessToken: "${THREADS_TOKEN}" },
+  linkedin: { accessToken: "${LI_TOKEN}", author: "urn:li:person:782bbtaQ" },
+  tiktok: { clientKey: "awloopbackclientkey", clientSecret: "${TT_SECRET}", refreshToken: "${TT_REFRESH}", verifiedDomain: "https://news.example.org/" },
 };
 
 describe("golden posts for the demo WordPress feed", async () => {
@@ -53,7 +59,16 @@ describe("golden posts for the demo WordPress feed", async () => {
       const destination = { id: "golden", platform: adapter.platform, adapter, cfg, pausedReason: null, common: destinationCommonSchema.parse({ id: "golden", platform: adapter.platform }) };
       const out = items
         .map((item) => {
-          const r = renderPost(destination, item);
+          // Platforms that pull the picture by URL post nothing without one: give them the article's.
+          const pulls = adapter.imageLimits?.delivery === "pull" && item.imageUrl !== null;
+          const image = pulls ? { bytes: Buffer.alloc(0), mime: "image/jpeg", width: 1080, height: 1080, alt: item.imageAlt ?? item.title, url: item.imageUrl!, publicUrl: item.imageUrl! } : undefined;
+          let r: ReturnType<typeof renderPost>;
+          try {
+            r = renderPost(destination, item, image ? { image } : {});
+          } catch (err) {
+            // What the delivery records as skipped (e.g. Instagram without a picture).
+            return `── ${item.title} · not posted: ${(err as Error).message}\n`;
+          }
           return `── ${item.title} · ${r.length}/${r.limits.maxLength} ${r.limits.unit}\n${r.preview}\n`;
         })
         .join("\n");
