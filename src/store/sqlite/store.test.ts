@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { scaled, untilClock } from "../../../test/support/timing.js";
+import { statementsRun } from "../../../test/support/statements.js";
 import { SqliteStore } from "./index.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import type { FeedItem } from "../../core/feed-item.js";
@@ -37,30 +38,6 @@ function plan(now: number, listed: number[], fresh: number[], opts: { seed?: str
     hold: null,
     clearAccept: false,
   };
-}
-
-/**
- * The SQL texts run on a connection while `fn` runs: better-sqlite3's own Statement methods,
- * wrapped (and put back) for the test; the statements still run on the real file.
- */
-async function statementsRun(db: Database.Database, fn: () => Promise<unknown>): Promise<string[]> {
-  const proto = Object.getPrototypeOf(db.prepare("SELECT 1")) as Record<string, (...args: unknown[]) => unknown>;
-  const originals = new Map<string, (...args: unknown[]) => unknown>();
-  const run: string[] = [];
-  for (const name of ["run", "get", "all", "iterate"]) {
-    const original = proto[name] as (...args: unknown[]) => unknown;
-    originals.set(name, original);
-    proto[name] = function (this: Database.Statement, ...args: unknown[]) {
-      run.push(this.source);
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    for (const [name, original] of originals) proto[name] = original;
-  }
-  return run;
 }
 
 /** items.left_at by item number, read through another connection. */
