@@ -1,7 +1,6 @@
 /** FeedStore on SQLite: feed states (cached between polls), items, and a poll's plan in one transaction. */
-import { createHash } from "node:crypto";
 import type { FeedItem } from "../../core/feed-item.js";
-import type { ApplyResult, FeedErrorUpdate, FeedState, FeedStatus, FeedStore, KnownItems, PollPlan, PolledFeed } from "../feeds.js";
+import { keysDigest, type ApplyResult, type FeedErrorUpdate, type FeedState, type FeedStatus, type FeedStore, type KnownItems, type PollPlan, type PolledFeed } from "../feeds.js";
 import { guardStorageErrors, type Row, type SqliteConnection } from "./connection.js";
 
 /** The cache's own copy: the store updates it in place; callers see it as a readonly FeedState. */
@@ -85,6 +84,7 @@ export class SqliteFeedStore implements FeedStore {
       bodyHash: row.body_hash as string | null,
       hasHistory,
       seededRoutes,
+      keysDigest: row.keys_digest as string | null,
     };
   }
 
@@ -320,15 +320,10 @@ function feedStatusFrom(row: Row, feedId: string): FeedStatus {
   };
 }
 
-/** The key set of a full fetch, order and repeats ignored. */
-function keysDigest(keys: readonly string[]): string {
-  return createHash("sha256").update(JSON.stringify([...new Set(keys)].sort())).digest("base64url");
-}
-
 function emptyFeedState(feedId: string, hasHistory: boolean): CachedFeedState {
   return {
     feedId, etag: null, lastModified: null, bodyHash: null, hasHistory, heldAt: null, heldReason: null,
     acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: null, lastOkAt: null, nextPollAt: null, demotedAt: null,
-    freshUntil: null, seededRoutes: new Set(),
+    freshUntil: null, seededRoutes: new Set(), keysDigest: null,
   };
 }
