@@ -13,6 +13,7 @@ import { parseConfig } from "../config/load.js";
 import { SqliteStore } from "../store/sqlite/index.js";
 import { FeedIntake } from "../services/intake.js";
 import { buildRss, newsItems, type TestItem } from "../../test/support/rss.js";
+import { statementsRun } from "../../test/support/statements.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -22,7 +23,7 @@ afterEach(async () => {
 function setup() {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-changed-"));
   const file = path.join(dir, "feed.xml");
-  const store = new SqliteStore(":memory:");
+  const store = new SqliteStore(path.join(dir, "crier.db"));
   const config = parseConfig(
     ["feeds:", `  - { id: news, url: "${file}", backlog: 0 }`, "destinations:", "  - { id: out, platform: console }", "routes:", "  - { feed: news, to: [out] }", ""].join("\n"),
     path.join(dir, "crier.yaml"),
@@ -47,6 +48,29 @@ describe("a changed feed body", () => {
     expect(await poll()).toMatchObject({ status: "parsed", via: "scan", items: 3, new: 0, queued: 0, skipped: 0 });
     // The new body's hash was recorded: the same body again is not even scanned.
     expect(await poll()).toMatchObject({ status: "not-modified", via: "same-body" });
+  });
+
+  it("with no new item, of 50: the items table is read once (the feed's state) and not written (was 103 statements)", async () => {
+    const { write, poll, store } = setup();
+    write(newsItems(50));
+    expect(await poll()).toMatchObject({ status: "parsed", items: 50, new: 50 });
+    write(newsItems(50), "Mon, 07 Dec 2026 00:10:00 GMT");
+    let report: Awaited<ReturnType<typeof poll>>;
+    const run = await statementsRun(store.feeds.conn.db, async () => (report = await poll()));
+    expect(report).toMatchObject({ status: "parsed", via: "scan", items: 50, new: 0, queued: 0 });
+    // Before: a lookup per key and per link, and the presence UPDATEs over every item of the feed.
+    // Now: the feed's state (its history flag, re-read after the last poll's write) says which key
+    // set was last recorded; the document lists the same, so no item question is asked.
+    const onItems = run.filter((sql) => /\bitems\b/.test(sql));
+    expect(onItems).toHaveLength(1);
+    expect(onItems[0]).toMatch(/EXISTS \(SELECT 1 FROM items/);
+    // The same items in another order, one of them moved: still nothing new, nothing written to items.
+    const reordered = newsItems(50);
+    reordered.push(...reordered.splice(0, 1));
+    write(reordered, "Mon, 07 Dec 2026 00:20:00 GMT");
+    const again = await statementsRun(store.feeds.conn.db, async () => (report = await poll()));
+    expect(report).toMatchObject({ status: "parsed", via: "scan", items: 50, new: 0 });
+    expect(again.filter((sql) => /^\s*(UPDATE|INSERT|DELETE)/.test(sql) && /\bitems\b/.test(sql))).toEqual([]);
   });
 
   it("with one new item: it alone is read in full and queued; the known ones keep what was stored", async () => {

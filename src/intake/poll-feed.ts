@@ -6,7 +6,7 @@
 import type { WebSubLinks } from "./websub-links.js";
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
-import type { FeedState, FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
+import { keysDigest, type FeedState, type FeedStore, type PolledFeed, type PollPlan } from "../store/feeds.js";
 import { FetchError, fetchFeed, type FetchRequest, type FetchResult } from "./fetch.js";
 import type { ParsedFeed } from "./parse-types.js";
 import type { ParseOptions } from "./parse.js";
@@ -165,7 +165,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     }
     const fetchMeta = pushed ? null : { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash, freshUntil };
     // A changed body on a settled feed: identities first; the full parse only when one is new.
-    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx) : null;
+    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx, state.keysDigest) : null;
     if (scanned?.presentKeys) {
       const applied = await ctx.store.applyPlan(planNoneNew(feed.id, now, scanned.presentKeys, fetchMeta));
       const warnings = [...notes, ...scanned.warnings, ...(moved ? [moved] : [])];
@@ -269,11 +269,16 @@ interface ScanOutcome {
  * The identity scan of a changed body (scan-keys.ts) and the store's answer about its keys. Null
  * when the scan is in doubt: the full parse decides alone.
  */
-async function scanChanged(feedId: string, fetched: Extract<FetchResult, { status: "fetched" }>, ctx: PollContext): Promise<ScanOutcome | null> {
+async function scanChanged(
+  feedId: string, fetched: Extract<FetchResult, { status: "fetched" }>, ctx: PollContext, recordedKeys: string | null,
+): Promise<ScanOutcome | null> {
   const { scanIdentities } = await scanStage();
   const scan = scanIdentities(fetched.body, fetched.contentType, fetched.url);
   const identified = scan ? identifyScanned(scan.items, scan.channelLink) : null;
   if (!scan || !identified) return null;
+  // The key set the last full fetch recorded: all known by their own keys, no question to ask.
+  const keys = identified.map((entry) => entry.key);
+  if (recordedKeys !== null && keysDigest(keys) === recordedKeys) return { presentKeys: keys, warnings: scan.warnings, scan };
   const query = knownQuery(identified);
   const known = await ctx.store.getKnown(feedId, query.keys, query.links);
   const presentKeys = keysIfNoneNew(identified, known);

@@ -2,6 +2,7 @@
  * Feeds and their items: what each poll needs to know first (validators, health, seeded routes),
  * the items seen, and the poll's plan applied in one transaction. Written by intake only.
  */
+import { createHash } from "node:crypto";
 import type { FeedItem } from "../core/feed-item.js";
 
 export interface FeedState {
@@ -27,6 +28,20 @@ export interface FeedState {
   readonly freshUntil: number | null;
   /** Destinations this feed's items have been seeded for. */
   readonly seededRoutes: ReadonlySet<string>;
+  /**
+   * `keysDigest` of the keys the feed's last full fetch listed, every one an item of the feed still
+   * (present items are never pruned; a push of new items clears it): a document with the same key
+   * set has no new item. Null when unknown.
+   */
+  readonly keysDigest: string | null;
+}
+
+/**
+ * The digest of a full fetch's key set (order and repeats ignored): what `FeedState.keysDigest`
+ * holds for the keys last recorded. Pure.
+ */
+export function keysDigest(keys: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify([...new Set(keys)].sort())).digest("base64url");
 }
 
 /** A feed's health as stored, for `crier feed list`. */

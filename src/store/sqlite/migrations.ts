@@ -158,4 +158,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- Opaque, at most 1,024 characters, never a secret: e.g. the id of a media container made before publishing.
   ALTER TABLE deliveries ADD COLUMN checkpoint TEXT;
   `,
+  // 6: the key set a feed's last full fetch listed (a digest), so that a poll listing the same items skips the presence update
+  `
+  -- SHA-256 of the sorted keys, written with items.left_at; NULL: unknown (never recorded, or items pushed since).
+  ALTER TABLE feeds ADD COLUMN keys_digest TEXT;
+  `,
 ];

@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { scaled, untilClock } from "../../../test/support/timing.js";
+import { statementsRun } from "../../../test/support/statements.js";
 import { SqliteStore } from "./index.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import type { FeedItem } from "../../core/feed-item.js";
@@ -37,6 +38,17 @@ function plan(now: number, listed: number[], fresh: number[], opts: { seed?: str
     hold: null,
     clearAccept: false,
   };
+}
+
+/** items.left_at by item number, read through another connection. */
+function leftAt(f: string): Map<number, number | null> {
+  const db = new Database(f, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT item_key, left_at FROM items WHERE feed_id = 'news'").all() as Array<{ item_key: string; left_at: number | null }>;
+    return new Map(rows.map((r) => [Number(r.item_key.slice("guid:g".length)), r.left_at]));
+  } finally {
+    db.close();
+  }
 }
 
 describe("SqliteStore", () => {
@@ -204,6 +216,57 @@ describe("SqliteStore", () => {
     // The WAL is folded back into the file.
     await store.checkpoint();
     expect(existsSync(`${f}-wal`) ? statSync(`${f}-wal`).size : 0).toBe(0);
+    await store.close();
+  });
+
+  it("a full fetch listing the items the last one listed runs no statement on items (also after a restart); other key sets and pushes keep left_at right", async () => {
+    const f = file();
+    const all = Array.from({ length: 50 }, (_, k) => k + 1);
+    let store = new SqliteStore(f);
+    await store.feeds.applyPlan(plan(DAY, all, all, { seed: "out" }));
+    await store.close();
+    store = new SqliteStore(f); // the recorded key set is in the file, not only in memory
+    const same = await statementsRun(store.feeds.conn.db, () => store.feeds.applyPlan(plan(2 * DAY, [...all].reverse(), [])));
+    expect(same.filter((sql) => /\bitems\b/.test(sql))).toEqual([]);
+    expect((await store.feeds.listFeeds())[0]).toMatchObject({ lastPolledAt: 2 * DAY });
+
+    // Item 1 leaves: the presence update runs.
+    await store.feeds.applyPlan(plan(3 * DAY, all.slice(1), []));
+    expect(leftAt(f).get(1)).toBe(3 * DAY);
+    // A hub pushes item 51 (partial content), then a full fetch lists the same items as the last one: 51 has left.
+    await store.feeds.applyPlan({ ...plan(4 * DAY, [51], [51]), presentKeys: null, fetchMeta: null });
+    await store.feeds.applyPlan(plan(5 * DAY, all.slice(1), []));
+    expect(leftAt(f).get(51)).toBe(5 * DAY);
+    // Item 1 comes back, then leaves again with the same key set as before: each time recorded.
+    await store.feeds.applyPlan(plan(6 * DAY, all, []));
+    expect(leftAt(f).get(1)).toBe(null);
+    await store.feeds.applyPlan(plan(7 * DAY, all.slice(1), []));
+    expect(leftAt(f).get(1)).toBe(7 * DAY);
+    expect(leftAt(f).get(51)).toBe(5 * DAY);
+    expect([...leftAt(f).values()].filter((t) => t === null)).toHaveLength(49);
+    await store.close();
+  });
+
+  it("answers which of a document's keys and links are known in one statement (a shared link: the first item recorded with it)", async () => {
+    const f = file();
+    const store = new SqliteStore(f);
+    const all = Array.from({ length: 50 }, (_, k) => k + 1);
+    const first = plan(DAY, all, all, { seed: "out" });
+    // An alias: a new guid for item 1's link, recorded after item 1.
+    first.newItems.push({ item: { ...item(1), guid: "g1b" }, key: "guid:g1b", normLink: "news.example.org/1", position: 0, aliasOf: "guid:g1" });
+    await store.feeds.applyPlan(first);
+    const keys = [...all, 60].map((n) => `guid:g${n}`);
+    const links = [...all, 60].map((n) => `news.example.org/${n}`);
+    let known: Awaited<ReturnType<typeof store.feeds.getKnown>> | undefined;
+    const run = await statementsRun(store.feeds.conn.db, async () => (known = await store.feeds.getKnown("news", keys, links)));
+    expect(run).toHaveLength(1);
+    expect([...(known?.keys ?? [])].sort()).toEqual(all.map((n) => `guid:g${n}`).sort());
+    expect(known?.links.size).toBe(50);
+    expect(known?.links.get("news.example.org/1")).toBe("guid:g1");
+    expect(known?.links.get("news.example.org/50")).toBe("guid:g50");
+    expect(known?.links.has("news.example.org/60")).toBe(false);
+    // Another feed's items are not this feed's.
+    expect((await store.feeds.getKnown("other", keys, links)).keys.size).toBe(0);
     await store.close();
   });
 
