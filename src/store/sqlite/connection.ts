@@ -36,10 +36,17 @@ export class SqliteConnection {
     }
     try {
       // First: another process may be creating or migrating this file right now (wait for it).
-      if (!opts.readonly) this.db.pragma("busy_timeout = 5000");
+      this.db.pragma("busy_timeout = 5000");
       // Negative: a size in KiB rather than in pages.
       this.db.pragma(`cache_size = ${-Math.round((opts.cacheMB ?? 2) * 1024)}`);
       checkSchema(this.db, file);
+      if (opts.readonly && this.schemaVersion === 0) {
+        // Nothing of Crier's in it yet: another process is creating it this moment (or it is empty).
+        // Read it as the empty delivery log it is, rather than fail on tables not made yet.
+        this.db.close();
+        this.db = new Database(":memory:");
+        migrate(this.db);
+      }
       if (!opts.readonly) {
         whenNotBusy(() => this.db.pragma("journal_mode = WAL"));
         this.db.pragma("synchronous = NORMAL");

@@ -82,6 +82,20 @@ describe("SqliteStore", () => {
     for (const s of [byDefault, tuned, reader]) await s.close();
   });
 
+  it("reads a file another process is creating this moment (no schema yet) as an empty delivery log", async () => {
+    const f = file();
+    // What a reader sees while `crier run` creates the file and has not committed its migration.
+    const creating = new Database(f);
+    creating.pragma("user_version = 0");
+    creating.exec("BEGIN IMMEDIATE");
+    const reader = new SqliteStore(f, { readonly: true });
+    expect(await reader.deliveries.listDeliveries({ limit: 10 })).toEqual([]);
+    expect(await reader.feeds.listFeeds()).toEqual([]);
+    await reader.close();
+    creating.exec("ROLLBACK");
+    creating.close();
+  });
+
   it("knows nothing of a new feed; one query gives history and seeded routes", async () => {
     const store = new SqliteStore(file());
     expect(await store.feeds.getFeedState("news")).toBeNull();
