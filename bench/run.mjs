@@ -342,7 +342,8 @@ async function websubLatency() {
       polling: { spread: 0 },
       retention: NO_MAINTENANCE,
       network: { allowPrivateAddresses: true }, // the loopback hub is on 127.0.0.1
-      websub: { publicUrl: `http://127.0.0.1:${port}`, listen: { host: "127.0.0.1", port }, secret: "bench-websub-master-key-0123456789" },
+      publicListener: { url: `http://127.0.0.1:${port}`, listen: { host: "127.0.0.1", port } },
+      websub: { secret: "bench-websub-master-key-0123456789" },
     },
   });
   const postsFile = path.join(dir, "posts-a.jsonl");

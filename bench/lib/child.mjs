@@ -392,7 +392,8 @@ async function crierWebSub() {
     return report;
   };
   const run = await CrierRun.start(app, { onStorageFailure: (err) => process.stderr.write(`${err.message}\n`) });
-  const websub = run.websub;
+  // WebSub is served by crier run's public listener (publicListener, or the deprecated websub.listen).
+  const websub = run.listener?.websub ? run.listener : null;
   if (!websub) throw new Error(`WebSub is off: ${app.config.websubOffReason ?? "no websub section"}`);
   await run.runAllNow();
   const go = command("go");
