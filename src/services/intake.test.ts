@@ -11,6 +11,7 @@ import { consoleAdapter } from "../../adapters/console/index.js";
 import { parseConfig } from "../config/load.js";
 import { SqliteStore } from "../store/sqlite/index.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
+import { waitFor } from "../../test/support/timing.js";
 import { FeedIntake } from "./intake.js";
 
 /** A feed server whose answers wait until `release()`; counts the requests it got. */
@@ -28,15 +29,6 @@ async function heldFeedServer(xml: string) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
   return { url, requests: () => requests, release, onRequest: (f: () => Promise<unknown>) => void (onRequest = f), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** Waits (up to 5 s, in 10 ms steps) until `check` holds. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -63,7 +55,7 @@ describe("FeedIntake", () => {
   it("does not poll a feed another cycle is polling: one fetch, one report", async () => {
     const { feed, intake } = await setup();
     const first = intake.pollFeeds(); // crier run's first cycle
-    await until(() => feed.requests() === 1, "the first cycle's request");
+    await waitFor(() => feed.requests() === 1, 5_000, "the first cycle's request");
     const second = await intake.pollFeeds(["news"]); // a schedule's tick, while the first waits for the server
     expect(second.reports).toEqual([]);
     feed.release();
@@ -81,7 +73,7 @@ describe("FeedIntake", () => {
     const historyAtRequest: boolean[] = [];
     feed.onRequest(async () => historyAtRequest.push((await store.feeds.getFeedState("news"))?.hasHistory ?? false));
     const poll = intake.pollFeeds();
-    await until(() => feed.requests() === 1, "the poll's request");
+    await waitFor(() => feed.requests() === 1, 5_000, "the poll's request");
     const push = intake.acceptPushed("news", "notified");
     feed.release();
     await poll;

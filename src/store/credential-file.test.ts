@@ -15,7 +15,7 @@ const fresh = () => credentialFile(mkdtempSync(path.join(tmpdir(), "crier-cred-"
 const rotate = (seen: Array<string | null>) => async (current: RefreshableCredential | null): Promise<RefreshableCredential> => {
   seen.push(current?.refreshToken ?? null);
   const n = Number((current?.refreshToken ?? "rft-0").split("-")[1]) + 1;
-  await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 5)); // a renewal takes a moment: concurrent callers overlap it (no wait for anything)
   return { accessToken: `act-${n}-access`, expiresAt: 1_000 * n, refreshToken: `rft-${n}`, refreshExpiresAt: null, origin: "sha256:abc" };
 };
 
