@@ -4,7 +4,9 @@
 // a command more CPU than the work it does. Each lazy `import()` in the CLI (a command's services,
 // the adapter registry) stays lazy as a chunk of its own (dist/src/chunks/). Packages stay external,
 // loaded from node_modules as published: better-sqlite3 and sharp are native, and a command's import
-// floor (bench/lib/goals.mjs) stays what that command really needs.
+// floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
+// adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
+// to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
 import { chmodSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -15,7 +17,7 @@ const require = createRequire(import.meta.url);
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit" });
 await build({
-  entryPoints: { cli: "src/cli.ts" },
+  entryPoints: { cli: "src/cli.ts", "bundle/adapters": "adapters/index.ts", "bundle/core": "src/core/index.ts" },
   outdir: "dist/src",
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
