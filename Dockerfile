@@ -9,7 +9,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json build.mjs ./
 COPY src ./src
 COPY adapters ./adapters
 RUN npm run build && npm prune --omit=dev

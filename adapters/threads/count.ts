@@ -13,7 +13,9 @@
  * counts text-style pictographs (©, ™) as emoji too, which can only make a post shorter than allowed.
  */
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use, as in src/text/graphemes.ts: ICU's break rules cost ~15 ms, and every command loads
+// the adapter registry (validate, deliveries) while only a Threads post needs them.
+let segmenter: Intl.Segmenter | undefined;
 const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Presentation}|\u20e3/u;
 /** Code units that are each one non-emoji cluster: below U+0300, apart from CR (CR LF is one) and © ®. */
 const SLOW = /[\r\u00a9\u00ae\u0300-\uffff]/;
@@ -37,7 +39,7 @@ function utf8Bytes(text: string): number {
 export function threadsLength(text: string): number {
   if (!SLOW.test(text)) return text.length;
   let n = 0;
-  for (const { segment } of segmenter.segment(text)) n += isEmojiCluster(segment) ? utf8Bytes(segment) : 1;
+  for (const { segment } of (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)) n += isEmojiCluster(segment) ? utf8Bytes(segment) : 1;
   return n;
 }
 

@@ -1,12 +1,15 @@
 /**
  * A command loads only what it uses (the built CLI, every module it loads recorded): help,
  * validate and the listings never load a platform client, the HTTP client or the feed parser; a
- * poll loads the parser only for a changed feed. And no command sets a V8 flag at run time.
+ * poll loads the parser only for a changed feed. Crier's own code comes as a bundle (a few files,
+ * not one per module), a command that renders nothing builds no grapheme segmenter, and a
+ * read-only command compiles no statement that writes. And no command sets a V8 flag at run time.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ROOT, runCli, writeConfig } from "../support/cli.js";
 import { buildRss, newsItems } from "../support/rss.js";
 
@@ -21,7 +24,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[] }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -29,7 +32,10 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, CRIER_LOAD_LOG: log } });
   const lines = readFileSync(log, "utf8").split("\n");
   const packages = new Set(lines.flatMap((l) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(l)?.slice(1, 2) ?? []));
-  return { code: r.code, stdout: r.stdout, packages, flags: lines.filter((l) => l.startsWith("v8-flags ")) };
+  const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
+  const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
+  const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
+  return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql") };
 }
 
 /** A feed file and a config; `telegram`: a Telegram destination too (never polled: it would post). */
@@ -89,5 +95,38 @@ describe("start-up: a command loads what it uses", () => {
     const second = await recorded(["-c", config, "poll", "--once", "--json"]);
     expect(second.flags).toEqual([]);
     expect(JSON.parse(second.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed", new: 1, queued: 1 });
+  });
+
+  it("Crier's own code loads as the bundle: a handful of files, not one per module", async () => {
+    const { config } = setup(true);
+    const help = await recorded(["--help"]);
+    const bundled = (f: string): boolean => f.startsWith("src/chunks/") || f.startsWith("src/bundle/");
+    expect(help.own.filter((f) => !bundled(f)), "help").toEqual(["src/cli.js"]);
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"]]) {
+      const r = await recorded(args);
+      expect(r.code, args[2]).not.toBe(1);
+      // tsc's output is one file per module (~130 for validate, ~180 for deliveries): none of it is loaded.
+      expect(r.own.filter((f) => !bundled(f) && f !== "src/cli.js"), args[2]).toEqual([]);
+      expect(r.own.length, `${args[2]}: ${r.own.join(" ")}`).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it("help, validate and the listings build no grapheme segmenter (ICU's break rules: only rendering needs them)", async () => {
+    const { config } = setup(true);
+    for (const args of [["--help"], ["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.segmenters, args.join(" ")).toEqual([]);
+    }
+  });
+
+  it("a read-only command compiles no statement that writes, and runs no migration", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const args of [["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "destinations"], ["-c", config, "validate"]]) {
+      const r = await recorded(args);
+      expect(r.code, args[2]).not.toBe(1);
+      expect(r.sql.filter((sql) => !/^(SELECT|PRAGMA [a-z_]+$)/i.test(sql)), args[2]).toEqual([]);
+    }
   });
 });

@@ -8,8 +8,9 @@
  * cannot be posted: the render refuses, so the core skips it with the reason).
  */
 import { z } from "zod";
-import { adapters } from "../../dist/adapters/index.js";
-import { defineAdapter, RenderError } from "../../dist/src/core/index.js";
+// The bundled CLI's own registry and kit (build.mjs), not tsc's copies: one module instance each.
+import { adapters } from "../../dist/src/bundle/adapters.js";
+import { defineAdapter, RenderError } from "../../dist/src/bundle/core.js";
 
 /** Instagram's feed-image rules; the e2e test fits its images to the same (keep them equal). */
 export const PULL_LIMITS = {

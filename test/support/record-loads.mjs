@@ -1,6 +1,7 @@
 // Preloaded with `node --import` by test/e2e/startup.test.ts: appends to $CRIER_LOAD_LOG every
-// module the process loads (ESM through a resolve hook, CommonJS through Module._load) and every
-// V8 flag set at run time (v8.setFlagsFromString), one line each.
+// module the process loads (ESM through a resolve hook, CommonJS through Module._load), every
+// V8 flag set at run time (v8.setFlagsFromString), every grapheme segmenter built (ICU's break
+// rules: ~15 ms) and every SQL text better-sqlite3 compiles or runs (`sql <text>`), one line each.
 import { appendFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import v8 from "node:v8";
@@ -16,7 +17,25 @@ Module._load = function recorded(request, parent, isMain) {
   } catch {
     appendFileSync(out, `load ${request}\n`);
   }
+  if (!patchedSqlite && /node_modules\/better-sqlite3\//.test(String(Module._resolveFilename(request, parent, isMain))) && typeof exported?.prototype?.prepare === "function") {
+    patchedSqlite = true;
+    for (const method of ["prepare", "exec"]) {
+      const original = exported.prototype[method];
+      exported.prototype[method] = function recordedSql(sql, ...rest) {
+        appendFileSync(out, `sql ${String(sql).replace(/\s+/g, " ").trim()}\n`);
+        return original.call(this, sql, ...rest);
+      };
+    }
+  }
   return exported;
+};
+let patchedSqlite = false;
+const Segmenter = Intl.Segmenter;
+Intl.Segmenter = class RecordedSegmenter extends Segmenter {
+  constructor(...args) {
+    appendFileSync(out, `intl-segmenter ${JSON.stringify(args[1] ?? {})}\n`);
+    super(...args);
+  }
 };
 const setFlags = v8.setFlagsFromString;
 v8.setFlagsFromString = (flags) => {
