@@ -69,7 +69,8 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
     const prepared = prepareXml(source);
     // Its warnings quote the text: as the full parse gives them only when the text is decoded.
     if (utf8 && prepared.warnings.length) return null;
-    const doc = scanXml(prepared.text, prepared.format, fromBytes);
+    const lean = elideInertElements(prepared.text);
+    const doc = scanXml(lean.text, prepared.format, fromBytes);
     const rootAttrs = Object.fromEntries(Object.entries(prepared.rootAttrs).map(([name, value]) => [name, fromBytes(value)]));
     const channel = channelOf(doc.channel, prepared.format, feedUrl, rootAttrs);
     const ctx = { format: prepared.format, base: channel.base, xmlBase: channel.xmlBase, channelLink: channel.link };
@@ -82,7 +83,7 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
     }
     const warnings = [...(decoded?.warning ? [decoded.warning] : []), ...prepared.warnings];
     // Offsets in the scanned text are offsets in the bytes only when prepareXml changed nothing.
-    const ranges = compacted && prepared.text === source ? doc.ranges.map(([start, end]): [number, number] => [compacted.toBytes(start), compacted.toBytes(end)]) : null;
+    const ranges = compacted && prepared.text === source ? doc.ranges.map(([start, end]): [number, number] => [compacted.toBytes(lean.toText(start)), compacted.toBytes(lean.toText(end))]) : null;
     return { channelLink: channel.link, items, warnings, ...(ranges ? { ranges } : {}) };
   } catch (error) {
     if (error instanceof Doubt || error instanceof ParseError) return null;
@@ -114,7 +115,8 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
   let at = from;
   for (let bang = body.indexOf("<!", at); bang !== -1; bang = body.indexOf("<!", at)) {
     if (body[bang + 2] === 0x2d && body[bang + 3] === 0x2d) {
-      const end = body.indexOf(COMMENT_CLOSE, bang + 4);
+      // As the tokenizer ends it: the closing dashes may be the opener's own (`<!-->`).
+      const end = body.indexOf(COMMENT_CLOSE, bang + 2);
       if (end === -1) break;
       at = end + COMMENT_CLOSE.length;
     } else if (bang + CDATA_OPEN.length <= body.length && body.compare(CDATA_OPEN, 0, CDATA_OPEN.length, bang, bang + CDATA_OPEN.length) === 0) {
@@ -142,6 +144,62 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
     return bytes + (at - text);
   };
   return { text: parts.join(""), toBytes };
+}
+
+/**
+ * Comments, CDATA sections and processing instructions, each ending where htmlparser2's tokenizer
+ * ends it (a comment's `-->` may reuse its opener's dashes: `<!-->`), matched whole so that no
+ * element is looked for inside them; or an element with no attributes holding only text (no quote,
+ * `<` or `&` but the entities a strict parser knows) or only one CDATA section (no quote), closed
+ * by `</name>` at once. Quotes are left out so that a match begun inside a quoted attribute value
+ * ends inside it.
+ */
+const INERT =
+  /<!(?=--)[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[^>]*>|<([A-Za-z_][\w.:-]*)>(?:<!\[CDATA\[(?:[^\]"']|\](?!\]>))*\]\]>|(?:[^<&"']|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)*)<\/\1>/g;
+/** Names whose elements the scan reads (or checks) in some place: never left out. */
+const READ_NAMES = new Set(["channel", "item", "entry", ...ITEM_FIELDS]);
+
+/**
+ * The text with each inert element (INERT: text or one CDATA section only, a name the scan never
+ * reads) written as an empty element `<name/>`: the tokenizer then passes over it in one token
+ * instead of five, and scanXml gives an empty element the same role, checks and (no) effect as the
+ * element with its text, which it would read nowhere. Most of a feed's elements are such
+ * (title, pubDate, category, dc:creator, description and content:encoded once their long CDATA is
+ * elided). `toText` maps an offset in the result back to the text (offsets outside the shortened
+ * elements only). Pure.
+ */
+function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
+  const parts: string[] = [];
+  /** [offset in the result, offset in the text] where each kept stretch of the text starts. */
+  const outStarts: number[] = [0];
+  const inStarts: number[] = [0];
+  let length = 0;
+  let copied = 0;
+  INERT.lastIndex = 0;
+  for (let match = INERT.exec(text); match; match = INERT.exec(text)) {
+    const name = match[1];
+    if (name === undefined || READ_NAMES.has(name)) continue;
+    const empty = `<${name}/>`;
+    parts.push(text.slice(copied, match.index), empty);
+    length += match.index - copied + empty.length;
+    copied = INERT.lastIndex;
+    outStarts.push(length);
+    inStarts.push(copied);
+  }
+  if (copied === 0) return { text, toText: (at) => at };
+  parts.push(text.slice(copied));
+  const toText = (at: number): number => {
+    // The last stretch starting at or before `at` (binary search: ranges are asked for one by one).
+    let low = 0;
+    let high = outStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((outStarts[mid] ?? 0) <= at) low = mid;
+      else high = mid - 1;
+    }
+    return (inStarts[low] ?? 0) + (at - (outStarts[low] ?? 0));
+  };
+  return { text: parts.join(""), toText };
 }
 
 /** UTF-8 bytes that were read as Latin-1, decoded. */
