@@ -157,16 +157,18 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
 const INERT =
   /<!(?=--)[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[^>]*>|<([A-Za-z_][\w.:-]*)>(?:<!\[CDATA\[(?:[^\]"']|\](?!\]>))*\]\]>|(?:[^<&"']|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)*)<\/\1>/g;
 /** Names whose elements the scan reads (or checks) in some place: never left out. */
-const READ_NAMES = new Set(["channel", "item", "entry", ...ITEM_FIELDS]);
+const READ_NAMES = new Set(["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS]);
+/** What stands for an inert element: a character XML text cannot hold, read as text by the tokenizer. */
+const INERT_MARK = "\u0002";
 
 /**
  * The text with each inert element (INERT: text or one CDATA section only, a name the scan never
- * reads) written as an empty element `<name/>`: the tokenizer then passes over it in one token
- * instead of five, and scanXml gives an empty element the same role, checks and (no) effect as the
- * element with its text, which it would read nowhere. Most of a feed's elements are such
- * (title, pubDate, category, dc:creator, description and content:encoded once their long CDATA is
- * elided). `toText` maps an offset in the result back to the text (offsets outside the shortened
- * elements only). Pure.
+ * reads) written as INERT_MARK: the tokenizer passes over it as part of the text around it instead
+ * of five tokens. Such an element has no effect in an item, the channel or an element the scan does
+ * not read; where it would have made the scan doubt (inside an identity field, in an attribute
+ * value, after the root element) the mark does too. Most of a feed's elements are inert (title,
+ * pubDate, category, dc:creator, description and content:encoded once their long CDATA is elided).
+ * `toText` maps an offset in the result back to the text (outside the marks only). Pure.
  */
 function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
   const parts: string[] = [];
@@ -179,9 +181,8 @@ function elideInertElements(text: string): { text: string; toText: (at: number) 
   for (let match = INERT.exec(text); match; match = INERT.exec(text)) {
     const name = match[1];
     if (name === undefined || READ_NAMES.has(name)) continue;
-    const empty = `<${name}/>`;
-    parts.push(text.slice(copied, match.index), empty);
-    length += match.index - copied + empty.length;
+    parts.push(text.slice(copied, match.index), INERT_MARK);
+    length += match.index - copied + INERT_MARK.length;
     copied = INERT.lastIndex;
     outStarts.push(length);
     inStarts.push(copied);
@@ -314,6 +315,7 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
     },
     onattribdata(start, end) {
       checkText(start, end);
+      if (xml.slice(start, end).includes(INERT_MARK)) throw new Doubt(); // markup in a value: sax fails
       attrValue += xml.slice(start, end);
     },
     onattribentity() {
@@ -348,7 +350,11 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
         if (xml.slice(start, end).trim()) throw new Doubt(); // text outside the root element
         return;
       }
-      if (frame.text !== null) frame.text += decodeXML(fromBytes(xml.slice(start, end)));
+      if (frame.text !== null) {
+        const text = xml.slice(start, end);
+        if (text.includes(INERT_MARK)) throw new Doubt(); // an element inside an identity field (roleOf)
+        frame.text += decodeXML(fromBytes(text));
+      }
     },
     ontextentity() {
       throw new Doubt();
@@ -358,7 +364,7 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
       if (offset === 0 || !frame) throw new Doubt(); // never closed, or outside the root
       if (frame.text !== null) {
         const content = xml.slice(start, end - offset);
-        if (content === ELIDED) throw new Doubt(); // an identity field's content was left out
+        if (content === ELIDED || content.includes(INERT_MARK)) throw new Doubt(); // an identity field's content was left out
         frame.text += fromBytes(content);
         frame.cdata = true;
       }
