@@ -369,8 +369,9 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
         frame.cdata = true;
       }
     },
-    oncomment(_start, _end, offset) {
-      if (offset === 0) throw new Doubt();
+    oncomment(start, end, offset) {
+      // Never closed; or closed by its opener's own dashes (`<!-->`, `<!--->`), which sax reads on past.
+      if (offset === 0 || end - offset < start) throw new Doubt();
     },
     ondeclaration() {
       throw new Doubt(); // a DOCTYPE was dropped by prepareXml; any other is odd
