@@ -3,7 +3,7 @@
  * body-size cap, a redirect cap, gzip/deflate/brotli and conditional GET; local files too.
  */
 import { createHash, hash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import zlib from "node:zlib";
 import { Agent, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
@@ -116,9 +116,16 @@ function targetOf(source: { url: string }): RequestTarget {
 
 async function fetchFile(file: string, maxBytes: number): Promise<FetchResult> {
   try {
-    const info = await stat(file);
-    if (info.size > maxBytes) throw new FetchError(`file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
-    const body = await readFile(file);
+    // One open: the size from the open file (a stat by path first cost as much as the read).
+    const handle = await open(file, "r");
+    let body: Buffer;
+    try {
+      const info = await handle.stat();
+      if (info.size > maxBytes) throw new FetchError(`file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
+      body = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
     return { status: "fetched", maxAgeMs: null, body, bodyHash: hashBody(body), contentType: null, etag: null, lastModified: null, url: null, headerLinks: null };
   } catch (err) {
     if (err instanceof FetchError) throw err;
