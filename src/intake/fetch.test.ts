@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { cacheMaxAgeMs, websubHeaderLinks } from "./fetch.js";
 
@@ -77,6 +78,19 @@ describe("fetchFeed over HTTP (loopback)", async () => {
     const result = await get(path);
     expect(result.status).toBe("fetched");
     if (result.status === "fetched") expect(result.body.toString("utf8")).toBe(XML);
+  });
+  it("hashes a body so that the same bytes give the same hash poll after poll, compressed or not", async () => {
+    const hashes = await Promise.all(["/gzip", "/gzip", "/br", "/plain", "/plain"].map(async (path) => {
+      const result = await get(path);
+      return result.status === "fetched" ? result.bodyHash : null;
+    }));
+    expect(hashes[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashes[1]).toBe(hashes[0]);
+    // A compressed body is hashed as sent, under its encoding: never equal to a plain body's hash.
+    expect(new Set([hashes[0], hashes[2], hashes[3]]).size).toBe(3);
+    // A plain body's hash is the one stored before (sha256 of the body): an upgrade parses nothing again.
+    expect(hashes[3]).toBe(createHash("sha256").update(XML).digest("hex"));
+    expect(hashes[4]).toBe(hashes[3]);
   });
   it("asks for the feed URL's path and query as written (WordPress ?feed=rss2), poll after poll, per feed", async () => {
     // The split of a feed URL into origin and path is kept per source object: each must keep its own.

@@ -2,8 +2,8 @@
  * Stage 1, fetch: one feed's bytes, or "not modified". HTTP through undici with a timeout, a
  * body-size cap, a redirect cap, gzip/deflate/brotli and conditional GET; local files too.
  */
-import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { createHash, hash } from "node:crypto";
+import { open } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import zlib from "node:zlib";
 import { Agent, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
@@ -34,7 +34,10 @@ export type FetchResult =
       status: "fetched";
       maxAgeMs: number | null;
       body: Buffer;
-      /** sha256 of the body, hex: an unchanged body is not parsed again. */
+      /**
+       * sha256, hex, of the body as it came (a compressed one: of its Content-Encoding and the bytes
+       * as sent, hashed as they arrive): an unchanged body is not parsed again.
+       */
       bodyHash: string;
       contentType: string | null;
       etag: string | null;
@@ -86,8 +89,9 @@ export async function closeFetchPool(): Promise<void> {
   await d?.close();
 }
 
+/** sha256 of a body, hex (collision-resistant: an equal hash means "unchanged", nothing parsed). Pure. */
 export function hashBody(body: Buffer): string {
-  return createHash("sha256").update(body).digest("hex");
+  return hash("sha256", body, "hex");
 }
 
 /** Fetches a feed. @throws FetchError with a one-line reason. */
@@ -112,9 +116,16 @@ function targetOf(source: { url: string }): RequestTarget {
 
 async function fetchFile(file: string, maxBytes: number): Promise<FetchResult> {
   try {
-    const info = await stat(file);
-    if (info.size > maxBytes) throw new FetchError(`file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
-    const body = await readFile(file);
+    // One open: the size from the open file (a stat by path first cost as much as the read).
+    const handle = await open(file, "r");
+    let body: Buffer;
+    try {
+      const info = await handle.stat();
+      if (info.size > maxBytes) throw new FetchError(`file is ${info.size} bytes, over the ${maxBytes}-byte limit`);
+      body = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
     return { status: "fetched", maxAgeMs: null, body, bodyHash: hashBody(body), contentType: null, etag: null, lastModified: null, url: null, headerLinks: null };
   } catch (err) {
     if (err instanceof FetchError) throw err;
@@ -192,6 +203,10 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   // where thousands of them wait for a full GC (tens of MB during a first poll of many feeds).
   const chunks: Buffer[] = [];
   let size = 0;
+  // A compressed body is hashed as sent (a fraction of its decoded size), under its encoding's name
+  // so that it can never equal a plain body's hash; a plain one as hashBody hashes it.
+  const digest = createHash("sha256");
+  if (decode) digest.update(`${encoding}\n`);
   try {
     for await (const chunk of response.body) {
       size += (chunk as Buffer).length;
@@ -204,6 +219,7 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
         throw new FetchError(`no complete answer within ${req.timeoutMs} ms`);
       }
       chunks.push(chunk as Buffer);
+      digest.update(chunk as Buffer);
     }
   } catch (err) {
     if (err instanceof FetchError) throw err;
@@ -223,7 +239,7 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
     status: "fetched",
     maxAgeMs,
     body: bytes,
-    bodyHash: hashBody(bytes),
+    bodyHash: digest.digest("hex"),
     contentType: header(response.headers, "content-type"),
     etag: header(response.headers, "etag"),
     lastModified: header(response.headers, "last-modified"),

@@ -20,6 +20,7 @@ describe("scanIdentities", () => {
     ["entities and CDATA", "<item><guid><![CDATA[a&b]]>&amp;c</guid><link>https://news.example.org/?p=1&amp;q=2</link></item>", { guid: "a&b&c", link: "https://news.example.org/?p=1&q=2", legacyLink: null }],
     ["relative link: the site, and the feed URL the old way", "<item><guid>g</guid><link>/c</link></item>", { guid: "g", link: "https://news.example.org/c", legacyLink: "https://feeds.example.net/c" }],
     ["FeedBurner's origLink", "<item><guid>g</guid><link>https://fb.example/x</link><feedburner:origLink>https://news.example.org/d</feedburner:origLink></item>", { guid: "g", link: "https://news.example.org/d", legacyLink: null }],
+    ["inert elements around (a WordPress item)", "<item><title>Caf\u00e9 &amp; more</title><dc:creator><![CDATA[Ana]]></dc:creator><pubDate>Mon, 01 Jan 2024 00:00:00 +0000</pubDate><category><![CDATA[News]]></category><guid isPermaLink=\"false\">https://news.example.org/?p=7</guid><link>https://news.example.org/g</link><description><![CDATA[<p>a \"quote\"</p>]]></description><content:encoded><![CDATA[" + "<p>x</p>".repeat(60) + "]]></content:encoded><slash:comments>3</slash:comments></item>", { guid: "https://news.example.org/?p=7", link: "https://news.example.org/g", legacyLink: null }],
     ["non-ASCII UTF-8", "<item><guid>caf\u00e9-\u6771\u4eac</guid><link>https://news.example.org/e</link></item>", { guid: "caf\u00e9-\u6771\u4eac", link: "https://news.example.org/e", legacyLink: null }],
   ])("%s", (_name, item, expected) => {
     expect(scanIdentities(rss(item), null, FEED_URL)?.items).toEqual([expected]);
@@ -38,6 +39,11 @@ describe("scanIdentities", () => {
     ["markup inside a guid", "<item><guid><b>g</b></guid><link>https://news.example.org/a</link></item>"],
     ["a long CDATA guid (left out of the scanned text)", `<item><guid><![CDATA[${"g".repeat(400)}]]></guid><link>https://news.example.org/a</link></item>`],
     ["a cut-off document", "<item><guid>g</guid><link>https://news.example.org/a</link>"],
+    ["a comment closed by its opener's dashes (sax reads on)", "<item><guid>g</guid><!--> <link>https://a.example/x</link> --><link>https://news.example.org/a</link></item>"],
+    ["a comment <!---> (sax reads on)", "<item><guid>g</guid><!---> <link>https://a.example/x</link> --><link>https://news.example.org/a</link></item>"],
+    ["an inert element inside a link", "<item><title>t</title><guid>g</guid><link>https://news.example.org/a<i>b</i></link></item>"],
+    ["an inert element inside an attribute value", '<item><title>t</title><guid isPermaLink="<i>b</i>">g</guid><link>https://news.example.org/a</link></item>'],
+    ["an inert element after the root", "<item><guid>g</guid><link>https://news.example.org/a</link></item></channel></rss><i>b</i><rss><channel>"],
   ])("gives up on %s", (_name, item) => {
     const body = rss(item);
     expect(scanIdentities(item.endsWith("</link>") ? body.subarray(0, body.length - "</channel></rss>".length) : body, null, FEED_URL)).toBeNull();

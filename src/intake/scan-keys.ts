@@ -69,7 +69,8 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
     const prepared = prepareXml(source);
     // Its warnings quote the text: as the full parse gives them only when the text is decoded.
     if (utf8 && prepared.warnings.length) return null;
-    const doc = scanXml(prepared.text, prepared.format, fromBytes);
+    const lean = elideInertElements(prepared.text);
+    const doc = scanXml(lean.text, prepared.format, fromBytes);
     const rootAttrs = Object.fromEntries(Object.entries(prepared.rootAttrs).map(([name, value]) => [name, fromBytes(value)]));
     const channel = channelOf(doc.channel, prepared.format, feedUrl, rootAttrs);
     const ctx = { format: prepared.format, base: channel.base, xmlBase: channel.xmlBase, channelLink: channel.link };
@@ -82,7 +83,7 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
     }
     const warnings = [...(decoded?.warning ? [decoded.warning] : []), ...prepared.warnings];
     // Offsets in the scanned text are offsets in the bytes only when prepareXml changed nothing.
-    const ranges = compacted && prepared.text === source ? doc.ranges.map(([start, end]): [number, number] => [compacted.toBytes(start), compacted.toBytes(end)]) : null;
+    const ranges = compacted && prepared.text === source ? doc.ranges.map(([start, end]): [number, number] => [compacted.toBytes(lean.toText(start)), compacted.toBytes(lean.toText(end))]) : null;
     return { channelLink: channel.link, items, warnings, ...(ranges ? { ranges } : {}) };
   } catch (error) {
     if (error instanceof Doubt || error instanceof ParseError) return null;
@@ -114,7 +115,8 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
   let at = from;
   for (let bang = body.indexOf("<!", at); bang !== -1; bang = body.indexOf("<!", at)) {
     if (body[bang + 2] === 0x2d && body[bang + 3] === 0x2d) {
-      const end = body.indexOf(COMMENT_CLOSE, bang + 4);
+      // As the tokenizer ends it: the closing dashes may be the opener's own (`<!-->`).
+      const end = body.indexOf(COMMENT_CLOSE, bang + 2);
       if (end === -1) break;
       at = end + COMMENT_CLOSE.length;
     } else if (bang + CDATA_OPEN.length <= body.length && body.compare(CDATA_OPEN, 0, CDATA_OPEN.length, bang, bang + CDATA_OPEN.length) === 0) {
@@ -142,6 +144,79 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
     return bytes + (at - text);
   };
   return { text: parts.join(""), toBytes };
+}
+
+/**
+ * Comments, CDATA sections and processing instructions, each ending where htmlparser2's tokenizer
+ * ends it (a comment's `-->` may reuse its opener's dashes: `<!-->`), matched whole so that no
+ * element is looked for inside them; or an element with no attributes holding only text (no quote,
+ * `<` or `&` but the entities a strict parser knows) or only one CDATA section (no quote), closed
+ * by `</name>` at once. Quotes are left out so that a match begun inside a quoted attribute value
+ * ends inside it.
+ */
+const INERT =
+  /<!(?=--)[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[^>]*>|<([A-Za-z_][\w.:-]*)>(?:<!\[CDATA\[[^\]"']*(?:\](?!\]>)[^\]"']*)*\]\]>|[^<&"']*(?:&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);[^<&"']*)*)<\/\1>/y;
+/** Names whose elements the scan reads (or checks) in some place: never left out. */
+const READ_NAMES = new Set(["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS]);
+/** What stands for an inert element: a character XML text cannot hold, read as text by the tokenizer. */
+const INERT_MARK = "\u0002";
+
+/**
+ * The text with each inert element (INERT: text or one CDATA section only, a name the scan never
+ * reads) written as INERT_MARK: the tokenizer passes over it as part of the text around it instead
+ * of five tokens. Such an element has no effect in an item, the channel or an element the scan does
+ * not read; where it would have made the scan doubt (inside an identity field, in an attribute
+ * value, after the root element) the mark does too. Most of a feed's elements are inert (title,
+ * pubDate, category, dc:creator, description and content:encoded once their long CDATA is elided).
+ * `toText` maps an offset in the result back to the text (outside the marks only). Pure.
+ */
+function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
+  // An opener never closed would make INERT search to the end from every later opener (quadratic
+  // in a hostile feed): then nothing is left out. When the last one is closed, every one is.
+  if (unclosed(text, "<!--", 2, "-->") || unclosed(text, "<![CDATA[", 9, "]]>") || unclosed(text, "<?", 2, ">")) return { text, toText: (at) => at };
+  const parts: string[] = [];
+  /** [offset in the result, offset in the text] where each kept stretch of the text starts. */
+  const outStarts: number[] = [0];
+  const inStarts: number[] = [0];
+  let length = 0;
+  let copied = 0;
+  // Tried at each "<" only (indexOf skips text far faster than the regex would, position by position).
+  for (let at = text.indexOf("<"); at !== -1; at = text.indexOf("<", at)) {
+    INERT.lastIndex = at;
+    const match = INERT.exec(text);
+    if (!match) {
+      at++;
+      continue;
+    }
+    at = INERT.lastIndex;
+    const name = match[1];
+    if (name === undefined || READ_NAMES.has(name)) continue;
+    parts.push(text.slice(copied, match.index), INERT_MARK);
+    length += match.index - copied + INERT_MARK.length;
+    copied = INERT.lastIndex;
+    outStarts.push(length);
+    inStarts.push(copied);
+  }
+  if (copied === 0) return { text, toText: (at) => at };
+  parts.push(text.slice(copied));
+  const toText = (at: number): number => {
+    // The last stretch starting at or before `at` (binary search: ranges are asked for one by one).
+    let low = 0;
+    let high = outStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((outStarts[mid] ?? 0) <= at) low = mid;
+      else high = mid - 1;
+    }
+    return (inStarts[low] ?? 0) + (at - (outStarts[low] ?? 0));
+  };
+  return { text: parts.join(""), toText };
+}
+
+/** Whether the last `open` in the text has no `close` from `skip` characters after its start. */
+function unclosed(text: string, open: string, skip: number, close: string): boolean {
+  const last = text.lastIndexOf(open);
+  return last !== -1 && text.indexOf(close, last + skip) === -1;
 }
 
 /** UTF-8 bytes that were read as Latin-1, decoded. */
@@ -256,6 +331,7 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
     },
     onattribdata(start, end) {
       checkText(start, end);
+      if (xml.slice(start, end).includes(INERT_MARK)) throw new Doubt(); // markup in a value: sax fails
       attrValue += xml.slice(start, end);
     },
     onattribentity() {
@@ -290,7 +366,11 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
         if (xml.slice(start, end).trim()) throw new Doubt(); // text outside the root element
         return;
       }
-      if (frame.text !== null) frame.text += decodeXML(fromBytes(xml.slice(start, end)));
+      if (frame.text !== null) {
+        const text = xml.slice(start, end);
+        if (text.includes(INERT_MARK)) throw new Doubt(); // an element inside an identity field (roleOf)
+        frame.text += decodeXML(fromBytes(text));
+      }
     },
     ontextentity() {
       throw new Doubt();
@@ -300,13 +380,14 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
       if (offset === 0 || !frame) throw new Doubt(); // never closed, or outside the root
       if (frame.text !== null) {
         const content = xml.slice(start, end - offset);
-        if (content === ELIDED) throw new Doubt(); // an identity field's content was left out
+        if (content === ELIDED || content.includes(INERT_MARK)) throw new Doubt(); // an identity field's content was left out
         frame.text += fromBytes(content);
         frame.cdata = true;
       }
     },
-    oncomment(_start, _end, offset) {
-      if (offset === 0) throw new Doubt();
+    oncomment(start, end, offset) {
+      // Never closed; or closed by its opener's own dashes (`<!-->`, `<!--->`), which sax reads on past.
+      if (offset === 0 || end - offset < start) throw new Doubt();
     },
     ondeclaration() {
       throw new Doubt(); // a DOCTYPE was dropped by prepareXml; any other is odd

@@ -91,7 +91,7 @@ const atomEntry = fc
   );
 
 /** Breakage a strict XML parser rejects, applied somewhere in the document. */
-const damage = fc.constantFrom("none", "none", "none", "stray-amp", "stray-lt", "cut", "unclosed-item", "nbsp");
+const damage = fc.constantFrom("none", "none", "none", "stray-amp", "stray-lt", "cut", "unclosed-item", "nbsp", "short-comment", "element-in-link", "element-in-attribute");
 function damaged(xml: string, kind: string, at: number): string {
   const i = Math.floor(at * xml.length);
   switch (kind) {
@@ -105,6 +105,13 @@ function damaged(xml: string, kind: string, at: number): string {
       return xml.replace("</item>", "").replace("</entry>", "");
     case "nbsp":
       return xml.replace("</title>", "&nbsp;</title>");
+    // An element the scan leaves out as inert, where it must still make the scan doubt.
+    case "short-comment":
+      return xml.replace(/<(item|entry)\b([^>]*)>/, "<$1$2><!--> <link>https://example.org/commented</link> -->");
+    case "element-in-link":
+      return xml.replace(/<\/(link|id|guid)>/, "<i>x</i></$1>");
+    case "element-in-attribute":
+      return xml.replace(/(<(?:item|entry|link)\b[^>]*?)(\/?>)/, '$1 data-x="<i>x</i>"$2');
     default:
       return xml;
   }
