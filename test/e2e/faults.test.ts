@@ -23,6 +23,10 @@ const TOLERANCE_MS = 50; // crier logs a send just before the request leaves; th
 // ... and how much later varies more on a loaded machine: the server-clock checks of spacing and
 // windows allow for that; the same checks on crier's own send log allow nothing.
 const JITTER_MS = scaled(TOLERANCE_MS);
+// What ends a hang-after fault (the post then uncertain, rightly). A clean answer must never outlast
+// it: on a loaded machine one took more than 500 ms and its row ended uncertain (issue 16), so the
+// timeout is a reference-machine figure far above a loopback answer, scaled to the machine.
+const SEND_TIMEOUT_MS = scaled(2_000);
 
 type FaultKind = "500" | "429" | "destroy-before" | "destroy-after" | "hang-after";
 const AMBIGUOUS: FaultKind[] = ["500", "destroy-before", "destroy-after", "hang-after"];
@@ -93,7 +97,7 @@ destinations:
     platform: x
     apiBase: "${x.url}"
     username: alice
-    timeoutMs: 500
+    timeoutMs: ${SEND_TIMEOUT_MS}
     budget: [{ posts: ${BUDGET.posts}, windowMs: ${BUDGET.windowMs} }]
     minSpacingMs: 100
     appKey: "\${X_APP_KEY}"
