@@ -5,6 +5,7 @@ import sharp from "sharp";
 import { makeJpeg, startImageServer } from "../../test/support/image-server.js";
 import type { AttachedImage } from "../../src/core/index.js";
 import { threadsAdapter } from "./index.js";
+import { textDigest } from "./send.js";
 import { DEFAULT_TOKEN, Delivery, TEXT_PAYLOAD, kindOf, openLoopback, type Opened } from "./fixtures/session.js";
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -29,7 +30,9 @@ describe("send: a post in two steps", () => {
     expect(create?.path).toBe("/v1.0/me/threads");
     expect(routesOf(o)).toEqual(["GET /:version/:user/threads_publishing_limit", "POST /:version/:user/threads", "GET /:version/:id", "POST /:version/:user/threads_publish", "GET /:version/:id"]);
     const [container] = [...o.lb.containers.keys()];
-    expect(d.saved).toEqual([{ value: JSON.stringify({ container, type: "TEXT" }), publishedBefore: 0 }, { value: JSON.stringify({ container, type: "TEXT", media: sent.remoteId }), publishedBefore: 1 }]);
+    const made = { container, type: "TEXT", at: expect.any(Number), text: textDigest(TEXT_PAYLOAD.text) };
+    expect(d.saved.map((s) => ({ ...s, value: JSON.parse(s.value) }))).toEqual([{ value: made, publishedBefore: 0 }, { value: { ...made, media: sent.remoteId }, publishedBefore: 1 }]);
+    expect(d.saved.every((s) => s.value.length < 200)).toBe(true); // a digest of the text, not the text
     expect(o.lb.publishes).toEqual([{ container, media: sent.remoteId }]);
     expect(sent.remoteUrl).toBe(o.lb.posts[0]?.permalink);
     expect(o.lb.requests.every((r) => !r.search.includes("access_token") || r.method !== "POST")).toBe(true); // POSTs carry the token in the body
@@ -100,6 +103,41 @@ describe("send: across attempts of one delivery", () => {
     expect(sent).toEqual({ remoteId: o.lb.publishes[0]?.media, remoteUrl: o.lb.posts[0]?.permalink });
     expect(o.lb.publishes).toHaveLength(1);
     expect(routesOf(o).filter((r) => r === "POST /:version/:user/threads_publish")).toHaveLength(1); // the retry never asks to publish
+  });
+
+  // Issue 16: a loaded e2e run found no post (row `sent`, remote id null) when Threads' post times
+  // read more than a minute before the delivery was queued; and a restart may render another text.
+  it("the publish answer lost while Threads' clock runs 5 minutes behind Crier's: the retry still finds its post", async () => {
+    const o = await open({ startAt: Date.now() - 5 * 60_000 });
+    const d = new Delivery(o.lb);
+    o.lb.harness.inject({ kind: "destroy-after" }, { match: (r) => r.route === "/:version/:user/threads_publish" });
+    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("unknown-outcome");
+    expect(await o.conn.send(TEXT_PAYLOAD, d.ctx())).toEqual({ remoteId: o.lb.publishes[0]?.media, remoteUrl: o.lb.posts[0]?.permalink });
+    expect(o.lb.publishes).toHaveLength(1);
+  });
+
+  it("the restart renders another text (the template was edited): the post is matched by the container's text as created", async () => {
+    const o = await open();
+    const d = new Delivery(o.lb);
+    o.lb.harness.inject({ kind: "destroy-after" }, { match: (r) => r.route === "/:version/:user/threads_publish" });
+    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("unknown-outcome");
+    const sent = await o.conn.send({ ...TEXT_PAYLOAD, text: `Edited: ${TEXT_PAYLOAD.text}` }, d.ctx());
+    expect(sent).toEqual({ remoteId: o.lb.publishes[0]?.media, remoteUrl: o.lb.posts[0]?.permalink });
+    expect([o.lb.containers.size, o.lb.publishes.length]).toEqual([1, 1]);
+  });
+
+  it("the same text posted before this container was made is not taken for its post", async () => {
+    const o = await open();
+    await o.conn.send(TEXT_PAYLOAD, new Delivery(o.lb).ctx()); // an earlier post, same text
+    o.lb.advance(60_000);
+    const d = new Delivery(o.lb);
+    o.lb.harness.inject({ kind: "destroy-after" }, { match: (r) => r.route === "/:version/:user/threads_publish" });
+    expect(await kindOf(o.conn.send(TEXT_PAYLOAD, d.ctx()))).toBe("unknown-outcome");
+    o.lb.advance(60_000);
+    await o.conn.send(TEXT_PAYLOAD, new Delivery(o.lb).ctx()); // and a later one, newest in the list
+    const sent = await o.conn.send(TEXT_PAYLOAD, d.ctx());
+    expect(o.lb.publishes).toHaveLength(3);
+    expect(sent.remoteId).toBe(o.lb.publishes[1]?.media);
   });
 
   it("a checkpoint with the media id reads the permalink only; a published post that is gone is a duplicate", async () => {

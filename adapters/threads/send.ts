@@ -4,6 +4,7 @@
  * Imports the JSON client's types only (open.ts makes it). Never sleeps: a container still
  * IN_PROGRESS is a classified "not ready", and the core calls again.
  */
+import { createHash } from "node:crypto";
 import type { CheckResult, SendContext, SentPost } from "../../src/core/index.js";
 import { encodePath, errorText } from "../../src/core/index.js";
 import { truncate } from "../../src/text/graphemes.js";
@@ -16,6 +17,10 @@ type MediaType = "TEXT" | "IMAGE";
 interface Checkpoint {
   container: string;
   type: MediaType;
+  /** When the container was made (epoch ms, Crier's clock); absent in checkpoints written before it was kept. */
+  at?: number;
+  /** textDigest of the container's text as created: a later attempt may render another text. */
+  text?: string;
   /** Set once threads_publish answered: the post exists. */
   media?: string;
 }
@@ -24,7 +29,11 @@ type Status = { status?: string; error_message?: string };
 export function parseCheckpoint(value: string | null): Checkpoint | null {
   try {
     const c = value ? (JSON.parse(value) as Partial<Checkpoint>) : null;
-    return c && typeof c.container === "string" && (c.type === "TEXT" || c.type === "IMAGE") ? (c as Checkpoint) : null;
+    if (!c || typeof c.container !== "string" || (c.type !== "TEXT" && c.type !== "IMAGE")) return null;
+    return {
+      container: c.container, type: c.type,
+      ...(typeof c.at === "number" ? { at: c.at } : {}), ...(typeof c.text === "string" ? { text: c.text } : {}), ...(typeof c.media === "string" ? { media: c.media } : {}),
+    };
   } catch {
     return null;
   }
@@ -90,12 +99,36 @@ async function checkQuota(a: Api, image: boolean): Promise<void> {
   }
 }
 
-/** The post an earlier attempt published: the profile's latest with this text, made after the delivery was queued. */
-async function findPublished(a: Api, containerId: string, text: string, queuedAt: number): Promise<{ id: string; permalink?: string }> {
-  const posts = (await before("lookup", false, a.latest)).data ?? [];
+/** What identifies a container's text in its checkpoint: sha256, base64url, 22 characters (a checkpoint stays short). */
+export function textDigest(text: string): string {
+  return createHash("sha256").update(text).digest("base64url").slice(0, 22);
+}
+
+/** Threads' clock and Crier's differ: a post a little "before" its container still counts (as for Instagram). */
+const SKEW_MS = 10 * 60_000;
+interface Listed { id: string; text?: string; permalink?: string; timestamp?: string }
+
+/**
+ * The post a PUBLISHED container became. The container names no post (its fields are id, status and
+ * error_message: Troubleshooting), so the post is the profile's latest (`GET /{user}/threads`,
+ * newest first) with the container's text as created — from the checkpoint, never a re-render —
+ * and published no earlier than the container was made, less the clocks' skew. Among several, the
+ * first published after the container; failing that, the latest before it.
+ */
+export function matchPublished(posts: readonly Listed[], cp: Checkpoint, text: string, queuedAt: number): Listed | undefined {
+  const digest = cp.text ?? textDigest(text);
+  const since = cp.at ?? queuedAt;
   const made = (t?: string) => (t ? Date.parse(t.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")) : Number.NaN);
-  const found = posts.find((p) => p.text === text && !(made(p.timestamp) < queuedAt - 60_000));
-  if (!found) throw new ThreadsError({ what: "already-published", container: containerId }, `container ${containerId} was published by an earlier attempt`);
+  // An undated post is not excluded by its date: the text decides.
+  const candidates = posts.filter((p) => p.text !== undefined && textDigest(p.text) === digest && !(made(p.timestamp) < since - SKEW_MS));
+  const after = candidates.filter((p) => made(p.timestamp) >= since).sort((a, b) => made(a.timestamp) - made(b.timestamp));
+  return after[0] ?? candidates[0];
+}
+
+async function findPublished(a: Api, cp: Checkpoint, text: string, queuedAt: number): Promise<Listed> {
+  const posts = (await before("lookup", false, a.latest)).data ?? [];
+  const found = matchPublished(posts, cp, text, queuedAt);
+  if (!found) throw new ThreadsError({ what: "already-published", container: cp.container }, `container ${cp.container} was published by an earlier attempt`);
   return found;
 }
 
@@ -115,11 +148,12 @@ export async function sendThreads(c: ThreadsClient, payload: ThreadsPayload, ctx
   if (saved?.media) return finish(a, saved.media, undefined, want.note);
 
   let id: string | null = null;
+  let cp: Checkpoint | null = saved;
   let state: Status = {};
   if (saved) {
     state = await before("status", image, () => a.status(saved.container));
     if (state.status === "PUBLISHED") {
-      const post = await findPublished(a, saved.container, payload.text, ctx.queuedAt);
+      const post = await findPublished(a, saved, want.form.text ?? payload.text, ctx.queuedAt);
       return finish(a, post.id, post.permalink, want.note);
     }
     // Same kind of post and still usable: resume it. EXPIRED ("not published within 24 hours"), or
@@ -128,10 +162,12 @@ export async function sendThreads(c: ThreadsClient, payload: ThreadsPayload, ctx
   }
   await checkQuota(a, image);
   if (id === null) {
+    const at = c.tokens.now();
     id = String((await before("create", image, () => a.create(want.form))).id);
-    const made = id;
+    const made: Checkpoint = { container: id, type: want.type, at, text: textDigest(want.form.text ?? "") };
+    cp = made;
     // A store that cannot keep the checkpoint: nothing is posted yet, and nothing will be without it.
-    await before("checkpoint", image, async () => ctx.saveCheckpoint?.(JSON.stringify({ container: made, type: want.type } satisfies Checkpoint)));
+    await before("checkpoint", image, async () => ctx.saveCheckpoint?.(JSON.stringify(made)));
     state = await before("status", image, () => a.status(id as string));
   }
   if (state.status === "IN_PROGRESS") throw new ThreadsError({ what: "not-ready", container: id }, `container ${id} is IN_PROGRESS`);
@@ -142,7 +178,8 @@ export async function sendThreads(c: ThreadsClient, payload: ThreadsPayload, ctx
   const media = String((await a.publish(id)).id);
   // The post exists now; a store that fails to record it must not turn it into a failure (a retry
   // would find the container PUBLISHED and look the post up).
-  await ctx.saveCheckpoint?.(JSON.stringify({ container: id, type: want.type, media } satisfies Checkpoint)).catch(() => undefined);
+  const published: Checkpoint = { ...(cp ?? { container: id, type: want.type }), media };
+  await ctx.saveCheckpoint?.(JSON.stringify(published)).catch(() => undefined);
   return finish(a, media, undefined, want.note);
 }
 

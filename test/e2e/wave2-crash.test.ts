@@ -132,6 +132,9 @@ describe("a crash between a container and its publish", () => {
   ];
   it.each(cases)("$platform, $what: the next start finishes from the checkpointed container, one container and one post", async ({ platform, fault }) => {
     const server = platform === "instagram" ? ig.harness : th.harness;
+    // The Threads loopback's clock stands still unless advanced (its own tests step it exactly), so
+    // its posts' timestamps read when beforeAll ran; Threads' read when they were published.
+    th.advance(Date.now() - th.now());
     const isPublish = (r: RecordedRequest) => r.method === "POST" && /\/(media_publish|threads_publish)$/.test(r.path);
     const posts = () => (platform === "instagram" ? ig.media.length : th.posts.length);
     const containers = () => (platform === "instagram" ? ig.containers.size : th.containers.size);
