@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import type { AttachedImage, Connection, Rendered } from "../core/adapter.js";
 import { CHECKPOINT_MAX_LENGTH, RenderError } from "../core/adapter.js";
+import { networkFailure } from "../core/kit/network-error.js";
 import type { DeliveryConfig } from "../config/schema.js";
 import type { Destination, Feed } from "../config/load.js";
 import { FINAL_STATES, type DeliveryRecord, type DeliveryStore, type DueDelivery } from "../store/deliveries.js";
@@ -170,7 +171,8 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
   }
 
   // The outbox: the row says `sending` before a byte leaves, so a crash leaves evidence.
-  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending", claim: opts.claim }, opts.now()))) {
+  const attemptAt = opts.now();
+  if (!(await store.transition(record.id, ["pending", "failed"], { to: "sending", claim: opts.claim }, attemptAt))) {
     return outcomeOf(due, record.state, { reason: "taken by another worker" });
   }
   const checkpoints = checkpointKeeper(due, opts);
@@ -199,7 +201,12 @@ async function deliverOne(destination: Destination, due: DueDelivery, opts: Deli
       return outcomeOf(due, "sent", { remoteId: sent.remoteId, remoteUrl: sent.remoteUrl, reason: note });
     } catch (err) {
       const failed = await applyFailure(destination, due, err, opts, logger.child(fields), true, { attached: image !== undefined, failures: imageFailures }, checkpoints.latest);
-      if ("deliveryId" in failed) return failed;
+      if ("deliveryId" in failed) {
+        // Refused before a byte left (an outage): the attempt spent none of the platform's quota, and
+        // counting it would hold the destination in its rate windows long after the platform is back.
+        if (networkFailure(err)?.outcome === "not-sent") await store.forgetSend(record.id, attemptAt);
+        return failed;
+      }
       // The image failed and nothing was posted: the same row goes again at once, without it. Not
       // gated again: the failed attempt published nothing.
       ({ imageFailures } = failed);

@@ -102,6 +102,12 @@ export interface DeliveryStore {
   ): Promise<{ uncertain: number; requeued: number; resumed: number }>;
   /** Times (epoch ms, ascending) of sends to a destination since `since`. */
   sendTimes(destinationId: string, since: number): Promise<readonly number[]>;
+  /**
+   * Takes back the send-log entry of the attempt that marked row `deliveryId` sending at `at`:
+   * that attempt provably never reached the platform (refused before a byte was written), so it
+   * must not count against the destination's rate windows.
+   */
+  forgetSend(deliveryId: number, at: number): Promise<void>;
   /** Due rows (pending or failed, whose next attempt has come), oldest article first. */
   dueDeliveries(now: number, limit: number, destinationIds: readonly string[]): Promise<readonly DueDelivery[]>;
   /** The earliest next attempt of a pending row that is not due yet (one the platform is still processing), or null. */

@@ -54,4 +54,14 @@ describe("deliver", () => {
     expect((await store.destinations.getDestinationStates())[0]).toMatchObject({ destinationId: "d", pausedUntil: null, consecutiveRejections: 3 });
     expect(await deliver()).toEqual([]); // paused: the seventh waits for the operator
   });
+
+  it("an attempt refused before a byte left (an outage) leaves no entry in the send log; one the platform may have seen does", async () => {
+    const { deliver, store } = await setup(["unreachable", "refused", "ok"], 3, 5);
+    const out = await deliver();
+    expect(out.map((o) => o.state)).toEqual(["failed", "failed", "sent"]);
+    // Only the platform's own refusal and the post count against its rate windows.
+    expect(await store.deliveries.sendTimes("d", 0)).toHaveLength(2);
+    const rows = await store.deliveries.listDeliveries({});
+    expect(rows.map((r) => r.attempts)).toEqual([1, 1, 1]); // the attempts themselves stay recorded
+  });
 });

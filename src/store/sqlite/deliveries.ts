@@ -26,7 +26,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `UPDATE deliveries SET state = 'sending', owner = ?, attempts = attempts + 1, last_attempt_at = ?, updated_at = ? ${where}
            AND EXISTS (SELECT 1 FROM leases l WHERE l.name = ? AND l.owner = ? AND ${LIVE_LEASE})`,
       ).run(claim.owner, now, now, ...args, claim.name, claim.owner);
-      if (r.changes) conn.stmt("INSERT INTO send_log (destination_id, sent_at) SELECT destination_id, ? FROM deliveries WHERE id = ?").run(now, id);
+      if (r.changes) conn.stmt("INSERT INTO send_log (destination_id, sent_at, delivery_id) SELECT destination_id, ?, id FROM deliveries WHERE id = ?").run(now, id);
       else if (!conn.stmt(`SELECT 1 FROM leases l WHERE l.name = ? AND l.owner = ? AND ${LIVE_LEASE}`).get(claim.name, claim.owner)) throw new LeaseLostError(claim);
       return r;
     });
@@ -67,6 +67,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.conn.stmt("SELECT sent_at FROM send_log WHERE destination_id = ? AND sent_at >= ? ORDER BY sent_at")
       .pluck()
       .all(destinationId, since) as number[];
+  }
+
+  async forgetSend(deliveryId: number, at: number): Promise<void> {
+    this.conn.stmt("DELETE FROM send_log WHERE delivery_id = ? AND sent_at = ?").run(deliveryId, at);
   }
 
   async dueDeliveries(now: number, limit: number, destinationIds: readonly string[]): Promise<readonly DueDelivery[]> {

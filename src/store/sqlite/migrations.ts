@@ -163,4 +163,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- SHA-256 of the sorted keys, written with items.left_at; NULL: unknown (never recorded, or items pushed since).
   ALTER TABLE feeds ADD COLUMN keys_digest TEXT;
   `,
+  // 7: the send log names its delivery, so that an attempt that provably never reached the platform stops counting
+  `
+  -- NULL for entries written before; only entries with an id can be taken back.
+  ALTER TABLE send_log ADD COLUMN delivery_id INTEGER;
+  `,
 ];
