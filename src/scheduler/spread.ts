@@ -10,13 +10,13 @@ export const SPREAD_STEP_MS = 1000;
 /**
  * Each feed's start offset within `spreadMs`: fixed per feed id (a hash), so a feed is polled at
  * the same point of every interval, and a schedule's feeds are spread evenly, a step at a time
- * (`SPREAD_STEP_MS`, or a tenth of a shorter window). Sorted by offset.
+ * (`SPREAD_STEP_MS`, or a tenth of a shorter window). Sorted by offset; `index`: the feed's place in `feeds`.
  */
-export function spreadOut<F extends { id: string }>(feeds: readonly F[], spreadMs: number): Array<{ feed: F; offset: number }> {
-  if (spreadMs <= 0 || feeds.length < 2) return feeds.map((feed) => ({ feed, offset: 0 }));
+export function spreadOut<F extends { id: string }>(feeds: readonly F[], spreadMs: number): Array<{ feed: F; offset: number; index: number }> {
+  if (spreadMs <= 0 || feeds.length < 2) return feeds.map((feed, index) => ({ feed, offset: 0, index }));
   const step = Math.max(1, Math.min(SPREAD_STEP_MS, Math.floor(spreadMs / 10)));
   return feeds
-    .map((feed) => ({ feed, offset: Math.floor((fractionOf(feed.id) * spreadMs) / step) * step }))
+    .map((feed, index) => ({ feed, offset: Math.floor((fractionOf(feed.id) * spreadMs) / step) * step, index }))
     .sort((a, b) => a.offset - b.offset);
 }
 

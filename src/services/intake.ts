@@ -97,8 +97,8 @@ export class FeedIntake {
         })
       : config.feeds.filter((f) => f.enabled);
     const polled = new PolledBatch(this.deps.store, this.deps.logger);
-    // Each feed's report until the cycle returns; the plan and items in a dry run only.
-    const reportOf = new Map<string, FeedPollReport>();
+    // Each feed's report by its place in `feeds` (no map keyed by id for 10,000 feeds); the plan and items in a dry run only.
+    const reportAt: Array<FeedPollReport | undefined> = new Array<FeedPollReport | undefined>(feeds.length);
     const planOf = this.deps.dryRun ? new Map<string, PlannedPoll>() : null;
     // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
     // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
@@ -115,7 +115,7 @@ export class FeedIntake {
       wake?.();
     };
     const start = now();
-    for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
+    for (const { feed, offset, index } of spreadOut(feeds, opts.spreadMs ?? 0)) {
       const wait = start + offset - now();
       if (wait > 0) await delay(wait, undefined, { signal: stopping }).catch(() => undefined);
       if (stopping.aborted || failure) break; // a failure of the store fails every feed after it
@@ -135,7 +135,7 @@ export class FeedIntake {
           if (batchWrite) await batchWrite;
           if (result.report.queued) opts.onQueued?.();
           if (result.websub) opts.websub?.discovered(feed, result.websub);
-          reportOf.set(feed.id, result.report);
+          reportAt[index] = result.report;
           if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
         } catch (err) {
           failure ??= { err };
@@ -151,7 +151,7 @@ export class FeedIntake {
     // In the order asked for (a feed may be missing when the service stopped mid-cycle, or when
     // another cycle was polling it).
     return {
-      reports: feeds.flatMap((f) => reportOf.get(f.id) ?? []),
+      reports: reportAt.filter((r): r is FeedPollReport => r !== undefined),
       plans: planOf ? feeds.flatMap((f) => planOf.get(f.id) ?? []) : [],
     };
   }
