@@ -66,8 +66,10 @@ export class FeedIntake {
   private readonly feedsById: ReadonlyMap<string, Feed>;
   /** One pool for every poll, whichever schedule started it. */
   private readonly pollLimit: LimitFunction;
-  /** One context per feed, made once (a poll cycle of thousands of feeds allocates little). */
+  /** Each feed's context, made once (a poll cycle of thousands of feeds allocates little). */
   private readonly contexts = new Map<string, PollContext>();
+  /** The contexts feeds share, by their route list (feeds with route filters have their own). */
+  private readonly sharedContexts = new Map<string, PollContext>();
   /** Feeds being polled (or processing a push) now: a Set, so a cycle of 10,000 feeds allocates nothing for it. */
   private readonly busy = new Set<string>();
   /** Pushes waiting for a feed to be free (rare: made only when one waits). */
@@ -205,23 +207,22 @@ export class FeedIntake {
   private context(feed: Feed): PollContext {
     let ctx = this.contexts.get(feed.id);
     if (!ctx) {
-      const { config, store, logger, now, dryRun, scrub, alert } = this.deps;
-      ctx = {
-        store,
-        routes: config.routes.get(feed.id) ?? [],
-        userAgent: config.userAgent,
-        logger,
-        now,
-        dryRun,
-        scrub,
-        health: config.feedHealth,
-        polling: config.polling,
-        alert,
-        filters: config.routeFilters.get(feed.id),
-      };
+      const { config } = this.deps;
+      const routes = config.routes.get(feed.id) ?? [];
+      const filters = config.routeFilters.get(feed.id);
+      // Feeds with the same routes and no filter share one context: 10,000 feeds to the same
+      // destinations hold one object, not 10,000 copies of the same fields.
+      const shareKey = filters ? null : routes.join("\u001f");
+      ctx = (shareKey !== null ? this.sharedContexts.get(shareKey) : undefined) ?? this.newContext(routes, filters);
+      if (shareKey !== null) this.sharedContexts.set(shareKey, ctx);
       this.contexts.set(feed.id, ctx);
     }
     return ctx;
+  }
+
+  private newContext(routes: string[], filters: PollContext["filters"]): PollContext {
+    const { config, store, logger, now, dryRun, scrub, alert } = this.deps;
+    return { store, routes, userAgent: config.userAgent, logger, now, dryRun, scrub, health: config.feedHealth, polling: config.polling, alert, filters };
   }
 }
 
