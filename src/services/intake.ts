@@ -33,6 +33,12 @@ export interface PollFeedsOptions {
   operator?: boolean;
   /** The WebSub subscriber, under `crier run` with WebSub on. */
   websub?: IntakePeer | null;
+  /**
+   * "all" (default): every polled feed's report. "notable": only reports that say something (parsed,
+   * held, error, a warning); the others are only counted in `tally`. `crier run`'s cycles keep no
+   * more: 100,000 reports alive through a 5-minute spread cycle would be old-generation memory for nothing.
+   */
+  reports?: "all" | "notable";
 }
 
 /** A dry run's plan for one feed, with the items it names (kept only in a dry run). */
@@ -42,8 +48,10 @@ export interface PlannedPoll {
 }
 
 export interface PollCycle {
-  /** Each polled feed's report, in the order asked for. */
+  /** Each polled feed's report (only the notable ones when asked), in the order asked for. */
   reports: FeedPollReport[];
+  /** How many polled feeds reported each status ("not-modified/304", "parsed", ...), every report counted. */
+  tally: Record<string, number>;
   /** Dry run only: what each feed's poll would have written. */
   plans: PlannedPoll[];
 }
@@ -61,6 +69,9 @@ export interface IntakeDeps {
   /** Aborted when the service stops: spread-out polls waiting for their turn give up. */
   stopping: AbortSignal;
 }
+
+/** Reports that say only "polled, nothing to do" (not kept unless all reports are asked for). */
+const QUIET: ReadonlySet<FeedPollReport["status"]> = new Set(["not-modified", "fresh", "subscribed", "backoff"]);
 
 export class FeedIntake {
   private readonly feedsById: ReadonlyMap<string, Feed>;
@@ -102,6 +113,8 @@ export class FeedIntake {
     // Each feed's report by its place in `feeds` (no map keyed by id for 10,000 feeds); the plan and items in a dry run only.
     const reportAt: Array<FeedPollReport | undefined> = new Array<FeedPollReport | undefined>(feeds.length);
     const planOf = this.deps.dryRun ? new Map<string, PlannedPoll>() : null;
+    const tally: Record<string, number> = {};
+    const keepAll = (opts.reports ?? "all") === "all";
     // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
     // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
     // A counter and one waiter (not Promise.race over the window, which subscribes to every
@@ -137,7 +150,10 @@ export class FeedIntake {
           if (batchWrite) await batchWrite;
           if (result.report.queued) opts.onQueued?.();
           if (result.websub) opts.websub?.discovered(feed, result.websub);
-          reportAt[index] = result.report;
+          const { report } = result;
+          const key = report.status === "not-modified" ? `not-modified/${report.via}` : report.status;
+          tally[key] = (tally[key] ?? 0) + 1;
+          if (keepAll || !QUIET.has(report.status) || report.warnings?.length) reportAt[index] = report;
           if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
         } catch (err) {
           failure ??= { err };
@@ -154,6 +170,7 @@ export class FeedIntake {
     // another cycle was polling it).
     return {
       reports: reportAt.filter((r): r is FeedPollReport => r !== undefined),
+      tally,
       plans: planOf ? feeds.flatMap((f) => planOf.get(f.id) ?? []) : [],
     };
   }
