@@ -146,7 +146,7 @@ export class SqliteFeedStore implements FeedStore {
   }
 
   /**
-   * One shared, frozen set per distinct list of seeded routes: 10,000 feeds routed to the same
+   * One shared set (read-only to every reader: ReadonlySet) per distinct list of seeded routes: 10,000 feeds routed to the same
    * destinations hold one set between them, not 10,000 sets of copied ids. Bounded by the distinct
    * lists (cleared with the cache).
    */
