@@ -6,6 +6,7 @@
 // (peak and mean), the SQLite file's growth (crier.db + WAL) scaled to a day, posts written.
 // Writes bench/SOAK.md (included in RESULTS.md by the next `npm run bench`) and prints it.
 //   --feeds=100000 --minutes=30 --interval=10 --change=0.01 --body=5000 --keep
+//   --cpu-prof=DIR: `crier run` writes a CPU profile into DIR when it stops (its whole life, seeding included)
 // Everything is on 127.0.0.1. Not part of `npm run bench` or CI.
 import { fork, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -29,6 +30,7 @@ const INTERVAL_MIN = opt("interval", 10);
 const CHANGE = opt("change", 0.01);
 const BODY = opt("body", 5000);
 const KEEP = argv.includes("--keep");
+const CPU_PROF = argv.find((a) => a.startsWith("--cpu-prof="))?.slice("--cpu-prof=".length) ?? null;
 const started = Date.now();
 const log = (...a) => process.stderr.write(`[soak ${((Date.now() - started) / 1000).toFixed(0).padStart(5)}s] ${a.join(" ")}\n`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "crier-soak-"));
@@ -94,7 +96,7 @@ try {
   writeFileSync(path.join(dir, "crier.yaml"), lines.join("\n"));
   log(`${FEEDS} feeds, every ${INTERVAL_MIN} min, ${(CHANGE * 100).toFixed(2)} % changing per interval; dir ${dir}`);
   const errFd = openSync(path.join(dir, "crier.stderr"), "w");
-  crier = spawn(process.execPath, [path.join(ROOT, "dist/src/cli.js"), "-c", path.join(dir, "crier.yaml"), "run"], { cwd: dir, stdio: ["ignore", "ignore", errFd] });
+  crier = spawn(process.execPath, [...(CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(CPU_PROF)] : []), path.join(ROOT, "dist/src/cli.js"), "-c", path.join(dir, "crier.yaml"), "run"], { cwd: dir, stdio: ["ignore", "ignore", errFd] });
   closeSync(errFd);
   const pid = crier.pid;
   // The first cycle: every feed fetched (200) and seeded. Not counted.

@@ -32,6 +32,13 @@ const statusCounts = (reports) => {
   return { statuses: out, firstError };
 };
 
+/** A scheduled call's polled feeds and statuses: from its tally when it has one (not every report is kept). */
+const polledIn = (call) => (call?.tally ? Object.values(call.tally).reduce((a, b) => a + b, 0) : (call?.reports.length ?? 0));
+const callCounts = (call) => {
+  const counted = statusCounts(call?.reports ?? []);
+  return call?.tally ? { statuses: call.tally, firstError: counted.firstError } : counted;
+};
+
 // ---- Crier -------------------------------------------------------------------------------------
 /** Imports Crier and runs `openCrier` on `dir`/`config` (default crier.yaml; others share its store). */
 async function crierApp(dir, config = "crier.yaml") {
@@ -127,11 +134,12 @@ function watchPolls(app) {
   let done;
   const first = new Promise((resolve) => (done = resolve));
   app.intake.pollFeeds = async (ids, opts) => {
-    const call = { opts: { spreadMs: opts?.spreadMs ?? 0 }, startedAt: Date.now(), doneAt: null, reports: [] };
+    const call = { opts: { spreadMs: opts?.spreadMs ?? 0 }, startedAt: Date.now(), doneAt: null, reports: [], tally: null };
     calls.push(call);
     try {
       const result = await pollFeeds(ids, opts);
       call.reports = result.reports;
+      call.tally = result.tally ?? null; // crier run keeps only notable reports and counts the others
       return result;
     } finally {
       call.doneAt = Date.now();
@@ -221,7 +229,7 @@ async function crierScheduler() {
   const call = watch.calls[0];
   await stopScheduler(app, scheduler);
   await app.close();
-  const polled = wait.finished ? call.reports.length : wait.requests;
+  const polled = wait.finished ? polledIn(call) : wait.requests;
   return {
     startup,
     schedule,
@@ -235,7 +243,7 @@ async function crierScheduler() {
     deliveryPasses: passes.count,
     deliveryPassMs: passes.ms,
     arrivals: spreadStats(arrivals, fireAt, 0),
-    cycle: { ...m, value: undefined, wallMs: (call?.doneAt ?? Date.now()) - fireAt, ...statusCounts(call?.reports ?? []) },
+    cycle: { ...m, value: undefined, wallMs: (call?.doneAt ?? Date.now()) - fireAt, ...callCounts(call) },
     maxRss: maxRssBytes(),
   };
 }
@@ -278,8 +286,8 @@ async function crierSpread() {
     spread: app.config.polling.spread,
     spreadMs,
     feeds: n,
-    polled: call.reports.length,
-    cycle: { ...m, value: undefined, wallMs: call.doneAt - fireAt, ...statusCounts(call.reports) },
+    polled: polledIn(call),
+    cycle: { ...m, value: undefined, wallMs: call.doneAt - fireAt, ...callCounts(call) },
     arrivals: spreadStats(arrivals, fireAt, spreadMs ?? 0),
     maxRss: maxRssBytes(),
   };

@@ -114,7 +114,8 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
   /** Said with whatever the poll reports (an operator's poll that overrode the backoff). */
   const notes: string[] = [];
   try {
-    const state = await ctx.store.getFeedState(feed.id);
+    const cached = ctx.store.cachedFeedState?.(feed.id);
+    const state = cached !== undefined ? cached : await ctx.store.getFeedState(feed.id);
     const seeded = state?.seededRoutes ?? new Set<string>();
     // A route not yet seeded needs the items themselves: no conditional GET, no body-hash shortcut.
     const routesSettled = ctx.routes.every((r) => seeded.has(r));

@@ -21,6 +21,16 @@ describe("spreadOut", () => {
     expect(Math.max(...perSecond.values())).toBeLessThan(2 * share);
   });
 
+  it.each([
+    [10_000, 300_000, 1000],
+    [100_000, 300_000, 1000],
+    [50, 2000, 200],
+  ])("starts %i feeds over %i ms a step (%i ms) at a time: one wake-up per step, not per feed", (n, spreadMs, step) => {
+    const offsets = spreadOut(feeds(n), spreadMs).map((x) => x.offset);
+    expect(offsets.every((o) => o % step === 0 && o < spreadMs)).toBe(true);
+    expect(new Set(offsets).size).toBeLessThanOrEqual(spreadMs / step);
+  });
+
   it("starts everything at once with no window", () => {
     expect(spreadOut(feeds(3), 0).map((x) => x.offset)).toEqual([0, 0, 0]);
   });

@@ -82,3 +82,43 @@ describe("FeedIntake", () => {
     expect(historyAtRequest).toEqual([false, true]);
   });
 });
+
+describe("FeedIntake cycles of crier run (reports: notable)", () => {
+  /** Feeds a, b, c answering 304 to their ETag; `grow("c")` gives c one more item (a new ETag). */
+  async function etagServer() {
+    const items = new Map([["a", 3], ["b", 3], ["c", 3]]);
+    const server = http.createServer((req, res) => {
+      const id = /\/(\w)\.xml$/.exec(req.url ?? "")?.[1] ?? "";
+      const etag = `"${id}-${items.get(id)}"`;
+      if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
+      res.writeHead(200, { "content-type": "application/rss+xml", etag }).end(buildRss(newsItems(items.get(id) ?? 0, { host: `https://${id}.example.org` })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return { base, grow: (id: string) => items.set(id, (items.get(id) ?? 0) + 1) };
+  }
+
+  it("keeps only the reports that say something, and counts every feed's status", async () => {
+    const { base, grow } = await etagServer();
+    const store = new SqliteStore(":memory:");
+    const config = parseConfig(
+      ["feeds:", ...["a", "b", "c"].map((id) => `  - { id: ${id}, url: "${base}/${id}.xml" }`), "destinations:", "  - { id: out, platform: console }", "routes:", "  - { feed: a, to: [out] }", "  - { feed: b, to: [out] }", "  - { feed: c, to: [out] }", ""].join("\n"),
+      "/srv/crier.yaml",
+      { env: {}, adapters: new Map([["console", consoleAdapter]]) },
+    );
+    const intake = new FeedIntake({
+      config, store: store.feeds, logger: pino({ level: "silent" }), now: Date.now, scrub: (t) => t, alert: async () => undefined, dryRun: false, stopping: new AbortController().signal,
+    });
+    cleanups.push(() => store.close(), () => intake.close());
+    expect((await intake.pollFeeds()).tally).toEqual({ parsed: 3 }); // first run: seeds every feed
+    grow("c");
+    const cycle = await intake.pollFeeds(undefined, { reports: "notable" });
+    expect(cycle.reports).toMatchObject([{ feedId: "c", status: "parsed", new: 1, queued: 1 }]);
+    expect(cycle.tally).toEqual({ "not-modified/304": 2, parsed: 1 });
+    // Asked for all (crier poll --once, the console): every feed's report, in the order asked for.
+    const all = await intake.pollFeeds(["c", "a"]);
+    expect(all.reports.map((r) => [r.feedId, r.status, r.via])).toEqual([["c", "not-modified", "304"], ["a", "not-modified", "304"]]);
+    expect(all.tally).toEqual({ "not-modified/304": 2 });
+  });
+});

@@ -33,6 +33,12 @@ export interface PollFeedsOptions {
   operator?: boolean;
   /** The WebSub subscriber, under `crier run` with WebSub on. */
   websub?: IntakePeer | null;
+  /**
+   * "all" (default): every polled feed's report. "notable": only reports that say something (parsed,
+   * held, error, a warning); the others are only counted in `tally`. `crier run`'s cycles keep no
+   * more: 100,000 reports alive through a 5-minute spread cycle would be old-generation memory for nothing.
+   */
+  reports?: "all" | "notable";
 }
 
 /** A dry run's plan for one feed, with the items it names (kept only in a dry run). */
@@ -42,8 +48,10 @@ export interface PlannedPoll {
 }
 
 export interface PollCycle {
-  /** Each polled feed's report, in the order asked for. */
+  /** Each polled feed's report (only the notable ones when asked), in the order asked for. */
   reports: FeedPollReport[];
+  /** How many polled feeds reported each status ("not-modified/304", "parsed", ...), every report counted. */
+  tally: Record<string, number>;
   /** Dry run only: what each feed's poll would have written. */
   plans: PlannedPoll[];
 }
@@ -62,12 +70,17 @@ export interface IntakeDeps {
   stopping: AbortSignal;
 }
 
+/** Reports that say only "polled, nothing to do" (not kept unless all reports are asked for). */
+const QUIET: ReadonlySet<FeedPollReport["status"]> = new Set(["not-modified", "fresh", "subscribed", "backoff"]);
+
 export class FeedIntake {
   private readonly feedsById: ReadonlyMap<string, Feed>;
   /** One pool for every poll, whichever schedule started it. */
   private readonly pollLimit: LimitFunction;
-  /** One context per feed, made once (a poll cycle of thousands of feeds allocates little). */
+  /** Each feed's context, made once (a poll cycle of thousands of feeds allocates little). */
   private readonly contexts = new Map<string, PollContext>();
+  /** The contexts feeds share, by their route list (feeds with route filters have their own). */
+  private readonly sharedContexts = new Map<string, PollContext>();
   /** Feeds being polled (or processing a push) now: a Set, so a cycle of 10,000 feeds allocates nothing for it. */
   private readonly busy = new Set<string>();
   /** Pushes waiting for a feed to be free (rare: made only when one waits). */
@@ -97,9 +110,11 @@ export class FeedIntake {
         })
       : config.feeds.filter((f) => f.enabled);
     const polled = new PolledBatch(this.deps.store, this.deps.logger);
-    // Each feed's report until the cycle returns; the plan and items in a dry run only.
-    const reportOf = new Map<string, FeedPollReport>();
+    // Each feed's report by its place in `feeds` (no map keyed by id for 10,000 feeds); the plan and items in a dry run only.
+    const reportAt: Array<FeedPollReport | undefined> = new Array<FeedPollReport | undefined>(feeds.length);
     const planOf = this.deps.dryRun ? new Map<string, PlannedPoll>() : null;
+    const tally: Record<string, number> = {};
+    const keepAll = (opts.reports ?? "all") === "all";
     // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
     // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
     // A counter and one waiter (not Promise.race over the window, which subscribes to every
@@ -115,7 +130,7 @@ export class FeedIntake {
       wake?.();
     };
     const start = now();
-    for (const { feed, offset } of spreadOut(feeds, opts.spreadMs ?? 0)) {
+    for (const { feed, offset, index } of spreadOut(feeds, opts.spreadMs ?? 0)) {
       const wait = start + offset - now();
       if (wait > 0) await delay(wait, undefined, { signal: stopping }).catch(() => undefined);
       if (stopping.aborted || failure) break; // a failure of the store fails every feed after it
@@ -135,7 +150,10 @@ export class FeedIntake {
           if (batchWrite) await batchWrite;
           if (result.report.queued) opts.onQueued?.();
           if (result.websub) opts.websub?.discovered(feed, result.websub);
-          reportOf.set(feed.id, result.report);
+          const { report } = result;
+          const key = report.status === "not-modified" ? `not-modified/${report.via}` : report.status;
+          tally[key] = (tally[key] ?? 0) + 1;
+          if (keepAll || !QUIET.has(report.status) || report.warnings?.length) reportAt[index] = report;
           if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
         } catch (err) {
           failure ??= { err };
@@ -151,7 +169,8 @@ export class FeedIntake {
     // In the order asked for (a feed may be missing when the service stopped mid-cycle, or when
     // another cycle was polling it).
     return {
-      reports: feeds.flatMap((f) => reportOf.get(f.id) ?? []),
+      reports: reportAt.filter((r): r is FeedPollReport => r !== undefined),
+      tally,
       plans: planOf ? feeds.flatMap((f) => planOf.get(f.id) ?? []) : [],
     };
   }
@@ -205,23 +224,22 @@ export class FeedIntake {
   private context(feed: Feed): PollContext {
     let ctx = this.contexts.get(feed.id);
     if (!ctx) {
-      const { config, store, logger, now, dryRun, scrub, alert } = this.deps;
-      ctx = {
-        store,
-        routes: config.routes.get(feed.id) ?? [],
-        userAgent: config.userAgent,
-        logger,
-        now,
-        dryRun,
-        scrub,
-        health: config.feedHealth,
-        polling: config.polling,
-        alert,
-        filters: config.routeFilters.get(feed.id),
-      };
+      const { config } = this.deps;
+      const routes = config.routes.get(feed.id) ?? [];
+      const filters = config.routeFilters.get(feed.id);
+      // Feeds with the same routes and no filter share one context: 10,000 feeds to the same
+      // destinations hold one object, not 10,000 copies of the same fields.
+      const shareKey = filters ? null : routes.join("\u001f");
+      ctx = (shareKey !== null ? this.sharedContexts.get(shareKey) : undefined) ?? this.newContext(routes, filters);
+      if (shareKey !== null) this.sharedContexts.set(shareKey, ctx);
       this.contexts.set(feed.id, ctx);
     }
     return ctx;
+  }
+
+  private newContext(routes: string[], filters: PollContext["filters"]): PollContext {
+    const { config, store, logger, now, dryRun, scrub, alert } = this.deps;
+    return { store, routes, userAgent: config.userAgent, logger, now, dryRun, scrub, health: config.feedHealth, polling: config.polling, alert, filters };
   }
 }
 

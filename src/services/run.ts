@@ -39,7 +39,8 @@ export function scheduledWork(crier: Crier, websub: () => IntakePeer | null, fai
       throw err;
     });
   return {
-    pollFeeds: (feedIds, opts) => watch(crier.intake.pollFeeds(feedIds, { ...opts, websub: websub() })),
+    // Nobody reads a scheduled cycle's reports one by one: only the notable ones are kept.
+    pollFeeds: (feedIds, opts) => watch(crier.intake.pollFeeds(feedIds, { ...opts, websub: websub(), reports: "notable" })),
     deliverPass: () => watch(crier.delivery.deliverPass()),
     maintain: () => watch(crier.maintenance.maintain()),
     watchCredentials: () => watch(crier.delivery.watchCredentials()),
