@@ -70,6 +70,9 @@ export interface IntakeDeps {
   stopping: AbortSignal;
 }
 
+/** The route list of a feed no route names (one list, so such feeds share a context too). */
+const NO_ROUTES: string[] = [];
+
 /** Reports that say only "polled, nothing to do" (not kept unless all reports are asked for). */
 const QUIET: ReadonlySet<FeedPollReport["status"]> = new Set(["not-modified", "fresh", "subscribed", "backoff"]);
 
@@ -79,8 +82,11 @@ export class FeedIntake {
   private readonly pollLimit: LimitFunction;
   /** Each feed's context, made once (a poll cycle of thousands of feeds allocates little). */
   private readonly contexts = new Map<string, PollContext>();
-  /** The contexts feeds share, by their route list (feeds with route filters have their own). */
-  private readonly sharedContexts = new Map<string, PollContext>();
+  /**
+   * The contexts feeds share, by their route list: the config gives feeds routed alike one list
+   * (load.ts), so the list itself is the key. Feeds with route filters have their own.
+   */
+  private readonly sharedContexts = new Map<readonly string[], PollContext>();
   /** Feeds being polled (or processing a push) now: a Set, so a cycle of 10,000 feeds allocates nothing for it. */
   private readonly busy = new Set<string>();
   /** Pushes waiting for a feed to be free (rare: made only when one waits). */
@@ -225,11 +231,11 @@ export class FeedIntake {
     let ctx = this.contexts.get(feed.id);
     if (!ctx) {
       const { config } = this.deps;
-      const routes = config.routes.get(feed.id) ?? [];
+      const routes = config.routes.get(feed.id) ?? NO_ROUTES;
       const filters = config.routeFilters.get(feed.id);
       // Feeds with the same routes and no filter share one context: 10,000 feeds to the same
       // destinations hold one object, not 10,000 copies of the same fields.
-      const shareKey = filters ? null : routes.join("\u001f");
+      const shareKey = filters ? null : routes;
       ctx = (shareKey !== null ? this.sharedContexts.get(shareKey) : undefined) ?? this.newContext(routes, filters);
       if (shareKey !== null) this.sharedContexts.set(shareKey, ctx);
       this.contexts.set(feed.id, ctx);
