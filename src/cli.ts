@@ -9,6 +9,7 @@ import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
 import { LeaseLostError } from "./store/leases.js";
 import type { Crier, OpenOptions } from "./services/open.js";
+import type { AdapterSource, RefusedPlatforms } from "./config/load.js";
 import { UsageError } from "./services/errors.js";
 import { LeaseHeldError } from "./services/ownership.js";
 import { HolderError, type HandedOver, type OperationArgs, type OperationResult } from "./services/handover.js";
@@ -46,8 +47,12 @@ const waitOption = (): Option =>
 const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: commandName, waitMs: Math.round((opts.wait ?? 0) * 1000) });
 
 // A command loads what it uses when it runs: `crier --help` loads commander and the formatting
-// here, `validate` the config stack, listings the store; adapters load their clients on connect.
-const adapterRegistry = (): Promise<typeof import("../adapters/index.js")> => import("../adapters/index.js");
+// here, `validate` the config stack, listings the store; of the adapters, those the config names
+// (each a chunk of its own), and they load their clients on connect.
+const adapterRegistry = async (): Promise<{ adapters: AdapterSource; refusedPlatforms: RefusedPlatforms }> => {
+  const { adapterLoaders, refusedPlatforms } = await import("../adapters/registry.js");
+  return { adapters: { loaders: adapterLoaders }, refusedPlatforms };
+};
 
 /** Opens Crier ("read": nothing is written or sent, no lease), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
@@ -199,7 +204,7 @@ program
   .option("--json", "print the result as JSON")
   .action(async (opts: { json?: boolean }) => {
     const [{ validate }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
-    const result = validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
+    const result = await validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
     if (!result.valid) {
       if (!opts.json) throw result.error;
       print(true, { file: result.error.file, valid: false, problems: result.error.problems }, "");
@@ -333,7 +338,7 @@ program
   .description("List the installed platform adapters, their limits and capabilities.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
+    const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), import("../adapters/index.js")]);
     const list = listAdapters(adapters);
     const text = list
       .map((a) => {

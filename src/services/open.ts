@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DestinationStream, Logger } from "pino";
-import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
+import { configWarnings, loadConfigFrom, type AdapterSource, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
 import { createLogger } from "../log.js";
 import { createScrubber, type Scrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
@@ -28,7 +28,8 @@ import { Ownership } from "./ownership.js";
 export interface OpenOptions {
   configPath: string;
   env: NodeJS.ProcessEnv;
-  adapters: AdapterRegistry;
+  /** The adapters, or their loaders: then only those the config names are loaded. */
+  adapters: AdapterSource;
   /** Platforms refused with a reason (the registry's `refusedPlatforms`). */
   refusedPlatforms?: RefusedPlatforms;
   /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
@@ -77,7 +78,7 @@ export interface Crier {
 
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used), LeaseHeldError (another process holds it) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+  const config = await loadConfigFrom(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   // One scrubber for logs and stored text: renewed tokens are added to it when they are stored.
   const scrub = createScrubber(config.secretValues);
   const logger = createLogger({
@@ -120,8 +121,8 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
  * the process holding the store (./handover.ts).
  * @throws ConfigError, StorageError
  */
-export function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters" | "refusedPlatforms">): Store {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+export async function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters" | "refusedPlatforms">): Promise<Store> {
+  const config = await loadConfigFrom(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   return new SqliteStore(config.storagePath, { cacheMB: config.storageCacheMB });
 }
 

@@ -38,6 +38,20 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql") };
 }
 
+/** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
+function compiledSources(own: string[]): Set<string> {
+  const sources = new Set<string>();
+  for (const file of own) {
+    const map = path.join(ROOT, "dist", `${file}.map`);
+    const { sources: list } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
+    for (const source of list) sources.add(path.relative(ROOT, path.resolve(path.dirname(map), source)));
+  }
+  return sources;
+}
+
+/** The platforms whose adapter code (adapters/<platform>/) these sources include. */
+const adapterFolders = (sources: Set<string>): string[] => [...new Set([...sources].flatMap((s) => /^adapters\/([^/]+)\//.exec(s)?.slice(1, 2) ?? []))].sort();
+
 /** A feed file and a config; `telegram`: a Telegram destination too (never polled: it would post). */
 function setup(telegram: boolean): { config: string; feed: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-startup-"));
@@ -95,6 +109,27 @@ describe("start-up: a command loads what it uses", () => {
     const second = await recorded(["-c", config, "poll", "--once", "--json"]);
     expect(second.flags).toEqual([]);
     expect(JSON.parse(second.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed", new: 1, queued: 1 });
+  });
+
+  it("a command compiles the adapters its config names and no other (validate, deliveries, poll)", async () => {
+    const { config } = setup(true);
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "destinations"]]) {
+      const r = await recorded(args);
+      expect(r.code, args[2]).not.toBe(1);
+      expect(adapterFolders(compiledSources(r.own)), args[2]).toEqual(["console", "telegram"]);
+    }
+    const consoleOnly = setup(false);
+    const poll = await recorded(["-c", consoleOnly.config, "poll", "--once", "--json"]);
+    expect(poll.code).toBe(0);
+    expect(JSON.parse(poll.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed" });
+    expect(adapterFolders(compiledSources(poll.own))).toEqual(["console"]);
+  });
+
+  it("crier adapters still lists every installed platform", async () => {
+    const r = await recorded(["adapters", "--json"]);
+    expect(r.code).toBe(0);
+    const platforms = (JSON.parse(r.stdout) as Array<{ platform: string }>).map((a) => a.platform);
+    expect(platforms).toEqual(["console", "bluesky", "discord", "facebook", "instagram", "linkedin", "mastodon", "slack", "telegram", "threads", "tiktok", "x"]);
   });
 
   it("Crier's own code loads as the bundle: a handful of files, not one per module", async () => {
