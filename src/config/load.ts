@@ -14,6 +14,7 @@ import { unknownPlaceholders } from "../render/template.js";
 import { compileRouteFilter } from "./route-filter.js";
 import {
   configSchema,
+  PARSE_ONCE,
   destinationCommonSchema,
   publicListenerSchema,
   feedSchema,
@@ -246,7 +247,7 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
       );
       return;
     }
-    const common = destinationCommonSchema.parse(entry);
+    const common = destinationCommonSchema.parse(entry, PARSE_ONCE);
     if (common.template) {
       for (const name of unknownPlaceholders(common.template)) {
         problems.push(`${where([...at, "template"])}: unknown placeholder {${name}}`);
@@ -408,11 +409,11 @@ function publicListenerSetting(raw: RawConfig, where: (p: PropertyKey[]) => stri
     return raw.publicListener;
   }
   if (!legacy?.publicUrl) return null;
-  const listen = legacy.listen ?? publicListenerSchema.shape.listen.parse(undefined);
+  const listen = legacy.listen ?? publicListenerSchema.shape.listen.parse(undefined, PARSE_ONCE);
   warnings.push(
     `${where(["websub", "publicUrl"])}: websub.${legacyKeys.join(" and websub.")} ${legacyKeys.length > 1 ? "are" : "is"} deprecated; write \`publicListener: { url: ${legacy.publicUrl}, listen: { host: ${listen.host}, port: ${listen.port} } }\` instead (it also serves images to platforms that pull them)`,
   );
-  return publicListenerSchema.parse({ url: legacy.publicUrl, listen });
+  return publicListenerSchema.parse({ url: legacy.publicUrl, listen }, PARSE_ONCE);
 }
 
 /**
@@ -529,7 +530,7 @@ export function pathText(p: readonly PropertyKey[]): string {
 }
 
 /** Issues keep the offending value, so that a missing key ("required") differs from a wrong type. */
-const WITH_INPUT = { reportInput: true } as const;
+const WITH_INPUT = { reportInput: true, ...PARSE_ONCE } as const;
 
 /** `file:///srv/My%20Feeds/a.xml` -> `/srv/My Feeds/a.xml` (percent-decoded). */
 function filePathOf(url: string): string {

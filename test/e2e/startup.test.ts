@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[] }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -35,7 +35,7 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
   const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql") };
+  return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text") };
 }
 
 /** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
@@ -123,6 +123,17 @@ describe("start-up: a command loads what it uses", () => {
     expect(poll.code).toBe(0);
     expect(JSON.parse(poll.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed" });
     expect(adapterFolders(compiledSources(poll.own))).toEqual(["console"]);
+  });
+
+  it("loading the config compiles no code from text: each schema parses once, zod's eval-compiled fast path would not pay", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // seeds the store: the next poll finds the feed unchanged
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      // zod probes once whether it may compile at all (an empty function); nothing else.
+      expect(r.compiledFromText, args.join(" ")).toEqual(['""']);
+    }
   });
 
   it("crier adapters still lists every installed platform", async () => {
