@@ -9,6 +9,7 @@ import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
 import { LeaseLostError } from "./store/leases.js";
 import type { Crier, OpenOptions } from "./services/open.js";
+import type { Listings } from "./services/listings.js";
 import type { AdapterSource, RefusedPlatforms } from "./config/load.js";
 import { UsageError } from "./services/errors.js";
 import { LeaseHeldError } from "./services/ownership.js";
@@ -65,6 +66,17 @@ async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => P
     return result;
   } finally {
     await crier.close();
+  }
+}
+
+/** Opens the read-only listings (no intake, no delivery: nothing to poll or send is loaded), runs `work`, closes them. */
+async function withListings<T>(work: (listings: Listings) => Promise<T>): Promise<T> {
+  const [{ openListings }, registry] = await Promise.all([import("./services/open-listings.js"), adapterRegistry()]);
+  const opened = await openListings({ configPath: configPath(), env: process.env, ...registry });
+  try {
+    return await work(opened.listings);
+  } finally {
+    await opened.close();
   }
 }
 
@@ -169,8 +181,8 @@ program
   .option("--limit <n>", "at most this many", positiveInt, 50)
   .option("--json", "print as JSON (an array; a note on stderr when more match)")
   .action(async (opts: { state?: DeliveryState; feed?: string; destination?: string; limit: number; json?: boolean }) => {
-    const { rows, more } = await withCrier("read", (crier) =>
-      crier.operations.listDeliveries({ limit: opts.limit, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
+    const { rows, more } = await withListings((listings) =>
+      listings.listDeliveries({ limit: opts.limit, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
     );
     const shown = rows.map(deliveryView);
     if (opts.json && more) process.stderr.write(`crier: more deliveries match than the ${opts.limit} shown (--limit N for more)\n`);
@@ -244,7 +256,7 @@ program
   .description("Each destination's state: paused or active, why, and its deliveries by state.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const rows = await withCrier("read", (crier) => crier.operations.listDestinations());
+    const rows = await withListings((listings) => listings.listDestinations());
     const text = rows
       .map((r) => {
         const state = r.paused ? `PAUSED${r.pausedUntil ? ` until ${formatTime(r.pausedUntil)}` : ""}: ${r.paused}` : "active";
@@ -273,7 +285,7 @@ program
   .description("WebSub subscriptions: each feed's hub, topic, state, lease end, last push and last error.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const subs = await withCrier("read", (crier) => crier.operations.listSubscriptions());
+    const subs = await withListings((listings) => listings.listSubscriptions());
     if (opts.json) return print(true, subs, "");
     if (!subs.length) return void process.stdout.write("no WebSub subscriptions (a feed is subscribed when `websub` is configured and the feed names a hub)\n");
     for (const s of subs) {
@@ -299,7 +311,7 @@ program
 
 /** `crier feed list` and `crier feeds`: each feed with its state. */
 async function listFeeds(opts: { json?: boolean }): Promise<void> {
-  const feeds = await withCrier("read", (crier) => crier.operations.listFeeds());
+  const feeds = await withListings((listings) => listings.listFeeds());
   const now = Date.now();
   const views = feeds.map((f) => feedView(f, f.status, now));
   print(opts.json, views, formatFeeds(views));

@@ -136,6 +136,20 @@ describe("start-up: a command loads what it uses", () => {
     }
   });
 
+  it("the listings compile nothing that polls or sends: no intake, no delivery service", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const command of ["deliveries", "feeds", "destinations", "subscriptions"]) {
+      const r = await recorded(["-c", config, command]);
+      expect(r.code, command).not.toBe(1);
+      expect(r.stdout, command).not.toBe("");
+      const sources = [...compiledSources(r.own)];
+      expect(sources.filter((s) => /^src\/(intake|scheduler|websub|http)\/|^src\/services\/(intake|delivery|operations|run)\.ts$/.test(s)), command).toEqual([]);
+      // Of delivery/, only the destinations' pause states (`crier destinations` shows them).
+      expect(sources.filter((s) => s.startsWith("src/delivery/")).sort(), command).toEqual(["src/delivery/destination-states.ts", "src/delivery/pause.ts"]);
+    }
+  });
+
   it("crier adapters still lists every installed platform", async () => {
     const r = await recorded(["adapters", "--json"]);
     expect(r.code).toBe(0);
