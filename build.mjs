@@ -2,7 +2,7 @@
 // them one by one), then esbuild replaces the CLI entry, dist/src/cli.js, with a bundle of Crier's own
 // modules: Node 20 has no compile cache, and resolving, reading and compiling ~180 small modules cost
 // a command more CPU than the work it does. Each lazy `import()` in the CLI (a command's services,
-// the adapter registry) stays lazy as a chunk of its own (dist/src/chunks/). Packages stay external,
+// the adapter registry, each adapter) stays lazy as a chunk of its own (dist/src/chunks/). Packages stay external,
 // loaded from node_modules as published: better-sqlite3 and sharp are native, and a command's import
 // floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
 // adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit" });
 await build({
-  entryPoints: { cli: "src/cli.ts", "bundle/adapters": "adapters/index.ts", "bundle/core": "src/core/index.ts" },
+  entryPoints: { cli: "src/cli.ts", "bundle/adapters": "adapters/registry.ts", "bundle/core": "src/core/index.ts" },
   outdir: "dist/src",
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,

@@ -9,6 +9,8 @@ import { DELIVERY_STATES, type DeliveryState } from "./store/deliveries.js";
 import { StorageError } from "./store/storage-error.js";
 import { LeaseLostError } from "./store/leases.js";
 import type { Crier, OpenOptions } from "./services/open.js";
+import type { Listings } from "./services/listings.js";
+import type { AdapterSource, RefusedPlatforms } from "./config/load.js";
 import { UsageError } from "./services/errors.js";
 import { LeaseHeldError } from "./services/ownership.js";
 import { HolderError, type HandedOver, type OperationArgs, type OperationResult } from "./services/handover.js";
@@ -46,8 +48,12 @@ const waitOption = (): Option =>
 const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: commandName, waitMs: Math.round((opts.wait ?? 0) * 1000) });
 
 // A command loads what it uses when it runs: `crier --help` loads commander and the formatting
-// here, `validate` the config stack, listings the store; adapters load their clients on connect.
-const adapterRegistry = (): Promise<typeof import("../adapters/index.js")> => import("../adapters/index.js");
+// here, `validate` the config stack, listings the store; of the adapters, those the config names
+// (each a chunk of its own), and they load their clients on connect.
+const adapterRegistry = async (): Promise<{ adapters: AdapterSource; refusedPlatforms: RefusedPlatforms }> => {
+  const { adapterLoaders, refusedPlatforms } = await import("../adapters/registry.js");
+  return { adapters: { loaders: adapterLoaders }, refusedPlatforms };
+};
 
 /** Opens Crier ("read": nothing is written or sent, no lease), runs `work`, closes it. */
 async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => Promise<T>, opts: Partial<OpenOptions> = {}): Promise<T> {
@@ -60,6 +66,17 @@ async function withCrier<T>(mode: OpenOptions["mode"], work: (crier: Crier) => P
     return result;
   } finally {
     await crier.close();
+  }
+}
+
+/** Opens the read-only listings (no intake, no delivery: nothing to poll or send is loaded), runs `work`, closes them. */
+async function withListings<T>(work: (listings: Listings) => Promise<T>): Promise<T> {
+  const [{ openListings }, registry] = await Promise.all([import("./services/open-listings.js"), adapterRegistry()]);
+  const opened = await openListings({ configPath: configPath(), env: process.env, ...registry });
+  try {
+    return await work(opened.listings);
+  } finally {
+    await opened.close();
   }
 }
 
@@ -164,8 +181,8 @@ program
   .option("--limit <n>", "at most this many", positiveInt, 50)
   .option("--json", "print as JSON (an array; a note on stderr when more match)")
   .action(async (opts: { state?: DeliveryState; feed?: string; destination?: string; limit: number; json?: boolean }) => {
-    const { rows, more } = await withCrier("read", (crier) =>
-      crier.operations.listDeliveries({ limit: opts.limit, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
+    const { rows, more } = await withListings((listings) =>
+      listings.listDeliveries({ limit: opts.limit, ...(opts.state ? { state: opts.state } : {}), ...(opts.feed ? { feedId: opts.feed } : {}), ...(opts.destination ? { destinationId: opts.destination } : {}) }),
     );
     const shown = rows.map(deliveryView);
     if (opts.json && more) process.stderr.write(`crier: more deliveries match than the ${opts.limit} shown (--limit N for more)\n`);
@@ -199,7 +216,7 @@ program
   .option("--json", "print the result as JSON")
   .action(async (opts: { json?: boolean }) => {
     const [{ validate }, { adapters, refusedPlatforms }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
-    const result = validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
+    const result = await validate({ configPath: configPath(), env: process.env, adapters, refusedPlatforms });
     if (!result.valid) {
       if (!opts.json) throw result.error;
       print(true, { file: result.error.file, valid: false, problems: result.error.problems }, "");
@@ -239,7 +256,7 @@ program
   .description("Each destination's state: paused or active, why, and its deliveries by state.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const rows = await withCrier("read", (crier) => crier.operations.listDestinations());
+    const rows = await withListings((listings) => listings.listDestinations());
     const text = rows
       .map((r) => {
         const state = r.paused ? `PAUSED${r.pausedUntil ? ` until ${formatTime(r.pausedUntil)}` : ""}: ${r.paused}` : "active";
@@ -268,7 +285,7 @@ program
   .description("WebSub subscriptions: each feed's hub, topic, state, lease end, last push and last error.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const subs = await withCrier("read", (crier) => crier.operations.listSubscriptions());
+    const subs = await withListings((listings) => listings.listSubscriptions());
     if (opts.json) return print(true, subs, "");
     if (!subs.length) return void process.stdout.write("no WebSub subscriptions (a feed is subscribed when `websub` is configured and the feed names a hub)\n");
     for (const s of subs) {
@@ -294,7 +311,7 @@ program
 
 /** `crier feed list` and `crier feeds`: each feed with its state. */
 async function listFeeds(opts: { json?: boolean }): Promise<void> {
-  const feeds = await withCrier("read", (crier) => crier.operations.listFeeds());
+  const feeds = await withListings((listings) => listings.listFeeds());
   const now = Date.now();
   const views = feeds.map((f) => feedView(f, f.status, now));
   print(opts.json, views, formatFeeds(views));
@@ -333,7 +350,7 @@ program
   .description("List the installed platform adapters, their limits and capabilities.")
   .option("--json", "print as JSON")
   .action(async (opts: { json?: boolean }) => {
-    const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), adapterRegistry()]);
+    const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), import("../adapters/index.js")]);
     const list = listAdapters(adapters);
     const text = list
       .map((a) => {

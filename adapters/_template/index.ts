@@ -1,7 +1,7 @@
 /**
  * The Example destination: posts each article as one plain-text post to a channel through the
  * (imaginary) Example API, `POST /v1/posts` with a bearer token. See README.md.
- * COPYING: rename `exampleAdapter` to `<platform>Adapter`, then add one line to adapters/index.ts.
+ * COPYING: rename `exampleAdapter` to `<platform>Adapter`, then add one line to adapters/registry.ts.
  */
 import { defineAdapter } from "../../src/core/index.js";
 import { EXAMPLE_RETRY_NOTE, classifyExample } from "./classify.js";

@@ -14,6 +14,7 @@ import { unknownPlaceholders } from "../render/template.js";
 import { compileRouteFilter } from "./route-filter.js";
 import {
   configSchema,
+  PARSE_ONCE,
   destinationCommonSchema,
   publicListenerSchema,
   feedSchema,
@@ -102,12 +103,22 @@ export interface CrierConfig {
 
 export type AdapterRegistry = ReadonlyMap<string, AnyAdapter>;
 
+/**
+ * The installed adapters, each loaded when first asked for: a config loads only the platforms its
+ * destinations name (an adapter's module and config schema cost start-up CPU; adapters/registry.ts).
+ */
+export type AdapterLoaders = ReadonlyMap<string, () => Promise<AnyAdapter>>;
+
+/** Adapters already loaded (a registry), or loaders of which a config loads those it names. */
+export type AdapterSource = AdapterRegistry | { loaders: AdapterLoaders };
+
 /** Platforms Crier refuses with a reason (no API to post with), from the registry: platform -> why. */
 export type RefusedPlatforms = ReadonlyMap<string, string>;
 
 export interface LoadOptions {
   env: NodeJS.ProcessEnv;
-  adapters: AdapterRegistry;
+  /** get: a named platform's adapter; keys: every installed platform (named in "unknown platform"). */
+  adapters: Pick<AdapterRegistry, "get" | "keys">;
   /** Named in a destination, refused with its explanation instead of "unknown platform". */
   refusedPlatforms?: RefusedPlatforms;
 }
@@ -115,17 +126,55 @@ export interface LoadOptions {
 /** Loads and validates a config file. @throws ConfigError listing every problem. */
 export function loadConfig(file: string, opts: LoadOptions): CrierConfig {
   const absolute = path.resolve(file);
-  let text: string;
+  return parseConfig(readConfigText(absolute), absolute, opts);
+}
+
+/**
+ * Loads and validates a config file, loading only the adapters its destinations name (the others'
+ * modules are never compiled). @throws ConfigError listing every problem.
+ */
+export async function loadConfigFrom(file: string, opts: Omit<LoadOptions, "adapters"> & { adapters: AdapterSource }): Promise<CrierConfig> {
+  const absolute = path.resolve(file);
+  const parsed = parseYaml(readConfigText(absolute), absolute);
+  const source = opts.adapters;
+  const adapters = "loaders" in source ? await loadNamed(source.loaders, namedPlatforms(parsed.input)) : source;
+  return checkConfig(parsed, absolute, { ...opts, adapters });
+}
+
+function readConfigText(absolute: string): string {
   try {
-    text = readFileSync(absolute, "utf8");
+    return readFileSync(absolute, "utf8");
   } catch (err) {
     throw new ConfigError(absolute, [`cannot read the config file: ${(err as Error).message}`]);
   }
-  return parseConfig(text, absolute, opts);
+}
+
+/** The `platform` of each destination, as written (the structure is checked later, with the adapters). */
+function namedPlatforms(input: unknown): Set<string> {
+  const destinations = (input as { destinations?: unknown } | null)?.destinations;
+  if (!Array.isArray(destinations)) return new Set();
+  return new Set(destinations.flatMap((d: unknown) => (typeof (d as { platform?: unknown } | null)?.platform === "string" ? [(d as { platform: string }).platform] : [])));
+}
+
+/** The adapters of these platforms (unknown names are left to validation to report); keys: every installed one. */
+async function loadNamed(loaders: AdapterLoaders, platforms: Set<string>): Promise<LoadOptions["adapters"]> {
+  const named = [...platforms].filter((p) => loaders.has(p));
+  const loaded = new Map(await Promise.all(named.map(async (p) => [p, await (loaders.get(p) as () => Promise<AnyAdapter>)()] as const)));
+  return { get: (platform) => loaded.get(platform), keys: () => loaders.keys() };
 }
 
 /** Validates config text as if read from `file` (relative paths resolve against its folder). */
 export function parseConfig(text: string, file: string, opts: LoadOptions): CrierConfig {
+  return checkConfig(parseYaml(text, file), file, opts);
+}
+
+interface ParsedYaml {
+  input: unknown;
+  /** The `yaml` package's document, built on first call: it locates problems (see parseYaml). */
+  document: () => { doc: Document; lineCounter: LineCounter };
+}
+
+function parseYaml(text: string, file: string): ParsedYaml {
   // Two parsers, one job each. js-yaml builds plain values directly (10,000 feeds: ~0.3 s, ~20 MB
   // of heap); the `yaml` package's document keeps positions and comments, but at 10,000 feeds it
   // costs 2.1 s and ~250 MB of heap that stays until a full GC (measured; see docs/architecture.md).
@@ -160,6 +209,10 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
       throw new ConfigError(file, [`YAML: ${(err as Error).message}`]);
     }
   }
+  return { input, document };
+}
+
+function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOptions): CrierConfig {
   const where = (p: PropertyKey[]): string => locate(document().doc, document().lineCounter, p);
   const problems: string[] = [];
   let sections: Sections;
@@ -194,7 +247,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Crie
       );
       return;
     }
-    const common = destinationCommonSchema.parse(entry);
+    const common = destinationCommonSchema.parse(entry, PARSE_ONCE);
     if (common.template) {
       for (const name of unknownPlaceholders(common.template)) {
         problems.push(`${where([...at, "template"])}: unknown placeholder {${name}}`);
@@ -356,11 +409,11 @@ function publicListenerSetting(raw: RawConfig, where: (p: PropertyKey[]) => stri
     return raw.publicListener;
   }
   if (!legacy?.publicUrl) return null;
-  const listen = legacy.listen ?? publicListenerSchema.shape.listen.parse(undefined);
+  const listen = legacy.listen ?? publicListenerSchema.shape.listen.parse(undefined, PARSE_ONCE);
   warnings.push(
     `${where(["websub", "publicUrl"])}: websub.${legacyKeys.join(" and websub.")} ${legacyKeys.length > 1 ? "are" : "is"} deprecated; write \`publicListener: { url: ${legacy.publicUrl}, listen: { host: ${listen.host}, port: ${listen.port} } }\` instead (it also serves images to platforms that pull them)`,
   );
-  return publicListenerSchema.parse({ url: legacy.publicUrl, listen });
+  return publicListenerSchema.parse({ url: legacy.publicUrl, listen }, PARSE_ONCE);
 }
 
 /**
@@ -477,7 +530,7 @@ export function pathText(p: readonly PropertyKey[]): string {
 }
 
 /** Issues keep the offending value, so that a missing key ("required") differs from a wrong type. */
-const WITH_INPUT = { reportInput: true } as const;
+const WITH_INPUT = { reportInput: true, ...PARSE_ONCE } as const;
 
 /** `file:///srv/My%20Feeds/a.xml` -> `/srv/My Feeds/a.xml` (percent-decoded). */
 function filePathOf(url: string): string {

@@ -276,7 +276,7 @@ export interface ConnectDeps {
 }
 
 /**
- * One platform. Lives in `adapters/<platform>/`; registered in `adapters/index.ts`.
+ * One platform. Lives in `adapters/<platform>/`; registered in `adapters/registry.ts`.
  * An adapter reads no environment, opens no database, never sleeps and makes no client at import time.
  */
 export interface Adapter<Cfg = unknown, Payload = unknown> {

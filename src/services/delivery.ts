@@ -14,9 +14,10 @@ import { deliverDue, type DeliveryOutcome } from "../delivery/deliver.js";
 import type { Alerter } from "../delivery/alerts.js";
 import type { Connections } from "../delivery/connections.js";
 import { pauseConfig, type DestinationStates } from "../delivery/destination-states.js";
+import { destinationViews, type DestinationView } from "./listings.js";
 import type { MediaFetcher } from "../delivery/media.js";
 import type { PublicMedia } from "../delivery/pull-image.js";
-import { needsOperator, pauseReason, resume, wakeAt, type LiveDestinationState } from "../delivery/pause.js";
+import { resume, wakeAt } from "../delivery/pause.js";
 import { renderPost } from "../delivery/render.js";
 import { asCheckResult, credentialAlerts, expiryText } from "../delivery/credential-alerts.js";
 import type { PlannedPoll } from "./intake.js";
@@ -41,13 +42,7 @@ export type RenderedPreview =
   | { ok: false; error: string };
 
 /** A destination's state, judged: what `crier destinations` shows. */
-export interface DestinationView {
-  readonly destination: Destination;
-  readonly state: LiveDestinationState;
-  /** Why nothing is sent to it now, or null. */
-  readonly paused: string | null;
-  readonly needsOperator: boolean;
-}
+export type { DestinationView } from "./listings.js";
 
 export interface DeliveryDeps {
   config: CrierConfig;
@@ -211,14 +206,8 @@ export class DeliveryService {
 
   /** Each configured destination with its state, judged. */
   destinationViews(): DestinationView[] {
-    const now = this.deps.now();
-    return this.deps.config.destinations.map((destination) => {
-      const state = this.deps.states.get(destination.id);
-      const config = pauseConfig(destination);
-      return { destination, state, paused: pauseReason(config, state, now), needsOperator: needsOperator(config, state, now) };
-    });
+    return destinationViews(this.deps.config.destinations, this.deps.states, this.deps.now());
   }
-
   /** The operator's `crier resume`: clears the pause and the rejection streak. */
   async resume(destination: Destination): Promise<{ ok: true } | { ok: false; reason: string }> {
     const resumed = resume(pauseConfig(destination), this.deps.states.get(destination.id));

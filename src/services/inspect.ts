@@ -2,7 +2,7 @@
  * What can be asked without opening Crier: the config and the delivery log checked (`crier
  * validate`), the adapters installed (`crier adapters`). Plain data out; nothing is written.
  */
-import { ConfigError, configNotes, configWarnings, loadConfig, type AdapterRegistry, type RefusedPlatforms } from "../config/load.js";
+import { ConfigError, configNotes, configWarnings, loadConfigFrom, type AdapterRegistry, type AdapterSource, type RefusedPlatforms } from "../config/load.js";
 import type { Capabilities, Limits, RateLimit } from "../core/adapter.js";
 import type { StorageError } from "../store/storage-error.js";
 import { checkStorage } from "../store/sqlite/check.js";
@@ -23,10 +23,10 @@ export type ValidateResult =
     };
 
 /** The config (structure, references, secrets) and the delivery log: its folder writable, an existing file Crier's and whole. */
-export function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; adapters: AdapterRegistry; refusedPlatforms?: RefusedPlatforms }): ValidateResult {
+export async function validate(opts: { configPath: string; env: NodeJS.ProcessEnv; adapters: AdapterSource; refusedPlatforms?: RefusedPlatforms }): Promise<ValidateResult> {
   let config;
   try {
-    config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+    config = await loadConfigFrom(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) return { valid: false, error: err };
     throw err;

@@ -4,12 +4,10 @@
  * polls and delivers at a time); "read" opens the store read-only (or in memory when there is none
  * yet): nothing is written, nothing is sent, no lease. The composition of `crier run` is ./run.ts.
  */
-import { existsSync } from "node:fs";
 import path from "node:path";
-import type { DestinationStream, Logger } from "pino";
-import { configWarnings, loadConfig, type AdapterRegistry, type CrierConfig, type RefusedPlatforms } from "../config/load.js";
-import { createLogger } from "../log.js";
-import { createScrubber, type Scrubber } from "../secrets.js";
+import type { Logger } from "pino";
+import { loadConfigFrom, type CrierConfig } from "../config/load.js";
+import type { Scrubber } from "../secrets.js";
 import type { Store } from "../store/index.js";
 import type { Lease } from "../store/leases.js";
 import { SqliteStore } from "../store/sqlite/index.js";
@@ -24,13 +22,9 @@ import { DeliveryService } from "./delivery.js";
 import { Maintenance } from "./maintenance.js";
 import { Operations } from "./operations.js";
 import { Ownership } from "./ownership.js";
+import { openConfig, openReadStore, warnPausedByConfig, type BaseOptions } from "./open-base.js";
 
-export interface OpenOptions {
-  configPath: string;
-  env: NodeJS.ProcessEnv;
-  adapters: AdapterRegistry;
-  /** Platforms refused with a reason (the registry's `refusedPlatforms`). */
-  refusedPlatforms?: RefusedPlatforms;
+export interface OpenOptions extends BaseOptions {
   /** "write": polls and deliveries are recorded; "read": nothing is written or sent (dry runs, listings). */
   mode: "write" | "read";
   /** "write": what this process runs, shown to another that finds the store held (default "crier"). */
@@ -46,10 +40,6 @@ export interface OpenOptions {
    * be served are put on it. Without, such posts go without the image (or are skipped).
    */
   listens?: boolean;
-  logDestination?: DestinationStream;
-  logLevel?: string;
-  /** Pretty log lines (default: when stderr is a terminal); false: JSON lines always. */
-  prettyLogs?: boolean;
   now?: () => number;
 }
 
@@ -77,22 +67,9 @@ export interface Crier {
 
 /** @throws ConfigError (the config), StorageError (the delivery log cannot be used), LeaseHeldError (another process holds it) */
 export async function openCrier(opts: OpenOptions): Promise<Crier> {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
-  // One scrubber for logs and stored text: renewed tokens are added to it when they are stored.
-  const scrub = createScrubber(config.secretValues);
-  const logger = createLogger({
-    level: opts.logLevel ?? config.logLevel,
-    secretValues: config.secretValues,
-    scrubber: scrub,
-    ...(opts.logDestination ? { destination: opts.logDestination } : {}),
-    ...(opts.prettyLogs !== undefined ? { pretty: opts.prettyLogs } : {}),
-  });
-  for (const warning of configWarnings(config)) logger.warn({ config: config.file, warning }, "config: should change");
+  const { config, scrub, logger } = await openConfig(opts);
   const readOnly = opts.mode === "read";
-  const cacheMB = config.storageCacheMB;
-  const store = readOnly
-    ? new SqliteStore(existsSync(config.storagePath) ? config.storagePath : ":memory:", { readonly: existsSync(config.storagePath), cacheMB })
-    : new SqliteStore(config.storagePath, { cacheMB });
+  const store = readOnly ? openReadStore(config) : new SqliteStore(config.storagePath, { cacheMB: config.storageCacheMB });
   let ownership: Ownership | null = null;
   try {
     if (!readOnly) {
@@ -120,8 +97,8 @@ export async function openCrier(opts: OpenOptions): Promise<Crier> {
  * the process holding the store (./handover.ts).
  * @throws ConfigError, StorageError
  */
-export function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters" | "refusedPlatforms">): Store {
-  const config = loadConfig(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
+export async function openStoreForRequests(opts: Pick<OpenOptions, "configPath" | "env" | "adapters" | "refusedPlatforms">): Promise<Store> {
+  const config = await loadConfigFrom(opts.configPath, { env: opts.env, adapters: opts.adapters, ...(opts.refusedPlatforms ? { refusedPlatforms: opts.refusedPlatforms } : {}) });
   return new SqliteStore(config.storagePath, { cacheMB: config.storageCacheMB });
 }
 
@@ -132,9 +109,7 @@ async function compose(config: CrierConfig, logger: Logger, scrub: Scrubber, sto
   ownership?.onLost(() => shutdown.abort());
   ownership?.keep();
   const states = await DestinationStates.load(store.destinations, config.destinations);
-  for (const d of config.destinations) {
-    if (d.pausedReason) logger.warn({ destination: d.id, reason: d.pausedReason }, "destination paused by its config");
-  }
+  warnPausedByConfig(config, logger);
   const connections = new Connections(logger, path.dirname(config.file), path.dirname(config.storagePath), (values) => scrub.add(values));
   const alertTo = config.alerts ? config.destinations.find((d) => d.id === config.alerts?.destination) : undefined;
   const alerter = new Alerter(config.alerts, alertTo, { meta: store.meta, states, connections, logger, now });

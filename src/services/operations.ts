@@ -10,13 +10,13 @@ import { errorText } from "../core/delivery-error.js";
 import type { DeliveryErrorKind } from "../core/delivery-error.js";
 import type { Store, PruneResult } from "../store/index.js";
 import type { DeliveryFilter, DeliveryRecord, DeliveryState } from "../store/deliveries.js";
-import type { FeedStatus } from "../store/feeds.js";
 import type { WebSubSubscription } from "../store/subscriptions.js";
 import type { FeedPollReport } from "../intake/poll-feed.js";
 import type { FeedIntake } from "./intake.js";
 import type { DeliveryOutcome, DeliveryService, DryRunPost } from "./delivery.js";
 import type { Maintenance } from "./maintenance.js";
 import { platformFailure, unknownId, UsageError } from "./errors.js";
+import { Listings, type DestinationStatus, type FeedWithStatus } from "./listings.js";
 import { asCheckResult, checkAttention, expiryText } from "../delivery/credential-alerts.js";
 
 export interface PollOnceRequest {
@@ -41,21 +41,7 @@ export interface PollOnceResult {
   warnings: string[];
 }
 
-export interface DestinationStatus {
-  id: string;
-  platform: string;
-  /** Why nothing is sent to it now, or null. */
-  paused: string | null;
-  /** Paused until this time (a rate limit); null while paused: until the operator acts. */
-  pausedUntil: number | null;
-  /** The pause needs the operator: a missing or refused secret, a broken channel, rejections in a row. */
-  needsOperator: boolean;
-  /** Paused by the config (a secret missing from the environment): fixed there, not by `crier resume`. */
-  pausedByConfig: boolean;
-  consecutiveRejections: number;
-  /** Deliveries by state. */
-  deliveries: Record<string, number>;
-}
+export type { DestinationStatus, FeedWithStatus } from "./listings.js";
 
 export interface PostPreview {
   destination: string;
@@ -76,13 +62,6 @@ export type PreviewResult = { ok: true; previews: PostPreview[] } | { ok: false;
 export interface RetriedDelivery {
   id: number;
   was: { state: DeliveryState; attempts: number; reason: string | null };
-}
-
-export interface FeedWithStatus {
-  id: string;
-  enabled: boolean;
-  /** As stored; absent for a feed never polled. */
-  status: FeedStatus | undefined;
 }
 
 export interface CheckOutcome {
@@ -126,7 +105,10 @@ export interface OperationsDeps {
 }
 
 export class Operations {
-  constructor(private readonly deps: OperationsDeps) {}
+  private readonly listings: Listings;
+  constructor(private readonly deps: OperationsDeps) {
+    this.listings = new Listings({ config: deps.config, store: deps.store, views: () => deps.delivery.destinationViews() });
+  }
 
   /** One cycle: recover, poll, deliver until nothing is due now (waiting out short holds), maintain when due. */
   async pollOnce(req: PollOnceRequest = {}): Promise<PollOnceResult> {
@@ -173,9 +155,7 @@ export class Operations {
 
   /** Delivery records, newest first; `more`: further rows match beyond `limit`. */
   async listDeliveries(filter: DeliveryFilter & { limit: number }): Promise<{ rows: readonly DeliveryRecord[]; more: boolean }> {
-    // One row more than asked: whether more match, without counting them all.
-    const rows = await this.deps.store.deliveries.listDeliveries({ ...filter, limit: filter.limit + 1 });
-    return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+    return this.listings.listDeliveries(filter);
   }
 
   /** Queues deliveries again with a fresh set of attempts: one by id, or every failed one. */
@@ -219,17 +199,7 @@ export class Operations {
 
   /** Each destination's pause and deliveries, judged: does it need the operator? */
   async listDestinations(): Promise<DestinationStatus[]> {
-    const counts = await this.deps.store.deliveries.countByState();
-    return this.deps.delivery.destinationViews().map(({ destination: d, state, paused, needsOperator }) => ({
-      id: d.id,
-      platform: d.platform,
-      paused,
-      pausedUntil: paused ? state.pausedUntil : null,
-      needsOperator,
-      pausedByConfig: d.pausedReason !== null,
-      consecutiveRejections: state.consecutiveRejections,
-      deliveries: Object.fromEntries(counts.filter((c) => c.destinationId === d.id).map((c) => [c.state, c.count])),
-    }));
+    return this.listings.listDestinations();
   }
 
   /** Un-pauses a destination paused by the platform or by rejections. */
@@ -241,7 +211,7 @@ export class Operations {
   }
 
   async listSubscriptions(): Promise<readonly WebSubSubscription[]> {
-    return this.deps.store.subscriptions.listSubscriptions();
+    return this.listings.listSubscriptions();
   }
 
   /** Retention now. @throws Error when it failed (logged), StorageError when the store did */
@@ -253,8 +223,7 @@ export class Operations {
 
   /** Each configured feed with its state as stored. */
   async listFeeds(): Promise<FeedWithStatus[]> {
-    const stored = new Map((await this.deps.store.feeds.listFeeds()).map((s) => [s.feedId, s]));
-    return this.deps.config.feeds.map((f) => ({ id: f.id, enabled: f.enabled, status: stored.get(f.id) }));
+    return this.listings.listFeeds();
   }
 
   /** Clears a failing or demoted feed's backoff: polled on its next schedule. */

@@ -18,7 +18,7 @@ export async function runOperatorCommand<K extends HandedOver>(opts: Omit<OpenOp
       crier = await openCrier({ ...opts, mode: "write", noWaitFor: (holder) => holder.info.takesRequests });
     } catch (err) {
       if (!(err instanceof LeaseHeldError) || !err.holder.info.takesRequests) throw err;
-      const store = openStoreForRequests(opts);
+      const store = await openStoreForRequests(opts);
       try {
         const handed = await handOver(store, err.holder, op, args);
         if (handed.ran) return handed.result;

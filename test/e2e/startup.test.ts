@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[] }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -35,8 +35,22 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
   const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql") };
+  return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text") };
 }
+
+/** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
+function compiledSources(own: string[]): Set<string> {
+  const sources = new Set<string>();
+  for (const file of own) {
+    const map = path.join(ROOT, "dist", `${file}.map`);
+    const { sources: list } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
+    for (const source of list) sources.add(path.relative(ROOT, path.resolve(path.dirname(map), source)));
+  }
+  return sources;
+}
+
+/** The platforms whose adapter code (adapters/<platform>/) these sources include. */
+const adapterFolders = (sources: Set<string>): string[] => [...new Set([...sources].flatMap((s) => /^adapters\/([^/]+)\//.exec(s)?.slice(1, 2) ?? []))].sort();
 
 /** A feed file and a config; `telegram`: a Telegram destination too (never polled: it would post). */
 function setup(telegram: boolean): { config: string; feed: string } {
@@ -95,6 +109,52 @@ describe("start-up: a command loads what it uses", () => {
     const second = await recorded(["-c", config, "poll", "--once", "--json"]);
     expect(second.flags).toEqual([]);
     expect(JSON.parse(second.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed", new: 1, queued: 1 });
+  });
+
+  it("a command compiles the adapters its config names and no other (validate, deliveries, poll)", async () => {
+    const { config } = setup(true);
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "destinations"]]) {
+      const r = await recorded(args);
+      expect(r.code, args[2]).not.toBe(1);
+      expect(adapterFolders(compiledSources(r.own)), args[2]).toEqual(["console", "telegram"]);
+    }
+    const consoleOnly = setup(false);
+    const poll = await recorded(["-c", consoleOnly.config, "poll", "--once", "--json"]);
+    expect(poll.code).toBe(0);
+    expect(JSON.parse(poll.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed" });
+    expect(adapterFolders(compiledSources(poll.own))).toEqual(["console"]);
+  });
+
+  it("loading the config compiles no code from text: each schema parses once, zod's eval-compiled fast path would not pay", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // seeds the store: the next poll finds the feed unchanged
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      // zod probes once whether it may compile at all (an empty function); nothing else.
+      expect(r.compiledFromText, args.join(" ")).toEqual(['""']);
+    }
+  });
+
+  it("the listings compile nothing that polls or sends: no intake, no delivery service", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const command of ["deliveries", "feeds", "destinations", "subscriptions"]) {
+      const r = await recorded(["-c", config, command]);
+      expect(r.code, command).not.toBe(1);
+      expect(r.stdout, command).not.toBe("");
+      const sources = [...compiledSources(r.own)];
+      expect(sources.filter((s) => /^src\/(intake|scheduler|websub|http)\/|^src\/services\/(intake|delivery|operations|run)\.ts$/.test(s)), command).toEqual([]);
+      // Of delivery/, only the destinations' pause states (`crier destinations` shows them).
+      expect(sources.filter((s) => s.startsWith("src/delivery/")).sort(), command).toEqual(["src/delivery/destination-states.ts", "src/delivery/pause.ts"]);
+    }
+  });
+
+  it("crier adapters still lists every installed platform", async () => {
+    const r = await recorded(["adapters", "--json"]);
+    expect(r.code).toBe(0);
+    const platforms = (JSON.parse(r.stdout) as Array<{ platform: string }>).map((a) => a.platform);
+    expect(platforms).toEqual(["console", "bluesky", "discord", "facebook", "instagram", "linkedin", "mastodon", "slack", "telegram", "threads", "tiktok", "x"]);
   });
 
   it("Crier's own code loads as the bundle: a handful of files, not one per module", async () => {

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 // The bundled CLI's own registry and kit (build.mjs), not tsc's copies: one module instance each.
-import { adapters } from "../../dist/src/bundle/adapters.js";
+import { adapterLoaders } from "../../dist/src/bundle/adapters.js";
 import { defineAdapter, RenderError } from "../../dist/src/bundle/core.js";
 
 /** Instagram's feed-image rules; the e2e test fits its images to the same (keep them equal). */
@@ -54,4 +54,4 @@ const pulltest = defineAdapter({
   check: async () => "pulltest",
 });
 
-if (!adapters.has("pulltest")) adapters.set("pulltest", pulltest);
+if (!adapterLoaders.has("pulltest")) adapterLoaders.set("pulltest", async () => pulltest);

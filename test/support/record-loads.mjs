@@ -1,7 +1,8 @@
 // Preloaded with `node --import` by test/e2e/startup.test.ts: appends to $CRIER_LOAD_LOG every
 // module the process loads (ESM through a resolve hook, CommonJS through Module._load), every
 // V8 flag set at run time (v8.setFlagsFromString), every grapheme segmenter built (ICU's break
-// rules: ~15 ms) and every SQL text better-sqlite3 compiles or runs (`sql <text>`), one line each.
+// rules: ~15 ms), every SQL text better-sqlite3 compiles or runs (`sql <text>`) and every function
+// compiled from text (`function-from-text`), one line each.
 import { appendFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import v8 from "node:v8";
@@ -37,6 +38,17 @@ Intl.Segmenter = class RecordedSegmenter extends Segmenter {
     super(...args);
   }
 };
+// Code compiled from text at run time (`new Function`, as zod's eval-compiled parse fast path does).
+globalThis.Function = new Proxy(Function, {
+  construct(target, args, newTarget) {
+    appendFileSync(out, `function-from-text ${JSON.stringify(String(args.at(-1) ?? "").slice(0, 80))}\n`);
+    return Reflect.construct(target, args, newTarget === globalThis.Function ? target : newTarget);
+  },
+  apply(target, self, args) {
+    appendFileSync(out, `function-from-text ${JSON.stringify(String(args.at(-1) ?? "").slice(0, 80))}\n`);
+    return Reflect.apply(target, self, args);
+  },
+});
 const setFlags = v8.setFlagsFromString;
 v8.setFlagsFromString = (flags) => {
   appendFileSync(out, `v8-flags ${flags}\n`);
