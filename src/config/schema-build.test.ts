@@ -1,10 +1,11 @@
 /**
  * What building the config's schemas costs every command: a field's description (and a secret's
  * mark) is registered on the field's own schema, never on a copy made only to carry it, as
- * `.describe()` and `.meta()` make (a quarter of the schemas built at load). The docs read the same
- * texts (test/docs.test.ts).
+ * `.describe()` and `.meta()` make (a quarter of the schemas built at load); numbers with the same
+ * checks share them; strict objects are built strict, not copied. The docs read the same texts
+ * (test/docs.test.ts).
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { adapters } from "../../adapters/index.js";
 import { configSchema, feedSchema } from "./schema.js";
@@ -35,7 +36,23 @@ const metadataCopies = (root: unknown): string[] =>
     .filter((s) => s._zod.parent !== undefined && s._zod.parent._zod.def === s._zod.def)
     .map((s) => String(z.globalRegistry.get(s as unknown as z.ZodType)?.description ?? s._zod.def.type));
 
+afterEach(() => {
+  z.config({ postProcessor: undefined });
+});
+
 describe("building the config's schemas", () => {
+  it("builds about 300 schemas when the module loads (603 with a copy per description, per check and per .strict())", async () => {
+    let built = 0;
+    // zod calls the post-processor once per schema it constructs, clones included.
+    z.config({ postProcessor: () => void built++ });
+    vi.resetModules();
+    const fresh = (await import("./schema.js")) as typeof import("./schema.js");
+    z.config({ postProcessor: undefined });
+    expect(fresh.configSchema).not.toBe(configSchema); // really built again
+    expect(built).toBeGreaterThan(200);
+    expect(built).toBeLessThanOrEqual(320);
+  });
+
   it("registers every description on the field's own schema: no copy carries one", () => {
     expect(reachable(configSchema).length).toBeGreaterThan(150);
     expect(metadataCopies(configSchema)).toEqual([]);
