@@ -1,7 +1,8 @@
 /**
  * The destination fields of the Example platform. COPYING: rename `example*` to your platform,
- * keep the schema strict, and give every field a `.describe()` (it becomes the README's table).
- * Mark each secret with `.meta(SECRET)`: that mark is the whole secrets list (masked in logs,
+ * keep the schema strict, and describe every field (it becomes the README's table) with
+ * `.register(z.globalRegistry, { description: "…" })`: zod's `.describe()` builds a copy of the schema
+ * to carry the text. Mark each secret with `{ ...SECRET, description }` there: that mark is the whole secrets list (masked in logs,
  * printouts and the generated docs, and checked by the contract kit). Fields every destination has
  * (template, maxLength, timeoutMs, budget, ...) are the core's: do not repeat them here.
  */
@@ -27,16 +28,15 @@ export const exampleConfig = z
     token: z
       .string()
       .refine((v) => TOKEN.test(v) || ENV_REF.test(v), "must be an API token (or a ${ENV} reference such as ${EXAMPLE_TOKEN})")
-      .meta(SECRET)
-      .describe("API token of the posting account, e.g. ${EXAMPLE_TOKEN}. Secret: masked in logs and printouts."),
+      .register(z.globalRegistry, { ...SECRET, description: "API token of the posting account, e.g. ${EXAMPLE_TOKEN}. Secret: masked in logs and printouts." }),
     channel: z
       .string()
       .refine((v) => CHANNEL.test(v) || ENV_REF.test(v), "must be a channel slug: 1-32 of a-z, 0-9 and -")
-      .describe("Slug of the channel to post to, e.g. news."),
+      .register(z.globalRegistry, { description: "Slug of the channel to post to, e.g. news." }),
     apiBase: z
       .url({ protocol: /^https?$/ })
       .default(EXAMPLE_API_BASE)
-      .describe("API server; change only for a proxy or a test double (http:// allowed)."),
+      .register(z.globalRegistry, { description: "API server; change only for a proxy or a test double (http:// allowed)." }),
   })
   .strict();
 

@@ -35,7 +35,7 @@ export const blueskyConfig = z
       .string()
       .default(DEFAULT_SERVICE)
       .refine(isService, "must be an http(s) URL without query, fragment or credentials, e.g. https://bsky.social")
-      .describe("The account's PDS, or Bluesky's entryway https://bsky.social for accounts hosted by Bluesky. Self-hosters: the PDS URL."),
+      .register(z.globalRegistry, { description: "The account's PDS, or Bluesky's entryway https://bsky.social for accounts hosted by Bluesky. Self-hosters: the PDS URL." }),
     handle: z
       .string()
       .transform((v) => v.trim().replace(/^@/, ""))
@@ -43,21 +43,20 @@ export const blueskyConfig = z
         (v) => ENV_REF.test(v) || (v.length <= 253 && HANDLE.test(v)) || DID.test(v),
         "must be a Bluesky handle like news.bsky.social (or the account's DID)",
       )
-      .describe("The posting account: its handle (news.bsky.social, or a custom domain) or its DID. Post URLs use the account's current handle."),
+      .register(z.globalRegistry, { description: "The posting account: its handle (news.bsky.social, or a custom domain) or its DID. Post URLs use the account's current handle." }),
     appPassword: z
       .string()
       .min(1)
-      .meta(SECRET)
-      .describe(
-        "An app password of the account (Settings → Privacy and security → App passwords), e.g. ${BLUESKY_APP_PASSWORD}. Secret: masked in logs and printouts.",
-      ),
+      .register(z.globalRegistry, {
+        ...SECRET, description: "An app password of the account (Settings → Privacy and security → App passwords), e.g. ${BLUESKY_APP_PASSWORD}. Secret: masked in logs and printouts.",
+      }),
     languages: z
       .array(
         z.string().refine((v) => ENV_REF.test(v) || BCP47.test(v), "must be a BCP-47 language tag such as en, pt-BR or kk"),
       )
       .max(3) // app.bsky.feed.post `langs`: maxLength 3
       .optional()
-      .describe("Languages of the posts (BCP-47, at most 3), set as the post's `langs` so that Bluesky's language filters work."),
+      .register(z.globalRegistry, { description: "Languages of the posts (BCP-47, at most 3), set as the post's `langs` so that Bluesky's language filters work." }),
   })
   .strict();
 

@@ -5,13 +5,13 @@ export const consoleConfig = z
     output: z
       .enum(["stdout", "stderr"])
       .default("stdout")
-      .describe("Stream the post is printed to."),
+      .register(z.globalRegistry, { description: "Stream the post is printed to." }),
     file: z
       .string()
       .min(1)
       .optional()
-      .describe("Also append each post as one JSON line to this file (relative to the config file's folder)."),
-    width: z.number().int().min(20).default(72).describe("Width of the printed frame."),
+      .register(z.globalRegistry, { description: "Also append each post as one JSON line to this file (relative to the config file's folder)." }),
+    width: z.number().int().min(20).default(72).register(z.globalRegistry, { description: "Width of the printed frame." }),
   })
   .strict();
 

@@ -42,7 +42,7 @@ const color = z
     z.number().int().min(0).max(0xffffff),
     z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be an integer or "#RRGGBB"').transform((hex) => Number.parseInt(hex.slice(1), 16)),
   ])
-  .describe('Colour of the embed\'s left bar: an integer (0x5865F2 in YAML) or "#RRGGBB". Default: none (Discord\'s grey).');
+  .register(z.globalRegistry, { description: 'Colour of the embed\'s left bar: an integer (0x5865F2 in YAML) or "#RRGGBB". Default: none (Discord\'s grey).' });
 
 export const discordConfig = z
   .object({
@@ -52,12 +52,11 @@ export const discordConfig = z
         (v) => ENV_REF.test(v) || parseWebhookUrl(v) !== null,
         "must be a Discord webhook URL like https://discord.com/api/webhooks/<id>/<token> (without ?thread_id=: use threadId), or a ${ENV} reference",
       )
-      .meta(SECRET)
-      .describe("The webhook's URL (channel settings → Integrations → Webhooks → Copy Webhook URL). A secret — anyone with it can post: write it as ${DISCORD_WEBHOOK_URL}."),
+      .register(z.globalRegistry, { ...SECRET, description: "The webhook's URL (channel settings → Integrations → Webhooks → Copy Webhook URL). A secret — anyone with it can post: write it as ${DISCORD_WEBHOOK_URL}." }),
     apiBase: z
       .url({ protocol: /^https?$/ })
       .default(DISCORD_API_BASE)
-      .describe("API root the requests go to, as `<apiBase>/webhooks/<id>/<token>`; the id and token come from webhookUrl. Change only for a proxy or a test double."),
+      .register(z.globalRegistry, { description: "API root the requests go to, as `<apiBase>/webhooks/<id>/<token>`; the id and token come from webhookUrl. Change only for a proxy or a test double." }),
     username: z
       .string()
       .trim()
@@ -67,14 +66,14 @@ export const discordConfig = z
       // contain "clyde" or "discord"; Discord applies the same rule to the execute-time override.
       .refine((v) => !/clyde|discord/i.test(v), 'must not contain "discord" or "clyde" (Discord refuses such names)')
       .optional()
-      .describe("Name shown on the posts instead of the webhook's own (1-80 characters)."),
-    avatarUrl: z.url({ protocol: /^https?$/ }).optional().describe("Image URL shown as the poster's avatar instead of the webhook's."),
+      .register(z.globalRegistry, { description: "Name shown on the posts instead of the webhook's own (1-80 characters)." }),
+    avatarUrl: z.url({ protocol: /^https?$/ }).optional().register(z.globalRegistry, { description: "Image URL shown as the poster's avatar instead of the webhook's." }),
     color: color.optional(),
     threadId: z
       .string()
       .refine((v) => SNOWFLAKE.test(v) || ENV_REF.test(v), "must be a thread id (digits, quoted in YAML: ids are too long for a YAML number)")
       .optional()
-      .describe("Post into this thread of the webhook's channel (required for forum channels). Quote it: \"1234567890123456789\"."),
+      .register(z.globalRegistry, { description: "Post into this thread of the webhook's channel (required for forum channels). Quote it: \"1234567890123456789\"." }),
   })
   .strict();
 

@@ -15,41 +15,41 @@ const NODE_ID = /^[0-9]{1,25}$/;
 // Access tokens are opaque; Meta documents no format. No whitespace, and long enough to be one.
 const TOKEN = /^[A-Za-z0-9._|%-]{20,}$/;
 
-const secretToken = (what: string) =>
+// The secret's mark and its description in one registration: a second one would replace the first.
+const secretToken = (what: string, description?: string) =>
   z
     .string()
     .refine((v) => ENV_REF.test(v) || TOKEN.test(v), `must be ${what} (no spaces), or a \${ENV} reference`)
-    .meta(SECRET);
+    .register(z.globalRegistry, description === undefined ? SECRET : { ...SECRET, description });
 
 export const facebookConfig = z
   .object({
     pageId: z
       .string()
       .refine((v) => NODE_ID.test(v) || ENV_REF.test(v), "must be the Page's numeric id, quoted (e.g. \"104523452345234\")")
-      .describe('Numeric id of the Facebook Page, quoted: "104523452345234" (Page → About → Page transparency, or the `id` from /me/accounts).'),
-    pageAccessToken: secretToken("a Page access token")
-      .describe("Page access token with pages_manage_posts, pages_read_engagement and pages_show_list, e.g. ${FACEBOOK_PAGE_TOKEN}. Made from a long-lived user token it never expires (README: Credentials). Secret."),
+      .register(z.globalRegistry, { description: 'Numeric id of the Facebook Page, quoted: "104523452345234" (Page → About → Page transparency, or the `id` from /me/accounts).' }),
+    pageAccessToken: secretToken("a Page access token", "Page access token with pages_manage_posts, pages_read_engagement and pages_show_list, e.g. ${FACEBOOK_PAGE_TOKEN}. Made from a long-lived user token it never expires (README: Credentials). Secret."),
     apiVersion: z
       .string()
       .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, 'must look like "v26.0"')
       .default(DEFAULT_API_VERSION)
-      .describe(`Graph API version in every path, e.g. "${DEFAULT_API_VERSION}" (the default). crier check warns 90 days before it retires.`),
+      .register(z.globalRegistry, { description: `Graph API version in every path, e.g. "${DEFAULT_API_VERSION}" (the default). crier check warns 90 days before it retires.` }),
     apiBase: z
       .url({ protocol: /^https?$/ })
       .default(FACEBOOK_API_BASE)
-      .describe("Graph API host; requests go to <apiBase>/<apiVersion>/…. Change only for a proxy or a test double."),
+      .register(z.globalRegistry, { description: "Graph API host; requests go to <apiBase>/<apiVersion>/…. Change only for a proxy or a test double." }),
     postAs: z
       .enum(["link", "photo"])
       .default("link")
-      .describe('"link": a post with the article link, whose preview Facebook builds from the article\'s Open Graph tags (default). "photo": the article\'s image as a photo post with the text and link as its caption; articles without an image go out as link posts.'),
+      .register(z.globalRegistry, { description: '"link": a post with the article link, whose preview Facebook builds from the article\'s Open Graph tags (default). "photo": the article\'s image as a photo post with the text and link as its caption; articles without an image go out as link posts.' }),
     appId: z
       .string()
       .refine((v) => NODE_ID.test(v) || ENV_REF.test(v), "must be the app's numeric id, quoted")
       .optional()
-      .describe("Id of the Meta app the token belongs to. With appSecret: crier check reads the token's expiry (debug_token needs the app token), and every call carries appsecret_proof."),
+      .register(z.globalRegistry, { description: "Id of the Meta app the token belongs to. With appSecret: crier check reads the token's expiry (debug_token needs the app token), and every call carries appsecret_proof." }),
     appSecret: secretToken("the app secret (App settings → Basic)")
       .optional()
-      .describe("App secret of that app, e.g. ${FACEBOOK_APP_SECRET}. Needed when the app requires appsecret_proof (\"Require App Secret\"). Secret."),
+      .register(z.globalRegistry, { description: "App secret of that app, e.g. ${FACEBOOK_APP_SECRET}. Needed when the app requires appsecret_proof (\"Require App Secret\"). Secret." }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

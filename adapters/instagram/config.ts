@@ -29,12 +29,11 @@ export const instagramConfig = z
     userId: z
       .string()
       .regex(/^[0-9]{5,32}$/, "must be the Instagram professional account id (digits; `user_id` from GET /me), quoted in YAML")
-      .describe("Instagram professional account id (`user_id` of GET /me, the <IG_ID> in the publishing paths). Quote it in YAML: ids are too long for a YAML number."),
+      .register(z.globalRegistry, { description: "Instagram professional account id (`user_id` of GET /me, the <IG_ID> in the publishing paths). Quote it in YAML: ids are too long for a YAML number." }),
     accessToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || /^\S{20,}$/.test(v), "must be an Instagram User access token (no spaces), or a ${ENV} reference")
-      .meta(SECRET)
-      .describe("Long-lived Instagram User access token (60 days) with instagram_business_basic and instagram_business_content_publish, e.g. ${INSTAGRAM_TOKEN}. Crier refreshes it before it lapses and keeps the refreshed one in its credential store. Secret."),
+      .register(z.globalRegistry, { ...SECRET, description: "Long-lived Instagram User access token (60 days) with instagram_business_basic and instagram_business_content_publish, e.g. ${INSTAGRAM_TOKEN}. Crier refreshes it before it lapses and keeps the refreshed one in its credential store. Secret." }),
     linkLine: z
       .string()
       .trim()
@@ -42,23 +41,23 @@ export const instagramConfig = z
       .max(300)
       .refine((v) => !/\{(?!link\})[A-Za-z_][A-Za-z0-9_]*\}/.test(v), "may contain only the {link} placeholder")
       .default(DEFAULT_LINK_LINE)
-      .describe('The line put where the template says {link}: links in captions are not clickable. Default "Link in bio"; "{link}" inside it is replaced by the article URL (e.g. "Read more: {link}").'),
+      .register(z.globalRegistry, { description: 'The line put where the template says {link}: links in captions are not clickable. Default "Link in bio"; "{link}" inside it is replaced by the article URL (e.g. "Read more: {link}").' }),
     refreshDaysBeforeExpiry: z
       .number()
       .int()
       .min(1)
       .max(59)
       .default(14)
-      .describe("Refresh the token once it is within this many days of its 60-day expiry (1-59; a token can be refreshed once it is 24 hours old)."),
+      .register(z.globalRegistry, { description: "Refresh the token once it is within this many days of its 60-day expiry (1-59; a token can be refreshed once it is 24 hours old)." }),
     apiVersion: z
       .string()
       .regex(/^v[0-9]{1,3}\.[0-9]$/, 'must be a Graph API version like "v27.0"')
       .default(INSTAGRAM_API_VERSION)
-      .describe(`Graph API version in every path (default ${INSTAGRAM_API_VERSION}).`),
+      .register(z.globalRegistry, { description: `Graph API version in every path (default ${INSTAGRAM_API_VERSION}).` }),
     apiBase: z
       .url({ protocol: /^https?$/ })
       .default(INSTAGRAM_API_BASE)
-      .describe("API root; change only for a proxy or a test double."),
+      .register(z.globalRegistry, { description: "API root; change only for a proxy or a test double." }),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 /**
  * The destination fields of LinkedIn (Posts API). Strict; every field described (the README's
- * table is generated from it). Secrets carry `.meta(SECRET)`.
+ * table is generated from it). Secrets carry `SECRET` in their registered metadata.
  */
 import { z } from "zod";
 import { SECRET } from "../../src/core/index.js";
@@ -21,8 +21,8 @@ const VERSION = /^20(2[2-9]|[3-9][0-9])(0[1-9]|1[0-2])$/;
 const NO_SPACE = /^\S+$/;
 
 const secret = (what: string) =>
-  z.string().refine((v) => NO_SPACE.test(v) || ENV_REF.test(v), "must be a token without spaces, or a ${ENV} reference").meta(SECRET).describe(what);
-const url = (fallback: string, what: string) => z.url({ protocol: /^https?$/ }).default(fallback).describe(what);
+  z.string().refine((v) => NO_SPACE.test(v) || ENV_REF.test(v), "must be a token without spaces, or a ${ENV} reference").register(z.globalRegistry, { ...SECRET, description: what });
+const url = (fallback: string, what: string) => z.url({ protocol: /^https?$/ }).default(fallback).register(z.globalRegistry, { description: what });
 
 export const linkedinConfig = z
   .object({
@@ -30,14 +30,14 @@ export const linkedinConfig = z
     author: z
       .string()
       .refine((v) => AUTHOR.test(v) || ENV_REF.test(v), "must be urn:li:person:<id> (the token's member) or urn:li:organization:<number> (a page the member administers)")
-      .describe("Who posts: urn:li:person:<sub from /v2/userinfo> for the member, or urn:li:organization:<id> for a LinkedIn Page (needs the Community Management API)."),
+      .register(z.globalRegistry, { description: "Who posts: urn:li:person:<sub from /v2/userinfo> for the member, or urn:li:organization:<id> for a LinkedIn Page (needs the Community Management API)." }),
     linkedinVersion: z
       .string()
       .refine((v) => VERSION.test(v), "must be a version in YYYYMM form, e.g. 202609")
       .default(LINKEDIN_DEFAULT_VERSION)
-      .describe(`The LinkedIn-Version header (YYYYMM). Each version lives about a year; \`crier check\` warns 90 days before it retires. Default ${LINKEDIN_DEFAULT_VERSION}.`),
+      .register(z.globalRegistry, { description: `The LinkedIn-Version header (YYYYMM). Each version lives about a year; \`crier check\` warns 90 days before it retires. Default ${LINKEDIN_DEFAULT_VERSION}.` }),
     refreshToken: secret("Programmatic refresh token (only apps approved for them get one). With clientId and clientSecret, Crier renews the access token itself. Secret.").optional(),
-    clientId: z.string().min(1).optional().describe("The app's Client ID (Developer Portal → Auth). With clientSecret: token expiry in `crier check`, and refresh."),
+    clientId: z.string().min(1).optional().register(z.globalRegistry, { description: "The app's Client ID (Developer Portal → Auth). With clientSecret: token expiry in `crier check`, and refresh." }),
     clientSecret: secret("The app's Client Secret. Secret: write it as ${LINKEDIN_CLIENT_SECRET}.").optional(),
     apiBase: url(LINKEDIN_API_BASE, "API origin (`<apiBase>/rest/posts`, `/v2/userinfo`); change only for a proxy or a test double."),
     oauthBase: url(LINKEDIN_OAUTH_BASE, "OAuth root (`<oauthBase>/accessToken`, `/introspectToken`); change only for a proxy or a test double."),

@@ -28,27 +28,26 @@ export const mastodonConfig = z
       .string()
       .refine(isInstanceUrl, "must be the server's address, like https://mastodon.social (no path, query or credentials)")
       .transform((v) => new URL(v).origin)
-      .describe("Address of the Mastodon server the account lives on, e.g. https://mastodon.social; its API base. http:// only for tests."),
+      .register(z.globalRegistry, { description: "Address of the Mastodon server the account lives on, e.g. https://mastodon.social; its API base. http:// only for tests." }),
     accessToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || /^\S+$/.test(v), "must be the access token from Preferences → Development (no spaces), or a ${ENV} reference")
-      .meta(SECRET)
-      .describe("Access token of an application with the write:statuses, write:media and read:accounts scopes, e.g. ${MASTODON_TOKEN}. Without write:media posts go out without images. Secret: masked in logs and printouts."),
+      .register(z.globalRegistry, { ...SECRET, description: "Access token of an application with the write:statuses, write:media and read:accounts scopes, e.g. ${MASTODON_TOKEN}. Without write:media posts go out without images. Secret: masked in logs and printouts." }),
     visibility: z
       .enum(VISIBILITIES)
       .default("public")
-      .describe("Who sees the posts: public, unlisted (not on public timelines), private (followers only) or direct (mentioned people only)."),
+      .register(z.globalRegistry, { description: "Who sees the posts: public, unlisted (not on public timelines), private (followers only) or direct (mentioned people only)." }),
     language: z
       .string()
       .regex(/^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$/, "must be an ISO 639-1 language code such as en, de or zh-TW")
       .optional()
-      .describe("ISO 639-1 code of the posts' language (e.g. en). Unset: Mastodon uses the account's default posting language."),
+      .register(z.globalRegistry, { description: "ISO 639-1 code of the posts' language (e.g. en). Unset: Mastodon uses the account's default posting language." }),
     spoilerText: z
       .string()
       .trim()
       .min(1)
       .optional()
-      .describe("Content warning shown instead of the post until a reader opens it. Counts toward the character limit."),
+      .register(z.globalRegistry, { description: "Content warning shown instead of the post until a reader opens it. Counts toward the character limit." }),
   })
   .strict();
 

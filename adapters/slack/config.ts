@@ -44,31 +44,31 @@ export const slackConfig = z
     webhookUrl: z
       .string()
       .refine((v) => ENV_REF.test(v) || isWebhookUrl(v), "must be an incoming-webhook URL like https://hooks.slack.com/services/T…/B…/… (or a ${ENV} reference)")
-      .meta(SECRET)
+      .register(z.globalRegistry, SECRET)
       .optional()
-      .describe(`Incoming webhook URL (posts to the channel picked when the webhook was made). Use this or botToken + channel. ${secretNote}`),
+      .register(z.globalRegistry, { description: `Incoming webhook URL (posts to the channel picked when the webhook was made). Use this or botToken + channel. ${secretNote}` }),
     botToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || BOT_TOKEN.test(v), "must be a bot token starting with xoxb- (or a ${ENV} reference)")
-      .meta(SECRET)
+      .register(z.globalRegistry, SECRET)
       .optional()
-      .describe(`Bot User OAuth Token (xoxb-…) of a Slack app with the chat:write scope; posts with chat.postMessage. ${secretNote}`),
+      .register(z.globalRegistry, { description: `Bot User OAuth Token (xoxb-…) of a Slack app with the chat:write scope; posts with chat.postMessage. ${secretNote}` }),
     channel: z
       .string()
       .refine((v) => ENV_REF.test(v) || CHANNEL_ID.test(v) || CHANNEL_NAME.test(v), "must be a channel ID (C0123ABCD) or a lowercase channel name (#news)")
       .optional()
-      .describe("With botToken: the channel ID (C0123ABCD, preferred: survives renames) or #name. The bot must be a member."),
+      .register(z.globalRegistry, { description: "With botToken: the channel ID (C0123ABCD, preferred: survives renames) or #name. The bot must be a member." }),
     apiBase: z
       .string()
       .default(DEFAULT_API_BASE)
       .refine(isBase, "must be an http(s) URL without query, fragment or credentials")
-      .describe("Web API root for bot mode; change only for a proxy or a test double."),
+      .register(z.globalRegistry, { description: "Web API root for bot mode; change only for a proxy or a test double." }),
     webhookBase: z
       .string()
       .refine(isBase, "must be an http(s) URL without query, fragment or credentials")
       .optional()
-      .describe("Webhook mode: send to this origin (and path prefix) instead of the webhook URL's own; for a proxy or a test double."),
-    unfurlLinks: z.boolean().default(true).describe("Let Slack show a preview of the article's link under the post (unfurl_links)."),
+      .register(z.globalRegistry, { description: "Webhook mode: send to this origin (and path prefix) instead of the webhook URL's own; for a proxy or a test double." }),
+    unfurlLinks: z.boolean().default(true).register(z.globalRegistry, { description: "Let Slack show a preview of the article's link under the post (unfurl_links)." }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

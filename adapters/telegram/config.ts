@@ -20,8 +20,7 @@ export const telegramConfig = z
     botToken: z
       .string()
       .refine((v) => TOKEN.test(v) || ENV_REF.test(v), "must be a bot token like 123456:ABC-DEF… from @BotFather (or a ${ENV} reference)")
-      .meta(SECRET)
-      .describe("Bot token from @BotFather, e.g. ${TELEGRAM_BOT_TOKEN}. Secret: masked in logs and printouts."),
+      .register(z.globalRegistry, { ...SECRET, description: "Bot token from @BotFather, e.g. ${TELEGRAM_BOT_TOKEN}. Secret: masked in logs and printouts." }),
     chatId: z
       .union([
         z.number().int(),
@@ -29,19 +28,19 @@ export const telegramConfig = z
         z.string().regex(USERNAME),
         z.string().regex(ENV_REF),
       ])
-      .describe('Target chat: numeric id (channels and supergroups start with -100) or "@channelusername" of a public channel.'),
+      .register(z.globalRegistry, { description: 'Target chat: numeric id (channels and supergroups start with -100) or "@channelusername" of a public channel.' }),
     apiBase: z
       .url({ protocol: /^https?$/ })
       .default("https://api.telegram.org")
-      .describe("Bot API server; change only for a local Bot API server or a test double."),
-    linkPreview: z.boolean().default(true).describe("Show the article's link preview under the post."),
-    disableNotification: z.boolean().default(false).describe("Post silently: followers get no sound."),
+      .register(z.globalRegistry, { description: "Bot API server; change only for a local Bot API server or a test double." }),
+    linkPreview: z.boolean().default(true).register(z.globalRegistry, { description: "Show the article's link preview under the post." }),
+    disableNotification: z.boolean().default(false).register(z.globalRegistry, { description: "Post silently: followers get no sound." }),
     longCaption: z
       .enum(["short-caption", "text-with-preview"])
       .default("short-caption")
-      .describe(
-        'When an article has an image and its post is longer than a photo caption allows (1024 characters): "short-caption" sends the photo with the post shortened to fit; "text-with-preview" sends the full post as a text message with the link preview instead of the photo.',
-      ),
+      .register(z.globalRegistry, {
+        description: 'When an article has an image and its post is longer than a photo caption allows (1024 characters): "short-caption" sends the photo with the post shortened to fit; "text-with-preview" sends the full post as a text message with the link preview instead of the photo.',
+      }),
     // No maxLength here: the destination's common `maxLength` tightens the 4096 limit, and the core
     // strips common keys before this schema sees the destination.
   })

@@ -20,21 +20,20 @@ export const threadsConfig = z
     accessToken: z
       .string()
       .refine((v) => ENV_REF.test(v) || /^[A-Za-z0-9_.|-]{20,}$/.test(v), "must be a Threads user access token (or a ${ENV} reference)")
-      .meta(SECRET)
-      .describe(
-        "Long-lived Threads user access token (60 days) with threads_basic, threads_content_publish and threads_delete, e.g. ${THREADS_TOKEN}. Crier refreshes it before it lapses and keeps the refreshed one in its credential store.",
-      ),
+      .register(z.globalRegistry, {
+        ...SECRET, description: "Long-lived Threads user access token (60 days) with threads_basic, threads_content_publish and threads_delete, e.g. ${THREADS_TOKEN}. Crier refreshes it before it lapses and keeps the refreshed one in its credential store.",
+      }),
     userId: z
       .string()
       .regex(/^(me|[0-9]{1,24})$/, 'must be the numeric Threads user id, or "me"')
       .default("me")
-      .describe('Threads user id of the profile that posts; "me" is the token\'s own profile.'),
+      .register(z.globalRegistry, { description: 'Threads user id of the profile that posts; "me" is the token\'s own profile.' }),
     postAs: z
       .enum(POST_AS)
       .default("auto")
-      .describe("auto: an image post when the article has an image, else a text post with the link as its preview card; text: always a text post; image: image posts only (articles without an image are skipped)."),
-    apiVersion: z.string().regex(/^v[0-9]+\.[0-9]+$/, "must look like v1.0").default(THREADS_API_VERSION).describe("Threads API version in every path."),
-    apiBase: z.url({ protocol: /^https?$/ }).default(THREADS_API_BASE).describe("Threads API host (graph.threads.net; graph.threads.com also serves it); change only for a proxy or a test double."),
+      .register(z.globalRegistry, { description: "auto: an image post when the article has an image, else a text post with the link as its preview card; text: always a text post; image: image posts only (articles without an image are skipped)." }),
+    apiVersion: z.string().regex(/^v[0-9]+\.[0-9]+$/, "must look like v1.0").default(THREADS_API_VERSION).register(z.globalRegistry, { description: "Threads API version in every path." }),
+    apiBase: z.url({ protocol: /^https?$/ }).default(THREADS_API_BASE).register(z.globalRegistry, { description: "Threads API host (graph.threads.net; graph.threads.com also serves it); change only for a proxy or a test double." }),
   })
   .strict();
 

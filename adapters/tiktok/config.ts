@@ -45,29 +45,28 @@ export function imageHostProblem(url: string, cfg: { verifiedDomain: string }): 
 
 export const tiktokConfig = z
   .object({
-    clientKey: credential("the app's client key").describe("Client key of the TikTok app (developer portal → your app → App credentials)."),
-    clientSecret: credential("the app's client secret").meta(SECRET).describe("Client secret of the same app: write it as ${TIKTOK_CLIENT_SECRET}."),
+    clientKey: credential("the app's client key").register(z.globalRegistry, { description: "Client key of the TikTok app (developer portal → your app → App credentials)." }),
+    clientSecret: credential("the app's client secret").register(z.globalRegistry, { ...SECRET, description: "Client secret of the same app: write it as ${TIKTOK_CLIENT_SECRET}." }),
     refreshToken: credential("a refresh token")
-      .meta(SECRET)
-      .describe("The creator's first refresh token (from the OAuth code exchange), as ${TIKTOK_REFRESH_TOKEN}. TikTok replaces it at every refresh; Crier keeps the new one in its credential store and starts again from this value only when you change it."),
+      .register(z.globalRegistry, { ...SECRET, description: "The creator's first refresh token (from the OAuth code exchange), as ${TIKTOK_REFRESH_TOKEN}. TikTok replaces it at every refresh; Crier keeps the new one in its credential store and starts again from this value only when you change it." }),
     mode: z
       .enum(["MEDIA_UPLOAD", "DIRECT_POST"])
       .default("MEDIA_UPLOAD")
-      .describe("MEDIA_UPLOAD (default): each post lands in the creator's TikTok inbox as a draft that a person finishes in the app (scope video.upload). DIRECT_POST: published at once (scope video.publish; private until the app passes TikTok's audit)."),
+      .register(z.globalRegistry, { description: "MEDIA_UPLOAD (default): each post lands in the creator's TikTok inbox as a draft that a person finishes in the app (scope video.upload). DIRECT_POST: published at once (scope video.publish; private until the app passes TikTok's audit)." }),
     privacyLevel: z
       .enum(PRIVACY_LEVELS)
       .optional()
-      .describe("Who may see a DIRECT_POST post. Required for DIRECT_POST (TikTok sets no default); used only when the creator's account offers it (creator_info), else the send fails naming what it offers."),
+      .register(z.globalRegistry, { description: "Who may see a DIRECT_POST post. Required for DIRECT_POST (TikTok sets no default); used only when the creator's account offers it (creator_info), else the send fails naming what it offers." }),
     verifiedDomain: z
       .string()
       .refine((v) => DOMAIN.test(v) || /^https:\/\/[^/?#@]+\/(?:[^?#]*\/)?$/.test(v), "must be a domain like media.example.org, or a URL prefix like https://example.org/tiktok/ (https, ending in /)")
       .refine((v) => !/^https:\/\/\[|^https:\/\/\d+\.\d+\.\d+\.\d+[:/]/.test(v), "a URL prefix's host must be a domain, not an IP address (TikTok's rule)")
-      .describe("The Domain or URL Prefix verified for this app in the TikTok developer portal (Manage URL properties). TikTok pulls each picture from a URL under it; Crier refuses any other."),
+      .register(z.globalRegistry, { description: "The Domain or URL Prefix verified for this app in the TikTok developer portal (Manage URL properties). TikTok pulls each picture from a URL under it; Crier refuses any other." }),
     fallbackImageUrl: z
       .url({ protocol: /^https$/ })
       .optional()
-      .describe("A JPEG or WebP picture (at most 1080 px wide, 1920 high, 20 MB) under verifiedDomain, posted with articles that have no usable picture. Without it, such articles are skipped: a TikTok photo post needs a picture."),
-    apiBase: z.url({ protocol: /^https?$/ }).default(TIKTOK_API_BASE).describe("API server; change only for a proxy or a test double."),
+      .register(z.globalRegistry, { description: "A JPEG or WebP picture (at most 1080 px wide, 1920 high, 20 MB) under verifiedDomain, posted with articles that have no usable picture. Without it, such articles are skipped: a TikTok photo post needs a picture." }),
+    apiBase: z.url({ protocol: /^https?$/ }).default(TIKTOK_API_BASE).register(z.globalRegistry, { description: "API server; change only for a proxy or a test double." }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

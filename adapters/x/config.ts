@@ -18,7 +18,7 @@ function isApiBase(value: string): boolean {
 }
 
 const secret = (what: string) =>
-  z.string().min(1).meta(SECRET).describe(`${what}. A secret: write it as \`\${ENV_VAR}\` rather than in the file.`);
+  z.string().min(1).register(z.globalRegistry, { ...SECRET, description: `${what}. A secret: write it as \`\${ENV_VAR}\` rather than in the file.` });
 
 export const xConfig = z
   .object({
@@ -30,13 +30,13 @@ export const xConfig = z
       .string()
       .default(OFFICIAL_API_BASE)
       .refine(isApiBase, "must be an http(s) URL without query, fragment or credentials")
-      .describe("Where API requests go. Leave the default; tests and proxies set another origin (http:// allowed)."),
+      .register(z.globalRegistry, { description: "Where API requests go. Leave the default; tests and proxies set another origin (http:// allowed)." }),
     username: z
       .string()
       .refine((v) => ENV_REF.test(v) || /^@?[A-Za-z0-9_]{1,15}$/.test(v), "must be an X handle (letters, digits, _; at most 15)")
       .transform((v) => v.replace(/^@/, ""))
       .optional()
-      .describe("Handle of the posting account, for post URLs (https://x.com/<username>/status/<id>). Without it: https://x.com/i/web/status/<id>."),
+      .register(z.globalRegistry, { description: "Handle of the posting account, for post URLs (https://x.com/<username>/status/<id>). Without it: https://x.com/i/web/status/<id>." }),
   })
   .strict();
 

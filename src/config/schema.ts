@@ -1,14 +1,23 @@
 /**
  * The config file's shape: the single source of truth for its types, its errors and its docs.
  * Platform fields of a destination are validated by the adapter's own schema (see load.ts).
+ * Descriptions (the docs' text, src/docs/) are registered on each field's own schema with zod's
+ * `.register(z.globalRegistry, …)`: `.describe()` would build a copy of the schema to carry the text,
+ * a quarter of the schemas every command builds when it loads this module.
  */
 import { z } from "zod";
 import cron from "node-cron";
 import type { TextPattern } from "../text/pattern.js";
 
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
+// A function, not one shared schema: each field registers its own description on its own instance
+// (registering on a shared one would give every field the last text).
+const id = (): z.ZodString => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
+
+// Numbers most fields share: each field wraps one in its own `.default()`/`.optional()` and registers
+// its description there, so the checks are built once, not once per field.
+const positiveInt = z.number().int().positive();
+const wholeNumber = z.number().int().min(0);
+const positiveNumber = z.number().positive();
 
 const timezone = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
 const validCron = new Map<string, boolean>();
@@ -44,340 +53,260 @@ function isTimeZone(value: string): boolean {
   return valid;
 }
 
-export const storageSchema = z
-  .object({
-    type: z.literal("sqlite").default("sqlite").describe("Store driver."),
-    path: z.string().min(1).default("data/crier.db").describe("SQLite file; relative to the config file's folder."),
-    cacheMB: z
-      .number()
-      .positive()
-      .default(2)
-      .describe("SQLite's page cache, in MB. The file's pages stay in the operating system's cache too, so a small one costs little; better-sqlite3's own 16 MB filled up with seen items was most of a first poll's memory."),
-  })
-  .strict();
+export const storageSchema = z.strictObject({
+  type: z.literal("sqlite").default("sqlite").register(z.globalRegistry, { description: "Store driver." }),
+  path: z.string().min(1).default("data/crier.db").register(z.globalRegistry, { description: "SQLite file; relative to the config file's folder." }),
+  cacheMB: positiveNumber
+    .default(2)
+    .register(z.globalRegistry, { description: "SQLite's page cache, in MB. The file's pages stay in the operating system's cache too, so a small one costs little; better-sqlite3's own 16 MB filled up with seen items was most of a first poll's memory." }),
+});
 
-export const feedSchema = z
-  .object({
-    id: id.describe("Stable feed id; used in records and CLI commands."),
-    url: z.string().min(1).describe("http(s) URL, or a local file path (relative to the config file's folder)."),
-    schedule: cronExpression.default("*/5 * * * *").describe("When to poll (cron, 5 or 6 fields)."),
-    timezone: timezone.default("UTC").describe("IANA time zone the schedule is read in."),
-    backlog: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe("On a route's first run: post the newest N items; record the rest without posting."),
-    timeoutMs: z.number().int().positive().default(15_000).describe("Whole-request timeout for fetching the feed."),
-    maxBytes: z.number().int().positive().default(10 * 1024 * 1024).describe("Largest feed body accepted."),
-    maxRedirects: z.number().int().min(0).default(5).describe("Redirects followed before giving up."),
-    enabled: z.boolean().default(true),
-    image: z
-      .object({
-        fromArticlePage: z.boolean().default(true).describe("When the feed gives no image, look for og:image / twitter:image on the article page."),
-        fallbackUrl: z.string().url().optional().describe("Image used when an article has none (e.g. the publication's logo card)."),
-        minWidth: z.number().int().min(0).default(200).describe("An <img> in the content declared narrower than this is skipped (icons, pixels)."),
-      })
-      .strict()
-      .default({ fromArticlePage: true, minWidth: 200 })
-      .describe("How this feed's article images are found."),
-    websub: z
-      .boolean()
-      .default(true)
-      .describe("When `websub` is configured and the feed names a hub, subscribe for pushed updates (polling continues as a slow safety net)."),
-  })
-  .strict();
+export const feedSchema = z.strictObject({
+  id: id().register(z.globalRegistry, { description: "Stable feed id; used in records and CLI commands." }),
+  url: z.string().min(1).register(z.globalRegistry, { description: "http(s) URL, or a local file path (relative to the config file's folder)." }),
+  schedule: cronExpression.default("*/5 * * * *").register(z.globalRegistry, { description: "When to poll (cron, 5 or 6 fields)." }),
+  timezone: timezone.default("UTC").register(z.globalRegistry, { description: "IANA time zone the schedule is read in." }),
+  backlog: wholeNumber
+    .default(0)
+    .register(z.globalRegistry, { description: "On a route's first run: post the newest N items; record the rest without posting." }),
+  timeoutMs: positiveInt.default(15_000).register(z.globalRegistry, { description: "Whole-request timeout for fetching the feed." }),
+  maxBytes: positiveInt.default(10 * 1024 * 1024).register(z.globalRegistry, { description: "Largest feed body accepted." }),
+  maxRedirects: wholeNumber.default(5).register(z.globalRegistry, { description: "Redirects followed before giving up." }),
+  enabled: z.boolean().default(true),
+  image: z
+    .strictObject({
+      fromArticlePage: z.boolean().default(true).register(z.globalRegistry, { description: "When the feed gives no image, look for og:image / twitter:image on the article page." }),
+      fallbackUrl: z.string().url().optional().register(z.globalRegistry, { description: "Image used when an article has none (e.g. the publication's logo card)." }),
+      minWidth: wholeNumber.default(200).register(z.globalRegistry, { description: "An <img> in the content declared narrower than this is skipped (icons, pixels)." }),
+    })
+    .default({ fromArticlePage: true, minWidth: 200 })
+    .register(z.globalRegistry, { description: "How this feed's article images are found." }),
+  websub: z
+    .boolean()
+    .default(true)
+    .register(z.globalRegistry, { description: "When `websub` is configured and the feed names a hub, subscribe for pushed updates (polling continues as a slow safety net)." }),
+});
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)");
+const clockTime = (): z.ZodString => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)");
 
 /** A posting budget: at most `posts` sends in any `windowMs`. */
-export const rateWindowSchema = z
-  .object({
-    posts: z.number().int().positive().describe("Sends allowed in the window."),
-    windowMs: z.number().int().positive().describe("Window length in milliseconds."),
-  })
-  .strict();
+export const rateWindowSchema = z.strictObject({
+  posts: z.number().int().positive().register(z.globalRegistry, { description: "Sends allowed in the window." }),
+  windowMs: z.number().int().positive().register(z.globalRegistry, { description: "Window length in milliseconds." }),
+});
 
-export const quietHoursSchema = z
-  .object({
-    from: clockTime.describe("Start of the quiet period (local time)."),
-    to: clockTime.describe("End of the quiet period (local time); may be past midnight."),
-    timezone: timezone.default("UTC").describe("IANA time zone of from/to."),
-  })
-  .strict();
+export const quietHoursSchema = z.strictObject({
+  from: clockTime().register(z.globalRegistry, { description: "Start of the quiet period (local time)." }),
+  to: clockTime().register(z.globalRegistry, { description: "End of the quiet period (local time); may be past midnight." }),
+  timezone: timezone.default("UTC").register(z.globalRegistry, { description: "IANA time zone of from/to." }),
+});
 
 /** Fields every destination has; the rest belong to its platform's adapter. */
 export const destinationCommonSchema = z.object({
-  id: id.describe("Stable destination id; stored in delivery records."),
-  platform: z.string().min(1).describe("Adapter name (see `crier adapters`)."),
+  id: id().register(z.globalRegistry, { description: "Stable destination id; stored in delivery records." }),
+  platform: z.string().min(1).register(z.globalRegistry, { description: "Adapter name (see `crier adapters`)." }),
   enabled: z.boolean().default(true),
-  template: z.string().min(1).optional().describe("Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}."),
-  maxLength: z.number().int().positive().optional().describe("Tighter length limit than the platform's (never looser)."),
-  maxHashtags: z.number().int().min(0).default(3).describe("Hashtags made from categories, at most."),
+  template: z.string().min(1).optional().register(z.globalRegistry, { description: "Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}." }),
+  maxLength: positiveInt.optional().register(z.globalRegistry, { description: "Tighter length limit than the platform's (never looser)." }),
+  maxHashtags: wholeNumber.default(3).register(z.globalRegistry, { description: "Hashtags made from categories, at most." }),
   hashtagMap: z
     .record(z.string(), z.string())
     .default({})
-    .describe("Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)."),
-  hashtagIgnore: z.array(z.string()).default([]).describe("Categories never made into hashtags (case-insensitive), e.g. Uncategorized."),
+    .register(z.globalRegistry, { description: "Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)." }),
+  hashtagIgnore: z.array(z.string()).default([]).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." }),
   utm: z
-    .object({
-      source: z.string().min(1).describe("utm_source, e.g. telegram."),
-      medium: z.string().min(1).default("social").describe("utm_medium."),
-      campaign: z.string().min(1).default("{feed}").describe("utm_campaign; {feed} is the feed id."),
+    .strictObject({
+      source: z.string().min(1).register(z.globalRegistry, { description: "utm_source, e.g. telegram." }),
+      medium: z.string().min(1).default("social").register(z.globalRegistry, { description: "utm_medium." }),
+      campaign: z.string().min(1).default("{feed}").register(z.globalRegistry, { description: "utm_campaign; {feed} is the feed id." }),
     })
-    .strict()
     .optional()
-    .describe("Tag posted links for analytics (never part of an article's identity; existing utm_* replaced, never doubled)."),
-  timeoutMs: z.number().int().positive().default(30_000).describe("Timeout of one send."),
+    .register(z.globalRegistry, { description: "Tag posted links for analytics (never part of an article's identity; existing utm_* replaced, never doubled)." }),
+  timeoutMs: positiveInt.default(30_000).register(z.globalRegistry, { description: "Timeout of one send." }),
   budget: z
     .array(rateWindowSchema)
     .default([])
-    .describe("Posting budgets on top of the platform's documented ones (which always apply); counted from the delivery log."),
-  minSpacingMs: z.number().int().min(0).default(0).describe("Least time between two sends."),
-  quietHours: quietHoursSchema.optional().describe("No sends in this daily period; posts wait until it ends."),
-  maxAgeHours: z
-    .number()
-    .positive()
+    .register(z.globalRegistry, { description: "Posting budgets on top of the platform's documented ones (which always apply); counted from the delivery log." }),
+  minSpacingMs: wholeNumber.default(0).register(z.globalRegistry, { description: "Least time between two sends." }),
+  quietHours: quietHoursSchema.optional().register(z.globalRegistry, { description: "No sends in this daily period; posts wait until it ends." }),
+  maxAgeHours: positiveNumber
     .optional()
-    .describe("Never post an article older than this (checked again just before each send; undated articles use the time first seen)."),
+    .register(z.globalRegistry, { description: "Never post an article older than this (checked again just before each send; undated articles use the time first seen)." }),
   ambiguous: z
     .enum(["hold", "retry"])
     .default("hold")
-    .describe("A send whose outcome is unknown (timeout, reset, 5xx): hold it as uncertain for the operator, or retry (may double-post)."),
-  maxConsecutiveRejections: z
-    .number()
-    .int()
-    .positive()
+    .register(z.globalRegistry, { description: "A send whose outcome is unknown (timeout, reset, 5xx): hold it as uncertain for the operator, or retry (may double-post)." }),
+  maxConsecutiveRejections: positiveInt
     .default(5)
-    .describe("Pause the destination after this many content rejections in a row."),
+    .register(z.globalRegistry, { description: "Pause the destination after this many content rejections in a row." }),
 });
 export const DESTINATION_COMMON_KEYS = Object.keys(destinationCommonSchema.shape);
 
 /** Which items a rule matches: any listed keyword, the regex, any category, or any author. */
-const matcherSchema = z
-  .object({
-    keywords: z.array(z.string().min(1)).default([]).describe("Words or phrases in the title or summary (case-insensitive)."),
-    regex: z
-      .string()
-      .optional()
-      .describe(
-        "A regular expression (JavaScript syntax) tested against the title and summary (case-insensitive). Filters run in linear time: lookahead, lookbehind and backreferences are refused.",
-      ),
-    categories: z.array(z.string().min(1)).default([]).describe("Category names (case-insensitive)."),
-    authors: z.array(z.string().min(1)).default([]).describe("Author names (case-insensitive)."),
-  })
-  .strict();
+const matcherSchema = z.strictObject({
+  keywords: z.array(z.string().min(1)).default([]).register(z.globalRegistry, { description: "Words or phrases in the title or summary (case-insensitive)." }),
+  regex: z
+    .string()
+    .optional()
+    .register(z.globalRegistry, {
+      description: "A regular expression (JavaScript syntax) tested against the title and summary (case-insensitive). Filters run in linear time: lookahead, lookbehind and backreferences are refused.",
+    }),
+  categories: z.array(z.string().min(1)).default([]).register(z.globalRegistry, { description: "Category names (case-insensitive)." }),
+  authors: z.array(z.string().min(1)).default([]).register(z.globalRegistry, { description: "Author names (case-insensitive)." }),
+});
 
-export const routeFilterSchema = z
-  .object({
-    include: matcherSchema.optional().describe("Post only items that match."),
-    exclude: matcherSchema.optional().describe("Never post items that match."),
-    maxAgeHours: z.number().positive().optional().describe("Never post an item published more than this long ago."),
-  })
-  .strict();
+export const routeFilterSchema = z.strictObject({
+  include: matcherSchema.optional().register(z.globalRegistry, { description: "Post only items that match." }),
+  exclude: matcherSchema.optional().register(z.globalRegistry, { description: "Never post items that match." }),
+  maxAgeHours: positiveNumber.optional().register(z.globalRegistry, { description: "Never post an item published more than this long ago." }),
+});
 
-export const routeSchema = z
-  .object({
-    feed: id.describe("A feed id."),
-    to: z.array(id).min(1).describe("Destination ids this feed posts to."),
-    filter: routeFilterSchema.optional().describe("Which of the feed's items go to these destinations; the rest are recorded as skipped with the rule."),
-  })
-  .strict();
+export const routeSchema = z.strictObject({
+  feed: id().register(z.globalRegistry, { description: "A feed id." }),
+  to: z.array(id()).min(1).register(z.globalRegistry, { description: "Destination ids this feed posts to." }),
+  filter: routeFilterSchema.optional().register(z.globalRegistry, { description: "Which of the feed's items go to these destinations; the rest are recorded as skipped with the rule." }),
+});
 
-export const deliverySchema = z
-  .object({
-    retryBaseMs: z.number().int().positive().default(30_000).describe("First retry delay; doubles each attempt."),
-    retryMaxMs: z.number().int().positive().default(60 * 60_000).describe("Longest retry delay."),
-    maxAttempts: z.number().int().positive().default(8).describe("Attempts before a failed delivery is given up."),
-    imageAttempts: z
-      .number()
-      .int()
-      .positive()
-      .default(3)
-      .describe("Attempts at attaching an article's image (its upload failing) before the post goes out without it; an image the platform refuses goes at once."),
-    maxRetryAgeMs: z.number().int().positive().default(24 * 60 * 60_000).describe("A delivery still failing this long after it was queued is given up."),
-    batchSize: z.number().int().positive().default(100).describe("Due deliveries taken per delivery pass."),
-    intervalSchedule: cronExpression.default("* * * * *").describe("How often `crier run` retries due deliveries."),
-    onceMaxWaitMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(60_000)
-      .describe("`crier poll --once` waits this long at most for posts held by a budget, spacing or a platform's short wait."),
-  })
-  .strict();
+export const deliverySchema = z.strictObject({
+  retryBaseMs: positiveInt.default(30_000).register(z.globalRegistry, { description: "First retry delay; doubles each attempt." }),
+  retryMaxMs: positiveInt.default(60 * 60_000).register(z.globalRegistry, { description: "Longest retry delay." }),
+  maxAttempts: positiveInt.default(8).register(z.globalRegistry, { description: "Attempts before a failed delivery is given up." }),
+  imageAttempts: positiveInt
+    .default(3)
+    .register(z.globalRegistry, { description: "Attempts at attaching an article's image (its upload failing) before the post goes out without it; an image the platform refuses goes at once." }),
+  maxRetryAgeMs: positiveInt.default(24 * 60 * 60_000).register(z.globalRegistry, { description: "A delivery still failing this long after it was queued is given up." }),
+  batchSize: positiveInt.default(100).register(z.globalRegistry, { description: "Due deliveries taken per delivery pass." }),
+  intervalSchedule: cronExpression.default("* * * * *").register(z.globalRegistry, { description: "How often `crier run` retries due deliveries." }),
+  onceMaxWaitMs: wholeNumber
+    .default(60_000)
+    .register(z.globalRegistry, { description: "`crier poll --once` waits this long at most for posts held by a budget, spacing or a platform's short wait." }),
+});
 
-export const imagesSchema = z
-  .object({
-    enabled: z.boolean().default(true).describe("Attach article images on platforms that show them."),
-    maxBytes: z.number().int().positive().default(15 * 1024 * 1024).describe("Largest image downloaded."),
-    timeoutMs: z.number().int().positive().default(15_000).describe("Timeout of one image or article-page download."),
-    allowPrivateAddresses: z
-      .boolean()
-      .optional()
-      .describe("Deprecated: write `network.allowPrivateAddresses`, which also covers WebSub hubs. Still read when that is not given."),
-  })
-  .strict();
+export const imagesSchema = z.strictObject({
+  enabled: z.boolean().default(true).register(z.globalRegistry, { description: "Attach article images on platforms that show them." }),
+  maxBytes: positiveInt.default(15 * 1024 * 1024).register(z.globalRegistry, { description: "Largest image downloaded." }),
+  timeoutMs: positiveInt.default(15_000).register(z.globalRegistry, { description: "Timeout of one image or article-page download." }),
+  allowPrivateAddresses: z
+    .boolean()
+    .optional()
+    .register(z.globalRegistry, { description: "Deprecated: write `network.allowPrivateAddresses`, which also covers WebSub hubs. Still read when that is not given." }),
+});
 
-export const networkSchema = z
-  .object({
-    allowPrivateAddresses: z
-      .boolean()
-      .default(false)
-      .describe(
-        "Let what a feed names (images, article pages, WebSub hubs) be on private, loopback, link-local and other non-public addresses, IPv4 ones embedded in IPv6 included. Off: a feed cannot make Crier connect into your network; the feed URLs you configure are not affected.",
-      ),
-  })
-  .strict();
+export const networkSchema = z.strictObject({
+  allowPrivateAddresses: z
+    .boolean()
+    .default(false)
+    .register(z.globalRegistry, {
+      description: "Let what a feed names (images, article pages, WebSub hubs) be on private, loopback, link-local and other non-public addresses, IPv4 ones embedded in IPv6 included. Off: a feed cannot make Crier connect into your network; the feed URLs you configure are not affected.",
+    }),
+});
 
-export const alertsSchema = z
-  .object({
-    destination: id.describe("A configured destination that receives operator alerts (e.g. a private Telegram chat)."),
-    throttleMs: z.number().int().positive().default(15 * 60_000).describe("At most one alert per subject in this period."),
-    maxPerHour: z.number().int().positive().default(20).describe("At most this many alerts an hour in all."),
-  })
-  .strict();
+export const alertsSchema = z.strictObject({
+  destination: id().register(z.globalRegistry, { description: "A configured destination that receives operator alerts (e.g. a private Telegram chat)." }),
+  throttleMs: positiveInt.default(15 * 60_000).register(z.globalRegistry, { description: "At most one alert per subject in this period." }),
+  maxPerHour: positiveInt.default(20).register(z.globalRegistry, { description: "At most this many alerts an hour in all." }),
+});
 
-export const feedHealthSchema = z
-  .object({
-    retryBaseMs: z.number().int().positive().default(60_000).describe("After a failed poll, wait this long (doubling per failure) before polling again."),
-    retryMaxMs: z.number().int().positive().default(30 * 60_000).describe("Longest wait between polls of a failing feed."),
-    demoteAfter: z.number().int().positive().default(10).describe("Failures in a row before the feed is demoted to a slow probe and an alert is sent."),
-    probeIntervalMs: z.number().int().positive().default(60 * 60_000).describe("How often a demoted feed is probed."),
-  })
-  .strict();
+export const feedHealthSchema = z.strictObject({
+  retryBaseMs: positiveInt.default(60_000).register(z.globalRegistry, { description: "After a failed poll, wait this long (doubling per failure) before polling again." }),
+  retryMaxMs: positiveInt.default(30 * 60_000).register(z.globalRegistry, { description: "Longest wait between polls of a failing feed." }),
+  demoteAfter: positiveInt.default(10).register(z.globalRegistry, { description: "Failures in a row before the feed is demoted to a slow probe and an alert is sent." }),
+  probeIntervalMs: positiveInt.default(60 * 60_000).register(z.globalRegistry, { description: "How often a demoted feed is probed." }),
+});
 
-export const pollingSchema = z
-  .object({
-    concurrency: z.number().int().positive().default(8).describe("Feeds fetched at the same time."),
-    connectionsPerHost: z
-      .number()
-      .int()
-      .positive()
-      .default(4)
-      .describe("Kept-alive connections per feed server (scheme, host and port) at most; more requests to it wait their turn."),
-    spread: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.5)
-      .describe("Polls of one schedule are spread over this fraction of its interval (a fixed offset per feed), so thousands of feeds never fire in the same second; 0: all at the tick."),
-    maxSpreadMs: z.number().int().min(0).default(5 * 60_000).describe("Longest spread, whatever the interval."),
-    maxCacheAgeMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(60 * 60_000)
-      .describe("A feed server's `Cache-Control: max-age` is honoured (no request before it runs out) up to this long; 0: ignore it."),
-    maxRetryAfterMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(6 * 60 * 60_000)
-      .describe("A feed server's `Retry-After` on 429/503 is honoured (without counting as a failure) up to this long."),
-  })
-  .strict();
+export const pollingSchema = z.strictObject({
+  concurrency: positiveInt.default(8).register(z.globalRegistry, { description: "Feeds fetched at the same time." }),
+  connectionsPerHost: positiveInt
+    .default(4)
+    .register(z.globalRegistry, { description: "Kept-alive connections per feed server (scheme, host and port) at most; more requests to it wait their turn." }),
+  spread: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .register(z.globalRegistry, { description: "Polls of one schedule are spread over this fraction of its interval (a fixed offset per feed), so thousands of feeds never fire in the same second; 0: all at the tick." }),
+  maxSpreadMs: wholeNumber.default(5 * 60_000).register(z.globalRegistry, { description: "Longest spread, whatever the interval." }),
+  maxCacheAgeMs: wholeNumber
+    .default(60 * 60_000)
+    .register(z.globalRegistry, { description: "A feed server's `Cache-Control: max-age` is honoured (no request before it runs out) up to this long; 0: ignore it." }),
+  maxRetryAfterMs: wholeNumber
+    .default(6 * 60 * 60_000)
+    .register(z.globalRegistry, { description: "A feed server's `Retry-After` on 429/503 is honoured (without counting as a failure) up to this long." }),
+});
 
-export const retentionSchema = z
-  .object({
-    itemsDays: z
-      .number()
-      .positive()
-      .default(30)
-      .describe("A seen item that has left its feed (and has no delivery rows left) is forgotten after this many days."),
-    deliveriesDays: z
-      .number()
-      .positive()
-      .default(90)
-      .describe("Finished delivery rows (sent, rejected, skipped, deleted) are kept this long; the link guard against reposting lasts as long."),
-    schedule: cronExpression.default("17 4 * * *").describe("When `crier run` prunes the store and checkpoints the SQLite WAL (`crier poll --once` does it when a day has passed)."),
-  })
-  .strict();
+export const retentionSchema = z.strictObject({
+  itemsDays: positiveNumber
+    .default(30)
+    .register(z.globalRegistry, { description: "A seen item that has left its feed (and has no delivery rows left) is forgotten after this many days." }),
+  deliveriesDays: positiveNumber
+    .default(90)
+    .register(z.globalRegistry, { description: "Finished delivery rows (sent, rejected, skipped, deleted) are kept this long; the link guard against reposting lasts as long." }),
+  schedule: cronExpression.default("17 4 * * *").register(z.globalRegistry, { description: "When `crier run` prunes the store and checkpoints the SQLite WAL (`crier poll --once` does it when a day has passed)." }),
+});
 
-export const credentialsSchema = z
-  .object({
-    watchSchedule: cronExpression
-      .default("41 8 * * *")
-      .describe("When `crier run` checks every destination's credential (the harmless call of `crier check`) and alerts 14, 3 and 1 days before one lapses, and for what the platform says needs the operator (e.g. an API version near retirement)."),
-  })
-  .strict();
+export const credentialsSchema = z.strictObject({
+  watchSchedule: cronExpression
+    .default("41 8 * * *")
+    .register(z.globalRegistry, { description: "When `crier run` checks every destination's credential (the harmless call of `crier check`) and alerts 14, 3 and 1 days before one lapses, and for what the platform says needs the operator (e.g. an API version near retirement)." }),
+});
 
-export const ownershipSchema = z
-  .object({
-    leaseSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(86_400)
-      .default(120)
-      .describe(
-        "One process polls and delivers on a store at a time: it holds a lease, renewed every quarter of this while it runs and measured on the database's clock. Another process takes a lease that was not renewed for this long (a holder killed on this host is taken over at once). Keep it far longer than the longest pause of the process (a first poll of 10,000 feeds) and than any destination's timeoutMs.",
-      ),
-  })
-  .strict();
+export const ownershipSchema = z.strictObject({
+  leaseSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(120)
+    .register(z.globalRegistry, {
+      description: "One process polls and delivers on a store at a time: it holds a lease, renewed every quarter of this while it runs and measured on the database's clock. Another process takes a lease that was not renewed for this long (a holder killed on this host is taken over at once). Keep it far longer than the longest pause of the process (a first poll of 10,000 feeds) and than any destination's timeoutMs.",
+    }),
+});
 
-const listenSchema = z
-  .object({
-    host: z.string().min(1).default("127.0.0.1").describe("Address the listener binds to (put a TLS proxy in front of it)."),
-    port: z.number().int().min(0).max(65_535).default(8080).describe("Port of the listener; 0 picks a free one."),
-  })
-  .strict();
+const listenSchema = z.strictObject({
+  host: z.string().min(1).default("127.0.0.1").register(z.globalRegistry, { description: "Address the listener binds to (put a TLS proxy in front of it)." }),
+  port: z.number().int().min(0).max(65_535).default(8080).register(z.globalRegistry, { description: "Port of the listener; 0 picks a free one." }),
+});
 const LISTEN_DEFAULT = { host: "127.0.0.1", port: 8080 };
 
-export const publicListenerSchema = z
-  .object({
-    url: z
-      .url({ protocol: /^https?$/ })
-      .describe(
-        "Base URL at which the outside world reaches this Crier's public listener (your TLS proxy in front of `listen`), e.g. https://crier.example.org: WebSub hubs call {url}/websub/…, and platforms that pull images by URL fetch the images Crier fitted for them from {url}/media/…. Use https: platforms pull images over https only.",
-      ),
-    listen: listenSchema.default(LISTEN_DEFAULT).describe("Where `crier run` binds the public listener. Only `crier run` listens."),
-    mediaGraceMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(60 * 60_000)
-      .describe("An image served for a platform that pulls it stays served this long after its delivery is final (sent, rejected, skipped), then is deleted (retention sweeps what is left)."),
-  })
-  .strict();
+export const publicListenerSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .register(z.globalRegistry, {
+      description: "Base URL at which the outside world reaches this Crier's public listener (your TLS proxy in front of `listen`), e.g. https://crier.example.org: WebSub hubs call {url}/websub/…, and platforms that pull images by URL fetch the images Crier fitted for them from {url}/media/…. Use https: platforms pull images over https only.",
+    }),
+  listen: listenSchema.default(LISTEN_DEFAULT).register(z.globalRegistry, { description: "Where `crier run` binds the public listener. Only `crier run` listens." }),
+  mediaGraceMs: wholeNumber
+    .default(60 * 60_000)
+    .register(z.globalRegistry, { description: "An image served for a platform that pulls it stays served this long after its delivery is final (sent, rejected, skipped), then is deleted (retention sweeps what is left)." }),
+});
 
-export const websubSchema = z
-  .object({
-    publicUrl: z.string().url().optional().describe("Deprecated: write `publicListener.url`, which also serves images to platforms that pull them. Still read when `publicListener` is not given."),
-    listen: listenSchema.optional().describe("Deprecated: write `publicListener.listen`. Still read when `publicListener` is not given."),
-    secret: z
-      .string()
-      .min(16)
-      .describe("Master key (from the environment: ${CRIER_WEBSUB_SECRET}) from which each subscription's HMAC secret is derived; never stored."),
-    leaseSeconds: z.number().int().positive().default(7 * 24 * 3600).describe("Lease asked of the hub (it may grant another)."),
-    renewBeforeSeconds: z.number().int().positive().default(3600).describe("Renew a subscription this long before its lease runs out."),
-    safetyNetPollMs: z
-      .number()
-      .int()
-      .positive()
-      .default(60 * 60_000)
-      .describe("While a feed's subscription is active, it is polled at most this often (a safety net for missed pushes)."),
-    timeoutMs: z.number().int().positive().default(10_000).describe("Timeout of a subscription request to a hub."),
-    retryMs: z
-      .number()
-      .int()
-      .positive()
-      .default(15 * 60_000)
-      .describe("A subscription the hub refused, did not verify or did not renew is asked for again after this long (a denial: four times as long)."),
-  })
-  .strict();
+export const websubSchema = z.strictObject({
+  publicUrl: z.string().url().optional().register(z.globalRegistry, { description: "Deprecated: write `publicListener.url`, which also serves images to platforms that pull them. Still read when `publicListener` is not given." }),
+  listen: listenSchema.optional().register(z.globalRegistry, { description: "Deprecated: write `publicListener.listen`. Still read when `publicListener` is not given." }),
+  secret: z
+    .string()
+    .min(16)
+    .register(z.globalRegistry, { description: "Master key (from the environment: ${CRIER_WEBSUB_SECRET}) from which each subscription's HMAC secret is derived; never stored." }),
+  leaseSeconds: positiveInt.default(7 * 24 * 3600).register(z.globalRegistry, { description: "Lease asked of the hub (it may grant another)." }),
+  renewBeforeSeconds: positiveInt.default(3600).register(z.globalRegistry, { description: "Renew a subscription this long before its lease runs out." }),
+  safetyNetPollMs: positiveInt
+    .default(60 * 60_000)
+    .register(z.globalRegistry, { description: "While a feed's subscription is active, it is polled at most this often (a safety net for missed pushes)." }),
+  timeoutMs: positiveInt.default(10_000).register(z.globalRegistry, { description: "Timeout of a subscription request to a hub." }),
+  retryMs: positiveInt
+    .default(15 * 60_000)
+    .register(z.globalRegistry, { description: "A subscription the hub refused, did not verify or did not renew is asked for again after this long (a denial: four times as long)." }),
+});
 
 /**
  * Deprecated and ignored: Crier no longer changes V8's settings at run time (Node's documentation
  * warns that doing so after start-up may crash the process). Still accepted, with a warning (load.ts).
  */
-export const memorySchema = z
-  .object({
-    youngGenerationMB: z.number().int().min(0).max(64).optional().describe("Deprecated and ignored (was a run-time cap on V8's young generation)."),
-    optimizeForSizeWhileParsing: z.boolean().optional().describe("Deprecated and ignored (was V8's size mode while feeds were parsed)."),
-    optimizeWasm: z.boolean().optional().describe("Deprecated and ignored (was V8's optimizing compiler for WebAssembly)."),
-  })
-  .strict();
+export const memorySchema = z.strictObject({
+  youngGenerationMB: z.number().int().min(0).max(64).optional().register(z.globalRegistry, { description: "Deprecated and ignored (was a run-time cap on V8's young generation)." }),
+  optimizeForSizeWhileParsing: z.boolean().optional().register(z.globalRegistry, { description: "Deprecated and ignored (was V8's size mode while feeds were parsed)." }),
+  optimizeWasm: z.boolean().optional().register(z.globalRegistry, { description: "Deprecated and ignored (was V8's optimizing compiler for WebAssembly)." }),
+});
 
 /**
  * How the config's schemas parse: each parses a few values once per process, so zod's fast path,
@@ -386,33 +315,31 @@ export const memorySchema = z
  */
 export const PARSE_ONCE = { jitless: true } as const;
 
-export const configSchema = z
-  .object({
-    storage: storageSchema.default(storageSchema.parse({}, PARSE_ONCE)).describe("Where the delivery log lives."),
-    userAgent: z
-      .string()
-      .default("Crier/0.1 (+https://github.com/crier-news/crier)")
-      .describe("User-Agent of feed requests; put a contact URL in it."),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("Least severe log level written."),
-    delivery: deliverySchema.default(deliverySchema.parse({}, PARSE_ONCE)).describe("Retries and delivery passes."),
-    feedHealth: feedHealthSchema.default(feedHealthSchema.parse({}, PARSE_ONCE)).describe("Backoff and demotion of failing feeds."),
-    images: imagesSchema.default(imagesSchema.parse({}, PARSE_ONCE)).describe("Downloading article images."),
-    network: networkSchema.default(networkSchema.parse({}, PARSE_ONCE)).describe("Which addresses what a feed names may make Crier connect to."),
-    polling: pollingSchema.default(pollingSchema.parse({}, PARSE_ONCE)).describe("How feeds are fetched: concurrency, spread, what feed servers ask."),
-    retention: retentionSchema.default(retentionSchema.parse({}, PARSE_ONCE)).describe("How long the store keeps what it has seen and done."),
-    ownership: ownershipSchema.default(ownershipSchema.parse({}, PARSE_ONCE)).describe("Which process may write the delivery log (see README \"One process owns the delivery log\")."),
-    publicListener: publicListenerSchema
-      .optional()
-      .describe("The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL."),
-    websub: websubSchema.optional().describe("Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`."),
-    alerts: alertsSchema.optional().describe("Where operator alerts go; without it alerts are only logged."),
-    memory: memorySchema.optional().describe("Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it."),
-    credentials: credentialsSchema.default(credentialsSchema.parse({}, PARSE_ONCE)).describe("The daily watch over destinations' credentials."),
-    feeds: z.array(feedSchema).default([]).describe("The feeds to watch."),
-    destinations: z.array(destinationCommonSchema.loose()).default([]).describe("Where posts go: one entry per channel or account."),
-    routes: z.array(routeSchema).default([]).describe("Which feeds post to which destinations."),
-  })
-  .strict();
+export const configSchema = z.strictObject({
+  storage: storageSchema.default(storageSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Where the delivery log lives." }),
+  userAgent: z
+    .string()
+    .default("Crier/0.1 (+https://github.com/crier-news/crier)")
+    .register(z.globalRegistry, { description: "User-Agent of feed requests; put a contact URL in it." }),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").register(z.globalRegistry, { description: "Least severe log level written." }),
+  delivery: deliverySchema.default(deliverySchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Retries and delivery passes." }),
+  feedHealth: feedHealthSchema.default(feedHealthSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Backoff and demotion of failing feeds." }),
+  images: imagesSchema.default(imagesSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Downloading article images." }),
+  network: networkSchema.default(networkSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Which addresses what a feed names may make Crier connect to." }),
+  polling: pollingSchema.default(pollingSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "How feeds are fetched: concurrency, spread, what feed servers ask." }),
+  retention: retentionSchema.default(retentionSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "How long the store keeps what it has seen and done." }),
+  ownership: ownershipSchema.default(ownershipSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Which process may write the delivery log (see README \"One process owns the delivery log\")." }),
+  publicListener: publicListenerSchema
+    .optional()
+    .register(z.globalRegistry, { description: "The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL." }),
+  websub: websubSchema.optional().register(z.globalRegistry, { description: "Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`." }),
+  alerts: alertsSchema.optional().register(z.globalRegistry, { description: "Where operator alerts go; without it alerts are only logged." }),
+  memory: memorySchema.optional().register(z.globalRegistry, { description: "Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it." }),
+  credentials: credentialsSchema.default(credentialsSchema.parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "The daily watch over destinations' credentials." }),
+  feeds: z.array(feedSchema).default([]).register(z.globalRegistry, { description: "The feeds to watch." }),
+  destinations: z.array(destinationCommonSchema.loose()).default([]).register(z.globalRegistry, { description: "Where posts go: one entry per channel or account." }),
+  routes: z.array(routeSchema).default([]).register(z.globalRegistry, { description: "Which feeds post to which destinations." }),
+});
 
 export type FeedConfig = z.infer<typeof feedSchema>;
 export type DestinationCommon = z.infer<typeof destinationCommonSchema>;

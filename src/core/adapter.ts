@@ -286,7 +286,8 @@ export interface Adapter<Cfg = unknown, Payload = unknown> {
   description: string;
   /**
    * zod schema of the platform's own destination fields (the core adds id, platform, template, ...).
-   * `.describe()` on each field feeds the generated docs. Strict: unknown keys are errors.
+   * Each field's description (`.register(z.globalRegistry, { description })`: no copy, unlike
+   * `.describe()`) feeds the generated docs. Strict: unknown keys are errors.
    */
   config: z.ZodType<Cfg>;
   /** Top-level config fields that hold secrets: masked in printouts and logs. */

@@ -1,5 +1,5 @@
 /**
- * Config reference tables generated from the zod schemas (their `.describe()` texts), so that the
+ * Config reference tables generated from the zod schemas (the descriptions registered on their fields), so that the
  * docs never drift from what the code accepts. Pure.
  */
 import { z } from "zod";

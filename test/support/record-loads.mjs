@@ -2,7 +2,8 @@
 // module the process loads (ESM through a resolve hook, CommonJS through Module._load), every
 // V8 flag set at run time (v8.setFlagsFromString), every grapheme segmenter built (ICU's break
 // rules: ~15 ms), every SQL text better-sqlite3 compiles or runs (`sql <text>`) and every function
-// compiled from text (`function-from-text`), one line each.
+// compiled from text (`function-from-text`), one line each; at exit, how many zod schemas the
+// process built (`zod-schemas N`).
 import { appendFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import v8 from "node:v8";
@@ -49,6 +50,11 @@ globalThis.Function = new Proxy(Function, {
     return Reflect.apply(target, self, args);
   },
 });
+// zod calls its global post-processor once per schema it constructs, copies included; the global
+// config object is the one zod itself uses when it loads later.
+let zodSchemas = 0;
+globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { postProcessor: () => void zodSchemas++ });
+process.on("exit", () => appendFileSync(out, `zod-schemas ${zodSchemas}\n`));
 const setFlags = v8.setFlagsFromString;
 v8.setFlagsFromString = (flags) => {
   appendFileSync(out, `v8-flags ${flags}\n`);

@@ -30,7 +30,7 @@ export interface AdapterDefinition<Cfg, Payload, Client> {
   displayName: string;
   /** One line for `crier adapters`. */
   description: string;
-  /** Strict zod object of the platform's fields; `.describe()` each; `.meta({ secret: true })` on secrets. */
+  /** Strict zod object of the platform's fields; each registers `{ description }` (secrets: `{ ...SECRET, description }`) in `z.globalRegistry`. */
   config: z.ZodType<Cfg>;
   /**
    * The platform de-duplicates by `ctx.idempotencyKey`: "forever", or how long it remembers a key
