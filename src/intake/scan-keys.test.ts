@@ -3,10 +3,11 @@
  * (Equality with the full parse over the whole corpus: test/corpus/scan-keys.test.ts; over
  * generated documents: test/property/scan-keys.test.ts.)
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import iconv from "iconv-lite";
 import { parseFeed } from "./parse.js";
 import { scanIdentities } from "./scan-keys.js";
+import { identifyScanned } from "./select-new.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
 
 const FEED_URL = "https://feeds.example.net/news.xml";
@@ -51,6 +52,35 @@ describe("scanIdentities", () => {
 
   it("gives up on JSON Feed", () => {
     expect(scanIdentities(Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[]}'), "application/feed+json", FEED_URL)).toBeNull();
+  });
+});
+
+describe("the identities of a changed WordPress feed", () => {
+  /** How many URLs the scan and the keys it gives parse, for a feed of n items. */
+  const urlParses = (n: number): { parses: number; keys: string[] } => {
+    const body = Buffer.from(buildRss(newsItems(n)));
+    let parses = 0;
+    vi.stubGlobal("URL", class extends URL {
+      constructor(...args: ConstructorParameters<typeof URL>) {
+        super(...args);
+        parses++;
+      }
+    });
+    try {
+      const scan = scanIdentities(body, null, FEED_URL);
+      const keys = scan ? identifyScanned(scan.items, scan.channelLink) : null;
+      return { parses, keys: (keys ?? []).map((entry) => `${entry.key} ${entry.normLink}`) };
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  };
+
+  it("cost no URL parse per item: their links are already as the URL parser writes them", () => {
+    const one = urlParses(1);
+    const many = urlParses(40);
+    expect(many.keys).toHaveLength(40);
+    expect(many.keys[0]).toBe("guid:https://news.example.org/?p=40 https://news.example.org/2026/11/story-40/");
+    expect(many.parses).toBe(one.parses);
   });
 });
 
