@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from "vitest";
 import iconv from "iconv-lite";
 import { parseFeed } from "./parse.js";
-import { scanIdentities } from "./scan-keys.js";
+import { elideInertElements, scanIdentities } from "./scan-keys.js";
 import { identifyScanned } from "./select-new.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
 
@@ -44,6 +44,8 @@ describe("scanIdentities", () => {
     ["a comment <!---> (sax reads on)", "<item><guid>g</guid><!---> <link>https://a.example/x</link> --><link>https://news.example.org/a</link></item>"],
     ["an inert element inside a link", "<item><title>t</title><guid>g</guid><link>https://news.example.org/a<i>b</i></link></item>"],
     ["an inert element inside an attribute value", '<item><title>t</title><guid isPermaLink="<i>b</i>">g</guid><link>https://news.example.org/a</link></item>'],
+    ["inert elements and whitespace inside a guid", "<item><guid>g <i>b</i>\n <b>c</b> </guid><link>https://news.example.org/a</link></item>"],
+    ["inert elements and whitespace inside a link", "<item><guid>g</guid><link> <i>b</i> <b>c</b>\n</link></item>"],
     ["an inert element after the root", "<item><guid>g</guid><link>https://news.example.org/a</link></item></channel></rss><i>b</i><rss><channel>"],
   ])("gives up on %s", (_name, item) => {
     const body = rss(item);
@@ -52,6 +54,17 @@ describe("scanIdentities", () => {
 
   it("gives up on JSON Feed", () => {
     expect(scanIdentities(Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[]}'), "application/feed+json", FEED_URL)).toBeNull();
+  });
+});
+
+describe("elideInertElements", () => {
+  it("makes one mark of an item's run of inert elements and the whitespace after them (one text token)", () => {
+    const item = "<item>\n\t<title>T &amp; u</title>\n\t<pubDate>Mon</pubDate>\n\t<guid>g</guid>\n\t<category><![CDATA[c]]></category>\r\n <description><![CDATA[d]]></description>\n</item>";
+    const elided = elideInertElements(item);
+    expect(elided.text).toBe("<item>\n\t\u0002<guid>g</guid>\n\t\u0002</item>");
+    // Offsets outside the marks map back: where </item> starts, and </guid>.
+    expect(elided.toText(elided.text.indexOf("</item>"))).toBe(item.indexOf("</item>"));
+    expect(elided.toText(elided.text.indexOf("</guid>"))).toBe(item.indexOf("</guid>"));
   });
 });
 

@@ -93,6 +93,8 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
 
 /** What stands for the content of a long CDATA section: a character XML text cannot hold. */
 const ELIDED = "\u0001";
+/** Needles as bytes: a string needle is converted to bytes on every search (a third of its cost here). */
+const BANG = Buffer.from("<!");
 const CDATA_OPEN = Buffer.from("<![CDATA[");
 const CDATA_CLOSE = Buffer.from("]]>");
 const COMMENT_CLOSE = Buffer.from("-->");
@@ -113,7 +115,7 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
   let length = 0;
   let copied = from;
   let at = from;
-  for (let bang = body.indexOf("<!", at); bang !== -1; bang = body.indexOf("<!", at)) {
+  for (let bang = body.indexOf(BANG, at); bang !== -1; bang = body.indexOf(BANG, at)) {
     if (body[bang + 2] === 0x2d && body[bang + 3] === 0x2d) {
       // As the tokenizer ends it: the closing dashes may be the opener's own (`<!-->`).
       const end = body.indexOf(COMMENT_CLOSE, bang + 2);
@@ -168,9 +170,10 @@ const INERT_MARK = "\u0002";
  * not read; where it would have made the scan doubt (inside an identity field, in an attribute
  * value, after the root element) the mark does too. Most of a feed's elements are inert (title,
  * pubDate, category, dc:creator, description and content:encoded once their long CDATA is elided).
- * `toText` maps an offset in the result back to the text (outside the marks only). Pure.
+ * `toText` maps an offset in the result back to the text (outside the marks only). Pure; exported
+ * for its tests.
  */
-function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
+export function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
   // An opener never closed would make INERT search to the end from every later opener (quadratic
   // in a hostile feed): then nothing is left out. When the last one is closed, every one is.
   if (unclosed(text, "<!--", 2, "-->") || unclosed(text, "<![CDATA[", 9, "]]>") || unclosed(text, "<?", 2, ">")) return { text, toText: (at) => at };
@@ -193,7 +196,8 @@ function elideInertElements(text: string): { text: string; toText: (at: number) 
     if (name === undefined || READ_NAMES.has(name)) continue;
     parts.push(text.slice(copied, match.index), INERT_MARK);
     length += match.index - copied + INERT_MARK.length;
-    copied = INERT.lastIndex;
+    at = inertRunEnd(text, at);
+    copied = at;
     outStarts.push(length);
     inStarts.push(copied);
   }
@@ -211,6 +215,28 @@ function elideInertElements(text: string): { text: string; toText: (at: number) 
     return (inStarts[low] ?? 0) + (at - (outStarts[low] ?? 0));
   };
   return { text: parts.join(""), toText };
+}
+
+const SPACE = /[ \t\r\n]*/y;
+
+/**
+ * Where a run of inert elements that ends one at `at` ends: the whitespace and inert elements
+ * after it, so that one mark stands for them all (the tokenizer then reads one text token where
+ * it read a dozen). Whitespace is all the text it takes: in a parent whose text the scan reads
+ * (an identity field), or after the root element, the mark alone makes it doubt, as before.
+ */
+function inertRunEnd(text: string, at: number): number {
+  let end = at;
+  for (;;) {
+    SPACE.lastIndex = end;
+    SPACE.test(text);
+    const next = SPACE.lastIndex;
+    if (text.charCodeAt(next) !== 0x3c) return next; // "<"
+    INERT.lastIndex = next;
+    const match = INERT.exec(text);
+    if (!match || match[1] === undefined || READ_NAMES.has(match[1])) return next;
+    end = INERT.lastIndex;
+  }
 }
 
 /** Whether the last `open` in the text has no `close` from `skip` characters after its start. */
