@@ -109,7 +109,8 @@ const LONG_CDATA = 256;
  * hold anything) or an unclosed section keeps the whole text.
  */
 function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toBytes: (at: number) => number } {
-  const parts: string[] = [];
+  // The kept bytes are gathered in one buffer and made one string: pieces joined would be made twice.
+  const out = gatherBuffer(body.length - from);
   /** [offset in the text, offset in the bytes] where each kept stretch of bytes starts. */
   const stretches: Array<[number, number]> = [[0, from]];
   let length = 0;
@@ -126,8 +127,8 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
       const end = body.indexOf(CDATA_CLOSE, content);
       if (end === -1) break;
       if (end - content > LONG_CDATA) {
-        parts.push(body.toString("latin1", copied, content), ELIDED);
-        length += content - copied + ELIDED.length;
+        length += body.copy(out, length, copied, content);
+        out[length++] = ELIDED_BYTE;
         stretches.push([length, end]);
         copied = end;
       }
@@ -138,14 +139,28 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
       at = bang + 2;
     }
   }
-  parts.push(body.toString("latin1", copied));
+  length += body.copy(out, length, copied);
   const toBytes = (at: number): number => {
     let k = stretches.length - 1;
     while (k > 0 && (stretches[k]?.[0] ?? 0) > at) k--;
     const [text, bytes] = stretches[k] ?? [0, from];
     return bytes + (at - text);
   };
-  return { text: parts.join(""), toBytes };
+  return { text: out.toString("latin1", 0, length), toBytes };
+}
+
+const ELIDED_BYTE = ELIDED.charCodeAt(0);
+/** Kept between scans (the scan is synchronous): a feed's kept bytes need no buffer of their own. */
+let gathered = Buffer.alloc(0);
+/** A larger document gets a buffer of its own, not kept: one huge feed does not hold memory for good. */
+const GATHER_KEEP_BYTES = 1 << 20;
+
+/** A buffer of at least `size` bytes to gather into, overwritten by the next scan. */
+function gatherBuffer(size: number): Buffer {
+  if (size <= gathered.length) return gathered;
+  if (size > GATHER_KEEP_BYTES) return Buffer.allocUnsafe(size);
+  gathered = Buffer.allocUnsafe(Math.max(size, 64 * 1024));
+  return gathered;
 }
 
 /**
@@ -159,7 +174,13 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
 const INERT =
   /<!(?=--)[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[^>]*>|<([A-Za-z_][\w.:-]*)>(?:<!\[CDATA\[[^\]"']*(?:\](?!\]>)[^\]"']*)*\]\]>|[^<&"']*(?:&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);[^<&"']*)*)<\/\1>/y;
 /** Names whose elements the scan reads (or checks) in some place: never left out. */
-const READ_NAMES = new Set(["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS]);
+const READ_NAMES = ["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS];
+/**
+ * What an INERT match at this position may not be left out for: not an element (a comment, CDATA, a
+ * processing instruction), or an element the scan reads. Tested in place: a match's array and
+ * strings were most of what the scan allocated.
+ */
+const KEPT_AT = new RegExp(`<(?:[!?]|(?:${READ_NAMES.join("|")})>)`, "y");
 /** What stands for an inert element: a character XML text cannot hold, read as text by the tokenizer. */
 const INERT_MARK = "\u0002";
 
@@ -186,16 +207,16 @@ export function elideInertElements(text: string): { text: string; toText: (at: n
   // Tried at each "<" only (indexOf skips text far faster than the regex would, position by position).
   for (let at = text.indexOf("<"); at !== -1; at = text.indexOf("<", at)) {
     INERT.lastIndex = at;
-    const match = INERT.exec(text);
-    if (!match) {
+    if (!INERT.test(text)) {
       at++;
       continue;
     }
+    const start = at;
     at = INERT.lastIndex;
-    const name = match[1];
-    if (name === undefined || READ_NAMES.has(name)) continue;
-    parts.push(text.slice(copied, match.index), INERT_MARK);
-    length += match.index - copied + INERT_MARK.length;
+    KEPT_AT.lastIndex = start;
+    if (KEPT_AT.test(text)) continue;
+    parts.push(text.slice(copied, start), INERT_MARK);
+    length += start - copied + INERT_MARK.length;
     at = inertRunEnd(text, at);
     copied = at;
     outStarts.push(length);
@@ -233,9 +254,10 @@ function inertRunEnd(text: string, at: number): number {
     const next = SPACE.lastIndex;
     if (text.charCodeAt(next) !== 0x3c) return next; // "<"
     INERT.lastIndex = next;
-    const match = INERT.exec(text);
-    if (!match || match[1] === undefined || READ_NAMES.has(match[1])) return next;
+    if (!INERT.test(text)) return next;
     end = INERT.lastIndex;
+    KEPT_AT.lastIndex = next;
+    if (KEPT_AT.test(text)) return next;
   }
 }
 
@@ -383,7 +405,9 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
       CLOSE_END.lastIndex = end;
       if (!CLOSE_END.test(xml)) throw new Doubt(); // sax: invalid characters in closing tag
       tagEnd = CLOSE_END.lastIndex;
-      close(xml.slice(start, end));
+      // Compared in place (no string per closing tag); a mismatch is close()'s Doubt.
+      const name = stack[stack.length - 1]?.name ?? "";
+      close(end - start === name.length && xml.startsWith(name, start) ? name : xml.slice(start, end));
     },
     ontext(start, end) {
       checkText(start, end);
