@@ -66,6 +66,18 @@ describe("elideInertElements", () => {
     expect(elided.toText(elided.text.indexOf("</item>"))).toBe(item.indexOf("</item>"));
     expect(elided.toText(elided.text.indexOf("</guid>"))).toBe(item.indexOf("</guid>"));
   });
+
+  it.each([
+    ["a comment never closed", "<a><b>x</b><!-- <c>y</c>", false],
+    ["a comment closed by its opener's dashes", "<a><b>x</b><!--> <c>y</c>", true],
+    ["a comment closed before a later opener", "<a><!-- a --><b>x</b><!-- <c>y</c>", false],
+    ["CDATA never closed", "<a><b>x</b><![CDATA[ ]] <c>y</c>", false],
+    ["CDATA closed", "<a><b>x</b><![CDATA[ ]]><c>y</c>", true],
+    ["a processing instruction never closed", "<?xml version='1.0'?><a><b>x</b><?pi <c", false],
+    ["every opener closed", "<?xml version='1.0'?><a><!-- c --><b>x</b><?pi?></a>", true],
+  ])("leaves out nothing when an opener is never closed (its search would read to the end from every '<'): %s", (_name, text, elides) => {
+    expect(elideInertElements(text).text !== text).toBe(elides);
+  });
 });
 
 describe("the identities of a changed WordPress feed", () => {
