@@ -487,19 +487,21 @@ function unwrap(value: XmlValue | undefined): unknown {
   return typeof value === "object" && typeof value._ === "string" ? value._ : value;
 }
 
+/** A list of one made as it is: an empty one given a first push grows room for many. */
+function addValue(item: Record<string, unknown>, key: string, value: XmlValue): void {
+  const list = item[key] as XmlValue[] | undefined;
+  if (list) list.push(value);
+  else item[key] = [value];
+}
+
 function addItemField(item: Record<string, unknown>, frame: Frame, value: XmlValue, format: XmlFormat): void {
-  const push = (key: string): void => {
-    const list = (item[key] as XmlValue[] | undefined) ?? [];
-    list.push(value);
-    item[key] = list;
-  };
   switch (frame.name) {
     case "guid":
-      return push("guidRaw");
+      return addValue(item, "guidRaw", value);
     case "link":
       // rss-parser reads `links[i].$.rel` of every Atom link: one without attributes throws (a repair follows).
       if (format === "atom" && typeof value === "string") throw new Doubt();
-      return push("linkRaw");
+      return addValue(item, "linkRaw", value);
     case "feedburner:origLink":
       if (!("origLink" in item)) item.origLink = unwrap(value);
       return;
