@@ -68,6 +68,15 @@ describe("elideInertElements", () => {
   });
 
   it.each([
+    ["a read element ends a run", "<entry><title>t</title> <link>x</link> <pubDate>p</pubDate></entry>", "<entry>\u0002<link>x</link> \u0002</entry>"],
+    ["a name that begins like a read one is not one", "<entry><identifier>i</identifier> <id>x</id></entry>", "<entry>\u0002<id>x</id></entry>"],
+    ["a comment ends a run", "<entry><title>t</title> <!-- c --> <b>x</b></entry>", "<entry>\u0002<!-- c --> \u0002</entry>"],
+    ["an element with attributes ends a run", "<entry><title>t</title> <b a=\"1\">x</b></entry>", "<entry>\u0002<b a=\"1\">x</b></entry>"],
+  ])("runs: %s", (_name, text, expected) => {
+    expect(elideInertElements(text).text).toBe(expected);
+  });
+
+  it.each([
     ["a comment never closed", "<a><b>x</b><!-- <c>y</c>", false],
     ["a comment closed by its opener's dashes", "<a><b>x</b><!--> <c>y</c>", true],
     ["a comment closed before a later opener", "<a><!-- a --><b>x</b><!-- <c>y</c>", false],

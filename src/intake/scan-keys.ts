@@ -183,11 +183,10 @@ const INERT =
 /** Names whose elements the scan reads (or checks) in some place: never left out. */
 const READ_NAMES = ["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS];
 /**
- * What an INERT match at this position may not be left out for: not an element (a comment, CDATA, a
- * processing instruction), or an element the scan reads. Tested in place: a match's array and
- * strings were most of what the scan allocated.
+ * A run of INERT's elements whose names the scan never reads, each with the whitespace after it:
+ * one match (no array, no strings: tested in place) for what stands as one mark.
  */
-const KEPT_AT = new RegExp(`<(?:[!?]|(?:${READ_NAMES.join("|")})>)`, "y");
+const INERT_RUN = new RegExp(`(?:<(?!(?:${READ_NAMES.join("|")})>)${INERT.source.slice(INERT.source.indexOf("([A-Za-z_]"))}[ \\t\\r\\n]*)+`, "y");
 /** What stands for an inert element: a character XML text cannot hold, read as text by the tokenizer. */
 const INERT_MARK = "\u0002";
 
@@ -213,21 +212,18 @@ export function elideInertElements(text: string): { text: string; toText: (at: n
   let copied = 0;
   // Tried at each "<" only (indexOf skips text far faster than the regex would, position by position).
   for (let at = text.indexOf("<"); at !== -1; at = text.indexOf("<", at)) {
-    INERT.lastIndex = at;
-    if (!INERT.test(text)) {
-      at++;
+    INERT_RUN.lastIndex = at;
+    if (INERT_RUN.test(text)) {
+      parts.push(text.slice(copied, at), INERT_MARK);
+      length += at - copied + INERT_MARK.length;
+      at = copied = INERT_RUN.lastIndex;
+      outStarts.push(length);
+      inStarts.push(copied);
       continue;
     }
-    const start = at;
-    at = INERT.lastIndex;
-    KEPT_AT.lastIndex = start;
-    if (KEPT_AT.test(text)) continue;
-    parts.push(text.slice(copied, start), INERT_MARK);
-    length += start - copied + INERT_MARK.length;
-    at = inertRunEnd(text, at);
-    copied = at;
-    outStarts.push(length);
-    inStarts.push(copied);
+    // A comment, CDATA section, processing instruction or element the scan reads: passed over whole.
+    INERT.lastIndex = at;
+    at = INERT.test(text) ? INERT.lastIndex : at + 1;
   }
   if (copied === 0) return { text, toText: (at) => at };
   parts.push(text.slice(copied));
@@ -243,29 +239,6 @@ export function elideInertElements(text: string): { text: string; toText: (at: n
     return (inStarts[low] ?? 0) + (at - (outStarts[low] ?? 0));
   };
   return { text: parts.join(""), toText };
-}
-
-const SPACE = /[ \t\r\n]*/y;
-
-/**
- * Where a run of inert elements that ends one at `at` ends: the whitespace and inert elements
- * after it, so that one mark stands for them all (the tokenizer then reads one text token where
- * it read a dozen). Whitespace is all the text it takes: in a parent whose text the scan reads
- * (an identity field), or after the root element, the mark alone makes it doubt, as before.
- */
-function inertRunEnd(text: string, at: number): number {
-  let end = at;
-  for (;;) {
-    SPACE.lastIndex = end;
-    SPACE.test(text);
-    const next = SPACE.lastIndex;
-    if (text.charCodeAt(next) !== 0x3c) return next; // "<"
-    INERT.lastIndex = next;
-    if (!INERT.test(text)) return next;
-    end = INERT.lastIndex;
-    KEPT_AT.lastIndex = next;
-    if (KEPT_AT.test(text)) return next;
-  }
 }
 
 /**
