@@ -3,10 +3,11 @@
  * (Equality with the full parse over the whole corpus: test/corpus/scan-keys.test.ts; over
  * generated documents: test/property/scan-keys.test.ts.)
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import iconv from "iconv-lite";
 import { parseFeed } from "./parse.js";
-import { scanIdentities } from "./scan-keys.js";
+import { elideInertElements, scanIdentities } from "./scan-keys.js";
+import { identifyScanned } from "./select-new.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
 
 const FEED_URL = "https://feeds.example.net/news.xml";
@@ -43,6 +44,8 @@ describe("scanIdentities", () => {
     ["a comment <!---> (sax reads on)", "<item><guid>g</guid><!---> <link>https://a.example/x</link> --><link>https://news.example.org/a</link></item>"],
     ["an inert element inside a link", "<item><title>t</title><guid>g</guid><link>https://news.example.org/a<i>b</i></link></item>"],
     ["an inert element inside an attribute value", '<item><title>t</title><guid isPermaLink="<i>b</i>">g</guid><link>https://news.example.org/a</link></item>'],
+    ["inert elements and whitespace inside a guid", "<item><guid>g <i>b</i>\n <b>c</b> </guid><link>https://news.example.org/a</link></item>"],
+    ["inert elements and whitespace inside a link", "<item><guid>g</guid><link> <i>b</i> <b>c</b>\n</link></item>"],
     ["an inert element after the root", "<item><guid>g</guid><link>https://news.example.org/a</link></item></channel></rss><i>b</i><rss><channel>"],
   ])("gives up on %s", (_name, item) => {
     const body = rss(item);
@@ -51,6 +54,67 @@ describe("scanIdentities", () => {
 
   it("gives up on JSON Feed", () => {
     expect(scanIdentities(Buffer.from('{"version":"https://jsonfeed.org/version/1.1","items":[]}'), "application/feed+json", FEED_URL)).toBeNull();
+  });
+});
+
+describe("elideInertElements", () => {
+  it("makes one mark of an item's run of inert elements and the whitespace after them (one text token)", () => {
+    const item = "<item>\n\t<title>T &amp; u</title>\n\t<pubDate>Mon</pubDate>\n\t<guid>g</guid>\n\t<category><![CDATA[c]]></category>\r\n <description><![CDATA[d]]></description>\n</item>";
+    const elided = elideInertElements(item);
+    expect(elided.text).toBe("<item>\n\t\u0002<guid>g</guid>\n\t\u0002</item>");
+    // Offsets outside the marks map back: where </item> starts, and </guid>.
+    expect(elided.toText(elided.text.indexOf("</item>"))).toBe(item.indexOf("</item>"));
+    expect(elided.toText(elided.text.indexOf("</guid>"))).toBe(item.indexOf("</guid>"));
+  });
+
+  it.each([
+    ["a read element ends a run", "<entry><title>t</title> <link>x</link> <pubDate>p</pubDate></entry>", "<entry>\u0002<link>x</link> \u0002</entry>"],
+    ["a name that begins like a read one is not one", "<entry><identifier>i</identifier> <id>x</id></entry>", "<entry>\u0002<id>x</id></entry>"],
+    ["a comment ends a run", "<entry><title>t</title> <!-- c --> <b>x</b></entry>", "<entry>\u0002<!-- c --> \u0002</entry>"],
+    ["an element with attributes ends a run", "<entry><title>t</title> <b a=\"1\">x</b></entry>", "<entry>\u0002<b a=\"1\">x</b></entry>"],
+  ])("runs: %s", (_name, text, expected) => {
+    expect(elideInertElements(text).text).toBe(expected);
+  });
+
+  it.each([
+    ["a comment never closed", "<a><b>x</b><!-- <c>y</c>", false],
+    ["a comment closed by its opener's dashes", "<a><b>x</b><!--> <c>y</c>", true],
+    ["a comment closed before a later opener", "<a><!-- a --><b>x</b><!-- <c>y</c>", false],
+    ["CDATA never closed", "<a><b>x</b><![CDATA[ ]] <c>y</c>", false],
+    ["CDATA closed", "<a><b>x</b><![CDATA[ ]]><c>y</c>", true],
+    ["a processing instruction never closed", "<?xml version='1.0'?><a><b>x</b><?pi <c", false],
+    ["every opener closed", "<?xml version='1.0'?><a><!-- c --><b>x</b><?pi?></a>", true],
+  ])("leaves out nothing when an opener is never closed (its search would read to the end from every '<'): %s", (_name, text, elides) => {
+    expect(elideInertElements(text).text !== text).toBe(elides);
+  });
+});
+
+describe("the identities of a changed WordPress feed", () => {
+  /** How many URLs the scan and the keys it gives parse, for a feed of n items. */
+  const urlParses = (n: number): { parses: number; keys: string[] } => {
+    const body = Buffer.from(buildRss(newsItems(n)));
+    let parses = 0;
+    vi.stubGlobal("URL", class extends URL {
+      constructor(...args: ConstructorParameters<typeof URL>) {
+        super(...args);
+        parses++;
+      }
+    });
+    try {
+      const scan = scanIdentities(body, null, FEED_URL);
+      const keys = scan ? identifyScanned(scan.items, scan.channelLink) : null;
+      return { parses, keys: (keys ?? []).map((entry) => `${entry.key} ${entry.normLink}`) };
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  };
+
+  it("cost no URL parse per item: their links are already as the URL parser writes them", () => {
+    const one = urlParses(1);
+    const many = urlParses(40);
+    expect(many.keys).toHaveLength(40);
+    expect(many.keys[0]).toBe("guid:https://news.example.org/?p=40 https://news.example.org/2026/11/story-40/");
+    expect(many.parses).toBe(one.parses);
   });
 });
 

@@ -93,6 +93,8 @@ export function scanIdentities(body: Buffer, contentType: string | null, feedUrl
 
 /** What stands for the content of a long CDATA section: a character XML text cannot hold. */
 const ELIDED = "\u0001";
+/** Needles as bytes: a string needle is converted to bytes on every search (a third of its cost here). */
+const BANG = Buffer.from("<!");
 const CDATA_OPEN = Buffer.from("<![CDATA[");
 const CDATA_CLOSE = Buffer.from("]]>");
 const COMMENT_CLOSE = Buffer.from("-->");
@@ -107,25 +109,26 @@ const LONG_CDATA = 256;
  * hold anything) or an unclosed section keeps the whole text.
  */
 function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toBytes: (at: number) => number } {
-  const parts: string[] = [];
+  // The kept bytes are gathered in one buffer and made one string: pieces joined would be made twice.
+  const out = gatherBuffer(body.length - from);
   /** [offset in the text, offset in the bytes] where each kept stretch of bytes starts. */
   const stretches: Array<[number, number]> = [[0, from]];
   let length = 0;
   let copied = from;
   let at = from;
-  for (let bang = body.indexOf("<!", at); bang !== -1; bang = body.indexOf("<!", at)) {
+  for (let bang = body.indexOf(BANG, at); bang !== -1; bang = body.indexOf(BANG, at)) {
     if (body[bang + 2] === 0x2d && body[bang + 3] === 0x2d) {
       // As the tokenizer ends it: the closing dashes may be the opener's own (`<!-->`).
       const end = body.indexOf(COMMENT_CLOSE, bang + 2);
       if (end === -1) break;
       at = end + COMMENT_CLOSE.length;
-    } else if (bang + CDATA_OPEN.length <= body.length && body.compare(CDATA_OPEN, 0, CDATA_OPEN.length, bang, bang + CDATA_OPEN.length) === 0) {
+    } else if (startsAt(body, CDATA_OPEN, bang)) {
       const content = bang + CDATA_OPEN.length;
       const end = body.indexOf(CDATA_CLOSE, content);
       if (end === -1) break;
       if (end - content > LONG_CDATA) {
-        parts.push(body.toString("latin1", copied, content), ELIDED);
-        length += content - copied + ELIDED.length;
+        length += body.copy(out, length, copied, content);
+        out[length++] = ELIDED_BYTE;
         stretches.push([length, end]);
         copied = end;
       }
@@ -136,14 +139,35 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
       at = bang + 2;
     }
   }
-  parts.push(body.toString("latin1", copied));
+  length += body.copy(out, length, copied);
   const toBytes = (at: number): number => {
     let k = stretches.length - 1;
     while (k > 0 && (stretches[k]?.[0] ?? 0) > at) k--;
     const [text, bytes] = stretches[k] ?? [0, from];
     return bytes + (at - text);
   };
-  return { text: parts.join(""), toBytes };
+  return { text: out.toString("latin1", 0, length), toBytes };
+}
+
+/** Whether `bytes` are at `at` in `body`: read in place, cheaper than a native compare for a few bytes. */
+function startsAt(body: Buffer, bytes: Buffer, at: number): boolean {
+  if (at + bytes.length > body.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (body[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+const ELIDED_BYTE = ELIDED.charCodeAt(0);
+/** Kept between scans (the scan is synchronous): a feed's kept bytes need no buffer of their own. */
+let gathered = Buffer.alloc(0);
+/** A larger document gets a buffer of its own, not kept: one huge feed does not hold memory for good. */
+const GATHER_KEEP_BYTES = 1 << 20;
+
+/** A buffer of at least `size` bytes to gather into, overwritten by the next scan. */
+function gatherBuffer(size: number): Buffer {
+  if (size <= gathered.length) return gathered;
+  if (size > GATHER_KEEP_BYTES) return Buffer.allocUnsafe(size);
+  gathered = Buffer.allocUnsafe(Math.max(size, 64 * 1024));
+  return gathered;
 }
 
 /**
@@ -157,7 +181,12 @@ function latin1WithoutLongCdata(body: Buffer, from: number): { text: string; toB
 const INERT =
   /<!(?=--)[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[^>]*>|<([A-Za-z_][\w.:-]*)>(?:<!\[CDATA\[[^\]"']*(?:\](?!\]>)[^\]"']*)*\]\]>|[^<&"']*(?:&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);[^<&"']*)*)<\/\1>/y;
 /** Names whose elements the scan reads (or checks) in some place: never left out. */
-const READ_NAMES = new Set(["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS]);
+const READ_NAMES = ["rss", "feed", "rdf:RDF", "channel", "item", "entry", ...ITEM_FIELDS];
+/**
+ * A run of INERT's elements whose names the scan never reads, each with the whitespace after it:
+ * one match (no array, no strings: tested in place) for what stands as one mark.
+ */
+const INERT_RUN = new RegExp(`(?:<(?!(?:${READ_NAMES.join("|")})>)${INERT.source.slice(INERT.source.indexOf("([A-Za-z_]"))}[ \\t\\r\\n]*)+`, "y");
 /** What stands for an inert element: a character XML text cannot hold, read as text by the tokenizer. */
 const INERT_MARK = "\u0002";
 
@@ -168,9 +197,10 @@ const INERT_MARK = "\u0002";
  * not read; where it would have made the scan doubt (inside an identity field, in an attribute
  * value, after the root element) the mark does too. Most of a feed's elements are inert (title,
  * pubDate, category, dc:creator, description and content:encoded once their long CDATA is elided).
- * `toText` maps an offset in the result back to the text (outside the marks only). Pure.
+ * `toText` maps an offset in the result back to the text (outside the marks only). Pure; exported
+ * for its tests.
  */
-function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
+export function elideInertElements(text: string): { text: string; toText: (at: number) => number } {
   // An opener never closed would make INERT search to the end from every later opener (quadratic
   // in a hostile feed): then nothing is left out. When the last one is closed, every one is.
   if (unclosed(text, "<!--", 2, "-->") || unclosed(text, "<![CDATA[", 9, "]]>") || unclosed(text, "<?", 2, ">")) return { text, toText: (at) => at };
@@ -182,20 +212,18 @@ function elideInertElements(text: string): { text: string; toText: (at: number) 
   let copied = 0;
   // Tried at each "<" only (indexOf skips text far faster than the regex would, position by position).
   for (let at = text.indexOf("<"); at !== -1; at = text.indexOf("<", at)) {
-    INERT.lastIndex = at;
-    const match = INERT.exec(text);
-    if (!match) {
-      at++;
+    INERT_RUN.lastIndex = at;
+    if (INERT_RUN.test(text)) {
+      parts.push(text.slice(copied, at), INERT_MARK);
+      length += at - copied + INERT_MARK.length;
+      at = copied = INERT_RUN.lastIndex;
+      outStarts.push(length);
+      inStarts.push(copied);
       continue;
     }
-    at = INERT.lastIndex;
-    const name = match[1];
-    if (name === undefined || READ_NAMES.has(name)) continue;
-    parts.push(text.slice(copied, match.index), INERT_MARK);
-    length += match.index - copied + INERT_MARK.length;
-    copied = INERT.lastIndex;
-    outStarts.push(length);
-    inStarts.push(copied);
+    // A comment, CDATA section, processing instruction or element the scan reads: passed over whole.
+    INERT.lastIndex = at;
+    at = INERT.test(text) ? INERT.lastIndex : at + 1;
   }
   if (copied === 0) return { text, toText: (at) => at };
   parts.push(text.slice(copied));
@@ -213,10 +241,14 @@ function elideInertElements(text: string): { text: string; toText: (at: number) 
   return { text: parts.join(""), toText };
 }
 
-/** Whether the last `open` in the text has no `close` from `skip` characters after its start. */
+/**
+ * Whether the last `open` in the text has no `close` from `skip` characters after its start: some
+ * `open` starts after the last `close`, less `skip` (searched forwards from near the end: a search
+ * backwards from the end for an opener met only at the start, "<?xml", read the whole text).
+ */
 function unclosed(text: string, open: string, skip: number, close: string): boolean {
-  const last = text.lastIndexOf(open);
-  return last !== -1 && text.indexOf(close, last + skip) === -1;
+  const first = text.indexOf(open);
+  return first !== -1 && text.indexOf(open, Math.max(first, text.lastIndexOf(close) - skip + 1)) !== -1;
 }
 
 /** UTF-8 bytes that were read as Latin-1, decoded. */
@@ -357,7 +389,9 @@ function scanXml(xml: string, format: XmlFormat, fromBytes: (text: string) => st
       CLOSE_END.lastIndex = end;
       if (!CLOSE_END.test(xml)) throw new Doubt(); // sax: invalid characters in closing tag
       tagEnd = CLOSE_END.lastIndex;
-      close(xml.slice(start, end));
+      // Compared in place (no string per closing tag); a mismatch is close()'s Doubt.
+      const name = stack[stack.length - 1]?.name ?? "";
+      close(end - start === name.length && xml.startsWith(name, start) ? name : xml.slice(start, end));
     },
     ontext(start, end) {
       checkText(start, end);
@@ -426,19 +460,21 @@ function unwrap(value: XmlValue | undefined): unknown {
   return typeof value === "object" && typeof value._ === "string" ? value._ : value;
 }
 
+/** A list of one made as it is: an empty one given a first push grows room for many. */
+function addValue(item: Record<string, unknown>, key: string, value: XmlValue): void {
+  const list = item[key] as XmlValue[] | undefined;
+  if (list) list.push(value);
+  else item[key] = [value];
+}
+
 function addItemField(item: Record<string, unknown>, frame: Frame, value: XmlValue, format: XmlFormat): void {
-  const push = (key: string): void => {
-    const list = (item[key] as XmlValue[] | undefined) ?? [];
-    list.push(value);
-    item[key] = list;
-  };
   switch (frame.name) {
     case "guid":
-      return push("guidRaw");
+      return addValue(item, "guidRaw", value);
     case "link":
       // rss-parser reads `links[i].$.rel` of every Atom link: one without attributes throws (a repair follows).
       if (format === "atom" && typeof value === "string") throw new Doubt();
-      return push("linkRaw");
+      return addValue(item, "linkRaw", value);
     case "feedburner:origLink":
       if (!("origLink" in item)) item.origLink = unwrap(value);
       return;

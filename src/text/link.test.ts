@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeLink, resolveLink } from "./link.js";
+import { isCanonicalHttpUrl, normalizeLink, resolveLink } from "./link.js";
 
 describe("normalizeLink", () => {
   it.each([
@@ -78,5 +79,75 @@ describe("resolveLink", () => {
     ["relative without a base", "/a", [], null],
   ])("%s", (_name, href, bases, expected) => {
     expect(resolveLink(href, ...bases)).toBe(expected);
+  });
+});
+
+describe("isCanonicalHttpUrl (the fast path of normalizeLink and resolveLink)", () => {
+  it.each([
+    "https://example.com/2024/01/post/",
+    "http://a-b.example.org/x?p=1&q=a%20b#top",
+    "https://e.com/a:b@c/~d!$&'()*+,;=",
+  ])("says yes to %s", (url) => {
+    expect(isCanonicalHttpUrl(url)).toBe(true);
+  });
+
+  it.each([
+    ["an uppercase host", "https://Example.com/a"],
+    ["a default port", "https://e.com:443/a"],
+    ["any port", "https://e.com:8443/a"],
+    ["no path", "https://e.com"],
+    ["a dot segment", "https://e.com/a/../b"],
+    ["a percent-encoded dot segment", "https://e.com/a/%2E/b"],
+    ["a number-like last label (IPv4)", "http://0x7f.1/a"],
+    ["an IDNA label", "https://xn--caf-dma.example/a"],
+    ["a quote in the query (encoded)", "https://e.com/a?q='x'"],
+    ["a space", "https://e.com/a b"],
+    ["user info", "https://u:p@e.com/a"],
+    ["another scheme", "ftp://e.com/a"],
+    ["surrounding whitespace", " https://e.com/a"],
+  ])("says no to %s", (_name, url) => {
+    expect(isCanonicalHttpUrl(url)).toBe(false);
+  });
+
+  // Pieces the WHATWG parser changes, or refuses, mixed with plain ones.
+  const scheme = fc.constantFrom("http", "https", "HTTP", "ftp", "http:", "https:/");
+  const label = fc.constantFrom("a", "e", "example", "a-b", "-a", "a-", "a--b", "xn--caf-dma", "xn--zz", "0x7f", "1", "09", "A", "b1", "", "é", "a_b");
+  const host = fc.tuple(fc.array(label, { maxLength: 3 }), label, fc.constantFrom("", ".", ":80", ":443", ":8080", ":", "@x")).map(([ls, last, tail]) => [...ls, last].join(".") + tail);
+  const segment = fc.constantFrom("", ".", "..", "%2e", "%2E", ".%2e", "a", "A%20", "%zz", "%4", "'", "~", "é", " ", "\\", "|", "[", "{", "`", "<", "\"", "@", ":", "a.b", "...");
+  const path = fc.array(segment, { maxLength: 4 }).map((s) => (s.length ? `/${s.join("/")}` : ""));
+  const qpart = fc.constantFrom("p=1", "a=%20", "'", "q=a b", "utm_source=x", "", "?", "%zz", "é", "x=\"", "a&b");
+  const query = fc.option(fc.array(qpart, { maxLength: 3 }).map((q) => `?${q.join("&")}`), { nil: "" });
+  const fragment = fc.option(fc.array(fc.constantFrom("top", "'", " ", "#", "%2e", "é", "`", "a/b?c"), { maxLength: 2 }).map((f) => `#${f.join("")}`), { nil: "" });
+  const candidate = fc.tuple(scheme, host, path, query, fragment).map(([s, h, p, q, f]) => `${s}://${h}${p}${q}${f}`);
+
+  it("holds only for strings the URL parser gives back unchanged", () => {
+    fc.assert(
+      fc.property(candidate, (text) => {
+        if (!isCanonicalHttpUrl(text)) return;
+        const url = new URL(text);
+        expect(url.href).toBe(text);
+        expect(["http:", "https:"]).toContain(url.protocol);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it("leaves normalizeLink's and resolveLink's answers as the parse gives them", () => {
+    const parsed = (text: string): string | null => {
+      try {
+        const url = new URL(text.trim());
+        return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+      } catch {
+        return null;
+      }
+    };
+    fc.assert(
+      fc.property(candidate, (text) => {
+        expect(resolveLink(text)).toBe(parsed(text));
+        const href = parsed(text);
+        if (href && !href.includes("?")) expect(normalizeLink(text)).toBe(href.replace(/#.*$/s, ""));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

@@ -14,6 +14,12 @@ const isTrackingParam = (name: string): boolean =>
  * Returns null for anything that is not an absolute http(s) URL. Pure.
  */
 export function normalizeLink(raw: string): string | null {
+  // Nearly every feed link is already in this form: a URL parse (and a search rewrite) per item
+  // would be most of what identifying a known item costs.
+  if (isCanonicalHttpUrl(raw) && !raw.includes("?")) {
+    const hash = raw.indexOf("#");
+    return hash === -1 ? raw : raw.slice(0, hash);
+  }
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -62,11 +68,33 @@ function decodeParamName(pair: string): string {
   }
 }
 
+/**
+ * An absolute http(s) URL that the WHATWG parser gives back unchanged (`new URL(s).href === s`):
+ * lowercase scheme and host of plain ASCII labels (no IDNA, no number-like last label, no port,
+ * no user info), a path without dot segments, and only characters no component percent-encodes.
+ * False says nothing: parse then. Pure.
+ */
+export function isCanonicalHttpUrl(text: string): boolean {
+  return CANONICAL.test(text) && !DOT_SEGMENT.test(text);
+}
+
+/** Characters kept as they are: unreserved, sub-delimiters, ":" and "@", or a percent-encoded byte. */
+const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})";
+/** The query percent-encodes `'` in special schemes (WHATWG URL, special-query percent-encode set). */
+const QCHAR = "(?:[A-Za-z0-9\\-._~!$&()*+,;=:@/?]|%[0-9A-Fa-f]{2})";
+const LABEL = "(?!xn--)[a-z0-9]+(?:-[a-z0-9]+)*";
+const CANONICAL = new RegExp(
+  `^https?://(?:${LABEL}\\.)*(?!xn--)[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:/${PCHAR}*)+(?:\\?${QCHAR}*)?(?:#(?:${PCHAR}|[/?])*)?$`,
+);
+/** A "." or ".." path segment, also percent-encoded (`%2e`): the parser removes it. */
+const DOT_SEGMENT = /^[^?#]*?\/(?:\.|%2e){1,2}(?:[/?#]|$)/i;
+
 /** Resolves `href` against `base`; null when it cannot be made an absolute http(s) URL. Pure. */
 export function resolveLink(href: string | null | undefined, ...bases: Array<string | null | undefined>): string | null {
   if (!href) return null;
   const trimmed = href.trim();
   if (!trimmed) return null;
+  if (isCanonicalHttpUrl(trimmed)) return trimmed; // what the parse would give, without it
   for (const base of [undefined, ...bases]) {
     try {
       const url = base === undefined ? new URL(trimmed) : base === null ? null : new URL(trimmed, base);
