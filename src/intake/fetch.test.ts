@@ -185,7 +185,7 @@ describe("fetchFeed's connections and cost per answer (loopback)", async () => {
     await get(feed, '"v1"'); // a warm connection, as between polls
     const made: Record<string, number> = {};
     const hook = createHook({ init: (_id, type) => void (made[type] = (made[type] ?? 0) + 1) });
-    const polls = 10;
+    const polls = 50;
     hook.enable();
     try {
       for (let k = 0; k < polls; k++) await get(feed, '"v1"');
@@ -193,9 +193,10 @@ describe("fetchFeed's connections and cost per answer (loopback)", async () => {
       hook.disable();
     }
     // undici's `request` made, per 304: an UNDICI_REQUEST resource, a body stream to dump (6 more
-    // ticks), 6 promises; measured on Node 20: now none, 12 ticks (the socket's), 4 promises.
+    // ticks), 6 promises; measured on Node 20: now none, 12 ticks (the socket's), 4 promises. The
+    // bounds leave room for the test runner's own work in this process meanwhile.
     expect(made.UNDICI_REQUEST ?? 0).toBe(0);
     expect((made.PROMISE ?? 0) / polls).toBeLessThanOrEqual(5);
-    expect((made.TickObject ?? 0) / polls).toBeLessThanOrEqual(12);
+    expect((made.TickObject ?? 0) / polls).toBeLessThanOrEqual(14);
   });
 });
