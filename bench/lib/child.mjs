@@ -435,7 +435,7 @@ async function crierWebSub() {
  * The leanest client doing Crier's requests: undici's Agent and request API loaded from the same
  * files as Crier's src/core/http.ts (not undici's index), the same keep-alive pool (30 s, 4
  * connections per origin), each URL split into origin and path once before the first cycle (as
- * Crier splits each feed's), `Dispatcher#request` as fetch.ts calls it, the same headers; the
+ * Crier splits each feed's), `Dispatcher#dispatch` with a handler as fetch.ts calls it, the same headers; the
  * same Node flags as the Crier children (none, unless --crier-node-flags).
  */
 async function floor() {
@@ -457,20 +457,40 @@ async function floor() {
     }
     const m = await measure(args.control, () =>
       pool(targets, CONCURRENCY, async (f) => {
-        const res = await agent.request({
-          origin: f.origin,
-          path: f.path,
-          method: "GET",
-          headers: {
-            "user-agent": "bench-floor",
-            accept: "application/rss+xml, */*;q=0.5",
-            "accept-encoding": "gzip, deflate, br",
-            "if-none-match": f.etag,
-            "if-modified-since": f.lastModified,
-          },
+        // As fetch.ts (fetch-exchange.ts) asks: undici's dispatch API, the body gathered as it comes.
+        return new Promise((resolve, reject) => {
+          const chunks = [];
+          let statusCode = 0;
+          agent.dispatch(
+            {
+              origin: f.origin,
+              path: f.path,
+              method: "GET",
+              headers: {
+                "user-agent": "bench-floor",
+                accept: "application/rss+xml, */*;q=0.5",
+                "accept-encoding": "gzip, deflate, br",
+                "if-none-match": f.etag,
+                "if-modified-since": f.lastModified,
+              },
+            },
+            {
+              onRequestStart() {},
+              onResponseStart(_c, status) {
+                statusCode = status;
+              },
+              onResponseData(_c, chunk) {
+                chunks.push(chunk);
+              },
+              onResponseEnd() {
+                resolve(statusCode);
+              },
+              onResponseError(_c, err) {
+                reject(err);
+              },
+            },
+          );
         });
-        await res.body.dump();
-        return res.statusCode;
       }),
     );
     const statuses = {};

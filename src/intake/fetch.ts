@@ -7,6 +7,7 @@ import { open } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import zlib from "node:zlib";
 import { Agent, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
+import { exchange, type Exchange } from "./fetch-exchange.js";
 import { parseRetryAfter } from "../core/kit/rate-limit-headers.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
@@ -145,21 +146,25 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   // undici's own timeouts (no AbortSignal per request: it costs more than the rest of a 304), and a
   // deadline checked as the body arrives, so that a server trickling bytes cannot hold us forever.
   const deadline = Date.now() + req.timeoutMs;
-  let response: Dispatcher.ResponseData<unknown>;
+  const errors = {
+    tooBig: () => new FetchError(`body is over the ${req.maxBytes}-byte limit`),
+    late: () => new FetchError(`no complete answer within ${req.timeoutMs} ms`),
+  };
+  let response: Exchange;
   let current = url;
   let permanent = true; // every redirect so far was 301/308
   for (let hop = 0; ; hop++) {
     try {
       // The feed's own URL (nearly every poll) is split once per feed; a redirect's on the way.
       const { origin, path } = hop === 0 ? targetOf(source) : requestTarget(current);
-      response = await dispatcher().request({ origin, path, method: "GET", headers, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs });
+      response = await exchange(dispatcher(), { origin, path, headers, timeoutMs: req.timeoutMs, deadline, maxBytes: req.maxBytes }, (status, got) => decideBody(status, got, req.maxBytes), errors);
     } catch (err) {
+      if (err instanceof FetchError) throw err;
       throw new FetchError(describeNetworkError(err, req.timeoutMs));
     }
     const location = REDIRECTS.has(response.statusCode) ? header(response.headers, "location") : null;
     if (!location) break;
     permanent &&= response.statusCode === 301 || response.statusCode === 308;
-    await response.body.dump();
     if (hop >= req.maxRedirects) throw new FetchError(`HTTP ${response.statusCode}: more than ${req.maxRedirects} redirects`);
     try {
       current = new URL(location, current).href;
@@ -172,60 +177,25 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   const maxAgeMs = cacheMaxAgeMs(header(response.headers, "cache-control"));
   const movedTo = permanent && current !== url ? current : null;
   if (statusCode === 304) {
-    await response.body.dump();
     return { status: "not-modified", maxAgeMs, headerLinks: response.headers.link ? websubHeaderLinks(response.headers.link, current) : null, movedTo };
   }
-  if (statusCode >= 300 && statusCode < 400) {
-    await response.body.dump();
-    throw new FetchError(`HTTP ${statusCode} without a Location to follow`);
-  }
+  if (statusCode >= 300 && statusCode < 400) throw new FetchError(`HTTP ${statusCode} without a Location to follow`);
   if (statusCode < 200 || statusCode >= 300) {
-    await response.body.dump();
     const retryAfterMs = statusCode === 429 || statusCode === 503 ? (parseRetryAfter(header(response.headers, "retry-after"), Date.now()) ?? null) : null;
     const asked = retryAfterMs !== null ? `; asked to come back in ${Math.round(retryAfterMs / 1000)} s` : "";
     throw new FetchError(`HTTP ${statusCode} from ${new URL(current).host}${asked}`, retryAfterMs);
   }
-  const encoding = (header(response.headers, "content-encoding") ?? "identity").trim().toLowerCase();
-  const declared = Number(header(response.headers, "content-length") ?? NaN);
-  if (declared > req.maxBytes && encoding === "identity") {
-    discard(response.body);
-    throw new FetchError(`body of ${declared} bytes is over the ${req.maxBytes}-byte limit`);
-  }
-  let decode: Decompress | null;
-  try {
-    decode = decompressor(encoding);
-  } catch (err) {
-    discard(response.body);
-    throw err;
-  }
+  const encoding = contentEncoding(response.headers);
+  const decode = decompressor(encoding);
   // The body as sent, then decompressed in one call: a streaming decompressor would keep each feed's
   // chunks alive over many event-loop turns, long enough for V8 to move them to its old space,
   // where thousands of them wait for a full GC (tens of MB during a first poll of many feeds).
-  const chunks: Buffer[] = [];
-  let size = 0;
   // A compressed body is hashed as sent (a fraction of its decoded size), under its encoding's name
   // so that it can never equal a plain body's hash; a plain one as hashBody hashes it.
   const digest = createHash("sha256");
   if (decode) digest.update(`${encoding}\n`);
-  try {
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > req.maxBytes) {
-        discard(response.body);
-        throw new FetchError(`body is over the ${req.maxBytes}-byte limit`);
-      }
-      if (Date.now() > deadline) {
-        discard(response.body);
-        throw new FetchError(`no complete answer within ${req.timeoutMs} ms`);
-      }
-      chunks.push(chunk as Buffer);
-      digest.update(chunk as Buffer);
-    }
-  } catch (err) {
-    if (err instanceof FetchError) throw err;
-    throw new FetchError(describeNetworkError(err, req.timeoutMs));
-  }
-  let bytes: Buffer = Buffer.concat(chunks, size);
+  for (const chunk of response.chunks) digest.update(chunk);
+  let bytes: Buffer = Buffer.concat(response.chunks, response.size);
   if (decode) {
     try {
       // The cap applies to the decoded bytes: a small gzip bomb stops at maxBytes too.
@@ -249,10 +219,22 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   };
 }
 
-/** Stops reading a body we will not use (undici reports that as an "aborted" error: expected). */
-function discard(body: Dispatcher.ResponseData<unknown>["body"]): void {
-  body.on("error", () => undefined);
-  body.destroy();
+/**
+ * Keep a success's body (refused at once when its declared size is over the limit, or its
+ * encoding is one we cannot decode); read and drop any other: a 304 has none, a redirect's or an
+ * error's is not used. @throws FetchError
+ */
+function decideBody(statusCode: number, headers: Exchange["headers"], maxBytes: number): "keep" | "drop" {
+  if (statusCode < 200 || statusCode >= 300) return "drop";
+  const encoding = contentEncoding(headers);
+  decompressor(encoding); // throws for an encoding we did not ask for
+  const declared = Number(header(headers, "content-length") ?? NaN);
+  if (declared > maxBytes && encoding === "identity") throw new FetchError(`body of ${declared} bytes is over the ${maxBytes}-byte limit`);
+  return "keep";
+}
+
+function contentEncoding(headers: Exchange["headers"]): string {
+  return (header(headers, "content-encoding") ?? "identity").trim().toLowerCase();
 }
 
 type Decompress = (data: Buffer, opts: { maxOutputLength: number }) => Buffer;
@@ -305,7 +287,7 @@ export function cacheMaxAgeMs(value: string | null): number | null {
   return Number(maxAge) * 1000;
 }
 
-function header(headers: Dispatcher.ResponseData<unknown>["headers"], name: string): string | null {
+function header(headers: Exchange["headers"], name: string): string | null {
   const value = headers[name];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }

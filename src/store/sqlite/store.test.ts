@@ -174,6 +174,31 @@ describe("SqliteStore", () => {
     await store.close();
   });
 
+  it("by default, a healthy feed polled every 10 minutes (304 each time) has its row rewritten once an hour, not on every poll", async () => {
+    const f = file();
+    const store = new SqliteStore(f);
+    const polledAt = (): unknown => {
+      const db = new Database(f, { readonly: true });
+      try {
+        return db.prepare("SELECT last_polled_at FROM feeds WHERE id = 'news'").pluck().get();
+      } finally {
+        db.close();
+      }
+    };
+    const t0 = 1_000_000;
+    await store.feeds.applyPlan(plan(t0, [1], [1], { seed: "a" }));
+    await store.feeds.getFeedState("news");
+    const stored: unknown[] = [];
+    for (let k = 1; k <= 7; k++) {
+      await store.feeds.recordPolled([{ feedId: "news", now: t0 + k * 10 * 60_000 + 500, freshUntil: null }]);
+      stored.push(polledAt());
+    }
+    // Six polls 10 min (and a little) apart change nothing but the poll times: the row keeps t0 until an hour has passed.
+    expect(stored).toEqual([t0, t0, t0, t0, t0, t0 + 6 * 10 * 60_000 + 500, t0 + 6 * 10 * 60_000 + 500]);
+    expect(await store.feeds.getFeedState("news")).toMatchObject({ lastPolledAt: t0 + 7 * 10 * 60_000 + 500 }); // in memory: current
+    await store.close();
+  });
+
   it("sees another process's change to a feed it holds (PRAGMA data_version), e.g. `crier feed resume`", async () => {
     const f = file();
     const store = new SqliteStore(f, { recheckOthersMs: 0 });
