@@ -119,15 +119,12 @@ export interface FeedErrorUpdate {
 }
 
 export interface FeedStore {
-  /**
-   * A feed's state. The object may be the store's own cached copy, which its later writes update:
-   * take what must stay as it was before awaiting anything else.
-   */
+  /** A feed's state as of this call (the store's later writes do not change the object). */
   getFeedState(feedId: string): Promise<FeedState | null>;
   /**
-   * The feed's state when the store has it in memory now (same object and caveat as getFeedState),
-   * without a promise: a 304 cycle of 10,000 feeds asks 10,000 times. Undefined: not in memory, ask
-   * getFeedState. Optional: a store without a cache leaves it out.
+   * The feed's state when the store has it in memory now (as getFeedState), without a promise: a
+   * 304 cycle of 10,000 feeds asks 10,000 times. Undefined: not in memory, ask getFeedState.
+   * Optional: a store without a cache leaves it out.
    */
   cachedFeedState?(feedId: string): FeedState | null | undefined;
   /** Records successful fetches that needed no parse (304 or unchanged body), in one transaction. */

@@ -3,12 +3,10 @@ import type { FeedItem } from "../../core/feed-item.js";
 import { keysDigest, type ApplyResult, type FeedErrorUpdate, type FeedState, type FeedStatus, type FeedStore, type KnownItems, type PollPlan, type PolledFeed } from "../feeds.js";
 import { guardStorageErrors, type Row, type SqliteConnection } from "./connection.js";
 import { toStorageError } from "./check.js";
+import { FeedStateCache } from "./feed-state-cache.js";
 
 /** Default of `pollTimesEveryMs`. */
 export const POLL_TIMES_EVERY_MS = 60 * 60_000;
-
-/** The cache's own copy: the store updates it in place; callers see it as a readonly FeedState. */
-type CachedFeedState = { -readonly [K in keyof FeedState]: FeedState[K] };
 
 export interface SqliteFeedStoreOptions {
   /**
@@ -30,14 +28,11 @@ export class SqliteFeedStore implements FeedStore {
    * Feed states as this connection last read or wrote them: a poll cycle of thousands of
    * unchanged feeds reads no row (~10 µs each). Writes here update or forget their feed's entry.
    * A commit by any other connection (`crier feed resume` in another process) changes PRAGMA
-   * data_version, looked at most every `recheckOthersMs`; then every entry is forgotten.
+   * data_version, looked at most every `recheckOthersMs`; then every entry is forgotten. It also
+   * holds last_polled_at as stored: 10,000 unchanged feeds every few minutes would otherwise
+   * rewrite every page of the feeds table each cycle, for two timestamps.
    */
-  private readonly feedStates = new Map<string, CachedFeedState | null>();
-  /**
-   * last_polled_at as stored, for feeds in feedStates: 10,000 unchanged feeds every few minutes
-   * would otherwise rewrite every page of the feeds table each cycle, for two timestamps.
-   */
-  private readonly storedPolledAt = new Map<string, number | null>();
+  private readonly feedStates = new FeedStateCache();
   private readonly seededSets = new Map<string, ReadonlySet<string>>();
   private readonly pollTimesEveryMs: number;
   private readonly recheckOthersMs: number;
@@ -52,7 +47,7 @@ export class SqliteFeedStore implements FeedStore {
     this.pollTimesEveryMs = opts.pollTimesEveryMs ?? POLL_TIMES_EVERY_MS;
   }
 
-  private feedStateCache(): Map<string, CachedFeedState | null> {
+  private feedStateCache(): FeedStateCache {
     const now = performance.now();
     if (now - this.feedStatesCheckedAt < this.recheckOthersMs) return this.feedStates;
     this.feedStatesCheckedAt = now;
@@ -79,11 +74,10 @@ export class SqliteFeedStore implements FeedStore {
     if (cached !== undefined) return cached;
     const state = this.readFeedState(feedId);
     cache.set(feedId, state);
-    this.storedPolledAt.set(feedId, state?.lastPolledAt ?? null);
     return state;
   }
 
-  private readFeedState(feedId: string): CachedFeedState | null {
+  private readFeedState(feedId: string): FeedState | null {
     // One statement for everything a poll needs to know first.
     const row = this.conn.stmt(
       `SELECT f.*, EXISTS (SELECT 1 FROM items WHERE feed_id = q.id) AS has_history,
@@ -93,8 +87,6 @@ export class SqliteFeedStore implements FeedStore {
     const hasHistory = row.has_history === 1;
     const seededRoutes = this.seededSet((row.seeded as string | null) ?? "");
     if (row.id === null) return hasHistory || seededRoutes.size ? { ...emptyFeedState(feedId, hasHistory), seededRoutes } : null;
-    // Every field written out in one literal (no spread of feedStatusFrom): 10,000 cached states
-    // share one hidden class and stay compact (9 MB -> 4 MB at 10,000 feeds, measured).
     return {
       feedId,
       heldAt: row.held_at as number | null,
@@ -123,31 +115,18 @@ export class SqliteFeedStore implements FeedStore {
        ON CONFLICT (id) DO UPDATE SET last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at,
          last_error = NULL, error_streak = 0, next_poll_at = NULL, demoted_at = NULL, fresh_until = excluded.fresh_until`,
     );
-    const toWrite = polls.filter((p) => !this.onlyPollTimesChange(p));
+    // A healthy feed's row is rewritten only every pollTimesEveryMs; the cache holds the times.
+    const write = polls.map((p) => !this.feedStates.onlyPollTimesChange(p.feedId, p.now, p.freshUntil, this.pollTimesEveryMs));
     try {
       this.conn.db.transaction(() => {
-        for (const p of toWrite) upsert.run(p.feedId, p.now, p.now, p.freshUntil);
+        polls.forEach((p, i) => write[i] && upsert.run(p.feedId, p.now, p.now, p.freshUntil));
       })();
     } catch (err) {
       for (const p of polls) this.forget(p.feedId);
       throw err;
     }
-    for (const p of toWrite) this.storedPolledAt.set(p.feedId, p.now);
-    for (const p of polls) {
-      const state = this.feedStates.get(p.feedId);
-      // The same columns as the upsert above (a test compares this with the row read back). In
-      // place: a copy of every state on every cycle was 2 MB of old-generation garbage per
-      // 10,000 feeds. A state object therefore follows the store, like a row read again.
-      if (state) {
-        state.lastPolledAt = p.now;
-        state.lastOkAt = p.now;
-        state.lastError = null;
-        state.errorStreak = 0;
-        state.nextPollAt = null;
-        state.demotedAt = null;
-        state.freshUntil = p.freshUntil;
-      } else this.forget(p.feedId);
-    }
+    // The same columns as the upsert above (a test compares the cache with the row read back).
+    polls.forEach((p, i) => this.feedStates.polled(p.feedId, p.now, p.freshUntil, write[i] ?? true) || this.forget(p.feedId));
   }
 
   /**
@@ -164,24 +143,14 @@ export class SqliteFeedStore implements FeedStore {
     return set;
   }
 
-  /** True when the upsert would change only the poll times, and the stored ones are recent enough. */
-  private onlyPollTimesChange(p: PolledFeed): boolean {
-    const state = this.feedStates.get(p.feedId);
-    const stored = this.storedPolledAt.get(p.feedId);
-    if (!state || stored == null || p.now - stored >= this.pollTimesEveryMs) return false;
-    return state.errorStreak === 0 && state.lastError === null && state.nextPollAt === null && state.demotedAt === null && state.freshUntil === p.freshUntil;
-  }
-
   private forget(feedId: string): void {
-    this.feedStates.delete(feedId);
-    this.storedPolledAt.delete(feedId);
+    this.feedStates.forget(feedId);
   }
 
   /** Forgets every cached state (retention may have removed a feed's last items). */
   forgetAll(): void {
     this.feedStates.clear();
     this.seededSets.clear();
-    this.storedPolledAt.clear();
   }
 
   async deferFeed(feedId: string, until: number, message: string, now: number): Promise<void> {
@@ -363,7 +332,7 @@ function feedStatusFrom(row: Row, feedId: string): FeedStatus {
   };
 }
 
-function emptyFeedState(feedId: string, hasHistory: boolean): CachedFeedState {
+function emptyFeedState(feedId: string, hasHistory: boolean): FeedState {
   return {
     feedId, etag: null, lastModified: null, bodyHash: null, hasHistory, heldAt: null, heldReason: null,
     acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: null, lastOkAt: null, nextPollAt: null, demotedAt: null,

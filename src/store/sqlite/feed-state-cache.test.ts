@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import type { FeedState } from "../feeds.js";
+import { FeedStateCache } from "./feed-state-cache.js";
+
+const base: FeedState = {
+  feedId: "news", etag: '"abc"', lastModified: "Mon, 07 Dec 2026 01:00:00 GMT",
+  bodyHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", hasHistory: true,
+  heldAt: null, heldReason: null, acceptMode: null, lastError: null, errorStreak: 0, lastPolledAt: 1_765_000_000_000,
+  lastOkAt: 1_765_000_000_000, nextPollAt: null, demotedAt: null, freshUntil: null, seededRoutes: new Set(["a", "b"]),
+  keysDigest: "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg",
+};
+
+describe("FeedStateCache", () => {
+  // Each state comes back field for field as it went in, whichever form the cache kept it in.
+  it.each<[string, Partial<FeedState>]>([
+    ["a healthy feed (compact forms: dates and digests as numbers and bytes)", {}],
+    ["a Last-Modified that is not an IMF date, kept as written", { lastModified: "Monday, 07-Dec-26 01:00:00 GMT" }],
+    ["a Last-Modified with a different day name (not what its time prints back to)", { lastModified: "Tue, 07 Dec 2026 01:00:00 GMT" }],
+    ["digests in upper case or of another length, kept as written", { bodyHash: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", keysDigest: "short" }],
+    ["nothing known yet", { etag: null, lastModified: null, bodyHash: null, keysDigest: null, hasHistory: false, lastPolledAt: null, lastOkAt: null, seededRoutes: new Set() }],
+    ["a failing, demoted feed", { lastError: "HTTP 500 from x", errorStreak: 7, nextPollAt: 1_765_000_900_000, demotedAt: 1_765_000_100_000 }],
+    ["a held feed the operator accepted", { heldAt: 1_765_000_000_500, heldReason: "flood: 40 new of 50", acceptMode: "post", freshUntil: 1_765_000_060_000 }],
+    ["accept mode record, time zero", { acceptMode: "record", lastPolledAt: 0, lastOkAt: 0 }],
+  ])("keeps %s", (_, change) => {
+    const cache = new FeedStateCache();
+    const state = { ...base, ...change };
+    cache.set("news", state);
+    cache.set("other", { ...base, feedId: "other", etag: null });
+    expect(cache.get("news")).toEqual(state);
+    expect(cache.get("news")?.seededRoutes).toBe(state.seededRoutes); // shared, not copied
+  });
+
+  it("answers null for a feed the store does not know and undefined for one it does not hold", () => {
+    const cache = new FeedStateCache();
+    cache.set("gone", null);
+    expect(cache.get("gone")).toBeNull();
+    expect(cache.get("never")).toBeUndefined();
+  });
+
+  it("records a poll's times in place, and forgets a feed with everything it held", () => {
+    const cache = new FeedStateCache();
+    cache.set("news", { ...base, lastError: "timeout", errorStreak: 2, nextPollAt: 5 });
+    expect(cache.polled("news", 1_765_000_300_000, 1_765_000_360_000, false)).toBe(true);
+    expect(cache.get("news")).toEqual({ ...base, lastPolledAt: 1_765_000_300_000, lastOkAt: 1_765_000_300_000, freshUntil: 1_765_000_360_000 });
+    expect(cache.polled("unknown", 1, null, true)).toBe(false);
+    cache.forget("news");
+    expect(cache.get("news")).toBeUndefined();
+    cache.set("news", { ...base, etag: null, bodyHash: null, keysDigest: null, lastModified: null });
+    expect(cache.get("news")).toMatchObject({ etag: null, bodyHash: null, keysDigest: null, lastModified: null, lastError: null });
+  });
+
+  it("skips the row write only for a healthy feed whose stored poll time is recent", () => {
+    const cache = new FeedStateCache();
+    cache.set("news", base);
+    const t = base.lastPolledAt ?? 0;
+    expect(cache.onlyPollTimesChange("news", t + 1_000, null, 60_000)).toBe(true);
+    expect(cache.onlyPollTimesChange("news", t + 1_000, t + 9_000, 60_000)).toBe(false); // freshness changes
+    expect(cache.onlyPollTimesChange("news", t + 60_000, null, 60_000)).toBe(false); // stored time too old
+    cache.polled("news", t + 30_000, null, false); // not written: the stored time stays
+    expect(cache.onlyPollTimesChange("news", t + 61_000, null, 60_000)).toBe(false);
+    cache.set("bad", { ...base, feedId: "bad", errorStreak: 1, lastError: "x" });
+    expect(cache.onlyPollTimesChange("bad", t + 1_000, null, 60_000)).toBe(false);
+  });
+
+  it("holds many feeds through its growth, and none after clear", () => {
+    const cache = new FeedStateCache();
+    for (let k = 0; k < 1000; k++) cache.set(`f${k}`, { ...base, feedId: `f${k}`, errorStreak: k, lastPolledAt: k });
+    for (let k = 0; k < 1000; k += 97) expect(cache.get(`f${k}`)).toEqual({ ...base, feedId: `f${k}`, errorStreak: k, lastPolledAt: k });
+    cache.clear();
+    expect(cache.get("f1")).toBeUndefined();
+    cache.set("f1", base);
+    expect(cache.get("f1")).toEqual({ ...base, feedId: "f1" });
+  });
+});
