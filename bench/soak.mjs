@@ -81,6 +81,16 @@ const dbBytes = (dir) => ["crier.db", "crier.db-wal"].reduce((sum, f) => sum + (
 let server = null;
 let crier = null;
 let publisher = null;
+// Interrupted (Ctrl-C, kill): no child outlives the soak, and its copy of the store goes with it.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    if (crier && crier.exitCode === null) crier.kill("SIGKILL");
+    if (server && server.child.exitCode === null) server.child.kill("SIGKILL");
+    if (!KEEP) rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 try {
   server = await startServer();
   const urls = (await control(server.control, `/manifest?group=soak&n=${FEEDS}`)).map((f) => f.url);
