@@ -10,3 +10,9 @@ export async function resolve(specifier, context, next) {
   appendFileSync(out, `load ${resolved.url}\n`);
   return resolved;
 }
+// A CommonJS file the ESM loader loads (imported, not required): Node lexes its source for export names.
+export async function load(url, context, next) {
+  const loaded = await next(url, context);
+  if (loaded.format === "commonjs") appendFileSync(out, `esm-commonjs ${url}\n`);
+  return loaded;
+}
