@@ -173,7 +173,7 @@ routes:
     const story4 = publish();
     target.gate.close();
     const run = crier(config, ["run"], env);
-    await waitFor(() => target.gate.held() === 1, 30_000, "crier run to be in the middle of sending story 4");
+    await waitFor(() => target.gate.held() === 1, 30_000, "crier run to be in the middle of sending story 4", () => `crier run:\n${run.stderr()}\nfeed requests: ${JSON.stringify(feeds.hits.slice(-5))}\ntelegram requests: ${JSON.stringify(target.tg.requests.slice(-5).map((r) => [r.method, r.path]))}`);
     const inFlight = rowOf(await rowsOf(config), story4); // a read-only command, alongside the service
     expect(inFlight?.state).toBe("sending");
 

@@ -29,9 +29,10 @@ export function scaled(ms: number): number {
  * Polls `check` until it returns true, failing after `timeoutMs` (a reference-machine figure,
  * scaled). A check that is itself slow (a CLI run) is not repeated back to back: the wait between
  * two checks is at least as long as the last check took, so that polling never takes more than
- * half of a core from the processes under test.
+ * half of a core from the processes under test. `explain`, when given, adds what the processes said
+ * to the failure (a child's stderr), so that a timeout in CI can be read without a rerun.
  */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, explain?: () => string): Promise<void> {
   const limit = scaled(timeoutMs);
   const end = Date.now() + limit;
   for (;;) {
@@ -42,7 +43,8 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     const pause = Math.min(Math.max(25, now - started), end - now);
     await new Promise((r) => setTimeout(r, pause)); // the polling interval, not a wait for anything
   }
-  throw new Error(`timed out after ${limit} ms (${timeoutMs} ms scaled by ${timeScale().toFixed(2)}) waiting for ${what}`);
+  const said = explain ? `\n--- what the processes said ---\n${explain()}` : "";
+  throw new Error(`timed out after ${limit} ms (${timeoutMs} ms scaled by ${timeScale().toFixed(2)}) waiting for ${what}${said}`);
 }
 
 /**
