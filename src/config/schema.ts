@@ -176,7 +176,7 @@ export const deliverySchema = z.strictObject({
     .register(z.globalRegistry, { description: "Attempts at attaching an article's image (its upload failing) before the post goes out without it; an image the platform refuses goes at once." }),
   maxRetryAgeMs: positiveInt.default(24 * 60 * 60_000).register(z.globalRegistry, { description: "A delivery still failing this long after it was queued is given up." }),
   batchSize: positiveInt.default(100).register(z.globalRegistry, { description: "Due deliveries taken per delivery pass." }),
-  intervalSchedule: cronExpression.default("* * * * *").register(z.globalRegistry, { description: "How often `crier run` retries due deliveries." }),
+  intervalSchedule: cronExpression.default("* * * * *").register(z.globalRegistry, { description: "How often `crier run` retries due deliveries. A post held by a rate limit or a budget goes out at its time, not at this schedule." }),
   onceMaxWaitMs: wholeNumber
     .default(60_000)
     .register(z.globalRegistry, { description: "`crier poll --once` waits this long at most for posts held by a budget, spacing or a platform's short wait." }),

@@ -14,6 +14,11 @@ export interface ScheduledWork {
   pollFeeds(feedIds: readonly string[] | undefined, opts: { spreadMs: number; onQueued?: () => void }): Promise<unknown>;
   /** One delivery pass; true when it was full (more rows may be due at once). */
   deliverPass(): Promise<boolean>;
+  /**
+   * In how many ms a row held back by the last pass comes due (a rate gate's hold, a timed pause,
+   * a post still processing); null when none is.
+   */
+  nextDeliveryIn(): Promise<number | null>;
   /** Retention. */
   maintain(): Promise<unknown>;
   /** The daily credential watch (checks and alerts before credentials lapse). */
@@ -37,6 +42,9 @@ export class Scheduler {
   private readonly inFlight = new Set<Promise<unknown>>();
   private delivering: Promise<void> | null = null;
   private deliverAgain = false;
+  /** The one timer for the next held row's time (a pass replaces it). */
+  private wake: NodeJS.Timeout | null = null;
+  private halted = false;
 
   constructor(
     private readonly plan: SchedulePlan,
@@ -106,6 +114,7 @@ export class Scheduler {
           this.deliverAgain = false;
           while (!this.stopping.aborted && (await this.work.deliverPass()));
         } while (this.deliverAgain && !this.stopping.aborted);
+        await this.armWake();
       } catch (err) {
         this.logger.error({ err }, "delivery pass failed");
       } finally {
@@ -113,6 +122,24 @@ export class Scheduler {
       }
     })();
     return this.delivering;
+  }
+
+  /**
+   * A row the pass held back (Telegram's one post a second, a budget, a short platform wait) gets a
+   * pass at its time: the delivery schedule (every minute by default) is for retries, and would
+   * make a burst of articles go out one a minute.
+   */
+  private async armWake(): Promise<void> {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = null;
+    if (this.halted || this.stopping.aborted) return;
+    const inMs = await this.work.nextDeliveryIn();
+    if (inMs === null || this.halted || this.stopping.aborted) return;
+    this.wake = setTimeout(() => {
+      this.wake = null;
+      void this.track(this.kickDelivery());
+    }, Math.min(inMs, MAX_TIMER_MS));
+    this.wake.unref(); // the schedule keeps the service alive, never this
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -123,6 +150,9 @@ export class Scheduler {
 
   /** Stops the schedule: no tick starts new work. */
   async halt(): Promise<void> {
+    this.halted = true;
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = null;
     for (const task of this.tasks) await task.destroy();
   }
 
@@ -131,6 +161,9 @@ export class Scheduler {
     await Promise.allSettled([...this.inFlight]);
   }
 }
+
+/** setTimeout's longest delay; a later wake is simply looked at again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The shortest gap between a schedule's next runs (a cron interval need not be regular). */
 function intervalMs(task: ScheduledTask): number {

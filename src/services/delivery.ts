@@ -120,7 +120,7 @@ export class DeliveryService {
       outcomes.push(...batch);
       if (stopping.aborted) break;
       if (batch.length >= config.delivery.batchSize) continue;
-      const wake = await this.nextDue();
+      const wake = await this.nextDueAt();
       if (wake === null || wake > deadline) break;
       await new Promise((r) => setTimeout(r, Math.max(0, wake - now())));
     }
@@ -134,8 +134,11 @@ export class DeliveryService {
     return times.length ? Math.min(...times) : null;
   }
 
-  /** The earliest time a held destination may send, or a post still processing is looked at again; null when neither. */
-  private async nextDue(): Promise<number | null> {
+  /**
+   * The earliest time a held destination may send (a rate gate's hold, a timed pause), or a post
+   * still processing is looked at again; null when neither.
+   */
+  async nextDueAt(): Promise<number | null> {
     const now = this.deps.now();
     const active = this.deps.config.destinations.map((d) => d.id);
     const times = [this.nextWake(), await this.deps.store.nextPendingAt(now, active)].filter((t): t is number => t !== null);

@@ -42,6 +42,10 @@ export function scheduledWork(crier: Crier, websub: () => IntakePeer | null, fai
     // Nobody reads a scheduled cycle's reports one by one: only the notable ones are kept.
     pollFeeds: (feedIds, opts) => watch(crier.intake.pollFeeds(feedIds, { ...opts, websub: websub(), reports: "notable" })),
     deliverPass: () => watch(crier.delivery.deliverPass()),
+    nextDeliveryIn: async () => {
+      const at = await watch(crier.delivery.nextDueAt());
+      return at === null ? null : Math.max(0, at - crier.now());
+    },
     maintain: () => watch(crier.maintenance.maintain()),
     watchCredentials: () => watch(crier.delivery.watchCredentials()),
   };

@@ -7,6 +7,8 @@ import { runCliJson, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startXLoopback, type XLoopback } from "../loopback/x-api/server.js";
 import { ALICE, CONSUMER } from "../loopback/x-api/testing.js";
+import { startTelegramLoopback } from "../loopback/telegram-bot-api/server.js";
+import { stopChildren } from "../support/children.js";
 
 const X_ENV = { X_APP_KEY: CONSUMER.key, X_APP_SECRET: CONSUMER.secret, X_ACCESS_TOKEN: ALICE.accessToken, X_ACCESS_SECRET: ALICE.accessSecret };
 let feeds: FeedServer;
@@ -65,5 +67,39 @@ routes:
     daemon.child.kill("SIGINT");
     expect(await daemon.exited).toBe(0);
     expect(new Set(x.tweets.map((t) => t.text)).size).toBe(2);
+  }, scaled(60_000));
+
+  it("sends a burst as fast as the platform allows: a row held by the rate gate goes out at its time, not at the next delivery schedule", async () => {
+    const token = "5555555:AAF-burst-token";
+    const chat = { id: -1005555555555, type: "channel" as const, username: "burst" };
+    const tg = await startTelegramLoopback({ tokens: [token], chats: [chat] });
+    try {
+      feeds.setFeed("/burst.xml", buildRss(newsItems(4)));
+      // Nothing on a schedule before next year: only the gate's own wake can send the held rows.
+      const { config } = writeConfig(`
+storage: { path: data/crier.db }
+delivery: { intervalSchedule: "0 0 1 1 *" }
+feeds:
+  - { id: burst, url: "${feeds.url}/burst.xml", backlog: 4, schedule: "0 0 1 1 *" }
+destinations:
+  - { id: tg, platform: telegram, apiBase: "${tg.url}", botToken: "\${TG_TOKEN}", chatId: "@${chat.username}" }
+routes:
+  - { feed: burst, to: [tg] }
+`);
+      const daemon = startDaemon(config, { TG_TOKEN: token });
+      await waitFor(() => tg.messages.length === 4, 20_000, "the four articles to be posted", () => daemon.stderr());
+      // Telegram allows one post a second per chat (adapters/telegram): the gate spaced them about a
+      // second apart (timed at the sender: the first request also opened the connection).
+      const sends = tg.harness.requests.filter((r) => r.path.endsWith("/sendMessage")).map((r) => r.receivedAt);
+      expect(sends).toHaveLength(4);
+      for (let i = 1; i < sends.length; i++) expect((sends[i] ?? 0) - (sends[i - 1] ?? 0)).toBeGreaterThanOrEqual(800);
+      daemon.child.kill("SIGTERM");
+      expect(await daemon.exited).toBe(0);
+      const states = (await runCliJson<Array<{ state: string }>>(["--config", config, "deliveries", "--json"])).map((r) => r.state);
+      expect(states).toEqual(["sent", "sent", "sent", "sent"]);
+    } finally {
+      await stopChildren("test", scaled(5_000));
+      await tg.close();
+    }
   }, scaled(60_000));
 });
