@@ -7,8 +7,9 @@
 // floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
 // adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
 // to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
-import { chmodSync, readFileSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,10 +61,16 @@ const requireCommonJs = {
   },
 };
 
+// `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a copy).
+if (process.argv[2] === "help") {
+  await writePrebuiltHelp(process.argv[3]);
+  process.exit(0);
+}
+
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit" });
 await build({
-  entryPoints: { cli: "src/cli.ts", "bundle/adapters": "adapters/registry.ts", "bundle/core": "src/core/index.ts" },
+  entryPoints: { cli: "src/main.ts", "bundle/adapters": "adapters/registry.ts", "bundle/core": "src/core/index.ts" },
   outdir: "dist/src",
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
@@ -78,3 +85,67 @@ await build({
   plugins: [requireCommonJs],
 });
 chmodSync("dist/src/cli.js", 0o755);
+
+await writePrebuiltHelp("dist/src");
+
+// Prebuilt help (issue 17): commander alone costs `crier --help` as much CPU as the rest of Node's
+// start-up. Here the built CLI renders every help form through commander, as a pipe sees it (80
+// columns), into DIR/help.json; the entry (src/main.ts, src/cli/prebuilt-help.ts) prints from it
+// without loading commander. Every build writes it anew: a description changed in src/cli.ts is in
+// the next build's help, and no one writes or commits the text by hand.
+async function writePrebuiltHelp(dir) {
+  const cli = path.join(dir, "cli.js");
+  // No terminal, no colour, no config: the one rendering the fast path replays (a terminal of another width goes to commander).
+  const env = { PATH: process.env.PATH ?? "", CRIER_NO_PREBUILT_HELP: "1" };
+  const run = (args, nodeArgs = []) =>
+    new Promise((resolve, reject) =>
+      execFile(process.execPath, [...nodeArgs, cli, ...args], { env, encoding: "utf8", maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+        err && typeof err.code !== "number" ? reject(new Error(`build: help step: node ${cli} ${args.join(" ")} failed: ${err.message}`)) : resolve({ args, code: err?.code ?? 0, stdout, stderr }),
+      ),
+    );
+  // The command tree, from the very program object: its parse replaced by a dump (same commander module as the bundle's).
+  const dump = `import { Command } from ${JSON.stringify(import.meta.resolve("commander"))};
+Command.prototype.parseAsync = async function () {
+  const tree = (c) => ({ name: c.name(), commands: c.commands.map(tree) });
+  process.stdout.write(JSON.stringify(tree(this)));
+};`;
+  const dumped = await run([], ["--import", `data:text/javascript,${encodeURIComponent(dump)}`]);
+  let root;
+  try {
+    root = JSON.parse(dumped.stdout);
+  } catch {
+    throw new Error(`build: help step: could not read the command tree of ${cli} (exit ${dumped.code}): ${dumped.stderr.slice(-500)}`);
+  }
+  const commands = [];
+  const walk = (node, at) => {
+    commands.push({ at, group: node.commands.length > 0 });
+    for (const c of node.commands) walk(c, [...at, c.name]);
+  };
+  walk(root, []);
+  // Each command's --help and -h; a group's bare name, `help`, and `help` with each command below it.
+  const candidates = commands.flatMap(({ at, group }) => [
+    [...at, "--help"],
+    [...at, "-h"],
+    ...(group ? [at, [...at, "help"], ...commands.filter((c) => c.at.length > at.length && at.every((n, i) => c.at[i] === n)).map((c) => [...at, "help", ...c.at.slice(at.length)])] : []),
+  ]);
+  const rendered = [];
+  const queue = [...candidates];
+  await Promise.all(Array.from({ length: availableParallelism() }, async () => {
+    for (let args = queue.shift(); args; args = queue.shift()) rendered.push(await run(args));
+  }));
+  // A form is kept only when it printed, on one stream, the text some command's --help prints.
+  const helpTexts = new Set(rendered.filter((r) => r.args.at(-1) === "--help" && r.code === 0 && !r.stderr).map((r) => r.stdout));
+  const rootHelp = rendered.find((r) => r.args.length === 1 && r.args[0] === "--help");
+  if (!rootHelp || !helpTexts.has(rootHelp.stdout)) throw new Error(`build: help step: \`${cli} --help\` printed no help (exit ${rootHelp?.code}): ${rootHelp?.stderr.slice(-500)}`);
+  const texts = [];
+  const forms = [];
+  for (const args of candidates) {
+    const r = rendered.find((x) => x.args === args);
+    const [stream, text] = r.stderr ? ["stderr", r.stderr] : ["stdout", r.stdout];
+    if ((r.stderr && r.stdout) || !helpTexts.has(text)) continue;
+    if (text.includes("\u001b")) throw new Error(`build: help step: \`${args.join(" ")}\` printed terminal escapes; src/cli/prebuilt-help.ts replays plain text only`);
+    if (!texts.includes(text)) texts.push(text);
+    forms.push({ args, stream, code: r.code, text: texts.indexOf(text) });
+  }
+  writeFileSync(path.join(dir, "help.json"), `${JSON.stringify({ width: 80, forms, texts })}\n`);
+}
