@@ -7,12 +7,11 @@
 // floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
 // adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
 // to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
-import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { execFile, execFileSync } from "node:child_process";
-import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const require = createRequire(import.meta.url);
@@ -61,9 +60,10 @@ const requireCommonJs = {
   },
 };
 
-// `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a copy).
-if (process.argv[2] === "help") {
-  await writePrebuiltHelp(process.argv[3]);
+// `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a
+// copy); `help-render CLI`: that step's child process.
+if (process.argv[2] === "help" || process.argv[2] === "help-render") {
+  await (process.argv[2] === "help" ? writePrebuiltHelp : renderHelpForms)(process.argv[3]);
   process.exit(0);
 }
 
@@ -94,58 +94,83 @@ await writePrebuiltHelp("dist/src");
 // without loading commander. Every build writes it anew: a description changed in src/cli.ts is in
 // the next build's help, and no one writes or commits the text by hand.
 async function writePrebuiltHelp(dir) {
+  if (!dir) throw new Error("build: usage: node build.mjs help DIST_SRC_FOLDER");
   const cli = path.join(dir, "cli.js");
-  // No terminal, no colour, no config: the one rendering the fast path replays (a terminal of another width goes to commander).
+  // No terminal, no colour, no config: the rendering the fast path replays (a terminal of another width goes to commander).
   const env = { PATH: process.env.PATH ?? "", CRIER_NO_PREBUILT_HELP: "1" };
-  const run = (args, nodeArgs = []) =>
-    new Promise((resolve, reject) =>
-      execFile(process.execPath, [...nodeArgs, cli, ...args], { env, encoding: "utf8", maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
-        err && typeof err.code !== "number" ? reject(new Error(`build: help step: node ${cli} ${args.join(" ")} failed: ${err.message}`)) : resolve({ args, code: err?.code ?? 0, stdout, stderr }),
-      ),
-    );
-  // The command tree, from the very program object: its parse replaced by a dump (same commander module as the bundle's).
-  const dump = `import { Command } from ${JSON.stringify(import.meta.resolve("commander"))};
-Command.prototype.parseAsync = async function () {
-  const tree = (c) => ({ name: c.name(), commands: c.commands.map(tree) });
-  process.stdout.write(JSON.stringify(tree(this)));
-};`;
-  const dumped = await run([], ["--import", `data:text/javascript,${encodeURIComponent(dump)}`]);
-  let root;
-  try {
-    root = JSON.parse(dumped.stdout);
-  } catch {
-    throw new Error(`build: help step: could not read the command tree of ${cli} (exit ${dumped.code}): ${dumped.stderr.slice(-500)}`);
-  }
-  const commands = [];
-  const walk = (node, at) => {
-    commands.push({ at, group: node.commands.length > 0 });
-    for (const c of node.commands) walk(c, [...at, c.name]);
-  };
-  walk(root, []);
-  // Each command's --help and -h; a group's bare name, `help`, and `help` with each command below it.
-  const candidates = commands.flatMap(({ at, group }) => [
-    [...at, "--help"],
-    [...at, "-h"],
-    ...(group ? [at, [...at, "help"], ...commands.filter((c) => c.at.length > at.length && at.every((n, i) => c.at[i] === n)).map((c) => [...at, "help", ...c.at.slice(at.length)])] : []),
-  ]);
-  const rendered = [];
-  const queue = [...candidates];
-  await Promise.all(Array.from({ length: availableParallelism() }, async () => {
-    for (let args = queue.shift(); args; args = queue.shift()) rendered.push(await run(args));
-  }));
+  const rendered = await new Promise((resolve, reject) =>
+    execFile(process.execPath, [fileURLToPath(import.meta.url), "help-render", cli], { env, encoding: "utf8", maxBuffer: 1 << 26, timeout: 120_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`build: help step: rendering the help of ${cli} failed: ${err.message}${stderr.slice(-1000)}`)) : resolve(JSON.parse(stdout)),
+    ),
+  );
   // A form is kept only when it printed, on one stream, the text some command's --help prints.
   const helpTexts = new Set(rendered.filter((r) => r.args.at(-1) === "--help" && r.code === 0 && !r.stderr).map((r) => r.stdout));
   const rootHelp = rendered.find((r) => r.args.length === 1 && r.args[0] === "--help");
   if (!rootHelp || !helpTexts.has(rootHelp.stdout)) throw new Error(`build: help step: \`${cli} --help\` printed no help (exit ${rootHelp?.code}): ${rootHelp?.stderr.slice(-500)}`);
   const texts = [];
   const forms = [];
-  for (const args of candidates) {
-    const r = rendered.find((x) => x.args === args);
+  for (const r of rendered) {
     const [stream, text] = r.stderr ? ["stderr", r.stderr] : ["stdout", r.stdout];
     if ((r.stderr && r.stdout) || !helpTexts.has(text)) continue;
-    if (text.includes("\u001b")) throw new Error(`build: help step: \`${args.join(" ")}\` printed terminal escapes; src/cli/prebuilt-help.ts replays plain text only`);
+    if (text.includes("\u001b")) throw new Error(`build: help step: \`${r.args.join(" ")}\` printed terminal escapes; src/cli/prebuilt-help.ts replays plain text only`);
     if (!texts.includes(text)) texts.push(text);
-    forms.push({ args, stream, code: r.code, text: texts.indexOf(text) });
+    forms.push({ args: r.args, stream, code: r.code, text: texts.indexOf(text) });
   }
   writeFileSync(path.join(dir, "help.json"), `${JSON.stringify({ width: 80, forms, texts })}\n`);
+}
+
+/**
+ * The help step's child (stdout a pipe): every help form rendered by the built program, each by a
+ * fresh instance of its module (its own commander objects, as a new process has) with that argv:
+ * what it wrote to stdout and stderr and its exit code. One process, not one per form (~70).
+ */
+async function renderHelpForms(cli) {
+  const imports = [...readFileSync(cli, "utf8").matchAll(/\bimport\("(\.\/chunks\/[^"]+\.js)"\)/g)];
+  if (imports.length !== 1) throw new Error(`build: help step: ${cli} should import the program (src/cli.ts) as its one chunk; it imports ${imports.length}`);
+  const program = new URL(imports[0][1], pathToFileURL(path.resolve(cli))).href;
+  let instance = 0;
+  const fresh = () => import(`${program}?help-form=${++instance}`);
+  // The same commander module as the bundle's (both resolve to node_modules' real path).
+  const { Command } = await import("commander");
+  const parseAsync = Command.prototype.parseAsync;
+  let root;
+  Command.prototype.parseAsync = async function () {
+    root = this; // the command tree, without parsing anything
+  };
+  await fresh();
+  Command.prototype.parseAsync = parseAsync;
+  const commands = [];
+  const walk = (c, at) => {
+    // A bare command prints help only when it has sub-commands and no action (commander's private field: no public one).
+    commands.push({ at, group: c.commands.length > 0, bare: c.commands.length > 0 && typeof c._actionHandler !== "function" });
+    for (const sub of c.commands) walk(sub, [...at, sub.name()]);
+  };
+  walk(root, []);
+  // Each command's --help and -h; a group's bare name, `help`, and `help` with each command below it.
+  const below = (at) => commands.filter((c) => c.at.length > at.length && at.every((n, i) => c.at[i] === n)).map((c) => c.at.slice(at.length));
+  const forms = commands.flatMap(({ at, group, bare }) => [[...at, "--help"], [...at, "-h"], ...(bare ? [at] : []), ...(group ? [[...at, "help"], ...below(at).map((rest) => [...at, "help", ...rest])] : [])]);
+  process.stdout.setMaxListeners(0); // each instance adds its EPIPE listener
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const rendered = [];
+  for (const args of forms) {
+    const out = { stdout: "", stderr: "" };
+    for (const name of ["stdout", "stderr"]) {
+      process[name].write = (chunk, ...rest) => {
+        out[name] += String(chunk);
+        rest.find((a) => typeof a === "function")?.();
+        return true;
+      };
+    }
+    process.argv = [process.execPath, path.resolve(cli), ...args];
+    process.exitCode = undefined;
+    try {
+      await fresh();
+    } finally {
+      Object.assign(process.stdout, { write: writes.stdout });
+      Object.assign(process.stderr, { write: writes.stderr });
+    }
+    rendered.push({ args, code: process.exitCode ?? 0, ...out });
+  }
+  process.exitCode = 0;
+  writeSync(1, JSON.stringify(rendered));
 }
