@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commanderWidth, prebuiltHelpFor, type PrebuiltHelp } from "./prebuilt-help.js";
+import { commanderWidth, mayAskForHelp, prebuiltHelpFor, type PrebuiltHelp } from "./prebuilt-help.js";
 
 const HELP: PrebuiltHelp = {
   width: 80,
@@ -44,5 +44,20 @@ describe("commanderWidth: what commander wraps help to", () => {
     { stream: { isTTY: true }, width: 80 },
   ])("$stream -> $width", ({ stream, width }) => {
     expect(commanderWidth(stream)).toBe(width);
+  });
+});
+
+describe("mayAskForHelp: which argv are worth reading the help file for", () => {
+  it.each([
+    { args: [], may: true },
+    { args: ["--help"], may: true },
+    { args: ["feed", "help", "accept"], may: true },
+    { args: ["run", "-h"], may: true },
+    { args: ["validate"], may: true },
+    { args: ["-c", "crier.yaml", "poll", "--once"], may: false },
+    { args: ["poll", "--once"], may: false },
+    { args: ["--version"], may: false },
+  ])("$args -> $may", ({ args, may }) => {
+    expect(mayAskForHelp(args)).toBe(may);
   });
 });

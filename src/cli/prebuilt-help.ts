@@ -32,6 +32,9 @@ export interface HelpOutput {
 /** The stream's width as commander reads it: its columns on a terminal, else 80. */
 export const commanderWidth = (stream: { isTTY?: boolean; columns?: number }): number => (stream.isTTY ? stream.columns : undefined) ?? 80;
 
+/** Whether `args` can be a help form at all (command names, `help`, -h, --help): `crier -c FILE poll --once` reads no help file. Pure. */
+export const mayAskForHelp = (args: readonly string[]): boolean => args.every((a) => !a.startsWith("-") || a === "-h" || a === "--help");
+
 /** The prebuilt output for `args` (argv after the script), if it was rendered at the width its stream has now. Pure. */
 export function prebuiltHelpFor(help: PrebuiltHelp, args: readonly string[], widthOf: (stream: HelpForm["stream"]) => number): HelpOutput | undefined {
   const form = help.forms.find((f) => f.args.length === args.length && f.args.every((a, i) => a === args[i]));
@@ -47,7 +50,7 @@ export function prebuiltHelpFor(help: PrebuiltHelp, args: readonly string[], wid
  * render through commander with it), or no readable help file (a tsc-only dist/).
  */
 export function printPrebuiltHelp(file: URL, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if (env.CRIER_NO_PREBUILT_HELP) return false;
+  if (env.CRIER_NO_PREBUILT_HELP || !mayAskForHelp(args)) return false;
   let help: PrebuiltHelp;
   try {
     help = JSON.parse(readFileSync(file, "utf8")) as PrebuiltHelp;
