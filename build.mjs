@@ -7,11 +7,11 @@
 // floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
 // adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
 // to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
-import { chmodSync, readFileSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { chmodSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const require = createRequire(import.meta.url);
@@ -60,10 +60,17 @@ const requireCommonJs = {
   },
 };
 
+// `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a
+// copy); `help-render CLI`: that step's child process.
+if (process.argv[2] === "help" || process.argv[2] === "help-render") {
+  await (process.argv[2] === "help" ? writePrebuiltHelp : renderHelpForms)(process.argv[3]);
+  process.exit(0);
+}
+
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit" });
 await build({
-  entryPoints: { cli: "src/cli.ts", "bundle/adapters": "adapters/registry.ts", "bundle/core": "src/core/index.ts" },
+  entryPoints: { cli: "src/main.ts", "bundle/adapters": "adapters/registry.ts", "bundle/core": "src/core/index.ts" },
   outdir: "dist/src",
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
@@ -78,3 +85,92 @@ await build({
   plugins: [requireCommonJs],
 });
 chmodSync("dist/src/cli.js", 0o755);
+
+await writePrebuiltHelp("dist/src");
+
+// Prebuilt help (issue 17): commander alone costs `crier --help` as much CPU as the rest of Node's
+// start-up. Here the built CLI renders every help form through commander, as a pipe sees it (80
+// columns), into DIR/help.json; the entry (src/main.ts, src/cli/prebuilt-help.ts) prints from it
+// without loading commander. Every build writes it anew: a description changed in src/cli.ts is in
+// the next build's help, and no one writes or commits the text by hand.
+async function writePrebuiltHelp(dir) {
+  if (!dir) throw new Error("build: usage: node build.mjs help DIST_SRC_FOLDER");
+  const cli = path.join(dir, "cli.js");
+  // No terminal, no colour, no config: the rendering the fast path replays (a terminal of another width goes to commander).
+  const env = { PATH: process.env.PATH ?? "", CRIER_NO_PREBUILT_HELP: "1" };
+  const rendered = await new Promise((resolve, reject) =>
+    execFile(process.execPath, [fileURLToPath(import.meta.url), "help-render", cli], { env, encoding: "utf8", maxBuffer: 1 << 26, timeout: 120_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`build: help step: rendering the help of ${cli} failed: ${err.message}${stderr.slice(-1000)}`)) : resolve(JSON.parse(stdout)),
+    ),
+  );
+  // A form is kept only when it printed, on one stream, the text some command's --help prints.
+  const helpTexts = new Set(rendered.filter((r) => r.args.at(-1) === "--help" && r.code === 0 && !r.stderr).map((r) => r.stdout));
+  const rootHelp = rendered.find((r) => r.args.length === 1 && r.args[0] === "--help");
+  if (!rootHelp || !helpTexts.has(rootHelp.stdout)) throw new Error(`build: help step: \`${cli} --help\` printed no help (exit ${rootHelp?.code}): ${rootHelp?.stderr.slice(-500)}`);
+  const texts = [];
+  const forms = [];
+  for (const r of rendered) {
+    const [stream, text] = r.stderr ? ["stderr", r.stderr] : ["stdout", r.stdout];
+    if ((r.stderr && r.stdout) || !helpTexts.has(text)) continue;
+    if (text.includes("\u001b")) throw new Error(`build: help step: \`${r.args.join(" ")}\` printed terminal escapes; src/cli/prebuilt-help.ts replays plain text only`);
+    if (!texts.includes(text)) texts.push(text);
+    forms.push({ args: r.args, stream, code: r.code, text: texts.indexOf(text) });
+  }
+  writeFileSync(path.join(dir, "help.json"), `${JSON.stringify({ width: 80, forms, texts })}\n`);
+}
+
+/**
+ * The help step's child (stdout a pipe): every help form rendered by the built program, each by a
+ * fresh instance of its module (its own commander objects, as a new process has) with that argv:
+ * what it wrote to stdout and stderr and its exit code. One process, not one per form (~70).
+ */
+async function renderHelpForms(cli) {
+  const imports = [...readFileSync(cli, "utf8").matchAll(/\bimport\("(\.\/chunks\/[^"]+\.js)"\)/g)];
+  if (imports.length !== 1) throw new Error(`build: help step: ${cli} should import the program (src/cli.ts) as its one chunk; it imports ${imports.length}`);
+  const program = new URL(imports[0][1], pathToFileURL(path.resolve(cli))).href;
+  let instance = 0;
+  const fresh = () => import(`${program}?help-form=${++instance}`);
+  // The same commander module as the bundle's (both resolve to node_modules' real path).
+  const { Command } = await import("commander");
+  const parseAsync = Command.prototype.parseAsync;
+  let root;
+  Command.prototype.parseAsync = async function () {
+    root = this; // the command tree, without parsing anything
+  };
+  await fresh();
+  Command.prototype.parseAsync = parseAsync;
+  const commands = [];
+  const walk = (c, at) => {
+    // A bare command prints help only when it has sub-commands and no action (commander's private field: no public one).
+    commands.push({ at, group: c.commands.length > 0, bare: c.commands.length > 0 && typeof c._actionHandler !== "function" });
+    for (const sub of c.commands) walk(sub, [...at, sub.name()]);
+  };
+  walk(root, []);
+  // Each command's --help and -h; a group's bare name, `help`, and `help` with each command below it.
+  const below = (at) => commands.filter((c) => c.at.length > at.length && at.every((n, i) => c.at[i] === n)).map((c) => c.at.slice(at.length));
+  const forms = commands.flatMap(({ at, group, bare }) => [[...at, "--help"], [...at, "-h"], ...(bare ? [at] : []), ...(group ? [[...at, "help"], ...below(at).map((rest) => [...at, "help", ...rest])] : [])]);
+  process.stdout.setMaxListeners(0); // each instance adds its EPIPE listener
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const rendered = [];
+  for (const args of forms) {
+    const out = { stdout: "", stderr: "" };
+    for (const name of ["stdout", "stderr"]) {
+      process[name].write = (chunk, ...rest) => {
+        out[name] += String(chunk);
+        rest.find((a) => typeof a === "function")?.();
+        return true;
+      };
+    }
+    process.argv = [process.execPath, path.resolve(cli), ...args];
+    process.exitCode = undefined;
+    try {
+      await fresh();
+    } finally {
+      Object.assign(process.stdout, { write: writes.stdout });
+      Object.assign(process.stderr, { write: writes.stderr });
+    }
+    rendered.push({ args, code: process.exitCode ?? 0, ...out });
+  }
+  process.exitCode = 0;
+  writeSync(1, JSON.stringify(rendered));
+}

@@ -47,8 +47,8 @@ const waitOption = (): Option =>
 
 const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: commandName, waitMs: Math.round((opts.wait ?? 0) * 1000) });
 
-// A command loads what it uses when it runs: `crier --help` loads commander and the formatting
-// here, `validate` the config stack, listings the store; of the adapters, those the config names
+// A command loads what it uses when it runs: `crier --help` (printed by src/main.ts) nothing of
+// this, `validate` the config stack, listings the store; of the adapters, those the config names
 // (each a chunk of its own), and they load their clients on connect.
 const adapterRegistry = async (): Promise<{ adapters: AdapterSource; refusedPlatforms: RefusedPlatforms }> => {
   const { adapterLoaders, refusedPlatforms } = await import("../adapters/registry.js");

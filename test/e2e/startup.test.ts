@@ -6,11 +6,13 @@
  * read-only command compiles no statement that writes. And no command sets a V8 flag at run time.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT, runCli, writeConfig } from "../support/cli.js";
+import { ROOT, runCli, writeConfig, type CliResult } from "../support/cli.js";
+import { runChild } from "../support/children.js";
+import { scaled } from "../support/timing.js";
 import { buildRss, newsItems } from "../support/rss.js";
 
 const RECORDER = path.join(ROOT, "test/support/record-loads.mjs");
@@ -82,11 +84,13 @@ ${telegram ? `  - id: tg
 }
 
 describe("start-up: a command loads what it uses", () => {
-  it("--help loads commander and nothing else", async () => {
+  it("--help loads no package and none of Crier's chunks: the entry prints the help the build rendered", async () => {
     const r = await recorded(["--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: crier/);
-    expect([...r.packages]).toEqual(["commander"]);
+    // Commander alone cost --help ~40 ms of CPU, as much as the rest of Node's start-up.
+    expect([...r.packages]).toEqual([]);
+    expect(r.own).toEqual(["src/cli.js"]);
   });
 
   it("validate and deliveries load no platform client, HTTP client or parser", async () => {
@@ -213,4 +217,105 @@ describe("start-up: a command loads what it uses", () => {
       expect(r.sql.filter((sql) => !/^(SELECT|PRAGMA [a-z_]+$)/i.test(sql)), args[2]).toEqual([]);
     }
   });
+});
+
+/** Renders through commander: the entry's prebuilt help switched off (the build renders with it too). */
+const COMMANDER = { CRIER_NO_PREBUILT_HELP: "1" };
+
+/** The commands a help text lists (its "Commands:" section), commander's own `help` aside. */
+function listedCommands(help: string): string[] {
+  const section = help.split("\nCommands:\n")[1]?.split("\n\n")[0] ?? "";
+  return section.split("\n").flatMap((l) => /^  ([a-z][\w-]*)/.exec(l)?.slice(1, 2) ?? []).filter((n) => n !== "help");
+}
+
+/** `crier ARGS` rendered by commander (each argv run once per test file: they are the reference). */
+const commanderRuns = new Map<string, Promise<CliResult>>();
+function viaCommander(args: string[]): Promise<CliResult> {
+  const key = JSON.stringify(args);
+  if (!commanderRuns.has(key)) commanderRuns.set(key, runCli(args, { env: COMMANDER }));
+  return commanderRuns.get(key)!;
+}
+
+/**
+ * Every argv that asks for help, found from commander's own help texts: each command's --help and
+ * -h; for a command with sub-commands (and the root) its bare name, `help`, and `help` + each below it.
+ */
+async function helpForms(): Promise<string[][]> {
+  const commands: Array<{ at: string[]; group: boolean }> = [];
+  const visit = async (at: string[]): Promise<void> => {
+    const r = await viaCommander([...at, "--help"]);
+    expect(r.code, `crier ${at.join(" ")} --help: ${r.stderr}`).toBe(0);
+    const below = listedCommands(r.stdout);
+    commands.push({ at, group: below.length > 0 });
+    for (const name of below) await visit([...at, name]);
+  };
+  await visit([]);
+  const under = (at: string[]): string[][] => commands.filter((c) => c.at.length > at.length && at.every((n, i) => c.at[i] === n)).map((c) => c.at.slice(at.length));
+  return commands.flatMap(({ at, group }) => [[...at, "--help"], [...at, "-h"], ...(group ? [at, [...at, "help"], ...under(at).map((rest) => [...at, "help", ...rest])] : [])]);
+}
+
+/** `crier ARGS` in a pseudo-terminal COLUMNS wide (util-linux `script`): what an operator at a terminal sees. */
+async function inTerminal(args: string[], columns: number, env: Record<string, string> = {}): Promise<CliResult> {
+  const command = `stty cols ${columns}; exec ${[process.execPath, path.join(ROOT, "dist/src/cli.js"), ...args].map((a) => `'${a}'`).join(" ")}`;
+  const r = await runChild("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, timeoutMs: scaled(30_000) });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+const hasScript = (() => {
+  try {
+    return readdirSync("/usr/bin").includes("script");
+  } catch {
+    return false;
+  }
+})();
+
+describe("start-up: help from the build, byte for byte commander's", () => {
+  it("every help form prints what commander prints: same bytes, same stream, same exit code", async () => {
+    const forms = await helpForms();
+    expect(forms.length).toBeGreaterThan(40);
+    // The build prebuilt exactly these: each is answered by the entry alone (see the load test above).
+    const prebuilt = JSON.parse(readFileSync(path.join(ROOT, "dist/src/help.json"), "utf8")) as { forms: Array<{ args: string[] }> };
+    expect(prebuilt.forms.map((f) => JSON.stringify(f.args)).sort()).toEqual(forms.map((f) => JSON.stringify(f)).sort());
+    for (const args of forms) {
+      const [prebuiltRun, commanderRun] = await Promise.all([runCli(args), viaCommander(args)]);
+      expect(prebuiltRun, `crier ${args.join(" ")}`).toEqual(commanderRun);
+      expect(prebuiltRun.stdout + prebuiltRun.stderr, `crier ${args.join(" ")}`).toMatch(/^Usage: crier/);
+    }
+  }, scaled(180_000));
+
+  it.skipIf(!hasScript)("a terminal of another width gets commander's wrapping for it; one of 80 columns, the same text", async () => {
+    for (const columns of [80, 100, 60]) {
+      const [prebuiltRun, commanderRun] = await Promise.all([inTerminal(["--help"], columns), inTerminal(["--help"], columns, COMMANDER)]);
+      expect(prebuiltRun.code).toBe(0);
+      expect(prebuiltRun, `${columns} columns`).toEqual(commanderRun);
+    }
+    // 100 columns: the description fits on one line (at 80 it wraps).
+    expect((await inTerminal(["--help"], 100)).stdout).toContain("Watches RSS/Atom feeds and posts every new article to social channels, exactly once.");
+  });
+
+  it("the help comes from each build: a description changed in the built program is in the help the build step writes", async () => {
+    // A built CLI whose `poll` description changed (as a rebuild after an edit of src/cli.ts would give).
+    const project = mkdtempSync(path.join(tmpdir(), "crier-help-"));
+    dirs.push(project);
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
+    const dist = path.join(project, "dist/src");
+    for (const part of ["cli.js", "chunks", "bundle"]) cpSync(path.join(ROOT, "dist/src", part), path.join(dist, part), { recursive: true });
+    const before = "Poll feeds once, deliver what is due, and exit.";
+    const after = "Poll every feed once, deliver what is due, then exit (changed).";
+    const program = readdirSync(path.join(dist, "chunks")).map((f) => path.join(dist, "chunks", f)).filter((f) => f.endsWith(".js") && readFileSync(f, "utf8").includes(JSON.stringify(before)));
+    expect(program).toHaveLength(1);
+    writeFileSync(program[0]!, readFileSync(program[0]!, "utf8").replace(JSON.stringify(before), JSON.stringify(after)));
+    // build.mjs's last step on that folder (cwd: the copy, so that nothing of this project's dist/ is touched).
+    const step = await runChild(process.execPath, [path.join(ROOT, "build.mjs"), "help", dist], { cwd: project, env: { PATH: process.env.PATH ?? "" }, timeoutMs: scaled(120_000) });
+    expect(step.code, step.stderr).toBe(0);
+    const cli = path.join(dist, "cli.js");
+    for (const args of [["--help"], ["poll", "--help"], ["help", "poll"]]) {
+      const run = (env: Record<string, string>) => runChild(process.execPath, [cli, ...args], { cwd: project, env: { PATH: process.env.PATH ?? "", ...env }, timeoutMs: scaled(30_000) });
+      const [prebuiltRun, commanderRun] = await Promise.all([run({}), run(COMMANDER)]);
+      expect(prebuiltRun.stdout.replace(/\s+/g, " "), args.join(" ")).toContain(after);
+      expect(prebuiltRun, args.join(" ")).toEqual(commanderRun);
+    }
+    // The text is the build's output only: nothing of it is in the repository.
+    const tracked = await runChild("git", ["ls-files", "--", "*help.json", "dist"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "" }, timeoutMs: scaled(30_000) });
+    expect(tracked.stdout).toBe("");
+  }, scaled(120_000));
 });
