@@ -196,6 +196,11 @@ describe("start-up: a command loads what it uses", () => {
     expect(r.packages).toContain("pino");
     const lines = r.stderr.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; warning?: string });
     expect(lines).toEqual([expect.objectContaining({ msg: "config: should change", warning: expect.stringContaining("feed idle has no route") })]);
+    // A destination the config pauses (its secret missing from the environment) is said too.
+    writeFileSync(warned.config, readFileSync(warned.config, "utf8").replace('"123:abc"', '"${CRIER_STARTUP_MISSING_TOKEN}"').replace(/  - id: idle\n    url: .*\n/, ""));
+    const paused = await recorded(["-c", warned.config, "feeds"]);
+    expect(paused.code).toBe(0);
+    expect(paused.stderr.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; destination?: string })).toEqual([expect.objectContaining({ msg: "destination paused by its config", destination: "tg" })]);
   });
 
   it("opening the store names SQLite's addon by its path: no package searches for it (validate, deliveries, feeds, poll)", async () => {
