@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; zodSchemas: number }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; zodSchemas: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -37,7 +37,7 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
   const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN) };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN) };
 }
 
 /** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
@@ -54,8 +54,11 @@ function compiledSources(own: string[]): Set<string> {
 /** The platforms whose adapter code (adapters/<platform>/) these sources include. */
 const adapterFolders = (sources: Set<string>): string[] => [...new Set([...sources].flatMap((s) => /^adapters\/([^/]+)\//.exec(s)?.slice(1, 2) ?? []))].sort();
 
-/** A feed file and a config; `telegram`: a Telegram destination too (never polled: it would post). */
-function setup(telegram: boolean): { config: string; feed: string } {
+/**
+ * A feed file and a config; `telegram`: a Telegram destination too (never polled: it would post);
+ * `unrouted`: a second feed with no route (a warning the config gives on every opening).
+ */
+function setup(telegram: boolean, unrouted = false): { config: string; feed: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-startup-"));
   dirs.push(dir);
   const feed = path.join(dir, "feed.xml");
@@ -65,7 +68,9 @@ function setup(telegram: boolean): { config: string; feed: string } {
 feeds:
   - id: news
     url: ${feed}
-destinations:
+${unrouted ? `  - id: idle
+    url: ${feed}
+` : ""}destinations:
   - id: out
     platform: console
     output: stderr
@@ -175,6 +180,42 @@ describe("start-up: a command loads what it uses", () => {
       expect(sources.filter((s) => /^src\/(intake|scheduler|websub|http)\/|^src\/services\/(intake|delivery|operations|run)\.ts$/.test(s)), command).toEqual([]);
       // Of delivery/, only the destinations' pause states (`crier destinations` shows them).
       expect(sources.filter((s) => s.startsWith("src/delivery/")).sort(), command).toEqual(["src/delivery/destination-states.ts", "src/delivery/pause.ts"]);
+    }
+  });
+
+  it("a listing with nothing to warn about makes no logger (pino is not loaded); one with a warning still logs it", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const command of ["deliveries", "feeds", "destinations"]) {
+      const r = await recorded(["-c", config, command]);
+      expect(r.code, command).not.toBe(1);
+      expect(r.stdout, command).not.toBe("");
+      // The logger was ~30 files of pino and its construction (redaction paths, the destination stream).
+      expect(r.packages, command).not.toContain("pino");
+      expect(r.stderr, command).toBe("");
+    }
+    const warned = setup(true, true);
+    const r = await recorded(["-c", warned.config, "deliveries"]);
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain("pino");
+    const lines = r.stderr.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; warning?: string });
+    expect(lines).toEqual([expect.objectContaining({ msg: "config: should change", warning: expect.stringContaining("feed idle has no route") })]);
+    // A destination the config pauses (its secret missing from the environment) is said too.
+    writeFileSync(warned.config, readFileSync(warned.config, "utf8").replace('"123:abc"', '"${CRIER_STARTUP_MISSING_TOKEN}"').replace(/  - id: idle\n    url: .*\n/, ""));
+    const paused = await recorded(["-c", warned.config, "feeds"]);
+    expect(paused.code).toBe(0);
+    expect(paused.stderr.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; destination?: string })).toEqual([expect.objectContaining({ msg: "destination paused by its config", destination: "tg" })]);
+  });
+
+  it("opening the store names SQLite's addon by its path: no package searches for it (validate, deliveries, feeds, poll)", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.packages, args.join(" ")).toContain("better-sqlite3");
+      // `bindings` finds its caller from a stack trace, then tries the addon's build folders one by one.
+      expect(r.packages, args.join(" ")).not.toContain("bindings");
     }
   });
 

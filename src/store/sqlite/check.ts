@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { closeSync, existsSync, openSync, statSync, unlinkSync, accessSync, constants } from "node:fs";
 import path from "node:path";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { openDatabase } from "./open-database.js";
 import { StorageError, storageMessage, type StorageProblem } from "../storage-error.js";
 
 /** SQLite result codes (primary, before any `_EXTENDED` suffix) that mean the file itself is the problem. */
@@ -92,7 +93,7 @@ export function checkStorage(file: string): StorageError | null {
   if (!existsSync(file)) return null;
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openDatabase(file, { readonly: true, fileMustExist: true });
     checkSchema(db, file);
     const result = db.pragma("quick_check", { simple: true });
     if (result !== "ok") return storageError(file, "damaged", `SQLite's quick_check: ${String(result)}`);

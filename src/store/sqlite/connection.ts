@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { checkSchema, toStorageError } from "./check.js";
+import { openDatabase } from "./open-database.js";
 
 export type Row = Record<string, unknown>;
 
@@ -30,7 +31,7 @@ export class SqliteConnection {
   ) {
     try {
       if (file !== ":memory:" && !opts.readonly) mkdirSync(path.dirname(file), { recursive: true });
-      this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+      this.db = openDatabase(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     } catch (err) {
       throw toStorageError(err, file) ?? err;
     }
@@ -44,7 +45,7 @@ export class SqliteConnection {
         // Nothing of Crier's in it yet: another process is creating it this moment (or it is empty).
         // Read it as the empty delivery log it is, rather than fail on tables not made yet.
         this.db.close();
-        this.db = new Database(":memory:");
+        this.db = openDatabase(":memory:");
         migrate(this.db);
       }
       if (!opts.readonly) {
