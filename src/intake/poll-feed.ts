@@ -6,7 +6,7 @@
 import type { WebSubLinks } from "./websub-links.js";
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
-import { keysDigest, type FeedState, type FeedStore, type PolledFeed, type PollPlan } from "../store/feeds.js";
+import { keysDigest, type FeedState, type FeedStore, type PolledFeed, type PollPlan, type PollState } from "../store/feeds.js";
 import { FetchError, fetchFeed, type FetchRequest, type FetchResult } from "./fetch.js";
 import type { ParsedFeed } from "./parse-types.js";
 import type { ParseOptions } from "./parse.js";
@@ -115,10 +115,10 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
   const notes: string[] = [];
   try {
     const cached = ctx.store.cachedFeedState?.(feed.id);
-    const state = cached !== undefined ? cached : await ctx.store.getFeedState(feed.id);
+    const state: PollState | null = cached !== undefined ? cached : await ctx.store.getFeedState(feed.id);
     const seeded = state?.seededRoutes ?? new Set<string>();
     // A route not yet seeded needs the items themselves: no conditional GET, no body-hash shortcut.
-    const routesSettled = ctx.routes.every((r) => seeded.has(r));
+    const routesSettled = allIn(ctx.routes, seeded);
     if (pushed && (!routesSettled || !state?.hasHistory || state.acceptMode)) {
       // Pushed content may be only the new entries: never seed or accept a flood from it.
       return pollFeed(feed, ctx, "notified");
@@ -152,8 +152,10 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       : await fetchFeed(fetchRequest(feed, ctx.userAgent, conditional ? state : null));
     const moved = fetched.movedTo ? movedNotice(feed, fetched.movedTo, ctx) : null;
     const freshUntil = fetched.maxAgeMs && ctx.polling.maxCacheAgeMs ? now + Math.min(fetched.maxAgeMs, ctx.polling.maxCacheAgeMs) : null;
-    const unchanged =
-      fetched.status === "not-modified" || (!pushed && conditional && state?.bodyHash != null && fetched.bodyHash === state.bodyHash);
+    // The digests only for a body that came: a 304 (nearly every poll) needs neither. Only this poll
+    // writes them, so they are still those of the state read above.
+    const digests = fetched.status === "fetched" && !pushed && conditional && state ? await ctx.store.getFeedState(feed.id) : null;
+    const unchanged = fetched.status === "not-modified" || (digests?.bodyHash != null && fetched.bodyHash === digests.bodyHash);
     if (unchanged) {
       // The path of nearly every poll: no log object or spread copies unless needed.
       if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ feed: feed.id }, "not modified");
@@ -166,7 +168,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     }
     const fetchMeta = pushed ? null : { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash, freshUntil };
     // A changed body on a settled feed: identities first; the full parse only when one is new.
-    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx, state.keysDigest) : null;
+    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx, digests?.keysDigest ?? null) : null;
     if (scanned?.presentKeys) {
       const applied = await ctx.store.applyPlan(planNoneNew(feed.id, now, scanned.presentKeys, fetchMeta));
       const warnings = [...notes, ...scanned.warnings, ...(moved ? [moved] : [])];
@@ -238,6 +240,12 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     }
     return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: notes } : {}) } };
   }
+}
+
+/** Every route is in the set (a loop: `every` with a closure made one closure per poll). */
+function allIn(routes: readonly string[], set: ReadonlySet<string>): boolean {
+  for (const route of routes) if (!set.has(route)) return false;
+  return true;
 }
 
 /** The request for a feed, conditional on the validators of `known` when given. */

@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHook } from "node:async_hooks";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import pino from "pino";
 import { consoleAdapter } from "../../adapters/console/index.js";
 import { parseConfig } from "../config/load.js";
@@ -68,6 +68,26 @@ describe("a 304 cycle", () => {
     // With async_hooks on, each await adds one: poll + pollFeed + fetchHttp + exchange, and three
     // awaits (7 a poll). Through p-limit and the cycle's window it was 18.
     expect(made / FEEDS).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("a 304 poll's feed state", () => {
+  it("is read without printing a digest or a Date: a 304 sends the validators and needs nothing else", async () => {
+    const intake = await unchangedFeeds();
+    await intake.pollFeeds(); // seeds: each feed's body hash, key digest and Last-Modified are kept
+    await intake.pollFeeds(); // warm: the states are in the store's cache
+    const printed = vi.spyOn(Buffer.prototype, "toString");
+    const dates = vi.spyOn(Date.prototype, "toUTCString");
+    try {
+      expect((await intake.pollFeeds()).tally).toEqual({ "not-modified/304": FEEDS });
+      // Digests print as hex (the body hash) and base64url (the key set's); the Last-Modified sent
+      // is printed from the time the cache keeps, by arithmetic.
+      const digests = printed.mock.calls.filter(([encoding]) => encoding === "hex" || encoding === "base64url");
+      expect({ digests: digests.length, dates: dates.mock.calls.length }).toEqual({ digests: 0, dates: 0 });
+    } finally {
+      printed.mockRestore();
+      dates.mockRestore();
+    }
   });
 });
 
