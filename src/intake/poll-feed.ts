@@ -112,7 +112,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
   const now = ctx.now();
   const pushed = typeof push === "object" ? push : undefined;
   /** Said with whatever the poll reports (an operator's poll that overrode the backoff). */
-  const notes: string[] = [];
+  let notes: readonly string[] = NO_NOTES; // an array only when there is one (a 304 has none)
   try {
     const cached = ctx.store.cachedFeedState?.(feed.id);
     const state: PollState | null = cached !== undefined ? cached : await ctx.store.getFeedState(feed.id);
@@ -131,7 +131,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
           return { report: { feedId: feed.id, status: "backoff", error: `${why}; next poll at ${until}. Last error: ${state.lastError}` } };
         }
         // Crier's own backoff is a guess at when the feed may work again; the operator asking now overrides it.
-        notes.push(`polled although ${why} and in backoff until ${until} (asked for by the operator). Last error: ${state.lastError}`);
+        notes = [`polled although ${why} and in backoff until ${until} (asked for by the operator). Last error: ${state.lastError}`];
       }
       // The server's own word (Cache-Control max-age, Retry-After on 429/503) holds even for the
       // operator's poll: it is explicit, bounded (polling.maxCacheAgeMs, maxRetryAfterMs), and
@@ -139,7 +139,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       // for quiet on every tick.
       if (state?.freshUntil && state.freshUntil > now && routesSettled) {
         const asked = opts.operator ? " (its max-age or Retry-After is honoured even when the operator asks for a poll)" : "";
-        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}${asked}`, ...(notes.length ? { warnings: notes } : {}) } };
+        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}${asked}`, ...(notes.length ? { warnings: [...notes] } : {}) } };
       }
       const safetyNet = opts.safetyNetMs ?? null;
       if (safetyNet && routesSettled && state?.lastOkAt && now - state.lastOkAt < safetyNet) {
@@ -160,8 +160,8 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       // The path of nearly every poll: no log object or spread copies unless needed.
       if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ feed: feed.id }, "not modified");
       const result: PollResult = { report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
-      if (moved) notes.push(moved);
-      if (notes.length) result.report.warnings = notes;
+      if (moved) notes = [...notes, moved];
+      if (notes.length) result.report.warnings = [...notes];
       if (!ctx.dryRun) result.polled = { feedId: feed.id, now, freshUntil };
       if (fetched.headerLinks) result.websub = fetched.headerLinks;
       return result;
@@ -238,9 +238,11 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
         ctx.logger.error({ feed: feed.id, error: String(e) }, "could not record the failure");
       });
     }
-    return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: notes } : {}) } };
+    return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: [...notes] } : {}) } };
   }
 }
+
+const NO_NOTES: readonly string[] = [];
 
 /** Every route is in the set (a loop: `every` with a closure made one closure per poll). */
 function allIn(routes: readonly string[], set: ReadonlySet<string>): boolean {

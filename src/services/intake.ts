@@ -10,7 +10,7 @@ import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
 import { StorageError } from "../store/storage-error.js";
 import { configureFetchPool, closeFetchPool, FetchError } from "../intake/fetch.js";
 import { ParseError } from "../intake/parse-types.js";
-import { feedLocation, pollFeed, readFeed, type FeedAlert, type FeedPollReport, type PollContext, type PushedContent } from "../intake/poll-feed.js";
+import { feedLocation, pollFeed, readFeed, type FeedAlert, type FeedPollReport, type PollContext, type PollOptions, type PushedContent } from "../intake/poll-feed.js";
 import type { WebSubLinks } from "../intake/websub-links.js";
 import { spreadOut } from "../scheduler/spread.js";
 import { PollSlots } from "./poll-slots.js";
@@ -141,7 +141,7 @@ export class FeedIntake {
     const pump = (): void => {
       while (next < order.length && !failure && !stopping.aborted) {
         const { feed, offset, index } = order[next] as (typeof order)[number];
-        const wait = start + offset - now();
+        const wait = offset === 0 ? 0 : start + offset - now(); // a cycle not spread asks no clock per feed
         if (wait > 0) {
           timer ??= setTimeout(() => {
             timer = null;
@@ -169,6 +169,8 @@ export class FeedIntake {
       timer = null;
       pump();
     };
+    // The poll's options, shared by the cycle's feeds unless a hub pushes some (a safety net per feed).
+    const shared: PollOptions | null = opts.websub ? null : { operator: opts.operator ?? false, safetyNetMs: null };
     const poll = async (feed: Feed, index: number): Promise<void> => {
       // Another cycle (crier run's first one, a schedule's tick) or a push may be at this feed now:
       // polling it again would fetch it twice and record its outcome twice.
@@ -179,7 +181,7 @@ export class FeedIntake {
           return;
         }
         this.busy.add(feed.id);
-        const result = await pollFeed(feed, this.context(feed), undefined, { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
+        const result = await pollFeed(feed, this.context(feed), undefined, shared ?? { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
         const batchWrite = result.polled ? polled.add(result.polled) : undefined;
         if (batchWrite) await batchWrite;
         if (result.report.queued) opts.onQueued?.();
