@@ -76,7 +76,13 @@ export interface PushedContent {
 }
 
 export interface PollResult {
-  report: FeedPollReport;
+  /**
+   * What the poll reports; absent when it found the feed unchanged and has nothing else to say
+   * (`unchanged`): a cycle that keeps only notable reports builds none for it (`reportOf` does when asked).
+   */
+  report?: FeedPollReport;
+  /** How a poll without a report knew the feed was unchanged. */
+  unchanged?: "304" | "same-body";
   /** A fetch that needed no parse: to be recorded with others in one write (`store.recordPolled`). */
   polled?: PolledFeed;
   /** WebSub discovery from this fetch (HTTP Link headers first, then the document). */
@@ -159,9 +165,9 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
     if (unchanged) {
       // The path of nearly every poll: no log object or spread copies unless needed.
       if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ feed: feed.id }, "not modified");
-      const result: PollResult = { report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
+      const via = fetched.status === "not-modified" ? "304" : "same-body";
       if (moved) notes = [...notes, moved];
-      if (notes.length) result.report.warnings = [...notes];
+      const result: PollResult = notes.length ? { report: { feedId: feed.id, status: "not-modified", via, warnings: [...notes] } } : { unchanged: via };
       if (!ctx.dryRun) result.polled = { feedId: feed.id, now, freshUntil };
       if (fetched.headerLinks) result.websub = fetched.headerLinks;
       return result;
@@ -248,6 +254,11 @@ const NO_NOTES: readonly string[] = [];
 function allIn(routes: readonly string[], set: ReadonlySet<string>): boolean {
   for (const route of routes) if (!set.has(route)) return false;
   return true;
+}
+
+/** A poll's report: its own, or the one a quiet unchanged poll did not build. */
+export function reportOf(feedId: string, result: PollResult): FeedPollReport {
+  return result.report ?? { feedId, status: "not-modified", via: result.unchanged ?? "304" };
 }
 
 /** The request for a feed, conditional on the validators of `known` when given. */

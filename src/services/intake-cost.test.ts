@@ -11,6 +11,7 @@ import { consoleAdapter } from "../../adapters/console/index.js";
 import { parseConfig } from "../config/load.js";
 import { SqliteStore } from "../store/sqlite/index.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
+import { pollFeed, reportOf, type PollContext } from "../intake/poll-feed.js";
 import { FeedIntake } from "./intake.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -41,7 +42,11 @@ async function unchangedFeeds() {
     config, store: store.feeds, logger: pino({ level: "silent" }), now: Date.now, scrub: (t) => t, alert: async () => undefined, dryRun: false, stopping: new AbortController().signal,
   });
   cleanups.push(() => store.close(), () => intake.close());
-  return intake;
+  const context: PollContext = {
+    store: store.feeds, routes: ["out"], userAgent: config.userAgent, logger: pino({ level: "silent" }), now: Date.now, dryRun: false,
+    scrub: (t) => t, health: config.feedHealth, polling: config.polling, alert: async () => undefined,
+  };
+  return { intake, firstFeed: config.feeds[0] as (typeof config.feeds)[number], context };
 }
 
 /** Promises made while `work` runs (async_hooks' PROMISE resources). */
@@ -59,7 +64,7 @@ async function promisesDuring(work: () => Promise<unknown>): Promise<number> {
 
 describe("a 304 cycle", () => {
   it("makes a few promises per poll: the poll's, the fetch's and the exchange's, none for the pool", async () => {
-    const intake = await unchangedFeeds();
+    const { intake } = await unchangedFeeds();
     expect((await intake.pollFeeds()).tally).toEqual({ parsed: FEEDS }); // seeds
     expect((await intake.pollFeeds()).tally).toEqual({ "not-modified/304": FEEDS }); // warm
     let tally: Record<string, number> = {};
@@ -71,9 +76,19 @@ describe("a 304 cycle", () => {
   });
 });
 
+describe("a quiet 304 poll", () => {
+  it("builds no report (a cycle keeping the notable ones would drop it): it says `unchanged`, and reportOf builds one when asked", async () => {
+    const { intake, firstFeed, context } = await unchangedFeeds();
+    await intake.pollFeeds(); // seeds
+    const result = await pollFeed(firstFeed, context);
+    expect({ report: result.report, unchanged: result.unchanged, polled: result.polled?.feedId }).toEqual({ report: undefined, unchanged: "304", polled: "f0" });
+    expect(reportOf("f0", result)).toEqual({ feedId: "f0", status: "not-modified", via: "304" });
+  });
+});
+
 describe("a 304 poll's feed state", () => {
   it("is read without printing a digest or a Date: a 304 sends the validators and needs nothing else", async () => {
-    const intake = await unchangedFeeds();
+    const { intake } = await unchangedFeeds();
     await intake.pollFeeds(); // seeds: each feed's body hash, key digest and Last-Modified are kept
     await intake.pollFeeds(); // warm: the states are in the store's cache
     const printed = vi.spyOn(Buffer.prototype, "toString");

@@ -10,7 +10,7 @@ import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
 import { StorageError } from "../store/storage-error.js";
 import { configureFetchPool, closeFetchPool, FetchError } from "../intake/fetch.js";
 import { ParseError } from "../intake/parse-types.js";
-import { feedLocation, pollFeed, readFeed, type FeedAlert, type FeedPollReport, type PollContext, type PollOptions, type PushedContent } from "../intake/poll-feed.js";
+import { feedLocation, pollFeed, readFeed, reportOf, type FeedAlert, type FeedPollReport, type PollContext, type PollOptions, type PushedContent } from "../intake/poll-feed.js";
 import type { WebSubLinks } from "../intake/websub-links.js";
 import { spreadOut } from "../scheduler/spread.js";
 import { PollSlots } from "./poll-slots.js";
@@ -184,12 +184,12 @@ export class FeedIntake {
         const result = await pollFeed(feed, this.context(feed), undefined, shared ?? { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
         const batchWrite = result.polled ? polled.add(result.polled) : undefined;
         if (batchWrite) await batchWrite;
-        if (result.report.queued) opts.onQueued?.();
-        if (result.websub) opts.websub?.discovered(feed, result.websub);
         const { report } = result;
-        const key = tallyKey(report);
+        if (report?.queued) opts.onQueued?.();
+        if (result.websub) opts.websub?.discovered(feed, result.websub);
+        const key = report ? tallyKey(report) : result.unchanged === "same-body" ? "not-modified/same-body" : "not-modified/304";
         tally[key] = (tally[key] ?? 0) + 1;
-        if (keepAll || !QUIET.has(report.status) || report.warnings?.length) reportAt[index] = report;
+        if (keepAll || (report && (!QUIET.has(report.status) || report.warnings?.length))) reportAt[index] = reportOf(feed.id, result);
         if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
       } catch (err) {
         failure ??= { err };
@@ -232,7 +232,7 @@ export class FeedIntake {
     try {
       const result = await pollFeed(feed, this.context(feed), content);
       if (result.polled) await this.deps.store.recordPolled([result.polled]);
-      return result.report;
+      return reportOf(feedId, result);
     } finally {
       this.free(feedId);
     }
