@@ -149,6 +149,14 @@ export class FeedIntake {
           }, wait);
           return;
         }
+        // Another cycle (crier run's first one, a schedule's tick) or a push may be at this feed now:
+        // polling it again would fetch it twice and record its outcome twice. Skipped here, in the
+        // loop: a poll that ended before its first await would call `pump` again from inside it.
+        if (this.busy.has(feed.id)) {
+          next++;
+          this.deps.logger.debug({ feed: feed.id }, "already being polled: left to that poll");
+          continue;
+        }
         if (!this.slots.tryTake()) {
           if (!queued) this.slots.whenFree(wake);
           queued = true;
@@ -172,15 +180,8 @@ export class FeedIntake {
     // The poll's options, shared by the cycle's feeds unless a hub pushes some (a safety net per feed).
     const shared: PollOptions | null = opts.websub ? null : { operator: opts.operator ?? false, safetyNetMs: null };
     const poll = async (feed: Feed, index: number): Promise<void> => {
-      // Another cycle (crier run's first one, a schedule's tick) or a push may be at this feed now:
-      // polling it again would fetch it twice and record its outcome twice.
-      const mine = !this.busy.has(feed.id);
+      this.busy.add(feed.id);
       try {
-        if (!mine) {
-          this.deps.logger.debug({ feed: feed.id }, "already being polled: left to that poll");
-          return;
-        }
-        this.busy.add(feed.id);
         const result = await pollFeed(feed, this.context(feed), undefined, shared ?? { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
         const batchWrite = result.polled ? polled.add(result.polled) : undefined;
         if (batchWrite) await batchWrite;
@@ -194,7 +195,7 @@ export class FeedIntake {
       } catch (err) {
         failure ??= { err };
       } finally {
-        if (mine) this.free(feed.id);
+        this.free(feed.id);
         running--;
         this.slots.release();
         pump();
