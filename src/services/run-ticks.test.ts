@@ -11,9 +11,9 @@ import { adapters } from "../../adapters/index.js";
 import { startFeedServer } from "../../test/support/feed-server.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
 import { waitFor } from "../../test/support/timing.js";
-import { openCrier } from "../services/open.js";
-import { schedulePlan, scheduledWork } from "../services/run.js";
-import { Scheduler } from "./index.js";
+import { openCrier } from "./open.js";
+import { schedulePlan, scheduledWork } from "./run.js";
+import { Scheduler } from "../scheduler/index.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
