@@ -13,6 +13,8 @@
 //                        (inspector, into bench/profiles/)
 //   --keep               keep the temp dir (configs, stores, logs, child stderr)
 //   --crier-node-flags="--a --b"  extra Node flags for the children that run Crier (try V8 settings)
+//   --baseline=DIR       steady section: also run the Crier built in DIR (its dist/, e.g. main's, with
+//                        node_modules beside it) in each repetition, interleaved with the floor and this build
 import { fork, spawnSync } from "node:child_process";
 import { closeSync, copyFileSync, cpSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -35,6 +37,7 @@ const KEEP = !!flag("keep");
 // Extra Node flags for the children that run Crier (labels starting "crier" or "peer-crier"), to
 // try V8 settings side by side with the defaults, e.g. --crier-node-flags=--max-semi-space-size=2
 const CRIER_NODE_FLAGS = flagValue("crier-node-flags")?.split(" ").filter(Boolean) ?? [];
+const BASELINE = flagValue("baseline") ? path.resolve(flagValue("baseline")) : null;
 
 // spread: [feeds, cron period in s] per run (polling.spread 0.5: the window is half the period).
 const S = SMOKE
@@ -156,7 +159,7 @@ function runChild(label, args, { onEvent, nodeFlags = [] } = {}) {
   if (execArgv.length) mkdirSync(path.join(HERE, "profiles"), { recursive: true });
   execArgv.push(...CRIER_NODE_FLAGS); // every child alike: Crier, the floor and the peers
   execArgv.push(...nodeFlags);
-  const child = fork(path.join(HERE, "lib/child.mjs"), [JSON.stringify({ ...args, crierRoot: CRIER_ROOT, limitMs: timeoutMs - 5_000 })], {
+  const child = fork(path.join(HERE, "lib/child.mjs"), [JSON.stringify({ crierRoot: CRIER_ROOT, ...args, limitMs: timeoutMs - 5_000 })], {
     stdio: ["ignore", "ignore", errFd, "ipc"],
     execArgv,
   });
@@ -235,12 +238,13 @@ async function steady(n) {
   const urls = await manifestUrls("wp", n);
   // Three destinations per feed, the memory scenario's shape: at its size the two share one store.
   const dir = writeCrierConfig(path.join(tmp, `steady-${n}`), { urls, destinations: 3 });
-  const entry = { n, dir, floor: [], crier: [], seed: null, scheduler: null };
+  const entry = { n, dir, floor: [], crier: [], baseline: [], seed: null, scheduler: null };
   R.steady.push(entry);
   entry.seed = await runChild(`crier-seed-${n}`, { scenario: "crier-cycles", dir, control: server.control, cycles: ["seed"] });
   for (let r = 0; r < REPS && timeLeft(`steady ${n} rep ${r + 1}`); r++) {
-    entry.floor.push(await runChild(`floor-${n}`, { scenario: "floor", control: server.control, group: "wp", n, cycles: STEADY_CYCLES }));
+    entry.floor.push(await runChild(`floor-${n}`, { scenario: "floor", control: server.control, group: "wp", n, cycles: STEADY_CYCLES, ...profileArgs(`floor-${n}`) }));
     entry.crier.push(await runChild(`crier-steady-${n}`, { scenario: "crier-cycles", dir, control: server.control, cycles: STEADY_CYCLES, ...profileArgs(`crier-steady-${n}`) }));
+    if (BASELINE) entry.baseline.push(await runChild(`baseline-steady-${n}`, { scenario: "crier-cycles", dir, crierRoot: BASELINE, control: server.control, cycles: STEADY_CYCLES, ...profileArgs(`baseline-steady-${n}`) }));
   }
   if (S.schedNs.includes(n) && timeLeft(`scheduler ${n}`)) {
     // Same feeds and store; the tick polls every feed at once (no spread): the scheduler path's CPU.
@@ -517,6 +521,10 @@ function report() {
         const rw = ratio(cr.wall, fl.wall);
         rows.push([`Crier pollFeeds`, f0(e.n), shown, f0(cr.cpu), f0((cr.cpu * 1000) / e.n), f0(cr.wall), mb(cr.rss), crS ? statusText(crS.statuses) : firstError(e.crier), rx(rc), rx(rw)]);
         goals.push([`Crier 304 cycle CPU ≤ 1.5× floor (N=${f0(e.n)}, ${shown})`, rx(rc), verdict(rc === null ? null : rc <= 1.5)]);
+        if (e.baseline.length) {
+          const bc = med(e.baseline, (r) => r.cycles[label].cpuMs);
+          rows.push([`baseline pollFeeds`, f0(e.n), shown, f0(bc), f0((bc * 1000) / e.n), f0(med(e.baseline, (r) => r.cycles[label].wallMs)), mb(med(e.baseline, (r) => r.maxRss)), "", rx(ratio(bc, fl.cpu)), ""]);
+        }
       }
       if (e.scheduler) {
         const s = e.scheduler;
@@ -543,6 +551,14 @@ function report() {
       const st = ok(e.crier)[0]?.startup;
       if (st) extra.push(`N=${e.n}: Crier process start (imports + \`openCrier\`) ${f0(med(e.crier, (r) => r.startup.startupMs))} ms wall, ${f0(med(e.crier, (r) => r.startup.startupCpuMs))} ms CPU; RSS after imports ${mb(med(e.crier, (r) => r.startup.rssAfterImport))} MB, after \`openCrier\` ${mb(med(e.crier, (r) => r.startup.rssAfterCreate))} MB.`);
       if (e.scheduler && !e.scheduler.error) extra.push(`N=${e.n}: \`Scheduler.start()\` (one node-cron task per schedule group: here one) ${f0(e.scheduler.startCpuMs)} ms CPU; the cron cycle's wall time is counted from the second the cron fires (\`${e.scheduler.schedule}\`, UTC) to the end of the tick's \`pollFeeds\`; its CPU from \`start()\` returning to the end of the delivery pass after it.`);
+    }
+    for (const e of R.steady) {
+      // Each repetition's ratio against the floor run just before it (interleaved), min / median / max.
+      const perRep = (runs) => {
+        const xs = runs.map((r, k) => ratio(r?.cycles?.["kept-alive"]?.cpuMs ?? null, e.floor[k]?.cycles?.["kept-alive"]?.cpuMs ?? null)).filter((x) => x !== null).sort((a, b) => a - b);
+        return xs.length ? `${rx(xs[0])} / ${rx(median(xs))} / ${rx(xs[xs.length - 1])} (${xs.length} reps)` : "—";
+      };
+      extra.push(`N=${e.n}: kept-alive CPU ratio to the floor, per repetition, min / median / max: this build ${perRep(e.crier)}${e.baseline.length ? `; baseline (${BASELINE}) ${perRep(e.baseline)}` : ""}.`);
     }
     out.push(extra.map((x) => `- ${x}`).join("\n"));
     out.push("");
@@ -870,7 +886,7 @@ const text = report();
 process.stdout.write(`${text}\n`);
 // Only a full run (every section, default sizes, no profiling) replaces RESULTS.md; a smoke or
 // partial run writes its own git-ignored file, so it cannot overwrite the last full results.
-const PARTIAL = !!(ONLY || flag("ns") || PROF || PROFILE_CYCLE || CRIER_NODE_FLAGS.length);
+const PARTIAL = !!(ONLY || flag("ns") || PROF || PROFILE_CYCLE || CRIER_NODE_FLAGS.length || BASELINE);
 const resultsFile = path.join(HERE, SMOKE ? "RESULTS.smoke.md" : PARTIAL ? "RESULTS.partial.md" : "RESULTS.md");
 writeFileSync(resultsFile, `${text}\n`);
 log(`wrote ${resultsFile}`);

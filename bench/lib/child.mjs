@@ -450,11 +450,14 @@ async function floor() {
     return { origin: url.origin, path: `${url.pathname}${url.search}`, etag: f.etag, lastModified: f.lastModified };
   });
   const cycles = {};
-  for (const label of args.cycles ?? ["cycle"]) {
+  const labels = args.cycles ?? ["cycle"];
+  for (const [k, label] of labels.entries()) {
     if (label === "new-conns") {
       await agent.close();
       agent = newAgent();
     }
+    // --profile-cycle: the floor's last cycle too, to compare like with like.
+    const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
     const m = await measure(args.control, () =>
       pool(targets, CONCURRENCY, async (f) => {
         // As fetch.ts (fetch-exchange.ts) asks: undici's dispatch API, the body gathered as it comes.
@@ -493,6 +496,7 @@ async function floor() {
         });
       }),
     );
+    if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "floor"}-${label}.cpuprofile`));
     const statuses = {};
     for (const s of m.value) statuses[s] = (statuses[s] ?? 0) + 1;
     cycles[label] = { ...m, value: undefined, statuses };

@@ -31,13 +31,13 @@ export interface Exchange {
  * What to do with a response's body, from its status and headers: keep it, or read and drop it
  * (the connection stays reusable). May throw: the exchange ends with that error, the connection closed.
  */
-export type DecideBody = (statusCode: number, headers: IncomingHttpHeaders) => "keep" | "drop";
+export type DecideBody = (statusCode: number, headers: IncomingHttpHeaders, req: ExchangeRequest) => "keep" | "drop";
 
 export interface ExchangeErrors {
   /** The error for a kept body over `maxBytes`. */
-  tooBig(): Error;
+  tooBig(req: ExchangeRequest): Error;
   /** The error for a kept body still arriving at `deadline`. */
-  late(): Error;
+  late(req: ExchangeRequest): Error;
 }
 
 /** A dropped body is read up to this many bytes (as undici's `dump`), then the connection is closed instead. */
@@ -49,55 +49,76 @@ const DROP_LIMIT = 128 * 1024;
  */
 export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, decide: DecideBody, errors: ExchangeErrors): Promise<Exchange> {
   return new Promise<Exchange>((resolve, reject) => {
-    const result: Exchange = { statusCode: 0, headers: {}, chunks: [], size: 0 };
-    let keep = false;
-    let settled = false;
-    const fail = (controller: Dispatcher.DispatchController, err: Error): void => {
-      if (settled) return;
-      settled = true;
-      reject(err);
-      controller.abort(err);
-    };
     dispatcher.dispatch(
       { origin: req.origin, path: req.path, method: "GET", headers: req.headers, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs },
-      {
-        onRequestStart() {},
-        onResponseStart(controller, statusCode, headers) {
-          if (statusCode < 200 || settled) return; // 1xx: informational, the answer follows
-          result.statusCode = statusCode;
-          result.headers = headers;
-          try {
-            keep = decide(statusCode, headers) === "keep";
-          } catch (err) {
-            fail(controller, err as Error);
-          }
-        },
-        onResponseData(controller, chunk) {
-          if (settled) return;
-          result.size += chunk.length;
-          if (!keep) {
-            if (result.size <= DROP_LIMIT) return;
-            // Not worth reading on: what we have answers the request; the connection goes.
-            settled = true;
-            resolve(result);
-            controller.abort(new Error("dropped body too long"));
-            return;
-          }
-          if (result.size > req.maxBytes) return fail(controller, errors.tooBig());
-          if (Date.now() > req.deadline) return fail(controller, errors.late());
-          result.chunks.push(chunk);
-        },
-        onResponseEnd() {
-          if (settled) return;
-          settled = true;
-          resolve(result);
-        },
-        onResponseError(_controller, err) {
-          if (settled) return;
-          settled = true;
-          reject(err);
-        },
-      },
+      new ExchangeHandler(req, decide, errors, resolve, reject),
     );
   });
+}
+
+const NO_CHUNKS: Buffer[] = []; // a dropped body's (never written to)
+
+/** One exchange's state and undici's callbacks: one object a request, not one closure per callback. */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private readonly result: Exchange = { statusCode: 0, headers: {}, chunks: NO_CHUNKS, size: 0 };
+  private keep = false;
+  private settled = false;
+
+  constructor(
+    private readonly req: ExchangeRequest,
+    private readonly decide: DecideBody,
+    private readonly errors: ExchangeErrors,
+    private readonly resolve: (answer: Exchange) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  onRequestStart(): void {}
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Exchange["headers"]): void {
+    if (statusCode < 200 || this.settled) return; // 1xx: informational, the answer follows
+    this.result.statusCode = statusCode;
+    this.result.headers = headers;
+    try {
+      this.keep = this.decide(statusCode, headers, this.req) === "keep";
+      if (this.keep) this.result.chunks = [];
+    } catch (err) {
+      this.fail(controller, err as Error);
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    const result = this.result;
+    result.size += chunk.length;
+    if (!this.keep) {
+      if (result.size <= DROP_LIMIT) return;
+      // Not worth reading on: what we have answers the request; the connection goes.
+      this.settled = true;
+      this.resolve(result);
+      controller.abort(new Error("dropped body too long"));
+      return;
+    }
+    if (result.size > this.req.maxBytes) return this.fail(controller, this.errors.tooBig(this.req));
+    if (Date.now() > this.req.deadline) return this.fail(controller, this.errors.late(this.req));
+    result.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(this.result);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(err);
+  }
+
+  private fail(controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(err);
+    controller.abort(err);
+  }
 }

@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import LinkHeader from "http-link-header";
 import zlib from "node:zlib";
 import { Agent, requestTarget, type Dispatcher, type RequestTarget } from "../core/http.js";
-import { exchange, type Exchange } from "./fetch-exchange.js";
+import { exchange, type Exchange, type ExchangeErrors, type ExchangeRequest } from "./fetch-exchange.js";
 import { parseRetryAfter } from "../core/kit/rate-limit-headers.js";
 import { collectWebSubLinks, type WebSubLinks } from "./websub-links.js";
 import type { FeedSource } from "../config/load.js";
@@ -146,10 +146,6 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   // undici's own timeouts (no AbortSignal per request: it costs more than the rest of a 304), and a
   // deadline checked as the body arrives, so that a server trickling bytes cannot hold us forever.
   const deadline = Date.now() + req.timeoutMs;
-  const errors = {
-    tooBig: () => new FetchError(`body is over the ${req.maxBytes}-byte limit`),
-    late: () => new FetchError(`no complete answer within ${req.timeoutMs} ms`),
-  };
   let response: Exchange;
   let current = url;
   let permanent = true; // every redirect so far was 301/308
@@ -157,7 +153,7 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
     try {
       // The feed's own URL (nearly every poll) is split once per feed; a redirect's on the way.
       const { origin, path } = hop === 0 ? targetOf(source) : requestTarget(current);
-      response = await exchange(dispatcher(), { origin, path, headers, timeoutMs: req.timeoutMs, deadline, maxBytes: req.maxBytes }, (status, got) => decideBody(status, got, req.maxBytes), errors);
+      response = await exchange(dispatcher(), { origin, path, headers, timeoutMs: req.timeoutMs, deadline, maxBytes: req.maxBytes }, decideBody, FETCH_ERRORS);
     } catch (err) {
       if (err instanceof FetchError) throw err;
       throw new FetchError(describeNetworkError(err, req.timeoutMs));
@@ -219,12 +215,18 @@ async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<Fe
   };
 }
 
+/** The exchange's errors, made only when one happens (no closures per poll). */
+const FETCH_ERRORS: ExchangeErrors = {
+  tooBig: (req) => new FetchError(`body is over the ${req.maxBytes}-byte limit`),
+  late: (req) => new FetchError(`no complete answer within ${req.timeoutMs} ms`),
+};
+
 /**
  * Keep a success's body (refused at once when its declared size is over the limit, or its
  * encoding is one we cannot decode); read and drop any other: a 304 has none, a redirect's or an
  * error's is not used. @throws FetchError
  */
-function decideBody(statusCode: number, headers: Exchange["headers"], maxBytes: number): "keep" | "drop" {
+function decideBody(statusCode: number, headers: Exchange["headers"], { maxBytes }: ExchangeRequest): "keep" | "drop" {
   if (statusCode < 200 || statusCode >= 300) return "drop";
   const encoding = contentEncoding(headers);
   decompressor(encoding); // throws for an encoding we did not ask for

@@ -6,7 +6,7 @@
 import type { WebSubLinks } from "./websub-links.js";
 import type { Logger } from "pino";
 import type { Feed } from "../config/load.js";
-import { keysDigest, type FeedState, type FeedStore, type PolledFeed, type PollPlan } from "../store/feeds.js";
+import { keysDigest, type FeedState, type FeedStore, type PolledFeed, type PollPlan, type PollState } from "../store/feeds.js";
 import { FetchError, fetchFeed, type FetchRequest, type FetchResult } from "./fetch.js";
 import type { ParsedFeed } from "./parse-types.js";
 import type { ParseOptions } from "./parse.js";
@@ -76,7 +76,13 @@ export interface PushedContent {
 }
 
 export interface PollResult {
-  report: FeedPollReport;
+  /**
+   * What the poll reports; absent when it found the feed unchanged and has nothing else to say
+   * (`unchanged`): a cycle that keeps only notable reports builds none for it (`reportOf` does when asked).
+   */
+  report?: FeedPollReport;
+  /** How a poll without a report knew the feed was unchanged. */
+  unchanged?: "304" | "same-body";
   /** A fetch that needed no parse: to be recorded with others in one write (`store.recordPolled`). */
   polled?: PolledFeed;
   /** WebSub discovery from this fetch (HTTP Link headers first, then the document). */
@@ -112,13 +118,13 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
   const now = ctx.now();
   const pushed = typeof push === "object" ? push : undefined;
   /** Said with whatever the poll reports (an operator's poll that overrode the backoff). */
-  const notes: string[] = [];
+  let notes: readonly string[] = NO_NOTES; // an array only when there is one (a 304 has none)
   try {
     const cached = ctx.store.cachedFeedState?.(feed.id);
-    const state = cached !== undefined ? cached : await ctx.store.getFeedState(feed.id);
+    const state: PollState | null = cached !== undefined ? cached : await ctx.store.getFeedState(feed.id);
     const seeded = state?.seededRoutes ?? new Set<string>();
     // A route not yet seeded needs the items themselves: no conditional GET, no body-hash shortcut.
-    const routesSettled = ctx.routes.every((r) => seeded.has(r));
+    const routesSettled = allIn(ctx.routes, seeded);
     if (pushed && (!routesSettled || !state?.hasHistory || state.acceptMode)) {
       // Pushed content may be only the new entries: never seed or accept a flood from it.
       return pollFeed(feed, ctx, "notified");
@@ -131,7 +137,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
           return { report: { feedId: feed.id, status: "backoff", error: `${why}; next poll at ${until}. Last error: ${state.lastError}` } };
         }
         // Crier's own backoff is a guess at when the feed may work again; the operator asking now overrides it.
-        notes.push(`polled although ${why} and in backoff until ${until} (asked for by the operator). Last error: ${state.lastError}`);
+        notes = [`polled although ${why} and in backoff until ${until} (asked for by the operator). Last error: ${state.lastError}`];
       }
       // The server's own word (Cache-Control max-age, Retry-After on 429/503) holds even for the
       // operator's poll: it is explicit, bounded (polling.maxCacheAgeMs, maxRetryAfterMs), and
@@ -139,7 +145,7 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       // for quiet on every tick.
       if (state?.freshUntil && state.freshUntil > now && routesSettled) {
         const asked = opts.operator ? " (its max-age or Retry-After is honoured even when the operator asks for a poll)" : "";
-        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}${asked}`, ...(notes.length ? { warnings: notes } : {}) } };
+        return { report: { feedId: feed.id, status: "fresh", error: `the server asked not to be polled before ${new Date(state.freshUntil).toISOString()}${asked}`, ...(notes.length ? { warnings: [...notes] } : {}) } };
       }
       const safetyNet = opts.safetyNetMs ?? null;
       if (safetyNet && routesSettled && state?.lastOkAt && now - state.lastOkAt < safetyNet) {
@@ -152,21 +158,23 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
       : await fetchFeed(fetchRequest(feed, ctx.userAgent, conditional ? state : null));
     const moved = fetched.movedTo ? movedNotice(feed, fetched.movedTo, ctx) : null;
     const freshUntil = fetched.maxAgeMs && ctx.polling.maxCacheAgeMs ? now + Math.min(fetched.maxAgeMs, ctx.polling.maxCacheAgeMs) : null;
-    const unchanged =
-      fetched.status === "not-modified" || (!pushed && conditional && state?.bodyHash != null && fetched.bodyHash === state.bodyHash);
+    // The digests only for a body that came: a 304 (nearly every poll) needs neither. Only this poll
+    // writes them, so they are still those of the state read above.
+    const digests = fetched.status === "fetched" && !pushed && conditional && state ? await ctx.store.getFeedState(feed.id) : null;
+    const unchanged = fetched.status === "not-modified" || (digests?.bodyHash != null && fetched.bodyHash === digests.bodyHash);
     if (unchanged) {
       // The path of nearly every poll: no log object or spread copies unless needed.
       if (ctx.logger.isLevelEnabled("debug")) ctx.logger.debug({ feed: feed.id }, "not modified");
-      const result: PollResult = { report: { feedId: feed.id, status: "not-modified", via: fetched.status === "not-modified" ? "304" : "same-body" } };
-      if (moved) notes.push(moved);
-      if (notes.length) result.report.warnings = notes;
+      const via = fetched.status === "not-modified" ? "304" : "same-body";
+      if (moved) notes = [...notes, moved];
+      const result: PollResult = notes.length ? { report: { feedId: feed.id, status: "not-modified", via, warnings: [...notes] } } : { unchanged: via };
       if (!ctx.dryRun) result.polled = { feedId: feed.id, now, freshUntil };
       if (fetched.headerLinks) result.websub = fetched.headerLinks;
       return result;
     }
     const fetchMeta = pushed ? null : { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash, freshUntil };
     // A changed body on a settled feed: identities first; the full parse only when one is new.
-    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx, state.keysDigest) : null;
+    const scanned = !pushed && !ctx.dryRun && conditional && state?.hasHistory ? await scanChanged(feed.id, fetched, ctx, digests?.keysDigest ?? null) : null;
     if (scanned?.presentKeys) {
       const applied = await ctx.store.applyPlan(planNoneNew(feed.id, now, scanned.presentKeys, fetchMeta));
       const warnings = [...notes, ...scanned.warnings, ...(moved ? [moved] : [])];
@@ -236,8 +244,21 @@ export async function pollFeed(feed: Feed, ctx: PollContext, push?: PushedConten
         ctx.logger.error({ feed: feed.id, error: String(e) }, "could not record the failure");
       });
     }
-    return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: notes } : {}) } };
+    return { report: { feedId: feed.id, status: "error", error: message, ...(notes.length ? { warnings: [...notes] } : {}) } };
   }
+}
+
+const NO_NOTES: readonly string[] = [];
+
+/** Every route is in the set (a loop: `every` with a closure made one closure per poll). */
+function allIn(routes: readonly string[], set: ReadonlySet<string>): boolean {
+  for (const route of routes) if (!set.has(route)) return false;
+  return true;
+}
+
+/** A poll's report: its own, or the one a quiet unchanged poll did not build. */
+export function reportOf(feedId: string, result: PollResult): FeedPollReport {
+  return result.report ?? { feedId, status: "not-modified", via: result.unchanged ?? "304" };
 }
 
 /** The request for a feed, conditional on the validators of `known` when given. */

@@ -1,7 +1,7 @@
 /**
  * `crier run`'s schedule: one node-cron job per distinct (schedule, time zone) — not one per feed:
  * thousands of per-feed jobs firing in the same tick starve each other past node-cron's
- * missed-run tolerance and get skipped — polling its feeds, then one delivery pass; a delivery job
+ * missed-run tolerance and get skipped — polling its feeds, then a delivery pass when it queued any; a delivery job
  * for retries; a retention job; the credential watch; and a clean stop that lets in-flight work finish. The work itself
  * comes through `ScheduledWork`: the scheduler knows no service.
  */
@@ -93,8 +93,15 @@ export class Scheduler {
 
   private async pollAndDeliver(feedIds: string[], spreadMs: number): Promise<void> {
     if (this.stopping.aborted) return;
-    await this.work.pollFeeds(feedIds, { spreadMs, onQueued: () => this.deliverSoon() });
-    await this.kickDelivery();
+    let queued = false;
+    const onQueued = (): void => {
+      queued = true;
+      this.deliverSoon();
+    };
+    await this.work.pollFeeds(feedIds, { spreadMs, onQueued });
+    // A cycle that queued nothing (all 304s, nearly every one) needs no pass: retries come due on
+    // the delivery schedule. One that did has its pass, and one more for what came during it.
+    if (queued) await this.kickDelivery();
   }
 
   /** Starts a delivery pass soon (new deliveries were queued, e.g. by a WebSub push); `stop` waits for it. */

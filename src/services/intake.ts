@@ -3,8 +3,6 @@
  * the documents WebSub hubs push. A feed is never polled twice at once: a cycle that meets a feed
  * another cycle is still polling leaves it to that one.
  */
-import { setTimeout as delay } from "node:timers/promises";
-import pLimit, { type LimitFunction } from "p-limit";
 import type { Logger } from "pino";
 import type { CrierConfig, Feed } from "../config/load.js";
 import type { FeedItem } from "../core/feed-item.js";
@@ -12,9 +10,10 @@ import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
 import { StorageError } from "../store/storage-error.js";
 import { configureFetchPool, closeFetchPool, FetchError } from "../intake/fetch.js";
 import { ParseError } from "../intake/parse-types.js";
-import { feedLocation, pollFeed, readFeed, type FeedAlert, type FeedPollReport, type PollContext, type PushedContent } from "../intake/poll-feed.js";
+import { feedLocation, pollFeed, readFeed, reportOf, type FeedAlert, type FeedPollReport, type PollContext, type PollOptions, type PushedContent } from "../intake/poll-feed.js";
 import type { WebSubLinks } from "../intake/websub-links.js";
 import { spreadOut } from "../scheduler/spread.js";
+import { PollSlots } from "./poll-slots.js";
 
 /** What intake tells the WebSub subscriber, and asks of it (the subscriber satisfies this as it is). */
 export interface IntakePeer {
@@ -73,13 +72,19 @@ export interface IntakeDeps {
 /** The route list of a feed no route names (one list, so such feeds share a context too). */
 const NO_ROUTES: string[] = [];
 
+/** A report's key in a cycle's tally: constant strings (a key built per poll is a string to hash per poll). */
+function tallyKey(report: FeedPollReport): string {
+  if (report.status !== "not-modified") return report.status;
+  return report.via === "same-body" ? "not-modified/same-body" : "not-modified/304";
+}
+
 /** Reports that say only "polled, nothing to do" (not kept unless all reports are asked for). */
 const QUIET: ReadonlySet<FeedPollReport["status"]> = new Set(["not-modified", "fresh", "subscribed", "backoff"]);
 
 export class FeedIntake {
   private readonly feedsById: ReadonlyMap<string, Feed>;
   /** One pool for every poll, whichever schedule started it. */
-  private readonly pollLimit: LimitFunction;
+  private readonly slots: PollSlots;
   /** Each feed's context, made once (a poll cycle of thousands of feeds allocates little). */
   private readonly contexts = new Map<string, PollContext>();
   /**
@@ -94,7 +99,7 @@ export class FeedIntake {
 
   constructor(private readonly deps: IntakeDeps) {
     this.feedsById = new Map(deps.config.feeds.map((f) => [f.id, f]));
-    this.pollLimit = pLimit(deps.config.polling.concurrency);
+    this.slots = new PollSlots(deps.config.polling.concurrency);
     configureFetchPool({ connectionsPerHost: deps.config.polling.connectionsPerHost });
   }
 
@@ -121,55 +126,89 @@ export class FeedIntake {
     const planOf = this.deps.dryRun ? new Map<string, PlannedPoll>() : null;
     const tally: Record<string, number> = {};
     const keepAll = (opts.reports ?? "all") === "all";
-    // Feeds enter the pool a window at a time, not all at once: 10,000 queued closures and
-    // promises would be memory for nothing, since the pool runs `polling.concurrency` of them.
-    // A counter and one waiter (not Promise.race over the window, which subscribes to every
-    // promise in it once per feed).
-    const windowSize = 2 * config.polling.concurrency;
-    let inWindow = 0;
-    let slotFreed: (() => void) | null = null;
-    let failure: { err: unknown } | null = null;
-    const leaveWindow = (): void => {
-      inWindow--;
-      const wake = slotFreed;
-      slotFreed = null;
-      wake?.();
-    };
+    const order = spreadOut(feeds, opts.spreadMs ?? 0);
     const start = now();
-    for (const { feed, offset, index } of spreadOut(feeds, opts.spreadMs ?? 0)) {
-      const wait = start + offset - now();
-      if (wait > 0) await delay(wait, undefined, { signal: stopping }).catch(() => undefined);
-      if (stopping.aborted || failure) break; // a failure of the store fails every feed after it
-      while (inWindow >= windowSize) await new Promise<void>((resolve) => (slotFreed = resolve));
-      inWindow++;
-      void this.pollLimit(async () => {
+    // A poll starts when a slot is free: nothing waits in the pool for its turn (10,000 queued
+    // closures and promises would be memory for nothing), and no promise is made per poll but the
+    // poll's own. `pump` and `poll` are made once per cycle, not per feed.
+    let next = 0;
+    let running = 0;
+    let failure: { err: unknown } | null = null;
+    let queued = false; // `wake` is in the slots' queue
+    let timer: NodeJS.Timeout | null = null;
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const pump = (): void => {
+      while (next < order.length && !failure && !stopping.aborted) {
+        const { feed, offset, index } = order[next] as (typeof order)[number];
+        const wait = offset === 0 ? 0 : start + offset - now(); // a cycle not spread asks no clock per feed
+        if (wait > 0) {
+          timer ??= setTimeout(() => {
+            timer = null;
+            pump();
+          }, wait);
+          return;
+        }
         // Another cycle (crier run's first one, a schedule's tick) or a push may be at this feed now:
-        // polling it again would fetch it twice and record its outcome twice.
+        // polling it again would fetch it twice and record its outcome twice. Skipped here, in the
+        // loop: a poll that ended before its first await would call `pump` again from inside it.
         if (this.busy.has(feed.id)) {
+          next++;
           this.deps.logger.debug({ feed: feed.id }, "already being polled: left to that poll");
-          return leaveWindow();
+          continue;
         }
-        this.busy.add(feed.id);
-        try {
-          const result = await pollFeed(feed, this.context(feed), undefined, { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
-          const batchWrite = result.polled ? polled.add(result.polled) : undefined;
-          if (batchWrite) await batchWrite;
-          if (result.report.queued) opts.onQueued?.();
-          if (result.websub) opts.websub?.discovered(feed, result.websub);
-          const { report } = result;
-          const key = report.status === "not-modified" ? `not-modified/${report.via}` : report.status;
-          tally[key] = (tally[key] ?? 0) + 1;
-          if (keepAll || !QUIET.has(report.status) || report.warnings?.length) reportAt[index] = report;
-          if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
-        } catch (err) {
-          failure ??= { err };
-        } finally {
-          this.free(feed.id);
-          leaveWindow();
+        if (!this.slots.tryTake()) {
+          if (!queued) this.slots.whenFree(wake);
+          queued = true;
+          return;
         }
-      });
+        next++;
+        running++;
+        void poll(feed, index);
+      }
+      if (running === 0) finish(); // a failure of the store fails every feed after it; a stop, those not started
+    };
+    const wake = (): void => {
+      queued = false;
+      pump();
+    };
+    const stopped = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      pump();
+    };
+    // The poll's options, shared by the cycle's feeds unless a hub pushes some (a safety net per feed).
+    const shared: PollOptions | null = opts.websub ? null : { operator: opts.operator ?? false, safetyNetMs: null };
+    const poll = async (feed: Feed, index: number): Promise<void> => {
+      this.busy.add(feed.id);
+      try {
+        const result = await pollFeed(feed, this.context(feed), undefined, shared ?? { operator: opts.operator ?? false, safetyNetMs: opts.websub?.safetyNetMs(feed.id) ?? null });
+        const batchWrite = result.polled ? polled.add(result.polled) : undefined;
+        if (batchWrite) await batchWrite;
+        const { report } = result;
+        if (report?.queued) opts.onQueued?.();
+        if (result.websub) opts.websub?.discovered(feed, result.websub);
+        const key = report ? tallyKey(report) : result.unchanged === "same-body" ? "not-modified/same-body" : "not-modified/304";
+        tally[key] = (tally[key] ?? 0) + 1;
+        if (keepAll || (report && (!QUIET.has(report.status) || report.warnings?.length))) reportAt[index] = reportOf(feed.id, result);
+        if (planOf && result.plan && result.items) planOf.set(feed.id, { plan: result.plan, items: result.items });
+      } catch (err) {
+        failure ??= { err };
+      } finally {
+        this.free(feed.id);
+        running--;
+        this.slots.release();
+        pump();
+      }
+    };
+    stopping.addEventListener("abort", stopped);
+    try {
+      pump();
+      await finished;
+    } finally {
+      stopping.removeEventListener("abort", stopped);
+      if (timer) clearTimeout(timer);
     }
-    while (inWindow > 0) await new Promise<void>((resolve) => (slotFreed = resolve));
     if (failure) throw (failure as { err: unknown }).err;
     await polled.flush();
     // In the order asked for (a feed may be missing when the service stopped mid-cycle, or when
@@ -194,7 +233,7 @@ export class FeedIntake {
     try {
       const result = await pollFeed(feed, this.context(feed), content);
       if (result.polled) await this.deps.store.recordPolled([result.polled]);
-      return result.report;
+      return reportOf(feedId, result);
     } finally {
       this.free(feedId);
     }

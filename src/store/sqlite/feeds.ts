@@ -1,6 +1,6 @@
 /** FeedStore on SQLite: feed states (cached between polls), items, and a poll's plan in one transaction. */
 import type { FeedItem } from "../../core/feed-item.js";
-import { keysDigest, type ApplyResult, type FeedErrorUpdate, type FeedState, type FeedStatus, type FeedStore, type KnownItems, type PollPlan, type PolledFeed } from "../feeds.js";
+import { keysDigest, type ApplyResult, type FeedErrorUpdate, type FeedState, type FeedStatus, type FeedStore, type KnownItems, type PollPlan, type PolledFeed, type PollState } from "../feeds.js";
 import { guardStorageErrors, type Row, type SqliteConnection } from "./connection.js";
 import { toStorageError } from "./check.js";
 import { FeedStateCache } from "./feed-state-cache.js";
@@ -59,10 +59,10 @@ export class SqliteFeedStore implements FeedStore {
     return this.feedStates;
   }
 
-  cachedFeedState(feedId: string): FeedState | null | undefined {
+  cachedFeedState(feedId: string): PollState | null | undefined {
     // Not async, so guardStorageErrors leaves it alone: the cache's data_version check may fail.
     try {
-      return this.feedStateCache().get(feedId);
+      return this.feedStateCache().get(feedId, false);
     } catch (err) {
       throw toStorageError(err, this.conn.file) ?? err;
     }
