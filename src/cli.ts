@@ -397,7 +397,8 @@ try {
 } catch (err) {
   const e = err as Error & { code?: string; exitCode?: number };
   if (e.code?.startsWith("commander.")) {
-    process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" ? EXIT.ok : EXIT.config;
+    // commander's own code says whether help was asked for (`--help`, `help`: 0) or shown for a usage mistake (1).
+    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.config;
   } else if (err instanceof ConfigError || err instanceof UsageError || err instanceof StorageError) {
     process.stderr.write(`crier: ${e.message}\n`);
     process.exitCode = EXIT.config;

@@ -7,7 +7,7 @@ const HELP: PrebuiltHelp = {
   forms: [
     { args: ["--help"], stream: "stdout", code: 0, text: 0 },
     { args: [], stream: "stderr", code: 2, text: 0 },
-    { args: ["feed", "help"], stream: "stdout", code: 2, text: 1 },
+    { args: ["feed", "help"], stream: "stdout", code: 0, text: 1 },
   ],
 };
 
@@ -15,7 +15,7 @@ describe("prebuiltHelpFor", () => {
   it.each([
     { args: ["--help"], width: 80, out: { stream: "stdout", code: 0, text: HELP.texts[0] } },
     { args: [], width: 80, out: { stream: "stderr", code: 2, text: HELP.texts[0] } },
-    { args: ["feed", "help"], width: 80, out: { stream: "stdout", code: 2, text: HELP.texts[1] } },
+    { args: ["feed", "help"], width: 80, out: { stream: "stdout", code: 0, text: HELP.texts[1] } },
     // Rendered at 80 columns: another width is commander's to wrap.
     { args: ["--help"], width: 120, out: undefined },
     { args: ["--help"], width: 0, out: undefined },

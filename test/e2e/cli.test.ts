@@ -24,6 +24,19 @@ describe("crier CLI", () => {
     }
   });
 
+  it("help asked for exits 0 (crier help, crier help poll, crier feed help); help shown for a missing command exits 2 on stderr", async () => {
+    for (const args of [["help"], ["help", "poll"], ["feed", "help"]]) {
+      const r = await runCli(args);
+      expect([r.code, r.stderr], args.join(" ")).toEqual([0, ""]);
+      expect(r.stdout, args.join(" ")).toMatch(/^Usage: crier/);
+    }
+    for (const args of [[], ["feed"]]) {
+      const r = await runCli(args);
+      expect([r.code, r.stdout], args.join(" ")).toEqual([2, ""]);
+      expect(r.stderr, args.join(" ")).toMatch(/^Usage: crier/);
+    }
+  });
+
   it("the README's exit code table is the one --help prints", async () => {
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
     const help = (await runCli(["--help"])).stdout;
