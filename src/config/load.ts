@@ -4,7 +4,6 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import jsYaml from "js-yaml";
 import type { LineCounter, Document } from "yaml";
 import { yamlLib } from "./yaml-lib.js";
@@ -18,8 +17,8 @@ import {
   PARSE_ONCE,
   destinationCommonSchema,
   publicListenerSchema,
-  feedSchema,
   routeSchema,
+  feedSchema,
   type RawConfig,
   DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
@@ -35,8 +34,8 @@ import {
   type WebSubSettings,
   type RouteFilter,
   type DestinationCommon,
-  type FeedConfig,
 } from "./schema.js";
+import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
 import { closest, keysAt } from "./suggest.js";
@@ -45,11 +44,7 @@ import { ConfigError } from "./config-error.js";
 
 export { ConfigError } from "./config-error.js";
 
-export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
-
-export interface Feed extends FeedConfig {
-  source: FeedSource;
-}
+export type { Feed, FeedSource } from "./load-feeds.js";
 
 export interface Destination {
   id: string;
@@ -213,25 +208,26 @@ function parseYaml(text: string, file: string): ParsedYaml {
   return { input, document };
 }
 
+/** Checks the values parsed from the YAML; consumes `input` (its lists' entries are dropped as they are checked). */
 function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOptions): CrierConfig {
   const where = (p: PropertyKey[]): string => locate(document().doc, document().lineCounter, p);
   const problems: string[] = [];
+  const dir = path.dirname(file);
+  /** One copy of each string and setting kept per feed and route (./compact.ts). */
+  const intern = new Interner();
   let sections: Sections;
   try {
-    sections = validateSections(input ?? {}, where, problems);
+    sections = validateSections(input ?? {}, where, problems, { intern, env: opts.env, dir, where });
   } catch (err) {
     if (err instanceof ConfigErrorSignal) throw new ConfigError(file, inFileOrder(problems));
     throw err;
   }
-  const { raw, at: indexOf } = sections;
-  const dir = path.dirname(file);
+  const { raw, at: indexOf, feedList } = sections;
 
-  checkUnique(sections.ids.feeds, "feeds", where, problems);
+  problems.push(...feedList.duplicates);
   checkUnique(sections.ids.destinations, "destinations", where, problems);
 
-  /** One copy of each string and setting kept per feed and route (./compact.ts). */
-  const intern = new Interner();
-  const secretValues: string[] = [];
+  const secretValues: string[] = [...feedList.secretValues];
   const destinations: Destination[] = [];
   /** Each destination's config as written (valid structure), for the adapter's own warnings. */
   const written: Array<{ at: PropertyKey[]; destination: Destination; cfg: unknown }> = [];
@@ -289,47 +285,27 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
     written.push({ at, destination, cfg: structural.data });
   });
 
-  const feeds: Feed[] = raw.feeds.map((feed, position) => {
-    const index = indexOf.feeds[position] ?? position;
-    const resolved = resolveEnvRefs(feed.url, opts.env, `feeds[${index}].url`);
-    secretValues.push(...resolved.values);
-    if (resolved.missing.length) {
-      problems.push(`${where(["feeds", index, "url"])}: environment variable ${resolved.missing[0]?.variable} is not set`);
-    }
-    // Every field in one literal (no property store added later), strings and sub-objects interned:
-    // this object is what a running Crier keeps per feed (./compact.ts).
-    const url = intern.string(feed.url);
-    const own: Feed = {
-      id: intern.string(feed.id),
-      url,
-      schedule: intern.string(feed.schedule),
-      timezone: intern.string(feed.timezone),
-      backlog: feed.backlog,
-      timeoutMs: feed.timeoutMs,
-      maxBytes: feed.maxBytes,
-      maxRedirects: feed.maxRedirects,
-      enabled: feed.enabled,
-      image: intern.value(feed.image),
-      websub: feed.websub,
-      source: feedSource(resolved.value === feed.url ? url : intern.string(String(resolved.value)), dir),
-    };
-    return own;
-  });
+  const { feeds } = feedList;
+  problems.push(...feedList.unresolved);
 
-  const feedIds = new Set(sections.ids.feeds.map(([id]) => id));
+  const feedIds = feedList.ids;
   const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
   const routes = new Map<string, string[]>();
   const routeFilters = new Map<string, Map<string, RouteFilter>>();
   const routedAt = new Map<string, number>();
+  /** Positions of the routes with a filter (each route is dropped once read: see below). */
+  const filtered = new Set<number>();
   raw.routes.forEach((route, position) => {
+    if (!route) return;
     const index = indexOf.routes[position] ?? position;
+    if (route.filter) filtered.add(position);
     if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
     route.to.forEach((to, j) => {
       if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
       // The same pair twice is merged, unless a filter makes it ambiguous which one applies.
       const pair = `${route.feed}\u0000${to}`;
       const earlier = routedAt.get(pair);
-      if (earlier !== undefined && (route.filter || raw.routes[earlier]?.filter)) {
+      if (earlier !== undefined && (route.filter || filtered.has(earlier))) {
         problems.push(`${where(["routes", index, "to", j])}: ${route.feed} -> ${to} is already routed in routes[${indexOf.routes[earlier] ?? earlier}], and a filter makes it ambiguous`);
       }
       routedAt.set(pair, position);
@@ -345,6 +321,8 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
       for (const to of route.to) filters.set(intern.string(to), filter);
       routeFilters.set(feedId, filters);
     }
+    // Read: what the config keeps of it is in `routes` and `routeFilters` (one form of the list at a time).
+    raw.routes[position] = undefined;
   });
   // Feeds routed to the same destinations share one list (read-only from here on): 10,000 feeds x 3
   // destinations hold one array of three ids, not 10,000 arrays of copied strings.
@@ -408,7 +386,7 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
 }
 
 /** `network`, else the deprecated `images.allowPrivateAddresses` (which now covers WebSub hubs too), with a warning. */
-function networkSetting(input: unknown, raw: RawConfig, where: (p: PropertyKey[]) => string, warnings: string[]): NetworkConfig {
+function networkSetting(input: unknown, raw: Pick<RawConfig, "images" | "network">, where: (p: PropertyKey[]) => string, warnings: string[]): NetworkConfig {
   const legacy = raw.images.allowPrivateAddresses;
   if (legacy === undefined) return raw.network;
   const given = (input as { network?: { allowPrivateAddresses?: unknown } } | null)?.network?.allowPrivateAddresses !== undefined;
@@ -422,7 +400,7 @@ function networkSetting(input: unknown, raw: RawConfig, where: (p: PropertyKey[]
 }
 
 /** `publicListener`, else the deprecated `websub.publicUrl` + `websub.listen` (with a warning); null when neither gives a URL. */
-function publicListenerSetting(raw: RawConfig, where: (p: PropertyKey[]) => string, warnings: string[]): PublicListenerConfig | null {
+function publicListenerSetting(raw: Pick<RawConfig, "publicListener" | "websub">, where: (p: PropertyKey[]) => string, warnings: string[]): PublicListenerConfig | null {
   const legacy = raw.websub;
   const legacyKeys = (["publicUrl", "listen"] as const).filter((k) => legacy?.[k] !== undefined);
   if (raw.publicListener) {
@@ -473,16 +451,19 @@ function destinationWarnings(
 /**
  * Validates the top level, then each list entry on its own, so that one bad entry does not hide
  * the problems of the others; invalid entries are left out of the result (problems are thrown later).
+ * Each entry is dropped from `input`'s lists once checked: one form of a list is alive at a time.
  */
 interface Sections {
-  raw: RawConfig;
+  raw: Omit<RawConfig, "feeds" | "routes"> & { routes: Array<RawConfig["routes"][number] | undefined> };
+  /** The feeds, checked and compact. */
+  feedList: FeedList;
   /** Original list index of each valid entry. */
-  at: { feeds: number[]; destinations: number[]; routes: number[] };
-  /** Ids of every entry, valid or not, so that references to a broken entry are not reported twice. */
-  ids: { feeds: Array<[string, number]>; destinations: Array<[string, number]> };
+  at: { destinations: number[]; routes: number[] };
+  /** Ids of every destination, valid or not, so that references to a broken entry are not reported twice. */
+  ids: { destinations: Array<[string, number]> };
 }
 
-function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[]): Sections {
+function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[], feedContext: Omit<FeedListContext, "refused">): Sections {
   const topSchema = configSchema.extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) });
   let top = topSchema.safeParse(input, WITH_INPUT);
   if (!top.success) {
@@ -494,10 +475,17 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
     if (!top.success) throw new ConfigErrorSignal();
   }
   const { data } = top;
-  const at: Sections["at"] = { feeds: [], destinations: [], routes: [] };
-  const each = <T>(section: "feeds" | "destinations" | "routes", schema: z.ZodType<T>): T[] =>
+  // zod's arrays are copies of the input's: an entry is gone only when neither holds it.
+  const release = (section: "feeds" | "destinations" | "routes") => (index: number): void => {
+    data[section][index] = undefined;
+    const given = (input as Record<string, unknown>)[section];
+    if (Array.isArray(given)) given[index] = undefined;
+  };
+  const at: Sections["at"] = { destinations: [], routes: [] };
+  const each = <T>(section: "destinations" | "routes", schema: z.ZodType<T>): T[] =>
     data[section].flatMap((entry, index) => {
       const r = schema.safeParse(entry, WITH_INPUT);
+      release(section)(index);
       if (r.success) {
         at[section].push(index);
         return [r.data];
@@ -505,21 +493,30 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
       problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
       return [];
     });
-  const idsOf = (list: unknown[]): Array<[string, number]> =>
-    list.flatMap((e, i): Array<[string, number]> => {
-      const id = e && typeof e === "object" ? (e as { id?: unknown }).id : undefined;
-      return typeof id === "string" ? [[id, i]] : [];
-    });
+  const refused = (index: number, issues: readonly z.core.$ZodIssue[]): void => {
+    problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema, p))));
+  };
+  const feedList = checkFeedList(data.feeds, release("feeds"), { ...feedContext, refused });
+  const destinationIds = idsOf(data.destinations);
+  const { feeds: _checked, ...rest } = data;
   return {
     raw: {
-      ...data,
-      feeds: each("feeds", feedSchema),
+      ...rest,
       destinations: each("destinations", destinationCommonSchema.loose()),
       routes: each("routes", routeSchema),
     },
+    feedList,
     at,
-    ids: { feeds: idsOf(data.feeds), destinations: idsOf(data.destinations) },
+    ids: { destinations: destinationIds },
   };
+}
+
+/** The string ids of a list's entries, with their index. */
+function idsOf(list: unknown[]): Array<[string, number]> {
+  return list.flatMap((e, i): Array<[string, number]> => {
+    const id = e && typeof e === "object" ? (e as { id?: unknown }).id : undefined;
+    return typeof id === "string" ? [[id, i]] : [];
+  });
 }
 
 class ConfigErrorSignal extends Error {}
@@ -528,12 +525,6 @@ class ConfigErrorSignal extends Error {}
 function inFileOrder(problems: string[]): string[] {
   const lineOf = (p: string): number => Number(/^line (\d+)/.exec(p)?.[1] ?? Infinity);
   return problems.map((p, i) => ({ p, i, line: lineOf(p) })).sort((a, b) => a.line - b.line || a.i - b.i).map((x) => x.p);
-}
-
-function feedSource(url: string, dir: string): FeedSource {
-  if (/^https?:\/\//i.test(url)) return { kind: "http", url };
-  const filePath = url.startsWith("file://") ? filePathOf(url) : url;
-  return { kind: "file", path: path.resolve(dir, filePath) };
 }
 
 function checkUnique(ids: Array<[string, number]>, section: string, where: (p: PropertyKey[]) => string, problems: string[]): void {
@@ -548,18 +539,6 @@ function checkUnique(ids: Array<[string, number]>, section: string, where: (p: P
 /** `destinations[1].chatId` */
 export function pathText(p: readonly PropertyKey[]): string {
   return p.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
-}
-
-/** Issues keep the offending value, so that a missing key ("required") differs from a wrong type. */
-const WITH_INPUT = { reportInput: true, ...PARSE_ONCE } as const;
-
-/** `file:///srv/My%20Feeds/a.xml` -> `/srv/My Feeds/a.xml` (percent-decoded). */
-function filePathOf(url: string): string {
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return new URL(url).pathname; // a host other than localhost: as before
-  }
 }
 
 /**
