@@ -10,7 +10,6 @@ import { yamlLib } from "./yaml-lib.js";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
-import { compileRouteFilter } from "./route-filter.js";
 import { Interner } from "./compact.js";
 import {
   configSchema,
@@ -35,6 +34,7 @@ import {
   type RouteFilter,
   type DestinationCommon,
 } from "./schema.js";
+import { readRoutes } from "./load-routes.js";
 import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
@@ -290,49 +290,7 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
 
   const feedIds = feedList.ids;
   const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
-  const routes = new Map<string, string[]>();
-  const routeFilters = new Map<string, Map<string, RouteFilter>>();
-  const routedAt = new Map<string, number>();
-  /** Positions of the routes with a filter (each route is dropped once read: see below). */
-  const filtered = new Set<number>();
-  raw.routes.forEach((route, position) => {
-    if (!route) return;
-    const index = indexOf.routes[position] ?? position;
-    if (route.filter) filtered.add(position);
-    if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
-    route.to.forEach((to, j) => {
-      if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
-      // The same pair twice is merged, unless a filter makes it ambiguous which one applies.
-      const pair = `${route.feed}\u0000${to}`;
-      const earlier = routedAt.get(pair);
-      if (earlier !== undefined && (route.filter || filtered.has(earlier))) {
-        problems.push(`${where(["routes", index, "to", j])}: ${route.feed} -> ${to} is already routed in routes[${indexOf.routes[earlier] ?? earlier}], and a filter makes it ambiguous`);
-      }
-      routedAt.set(pair, position);
-    });
-    // Keyed by the feed's own id string, listing the destinations' (not copies of each).
-    const feedId = intern.string(route.feed);
-    const list = routes.get(feedId) ?? [];
-    for (const to of route.to) if (!list.includes(to)) list.push(intern.string(to));
-    routes.set(feedId, list);
-    if (route.filter) {
-      const filter = compileRouteFilter(route.filter, (p, reason) => problems.push(`${where(["routes", index, "filter", ...p])}: ${reason}`));
-      const filters = routeFilters.get(feedId) ?? new Map<string, RouteFilter>();
-      for (const to of route.to) filters.set(intern.string(to), filter);
-      routeFilters.set(feedId, filters);
-    }
-    // Read: what the config keeps of it is in `routes` and `routeFilters` (one form of the list at a time).
-    raw.routes[position] = undefined;
-  });
-  // Feeds routed to the same destinations share one list (read-only from here on): 10,000 feeds x 3
-  // destinations hold one array of three ids, not 10,000 arrays of copied strings.
-  const sharedLists = new Map<string, string[]>();
-  for (const [feedId, list] of routes) {
-    const key = list.join("\u0000");
-    const shared = sharedLists.get(key);
-    if (shared) routes.set(feedId, shared);
-    else sharedLists.set(key, list);
-  }
+  const { routes, routeFilters } = readRoutes(raw.routes, indexOf.routes, { intern, feedIds, destinationIds, where, problems });
 
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
