@@ -10,6 +10,7 @@ import type { z } from "zod";
 import { feedSchema, PARSE_ONCE, type FeedConfig } from "./schema.js";
 import { resolveEnvRefs } from "./env.js";
 import type { Interner } from "./compact.js";
+import type { EntryList } from "./yaml-lists.js";
 
 export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
 
@@ -45,14 +46,11 @@ export interface FeedList {
   secretValues: string[];
 }
 
-/**
- * Checks `entries` in order; `release(index)` is called once entry `index` is done with, to drop
- * every reference to its raw forms (the caller's arrays).
- */
-export function checkFeedList(entries: readonly unknown[], release: (index: number) => void, ctx: FeedListContext): FeedList {
+/** Checks the entries in order, dropping each (every reference to its raw forms) once it is done with. */
+export function checkFeedList(entries: EntryList, ctx: FeedListContext): FeedList {
   const out: FeedList = { feeds: [], ids: new Map(), duplicates: [], unresolved: [], secretValues: [] };
   for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index];
+    const entry = entries.at(index);
     const id = entry && typeof entry === "object" ? (entry as { id?: unknown }).id : undefined;
     if (typeof id === "string") {
       const first = out.ids.get(id);
@@ -62,7 +60,7 @@ export function checkFeedList(entries: readonly unknown[], release: (index: numb
     const parsed = feedSchema.safeParse(entry, WITH_INPUT);
     if (parsed.success) out.feeds.push(compactFeed(parsed.data, index, ctx, out));
     else ctx.refused(index, parsed.error.issues);
-    release(index);
+    entries.drop(index);
   }
   return out;
 }

@@ -35,6 +35,7 @@ import {
   type DestinationCommon,
 } from "./schema.js";
 import { readRoutes } from "./load-routes.js";
+import { arrayList, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
 import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
@@ -131,10 +132,13 @@ export function loadConfig(file: string, opts: LoadOptions): CrierConfig {
  */
 export async function loadConfigFrom(file: string, opts: Omit<LoadOptions, "adapters"> & { adapters: AdapterSource }): Promise<CrierConfig> {
   const absolute = path.resolve(file);
-  const parsed = parseYaml(readConfigText(absolute), absolute);
+  const text = readConfigText(absolute);
   const source = opts.adapters;
-  const adapters = "loaders" in source ? await loadNamed(source.loaders, namedPlatforms(parsed.input)) : source;
-  return checkConfig(parsed, absolute, { ...opts, adapters });
+  return wholeIfUnsure(async (chunked) => {
+    const parsed = parseYaml(text, absolute, chunked);
+    const adapters = "loaders" in source ? await loadNamed(source.loaders, namedPlatforms(parsed.input)) : source;
+    return checkConfig(parsed, absolute, { ...opts, adapters });
+  });
 }
 
 function readConfigText(absolute: string): string {
@@ -161,16 +165,32 @@ async function loadNamed(loaders: AdapterLoaders, platforms: Set<string>): Promi
 
 /** Validates config text as if read from `file` (relative paths resolve against its folder). */
 export function parseConfig(text: string, file: string, opts: LoadOptions): CrierConfig {
-  return checkConfig(parseYaml(text, file), file, opts);
+  return wholeIfUnsure((chunked) => checkConfig(parseYaml(text, file, chunked), file, opts));
+}
+
+/** Checks the config with its long lists read in chunks, or, when that reading is unsure of the text, parsed whole (./yaml-lists.ts). */
+function wholeIfUnsure<T>(check: (chunked: boolean) => T): T {
+  const fallBack = (err: unknown): T => {
+    if (err instanceof ChunkedParseFailed) return check(false);
+    throw err;
+  };
+  try {
+    const result = check(true);
+    return result instanceof Promise ? (result.catch(fallBack) as T) : result;
+  } catch (err) {
+    return fallBack(err);
+  }
 }
 
 interface ParsedYaml {
   input: unknown;
+  /** Lists read in chunks (`input` holds an empty array in their place), by key. */
+  lists: ReadonlyMap<string, EntryList>;
   /** The `yaml` package's document, built on first call: it locates problems (see parseYaml). */
   document: () => { doc: Document; lineCounter: LineCounter };
 }
 
-function parseYaml(text: string, file: string): ParsedYaml {
+function parseYaml(text: string, file: string, chunked: boolean): ParsedYaml {
   // Two parsers, one job each. js-yaml builds plain values directly (10,000 feeds: ~0.3 s, ~20 MB
   // of heap); the `yaml` package's document keeps positions and comments, but at 10,000 feeds it
   // costs 2.1 s and ~250 MB of heap that stays until a full GC (measured; see docs/architecture.md).
@@ -185,6 +205,10 @@ function parseYaml(text: string, file: string): ParsedYaml {
     }
     return located;
   };
+  if (chunked) {
+    const split = splitLists(text);
+    if (split) return { input: split.rest, lists: split.lists, document };
+  }
   let input: unknown;
   try {
     input = jsYaml.load(text);
@@ -205,11 +229,11 @@ function parseYaml(text: string, file: string): ParsedYaml {
       throw new ConfigError(file, [`YAML: ${(err as Error).message}`]);
     }
   }
-  return { input, document };
+  return { input, lists: new Map(), document };
 }
 
 /** Checks the values parsed from the YAML; consumes `input` (its lists' entries are dropped as they are checked). */
-function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOptions): CrierConfig {
+function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts: LoadOptions): CrierConfig {
   const where = (p: PropertyKey[]): string => locate(document().doc, document().lineCounter, p);
   const problems: string[] = [];
   const dir = path.dirname(file);
@@ -217,7 +241,7 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
   const intern = new Interner();
   let sections: Sections;
   try {
-    sections = validateSections(input ?? {}, where, problems, { intern, env: opts.env, dir, where });
+    sections = validateSections(input ?? {}, lists, where, problems, { intern, env: opts.env, dir, where });
   } catch (err) {
     if (err instanceof ConfigErrorSignal) throw new ConfigError(file, inFileOrder(problems));
     throw err;
@@ -421,7 +445,7 @@ interface Sections {
   ids: { destinations: Array<[string, number]> };
 }
 
-function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[], feedContext: Omit<FeedListContext, "refused">): Sections {
+function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>, where: (p: PropertyKey[]) => string, problems: string[], feedContext: Omit<FeedListContext, "refused">): Sections {
   const topSchema = configSchema.extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) });
   let top = topSchema.safeParse(input, WITH_INPUT);
   if (!top.success) {
@@ -433,28 +457,27 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
     if (!top.success) throw new ConfigErrorSignal();
   }
   const { data } = top;
-  // zod's arrays are copies of the input's: an entry is gone only when neither holds it.
-  const release = (section: "feeds" | "destinations" | "routes") => (index: number): void => {
-    data[section][index] = undefined;
-    const given = (input as Record<string, unknown>)[section];
-    if (Array.isArray(given)) given[index] = undefined;
-  };
+  // A list read in chunks, or parsed whole: then zod's array is a copy of the input's, and an
+  // entry is gone only when neither holds it.
+  const listOf = (section: "feeds" | "destinations" | "routes"): EntryList => lists.get(section) ?? arrayList(data[section], (input as Record<string, unknown>)[section]);
   const at: Sections["at"] = { destinations: [], routes: [] };
-  const each = <T>(section: "destinations" | "routes", schema: z.ZodType<T>): T[] =>
-    data[section].flatMap((entry, index) => {
-      const r = schema.safeParse(entry, WITH_INPUT);
-      release(section)(index);
+  const each = <T>(section: "destinations" | "routes", schema: z.ZodType<T>): T[] => {
+    const list = listOf(section);
+    const valid: T[] = [];
+    for (let index = 0; index < list.length; index++) {
+      const r = schema.safeParse(list.at(index), WITH_INPUT);
+      list.drop(index);
       if (r.success) {
         at[section].push(index);
-        return [r.data];
-      }
-      problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
-      return [];
-    });
+        valid.push(r.data);
+      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
+    }
+    return valid;
+  };
   const refused = (index: number, issues: readonly z.core.$ZodIssue[]): void => {
     problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema, p))));
   };
-  const feedList = checkFeedList(data.feeds, release("feeds"), { ...feedContext, refused });
+  const feedList = checkFeedList(listOf("feeds"), { ...feedContext, refused });
   const destinationIds = idsOf(data.destinations);
   const { feeds: _checked, ...rest } = data;
   return {
@@ -560,18 +583,4 @@ export function configNotes(config: CrierConfig): string[] {
       (d) =>
         `destination ${d.id} (${d.platform}): images that need fitting are served by \`crier run\`'s public listener; with \`poll --once\` only article images that already meet ${d.platform}'s rules can be posted`,
     );
-}
-
-/** True when a value is reachable twice (YAML aliases, which js-yaml shares by reference). Pure; one pass over the values. */
-function sharesValues(root: unknown): boolean {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const value = stack.pop();
-    if (value === null || typeof value !== "object") continue;
-    if (seen.has(value)) return true;
-    seen.add(value);
-    for (const child of Object.values(value)) if (child !== null && typeof child === "object") stack.push(child);
-  }
-  return false;
 }
