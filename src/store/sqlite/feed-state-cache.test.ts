@@ -21,6 +21,12 @@ describe("FeedStateCache", () => {
     ["a failing, demoted feed", { lastError: "HTTP 500 from x", errorStreak: 7, nextPollAt: 1_765_000_900_000, demotedAt: 1_765_000_100_000 }],
     ["a held feed the operator accepted", { heldAt: 1_765_000_000_500, heldReason: "flood: 40 new of 50", acceptMode: "post", freshUntil: 1_765_000_060_000 }],
     ["accept mode record, time zero", { acceptMode: "record", lastPolledAt: 0, lastOkAt: 0 }],
+    ["an ETag of quoted hex (kept as bytes)", { etag: '"d41d8cd98f00b204e9800998ecf8427e"' }],
+    ["a weak ETag of quoted hex, 32 bytes", { etag: `W/"${"ab".repeat(32)}"` }],
+    ["ETags kept as written: upper case, odd length, too long, other forms", { etag: '"D41D8CD98F00B204E9800998ECF8427E"' }],
+    ["an ETag of 33 bytes of hex", { etag: `"${"ab".repeat(33)}"` }],
+    ["an nginx ETag", { etag: '"5f1a2b3c-1d2e"' }],
+    ["an empty ETag", { etag: '""' }],
   ])("keeps %s", (_, change) => {
     const cache = new FeedStateCache();
     const state = { ...base, ...change };
