@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import { feedSchema, PARSE_ONCE, type FeedConfig } from "./schema.js";
 import { resolveEnvRefs } from "./env.js";
-import type { Interner } from "./compact.js";
+import { ownCopy, type Interner } from "./compact.js";
 import type { EntryList } from "./yaml-lists.js";
 
 export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
@@ -38,6 +38,8 @@ export interface FeedList {
   feeds: Feed[];
   /** Every entry's id, valid entry or not, with its first index (a route naming a broken feed is not reported twice). */
   ids: Map<string, number>;
+  /** How many entries the list has, valid or not. */
+  entries: number;
   /** An id taken by an earlier entry, as problems, in list order. */
   duplicates: string[];
   /** A URL naming an environment variable that is not set, as problems, in list order. */
@@ -48,7 +50,7 @@ export interface FeedList {
 
 /** Checks the entries in order, dropping each (every reference to its raw forms) once it is done with. */
 export function checkFeedList(entries: EntryList, ctx: FeedListContext): FeedList {
-  const out: FeedList = { feeds: [], ids: new Map(), duplicates: [], unresolved: [], secretValues: [] };
+  const out: FeedList = { feeds: [], ids: new Map(), entries: entries.length, duplicates: [], unresolved: [], secretValues: [] };
   for (let index = 0; index < entries.length; index++) {
     const entry = entries.at(index);
     const id = entry && typeof entry === "object" ? (entry as { id?: unknown }).id : undefined;
@@ -67,14 +69,17 @@ export function checkFeedList(entries: EntryList, ctx: FeedListContext): FeedLis
 
 function compactFeed(feed: FeedConfig, index: number, ctx: FeedListContext, out: FeedList): Feed {
   const { intern } = ctx;
-  const resolved = resolveEnvRefs(feed.url, ctx.env, `feeds[${index}].url`);
+  // Most URLs name no variable: nothing to resolve (no objects made per feed for it).
+  const resolved = feed.url.includes("${") ? resolveEnvRefs(feed.url, ctx.env, `feeds[${index}].url`) : { value: feed.url, values: [], missing: [] };
   out.secretValues.push(...resolved.values);
   if (resolved.missing.length) {
     out.unresolved.push(`${ctx.where(["feeds", index, "url"])}: environment variable ${resolved.missing[0]?.variable} is not set`);
   }
   // Every field in one literal (no property store added later), strings and sub-objects interned:
   // this object is what a running Crier keeps per feed (./compact.ts).
-  const url = intern.string(feed.url);
+  // A feed's URL is nearly always its own: copied, not interned (the Interner's map would hold an
+  // entry per feed while loading).
+  const url = ownCopy(feed.url);
   return {
     id: intern.string(feed.id),
     url,

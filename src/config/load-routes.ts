@@ -18,7 +18,9 @@ export interface RouteTable {
 export interface RouteContext {
   intern: Interner;
   /** Every feed's and destination's id, valid entry or not (a broken entry is reported once, by itself). */
-  feedIds: { has(id: string): boolean };
+  /** Every feed entry's id with its index in the list, and how many entries the list has. */
+  feedIds: ReadonlyMap<string, number>;
+  feedEntries: number;
   destinationIds: { has(id: string): boolean };
   where: (p: PropertyKey[]) => string;
   problems: string[];
@@ -40,8 +42,13 @@ export function readRoutes(list: Array<RouteConfig | undefined>, indexOf: readon
     sharedLists.set(key, ids);
     return ids;
   };
-  /** Each feed's latest route (its position), and for feeds routed more than once (rare), which route routed each destination last. */
-  const lastRoute = new Map<string, number>();
+  /**
+   * Each feed's latest route (its position; -1: none yet), by the feed's index in its list (a
+   * Map over 100,000 ids cost ~6 MB while loading), and for feeds routed more than once (rare),
+   * which route routed each destination last.
+   */
+  const lastRouteAt = new Int32Array(ctx.feedEntries).fill(-1);
+  const lastRouteOfUnknown = new Map<string, number>();
   const pairsOf = new Map<string, Map<string, number>>();
   /** Positions of the routes with a filter. */
   const filtered = new Set<number>();
@@ -53,8 +60,9 @@ export function readRoutes(list: Array<RouteConfig | undefined>, indexOf: readon
     const feedId = intern.string(route.feed);
     if (!ctx.feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
     const current = routes.get(feedId);
-    const before = lastRoute.get(feedId);
-    if (before !== undefined && !pairsOf.has(feedId)) pairsOf.set(feedId, new Map((current ?? []).map((to) => [to, before])));
+    const feedIndex = ctx.feedIds.get(route.feed);
+    const before = feedIndex !== undefined ? (lastRouteAt[feedIndex] ?? -1) : (lastRouteOfUnknown.get(feedId) ?? -1);
+    if (before >= 0 && !pairsOf.has(feedId)) pairsOf.set(feedId, new Map((current ?? []).map((to) => [to, before])));
     // Where each destination was routed before: the feed's table, or (its first route) this route's own.
     const pairs = pairsOf.get(feedId) ?? (route.to.length > 1 ? new Map<string, number>() : null);
     route.to.forEach((to, j) => {
@@ -66,7 +74,8 @@ export function readRoutes(list: Array<RouteConfig | undefined>, indexOf: readon
       }
       pairs?.set(to, position);
     });
-    lastRoute.set(feedId, position);
+    if (feedIndex !== undefined) lastRouteAt[feedIndex] = position;
+    else lastRouteOfUnknown.set(feedId, position);
     // Copied on write: the list in the table may be shared with other feeds.
     let ids = current;
     for (const to of route.to) {

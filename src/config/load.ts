@@ -314,7 +314,7 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
 
   const feedIds = feedList.ids;
   const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
-  const { routes, routeFilters } = readRoutes(raw.routes, indexOf.routes, { intern, feedIds, destinationIds, where, problems });
+  const { routes, routeFilters } = readRoutes(raw.routes, indexOf.routes, { intern, feedIds, feedEntries: feedList.entries, destinationIds, where, problems });
 
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
