@@ -18,12 +18,12 @@ afterEach(() => {
   dir = null;
 });
 
-it("keeps under 450 B of config and 400 B of cached feed state per feed at 10,000 feeds x 3 destinations", async () => {
+it("keeps under 450 B of config, 400 B of cached feed state, 120 B of fetch's request target and 120 B of schedule per feed at 10,000 feeds x 3 destinations", async () => {
   dir = mkdtempSync(path.join(tmpdir(), "crier-memory-"));
   const r = await runChild(process.execPath, ["--expose-gc", path.join(ROOT, "test/support/feed-memory.mjs"), ROOT, dir, "10000"], { timeoutMs: 120_000 });
   expect(r.timedOut, r.stderr).toBe(false);
   expect(r.code, r.stderr).toBe(0);
-  const m = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { feeds: number; configBytes: number; stateCacheBytes: number };
+  const m = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { feeds: number; configBytes: number; stateCacheBytes: number; fetchBytes: number; scheduleBytes: number };
   // Config: ~640 B a feed before the config's strings were copied out of the YAML text (every
   // value of 13+ characters was a slice keeping the whole 1.6 MB text alive) and feeds' repeated
   // values shared (src/config/compact.ts); ~390 after.
@@ -32,6 +32,12 @@ it("keeps under 450 B of config and 400 B of cached feed state per feed at 10,00
   // an object per feed (boxed times, hex digests, a second map of stored poll times); ~320 in
   // columns (src/store/sqlite/feed-state-cache.ts).
   expect(m.stateCacheBytes / m.feeds).toBeLessThan(400);
+  // Fetch's split of each feed URL, kept between polls: ~280-350 B a feed as an object with an
+  // origin and a path of its own; ~70 as one shared origin string per server (src/intake/fetch.ts).
+  expect(m.fetchBytes / m.feeds).toBeLessThan(120);
+  // crier run's plan (an object per feed before) and the spread offsets' cache (a boxed number
+  // per feed before): ~175 B a feed; ~60-80 now (src/services/run.ts, src/scheduler/spread.ts).
+  expect(m.scheduleBytes / m.feeds).toBeLessThan(120);
 }, 150_000);
 
 it("validates a config of 20,000 feeds x 3 destinations with V8's old generation capped at 12 x the YAML's size", async () => {
