@@ -36,6 +36,18 @@ describe("FeedStateCache", () => {
     expect(cache.get("news")?.seededRoutes).toBe(state.seededRoutes); // shared, not copied
   });
 
+  it("keeps 10,000 feeds' states apart across its columns' blocks, and after clear() starts afresh", () => {
+    const cache = new FeedStateCache();
+    const hex = (k: number): string => k.toString(16).padStart(64, "0");
+    const state = (k: number): FeedState => ({ ...base, feedId: `f${k}`, etag: `"${hex(k).slice(-32)}"`, bodyHash: hex(k), errorStreak: k % 7, lastPolledAt: 1_765_000_000_000 + k });
+    for (let k = 0; k < 10_000; k++) cache.set(`f${k}`, state(k));
+    for (const k of [0, 4095, 4096, 8191, 8192, 9999]) expect(cache.get(`f${k}`)).toEqual(state(k));
+    cache.clear();
+    expect(cache.get("f4096")).toBeUndefined();
+    cache.set("f4096", { ...state(1), feedId: "f4096" });
+    expect(cache.get("f4096")).toEqual({ ...state(1), feedId: "f4096" });
+  });
+
   it("answers null for a feed the store does not know and undefined for one it does not hold", () => {
     const cache = new FeedStateCache();
     cache.set("gone", null);
