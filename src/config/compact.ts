@@ -41,6 +41,6 @@ export class Interner {
  * that whole string alive. V8 slices only strings of 13 characters or more; JSON's round trip
  * makes a new sequential string and keeps every code unit (lone surrogates too).
  */
-function ownCopy(s: string): string {
+export function ownCopy(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }

@@ -4,22 +4,20 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import jsYaml from "js-yaml";
 import type { LineCounter, Document } from "yaml";
 import { yamlLib } from "./yaml-lib.js";
 import { z } from "zod";
 import type { AnyAdapter } from "../core/adapter.js";
 import { unknownPlaceholders } from "../render/template.js";
-import { compileRouteFilter } from "./route-filter.js";
 import { Interner } from "./compact.js";
 import {
   configSchema,
   PARSE_ONCE,
   destinationCommonSchema,
   publicListenerSchema,
-  feedSchema,
   routeSchema,
+  feedSchema,
   type RawConfig,
   DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
@@ -35,8 +33,10 @@ import {
   type WebSubSettings,
   type RouteFilter,
   type DestinationCommon,
-  type FeedConfig,
 } from "./schema.js";
+import { readRoutes } from "./load-routes.js";
+import { arrayList, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
+import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
 import { closest, keysAt } from "./suggest.js";
@@ -45,11 +45,7 @@ import { ConfigError } from "./config-error.js";
 
 export { ConfigError } from "./config-error.js";
 
-export type FeedSource = { kind: "http"; url: string } | { kind: "file"; path: string };
-
-export interface Feed extends FeedConfig {
-  source: FeedSource;
-}
+export type { Feed, FeedSource } from "./load-feeds.js";
 
 export interface Destination {
   id: string;
@@ -136,10 +132,13 @@ export function loadConfig(file: string, opts: LoadOptions): CrierConfig {
  */
 export async function loadConfigFrom(file: string, opts: Omit<LoadOptions, "adapters"> & { adapters: AdapterSource }): Promise<CrierConfig> {
   const absolute = path.resolve(file);
-  const parsed = parseYaml(readConfigText(absolute), absolute);
+  const text = readConfigText(absolute);
   const source = opts.adapters;
-  const adapters = "loaders" in source ? await loadNamed(source.loaders, namedPlatforms(parsed.input)) : source;
-  return checkConfig(parsed, absolute, { ...opts, adapters });
+  return wholeIfUnsure(async (chunked) => {
+    const parsed = parseYaml(text, absolute, chunked);
+    const adapters = "loaders" in source ? await loadNamed(source.loaders, namedPlatforms(parsed.input)) : source;
+    return checkConfig(parsed, absolute, { ...opts, adapters });
+  });
 }
 
 function readConfigText(absolute: string): string {
@@ -166,16 +165,32 @@ async function loadNamed(loaders: AdapterLoaders, platforms: Set<string>): Promi
 
 /** Validates config text as if read from `file` (relative paths resolve against its folder). */
 export function parseConfig(text: string, file: string, opts: LoadOptions): CrierConfig {
-  return checkConfig(parseYaml(text, file), file, opts);
+  return wholeIfUnsure((chunked) => checkConfig(parseYaml(text, file, chunked), file, opts));
+}
+
+/** Checks the config with its long lists read in chunks, or, when that reading is unsure of the text, parsed whole (./yaml-lists.ts). */
+function wholeIfUnsure<T>(check: (chunked: boolean) => T): T {
+  const fallBack = (err: unknown): T => {
+    if (err instanceof ChunkedParseFailed) return check(false);
+    throw err;
+  };
+  try {
+    const result = check(true);
+    return result instanceof Promise ? (result.catch(fallBack) as T) : result;
+  } catch (err) {
+    return fallBack(err);
+  }
 }
 
 interface ParsedYaml {
   input: unknown;
+  /** Lists read in chunks (`input` holds an empty array in their place), by key. */
+  lists: ReadonlyMap<string, EntryList>;
   /** The `yaml` package's document, built on first call: it locates problems (see parseYaml). */
   document: () => { doc: Document; lineCounter: LineCounter };
 }
 
-function parseYaml(text: string, file: string): ParsedYaml {
+function parseYaml(text: string, file: string, chunked: boolean): ParsedYaml {
   // Two parsers, one job each. js-yaml builds plain values directly (10,000 feeds: ~0.3 s, ~20 MB
   // of heap); the `yaml` package's document keeps positions and comments, but at 10,000 feeds it
   // costs 2.1 s and ~250 MB of heap that stays until a full GC (measured; see docs/architecture.md).
@@ -190,6 +205,10 @@ function parseYaml(text: string, file: string): ParsedYaml {
     }
     return located;
   };
+  if (chunked) {
+    const split = splitLists(text);
+    if (split) return { input: split.rest, lists: split.lists, document };
+  }
   let input: unknown;
   try {
     input = jsYaml.load(text);
@@ -210,28 +229,29 @@ function parseYaml(text: string, file: string): ParsedYaml {
       throw new ConfigError(file, [`YAML: ${(err as Error).message}`]);
     }
   }
-  return { input, document };
+  return { input, lists: new Map(), document };
 }
 
-function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOptions): CrierConfig {
+/** Checks the values parsed from the YAML; consumes `input` (its lists' entries are dropped as they are checked). */
+function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts: LoadOptions): CrierConfig {
   const where = (p: PropertyKey[]): string => locate(document().doc, document().lineCounter, p);
   const problems: string[] = [];
+  const dir = path.dirname(file);
+  /** One copy of each string and setting kept per feed and route (./compact.ts). */
+  const intern = new Interner();
   let sections: Sections;
   try {
-    sections = validateSections(input ?? {}, where, problems);
+    sections = validateSections(input ?? {}, lists, where, problems, { intern, env: opts.env, dir, where });
   } catch (err) {
     if (err instanceof ConfigErrorSignal) throw new ConfigError(file, inFileOrder(problems));
     throw err;
   }
-  const { raw, at: indexOf } = sections;
-  const dir = path.dirname(file);
+  const { raw, at: indexOf, feedList } = sections;
 
-  checkUnique(sections.ids.feeds, "feeds", where, problems);
+  problems.push(...feedList.duplicates);
   checkUnique(sections.ids.destinations, "destinations", where, problems);
 
-  /** One copy of each string and setting kept per feed and route (./compact.ts). */
-  const intern = new Interner();
-  const secretValues: string[] = [];
+  const secretValues: string[] = [...feedList.secretValues];
   const destinations: Destination[] = [];
   /** Each destination's config as written (valid structure), for the adapter's own warnings. */
   const written: Array<{ at: PropertyKey[]; destination: Destination; cfg: unknown }> = [];
@@ -289,72 +309,12 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
     written.push({ at, destination, cfg: structural.data });
   });
 
-  const feeds: Feed[] = raw.feeds.map((feed, position) => {
-    const index = indexOf.feeds[position] ?? position;
-    const resolved = resolveEnvRefs(feed.url, opts.env, `feeds[${index}].url`);
-    secretValues.push(...resolved.values);
-    if (resolved.missing.length) {
-      problems.push(`${where(["feeds", index, "url"])}: environment variable ${resolved.missing[0]?.variable} is not set`);
-    }
-    // Every field in one literal (no property store added later), strings and sub-objects interned:
-    // this object is what a running Crier keeps per feed (./compact.ts).
-    const url = intern.string(feed.url);
-    const own: Feed = {
-      id: intern.string(feed.id),
-      url,
-      schedule: intern.string(feed.schedule),
-      timezone: intern.string(feed.timezone),
-      backlog: feed.backlog,
-      timeoutMs: feed.timeoutMs,
-      maxBytes: feed.maxBytes,
-      maxRedirects: feed.maxRedirects,
-      enabled: feed.enabled,
-      image: intern.value(feed.image),
-      websub: feed.websub,
-      source: feedSource(resolved.value === feed.url ? url : intern.string(String(resolved.value)), dir),
-    };
-    return own;
-  });
+  const { feeds } = feedList;
+  problems.push(...feedList.unresolved);
 
-  const feedIds = new Set(sections.ids.feeds.map(([id]) => id));
+  const feedIds = feedList.ids;
   const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
-  const routes = new Map<string, string[]>();
-  const routeFilters = new Map<string, Map<string, RouteFilter>>();
-  const routedAt = new Map<string, number>();
-  raw.routes.forEach((route, position) => {
-    const index = indexOf.routes[position] ?? position;
-    if (!feedIds.has(route.feed)) problems.push(`${where(["routes", index, "feed"])}: no feed with id "${route.feed}"`);
-    route.to.forEach((to, j) => {
-      if (!destinationIds.has(to)) problems.push(`${where(["routes", index, "to", j])}: no destination with id "${to}"`);
-      // The same pair twice is merged, unless a filter makes it ambiguous which one applies.
-      const pair = `${route.feed}\u0000${to}`;
-      const earlier = routedAt.get(pair);
-      if (earlier !== undefined && (route.filter || raw.routes[earlier]?.filter)) {
-        problems.push(`${where(["routes", index, "to", j])}: ${route.feed} -> ${to} is already routed in routes[${indexOf.routes[earlier] ?? earlier}], and a filter makes it ambiguous`);
-      }
-      routedAt.set(pair, position);
-    });
-    // Keyed by the feed's own id string, listing the destinations' (not copies of each).
-    const feedId = intern.string(route.feed);
-    const list = routes.get(feedId) ?? [];
-    for (const to of route.to) if (!list.includes(to)) list.push(intern.string(to));
-    routes.set(feedId, list);
-    if (route.filter) {
-      const filter = compileRouteFilter(route.filter, (p, reason) => problems.push(`${where(["routes", index, "filter", ...p])}: ${reason}`));
-      const filters = routeFilters.get(feedId) ?? new Map<string, RouteFilter>();
-      for (const to of route.to) filters.set(intern.string(to), filter);
-      routeFilters.set(feedId, filters);
-    }
-  });
-  // Feeds routed to the same destinations share one list (read-only from here on): 10,000 feeds x 3
-  // destinations hold one array of three ids, not 10,000 arrays of copied strings.
-  const sharedLists = new Map<string, string[]>();
-  for (const [feedId, list] of routes) {
-    const key = list.join("\u0000");
-    const shared = sharedLists.get(key);
-    if (shared) routes.set(feedId, shared);
-    else sharedLists.set(key, list);
-  }
+  const { routes, routeFilters } = readRoutes(raw.routes, indexOf.routes, { intern, feedIds, feedEntries: feedList.entries, destinationIds, where, problems });
 
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
@@ -408,7 +368,7 @@ function checkConfig({ input, document }: ParsedYaml, file: string, opts: LoadOp
 }
 
 /** `network`, else the deprecated `images.allowPrivateAddresses` (which now covers WebSub hubs too), with a warning. */
-function networkSetting(input: unknown, raw: RawConfig, where: (p: PropertyKey[]) => string, warnings: string[]): NetworkConfig {
+function networkSetting(input: unknown, raw: Pick<RawConfig, "images" | "network">, where: (p: PropertyKey[]) => string, warnings: string[]): NetworkConfig {
   const legacy = raw.images.allowPrivateAddresses;
   if (legacy === undefined) return raw.network;
   const given = (input as { network?: { allowPrivateAddresses?: unknown } } | null)?.network?.allowPrivateAddresses !== undefined;
@@ -422,7 +382,7 @@ function networkSetting(input: unknown, raw: RawConfig, where: (p: PropertyKey[]
 }
 
 /** `publicListener`, else the deprecated `websub.publicUrl` + `websub.listen` (with a warning); null when neither gives a URL. */
-function publicListenerSetting(raw: RawConfig, where: (p: PropertyKey[]) => string, warnings: string[]): PublicListenerConfig | null {
+function publicListenerSetting(raw: Pick<RawConfig, "publicListener" | "websub">, where: (p: PropertyKey[]) => string, warnings: string[]): PublicListenerConfig | null {
   const legacy = raw.websub;
   const legacyKeys = (["publicUrl", "listen"] as const).filter((k) => legacy?.[k] !== undefined);
   if (raw.publicListener) {
@@ -473,16 +433,19 @@ function destinationWarnings(
 /**
  * Validates the top level, then each list entry on its own, so that one bad entry does not hide
  * the problems of the others; invalid entries are left out of the result (problems are thrown later).
+ * Each entry is dropped from `input`'s lists once checked: one form of a list is alive at a time.
  */
 interface Sections {
-  raw: RawConfig;
+  raw: Omit<RawConfig, "feeds" | "routes"> & { routes: Array<RawConfig["routes"][number] | undefined> };
+  /** The feeds, checked and compact. */
+  feedList: FeedList;
   /** Original list index of each valid entry. */
-  at: { feeds: number[]; destinations: number[]; routes: number[] };
-  /** Ids of every entry, valid or not, so that references to a broken entry are not reported twice. */
-  ids: { feeds: Array<[string, number]>; destinations: Array<[string, number]> };
+  at: { destinations: number[]; routes: number[] };
+  /** Ids of every destination, valid or not, so that references to a broken entry are not reported twice. */
+  ids: { destinations: Array<[string, number]> };
 }
 
-function validateSections(input: unknown, where: (p: PropertyKey[]) => string, problems: string[]): Sections {
+function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>, where: (p: PropertyKey[]) => string, problems: string[], feedContext: Omit<FeedListContext, "refused">): Sections {
   const topSchema = configSchema.extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) });
   let top = topSchema.safeParse(input, WITH_INPUT);
   if (!top.success) {
@@ -494,32 +457,47 @@ function validateSections(input: unknown, where: (p: PropertyKey[]) => string, p
     if (!top.success) throw new ConfigErrorSignal();
   }
   const { data } = top;
-  const at: Sections["at"] = { feeds: [], destinations: [], routes: [] };
-  const each = <T>(section: "feeds" | "destinations" | "routes", schema: z.ZodType<T>): T[] =>
-    data[section].flatMap((entry, index) => {
-      const r = schema.safeParse(entry, WITH_INPUT);
+  // A list read in chunks, or parsed whole: then zod's array is a copy of the input's, and an
+  // entry is gone only when neither holds it.
+  const listOf = (section: "feeds" | "destinations" | "routes"): EntryList => lists.get(section) ?? arrayList(data[section], (input as Record<string, unknown>)[section]);
+  const at: Sections["at"] = { destinations: [], routes: [] };
+  const each = <T>(section: "destinations" | "routes", schema: z.ZodType<T>): T[] => {
+    const list = listOf(section);
+    const valid: T[] = [];
+    for (let index = 0; index < list.length; index++) {
+      const r = schema.safeParse(list.at(index), WITH_INPUT);
+      list.drop(index);
       if (r.success) {
         at[section].push(index);
-        return [r.data];
-      }
-      problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
-      return [];
-    });
-  const idsOf = (list: unknown[]): Array<[string, number]> =>
-    list.flatMap((e, i): Array<[string, number]> => {
-      const id = e && typeof e === "object" ? (e as { id?: unknown }).id : undefined;
-      return typeof id === "string" ? [[id, i]] : [];
-    });
+        valid.push(r.data);
+      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
+    }
+    return valid;
+  };
+  const refused = (index: number, issues: readonly z.core.$ZodIssue[]): void => {
+    problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema, p))));
+  };
+  const feedList = checkFeedList(listOf("feeds"), { ...feedContext, refused });
+  const destinationIds = idsOf(data.destinations);
+  const { feeds: _checked, ...rest } = data;
   return {
     raw: {
-      ...data,
-      feeds: each("feeds", feedSchema),
+      ...rest,
       destinations: each("destinations", destinationCommonSchema.loose()),
       routes: each("routes", routeSchema),
     },
+    feedList,
     at,
-    ids: { feeds: idsOf(data.feeds), destinations: idsOf(data.destinations) },
+    ids: { destinations: destinationIds },
   };
+}
+
+/** The string ids of a list's entries, with their index. */
+function idsOf(list: unknown[]): Array<[string, number]> {
+  return list.flatMap((e, i): Array<[string, number]> => {
+    const id = e && typeof e === "object" ? (e as { id?: unknown }).id : undefined;
+    return typeof id === "string" ? [[id, i]] : [];
+  });
 }
 
 class ConfigErrorSignal extends Error {}
@@ -528,12 +506,6 @@ class ConfigErrorSignal extends Error {}
 function inFileOrder(problems: string[]): string[] {
   const lineOf = (p: string): number => Number(/^line (\d+)/.exec(p)?.[1] ?? Infinity);
   return problems.map((p, i) => ({ p, i, line: lineOf(p) })).sort((a, b) => a.line - b.line || a.i - b.i).map((x) => x.p);
-}
-
-function feedSource(url: string, dir: string): FeedSource {
-  if (/^https?:\/\//i.test(url)) return { kind: "http", url };
-  const filePath = url.startsWith("file://") ? filePathOf(url) : url;
-  return { kind: "file", path: path.resolve(dir, filePath) };
 }
 
 function checkUnique(ids: Array<[string, number]>, section: string, where: (p: PropertyKey[]) => string, problems: string[]): void {
@@ -548,18 +520,6 @@ function checkUnique(ids: Array<[string, number]>, section: string, where: (p: P
 /** `destinations[1].chatId` */
 export function pathText(p: readonly PropertyKey[]): string {
   return p.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
-}
-
-/** Issues keep the offending value, so that a missing key ("required") differs from a wrong type. */
-const WITH_INPUT = { reportInput: true, ...PARSE_ONCE } as const;
-
-/** `file:///srv/My%20Feeds/a.xml` -> `/srv/My Feeds/a.xml` (percent-decoded). */
-function filePathOf(url: string): string {
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return new URL(url).pathname; // a host other than localhost: as before
-  }
 }
 
 /**
@@ -623,18 +583,4 @@ export function configNotes(config: CrierConfig): string[] {
       (d) =>
         `destination ${d.id} (${d.platform}): images that need fitting are served by \`crier run\`'s public listener; with \`poll --once\` only article images that already meet ${d.platform}'s rules can be posted`,
     );
-}
-
-/** True when a value is reachable twice (YAML aliases, which js-yaml shares by reference). Pure; one pass over the values. */
-function sharesValues(root: unknown): boolean {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const value = stack.pop();
-    if (value === null || typeof value !== "object") continue;
-    if (seen.has(value)) return true;
-    seen.add(value);
-    for (const child of Object.values(value)) if (child !== null && typeof child === "object") stack.push(child);
-  }
-  return false;
 }

@@ -5,11 +5,11 @@ const feeds = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `feed-${
 
 describe("spreadOut", () => {
   it("gives each feed a fixed offset within the window, sorted, the same every interval", () => {
-    const a = spreadOut(feeds(500), 60_000);
+    const a = [...spreadOut(feeds(500), 60_000)];
     expect(a).toHaveLength(500);
     expect(a.every((x) => x.offset >= 0 && x.offset < 60_000)).toBe(true);
     expect(a.map((x) => x.offset)).toEqual([...a.map((x) => x.offset)].sort((x, y) => x - y));
-    const again = new Map(spreadOut([...feeds(500)].reverse(), 60_000).map((x) => [x.feed.id, x.offset]));
+    const again = new Map([...spreadOut([...feeds(500)].reverse(), 60_000)].map((x) => [x.feed.id, x.offset]));
     expect(a.every((x) => again.get(x.feed.id) === x.offset)).toBe(true);
   });
 
@@ -26,12 +26,12 @@ describe("spreadOut", () => {
     [100_000, 300_000, 1000],
     [50, 2000, 200],
   ])("starts %i feeds over %i ms a step (%i ms) at a time: one wake-up per step, not per feed", (n, spreadMs, step) => {
-    const offsets = spreadOut(feeds(n), spreadMs).map((x) => x.offset);
+    const offsets = [...spreadOut(feeds(n), spreadMs)].map((x) => x.offset);
     expect(offsets.every((o) => o % step === 0 && o < spreadMs)).toBe(true);
     expect(new Set(offsets).size).toBeLessThanOrEqual(spreadMs / step);
   });
 
   it("starts everything at once with no window", () => {
-    expect(spreadOut(feeds(3), 0).map((x) => x.offset)).toEqual([0, 0, 0]);
+    expect([...spreadOut(feeds(3), 0)].map((x) => x.offset)).toEqual([0, 0, 0]);
   });
 });

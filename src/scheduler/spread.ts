@@ -10,23 +10,34 @@ export const SPREAD_STEP_MS = 1000;
 /**
  * Each feed's start offset within `spreadMs`: fixed per feed id (a hash), so a feed is polled at
  * the same point of every interval, and a schedule's feeds are spread evenly, a step at a time
- * (`SPREAD_STEP_MS`, or a tenth of a shorter window). Sorted by offset; `index`: the feed's place in `feeds`.
+ * (`SPREAD_STEP_MS`, or a tenth of a shorter window). In order of offset; `index`: the feed's place
+ * in `feeds`. The order is kept in two typed arrays and each entry made as it is read: a cycle of
+ * 100,000 feeds lasts most of its interval, and an object per feed would live as long.
  */
-export function spreadOut<F extends { id: string }>(feeds: readonly F[], spreadMs: number): Array<{ feed: F; offset: number; index: number }> {
-  if (spreadMs <= 0 || feeds.length < 2) return feeds.map((feed, index) => ({ feed, offset: 0, index }));
+export function* spreadOut<F extends { id: string }>(feeds: readonly F[], spreadMs: number): Generator<{ feed: F; offset: number; index: number }> {
+  if (spreadMs <= 0 || feeds.length < 2) {
+    for (let index = 0; index < feeds.length; index++) yield { feed: feeds[index] as F, offset: 0, index };
+    return;
+  }
   const step = Math.max(1, Math.min(SPREAD_STEP_MS, Math.floor(spreadMs / 10)));
-  return feeds
-    .map((feed, index) => ({ feed, offset: Math.floor((fractionOf(feed.id) * spreadMs) / step) * step, index }))
-    .sort((a, b) => a.offset - b.offset);
+  const offsets = new Float64Array(feeds.length);
+  const order = new Uint32Array(feeds.length);
+  feeds.forEach((feed, index) => {
+    offsets[index] = Math.floor((fractionOf(feed.id) * spreadMs) / step) * step;
+    order[index] = index;
+  });
+  order.sort((a, b) => (offsets[a] ?? 0) - (offsets[b] ?? 0) || a - b);
+  for (const index of order) yield { feed: feeds[index] as F, offset: offsets[index] ?? 0, index };
 }
 
-const fractions = new Map<string, number>();
-/** A feed's place in [0, 1), from a hash of its id; computed once per id. */
+/** Each id's hash, as a small integer (no boxed number per feed), computed once per id. */
+const hashes = new Map<string, number>();
+/** A feed's place in [0, 1), from a hash of its id. */
 function fractionOf(id: string): number {
-  let fraction = fractions.get(id);
-  if (fraction === undefined) {
-    fraction = createHash("sha1").update(id).digest().readUInt32BE(0) / 2 ** 32;
-    fractions.set(id, fraction);
+  let hash = hashes.get(id);
+  if (hash === undefined) {
+    hash = createHash("sha1").update(id).digest().readInt32BE(0);
+    hashes.set(id, hash);
   }
-  return fraction;
+  return (hash >>> 0) / 2 ** 32;
 }

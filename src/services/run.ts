@@ -17,7 +17,8 @@ import { serveOne } from "./handover.js";
 /** The schedule of `crier run` from the config: the enabled feeds' crons and the service's own jobs (deliveries, retention, the credential watch). */
 export function schedulePlan(config: CrierConfig): SchedulePlan {
   return {
-    feeds: config.feeds.filter((f) => f.enabled).map((f) => ({ id: f.id, schedule: f.schedule, timezone: f.timezone })),
+    // The config's own feed objects (no object of three fields per feed: 100,000 feeds in one process).
+    feeds: config.feeds.filter((f) => f.enabled),
     spread: config.polling.spread,
     maxSpreadMs: config.polling.maxSpreadMs,
     deliverySchedule: config.delivery.intervalSchedule,

@@ -2,9 +2,12 @@
 // that the built Crier keeps per feed for a config of N feeds x 3 destinations (openCrier) and for
 // the store's feed-state cache once every feed's state was read (what a poll cycle leaves behind),
 // heap and external memory (typed arrays) together.
-// Prints one JSON line: { feeds, configBytes, stateCacheBytes }.
+// Then what `crier run` keeps per feed beside them: fetch's request target of each feed (after one
+// 304 from a loopback server) and the schedule's plan with each feed's spread offset.
+// Prints one JSON line: { feeds, configBytes, stateCacheBytes, fetchBytes, scheduleBytes }.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { createRequire } from "node:module";
 
@@ -13,9 +16,13 @@ const Database = createRequire(path.join(root, "package.json"))("better-sqlite3"
 const { openCrier } = await import(path.join(root, "dist/src/services/open.js"));
 const { adapters } = await import(path.join(root, "dist/adapters/index.js"));
 const dests = ["out-a", "out-b", "out-c"];
+// The feeds' server: every request answered 304 (for the fetch measure below).
+const server = http.createServer((req, res) => res.writeHead(304, { etag: '"e"' }).end());
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const { port } = server.address();
 mkdirSync(dir, { recursive: true });
 const lines = ["storage: { path: crier.db }", "images: { enabled: false }", "feeds:"];
-for (let k = 0; k < n; k++) lines.push(`  - { id: f${k}, url: "http://127.0.0.1:${20000 + (k % 100)}/feed/${k}.xml", schedule: "*/5 * * * *" }`);
+for (let k = 0; k < n; k++) lines.push(`  - { id: f${k}, url: "http://127.0.0.1:${port}/feed/${k}.xml", schedule: "*/5 * * * *" }`);
 lines.push("destinations:", ...dests.map((d) => `  - { id: ${d}, platform: console, output: stderr, file: ${d}.jsonl }`), "routes:");
 for (let k = 0; k < n; k++) lines.push(`  - { feed: f${k}, to: [${dests.join(", ")}] }`);
 const config = path.join(dir, "crier.yaml");
@@ -56,5 +63,29 @@ const h2 = heap();
 // reasons (compiled code flushed, start-up's leftovers) would count against it otherwise.
 crier.store.feeds.forgetAll();
 const h3 = heap();
-process.stdout.write(`${JSON.stringify({ feeds: n, configBytes: h1 - h0, stateCacheBytes: h2 - h3 })}\n`);
+
+// Fetch: one 304 per feed, asked for with the config's own source objects.
+const sources = crier.config.feeds.map((f) => f.source);
+const { fetchFeed, closeFetchPool } = await import(path.join(root, "dist/src/intake/fetch.js"));
+const ask = (source) => fetchFeed({ source, etag: '"e"', lastModified: null, timeoutMs: 10_000, maxBytes: 1_000_000, maxRedirects: 3, userAgent: "memory" });
+// The pool, its connections and the compiled code first, with sources that do not stay.
+const warm = Array.from({ length: 2000 }, (_, k) => ({ kind: "http", url: JSON.parse(JSON.stringify(`http://127.0.0.1:${port}/warm/${k}.xml`)) }));
+for (let k = 0; k < warm.length; k += 50) await Promise.all(warm.slice(k, k + 50).map(ask));
+warm.length = 0;
+const h4 = heap();
+for (let k = 0; k < sources.length; k += 50) await Promise.all(sources.slice(k, k + 50).map(ask));
+const h5 = heap();
+await closeFetchPool();
+await new Promise((resolve) => server.close(resolve));
+
+// The schedule: crier run's plan, and one spread cycle's offsets (what the next cycles reuse).
+const { schedulePlan } = await import(path.join(root, "dist/src/services/run.js"));
+const { spreadOut } = await import(path.join(root, "dist/src/scheduler/spread.js"));
+const h6 = heap();
+const plan = schedulePlan(crier.config);
+for (const entry of spreadOut(plan.feeds, 270_000)) if (entry.offset < 0) throw new Error("no offset");
+const h7 = heap();
+const out = { feeds: n, configBytes: h1 - h0, stateCacheBytes: h2 - h3, fetchBytes: h5 - h4, scheduleBytes: h7 - h6 };
+process.stdout.write(`${JSON.stringify(out)}\n`);
+if (sources.length !== plan.feeds.length) throw new Error("kept alive until here");
 await crier.close();

@@ -21,6 +21,12 @@ describe("FeedStateCache", () => {
     ["a failing, demoted feed", { lastError: "HTTP 500 from x", errorStreak: 7, nextPollAt: 1_765_000_900_000, demotedAt: 1_765_000_100_000 }],
     ["a held feed the operator accepted", { heldAt: 1_765_000_000_500, heldReason: "flood: 40 new of 50", acceptMode: "post", freshUntil: 1_765_000_060_000 }],
     ["accept mode record, time zero", { acceptMode: "record", lastPolledAt: 0, lastOkAt: 0 }],
+    ["an ETag of quoted hex (kept as bytes)", { etag: '"d41d8cd98f00b204e9800998ecf8427e"' }],
+    ["a weak ETag of quoted hex, 32 bytes", { etag: `W/"${"ab".repeat(32)}"` }],
+    ["ETags kept as written: upper case, odd length, too long, other forms", { etag: '"D41D8CD98F00B204E9800998ECF8427E"' }],
+    ["an ETag of 33 bytes of hex", { etag: `"${"ab".repeat(33)}"` }],
+    ["an nginx ETag", { etag: '"5f1a2b3c-1d2e"' }],
+    ["an empty ETag", { etag: '""' }],
   ])("keeps %s", (_, change) => {
     const cache = new FeedStateCache();
     const state = { ...base, ...change };
@@ -28,6 +34,18 @@ describe("FeedStateCache", () => {
     cache.set("other", { ...base, feedId: "other", etag: null });
     expect(cache.get("news")).toEqual(state);
     expect(cache.get("news")?.seededRoutes).toBe(state.seededRoutes); // shared, not copied
+  });
+
+  it("keeps 10,000 feeds' states apart across its columns' blocks, and after clear() starts afresh", () => {
+    const cache = new FeedStateCache();
+    const hex = (k: number): string => k.toString(16).padStart(64, "0");
+    const state = (k: number): FeedState => ({ ...base, feedId: `f${k}`, etag: `"${hex(k).slice(-32)}"`, bodyHash: hex(k), errorStreak: k % 7, lastPolledAt: 1_765_000_000_000 + k });
+    for (let k = 0; k < 10_000; k++) cache.set(`f${k}`, state(k));
+    for (const k of [0, 4095, 4096, 8191, 8192, 9999]) expect(cache.get(`f${k}`)).toEqual(state(k));
+    cache.clear();
+    expect(cache.get("f4096")).toBeUndefined();
+    cache.set("f4096", { ...state(1), feedId: "f4096" });
+    expect(cache.get("f4096")).toEqual({ ...state(1), feedId: "f4096" });
   });
 
   it("answers null for a feed the store does not know and undefined for one it does not hold", () => {
