@@ -131,7 +131,8 @@ export class FeedIntake {
     // A poll starts when a slot is free: nothing waits in the pool for its turn (10,000 queued
     // closures and promises would be memory for nothing), and no promise is made per poll but the
     // poll's own. `pump` and `poll` are made once per cycle, not per feed.
-    let next = 0;
+    // The cycle's order is made an entry at a time (no object per feed held for the whole interval).
+    let next = order.next();
     let running = 0;
     let failure: { err: unknown } | null = null;
     let queued = false; // `wake` is in the slots' queue
@@ -139,8 +140,8 @@ export class FeedIntake {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const pump = (): void => {
-      while (next < order.length && !failure && !stopping.aborted) {
-        const { feed, offset, index } = order[next] as (typeof order)[number];
+      while (!next.done && !failure && !stopping.aborted) {
+        const { feed, offset, index } = next.value;
         const wait = offset === 0 ? 0 : start + offset - now(); // a cycle not spread asks no clock per feed
         if (wait > 0) {
           timer ??= setTimeout(() => {
@@ -153,7 +154,7 @@ export class FeedIntake {
         // polling it again would fetch it twice and record its outcome twice. Skipped here, in the
         // loop: a poll that ended before its first await would call `pump` again from inside it.
         if (this.busy.has(feed.id)) {
-          next++;
+          next = order.next();
           this.deps.logger.debug({ feed: feed.id }, "already being polled: left to that poll");
           continue;
         }
@@ -162,7 +163,7 @@ export class FeedIntake {
           queued = true;
           return;
         }
-        next++;
+        next = order.next();
         running++;
         void poll(feed, index);
       }
