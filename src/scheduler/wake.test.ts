@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import pino from "pino";
 import { Scheduler, type ScheduledWork } from "./index.js";
+import { waitFor } from "../../test/support/timing.js";
 
 const NEVER = "0 0 1 1 *"; // once a year: no scheduled pass can happen during a test
 const plan = { feeds: [], spread: 0, maxSpreadMs: 0, deliverySchedule: NEVER, retentionSchedule: NEVER, credentialSchedule: NEVER };
@@ -18,21 +19,13 @@ function heldRows(holds: Array<number | null>) {
   return { work, passes };
 }
 
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe("the scheduler's delivery wake", () => {
   it("runs a pass when a held row comes due, not at the next delivery schedule", async () => {
     const { work, passes } = heldRows([40, 40, null]);
     const scheduler = new Scheduler(plan, work, pino({ level: "silent" }), new AbortController().signal);
     try {
       await scheduler.kickDelivery();
-      await until(() => passes.length === 3, 5_000);
+      await waitFor(() => passes.length === 3, 5_000, "the held rows' passes");
       expect((passes[1] ?? 0) - (passes[0] ?? 0)).toBeGreaterThanOrEqual(39);
       expect((passes[2] ?? 0) - (passes[1] ?? 0)).toBeGreaterThanOrEqual(39);
     } finally {
