@@ -186,42 +186,50 @@ export class FeedStateCache {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** Strings of one column kept as up to 32 bytes a slot, with a byte of form per slot (0: not in bytes); the rest as they are. */
+abstract class PackedStrings {
+  protected readonly bytes = new Column((n) => new Uint8Array(n), 32);
+  protected readonly form = new Column((n) => new Uint8Array(n));
+  protected readonly other = new Map<number, string>();
+
+  abstract get(slot: number): string | null;
+  abstract set(slot: number, value: string | null): void;
+
+  grow(): void {
+    this.bytes.grow();
+    this.form.grow();
+  }
+
+  clear(): void {
+    this.bytes.clear();
+    this.form.clear();
+    this.other.clear();
+  }
+}
+
 /**
  * SHA-256 digests as their 32 bytes (a 64-character hex string is ~90 bytes of heap). A value that
  * is not a canonical digest in this encoding (an older store's, or none) is kept as it is.
  */
-class DigestColumn {
-  private readonly bytes = new Column((n) => new Uint8Array(n), 32);
-  private readonly has = new Column((n) => new Uint8Array(n));
-  private readonly other = new Map<number, string>();
-
-  constructor(private readonly encoding: "hex" | "base64url") {}
+class DigestColumn extends PackedStrings {
+  constructor(private readonly encoding: "hex" | "base64url") {
+    super();
+  }
 
   get(slot: number): string | null {
-    if (this.has.get(slot)) return this.bytes.view(slot, 32).toString(this.encoding);
+    if (this.form.get(slot)) return this.bytes.view(slot, 32).toString(this.encoding);
     return this.other.get(slot) ?? null;
   }
 
   set(slot: number, value: string | null): void {
-    this.has.set(slot, 0);
+    this.form.set(slot, 0);
     this.other.delete(slot);
     if (value === null) return;
     const raw = Buffer.from(value, this.encoding);
     if (raw.length === 32 && raw.toString(this.encoding) === value) {
       this.bytes.view(slot, 32).set(raw);
-      this.has.set(slot, 1);
+      this.form.set(slot, 1);
     } else this.other.set(slot, value);
-  }
-
-  grow(): void {
-    this.bytes.grow();
-    this.has.grow();
-  }
-
-  clear(): void {
-    this.bytes.clear();
-    this.has.clear();
-    this.other.clear();
   }
 }
 
@@ -230,12 +238,8 @@ class DigestColumn {
  * them from a digest, kept as their bytes (up to 32: a 34-character ETag is ~70 bytes of heap as a
  * string and its slot); any other ETag is kept as it is.
  */
-class EtagColumn {
-  private readonly bytes = new Column((n) => new Uint8Array(n), 32);
-  /** Per slot: 0, none in bytes; else the byte count (1-32), plus 64 when weak. */
-  private readonly form = new Column((n) => new Uint8Array(n));
-  private readonly other = new Map<number, string>();
-
+class EtagColumn extends PackedStrings {
+  // `form` per slot: 0, none in bytes; else the byte count (1-32), plus 64 when weak.
   get(slot: number): string | null {
     const form = this.form.get(slot);
     if (!form) return this.other.get(slot) ?? null;
@@ -254,17 +258,6 @@ class EtagColumn {
     }
     this.bytes.view(slot, 32).set(Buffer.from(m[2], "hex"));
     this.form.set(slot, m[2].length / 2 + (m[1] ? 64 : 0));
-  }
-
-  grow(): void {
-    this.bytes.grow();
-    this.form.grow();
-  }
-
-  clear(): void {
-    this.bytes.clear();
-    this.form.clear();
-    this.other.clear();
   }
 }
 
