@@ -227,7 +227,7 @@ function timeLeft(what) {
 
 // A fresh process's first cycle (as `crier poll --once` from cron), a warm-up, then two warm cycles:
 // with new connections (as `crier run` every few minutes: kept-alive connections have expired) and
-// with kept-alive connections (short intervals).
+// with kept-alive connections (short intervals; five of them, child.mjs `repeated`).
 const STEADY_CYCLES = ["fresh", "warmup", "new-conns", "kept-alive"];
 const STEADY_SHOWN = { fresh: "fresh process, new conns", "new-conns": "warm, new conns", "kept-alive": "warm, kept-alive conns" };
 const PROFILE_CYCLE = flagValue("profile-cycle") ?? null;
@@ -506,8 +506,8 @@ function report() {
       "Floor: the leanest client doing Crier's requests: conditional GETs with the right validators through undici's `Agent` loaded from the same files as Crier's `src/core/http.ts` (not undici's index), the same keep-alive pool (4 connections per origin), each URL split into origin and path once, `Dispatcher#dispatch` with a handler gathering the body (as Crier's `src/intake/fetch-exchange.ts`), the same Node flags. " +
         "Crier: `openCrier` on a store seeded by an earlier process (3 console destinations per feed), then `crier.intake.pollFeeds()` (fetch stage, the feed states the store keeps in memory after its first cycle, the not-modified polls handed to `store.recordPolled` in batches of 500, which rewrites a healthy feed's row only every `pollTimesEveryMs`). " +
         "Scheduler: `crier run`'s Scheduler (its schedule plan and work as src/services/run.ts makes them) `.start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
-        "Each process runs four cycles: its first (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
-        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and one more (warm, kept-alive). Ratios are Crier ÷ floor, medians of the repetitions.",
+        "Each process runs its first cycle (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
+        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and five more (warm, kept-alive: a process's figure is the median of its five, the floor's and Crier's alike; one short cycle is at the mercy of one scavenge or one busy moment). Ratios are Crier ÷ floor, medians of the repetitions.",
     );
     out.push("");
     const rows = [];
@@ -560,6 +560,12 @@ function report() {
         return xs.length ? `${rx(xs[0])} / ${rx(median(xs))} / ${rx(xs[xs.length - 1])} (${xs.length} reps)` : "—";
       };
       extra.push(`N=${e.n}: kept-alive CPU ratio to the floor, per repetition, min / median / max: this build ${perRep(e.crier)}${e.baseline.length ? `; baseline (${BASELINE}) ${perRep(e.baseline)}` : ""}.`);
+      // Every kept-alive cycle of every repetition (five a process), min / median / max.
+      const allRuns = (runs) => {
+        const xs = ok(runs).flatMap((r) => r.cycles?.["kept-alive"]?.cpuRuns ?? []);
+        return xs.length ? `${f0(Math.min(...xs))} / ${f0(median(xs))} / ${f0(Math.max(...xs))} ms (${xs.length} cycles)` : "—";
+      };
+      extra.push(`N=${e.n}: every kept-alive cycle's CPU, min / median / max: floor ${allRuns(e.floor)}; Crier ${allRuns(e.crier)}.`);
     }
     out.push(extra.map((x) => `- ${x}`).join("\n"));
     out.push("");

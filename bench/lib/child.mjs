@@ -71,6 +71,25 @@ async function crierApp(dir, config = "crier.yaml") {
 
 const shortCycle = (m) => ({ ...m, value: undefined, ...statusCounts(m.value.reports) });
 
+/**
+ * How many times a cycle label is run back to back: the warm kept-alive cycle `KEPT_ALIVE_RUNS` times
+ * (one short cycle is at the mercy of one scavenge or one busy moment of the machine), others once.
+ */
+const KEPT_ALIVE_RUNS = 5;
+
+/**
+ * Runs one labelled cycle (`run` returns its measurement) once, or the kept-alive one KEPT_ALIVE_RUNS
+ * times; the figure is the run of median CPU, with every run's CPU kept (`cpuRuns`). The floor and
+ * Crier both measure through here: the same number of cycles each.
+ */
+async function repeated(label, run) {
+  if (label !== "kept-alive") return run();
+  const runs = [];
+  for (let k = 0; k < KEPT_ALIVE_RUNS; k++) runs.push(await run());
+  const byCpu = [...runs].sort((a, b) => a.cpuMs - b.cpuMs);
+  return { ...byCpu[Math.floor(byCpu.length / 2)], cpuRuns: runs.map((r) => r.cpuMs) };
+}
+
 /** `crier run`'s Scheduler on `app` (an opened Crier), as services/run.ts wires it (WebSub off). */
 async function newScheduler(app) {
   const { Scheduler } = await import(new URL("dist/src/scheduler/index.js", ROOT));
@@ -98,7 +117,7 @@ async function crierCycles() {
   for (const [k, label] of labels.entries()) {
     if (label === "new-conns") await closeFetchPool();
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    cycles[label] = shortCycle(await measure(args.control, () => app.intake.pollFeeds()));
+    cycles[label] = await repeated(label, async () => shortCycle(await measure(args.control, () => app.intake.pollFeeds())));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "crier"}-${label}.cpuprofile`));
   }
   await app.close();
@@ -458,51 +477,61 @@ async function floor() {
     }
     // --profile-cycle: the floor's last cycle too, to compare like with like.
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    const m = await measure(args.control, () =>
-      pool(targets, CONCURRENCY, async (f) => {
-        // As fetch.ts (fetch-exchange.ts) asks: undici's dispatch API, the body gathered as it comes.
-        return new Promise((resolve, reject) => {
-          const chunks = [];
-          let statusCode = 0;
-          agent.dispatch(
-            {
-              origin: f.origin,
-              path: f.path,
-              method: "GET",
-              headers: {
-                "user-agent": "bench-floor",
-                accept: "application/rss+xml, */*;q=0.5",
-                "accept-encoding": "gzip, deflate, br",
-                "if-none-match": f.etag,
-                "if-modified-since": f.lastModified,
-              },
-            },
-            {
-              onRequestStart() {},
-              onResponseStart(_c, status) {
-                statusCode = status;
-              },
-              onResponseData(_c, chunk) {
-                chunks.push(chunk);
-              },
-              onResponseEnd() {
-                resolve(statusCode);
-              },
-              onResponseError(_c, err) {
-                reject(err);
-              },
-            },
-          );
-        });
-      }),
-    );
+    cycles[label] = await repeated(label, () => floorCycle(agent, targets));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "floor"}-${label}.cpuprofile`));
-    const statuses = {};
-    for (const s of m.value) statuses[s] = (statuses[s] ?? 0) + 1;
-    cycles[label] = { ...m, value: undefined, statuses };
   }
   await agent.close();
   return { cycles, maxRss: maxRssBytes() };
+}
+
+const CRIER_USER_AGENT = "Crier/0.1 (+https://github.com/crier-news/crier)";
+const CRIER_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
+
+/** One floor cycle: every target once through `agent`, CONCURRENCY at a time; statuses counted. */
+async function floorCycle(agent, targets) {
+  const m = await measure(args.control, () =>
+    pool(targets, CONCURRENCY, async (f) => {
+      // As fetch.ts (fetch-exchange.ts) asks: undici's dispatch API, the body gathered as it comes.
+      return new Promise((resolve, reject) => {
+        const chunks = [];
+        let statusCode = 0;
+        agent.dispatch(
+          {
+            origin: f.origin,
+            path: f.path,
+            method: "GET",
+            headers: {
+              // Crier's request, byte for byte: its default User-Agent (src/config/schema.ts) and
+              // Accept (src/intake/fetch.ts); a shorter request is less to write to the socket.
+              "user-agent": CRIER_USER_AGENT,
+              accept: CRIER_ACCEPT,
+              "accept-encoding": "gzip, deflate, br",
+              "if-none-match": f.etag,
+              "if-modified-since": f.lastModified,
+            },
+          },
+          {
+            onRequestStart() {},
+            onResponseStart(_c, status) {
+              statusCode = status;
+            },
+            onResponseData(_c, chunk) {
+              chunks.push(chunk);
+            },
+            onResponseEnd() {
+              resolve(statusCode);
+            },
+            onResponseError(_c, err) {
+              reject(err);
+            },
+          },
+        );
+      });
+    }),
+  );
+  const statuses = {};
+  for (const s of m.value) statuses[s] = (statuses[s] ?? 0) + 1;
+  return { ...m, value: undefined, statuses };
 }
 
 // ---- peers ---------------------------------------------------------------------------------------
