@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; zodSchemas: number }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; zodSchemas: number; commands: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -37,7 +37,7 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
   const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN) };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN), commands: tagged("commander-command") };
 }
 
 /** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
@@ -247,6 +247,28 @@ describe("start-up: a command loads what it uses", () => {
       expect(r.code, args.join(" ")).not.toBe(1);
       expect(r.segmenters, args.join(" ")).toEqual([]);
     }
+  });
+
+  it("a command's run defines that command alone in commander; help, an unknown command or a mistake before it still get the whole program", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).commands).toEqual(["poll"]); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["--config", config, "deliveries"], [`--config=${config}`, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.commands, args.join(" ")).toEqual([args.at(-1) === "--once" ? "poll" : args.at(-1)]);
+    }
+    const list = await recorded(["-c", config, "feed", "list", "--json"]);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: "news" })]);
+    expect(list.commands).toEqual(["feed", "list", "resume", "accept"]);
+    // The whole program, and commander's messages and exit codes from it (the suggestion needs every name).
+    const everyCommand = ["run", "poll", "preview", "deliveries", "retry", "validate", "resolve", "destinations", "resume", "subscriptions", "prune", "feeds", "feed", "list", "resume", "accept", "adapters", "check", "unpost"];
+    const unknown = await recorded(["-c", config, "feds"]);
+    expect(unknown).toMatchObject({ code: 2, stdout: "" });
+    expect(unknown.stderr).toContain("unknown command 'feds'\n(Did you mean feeds?)");
+    expect(unknown.commands).toEqual(everyCommand);
+    const before = await recorded(["--bogus", "feeds"]);
+    expect(before).toMatchObject({ code: 2, stderr: "error: unknown option '--bogus'\n" });
+    expect(before.commands).toEqual(everyCommand);
   });
 
   it("a read-only command compiles no statement that writes, and runs no migration", async () => {

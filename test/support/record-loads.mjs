@@ -4,7 +4,7 @@
 // rules: ~15 ms), every SQL text better-sqlite3 compiles or runs (`sql <text>`) and every function
 // compiled from text (`function-from-text`), every CommonJS file loaded by `import` (`esm-commonjs`:
 // Node lexes its source for export names), one line each; at exit, how many zod schemas the
-// process built (`zod-schemas N`).
+// process built (`zod-schemas N`); every command commander defines (`commander-command NAME`).
 import { appendFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import v8 from "node:v8";
@@ -30,9 +30,19 @@ Module._load = function recorded(request, parent, isMain) {
       };
     }
   }
+  // Each command the program defines (`commander-command NAME`), sub-commands included.
+  if (!patchedCommander && typeof exported?.Command?.prototype?.command === "function" && /node_modules\/commander\//.test(String(Module._resolveFilename(request, parent, isMain)))) {
+    patchedCommander = true;
+    const command = exported.Command.prototype.command;
+    exported.Command.prototype.command = function recordedCommand(nameAndArgs, ...rest) {
+      appendFileSync(out, `commander-command ${String(nameAndArgs).split(/\s+/)[0]}\n`);
+      return command.call(this, nameAndArgs, ...rest);
+    };
+  }
   return exported;
 };
 let patchedSqlite = false;
+let patchedCommander = false;
 const Segmenter = Intl.Segmenter;
 Intl.Segmenter = class RecordedSegmenter extends Segmenter {
   constructor(...args) {
