@@ -40,15 +40,21 @@ function importsAsCommonJs(specifier) {
 // (cjs-module-lexer, in JS): on ipaddr.js's 38 KB the lexer grows hot and V8 optimises it, ~280M
 // instructions (a fifth of `crier validate`). Static imports of such packages load them with
 // `require` instead, as the command's import floor does; the names imported are read at build time.
+//
+// An ES module package (zod: ~230 files on every command's path) is loaded by `require` too where
+// Node can (require(esm), Node >= 20.19): the same files and module instances as `import` gives,
+// but read and linked synchronously, as the import floor loads them, rather than through the ESM
+// loader's async reads and promise jobs (~10 ms of CPU for zod alone). Older Nodes `import` it.
 const requireCommonJs = {
   name: "require-commonjs",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind !== "import-statement" || args.namespace !== "file" || args.path.startsWith("node:")) return undefined;
-      return importsAsCommonJs(args.path) ? { path: args.path, namespace: "require-commonjs" } : undefined;
+      if (importsAsCommonJs(args.path) || esmWrapsCommonJs(args.path)) return { path: args.path, namespace: "require-commonjs" };
+      return requirableEsm(args.path) ? { path: args.path, namespace: "require-esm" } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: "require-commonjs" }, (args) => {
-      const names = Object.keys(require(args.path)).filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
+      const names = exportNames(require(args.path));
       return {
         contents:
           `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)(${JSON.stringify(args.path)});\nexport default m;\n` +
@@ -57,8 +63,57 @@ const requireCommonJs = {
         resolveDir: process.cwd(),
       };
     });
+    b.onLoad({ filter: /.*/, namespace: "require-esm" }, (args) => {
+      const spec = JSON.stringify(args.path);
+      const namespace = require(fileURLToPath(import.meta.resolve(args.path)));
+      const names = exportNames(namespace);
+      return {
+        contents:
+          `import { createRequire } from "node:module";\nimport { fileURLToPath } from "node:url";\n` +
+          // import.meta.resolve: the file `import` would load (the package's "import" condition), not its CommonJS build.
+          `const m = process.features.require_module ? createRequire(import.meta.url)(fileURLToPath(import.meta.resolve(${spec}))) : await import(${spec});\n` +
+          ("default" in namespace ? "export default m.default;\n" : "") +
+          (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
+        loader: "js",
+        resolveDir: process.cwd(),
+      };
+    });
   },
 };
+
+/** The names a module exports that can be bound as constants (not `default`, not `__esModule`). */
+function exportNames(exported) {
+  return Object.keys(exported).filter((n) => n !== "default" && n !== "__esModule" && /^[A-Za-z_$][\w$]*$/.test(n));
+}
+
+/**
+ * Whether a package's ES module entry is a wrapper that imports its CommonJS main (commander's
+ * esm.mjs): `require` gives the very same module instance, and Node lexes nothing.
+ */
+function esmWrapsCommonJs(specifier) {
+  try {
+    const esm = fileURLToPath(import.meta.resolve(specifier));
+    const main = require.resolve(specifier);
+    if (path.dirname(esm) !== path.dirname(main) || !/\.c?js$/.test(main) || esm === main) return false;
+    return new RegExp(`\\bfrom\\s+["']\\./${path.basename(main).replace(/\./g, "\\.")}["']`).test(readFileSync(esm, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether an ES module package loads by `require` here (Node's require(esm); not where a module of
+ * it awaits at top level). Its exports are bound once: none of these packages reassigns an export.
+ */
+function requirableEsm(specifier) {
+  if (!process.features.require_module) return false;
+  try {
+    require(fileURLToPath(import.meta.resolve(specifier)));
+    return true;
+  } catch {
+    return false; // not installed here, or not loadable by require: left to Node's import
+  }
+}
 
 // `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a
 // copy); `help-render CLI`: that step's child process.

@@ -3,7 +3,7 @@
 // V8 flag set at run time (v8.setFlagsFromString), every grapheme segmenter built (ICU's break
 // rules: ~15 ms), every SQL text better-sqlite3 compiles or runs (`sql <text>`) and every function
 // compiled from text (`function-from-text`), every CommonJS file loaded by `import` (`esm-commonjs`:
-// Node lexes its source for export names), one line each; at exit, how many zod schemas the
+// Node lexes its source for export names), every module the ESM loader loads (`esm-load`), one line each; at exit, how many zod schemas the
 // process built (`zod-schemas N`); every command commander defines (`commander-command NAME`).
 import { appendFileSync } from "node:fs";
 import Module, { register } from "node:module";
