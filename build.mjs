@@ -50,23 +50,27 @@ const requireCommonJs = {
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind !== "import-statement" || args.namespace !== "file" || args.path.startsWith("node:")) return undefined;
-      if (importsAsCommonJs(args.path) || esmWrapsCommonJs(args.path)) return { path: args.path, namespace: "require-commonjs" };
-      return requirableEsm(args.path) ? { path: args.path, namespace: "require-esm" } : undefined;
+      // One shim per importing file, bundled with it: a shim shared by files of several chunks would be a chunk of its own.
+      const shim = { pluginData: { specifier: args.path, importer: args.importer }, path: `${args.path}?${path.relative(process.cwd(), args.importer)}` };
+      if (importsAsCommonJs(args.path) || esmWrapsCommonJs(args.path)) return { ...shim, namespace: "require-commonjs" };
+      return requirableEsm(args.path) ? { ...shim, namespace: "require-esm" } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: "require-commonjs" }, (args) => {
-      const names = exportNames(require(args.path));
+      const { specifier, importer } = args.pluginData;
+      const names = exportNames(require(specifier), importer, specifier);
       return {
         contents:
-          `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)(${JSON.stringify(args.path)});\nexport default m;\n` +
+          `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)(${JSON.stringify(specifier)});\nexport default m;\n` +
           (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
         loader: "js",
         resolveDir: process.cwd(),
       };
     });
     b.onLoad({ filter: /.*/, namespace: "require-esm" }, (args) => {
-      const spec = JSON.stringify(args.path);
-      const namespace = require(fileURLToPath(import.meta.resolve(args.path)));
-      const names = exportNames(namespace);
+      const { specifier, importer } = args.pluginData;
+      const spec = JSON.stringify(specifier);
+      const namespace = require(fileURLToPath(import.meta.resolve(specifier)));
+      const names = exportNames(namespace, importer, specifier);
       return {
         contents:
           `import { createRequire } from "node:module";\nimport { fileURLToPath } from "node:url";\n` +
@@ -81,9 +85,24 @@ const requireCommonJs = {
   },
 };
 
-/** The names a module exports that can be bound as constants (not `default`, not `__esModule`). */
-function exportNames(exported) {
-  return Object.keys(exported).filter((n) => n !== "default" && n !== "__esModule" && /^[A-Za-z_$][\w$]*$/.test(n));
+/**
+ * The names of `exported` to bind as constants in `importer`'s shim: those its imports from
+ * `specifier` name (zod has ~260: each shim would repeat them all), or every one (not `default`,
+ * not `__esModule`) where it imports the namespace or re-exports. A name missing fails the build.
+ */
+function exportNames(exported, importer, specifier) {
+  const all = Object.keys(exported).filter((n) => n !== "default" && n !== "__esModule" && /^[A-Za-z_$][\w$]*$/.test(n));
+  const source = readFileSync(importer, "utf8");
+  const from = `\\s+from\\s+["']${specifier.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}["']`;
+  if (new RegExp(`\\bexport\\b[^;]*?${from}`).test(source)) return all;
+  const names = new Set();
+  for (const [, clause] of source.matchAll(new RegExp(`\\bimport\\s+([^;'"]*?)${from}`, "g"))) {
+    if (/^type\s/.test(clause)) continue; // erased
+    if (clause.includes("*")) return all;
+    const named = /\{([^}]*)\}/.exec(clause)?.[1] ?? "";
+    for (const part of named.split(",").map((p) => p.trim()).filter(Boolean)) if (!part.startsWith("type ")) names.add(part.split(/\s+as\s+/)[0]);
+  }
+  return [...names].filter((n) => n !== "default");
 }
 
 /**

@@ -180,6 +180,12 @@ describe("start-up: a command loads what it uses", () => {
       expect(r.esmLoaded.filter((url) => url.includes("/node_modules/")), args.join(" ")).toEqual([]);
       // Crier's own chunks still load as ES modules (the bundle's dynamic imports).
       expect(r.esmLoaded.filter((url) => url.includes("/dist/src/chunks/")).length, args.join(" ")).toBeGreaterThan(3);
+      // Each file's shim is bundled with it: none is a chunk of its own, one file more to load.
+      const shimsAlone = r.own.filter((file) => {
+        const sources = [...compiledSources([file])];
+        return sources.length > 0 && sources.every((source) => /require-(esm|commonjs):/.test(source));
+      });
+      expect(shimsAlone, args.join(" ")).toEqual([]);
     }
   });
 
