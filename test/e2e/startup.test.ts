@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; esmLoaded: string[]; zodSchemas: number; commands: string[] }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; esmLoaded: string[]; builtins: string[]; zodSchemas: number; commands: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -37,7 +37,7 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
   const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), esmLoaded: tagged("esm-load"), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN), commands: tagged("commander-command") };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), esmLoaded: tagged("esm-load"), builtins: tagged("node-builtin"), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN), commands: tagged("commander-command") };
 }
 
 /** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
@@ -289,6 +289,18 @@ describe("start-up: a command loads what it uses", () => {
     const before = await recorded(["--bogus", "feeds"]);
     expect(before).toMatchObject({ code: 2, stderr: "error: unknown option '--bogus'\n" });
     expect(before.commands).toEqual(everyCommand);
+  });
+
+  it("no command loads perf_hooks: the lease's start time and the store's recheck clock come from process.uptime() (validate, deliveries, feeds, poll)", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.builtins, args.join(" ")).toContain("fs");
+      // The first use of the global `performance` loaded perf_hooks and its ten modules: ~2 ms of CPU.
+      expect(r.builtins.filter((m) => /^perf_hooks$|^internal\/perf\/performance$/.test(m)), args.join(" ")).toEqual([]);
+    }
   });
 
   it("a read-only command compiles no statement that writes, and runs no migration", async () => {

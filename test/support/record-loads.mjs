@@ -3,8 +3,9 @@
 // V8 flag set at run time (v8.setFlagsFromString), every grapheme segmenter built (ICU's break
 // rules: ~15 ms), every SQL text better-sqlite3 compiles or runs (`sql <text>`) and every function
 // compiled from text (`function-from-text`), every CommonJS file loaded by `import` (`esm-commonjs`:
-// Node lexes its source for export names), every module the ESM loader loads (`esm-load`), one line each; at exit, how many zod schemas the
-// process built (`zod-schemas N`); every command commander defines (`commander-command NAME`).
+// Node lexes its source for export names), every module the ESM loader loads (`esm-load`), every
+// command commander defines (`commander-command NAME`), one line each; at exit, how many zod
+// schemas the process built (`zod-schemas N`) and Node's own modules it loaded (`node-builtin NAME`).
 import { appendFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import v8 from "node:v8";
@@ -66,6 +67,8 @@ globalThis.Function = new Proxy(Function, {
 let zodSchemas = 0;
 globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { postProcessor: () => void zodSchemas++ });
 process.on("exit", () => appendFileSync(out, `zod-schemas ${zodSchemas}\n`));
+// Node's own modules the process loaded (`node-builtin NAME`, at exit).
+process.on("exit", () => appendFileSync(out, process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => `node-builtin ${m.slice(13)}\n`).join("")));
 const setFlags = v8.setFlagsFromString;
 v8.setFlagsFromString = (flags) => {
   appendFileSync(out, `v8-flags ${flags}\n`);
