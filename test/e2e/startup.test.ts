@@ -303,6 +303,20 @@ describe("start-up: a command loads what it uses", () => {
     }
   });
 
+  it("Node's own modules come by process.getBuiltinModule, not an ES import: no lazy export of node:fs or node:net is loaded (validate, deliveries, feeds, poll)", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      // An import of node:fs built its namespace from every export, loading fs.ReadStream's streams;
+      // one of node:net, net.BlockList and net.SocketAddress (~5 ms in all). No command uses them.
+      expect(r.builtins.filter((m) => ["internal/fs/streams", "internal/blocklist", "internal/socketaddress"].includes(m)), args.join(" ")).toEqual([]);
+      // And what a poll of a file feed never needs: a resolver, a decompressor.
+      expect(r.builtins.filter((m) => m === "dns" || m === "zlib"), args.join(" ")).toEqual([]);
+    }
+  });
+
   it("a read-only command compiles no statement that writes, and runs no migration", async () => {
     const { config } = setup(true);
     expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store

@@ -6,9 +6,12 @@
 // Node lexes its source for export names), every module the ESM loader loads (`esm-load`), every
 // command commander defines (`commander-command NAME`), one line each; at exit, how many zod
 // schemas the process built (`zod-schemas N`) and Node's own modules it loaded (`node-builtin NAME`).
-import { appendFileSync } from "node:fs";
-import Module, { register } from "node:module";
-import v8 from "node:v8";
+// Node's modules by process.getBuiltinModule, not imported: an import of node:fs would load its lazy
+// exports (fs.ReadStream's streams), which the `node-builtin` lines must show only when Crier does.
+const { appendFileSync } = process.getBuiltinModule("node:fs");
+const Module = process.getBuiltinModule("node:module");
+const { register } = Module;
+const v8 = process.getBuiltinModule("node:v8");
 
 const out = process.env.CRIER_LOAD_LOG;
 if (!out) throw new Error("record-loads: set CRIER_LOAD_LOG to a file");
