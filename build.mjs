@@ -3,8 +3,9 @@
 // modules: Node 20 has no compile cache, and resolving, reading and compiling ~180 small modules cost
 // a command more CPU than the work it does. Each lazy `import()` in the CLI (a command's services,
 // the adapter registry, each adapter) stays lazy as a chunk of its own (dist/src/chunks/). Packages stay external,
-// loaded from node_modules as published: better-sqlite3 and sharp are native, and a command's import
-// floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
+// loaded from node_modules as published (better-sqlite3 and sharp are native, and a command's import
+// floor, bench/lib/goals.mjs, stays what that command really needs), by `require` as that floor loads
+// them (the require-commonjs plugin below). The adapter registry and the
 // adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
 // to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
 import { chmodSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
