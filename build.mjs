@@ -3,8 +3,9 @@
 // modules: Node 20 has no compile cache, and resolving, reading and compiling ~180 small modules cost
 // a command more CPU than the work it does. Each lazy `import()` in the CLI (a command's services,
 // the adapter registry, each adapter) stays lazy as a chunk of its own (dist/src/chunks/). Packages stay external,
-// loaded from node_modules as published: better-sqlite3 and sharp are native, and a command's import
-// floor (bench/lib/goals.mjs) stays what that command really needs. The adapter registry and the
+// loaded from node_modules as published (better-sqlite3 and sharp are native, and a command's import
+// floor, bench/lib/goals.mjs, stays what that command really needs), by `require` as that floor loads
+// them (the require-commonjs plugin below). The adapter registry and the
 // adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
 // to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
 import { chmodSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -40,18 +41,54 @@ function importsAsCommonJs(specifier) {
 // (cjs-module-lexer, in JS): on ipaddr.js's 38 KB the lexer grows hot and V8 optimises it, ~280M
 // instructions (a fifth of `crier validate`). Static imports of such packages load them with
 // `require` instead, as the command's import floor does; the names imported are read at build time.
+//
+// An ES module package (zod: ~230 files on every command's path) is loaded by `require` too where
+// Node can (require(esm), Node >= 20.19): the same files and module instances as `import` gives,
+// but read and linked synchronously, as the import floor loads them, rather than through the ESM
+// loader's async reads and promise jobs (~10 ms of CPU for zod alone). Older Nodes `import` it.
 const requireCommonJs = {
   name: "require-commonjs",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.kind !== "import-statement" || args.namespace !== "file" || args.path.startsWith("node:")) return undefined;
-      return importsAsCommonJs(args.path) ? { path: args.path, namespace: "require-commonjs" } : undefined;
+      if (args.kind !== "import-statement" || args.namespace !== "file") return undefined;
+      // One shim per importing file, bundled with it: a shim shared by files of several chunks would be a chunk of its own.
+      const shim = { pluginData: { specifier: args.path, importer: args.importer }, path: `${args.path}?${path.relative(process.cwd(), args.importer)}` };
+      if (args.path.startsWith("node:")) return { ...shim, namespace: "builtin" };
+      if (importsAsCommonJs(args.path) || esmWrapsCommonJs(args.path)) return { ...shim, namespace: "require-commonjs" };
+      return requirableEsm(args.path) ? { ...shim, namespace: "require-esm" } : undefined;
+    });
+    // Node's own modules too: an ES module's import of one builds its namespace from every export,
+    // calling each lazy getter (node:fs loads fs/promises and its streams, node:net BlockList and
+    // SocketAddress, node:crypto WebCrypto): ~10 ms of CPU that `require` (the import floor) never pays.
+    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
+      const { specifier, importer } = args.pluginData;
+      const names = exportNames(require(specifier), importer, specifier);
+      return {
+        contents: `const m = process.getBuiltinModule(${JSON.stringify(specifier)});\nexport default m;\n` + (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
+        loader: "js",
+      };
     });
     b.onLoad({ filter: /.*/, namespace: "require-commonjs" }, (args) => {
-      const names = Object.keys(require(args.path)).filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
+      const { specifier, importer } = args.pluginData;
+      const names = exportNames(require(specifier), importer, specifier);
       return {
         contents:
-          `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)(${JSON.stringify(args.path)});\nexport default m;\n` +
+          `const m = process.getBuiltinModule("node:module").createRequire(import.meta.url)(${JSON.stringify(specifier)});\nexport default m;\n` +
+          (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
+        loader: "js",
+        resolveDir: process.cwd(),
+      };
+    });
+    b.onLoad({ filter: /.*/, namespace: "require-esm" }, (args) => {
+      const { specifier, importer } = args.pluginData;
+      const spec = JSON.stringify(specifier);
+      const namespace = require(fileURLToPath(import.meta.resolve(specifier)));
+      const names = exportNames(namespace, importer, specifier);
+      return {
+        contents:
+          // import.meta.resolve: the file `import` would load (the package's "import" condition), not its CommonJS build.
+          `const m = process.features.require_module ? process.getBuiltinModule("node:module").createRequire(import.meta.url)(process.getBuiltinModule("node:url").fileURLToPath(import.meta.resolve(${spec}))) : await import(${spec});\n` +
+          ("default" in namespace ? "export default m.default;\n" : "") +
           (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
         loader: "js",
         resolveDir: process.cwd(),
@@ -59,6 +96,55 @@ const requireCommonJs = {
     });
   },
 };
+
+/**
+ * The names of `exported` to bind as constants in `importer`'s shim: those its imports from
+ * `specifier` name (zod has ~260: each shim would repeat them all), or every one (not `default`,
+ * not `__esModule`) where it imports the namespace or re-exports. A name missing fails the build.
+ */
+function exportNames(exported, importer, specifier) {
+  const all = Object.keys(exported).filter((n) => n !== "default" && n !== "__esModule" && /^[A-Za-z_$][\w$]*$/.test(n));
+  const source = readFileSync(importer, "utf8");
+  const from = `\\s+from\\s+["']${specifier.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}["']`;
+  if (new RegExp(`\\bexport\\b[^;]*?${from}`).test(source)) return all;
+  const names = new Set();
+  for (const [, clause] of source.matchAll(new RegExp(`\\bimport\\s+([^;'"]*?)${from}`, "g"))) {
+    if (/^type\s/.test(clause)) continue; // erased
+    if (clause.includes("*")) return all;
+    const named = /\{([^}]*)\}/.exec(clause)?.[1] ?? "";
+    for (const part of named.split(",").map((p) => p.trim()).filter(Boolean)) if (!part.startsWith("type ")) names.add(part.split(/\s+as\s+/)[0]);
+  }
+  return [...names].filter((n) => n !== "default");
+}
+
+/**
+ * Whether a package's ES module entry is a wrapper that imports its CommonJS main (commander's
+ * esm.mjs): `require` gives the very same module instance, and Node lexes nothing.
+ */
+function esmWrapsCommonJs(specifier) {
+  try {
+    const esm = fileURLToPath(import.meta.resolve(specifier));
+    const main = require.resolve(specifier);
+    if (path.dirname(esm) !== path.dirname(main) || !/\.c?js$/.test(main) || esm === main) return false;
+    return new RegExp(`\\bfrom\\s+["']\\./${path.basename(main).replace(/\./g, "\\.")}["']`).test(readFileSync(esm, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether an ES module package loads by `require` here (Node's require(esm); not where a module of
+ * it awaits at top level). Its exports are bound once: none of these packages reassigns an export.
+ */
+function requirableEsm(specifier) {
+  if (!process.features.require_module) return false;
+  try {
+    require(fileURLToPath(import.meta.resolve(specifier)));
+    return true;
+  } catch {
+    return false; // not installed here, or not loadable by require: left to Node's import
+  }
+}
 
 // `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a
 // copy); `help-render CLI`: that step's child process.

@@ -7,7 +7,7 @@
  * name that resolves to a public address for a check and a private one for the connection (DNS
  * rebinding) cannot slip past.
  */
-import dns from "node:dns";
+import type { LookupAddress, LookupOptions } from "node:dns";
 import net from "node:net";
 import { Agent, buildConnector } from "../core/http.js";
 import { refusedRange } from "./address-range.js";
@@ -36,13 +36,14 @@ export function privateAddressRefusal(err: unknown): PrivateAddressError | null 
   return null;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** dns.lookup that fails when any address of the name is refused, so that no answer of it is tried. */
-export function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  // node:dns when a name is first looked up: a poll of file or cached feeds connects nowhere (~1.5 ms to load).
+  process.getBuiltinModule("node:dns").lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, "");
-    const list = addresses as dns.LookupAddress[];
+    const list = addresses as LookupAddress[];
     for (const a of list) {
       const range = refusedRange(a.address);
       if (range) return callback(new PrivateAddressError(hostname, a.address, range), "");

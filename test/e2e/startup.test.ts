@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; zodSchemas: number }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; esmLoaded: string[]; builtins: string[]; zodSchemas: number; commands: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
@@ -37,7 +37,7 @@ async function recorded(args: string[]): Promise<{ code: number | null; stdout: 
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
   const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN) };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), esmLoaded: tagged("esm-load"), builtins: tagged("node-builtin"), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN), commands: tagged("commander-command") };
 }
 
 /** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
@@ -164,8 +164,28 @@ describe("start-up: a command loads what it uses", () => {
       const r = await recorded(args);
       expect(r.code, args.join(" ")).not.toBe(1);
       // ipaddr.js (38 KB) by import made V8 optimise the lexer: ~280M instructions, a fifth of validate.
-      // commander's own ESM wrapper imports its 812-byte index.js: the only one left.
-      expect(r.importedCommonJs, args.join(" ")).toEqual(["commander/index.js"]);
+      // commander too: its ESM wrapper only imports its index.js, which is required instead.
+      expect(r.importedCommonJs, args.join(" ")).toEqual([]);
+    }
+  });
+
+  it.skipIf(!process.features.require_module)("ES module packages load by require (Node's require(esm)) as the import floor loads them: none through the ESM loader (validate, deliveries, feeds, poll)", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // seeds the store: the next poll finds the feed unchanged
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.packages, args.join(" ")).toContain("zod");
+      // zod's ~230 modules were read by async file handles and linked by promise jobs: ~10 ms of CPU more than require.
+      expect(r.esmLoaded.filter((url) => url.includes("/node_modules/")), args.join(" ")).toEqual([]);
+      // Crier's own chunks still load as ES modules (the bundle's dynamic imports).
+      expect(r.esmLoaded.filter((url) => url.includes("/dist/src/chunks/")).length, args.join(" ")).toBeGreaterThan(3);
+      // Each file's shim is bundled with it: none is a chunk of its own, one file more to load.
+      const shimsAlone = r.own.filter((file) => {
+        const sources = [...compiledSources([file])];
+        return sources.length > 0 && sources.every((source) => /require-(esm|commonjs):/.test(source));
+      });
+      expect(shimsAlone, args.join(" ")).toEqual([]);
     }
   });
 
@@ -246,6 +266,54 @@ describe("start-up: a command loads what it uses", () => {
       const r = await recorded(args);
       expect(r.code, args.join(" ")).not.toBe(1);
       expect(r.segmenters, args.join(" ")).toEqual([]);
+    }
+  });
+
+  it("a command's run defines that command alone in commander; help, an unknown command or a mistake before it still get the whole program", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).commands).toEqual(["poll"]); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["--config", config, "deliveries"], [`--config=${config}`, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.commands, args.join(" ")).toEqual([args.at(-1) === "--once" ? "poll" : args.at(-1)]);
+    }
+    const list = await recorded(["-c", config, "feed", "list", "--json"]);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: "news" })]);
+    expect(list.commands).toEqual(["feed", "list", "resume", "accept"]);
+    // The whole program, and commander's messages and exit codes from it (the suggestion needs every name).
+    const everyCommand = ["run", "poll", "preview", "deliveries", "retry", "validate", "resolve", "destinations", "resume", "subscriptions", "prune", "feeds", "feed", "list", "resume", "accept", "adapters", "check", "unpost"];
+    const unknown = await recorded(["-c", config, "feds"]);
+    expect(unknown).toMatchObject({ code: 2, stdout: "" });
+    expect(unknown.stderr).toContain("unknown command 'feds'\n(Did you mean feeds?)");
+    expect(unknown.commands).toEqual(everyCommand);
+    const before = await recorded(["--bogus", "feeds"]);
+    expect(before).toMatchObject({ code: 2, stderr: "error: unknown option '--bogus'\n" });
+    expect(before.commands).toEqual(everyCommand);
+  });
+
+  it("no command loads perf_hooks: the lease's start time and the store's recheck clock come from process.uptime() (validate, deliveries, feeds, poll)", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      expect(r.builtins, args.join(" ")).toContain("fs");
+      // The first use of the global `performance` loaded perf_hooks and its ten modules: ~2 ms of CPU.
+      expect(r.builtins.filter((m) => /^perf_hooks$|^internal\/perf\/performance$/.test(m)), args.join(" ")).toEqual([]);
+    }
+  });
+
+  it("Node's own modules come by process.getBuiltinModule, not an ES import: no lazy export of node:fs or node:net is loaded (validate, deliveries, feeds, poll)", async () => {
+    const { config } = setup(true);
+    expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
+    for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "feeds"], ["-c", config, "poll", "--once"]]) {
+      const r = await recorded(args);
+      expect(r.code, args.join(" ")).not.toBe(1);
+      // An import of node:fs built its namespace from every export, loading fs.ReadStream's streams;
+      // one of node:net, net.BlockList and net.SocketAddress (~5 ms in all). No command uses them.
+      expect(r.builtins.filter((m) => ["internal/fs/streams", "internal/blocklist", "internal/socketaddress"].includes(m)), args.join(" ")).toEqual([]);
+      // And what a poll of a file feed never needs: a resolver, a decompressor.
+      expect(r.builtins.filter((m) => m === "dns" || m === "zlib"), args.join(" ")).toEqual([]);
     }
   });
 

@@ -3,11 +3,15 @@
 // V8 flag set at run time (v8.setFlagsFromString), every grapheme segmenter built (ICU's break
 // rules: ~15 ms), every SQL text better-sqlite3 compiles or runs (`sql <text>`) and every function
 // compiled from text (`function-from-text`), every CommonJS file loaded by `import` (`esm-commonjs`:
-// Node lexes its source for export names), one line each; at exit, how many zod schemas the
-// process built (`zod-schemas N`).
-import { appendFileSync } from "node:fs";
-import Module, { register } from "node:module";
-import v8 from "node:v8";
+// Node lexes its source for export names), every module the ESM loader loads (`esm-load`), every
+// command commander defines (`commander-command NAME`), one line each; at exit, how many zod
+// schemas the process built (`zod-schemas N`) and Node's own modules it loaded (`node-builtin NAME`).
+// Node's modules by process.getBuiltinModule, not imported: an import of node:fs would load its lazy
+// exports (fs.ReadStream's streams), which the `node-builtin` lines must show only when Crier does.
+const { appendFileSync } = process.getBuiltinModule("node:fs");
+const Module = process.getBuiltinModule("node:module");
+const { register } = Module;
+const v8 = process.getBuiltinModule("node:v8");
 
 const out = process.env.CRIER_LOAD_LOG;
 if (!out) throw new Error("record-loads: set CRIER_LOAD_LOG to a file");
@@ -30,9 +34,19 @@ Module._load = function recorded(request, parent, isMain) {
       };
     }
   }
+  // Each command the program defines (`commander-command NAME`), sub-commands included.
+  if (!patchedCommander && typeof exported?.Command?.prototype?.command === "function" && /node_modules\/commander\//.test(String(Module._resolveFilename(request, parent, isMain)))) {
+    patchedCommander = true;
+    const command = exported.Command.prototype.command;
+    exported.Command.prototype.command = function recordedCommand(nameAndArgs, ...rest) {
+      appendFileSync(out, `commander-command ${String(nameAndArgs).split(/\s+/)[0]}\n`);
+      return command.call(this, nameAndArgs, ...rest);
+    };
+  }
   return exported;
 };
 let patchedSqlite = false;
+let patchedCommander = false;
 const Segmenter = Intl.Segmenter;
 Intl.Segmenter = class RecordedSegmenter extends Segmenter {
   constructor(...args) {
@@ -56,6 +70,8 @@ globalThis.Function = new Proxy(Function, {
 let zodSchemas = 0;
 globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { postProcessor: () => void zodSchemas++ });
 process.on("exit", () => appendFileSync(out, `zod-schemas ${zodSchemas}\n`));
+// Node's own modules the process loaded (`node-builtin NAME`, at exit).
+process.on("exit", () => appendFileSync(out, process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => `node-builtin ${m.slice(13)}\n`).join("")));
 const setFlags = v8.setFlagsFromString;
 v8.setFlagsFromString = (flags) => {
   appendFileSync(out, `v8-flags ${flags}\n`);

@@ -41,11 +41,21 @@ describe("FeedStateCache", () => {
     const hex = (k: number): string => k.toString(16).padStart(64, "0");
     const state = (k: number): FeedState => ({ ...base, feedId: `f${k}`, etag: `"${hex(k).slice(-32)}"`, bodyHash: hex(k), errorStreak: k % 7, lastPolledAt: 1_765_000_000_000 + k });
     for (let k = 0; k < 10_000; k++) cache.set(`f${k}`, state(k));
-    for (const k of [0, 4095, 4096, 8191, 8192, 9999]) expect(cache.get(`f${k}`)).toEqual(state(k));
+    // Block edges: the first block holds 64 slots, each next one 4096.
+    for (const k of [0, 63, 64, 65, 4159, 4160, 4161, 8255, 8256, 9999]) expect(cache.get(`f${k}`)).toEqual(state(k));
     cache.clear();
     expect(cache.get("f4096")).toBeUndefined();
     cache.set("f4096", { ...state(1), feedId: "f4096" });
     expect(cache.get("f4096")).toEqual({ ...state(1), feedId: "f4096" });
+  });
+
+  it("a cache of one feed allocates a small first block of columns (a poll of a few feeds), not a whole block", () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const cache = new FeedStateCache();
+    cache.set("news", base);
+    expect(cache.get("news")).toEqual(base);
+    // A whole block of 4096 slots is ~670 KB of typed arrays (8 times and 3 packed strings of 32 bytes a slot).
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024);
   });
 
   it("answers null for a feed the store does not know and undefined for one it does not hold", () => {
