@@ -59,7 +59,7 @@ export function checkFeedList(entries: EntryList, ctx: FeedListContext): FeedLis
       if (first !== undefined) out.duplicates.push(`${ctx.where(["feeds", index, "id"])}: duplicate id "${id}" (also feeds[${first}])`);
       else out.ids.set(id, index);
     }
-    const parsed = feedSchema.safeParse(entry, WITH_INPUT);
+    const parsed = feedSchema().safeParse(entry, WITH_INPUT);
     if (parsed.success) out.feeds.push(compactFeed(parsed.data, index, ctx, out));
     else ctx.refused(index, parsed.error.issues);
     entries.drop(index);
