@@ -39,7 +39,7 @@ import {
   type DestinationCommon,
 } from "./schema.js";
 import { readRoutes } from "./load-routes.js";
-import { arrayList, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
+import { arrayList, CHUNKED_FROM, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
 import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
@@ -210,7 +210,7 @@ function parseYaml(text: string, file: string, chunked: boolean): ParsedYaml {
     }
     return located;
   };
-  if (chunked) {
+  if (chunked && text.length >= CHUNKED_FROM) {
     const split = splitLists(text);
     if (split) return { input: split.rest, lists: split.lists, document };
   }
