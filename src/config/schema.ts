@@ -25,11 +25,18 @@ function once<T>(build: () => T): () => T {
 // (registering on a shared one would give every field the last text).
 const id = (): z.ZodString => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
 
-// Numbers most fields share: each field wraps one in its own `.default()`/`.optional()` and registers
-// its description there, so the checks are built once, not once per field.
+// Values most fields share: each field wraps one in its own `.default()`/`.optional()` and registers
+// its description there, so the checks are built once, not once per field. Only a schema that carries
+// no description of its own is shared.
 const positiveInt = once(() => z.number().int().positive());
 const wholeNumber = once(() => z.number().int().min(0));
 const positiveNumber = once(() => z.number().positive());
+const text = once(() => z.string());
+const nonEmpty = once(() => z.string().min(1));
+const nonEmptyList = once(() => z.array(nonEmpty()));
+const flag = once(() => z.boolean());
+/** `enabled` of a feed or a destination: on unless switched off (no description). */
+const enabledFlag = once(() => flag().default(true));
 
 const timezone = once(() => z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"));
 const validCron = new Map<string, boolean>();
@@ -68,7 +75,7 @@ function isTimeZone(value: string): boolean {
 export const storageSchema = once(() =>
   z.strictObject({
     type: z.literal("sqlite").default("sqlite").register(z.globalRegistry, { description: "Store driver." }),
-    path: z.string().min(1).default("data/crier.db").register(z.globalRegistry, { description: "SQLite file; relative to the config file's folder." }),
+    path: nonEmpty().default("data/crier.db").register(z.globalRegistry, { description: "SQLite file; relative to the config file's folder." }),
     cacheMB: positiveNumber()
       .default(2)
       .register(z.globalRegistry, { description: "SQLite's page cache, in MB. The file's pages stay in the operating system's cache too, so a small one costs little; better-sqlite3's own 16 MB filled up with seen items was most of a first poll's memory." }),
@@ -87,17 +94,16 @@ export const feedSchema = once(() =>
     timeoutMs: positiveInt().default(15_000).register(z.globalRegistry, { description: "Whole-request timeout for fetching the feed." }),
     maxBytes: positiveInt().default(10 * 1024 * 1024).register(z.globalRegistry, { description: "Largest feed body accepted." }),
     maxRedirects: wholeNumber().default(5).register(z.globalRegistry, { description: "Redirects followed before giving up." }),
-    enabled: z.boolean().default(true),
+    enabled: enabledFlag(),
     image: z
       .strictObject({
-        fromArticlePage: z.boolean().default(true).register(z.globalRegistry, { description: "When the feed gives no image, look for og:image / twitter:image on the article page." }),
+        fromArticlePage: flag().default(true).register(z.globalRegistry, { description: "When the feed gives no image, look for og:image / twitter:image on the article page." }),
         fallbackUrl: z.string().url().optional().register(z.globalRegistry, { description: "Image used when an article has none (e.g. the publication's logo card)." }),
         minWidth: wholeNumber().default(200).register(z.globalRegistry, { description: "An <img> in the content declared narrower than this is skipped (icons, pixels)." }),
       })
       .default({ fromArticlePage: true, minWidth: 200 })
       .register(z.globalRegistry, { description: "How this feed's article images are found." }),
-    websub: z
-      .boolean()
+    websub: flag()
       .default(true)
       .register(z.globalRegistry, { description: "When `websub` is configured and the feed names a hub, subscribe for pushed updates (polling continues as a slow safety net)." }),
   }),
@@ -126,20 +132,20 @@ export const destinationCommonSchema = once(() =>
   z.object({
     id: id().register(z.globalRegistry, { description: "Stable destination id; stored in delivery records." }),
     platform: z.string().min(1).register(z.globalRegistry, { description: "Adapter name (see `crier adapters`)." }),
-    enabled: z.boolean().default(true),
-    template: z.string().min(1).optional().register(z.globalRegistry, { description: "Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}." }),
+    enabled: enabledFlag(),
+    template: nonEmpty().optional().register(z.globalRegistry, { description: "Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}." }),
     maxLength: positiveInt().optional().register(z.globalRegistry, { description: "Tighter length limit than the platform's (never looser)." }),
     maxHashtags: wholeNumber().default(3).register(z.globalRegistry, { description: "Hashtags made from categories, at most." }),
     hashtagMap: z
-      .record(z.string(), z.string())
+      .record(text(), text())
       .default({})
       .register(z.globalRegistry, { description: "Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)." }),
-    hashtagIgnore: z.array(z.string()).default([]).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." }),
+    hashtagIgnore: z.array(text()).default([]).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." }),
     utm: z
       .strictObject({
         source: z.string().min(1).register(z.globalRegistry, { description: "utm_source, e.g. telegram." }),
-        medium: z.string().min(1).default("social").register(z.globalRegistry, { description: "utm_medium." }),
-        campaign: z.string().min(1).default("{feed}").register(z.globalRegistry, { description: "utm_campaign; {feed} is the feed id." }),
+        medium: nonEmpty().default("social").register(z.globalRegistry, { description: "utm_medium." }),
+        campaign: nonEmpty().default("{feed}").register(z.globalRegistry, { description: "utm_campaign; {feed} is the feed id." }),
       })
       .optional()
       .register(z.globalRegistry, { description: "Tag posted links for analytics (never part of an article's identity; existing utm_* replaced, never doubled)." }),
@@ -170,15 +176,14 @@ export const destinationEntrySchema = once(() => destinationCommonSchema().loose
 /** Which items a rule matches: any listed keyword, the regex, any category, or any author. */
 const matcherSchema = once(() =>
   z.strictObject({
-    keywords: z.array(z.string().min(1)).default([]).register(z.globalRegistry, { description: "Words or phrases in the title or summary (case-insensitive)." }),
-    regex: z
-      .string()
+    keywords: nonEmptyList().default([]).register(z.globalRegistry, { description: "Words or phrases in the title or summary (case-insensitive)." }),
+    regex: text()
       .optional()
       .register(z.globalRegistry, {
         description: "A regular expression (JavaScript syntax) tested against the title and summary (case-insensitive). Filters run in linear time: lookahead, lookbehind and backreferences are refused.",
       }),
-    categories: z.array(z.string().min(1)).default([]).register(z.globalRegistry, { description: "Category names (case-insensitive)." }),
-    authors: z.array(z.string().min(1)).default([]).register(z.globalRegistry, { description: "Author names (case-insensitive)." }),
+    categories: nonEmptyList().default([]).register(z.globalRegistry, { description: "Category names (case-insensitive)." }),
+    authors: nonEmptyList().default([]).register(z.globalRegistry, { description: "Author names (case-insensitive)." }),
   }),
 );
 
@@ -217,11 +222,10 @@ export const deliverySchema = once(() =>
 
 export const imagesSchema = once(() =>
   z.strictObject({
-    enabled: z.boolean().default(true).register(z.globalRegistry, { description: "Attach article images on platforms that show them." }),
+    enabled: flag().default(true).register(z.globalRegistry, { description: "Attach article images on platforms that show them." }),
     maxBytes: positiveInt().default(15 * 1024 * 1024).register(z.globalRegistry, { description: "Largest image downloaded." }),
     timeoutMs: positiveInt().default(15_000).register(z.globalRegistry, { description: "Timeout of one image or article-page download." }),
-    allowPrivateAddresses: z
-      .boolean()
+    allowPrivateAddresses: flag()
       .optional()
       .register(z.globalRegistry, { description: "Deprecated: write `network.allowPrivateAddresses`, which also covers WebSub hubs. Still read when that is not given." }),
   }),
@@ -229,8 +233,7 @@ export const imagesSchema = once(() =>
 
 export const networkSchema = once(() =>
   z.strictObject({
-    allowPrivateAddresses: z
-      .boolean()
+    allowPrivateAddresses: flag()
       .default(false)
       .register(z.globalRegistry, {
         description: "Let what a feed names (images, article pages, WebSub hubs) be on private, loopback, link-local and other non-public addresses, IPv4 ones embedded in IPv6 included. Off: a feed cannot make Crier connect into your network; the feed URLs you configure are not affected.",
@@ -313,7 +316,7 @@ export const ownershipSchema = once(() =>
 
 const listenSchema = once(() =>
   z.strictObject({
-    host: z.string().min(1).default("127.0.0.1").register(z.globalRegistry, { description: "Address the listener binds to (put a TLS proxy in front of it)." }),
+    host: nonEmpty().default("127.0.0.1").register(z.globalRegistry, { description: "Address the listener binds to (put a TLS proxy in front of it)." }),
     port: z.number().int().min(0).max(65_535).default(8080).register(z.globalRegistry, { description: "Port of the listener; 0 picks a free one." }),
   }),
 );
@@ -360,8 +363,8 @@ export const websubSchema = once(() =>
 export const memorySchema = once(() =>
   z.strictObject({
     youngGenerationMB: z.number().int().min(0).max(64).optional().register(z.globalRegistry, { description: "Deprecated and ignored (was a run-time cap on V8's young generation)." }),
-    optimizeForSizeWhileParsing: z.boolean().optional().register(z.globalRegistry, { description: "Deprecated and ignored (was V8's size mode while feeds were parsed)." }),
-    optimizeWasm: z.boolean().optional().register(z.globalRegistry, { description: "Deprecated and ignored (was V8's optimizing compiler for WebAssembly)." }),
+    optimizeForSizeWhileParsing: flag().optional().register(z.globalRegistry, { description: "Deprecated and ignored (was V8's size mode while feeds were parsed)." }),
+    optimizeWasm: flag().optional().register(z.globalRegistry, { description: "Deprecated and ignored (was V8's optimizing compiler for WebAssembly)." }),
   }),
 );
 
