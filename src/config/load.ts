@@ -14,11 +14,13 @@ import { Interner } from "./compact.js";
 import {
   configSchema,
   PARSE_ONCE,
-  destinationCommonSchema,
+  destinationCommonSchemaFor,
   destinationCommonKeys,
   destinationEntrySchema,
+  destinationEntrySchemaFor,
   publicListenerSchema,
   routeSchema,
+  routeSchemaFor,
   feedSchema,
   topField,
   TOP_KEYS,
@@ -275,7 +277,7 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
       );
       return;
     }
-    const common = destinationCommonSchema().parse(entry, PARSE_ONCE);
+    const common = destinationCommonSchemaFor(entry).parse(entry, PARSE_ONCE);
     if (common.template) {
       for (const name of unknownPlaceholders(common.template)) {
         problems.push(`${where([...at, "template"])}: unknown placeholder {${name}}`);
@@ -467,16 +469,18 @@ function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>,
   // entry is gone only when neither holds it.
   const listOf = (section: "feeds" | "destinations" | "routes"): EntryList => lists.get(section) ?? arrayList(data[section], (input as Record<string, unknown>)[section]);
   const at: Sections["at"] = { destinations: [], routes: [] };
-  const each = <T>(section: "destinations" | "routes", schema: z.ZodType<T>): T[] => {
+  // Each entry with its schema (without the optional sub-objects it leaves out); "did you mean" from the whole one.
+  const each = <T>(section: "destinations" | "routes", schemaFor: (entry: unknown) => z.ZodType<T>, whole: () => z.ZodType): T[] => {
     const list = listOf(section);
     const valid: T[] = [];
     for (let index = 0; index < list.length; index++) {
-      const r = schema.safeParse(list.at(index), WITH_INPUT);
+      const entry = list.at(index);
+      const r = schemaFor(entry).safeParse(entry, WITH_INPUT);
       list.drop(index);
       if (r.success) {
         at[section].push(index);
         valid.push(r.data);
-      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
+      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(whole(), p))));
     }
     return valid;
   };
@@ -489,8 +493,8 @@ function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>,
   return {
     raw: {
       ...rest,
-      destinations: each("destinations", destinationEntrySchema()),
-      routes: each("routes", routeSchema()),
+      destinations: each("destinations", destinationEntrySchemaFor, destinationEntrySchema),
+      routes: each("routes", routeSchemaFor, routeSchema),
     },
     feedList,
     at,

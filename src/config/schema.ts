@@ -21,6 +21,32 @@ function once<T>(build: () => T): () => T {
   return () => (built ??= build());
 }
 
+type Fields = Record<string, () => z.ZodType>;
+type ShapeOf<F extends Fields> = { [K in keyof F]: ReturnType<F[K]> };
+
+/** The schemas of a table of fields, in its order. */
+function shapeOf<F extends Fields>(fields: F, leaveOut: ReadonlySet<string> = new Set()): ShapeOf<F> {
+  return Object.fromEntries(Object.entries(fields).flatMap(([key, field]) => (leaveOut.has(key) ? [] : [[key, field()]]))) as ShapeOf<F>;
+}
+
+/**
+ * An object's schema for one entry: every field but the optional ones in `rare` that the entry
+ * leaves out, whose schemas (sub-objects most entries never have) are then never built. For that
+ * entry it checks and words problems as the whole object does: an absent optional field adds
+ * neither a value nor an issue, and the fields keep their order. "Did you mean" reads the whole one.
+ */
+function sparse<F extends Fields, S>(fields: F, rare: readonly (keyof F & string)[], make: (shape: Partial<ShapeOf<F>>) => S): (entry: unknown) => S {
+  const made = new Map<string, S>();
+  return (entry) => {
+    const given = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>) : {};
+    const absent = rare.filter((key) => given[key] === undefined);
+    const name = absent.join(" ");
+    let schema = made.get(name);
+    if (!schema) made.set(name, (schema = make(shapeOf(fields, new Set(absent)))));
+    return schema;
+  };
+}
+
 // A function, not one shared schema: each field registers its own description on its own instance
 // (registering on a shared one would give every field the last text).
 const id = (): z.ZodString => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
@@ -127,51 +153,69 @@ export const quietHoursSchema = once(() =>
   }),
 );
 
-/** Fields every destination has; the rest belong to its platform's adapter. */
-export const destinationCommonSchema = once(() =>
-  z.object({
-    id: id().register(z.globalRegistry, { description: "Stable destination id; stored in delivery records." }),
-    platform: z.string().min(1).register(z.globalRegistry, { description: "Adapter name (see `crier adapters`)." }),
-    enabled: enabledFlag(),
-    template: nonEmpty().optional().register(z.globalRegistry, { description: "Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}." }),
-    maxLength: positiveInt().optional().register(z.globalRegistry, { description: "Tighter length limit than the platform's (never looser)." }),
-    maxHashtags: wholeNumber().default(3).register(z.globalRegistry, { description: "Hashtags made from categories, at most." }),
-    hashtagMap: z
+/** Fields every destination has (each built on first use); the rest belong to its platform's adapter. */
+const destinationFields = {
+  id: once(() => id().register(z.globalRegistry, { description: "Stable destination id; stored in delivery records." })),
+  platform: once(() => z.string().min(1).register(z.globalRegistry, { description: "Adapter name (see `crier adapters`)." })),
+  enabled: once(() => enabledFlag()),
+  template: once(() => nonEmpty().optional().register(z.globalRegistry, { description: "Post template; placeholders {title} {summary} {link} {author} {hashtags} {feed}." })),
+  maxLength: once(() => positiveInt().optional().register(z.globalRegistry, { description: "Tighter length limit than the platform's (never looser)." })),
+  maxHashtags: once(() => wholeNumber().default(3).register(z.globalRegistry, { description: "Hashtags made from categories, at most." })),
+  hashtagMap: once(() =>
+    z
       .record(text(), text())
       .default({})
-      .register(z.globalRegistry, { description: "Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)." }),
-    hashtagIgnore: z.array(text()).default([]).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." }),
-    utm: z
+      .register(z.globalRegistry, { description: "Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)." })
+  ),
+  hashtagIgnore: once(() => z.array(text()).default([]).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." })),
+  utm: once(() =>
+    z
       .strictObject({
         source: z.string().min(1).register(z.globalRegistry, { description: "utm_source, e.g. telegram." }),
         medium: nonEmpty().default("social").register(z.globalRegistry, { description: "utm_medium." }),
         campaign: nonEmpty().default("{feed}").register(z.globalRegistry, { description: "utm_campaign; {feed} is the feed id." }),
       })
       .optional()
-      .register(z.globalRegistry, { description: "Tag posted links for analytics (never part of an article's identity; existing utm_* replaced, never doubled)." }),
-    timeoutMs: positiveInt().default(30_000).register(z.globalRegistry, { description: "Timeout of one send." }),
-    budget: z
+      .register(z.globalRegistry, { description: "Tag posted links for analytics (never part of an article's identity; existing utm_* replaced, never doubled)." })
+  ),
+  timeoutMs: once(() => positiveInt().default(30_000).register(z.globalRegistry, { description: "Timeout of one send." })),
+  budget: once(() =>
+    z
       .array(rateWindowSchema())
       .default([])
-      .register(z.globalRegistry, { description: "Posting budgets on top of the platform's documented ones (which always apply); counted from the delivery log." }),
-    minSpacingMs: wholeNumber().default(0).register(z.globalRegistry, { description: "Least time between two sends." }),
-    quietHours: quietHoursSchema().optional().register(z.globalRegistry, { description: "No sends in this daily period; posts wait until it ends." }),
-    maxAgeHours: positiveNumber()
+      .register(z.globalRegistry, { description: "Posting budgets on top of the platform's documented ones (which always apply); counted from the delivery log." })
+  ),
+  minSpacingMs: once(() => wholeNumber().default(0).register(z.globalRegistry, { description: "Least time between two sends." })),
+  quietHours: once(() => quietHoursSchema().optional().register(z.globalRegistry, { description: "No sends in this daily period; posts wait until it ends." })),
+  maxAgeHours: once(() =>
+    positiveNumber()
       .optional()
-      .register(z.globalRegistry, { description: "Never post an article older than this (checked again just before each send; undated articles use the time first seen)." }),
-    ambiguous: z
+      .register(z.globalRegistry, { description: "Never post an article older than this (checked again just before each send; undated articles use the time first seen)." })
+  ),
+  ambiguous: once(() =>
+    z
       .enum(["hold", "retry"])
       .default("hold")
-      .register(z.globalRegistry, { description: "A send whose outcome is unknown (timeout, reset, 5xx): hold it as uncertain for the operator, or retry (may double-post)." }),
-    maxConsecutiveRejections: positiveInt()
+      .register(z.globalRegistry, { description: "A send whose outcome is unknown (timeout, reset, 5xx): hold it as uncertain for the operator, or retry (may double-post)." })
+  ),
+  maxConsecutiveRejections: once(() =>
+    positiveInt()
       .default(5)
-      .register(z.globalRegistry, { description: "Pause the destination after this many content rejections in a row." }),
-  }),
-);
+      .register(z.globalRegistry, { description: "Pause the destination after this many content rejections in a row." })
+  ),
+};
+/** Fields every destination has; the rest belong to its platform's adapter. */
+export const destinationCommonSchema = once(() => z.object(shapeOf(destinationFields)));
 /** The keys every destination has (the rest are its platform's). */
-export const destinationCommonKeys = once(() => Object.keys(destinationCommonSchema().shape));
+export const destinationCommonKeys = once(() => Object.keys(destinationFields));
 /** A destination entry as the list is checked: the common fields, the platform's let through. */
-export const destinationEntrySchema = once(() => destinationCommonSchema().loose());
+export const destinationEntrySchema = once(() => z.looseObject(shapeOf(destinationFields)));
+/** Optional sub-objects most destinations leave out: built only for a destination that has one. */
+const RARE_DESTINATION_FIELDS = ["utm", "quietHours"] as const;
+/** destinationEntrySchema for this entry (its common fields; `sparse`). */
+export const destinationEntrySchemaFor = sparse(destinationFields, RARE_DESTINATION_FIELDS, (shape) => z.looseObject(shape) as unknown as ReturnType<typeof destinationEntrySchema>);
+/** destinationCommonSchema for this entry (`sparse`). */
+export const destinationCommonSchemaFor = sparse(destinationFields, RARE_DESTINATION_FIELDS, (shape) => z.object(shape) as unknown as ReturnType<typeof destinationCommonSchema>);
 
 /** Which items a rule matches: any listed keyword, the regex, any category, or any author. */
 const matcherSchema = once(() =>
@@ -195,13 +239,14 @@ export const routeFilterSchema = once(() =>
   }),
 );
 
-export const routeSchema = once(() =>
-  z.strictObject({
-    feed: id().register(z.globalRegistry, { description: "A feed id." }),
-    to: z.array(id()).min(1).register(z.globalRegistry, { description: "Destination ids this feed posts to." }),
-    filter: routeFilterSchema().optional().register(z.globalRegistry, { description: "Which of the feed's items go to these destinations; the rest are recorded as skipped with the rule." }),
-  }),
-);
+const routeFields = {
+  feed: once(() => id().register(z.globalRegistry, { description: "A feed id." })),
+  to: once(() => z.array(id()).min(1).register(z.globalRegistry, { description: "Destination ids this feed posts to." })),
+  filter: once(() => routeFilterSchema().optional().register(z.globalRegistry, { description: "Which of the feed's items go to these destinations; the rest are recorded as skipped with the rule." })),
+};
+export const routeSchema = once(() => z.strictObject(shapeOf(routeFields)));
+/** routeSchema for this entry: a route without a filter builds none (`sparse`). */
+export const routeSchemaFor = sparse(routeFields, ["filter"], (shape) => z.strictObject(shape) as unknown as ReturnType<typeof routeSchema>);
 
 export const deliverySchema = once(() =>
   z.strictObject({
@@ -381,65 +426,33 @@ export const PARSE_ONCE = { jitless: true } as const;
  * ./section-defaults.ts holds as data, so that a file without the section never builds it.
  */
 const topFields = {
-  storage: once(() =>
-    storageSchema().default(storageSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Where the delivery log lives." }),
-  ),
+  storage: once(() => storageSchema().default(storageSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Where the delivery log lives." }),),
   userAgent: once(() =>
     z
       .string()
       .default("Crier/0.1 (+https://github.com/crier-news/crier)")
       .register(z.globalRegistry, { description: "User-Agent of feed requests; put a contact URL in it." }),
   ),
-  logLevel: once(() =>
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").register(z.globalRegistry, { description: "Least severe log level written." }),
-  ),
-  delivery: once(() =>
-    deliverySchema().default(deliverySchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Retries and delivery passes." }),
-  ),
-  feedHealth: once(() =>
-    feedHealthSchema().default(feedHealthSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Backoff and demotion of failing feeds." }),
-  ),
-  images: once(() =>
-    imagesSchema().default(imagesSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Downloading article images." }),
-  ),
-  network: once(() =>
-    networkSchema().default(networkSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Which addresses what a feed names may make Crier connect to." }),
-  ),
-  polling: once(() =>
-    pollingSchema().default(pollingSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "How feeds are fetched: concurrency, spread, what feed servers ask." }),
-  ),
-  retention: once(() =>
-    retentionSchema().default(retentionSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "How long the store keeps what it has seen and done." }),
-  ),
-  ownership: once(() =>
-    ownershipSchema().default(ownershipSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Which process may write the delivery log (see README \"One process owns the delivery log\")." }),
-  ),
+  logLevel: once(() => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").register(z.globalRegistry, { description: "Least severe log level written." }),),
+  delivery: once(() => deliverySchema().default(deliverySchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Retries and delivery passes." }),),
+  feedHealth: once(() => feedHealthSchema().default(feedHealthSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Backoff and demotion of failing feeds." }),),
+  images: once(() => imagesSchema().default(imagesSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Downloading article images." }),),
+  network: once(() => networkSchema().default(networkSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Which addresses what a feed names may make Crier connect to." }),),
+  polling: once(() => pollingSchema().default(pollingSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "How feeds are fetched: concurrency, spread, what feed servers ask." }),),
+  retention: once(() => retentionSchema().default(retentionSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "How long the store keeps what it has seen and done." }),),
+  ownership: once(() => ownershipSchema().default(ownershipSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "Which process may write the delivery log (see README \"One process owns the delivery log\")." }),),
   publicListener: once(() =>
     publicListenerSchema()
       .optional()
       .register(z.globalRegistry, { description: "The HTTP listener `crier run` opens to the outside world: WebSub callbacks, and images served to platforms that pull them by URL." }),
   ),
-  websub: once(() =>
-    websubSchema().optional().register(z.globalRegistry, { description: "Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`." }),
-  ),
-  alerts: once(() =>
-    alertsSchema().optional().register(z.globalRegistry, { description: "Where operator alerts go; without it alerts are only logged." }),
-  ),
-  memory: once(() =>
-    memorySchema().optional().register(z.globalRegistry, { description: "Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it." }),
-  ),
-  credentials: once(() =>
-    credentialsSchema().default(credentialsSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "The daily watch over destinations' credentials." }),
-  ),
-  feeds: once(() =>
-    z.array(feedSchema()).default([]).register(z.globalRegistry, { description: "The feeds to watch." }),
-  ),
-  destinations: once(() =>
-    z.array(destinationEntrySchema()).default([]).register(z.globalRegistry, { description: "Where posts go: one entry per channel or account." }),
-  ),
-  routes: once(() =>
-    z.array(routeSchema()).default([]).register(z.globalRegistry, { description: "Which feeds post to which destinations." }),
-  ),
+  websub: once(() => websubSchema().optional().register(z.globalRegistry, { description: "Pushed updates (W3C WebSub) for feeds that name a hub; without it feeds are only polled. Hubs call back on `publicListener`." }),),
+  alerts: once(() => alertsSchema().optional().register(z.globalRegistry, { description: "Where operator alerts go; without it alerts are only logged." }),),
+  memory: once(() => memorySchema().optional().register(z.globalRegistry, { description: "Deprecated and ignored: Crier sets no V8 flags at run time (see README \"Memory\"). Accepted with a warning; remove it." }),),
+  credentials: once(() => credentialsSchema().default(credentialsSchema().parse({}, PARSE_ONCE)).register(z.globalRegistry, { description: "The daily watch over destinations' credentials." }),),
+  feeds: once(() => z.array(feedSchema()).default([]).register(z.globalRegistry, { description: "The feeds to watch." }),),
+  destinations: once(() => z.array(destinationEntrySchema()).default([]).register(z.globalRegistry, { description: "Where posts go: one entry per channel or account." }),),
+  routes: once(() => z.array(routeSchema()).default([]).register(z.globalRegistry, { description: "Which feeds post to which destinations." }),),
 };
 type TopFields = { [K in keyof typeof topFields]: ReturnType<(typeof topFields)[K]> };
 /** A key of the file's top level. */
