@@ -36,14 +36,13 @@ function shapeOf<F extends Fields>(fields: F, leaveOut: ReadonlySet<string> = ne
  * neither a value nor an issue, and the fields keep their order. "Did you mean" reads the whole one.
  */
 function sparse<F extends Fields, S>(fields: F, rare: readonly (keyof F & string)[], make: (shape: Partial<ShapeOf<F>>) => S): (entry: unknown) => S {
-  const made = new Map<string, S>();
+  // By a bit per rare field the entry leaves out: nothing allocated per entry (10,000 routes).
+  const made: Array<S | undefined> = [];
   return (entry) => {
     const given = entry !== null && typeof entry === "object" ? (entry as Record<string, unknown>) : {};
-    const absent = rare.filter((key) => given[key] === undefined);
-    const name = absent.join(" ");
-    let schema = made.get(name);
-    if (!schema) made.set(name, (schema = make(shapeOf(fields, new Set(absent)))));
-    return schema;
+    let absent = 0;
+    for (let i = 0; i < rare.length; i++) if (given[rare[i] as string] === undefined) absent |= 1 << i;
+    return (made[absent] ??= make(shapeOf(fields, new Set(rare.filter((_, i) => absent & (1 << i))))));
   };
 }
 
