@@ -22,7 +22,8 @@ describe("sparse: an entry's schema without the optional fields it leaves out", 
     more: once(() => z.strictObject({ b: z.boolean() }).optional()),
   };
   const whole = z.strictObject(shapeOf(fields));
-  const forEntry = sparse(fields, ["extra", "more"], (shape) => z.strictObject(shape));
+  // `tags` left out stands as its default ([]); `extra` and `more` left out are absent.
+  const forEntry = sparse(fields, ["tags", "extra", "more"], (shape) => z.strictObject(shape), { tags: [] });
 
   it.each<[string, unknown]>([
     ["neither optional field", { name: "a" }],
@@ -30,6 +31,7 @@ describe("sparse: an entry's schema without the optional fields it leaves out", 
     ["both", { name: "a", extra: { a: 1 }, more: { b: true } }],
     ["an unknown key and a bad value", { name: "", tags: [1], extr: 1 }],
     ["a required field missing", { more: { b: "no" } }],
+    ["tags given", { name: "a", tags: ["x"] }],
     ["no object at all", 5],
     ["null", null],
   ])("%s: the same value or the same issues, in the same order, as the whole schema", (_name, entry) => {
@@ -38,6 +40,12 @@ describe("sparse: an entry's schema without the optional fields it leaves out", 
     expect(mine.success).toBe(all.success);
     if (mine.success && all.success) expect(Object.entries(mine.data)).toEqual(Object.entries(all.data));
     else expect(mine.error?.issues).toEqual(all.error?.issues);
+  });
+
+  it("gives each entry its own copy of a default", () => {
+    const first = forEntry({ name: "a" }).parse({ name: "a" }) as { tags: string[] };
+    first.tags.push("changed");
+    expect(forEntry({ name: "b" }).parse({ name: "b" })).toEqual({ name: "b", tags: [] });
   });
 
   it("builds an optional field's schema only for an entry that has it, and one schema per set of fields left out", () => {

@@ -14,7 +14,6 @@ import { Interner } from "./compact.js";
 import {
   configSchema,
   PARSE_ONCE,
-  destinationCommonSchemaFor,
   destinationCommonKeys,
   destinationEntrySchema,
   destinationEntrySchemaFor,
@@ -277,13 +276,14 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
       );
       return;
     }
-    const common = destinationCommonSchemaFor(entry).parse(entry, PARSE_ONCE);
+    // Parsed with the common fields already (validateSections): those are its common part, the rest its platform's.
+    const commonKeys = destinationCommonKeys();
+    const common = Object.fromEntries(commonKeys.filter((k) => Object.hasOwn(entry, k)).map((k) => [k, (entry as Record<string, unknown>)[k]])) as DestinationCommon;
     if (common.template) {
       for (const name of unknownPlaceholders(common.template)) {
         problems.push(`${where([...at, "template"])}: unknown placeholder {${name}}`);
       }
     }
-    const commonKeys = destinationCommonKeys();
     const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !commonKeys.includes(k)));
     const structural = adapter.config.safeParse(own, WITH_INPUT);
     if (!structural.success) {

@@ -73,32 +73,42 @@ export const storageSchema = once(() =>
   }),
 );
 
-export const feedSchema = once(() =>
-  z.strictObject({
-    id: id().register(z.globalRegistry, { description: "Stable feed id; used in records and CLI commands." }),
-    url: z.string().min(1).register(z.globalRegistry, { description: "http(s) URL, or a local file path (relative to the config file's folder)." }),
-    schedule: cronExpression().default("*/5 * * * *").register(z.globalRegistry, { description: "When to poll (cron, 5 or 6 fields)." }),
-    timezone: timezone().default("UTC").register(z.globalRegistry, { description: "IANA time zone the schedule is read in." }),
-    backlog: wholeNumber()
+/** Defaults of the feed fields that stand as their default in an entry that leaves them out (`sparse`). */
+const FEED_DEFAULTS = { schedule: "*/5 * * * *", timezone: "UTC", image: { fromArticlePage: true, minWidth: 200 } };
+
+const feedFields = {
+  id: once(() => id().register(z.globalRegistry, { description: "Stable feed id; used in records and CLI commands." })),
+  url: once(() => z.string().min(1).register(z.globalRegistry, { description: "http(s) URL, or a local file path (relative to the config file's folder)." })),
+  schedule: once(() => cronExpression().default(FEED_DEFAULTS.schedule).register(z.globalRegistry, { description: "When to poll (cron, 5 or 6 fields)." })),
+  timezone: once(() => timezone().default(FEED_DEFAULTS.timezone).register(z.globalRegistry, { description: "IANA time zone the schedule is read in." })),
+  backlog: once(() =>
+    wholeNumber()
       .default(0)
-      .register(z.globalRegistry, { description: "On a route's first run: post the newest N items; record the rest without posting." }),
-    timeoutMs: positiveInt().default(15_000).register(z.globalRegistry, { description: "Whole-request timeout for fetching the feed." }),
-    maxBytes: positiveInt().default(10 * 1024 * 1024).register(z.globalRegistry, { description: "Largest feed body accepted." }),
-    maxRedirects: wholeNumber().default(5).register(z.globalRegistry, { description: "Redirects followed before giving up." }),
-    enabled: enabledFlag(),
-    image: z
+      .register(z.globalRegistry, { description: "On a route's first run: post the newest N items; record the rest without posting." })
+  ),
+  timeoutMs: once(() => positiveInt().default(15_000).register(z.globalRegistry, { description: "Whole-request timeout for fetching the feed." })),
+  maxBytes: once(() => positiveInt().default(10 * 1024 * 1024).register(z.globalRegistry, { description: "Largest feed body accepted." })),
+  maxRedirects: once(() => wholeNumber().default(5).register(z.globalRegistry, { description: "Redirects followed before giving up." })),
+  enabled: once(() => enabledFlag()),
+  image: once(() =>
+    z
       .strictObject({
         fromArticlePage: flag().default(true).register(z.globalRegistry, { description: "When the feed gives no image, look for og:image / twitter:image on the article page." }),
         fallbackUrl: z.string().url().optional().register(z.globalRegistry, { description: "Image used when an article has none (e.g. the publication's logo card)." }),
         minWidth: wholeNumber().default(200).register(z.globalRegistry, { description: "An <img> in the content declared narrower than this is skipped (icons, pixels)." }),
       })
-      .default({ fromArticlePage: true, minWidth: 200 })
-      .register(z.globalRegistry, { description: "How this feed's article images are found." }),
-    websub: flag()
+      .default(FEED_DEFAULTS.image)
+      .register(z.globalRegistry, { description: "How this feed's article images are found." })
+  ),
+  websub: once(() =>
+    flag()
       .default(true)
-      .register(z.globalRegistry, { description: "When `websub` is configured and the feed names a hub, subscribe for pushed updates (polling continues as a slow safety net)." }),
-  }),
-);
+      .register(z.globalRegistry, { description: "When `websub` is configured and the feed names a hub, subscribe for pushed updates (polling continues as a slow safety net)." })
+  ),
+};
+export const feedSchema = once(() => z.strictObject(shapeOf(feedFields)));
+/** feedSchema for this entry: a feed without a schedule, time zone or image settings builds none of their checks (`sparse`). */
+export const feedSchemaFor = sparse(feedFields, ["schedule", "timezone", "image"], (shape) => z.strictObject(shape) as unknown as ReturnType<typeof feedSchema>, FEED_DEFAULTS);
 
 const clockTime = (): z.ZodString => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)");
 
@@ -118,6 +128,9 @@ export const quietHoursSchema = once(() =>
   }),
 );
 
+/** Defaults of the destination fields that stand as their default in an entry that leaves them out (`sparse`). */
+const DESTINATION_DEFAULTS = { hashtagMap: {}, hashtagIgnore: [], budget: [], ambiguous: "hold" as const };
+
 /** Fields every destination has (each built on first use); the rest belong to its platform's adapter. */
 const destinationFields = {
   id: once(() => id().register(z.globalRegistry, { description: "Stable destination id; stored in delivery records." })),
@@ -129,10 +142,10 @@ const destinationFields = {
   hashtagMap: once(() =>
     z
       .record(text(), text())
-      .default({})
+      .default(DESTINATION_DEFAULTS.hashtagMap)
       .register(z.globalRegistry, { description: "Category -> hashtag text, e.g. { \"Local politics\": \"Politics\" } (case-insensitive; an empty value drops it)." })
   ),
-  hashtagIgnore: once(() => z.array(text()).default([]).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." })),
+  hashtagIgnore: once(() => z.array(text()).default(DESTINATION_DEFAULTS.hashtagIgnore).register(z.globalRegistry, { description: "Categories never made into hashtags (case-insensitive), e.g. Uncategorized." })),
   utm: once(() =>
     z
       .strictObject({
@@ -147,7 +160,7 @@ const destinationFields = {
   budget: once(() =>
     z
       .array(rateWindowSchema())
-      .default([])
+      .default(DESTINATION_DEFAULTS.budget)
       .register(z.globalRegistry, { description: "Posting budgets on top of the platform's documented ones (which always apply); counted from the delivery log." })
   ),
   minSpacingMs: once(() => wholeNumber().default(0).register(z.globalRegistry, { description: "Least time between two sends." })),
@@ -160,7 +173,7 @@ const destinationFields = {
   ambiguous: once(() =>
     z
       .enum(["hold", "retry"])
-      .default("hold")
+      .default(DESTINATION_DEFAULTS.ambiguous)
       .register(z.globalRegistry, { description: "A send whose outcome is unknown (timeout, reset, 5xx): hold it as uncertain for the operator, or retry (may double-post)." })
   ),
   maxConsecutiveRejections: once(() =>
@@ -175,12 +188,10 @@ export const destinationCommonSchema = once(() => z.object(shapeOf(destinationFi
 export const destinationCommonKeys = once(() => Object.keys(destinationFields));
 /** A destination entry as the list is checked: the common fields, the platform's let through. */
 export const destinationEntrySchema = once(() => z.looseObject(shapeOf(destinationFields)));
-/** Optional sub-objects most destinations leave out: built only for a destination that has one. */
-const RARE_DESTINATION_FIELDS = ["utm", "quietHours"] as const;
+/** Fields most destinations leave out: their schemas are built only for a destination that has one. */
+const RARE_DESTINATION_FIELDS = ["hashtagMap", "hashtagIgnore", "utm", "budget", "quietHours", "ambiguous"] as const;
 /** destinationEntrySchema for this entry (its common fields; `sparse`). */
-export const destinationEntrySchemaFor = sparse(destinationFields, RARE_DESTINATION_FIELDS, (shape) => z.looseObject(shape) as unknown as ReturnType<typeof destinationEntrySchema>);
-/** destinationCommonSchema for this entry (`sparse`). */
-export const destinationCommonSchemaFor = sparse(destinationFields, RARE_DESTINATION_FIELDS, (shape) => z.object(shape) as unknown as ReturnType<typeof destinationCommonSchema>);
+export const destinationEntrySchemaFor = sparse(destinationFields, RARE_DESTINATION_FIELDS, (shape) => z.looseObject(shape) as unknown as ReturnType<typeof destinationEntrySchema>, DESTINATION_DEFAULTS);
 
 /** Which items a rule matches: any listed keyword, the regex, any category, or any author. */
 const matcherSchema = once(() =>
