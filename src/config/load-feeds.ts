@@ -7,7 +7,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
-import { feedSchema, PARSE_ONCE, type FeedConfig } from "./schema.js";
+import { feedSchemaFor, PARSE_ONCE, type FeedConfig } from "./schema.js";
 import { resolveEnvRefs } from "./env.js";
 import { ownCopy, type Interner } from "./compact.js";
 import type { EntryList } from "./yaml-lists.js";
@@ -59,7 +59,7 @@ export function checkFeedList(entries: EntryList, ctx: FeedListContext): FeedLis
       if (first !== undefined) out.duplicates.push(`${ctx.where(["feeds", index, "id"])}: duplicate id "${id}" (also feeds[${first}])`);
       else out.ids.set(id, index);
     }
-    const parsed = feedSchema.safeParse(entry, WITH_INPUT);
+    const parsed = feedSchemaFor(entry).safeParse(entry, WITH_INPUT);
     if (parsed.success) out.feeds.push(compactFeed(parsed.data, index, ctx, out));
     else ctx.refused(index, parsed.error.issues);
     entries.drop(index);

@@ -14,12 +14,17 @@ import { Interner } from "./compact.js";
 import {
   configSchema,
   PARSE_ONCE,
-  destinationCommonSchema,
+  destinationCommonKeys,
+  destinationEntrySchema,
+  destinationEntrySchemaFor,
   publicListenerSchema,
   routeSchema,
+  routeSchemaFor,
   feedSchema,
+  topField,
+  TOP_KEYS,
+  type TopKey,
   type RawConfig,
-  DESTINATION_COMMON_KEYS,
   type DeliveryConfig,
   type AlertsConfig,
   type CredentialsConfig,
@@ -35,13 +40,14 @@ import {
   type DestinationCommon,
 } from "./schema.js";
 import { readRoutes } from "./load-routes.js";
-import { arrayList, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
+import { arrayList, CHUNKED_FROM, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
 import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
 import { pullableUrlProblem } from "../net/pullable-url.js";
 import { closest, keysAt } from "./suggest.js";
 import { yamlSyntaxProblems } from "./yaml-problems.js";
 import { ConfigError } from "./config-error.js";
+import { SECTION_DEFAULTS } from "./section-defaults.js";
 
 export { ConfigError } from "./config-error.js";
 
@@ -205,7 +211,7 @@ function parseYaml(text: string, file: string, chunked: boolean): ParsedYaml {
     }
     return located;
   };
-  if (chunked) {
+  if (chunked && text.length >= CHUNKED_FROM) {
     const split = splitLists(text);
     if (split) return { input: split.rest, lists: split.lists, document };
   }
@@ -270,17 +276,19 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
       );
       return;
     }
-    const common = destinationCommonSchema.parse(entry, PARSE_ONCE);
+    // Parsed with the common fields already (validateSections): those are its common part, the rest its platform's.
+    const commonKeys = destinationCommonKeys();
+    const common = Object.fromEntries(commonKeys.filter((k) => Object.hasOwn(entry, k)).map((k) => [k, (entry as Record<string, unknown>)[k]])) as DestinationCommon;
     if (common.template) {
       for (const name of unknownPlaceholders(common.template)) {
         problems.push(`${where([...at, "template"])}: unknown placeholder {${name}}`);
       }
     }
-    const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !DESTINATION_COMMON_KEYS.includes(k)));
+    const own = Object.fromEntries(Object.entries(entry).filter(([k]) => !commonKeys.includes(k)));
     const structural = adapter.config.safeParse(own, WITH_INPUT);
     if (!structural.success) {
       // A misspelt common key reaches the adapter's schema: suggest from both.
-      const known = (p: PropertyKey[]): string[] => [...keysAt(adapter.config, p), ...(p.length ? [] : DESTINATION_COMMON_KEYS)];
+      const known = (p: PropertyKey[]): string[] => [...keysAt(adapter.config, p), ...(p.length ? [] : commonKeys)];
       problems.push(...structural.error.issues.map((i) => formatIssue(i, at, where, known)));
       return;
     }
@@ -390,11 +398,11 @@ function publicListenerSetting(raw: Pick<RawConfig, "publicListener" | "websub">
     return raw.publicListener;
   }
   if (!legacy?.publicUrl) return null;
-  const listen = legacy.listen ?? publicListenerSchema.shape.listen.parse(undefined, PARSE_ONCE);
+  const listen = legacy.listen ?? publicListenerSchema().shape.listen.parse(undefined, PARSE_ONCE);
   warnings.push(
     `${where(["websub", "publicUrl"])}: websub.${legacyKeys.join(" and websub.")} ${legacyKeys.length > 1 ? "are" : "is"} deprecated; write \`publicListener: { url: ${legacy.publicUrl}, listen: { host: ${listen.host}, port: ${listen.port} } }\` instead (it also serves images to platforms that pull them)`,
   );
-  return publicListenerSchema.parse({ url: legacy.publicUrl, listen }, PARSE_ONCE);
+  return publicListenerSchema().parse({ url: legacy.publicUrl, listen }, PARSE_ONCE);
 }
 
 /**
@@ -446,36 +454,38 @@ interface Sections {
 }
 
 function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>, where: (p: PropertyKey[]) => string, problems: string[], feedContext: Omit<FeedListContext, "refused">): Sections {
-  const topSchema = configSchema.extend({ feeds: z.array(z.unknown()).default([]), destinations: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) });
+  const topSchema = topLevelSchema(input);
   let top = topSchema.safeParse(input, WITH_INPUT);
   if (!top.success) {
-    problems.push(...top.error.issues.map((i) => formatIssue(i, [], where, (p) => keysAt(configSchema, p))));
+    problems.push(...top.error.issues.map((i) => formatIssue(i, [], where, (p) => keysAt(configSchema(), p))));
     // Unknown top-level keys alone do not hide the problems of the lists: check those without them.
     const unknown = top.error.issues.every((i) => i.code === "unrecognized_keys" && i.path.length === 0) ? top.error.issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : [])) : null;
     if (!unknown) throw new ConfigErrorSignal();
     top = topSchema.safeParse(Object.fromEntries(Object.entries(input as object).filter(([k]) => !unknown.includes(k))), WITH_INPUT);
     if (!top.success) throw new ConfigErrorSignal();
   }
-  const { data } = top;
+  const data = withDefaults(top.data as Partial<TopLevel>);
   // A list read in chunks, or parsed whole: then zod's array is a copy of the input's, and an
   // entry is gone only when neither holds it.
   const listOf = (section: "feeds" | "destinations" | "routes"): EntryList => lists.get(section) ?? arrayList(data[section], (input as Record<string, unknown>)[section]);
   const at: Sections["at"] = { destinations: [], routes: [] };
-  const each = <T>(section: "destinations" | "routes", schema: z.ZodType<T>): T[] => {
+  // Each entry with its schema (without the optional sub-objects it leaves out); "did you mean" from the whole one.
+  const each = <T>(section: "destinations" | "routes", schemaFor: (entry: unknown) => z.ZodType<T>, whole: () => z.ZodType): T[] => {
     const list = listOf(section);
     const valid: T[] = [];
     for (let index = 0; index < list.length; index++) {
-      const r = schema.safeParse(list.at(index), WITH_INPUT);
+      const entry = list.at(index);
+      const r = schemaFor(entry).safeParse(entry, WITH_INPUT);
       list.drop(index);
       if (r.success) {
         at[section].push(index);
         valid.push(r.data);
-      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(schema, p))));
+      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(whole(), p))));
     }
     return valid;
   };
   const refused = (index: number, issues: readonly z.core.$ZodIssue[]): void => {
-    problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema, p))));
+    problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema(), p))));
   };
   const feedList = checkFeedList(listOf("feeds"), { ...feedContext, refused });
   const destinationIds = idsOf(data.destinations);
@@ -483,13 +493,49 @@ function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>,
   return {
     raw: {
       ...rest,
-      destinations: each("destinations", destinationCommonSchema.loose()),
-      routes: each("routes", routeSchema),
+      destinations: each("destinations", destinationEntrySchemaFor, destinationEntrySchema),
+      routes: each("routes", routeSchemaFor, routeSchema),
     },
     feedList,
     at,
     ids: { destinations: destinationIds },
   };
+}
+
+/** The top level as checked: the lists' entries are checked one at a time (checkFeedList, `each`). */
+type TopLevel = Omit<RawConfig, "feeds" | "destinations" | "routes"> & { feeds: unknown[]; destinations: unknown[]; routes: unknown[] };
+
+const LISTS: ReadonlySet<TopKey> = new Set(["feeds", "destinations", "routes"]);
+/** A list at the top level: an array of anything (each entry is checked on its own), none when absent. */
+let anyList: z.ZodDefault<z.ZodArray<z.ZodUnknown>> | undefined;
+const topSchemas = new Map<string, z.ZodType>();
+
+/**
+ * The top level's schema for this file: the fields of the sections it has, in the full schema's
+ * order (so its problems come in the same order), and the lists as lists of anything. A section it
+ * does not have is never built: its default comes from SECTION_DEFAULTS (withDefaults).
+ */
+function topLevelSchema(input: unknown): z.ZodType {
+  const given = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const keys = TOP_KEYS.filter((key) => LISTS.has(key) || given[key] !== undefined);
+  const name = keys.join(" ");
+  let schema = topSchemas.get(name);
+  if (!schema) {
+    anyList ??= z.array(z.unknown()).default([]);
+    const list = anyList;
+    schema = z.strictObject(Object.fromEntries(keys.map((key) => [key, LISTS.has(key) ? list : topField(key)])));
+    topSchemas.set(name, schema);
+  }
+  return schema;
+}
+
+/** The sections the file left out, each its schema's parse of nothing (a copy: a config's objects are its own). */
+function withDefaults(data: Partial<TopLevel>): TopLevel {
+  const all: Partial<TopLevel> = { ...data };
+  for (const [key, value] of Object.entries(SECTION_DEFAULTS) as Array<[keyof typeof SECTION_DEFAULTS, unknown]>) {
+    if (all[key] === undefined) (all as Record<string, unknown>)[key] = typeof value === "object" ? { ...value } : value;
+  }
+  return all as TopLevel;
 }
 
 /** The string ids of a list's entries, with their index. */

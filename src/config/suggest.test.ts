@@ -20,7 +20,7 @@ describe("editDistance (optimal string alignment)", () => {
 });
 
 describe("closest", () => {
-  const feedKeys = Object.keys(feedSchema.shape);
+  const feedKeys = Object.keys(feedSchema().shape);
   it.each([
     ["scheduel", feedKeys, "schedule"],
     ["Schedule", feedKeys, "schedule"], // case is not a typo to count
@@ -29,8 +29,8 @@ describe("closest", () => {
     ["uri", feedKeys, "url"],
     ["colour", feedKeys, null], // nothing like it
     ["x", feedKeys, null],
-    ["storge", Object.keys(configSchema.shape), "storage"],
-    ["destination", Object.keys(configSchema.shape), "destinations"],
+    ["storge", Object.keys(configSchema().shape), "storage"],
+    ["destination", Object.keys(configSchema().shape), "destinations"],
   ])("%s -> %s", (word, candidates, meant) => {
     expect(closest(word, candidates)).toBe(meant);
   });
@@ -58,7 +58,7 @@ describe("keysAt", () => {
   });
 
   it("reads Crier's own schema through its defaults", () => {
-    expect(keysAt(configSchema, ["storage"])).toEqual(expect.arrayContaining(["path", "cacheMB"]));
-    expect(keysAt(feedSchema, ["image"])).toEqual(expect.arrayContaining(["fromArticlePage", "fallbackUrl", "minWidth"]));
+    expect(keysAt(configSchema(), ["storage"])).toEqual(expect.arrayContaining(["path", "cacheMB"]));
+    expect(keysAt(feedSchema(), ["image"])).toEqual(expect.arrayContaining(["fromArticlePage", "fallbackUrl", "minWidth"]));
   });
 });

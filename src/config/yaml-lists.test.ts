@@ -2,7 +2,8 @@
  * Long lists read in chunks (./yaml-lists.ts): the loaded config and every problem (its line, its
  * path) are what parsing the whole text gives; texts the chunked reading is unsure of are parsed whole.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import jsYaml from "js-yaml";
 import { consoleAdapter } from "../../adapters/console/index.js";
 import { ConfigError, parseConfig } from "./load.js";
 import { splitLists } from "./yaml-lists.js";
@@ -77,5 +78,21 @@ describe("splitLists", () => {
     ["a list key with a value on its line", "feeds: &all\n  - { id: a, url: a.xml }\n"],
   ])("leaves %s to the whole parse", (_name, text) => {
     expect(splitLists(text)).toBeNull();
+  });
+});
+
+describe("a short config", () => {
+  it("is parsed in one js-yaml call; a long one a chunk at a time", () => {
+    const calls = vi.spyOn(jsYaml, "load");
+    try {
+      const small = load("storage: { path: crier.db }\nfeeds:\n  - { id: f0, url: https://example.com/0.xml }\ndestinations:\n  - { id: out, platform: console }\nroutes:\n  - { feed: f0, to: [out] }\n");
+      expect(small.feeds.map((f) => f.id)).toEqual(["f0"]);
+      expect(calls).toHaveBeenCalledTimes(1);
+      calls.mockClear();
+      expect(load(config()).feeds).toHaveLength(2500);
+      expect(calls.mock.calls.length).toBeGreaterThan(3); // the rest, and each list in three chunks
+    } finally {
+      calls.mockRestore();
+    }
   });
 });

@@ -11,6 +11,11 @@ import jsYaml from "js-yaml";
 
 /** Entries parsed at once. */
 const CHUNK = 1000;
+/**
+ * Texts shorter than this are parsed whole: their values are small (~1,000 feeds), and one js-yaml
+ * call costs a command less than three (the rest and each list) and the scan for the lists.
+ */
+export const CHUNKED_FROM = 64 * 1024;
 const LIST_KEYS: ReadonlySet<string> = new Set(["feeds", "routes"]);
 
 /** The chunked reading cannot be trusted for this text: parse it whole. */

@@ -26,8 +26,8 @@ const item = (over: Partial<FeedItem>): FeedItem => ({
   feedId: "f", guid: "1", link: null, title: "A title", summary: "", author: null, categories: [], imageUrl: null, publishedAt: null, ...over,
 });
 const feed = (image: Record<string, unknown> = {}): Feed =>
-  ({ ...feedSchema.parse({ id: "f", url: "x.xml", image }), source: { kind: "file", path: "x.xml" } }) as Feed;
-const fetcher = (allowPrivateAddresses: boolean) => new MediaFetcher(imagesSchema.parse({ timeoutMs: 3000 }), "crier-test", { allowPrivateAddresses });
+  ({ ...feedSchema().parse({ id: "f", url: "x.xml", image }), source: { kind: "file", path: "x.xml" } }) as Feed;
+const fetcher = (allowPrivateAddresses: boolean) => new MediaFetcher(imagesSchema().parse({ timeoutMs: 3000 }), "crier-test", { allowPrivateAddresses });
 
 describe("MediaFetcher", () => {
   it("downloads the feed's image once per item, however many destinations ask", async () => {

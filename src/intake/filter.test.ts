@@ -7,13 +7,13 @@ import { compileRouteFilter } from "../config/route-filter.js";
 const NOW = Date.UTC(2026, 10, 27, 12);
 /** A filter as config load makes it; a refused pattern fails the test. */
 const filterOf = (raw: unknown) =>
-  compileRouteFilter(routeFilterSchema.parse(raw), (path, reason) => {
+  compileRouteFilter(routeFilterSchema().parse(raw), (path, reason) => {
     throw new Error(`${path.join(".")}: ${reason}`);
   });
 /** What config load reports for the filter: [path, reason]. */
 function refusals(raw: unknown): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  compileRouteFilter(routeFilterSchema.parse(raw), (path, reason) => out.push([path.join("."), reason]));
+  compileRouteFilter(routeFilterSchema().parse(raw), (path, reason) => out.push([path.join("."), reason]));
   return out;
 }
 const item: FeedItem = {

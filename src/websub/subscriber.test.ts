@@ -59,7 +59,7 @@ async function setup(settings: { retryMs?: number } = {}, allowPrivateAddresses 
   const feed = { id: "news", enabled: true, websub: true, source: { kind: "http", url: "https://news.example.org/feed/" } } as unknown as Feed;
   const pushed: string[] = [];
   const pushedTypes: Array<string | null> = [];
-  const subscriber = new WebSubSubscriber({ ...websubSchema.parse({ secret: MASTER, ...settings }), publicUrl: "https://crier.example.org/" }, {
+  const subscriber = new WebSubSubscriber({ ...websubSchema().parse({ secret: MASTER, ...settings }), publicUrl: "https://crier.example.org/" }, {
     store: store.subscriptions,
     logger,
     now: Date.now,
@@ -210,7 +210,7 @@ describe("WebSubSubscriber", () => {
     await subscriber.close();
     const first = await store.subscriptions.getSubscription("news");
     expect(first?.hub).toBe(a.url);
-    const moved = new WebSubSubscriber({ ...websubSchema.parse({ secret: MASTER }), publicUrl: "https://crier.example.org/" }, (subscriber as unknown as { host: ConstructorParameters<typeof WebSubSubscriber>[1] }).host);
+    const moved = new WebSubSubscriber({ ...websubSchema().parse({ secret: MASTER }), publicUrl: "https://crier.example.org/" }, (subscriber as unknown as { host: ConstructorParameters<typeof WebSubSubscriber>[1] }).host);
     moved.discovered(feed, { hubs: [b.url, a.url], self: "https://news.example.org/feed/" });
     await moved.close();
     const second = await store.subscriptions.getSubscription("news");

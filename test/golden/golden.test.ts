@@ -56,7 +56,7 @@ describe("golden posts for the demo WordPress feed", async () => {
     it(`${adapter.platform}`, () => {
       const cfg = adapter.config.parse(SAMPLE_CONFIGS[adapter.platform] ?? {});
       // A destination with every default, rendered through the one render call deliveries use.
-      const destination = { id: "golden", platform: adapter.platform, adapter, cfg, pausedReason: null, common: destinationCommonSchema.parse({ id: "golden", platform: adapter.platform }) };
+      const destination = { id: "golden", platform: adapter.platform, adapter, cfg, pausedReason: null, common: destinationCommonSchema().parse({ id: "golden", platform: adapter.platform }) };
       const out = items
         .map((item) => {
           // Platforms that pull the picture by URL post nothing without one: give them the article's.

@@ -84,12 +84,12 @@ async function setup(resumes: boolean, next: Platform["next"] = []) {
   await store.feeds.applyPlan(planPoll({ feedId: "f", now, items: identify([item], null), known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: 1, acceptMode: null, fetchMeta: null, complete: true }));
   const platform: Platform = { containers: new Map(), posts: [], next, seen: [] };
   const adapter = twoStep(platform, resumes);
-  const common = destinationCommonSchema.parse({ id: "d", platform: "twostep" });
+  const common = destinationCommonSchema().parse({ id: "d", platform: "twostep" });
   const logger = pino({ level: "silent" });
   const destinations = [{ id: "d", platform: "twostep", adapter, common, cfg: {}, pausedReason: null }];
   const states = await DestinationStates.load(store.destinations, destinations);
   const connections = new Connections(logger, ".", mkdtempSync(path.join(tmpdir(), "crier-checkpoint-")));
-  const policy = deliverySchema.parse({ retryBaseMs: 1_000 });
+  const policy = deliverySchema().parse({ retryBaseMs: 1_000 });
   const deliver = () =>
     deliverDue({ store: store.deliveries, claim, destinations, states, connections, policy, logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t.replaceAll("s3cret-token", "[redacted]") });
   const row = async () => (await store.deliveries.listDeliveries({}))[0]!;

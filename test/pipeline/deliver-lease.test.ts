@@ -56,7 +56,7 @@ describe("deliver after the lease was lost mid-send", () => {
           };
         },
       };
-      const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections: 1 });
+      const common = destinationCommonSchema().parse({ id: "d", platform: "scripted", maxConsecutiveRejections: 1 });
       const logger = pino({ level: "silent" });
       const destinations = [{ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }];
       const states = await DestinationStates.load(mine.destinations, destinations);
@@ -64,7 +64,7 @@ describe("deliver after the lease was lost mid-send", () => {
       const alerts: string[] = [];
       const out = await deliverDue({
         store: mine.deliveries, claim: { name: DATABASE_LEASE, owner: "A" }, destinations, states, connections,
-        policy: deliverySchema.parse({}), logger, alert: async (a) => void alerts.push(a.title), now: () => now, stopping: () => false, scrub: (t) => t,
+        policy: deliverySchema().parse({}), logger, alert: async (a) => void alerts.push(a.title), now: () => now, stopping: () => false, scrub: (t) => t,
       });
 
       expect(out.map((o) => [o.state, o.reason])).toEqual([["uncertain", answer === "ok" ? "posted after this process lost the store" : "failed after this process lost the store"]]);

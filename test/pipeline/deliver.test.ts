@@ -26,14 +26,14 @@ async function setup(script: Answer[], count: number, maxConsecutiveRejections: 
   await store.feeds.applyPlan(planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }));
   const accepted: number[] = [];
   const adapter = scriptedAdapter(script, accepted);
-  const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections });
+  const common = destinationCommonSchema().parse({ id: "d", platform: "scripted", maxConsecutiveRejections });
   const logger = pino({ level: "silent" });
   const destinations = [{ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }];
   const states = await DestinationStates.load(store.destinations, destinations);
   const connections = new Connections(logger, ".", mkdtempSync(path.join(tmpdir(), "crier-deliver-")));
   await store.leases.acquire(DATABASE_LEASE, "test", { host: "test", pid: 1, startedAt: 0, command: "test", takesRequests: false, pidNamespace: null, bootId: null, startTicks: null }, 600_000);
   const deliver = () =>
-    deliverDue({ store: store.deliveries, claim: { name: DATABASE_LEASE, owner: "test" }, destinations, states, connections, policy: deliverySchema.parse({}), logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
+    deliverDue({ store: store.deliveries, claim: { name: DATABASE_LEASE, owner: "test" }, destinations, states, connections, policy: deliverySchema().parse({}), logger, alert: async () => undefined, now: () => now, stopping: () => false, scrub: (t) => t });
   return { store, states, deliver, accepted };
 }
 

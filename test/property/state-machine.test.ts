@@ -36,12 +36,12 @@ describe("delivery state machine (property)", () => {
           await store.feeds.applyPlan({ ...planPoll({ feedId: "f", now, items, known: { keys: new Set(), links: new Map() }, hasHistory: false, routes: ["d"], seededRoutes: new Set(), backlog: count, acceptMode: null, fetchMeta: null, complete: true }) });
           const accepted: number[] = [];
           const adapter = scriptedAdapter(script, accepted);
-          const common = destinationCommonSchema.parse({ id: "d", platform: "scripted", maxConsecutiveRejections: 1000 });
+          const common = destinationCommonSchema().parse({ id: "d", platform: "scripted", maxConsecutiveRejections: 1000 });
           const logger = pino({ level: "silent" });
           const destinations = [{ id: "d", platform: "scripted", adapter, common, cfg: {}, pausedReason: null }];
           const states = await DestinationStates.load(store.destinations, destinations);
           const connections = new Connections(logger, ".", ".");
-          const policy = deliverySchema.parse({ retryBaseMs: 10, retryMaxMs: 40, maxAttempts: 5 });
+          const policy = deliverySchema().parse({ retryBaseMs: 10, retryMaxMs: 40, maxAttempts: 5 });
           // Each process life holds the store's lease under an owner of its own.
           let life = 0;
           let claim: LeaseClaim = { name: DATABASE_LEASE, owner: "life-0" };

@@ -27,7 +27,7 @@ export function scriptedAdapter(script: Answer[], accepted: number[]): Adapter<R
   return {
     platform: "scripted",
     description: "test platform answering from a script",
-    config: destinationCommonSchema.pick({}).strict() as never,
+    config: destinationCommonSchema().pick({}).strict() as never,
     secrets: [],
     capabilities: { idempotentSend: false, images: false, delete: false },
     rateLimits: [],

@@ -1,5 +1,5 @@
 // defineAdapter's derivations (pure), the Connection it builds, and the classify chain it wraps.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { ImageLimits } from "../adapter.js";
 import { deliveryError } from "../delivery-error.js";
@@ -80,6 +80,21 @@ describe("defineAdapter: the Adapter the core reads", () => {
     expect([a.platform, a.secrets, a.capabilities, a.imageLimits]).toEqual(["demo", ["token"], { idempotentSend: true, idempotencyTtlMs: 60_000, images: true, delete: true }, JPEG]);
     expect(defineAdapter(definition({ images: "by-url" })).imageLimits).toBeUndefined();
     expect(a.defaultLimits()).toEqual({ maxLength: 100, unit: "characters", source: "default" });
+  });
+
+  it("reads the secret marks from the config schema when first asked, not when defined (a command's start-up walks no schema)", () => {
+    const lookups = vi.spyOn(z.globalRegistry, "get");
+    try {
+      const a = defineAdapter(definition());
+      expect(lookups).not.toHaveBeenCalled();
+      expect(a.secrets).toEqual(["token"]);
+      const walked = lookups.mock.calls.length;
+      expect(walked).toBeGreaterThan(0);
+      expect(a.secrets).toEqual(["token"]);
+      expect(lookups.mock.calls.length).toBe(walked); // once
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it("connects to a Connection whose methods are the definition's functions of the client", async () => {

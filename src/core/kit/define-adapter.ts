@@ -6,7 +6,8 @@
  *   `images: ImageLimits` ⇒ attached natively (`imageLimits`), `images: "by-url"` ⇒ embedded by
  *   URL, absent ⇒ none; `idempotency` ⇒ `idempotentSend` (+ `idempotencyTtlMs`); `resumesFrom`
  *   ⇒ a send stopped with that checkpoint is queued again instead of held `uncertain`.
- * - Secret fields come from the config schema's `.meta({ secret: true })` (secret-fields.ts).
+ * - Secret fields come from the config schema's `.meta({ secret: true })` (secret-fields.ts), read
+ *   when first asked for (the docs ask; a command's start-up walks no schema for them).
  * - Capabilities, limits and rate limits are plain data: available without connecting.
  * - `connect` opens a client (the only place an SDK is loaded: import it there, dynamically);
  *   `send`, `check`, `delete` and `close` are functions of that client, in a module that imports
@@ -106,11 +107,14 @@ export function defineAdapter<Cfg, Payload, Client>(def: AdapterDefinition<Cfg, 
       return "(withheld: it could not be redacted)";
     }
   };
+  let secrets: string[] | undefined;
   const adapter: Adapter<Cfg, Payload> = {
     platform: def.platform,
     description: def.description,
     config: def.config,
-    secrets: secretFields(def.config),
+    get secrets(): string[] {
+      return (secrets ??= secretFields(def.config));
+    },
     capabilities: capabilitiesOf(def as AdapterDefinition<unknown, unknown, unknown>),
     rateLimits: def.rateLimits,
     defaultTemplate: def.defaultTemplate,
