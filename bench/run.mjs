@@ -266,7 +266,7 @@ async function goalsSection() {
   G.changed = await runChild("goals-changed-feed", { scenario: "changed-feed", dir: path.join(tmp, "changed"), feeds: SMOKE ? 4 : 10, rounds: SMOKE ? reps : Math.max(15, reps), destinations: 3 });
   log("goals: start-up per command");
   try {
-    G.startup = startupGoals({ project: path.dirname(HERE), root: CRIER_ROOT, dir: path.join(tmp, "startup"), reps: SMOKE ? 3 : Math.max(5, reps), smoke: SMOKE });
+    G.startup = startupGoals({ project: path.dirname(HERE), root: CRIER_ROOT, dir: path.join(tmp, "startup"), reps: SMOKE ? 3 : Math.max(11, reps), smoke: SMOKE });
   } catch (err) {
     G.startup = { error: String(err?.message ?? err) };
     childFailures++;
@@ -817,7 +817,7 @@ function goalsReport() {
   if (!G) return [];
   const out = ["## 0. The goals of issue 17, side by side", ""];
   out.push(
-    `Every figure: median of ${G.reps}+ repetitions (min–max); the changed-feed rows of ${G.changed?.noNew?.length ?? "?"} rounds. Ratios divide medians measured in the same process (changed feeds) or interleaved in the same minutes (start-up). ` +
+    `Every figure: median of ${G.reps}+ repetitions (min–max); the changed-feed rows of ${G.changed?.noNew?.length ?? "?"} rounds, the start-up rows of ${G.startup?.rows?.[0]?.cmd?.n ?? "?"} (a process's start-up is at the mercy of the machine's other work). Ratios divide medians measured in the same process (changed feeds) or interleaved in the same minutes (start-up). ` +
       "No run-time V8 flag anywhere; every child (Crier, floor, peers) runs with the same Node flags.",
   );
   out.push("");
