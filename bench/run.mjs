@@ -227,7 +227,7 @@ function timeLeft(what) {
 
 // A fresh process's first cycle (as `crier poll --once` from cron), a warm-up, then two warm cycles:
 // with new connections (as `crier run` every few minutes: kept-alive connections have expired) and
-// with kept-alive connections (short intervals; five of them, child.mjs `repeated`).
+// with kept-alive connections (short intervals; five back to back, their mean: child.mjs `repeated`).
 const STEADY_CYCLES = ["fresh", "warmup", "new-conns", "kept-alive"];
 const STEADY_SHOWN = { fresh: "fresh process, new conns", "new-conns": "warm, new conns", "kept-alive": "warm, kept-alive conns" };
 const PROFILE_CYCLE = flagValue("profile-cycle") ?? null;
@@ -507,7 +507,7 @@ function report() {
         "Crier: `openCrier` on a store seeded by an earlier process (3 console destinations per feed), then `crier.intake.pollFeeds()` (fetch stage, the feed states the store keeps in memory after its first cycle, the not-modified polls handed to `store.recordPolled` in batches of 500, which rewrites a healthy feed's row only every `pollTimesEveryMs`). " +
         "Scheduler: `crier run`'s Scheduler (its schedule plan and work as src/services/run.ts makes them) `.start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
         "Each process runs its first cycle (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
-        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and five more (warm, kept-alive: a process's figure is the median of its five, the floor's and Crier's alike; one short cycle is at the mercy of one scavenge or one busy moment). Ratios are Crier ÷ floor, medians of the repetitions.",
+        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and five more back to back (warm, kept-alive: a process's figure is the mean CPU per cycle over the five, the floor's and Crier's alike; a short cycle's CPU is lumpy, the GC work its garbage causes may land in the next one). Ratios are Crier ÷ floor, medians of the repetitions.",
     );
     out.push("");
     const rows = [];
