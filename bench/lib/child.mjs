@@ -469,6 +469,9 @@ async function floor() {
     const url = new URL(f.url);
     return { origin: url.origin, path: `${url.pathname}${url.search}`, etag: f.etag, lastModified: f.lastModified };
   });
+  // The User-Agent Crier sends by default, from the build's section defaults (generated from the schema).
+  const { SECTION_DEFAULTS } = await import(new URL("dist/src/config/section-defaults.js", ROOT));
+  const userAgent = SECTION_DEFAULTS.userAgent;
   const cycles = {};
   const labels = args.cycles ?? ["cycle"];
   for (const [k, label] of labels.entries()) {
@@ -478,18 +481,17 @@ async function floor() {
     }
     // --profile-cycle: the floor's last cycle too, to compare like with like.
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    cycles[label] = await repeated(label, () => floorCycle(agent, targets));
+    cycles[label] = await repeated(label, () => floorCycle(agent, targets, userAgent));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "floor"}-${label}.cpuprofile`));
   }
   await agent.close();
   return { cycles, maxRss: maxRssBytes() };
 }
 
-const CRIER_USER_AGENT = "Crier/0.1 (+https://github.com/crier-news/crier)";
 const CRIER_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
 
 /** One floor cycle: every target once through `agent`, CONCURRENCY at a time; statuses counted. */
-async function floorCycle(agent, targets) {
+async function floorCycle(agent, targets, userAgent) {
   const m = await measure(args.control, () =>
     pool(targets, CONCURRENCY, async (f) => {
       // As fetch.ts (fetch-exchange.ts) asks: undici's dispatch API, the body gathered as it comes.
@@ -502,9 +504,9 @@ async function floorCycle(agent, targets) {
             path: f.path,
             method: "GET",
             headers: {
-              // Crier's request, byte for byte: its default User-Agent (src/config/schema.ts) and
+              // Crier's request, byte for byte: its default User-Agent (the built section defaults) and
               // Accept (src/intake/fetch.ts); a shorter request is less to write to the socket.
-              "user-agent": CRIER_USER_AGENT,
+              "user-agent": userAgent,
               accept: CRIER_ACCEPT,
               "accept-encoding": "gzip, deflate, br",
               "if-none-match": f.etag,
