@@ -507,7 +507,7 @@ function report() {
         "Crier: `openCrier` on a store seeded by an earlier process (3 console destinations per feed), then `crier.intake.pollFeeds()` (fetch stage, the feed states the store keeps in memory after its first cycle, the not-modified polls handed to `store.recordPolled` in batches of 500, which rewrites a healthy feed's row only every `pollTimesEveryMs`). " +
         "Scheduler: `crier run`'s Scheduler (its schedule plan and work as src/services/run.ts makes them) `.start()` with every feed's cron set to one second a little ahead (one schedule group, fires once) and `polling: { spread: 0 }` in its config (every feed at the tick, through the shared pool; the spread itself is section 7), until the tick's `pollFeeds` returns (or node-cron reports the tick missed, or the feed server sees no request for 20 s); CPU per polled feed. " +
         "Each process runs its first cycle (fresh process: cold JIT, new connections — `crier poll --once` from cron), a warm-up (not shown), " +
-        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and five more back to back (warm, kept-alive: a process's figure is the mean CPU per cycle over the five, the floor's and Crier's alike; a short cycle's CPU is lumpy, the GC work its garbage causes may land in the next one). Ratios are Crier ÷ floor, medians of the repetitions.",
+        "one after closing the connection pool (warm, new connections — `crier run` every few minutes, when kept-alive connections have expired) and then back to back at least five more, until 25,000 polls are done, at most 25 (warm, kept-alive: 25 cycles at 1,000 feeds, 5 at 10,000; a process's figure is the mean CPU per cycle over them, the floor's and Crier's alike; a short cycle's CPU is lumpy, the GC work its garbage causes — a scavenge, now and then a mark-compact — lands in whichever cycle it falls, and a window of a few short cycles holds such a lump or none, by chance). Ratios are Crier ÷ floor, medians of the repetitions.",
     );
     out.push("");
     const rows = [];
@@ -560,7 +560,7 @@ function report() {
         return xs.length ? `${rx(xs[0])} / ${rx(median(xs))} / ${rx(xs[xs.length - 1])} (${xs.length} reps)` : "—";
       };
       extra.push(`N=${e.n}: kept-alive CPU ratio to the floor, per repetition, min / median / max: this build ${perRep(e.crier)}${e.baseline.length ? `; baseline (${BASELINE}) ${perRep(e.baseline)}` : ""}.`);
-      // Every kept-alive cycle of every repetition (five a process), min / median / max.
+      // Every kept-alive cycle of every repetition (5 to 25 a process), min / median / max.
       const allRuns = (runs) => {
         const xs = ok(runs).flatMap((r) => r.cycles?.["kept-alive"]?.cpuRuns ?? []);
         return xs.length ? `${f0(Math.min(...xs))} / ${f0(median(xs))} / ${f0(Math.max(...xs))} ms (${xs.length} cycles)` : "—";

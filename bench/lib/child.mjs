@@ -72,21 +72,26 @@ async function crierApp(dir, config = "crier.yaml") {
 const shortCycle = (m) => ({ ...m, value: undefined, ...statusCounts(m.value.reports) });
 
 /**
- * How many times a cycle label is run back to back: the warm kept-alive cycle `KEPT_ALIVE_RUNS` times
- * (a short cycle's CPU is lumpy: the GC work its garbage causes may land in the next one), others once.
+ * The warm kept-alive cycle runs back to back at least KEPT_ALIVE_RUNS times and until KEPT_ALIVE_POLLS
+ * polls are done, at most KEPT_ALIVE_MAX_RUNS (at 1,000 feeds 25 cycles, ~2 s; at 10,000, 5): a short cycle's CPU is lumpy, the GC
+ * work its garbage causes (a scavenge, now and then a mark-compact) lands in whichever cycle it falls,
+ * so a window of a few short cycles holds a lump or none, by chance.
  */
 const KEPT_ALIVE_RUNS = 5;
+const KEPT_ALIVE_POLLS = 25_000;
+const KEPT_ALIVE_MAX_RUNS = 25;
 
 /**
- * Runs one labelled cycle (`run` returns its measurement) once, or the kept-alive one KEPT_ALIVE_RUNS
- * times back to back; then its CPU and wall time are the mean per cycle over the runs (every run's
- * CPU kept in `cpuRuns`): the GC work a cycle causes is counted wherever it lands. The floor and
- * Crier both measure through here: the same number of cycles each.
+ * Runs one labelled cycle (`run` returns its measurement) once, or the kept-alive one as above
+ * (`polls`: the requests a cycle makes); then its CPU and wall time are the mean per cycle over the
+ * runs (every run's CPU kept in `cpuRuns`): the GC work a cycle causes is counted wherever it lands.
+ * The floor and Crier both measure through here: the same number of cycles each.
  */
-async function repeated(label, run) {
+async function repeated(label, polls, run) {
   if (label !== "kept-alive") return run();
   const runs = [];
-  for (let k = 0; k < KEPT_ALIVE_RUNS; k++) runs.push(await run());
+  const count = Math.min(KEPT_ALIVE_MAX_RUNS, Math.max(KEPT_ALIVE_RUNS, Math.ceil(KEPT_ALIVE_POLLS / Math.max(1, polls))));
+  for (let k = 0; k < count; k++) runs.push(await run());
   const mean = (pick) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
   return { ...runs[runs.length - 1], cpuMs: mean((r) => r.cpuMs), wallMs: mean((r) => r.wallMs), cpuRuns: runs.map((r) => r.cpuMs) };
 }
@@ -118,7 +123,7 @@ async function crierCycles() {
   for (const [k, label] of labels.entries()) {
     if (label === "new-conns") await closeFetchPool();
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    cycles[label] = await repeated(label, async () => shortCycle(await measure(args.control, () => app.intake.pollFeeds())));
+    cycles[label] = await repeated(label, app.config.feeds.length, async () => shortCycle(await measure(args.control, () => app.intake.pollFeeds())));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "crier"}-${label}.cpuprofile`));
   }
   await app.close();
@@ -481,7 +486,7 @@ async function floor() {
     }
     // --profile-cycle: the floor's last cycle too, to compare like with like.
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    cycles[label] = await repeated(label, () => floorCycle(agent, targets, userAgent));
+    cycles[label] = await repeated(label, targets.length, () => floorCycle(agent, targets, userAgent));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "floor"}-${label}.cpuprofile`));
   }
   await agent.close();
