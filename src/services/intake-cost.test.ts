@@ -4,7 +4,6 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHook } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -12,6 +11,7 @@ import pino from "pino";
 import { consoleAdapter } from "../../adapters/console/index.js";
 import { parseConfig } from "../config/load.js";
 import { SqliteStore } from "../store/sqlite/index.js";
+import { resourcesMadeBy } from "../../test/support/async-resources.js";
 import { buildRss, newsItems } from "../../test/support/rss.js";
 import { pollFeed, reportOf, type PollContext } from "../intake/poll-feed.js";
 import { FeedIntake } from "./intake.js";
@@ -25,10 +25,11 @@ const FEEDS = 40;
 
 /** FEEDS feeds, each answering 304 to its ETag, and a FeedIntake polling them (concurrency 4). */
 async function unchangedFeeds() {
-  const server = http.createServer((req, res) => {
-    // Prints in this process what the 304 test below counts (a request id in hex; Node's Date
-    // header, with Date#toUTCString once a second): that test counts only Crier's own calls.
+  const server = http.createServer(async (req, res) => {
+    // Does in this process what the tests below count in Crier's work: it prints a request id in
+    // hex and (Node, once a second) a Date header, and makes a promise. They count only Crier's.
     res.setHeader("x-request-id", randomBytes(8).toString("hex"));
+    await Promise.resolve();
     const etag = `"${req.url ?? ""}-1"`;
     if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, { "content-type": "application/rss+xml", etag, "last-modified": "Mon, 07 Dec 2026 08:00:00 GMT" }).end(buildRss(newsItems(3)));
@@ -54,17 +55,9 @@ async function unchangedFeeds() {
   return { intake, firstFeed: config.feeds[0] as (typeof config.feeds)[number], context };
 }
 
-/** Promises made while `work` runs (async_hooks' PROMISE resources). */
+/** Promises made by `work` and what it started (not the rest of the worker's meanwhile). */
 async function promisesDuring(work: () => Promise<unknown>): Promise<number> {
-  let made = 0;
-  const hook = createHook({ init: (_id, type) => void (type === "PROMISE" && made++) });
-  hook.enable();
-  try {
-    await work();
-  } finally {
-    hook.disable();
-  }
-  return made;
+  return (await resourcesMadeBy(work)).PROMISE ?? 0;
 }
 
 /** The folders of Crier's code: a spied global's call counts when a frame there (not a test's) is on its stack. */
