@@ -1,7 +1,7 @@
 // send and classify together, against the loopback: what each failure really throws, end to end.
 // COPYING: keep the rows; a real adapter imports its server from test/loopback/<platform>/.
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../../test/support/timing.js";
+import { scaled, waitFor } from "../../test/support/timing.js";
 import type { DeliveryErrorKind, SendContext } from "../../src/core/index.js";
 import { exampleConfig } from "./config.js";
 import { testDeps } from "./fixtures/replay.js";
@@ -97,7 +97,7 @@ describe("example adapter against its loopback", () => {
     const { lb, conn } = await open({ onRequest: () => ({ kind: "hang-after" }) });
     const started = Date.now();
     const result = await conn.send({ channel: "news", text: "slow" }, ctx(AbortSignal.timeout(200))).catch((err: unknown) => exampleAdapter.classify(err));
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
     expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/timed out after it may have reached Example/) });
     expect(lb.posts.map((p) => p.text)).toEqual(["slow"]);
   });

@@ -98,7 +98,7 @@ describe("bluesky adapter against a real PDS", () => {
     fault = (r) => (r.nsid === "com.atproto.server.createSession" ? { kind: "hang-after" } : undefined);
     const started = Date.now();
     const { result } = await failure(blueskyAdapter.connect(cfgFor(), testDeps(memoryStore(), 500)));
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(scaled(5_000));
     expect(result).toMatchObject({ kind: "unknown-outcome", detail: expect.stringMatching(/timeout/i) });
   });
 

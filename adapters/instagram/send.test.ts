@@ -6,6 +6,7 @@ import { closedPort } from "../../test/loopback/harness.js";
 import { makeImage, startImageHost, type ImageHost } from "../../test/loopback/instagram-graph-api/image-host.js";
 import { DAY_MS } from "../../test/loopback/instagram-graph-api/tokens.js";
 import { TOKEN, startInstagramLoopback, type InstagramLoopback, type InstagramLoopbackOptions } from "../../test/loopback/instagram-graph-api/server.js";
+import { scaled } from "../../test/support/timing.js";
 import { instagramConfig } from "./config.js";
 import { deps, sendContext } from "./fixtures/replay.js";
 import { instagramAdapter } from "./index.js";
@@ -188,7 +189,7 @@ describe("faults", () => {
     setTimeout(() => abort.abort(), 300);
     const started = Date.now();
     expect((await failure((await connect()).send(payload, sendContext(null, abort.signal)))).classified.kind).toBe("unknown-outcome");
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
   });
 
   it("Instagram's BUC throttle → rate-limited for the header's minutes; a wrong token → auth, never in the error", async () => {

@@ -5,6 +5,7 @@ import type { RefreshableCredential } from "../../src/core/index.js";
 import { makeImage, startImageHost } from "../../test/loopback/instagram-graph-api/image-host.js";
 import { DAY_MS, EXPIRES_IN_S } from "../../test/loopback/instagram-graph-api/tokens.js";
 import { TOKEN, startInstagramLoopback, type InstagramLoopback, type InstagramLoopbackOptions } from "../../test/loopback/instagram-graph-api/server.js";
+import { scaled } from "../../test/support/timing.js";
 import { instagramConfig } from "./config.js";
 import { deps, memoryCredentials, sendContext } from "./fixtures/replay.js";
 import { instagramAdapter } from "./index.js";
@@ -35,7 +36,7 @@ describe("token refresh", () => {
     const fresh = store.value;
     expect(fresh).toMatchObject({ origin, refreshToken: null });
     expect(fresh?.accessToken).not.toBe(TOKEN);
-    expect(Math.abs((fresh?.expiresAt ?? 0) - (Date.now() + EXPIRES_IN_S * 1000))).toBeLessThan(5_000);
+    expect(Math.abs((fresh?.expiresAt ?? 0) - (Date.now() + EXPIRES_IN_S * 1000))).toBeLessThan(scaled(5_000));
     expect(JSON.stringify(fresh)).not.toContain(TOKEN); // the origin is a fingerprint, never the token
 
     const images = await startImageHost();

@@ -133,7 +133,7 @@ describe("mastodon adapter against the loopback Mastodon API", () => {
     const { err, result } = await failure(conn.send(payload("slow"), ctx("k", AbortSignal.timeout(200))));
     expect((err as Error).name).toBe("MastoTimeoutError");
     expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached the Mastodon server; .*Idempotency-Key/) });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
     expect(lb.statuses).toHaveLength(1);
   });
 
@@ -143,7 +143,7 @@ describe("mastodon adapter against the loopback Mastodon API", () => {
     const started = Date.now();
     const err = await mastodonAdapter.connect(cfg, { timeoutMs: 200, logger: pino({ level: "silent" }), baseDir: ".", session }).catch((e: unknown) => e);
     expect(mastodonAdapter.classify(err)).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/timed out/) });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
   });
 
   it("connect: no Mastodon API at the address (404) → destination-broken; nothing listening → transient", async () => {

@@ -191,7 +191,7 @@ describe("transport failures", () => {
     const { conn, payload } = await open(botFields(lb));
     const started = Date.now();
     const { result } = await failure(conn, payload, AbortSignal.timeout(200));
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
     expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached Slack/), detail: expect.stringMatching(/timeout/i) });
   });
 

@@ -135,7 +135,7 @@ describe("x adapter against the loopback X API", () => {
     const started = Date.now();
     const { result } = await failure(conn.send({ text: "slow" }, ctx(AbortSignal.timeout(200))));
     expect(result).toMatchObject({ kind: "unknown-outcome", message: expect.stringMatching(/^the send timed out after it may have reached X; .*no idempotency key/) });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(Date.now() - started).toBeLessThan(scaled(3_000));
     expect(lb.tweets).toHaveLength(1);
   });
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FeedItem } from "../../src/core/feed-item.js";
 import { ParseError, parseFeed, type ParsedFeed } from "../../src/intake/parse.js";
+import { scaled } from "../support/timing.js";
 import { EXPECTATIONS, type Expectation, type ExpectedItem } from "./expectations.js";
 
 const FOLDERS = ["real", "derived", "synthetic"];
@@ -103,7 +104,7 @@ describe.skipIf(!corpusDir)(`the feed corpus in ${corpusDir ?? "(CORPUS_DIR not 
       }
       if ("error" in outcome) throw outcome.error;
       checkFeed(outcome.feed, e);
-      if (e.maxMs) expect(elapsed).toBeLessThan(e.maxMs);
+      if (e.maxMs) expect(elapsed).toBeLessThan(scaled(e.maxMs));
     });
   }
 });

@@ -43,7 +43,7 @@ export interface Expectation {
   summaryLacks?: RegExp;
   /** Every item's guid must match. */
   guids?: RegExp;
-  /** Parsing must take less than this (pathological input). */
+  /** Parsing must take less than this on the quiet reference machine, scaled (pathological input). */
   maxMs?: number;
   /** A known gap: the check is expected to fail until it is closed (vitest `it.fails`). */
   gap?: string;

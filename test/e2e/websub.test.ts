@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeedServer, type FeedServer } from "../support/feed-server.js";
 import { buildRss, newsItems, type TestItem } from "../support/rss.js";
 import { scaled } from "../support/timing.js";
-import { runCli, writeConfig } from "../support/cli.js";
+import { jsonLines, runCli, writeConfig } from "../support/cli.js";
 import { startDaemon, waitFor } from "../support/daemon.js";
 import { startWebSubHub, type WebSubHub } from "../loopback/websub-hub.js";
 
@@ -95,7 +95,7 @@ routes:
     const controlFetches = (): number => feeds.hits.filter((h) => h.path === "/control.xml").length;
     const posts = (): string[] => {
       const file = path.join(dir, "posts.jsonl");
-      return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { title: string }).title) : [];
+      return existsSync(file) ? jsonLines(readFileSync(file, "utf8")).map((p) => String(p.title)) : [];
     };
     const crierFetches = (): number => feeds.hits.filter((h) => h.path === "/pushed.xml" && h.userAgent?.startsWith("Crier")).length;
     const daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
@@ -263,7 +263,7 @@ routes:
 `);
     const posts = (): string[] => {
       const file = path.join(dir, "posts.jsonl");
-      return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { title: string }).title.slice(0, 7)) : [];
+      return existsSync(file) ? jsonLines(readFileSync(file, "utf8")).map((p) => String(p.title).slice(0, 7)) : [];
     };
     const daemon = startDaemon(config, { WEBSUB_SECRET: SECRET });
     try {

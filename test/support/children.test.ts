@@ -35,7 +35,8 @@ describe("spawnChild", () => {
   });
 });
 
-describe("the per-test hook", () => {
+// In this order even under --sequence.shuffle: the second test checks what the first one left.
+describe("the per-test hook", { shuffle: false }, () => {
   let left: Child | undefined;
   afterAll(() => {
     // The hook of the previous test ended it: nothing of it is running or registered.

@@ -49,9 +49,14 @@ export function writeConfig(yaml: string, dir = mkdtempSync(path.join(tmpdir(), 
   return { dir, config };
 }
 
-/** Parses JSON lines (pino logs, console posts file). */
+/**
+ * Parses the complete JSON lines (pino logs, console posts file). A file or pipe read while a child
+ * writes to it may end inside a line (a write across a page boundary is seen in parts): that last
+ * line, with no newline yet, is left for the next read.
+ */
 export function jsonLines(text: string): Array<Record<string, unknown>> {
   return text
+    .slice(0, text.lastIndexOf("\n") + 1)
     .split("\n")
     .filter((l) => l.trim().startsWith("{"))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
