@@ -477,6 +477,8 @@ async function floor() {
   // The User-Agent Crier sends by default, from the build's section defaults (generated from the schema).
   const { SECTION_DEFAULTS } = await import(new URL("dist/src/config/section-defaults.js", ROOT));
   const userAgent = SECTION_DEFAULTS.userAgent;
+  // And its Accept headers, from the module that sends them (loaded before the measured cycles).
+  const accept = await import(new URL("dist/src/intake/fetch.js", ROOT));
   const cycles = {};
   const labels = args.cycles ?? ["cycle"];
   for (const [k, label] of labels.entries()) {
@@ -486,17 +488,15 @@ async function floor() {
     }
     // --profile-cycle: the floor's last cycle too, to compare like with like.
     const profile = args.profileDir && k === labels.length - 1 ? await startProfile() : null;
-    cycles[label] = await repeated(label, targets.length, () => floorCycle(agent, targets, userAgent));
+    cycles[label] = await repeated(label, targets.length, () => floorCycle(agent, targets, userAgent, accept));
     if (profile) await profile.stop(path.join(args.profileDir, `${args.profileName ?? "floor"}-${label}.cpuprofile`));
   }
   await agent.close();
   return { cycles, maxRss: maxRssBytes() };
 }
 
-const CRIER_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
-
 /** One floor cycle: every target once through `agent`, CONCURRENCY at a time; statuses counted. */
-async function floorCycle(agent, targets, userAgent) {
+async function floorCycle(agent, targets, userAgent, { FEED_ACCEPT, FEED_ACCEPT_ENCODING }) {
   const m = await measure(args.control, () =>
     pool(targets, CONCURRENCY, async (f) => {
       // As fetch.ts (fetch-exchange.ts) asks: undici's dispatch API, the body gathered as it comes.
@@ -510,10 +510,10 @@ async function floorCycle(agent, targets, userAgent) {
             method: "GET",
             headers: {
               // Crier's request, byte for byte: its default User-Agent (the built section defaults) and
-              // Accept (src/intake/fetch.ts); a shorter request is less to write to the socket.
+              // Accept headers (src/intake/fetch.ts); a shorter request is less to write to the socket.
               "user-agent": userAgent,
-              accept: CRIER_ACCEPT,
-              "accept-encoding": "gzip, deflate, br",
+              accept: FEED_ACCEPT,
+              "accept-encoding": FEED_ACCEPT_ENCODING,
               "if-none-match": f.etag,
               "if-modified-since": f.lastModified,
             },

@@ -140,12 +140,16 @@ async function fetchFile(file: string, maxBytes: number): Promise<FetchResult> {
   }
 }
 
+/** What a feed request accepts: the feed formats first (the bench's floor sends the same bytes). */
+export const FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
+export const FEED_ACCEPT_ENCODING = "gzip, deflate, br";
+
 async function fetchHttp(source: { url: string }, req: FetchRequest): Promise<FetchResult> {
   const url = source.url;
   const headers: Record<string, string> = {
     "user-agent": req.userAgent,
-    accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-    "accept-encoding": "gzip, deflate, br",
+    accept: FEED_ACCEPT,
+    "accept-encoding": FEED_ACCEPT_ENCODING,
   };
   if (req.etag) headers["if-none-match"] = req.etag;
   if (req.lastModified) headers["if-modified-since"] = req.lastModified;
