@@ -39,7 +39,7 @@ import {
   type RouteFilter,
   type DestinationCommon,
 } from "./schema.js";
-import { readRoutes } from "./load-routes.js";
+import { RouteReader, type RouteTable } from "./load-routes.js";
 import { arrayList, CHUNKED_FROM, ChunkedParseFailed, sharesValues, splitLists, type EntryList } from "./yaml-lists.js";
 import { checkFeedList, WITH_INPUT, type FeedListContext, type Feed, type FeedList } from "./load-feeds.js";
 import { resolveEnvRefs } from "./env.js";
@@ -252,7 +252,7 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
     if (err instanceof ConfigErrorSignal) throw new ConfigError(file, inFileOrder(problems));
     throw err;
   }
-  const { raw, at: indexOf, feedList } = sections;
+  const { raw, feedList } = sections;
 
   problems.push(...feedList.duplicates);
   checkUnique(sections.ids.destinations, "destinations", where, problems);
@@ -261,8 +261,7 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
   const destinations: Destination[] = [];
   /** Each destination's config as written (valid structure), for the adapter's own warnings. */
   const written: Array<{ at: PropertyKey[]; destination: Destination; cfg: unknown }> = [];
-  raw.destinations.forEach((entry, position) => {
-    const index = indexOf.destinations[position] ?? position;
+  sections.destinations.forEach(({ entry, index }) => {
     const at: PropertyKey[] = ["destinations", index];
     const adapter = opts.adapters.get(entry.platform);
     const refused = opts.refusedPlatforms?.get(entry.platform);
@@ -320,9 +319,8 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
   const { feeds } = feedList;
   problems.push(...feedList.unresolved);
 
-  const feedIds = feedList.ids;
   const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
-  const { routes, routeFilters } = readRoutes(raw.routes, indexOf.routes, { intern, feedIds, feedEntries: feedList.entries, destinationIds, where, problems });
+  const { routes, routeFilters } = sections.routeTable;
 
   const warnings: string[] = [];
   const network = networkSetting(input, raw, where, warnings);
@@ -444,11 +442,13 @@ function destinationWarnings(
  * Each entry is dropped from `input`'s lists once checked: one form of a list is alive at a time.
  */
 interface Sections {
-  raw: Omit<RawConfig, "feeds" | "routes"> & { routes: Array<RawConfig["routes"][number] | undefined> };
+  raw: Omit<RawConfig, "feeds" | "destinations" | "routes">;
   /** The feeds, checked and compact. */
   feedList: FeedList;
-  /** Original list index of each valid entry. */
-  at: { destinations: number[]; routes: number[] };
+  /** The valid destination entries, each with its index in the file. */
+  destinations: Array<{ entry: RawConfig["destinations"][number]; index: number }>;
+  /** The valid routes, read (./load-routes.ts). */
+  routeTable: RouteTable;
   /** Ids of every destination, valid or not, so that references to a broken entry are not reported twice. */
   ids: { destinations: Array<[string, number]> };
 }
@@ -468,38 +468,29 @@ function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>,
   // A list read in chunks, or parsed whole: then zod's array is a copy of the input's, and an
   // entry is gone only when neither holds it.
   const listOf = (section: "feeds" | "destinations" | "routes"): EntryList => lists.get(section) ?? arrayList(data[section], (input as Record<string, unknown>)[section]);
-  const at: Sections["at"] = { destinations: [], routes: [] };
   // Each entry with its schema (without the optional sub-objects it leaves out); "did you mean" from the whole one.
-  const each = <T>(section: "destinations" | "routes", schemaFor: (entry: unknown) => z.ZodType<T>, whole: () => z.ZodType): T[] => {
+  /** Checks each entry of a list on its own, handing each valid one to `take` at once (with its index in the file). */
+  const each = <T>(section: "destinations" | "routes", schemaFor: (entry: unknown) => z.ZodType<T>, whole: () => z.ZodType, take: (entry: T, index: number) => void): void => {
     const list = listOf(section);
-    const valid: T[] = [];
     for (let index = 0; index < list.length; index++) {
       const entry = list.at(index);
       const r = schemaFor(entry).safeParse(entry, WITH_INPUT);
       list.drop(index);
-      if (r.success) {
-        at[section].push(index);
-        valid.push(r.data);
-      } else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(whole(), p))));
+      if (r.success) take(r.data, index);
+      else problems.push(...r.error.issues.map((i) => formatIssue(i, [section, index], where, (p) => keysAt(whole(), p))));
     }
-    return valid;
   };
   const refused = (index: number, issues: readonly z.core.$ZodIssue[]): void => {
     problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema(), p))));
   };
   const feedList = checkFeedList(listOf("feeds"), { ...feedContext, refused });
   const destinationIds = idsOf(data.destinations);
-  const { feeds: _checked, ...rest } = data;
-  return {
-    raw: {
-      ...rest,
-      destinations: each("destinations", destinationEntrySchemaFor, destinationEntrySchema),
-      routes: each("routes", routeSchemaFor, routeSchema),
-    },
-    feedList,
-    at,
-    ids: { destinations: destinationIds },
-  };
+  const destinations: Sections["destinations"] = [];
+  each("destinations", destinationEntrySchemaFor, destinationEntrySchema, (entry, index) => destinations.push({ entry, index }));
+  const routes = new RouteReader({ intern: feedContext.intern, feedIds: feedList.ids, feedEntries: feedList.entries, destinationIds: new Set(destinationIds.map(([id]) => id)), where, problems });
+  each("routes", routeSchemaFor, routeSchema, (route, index) => routes.read(route, index));
+  const { feeds: _checked, destinations: _listed, routes: _read, ...rest } = data;
+  return { raw: rest, feedList, destinations, routeTable: routes.table(), ids: { destinations: destinationIds } };
 }
 
 /** The top level as checked: the lists' entries are checked one at a time (checkFeedList, `each`). */

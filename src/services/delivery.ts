@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Connection } from "../core/adapter.js";
 import { RenderError } from "../core/adapter.js";
 import type { FeedItem } from "../core/feed-item.js";
+import { feedsById } from "../config/feed-index.js";
 import type { CrierConfig, Destination, Feed } from "../config/load.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { LeaseClaim } from "../store/leases.js";
@@ -70,7 +71,7 @@ export class DeliveryService {
 
   constructor(private readonly deps: DeliveryDeps) {
     this.destinationsById = new Map(deps.config.destinations.map((d) => [d.id, d]));
-    this.feedsById = new Map(deps.config.feeds.map((f) => [f.id, f]));
+    this.feedsById = feedsById(deps.config.feeds);
   }
 
   destination(id: string): Destination | undefined {

@@ -4,6 +4,7 @@
  * another cycle is still polling leaves it to that one.
  */
 import type { Logger } from "pino";
+import { feedsById } from "../config/feed-index.js";
 import type { CrierConfig, Feed } from "../config/load.js";
 import type { FeedItem } from "../core/feed-item.js";
 import type { FeedStore, PolledFeed, PollPlan } from "../store/feeds.js";
@@ -98,7 +99,7 @@ export class FeedIntake {
   private readonly waiting = new Map<string, Array<() => void>>();
 
   constructor(private readonly deps: IntakeDeps) {
-    this.feedsById = new Map(deps.config.feeds.map((f) => [f.id, f]));
+    this.feedsById = feedsById(deps.config.feeds);
     this.slots = new PollSlots(deps.config.polling.concurrency);
     configureFetchPool({ connectionsPerHost: deps.config.polling.connectionsPerHost });
   }
