@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { spreadOut } from "./spread.js";
+import { createHash } from "node:crypto";
+import { spreadOut, SPREAD_STEP_MS } from "./spread.js";
 
 const feeds = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `feed-${i}` }));
 
@@ -11,6 +12,15 @@ describe("spreadOut", () => {
     expect(a.map((x) => x.offset)).toEqual([...a.map((x) => x.offset)].sort((x, y) => x - y));
     const again = new Map([...spreadOut([...feeds(500)].reverse(), 60_000)].map((x) => [x.feed.id, x.offset]));
     expect(a.every((x) => again.get(x.feed.id) === x.offset)).toBe(true);
+  });
+
+  it("places a feed by the first four bytes of its id's SHA-1, as every earlier version did (an upgrade moves no feed's poll time)", () => {
+    const ids = ["news", "feed-7", "ü-feed", "x".repeat(300)];
+    const placed = new Map([...spreadOut(ids.map((id) => ({ id })), 600_000)].map((x) => [x.feed.id, x.offset]));
+    for (const id of ids) {
+      const fraction = (createHash("sha1").update(id).digest().readInt32BE(0) >>> 0) / 2 ** 32;
+      expect(placed.get(id), id).toBe(Math.floor((fraction * 600_000) / SPREAD_STEP_MS) * SPREAD_STEP_MS);
+    }
   });
 
   it("spreads 10,000 feeds evenly: no second of a 5-minute window gets more than twice its share", () => {
