@@ -468,8 +468,8 @@ function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>,
   // A list read in chunks, or parsed whole: then zod's array is a copy of the input's, and an
   // entry is gone only when neither holds it.
   const listOf = (section: "feeds" | "destinations" | "routes"): EntryList => lists.get(section) ?? arrayList(data[section], (input as Record<string, unknown>)[section]);
-  // Each entry with its schema (without the optional sub-objects it leaves out); "did you mean" from the whole one.
-  /** Checks each entry of a list on its own, handing each valid one to `take` at once (with its index in the file). */
+  // Each entry with its schema (without the optional sub-objects it leaves out), "did you mean" from the
+  // whole one; each valid entry is handed to `take` at once, with its index in the file.
   const each = <T>(section: "destinations" | "routes", schemaFor: (entry: unknown) => z.ZodType<T>, whole: () => z.ZodType, take: (entry: T, index: number) => void): void => {
     const list = listOf(section);
     for (let index = 0; index < list.length; index++) {
