@@ -319,7 +319,6 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
   const { feeds } = feedList;
   problems.push(...feedList.unresolved);
 
-  const destinationIds = new Set(sections.ids.destinations.map(([id]) => id));
   const { routes, routeFilters } = sections.routeTable;
 
   const warnings: string[] = [];
@@ -342,7 +341,7 @@ function checkConfig({ input, lists, document }: ParsedYaml, file: string, opts:
   }
   warnings.push(...destinationWarnings(written, publicListener, network.allowPrivateAddresses, where));
 
-  if (raw.alerts && !destinationIds.has(raw.alerts.destination)) {
+  if (raw.alerts && !sections.destinationIds.has(raw.alerts.destination)) {
     problems.push(`${where(["alerts", "destination"])}: no destination with id "${raw.alerts.destination}"`);
   }
   if (problems.length) throw new ConfigError(file, inFileOrder(problems));
@@ -451,6 +450,8 @@ interface Sections {
   routeTable: RouteTable;
   /** Ids of every destination, valid or not, so that references to a broken entry are not reported twice. */
   ids: { destinations: Array<[string, number]> };
+  /** The same ids, as a set (what routes and alerts may name). */
+  destinationIds: ReadonlySet<string>;
 }
 
 function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>, where: (p: PropertyKey[]) => string, problems: string[], feedContext: Omit<FeedListContext, "refused">): Sections {
@@ -484,13 +485,14 @@ function validateSections(input: unknown, lists: ReadonlyMap<string, EntryList>,
     problems.push(...issues.map((i) => formatIssue(i, ["feeds", index], where, (p) => keysAt(feedSchema(), p))));
   };
   const feedList = checkFeedList(listOf("feeds"), { ...feedContext, refused });
-  const destinationIds = idsOf(data.destinations);
+  const destinationEntries = idsOf(data.destinations);
+  const destinationIds = new Set(destinationEntries.map(([id]) => id));
   const destinations: Sections["destinations"] = [];
   each("destinations", destinationEntrySchemaFor, destinationEntrySchema, (entry, index) => destinations.push({ entry, index }));
-  const routes = new RouteReader({ intern: feedContext.intern, feedIds: feedList.ids, feedEntries: feedList.entries, destinationIds: new Set(destinationIds.map(([id]) => id)), where, problems });
+  const routes = new RouteReader({ intern: feedContext.intern, feedIds: feedList.ids, feedEntries: feedList.entries, destinationIds, where, problems });
   each("routes", routeSchemaFor, routeSchema, (route, index) => routes.read(route, index));
   const { feeds: _checked, destinations: _listed, routes: _read, ...rest } = data;
-  return { raw: rest, feedList, destinations, routeTable: routes.table(), ids: { destinations: destinationIds } };
+  return { raw: rest, feedList, destinations, routeTable: routes.table(), ids: { destinations: destinationEntries }, destinationIds };
 }
 
 /** The top level as checked: the lists' entries are checked one at a time (checkFeedList, `each`). */
