@@ -1,65 +1,33 @@
 // `npm run build`: tsc emits every module into dist/ (tests, the bench and the docs generator import
-// them one by one), then esbuild replaces the CLI entry, dist/src/cli.js, with a bundle of Crier's own
-// modules: Node 20 has no compile cache, and resolving, reading and compiling ~180 small modules cost
-// a command more CPU than the work it does. Each lazy `import()` in the CLI (a command's services,
-// the adapter registry, each adapter) stays lazy as a chunk of its own (dist/src/chunks/). Packages stay external,
-// loaded from node_modules as published (better-sqlite3 and sharp are native, and a command's import
-// floor, bench/lib/goals.mjs, stays what that command really needs), by `require` as that floor loads
-// them (the require-commonjs plugin below). The adapter registry and the
-// adapter kit are entries with fixed names (dist/src/bundle/): a test preload that adds a platform
-// to the registry the CLI uses (test/support/pull-platform.mjs) imports those very module instances.
+// them one by one), then esbuild writes the CLI: the program, Crier's own modules in one CommonJS
+// file (dist/src/crier.cjs), and the entry that loads it, dist/src/cli.js. Node 20 has no compile
+// cache, and resolving, reading and compiling ~180 small modules cost a command more CPU than the
+// work it does; one CommonJS file is what a V8 code cache can hold (src/cli/code-cache.ts). Each lazy
+// `import()` in the CLI (a command's services, the adapter registry, each adapter) stays lazy: a
+// module of the bundle initialised on first use. Packages stay external, loaded by `require` from
+// node_modules as published (better-sqlite3 and sharp are native, and a command's import floor,
+// bench/lib/goals.mjs, stays what that command really needs). The bundle also exports the adapter
+// registry and kit: a test preload that adds a platform to the registry the CLI uses
+// (test/support/pull-platform.mjs) requires that very bundle instance.
 import { chmodSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { execFile, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const require = createRequire(import.meta.url);
 
-/** Whether Node's ESM resolution of a package specifier lands on a CommonJS file. */
-function importsAsCommonJs(specifier) {
-  let file;
-  try {
-    file = fileURLToPath(import.meta.resolve(specifier));
-  } catch {
-    return false; // not installed here (an optional platform's package): left to Node
-  }
-  if (file.endsWith(".cjs")) return true;
-  if (!file.endsWith(".js")) return false;
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    try {
-      return JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).type !== "module";
-    } catch {
-      // no package.json here: look further up
-    }
-  }
-  return true;
-}
-
-// A CommonJS package imported by an ESM module makes Node lex its whole source for export names
-// (cjs-module-lexer, in JS): on ipaddr.js's 38 KB the lexer grows hot and V8 optimises it, ~280M
-// instructions (a fifth of `crier validate`). Static imports of such packages load them with
-// `require` instead, as the command's import floor does; the names imported are read at build time.
-//
-// An ES module package (zod: ~230 files on every command's path) is loaded by `require` too where
-// Node can (require(esm), Node >= 20.19): the same files and module instances as `import` gives,
-// but read and linked synchronously, as the import floor loads them, rather than through the ESM
-// loader's async reads and promise jobs (~10 ms of CPU for zod alone). Older Nodes `import` it.
-const requireCommonJs = {
-  name: "require-commonjs",
+// Node's own modules in the entry (an ES module): an ES import of one builds its namespace from every
+// export, calling each lazy getter (node:fs loads fs/promises and its streams): ~10 ms of CPU that
+// `require` (the import floor) never pays. process.getBuiltinModule gives the module object itself.
+const builtinsByGetter = {
+  name: "builtins-by-getter",
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
+    b.onResolve({ filter: /^node:/ }, (args) => {
       if (args.kind !== "import-statement" || args.namespace !== "file") return undefined;
-      // One shim per importing file, bundled with it: a shim shared by files of several chunks would be a chunk of its own.
-      const shim = { pluginData: { specifier: args.path, importer: args.importer }, path: `${args.path}?${path.relative(process.cwd(), args.importer)}` };
-      if (args.path.startsWith("node:")) return { ...shim, namespace: "builtin" };
-      if (importsAsCommonJs(args.path) || esmWrapsCommonJs(args.path)) return { ...shim, namespace: "require-commonjs" };
-      return requirableEsm(args.path) ? { ...shim, namespace: "require-esm" } : undefined;
+      return { path: `${args.path}?${path.relative(process.cwd(), args.importer)}`, namespace: "builtin", pluginData: { specifier: args.path, importer: args.importer } };
     });
-    // Node's own modules too: an ES module's import of one builds its namespace from every export,
-    // calling each lazy getter (node:fs loads fs/promises and its streams, node:net BlockList and
-    // SocketAddress, node:crypto WebCrypto): ~10 ms of CPU that `require` (the import floor) never pays.
     b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
       const { specifier, importer } = args.pluginData;
       const names = exportNames(require(specifier), importer, specifier);
@@ -68,39 +36,13 @@ const requireCommonJs = {
         loader: "js",
       };
     });
-    b.onLoad({ filter: /.*/, namespace: "require-commonjs" }, (args) => {
-      const { specifier, importer } = args.pluginData;
-      const names = exportNames(require(specifier), importer, specifier);
-      return {
-        contents:
-          `const m = process.getBuiltinModule("node:module").createRequire(import.meta.url)(${JSON.stringify(specifier)});\nexport default m;\n` +
-          (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
-        loader: "js",
-        resolveDir: process.cwd(),
-      };
-    });
-    b.onLoad({ filter: /.*/, namespace: "require-esm" }, (args) => {
-      const { specifier, importer } = args.pluginData;
-      const spec = JSON.stringify(specifier);
-      const namespace = require(fileURLToPath(import.meta.resolve(specifier)));
-      const names = exportNames(namespace, importer, specifier);
-      return {
-        contents:
-          // import.meta.resolve: the file `import` would load (the package's "import" condition), not its CommonJS build.
-          `const m = process.features.require_module ? process.getBuiltinModule("node:module").createRequire(import.meta.url)(process.getBuiltinModule("node:url").fileURLToPath(import.meta.resolve(${spec}))) : await import(${spec});\n` +
-          ("default" in namespace ? "export default m.default;\n" : "") +
-          (names.length ? `export const { ${names.join(", ")} } = m;\n` : ""),
-        loader: "js",
-        resolveDir: process.cwd(),
-      };
-    });
   },
 };
 
 /**
  * The names of `exported` to bind as constants in `importer`'s shim: those its imports from
- * `specifier` name (zod has ~260: each shim would repeat them all), or every one (not `default`,
- * not `__esModule`) where it imports the namespace or re-exports. A name missing fails the build.
+ * `specifier` name, or every one (not `default`, not `__esModule`) where it imports the namespace
+ * or re-exports. A name missing fails the build.
  */
 function exportNames(exported, importer, specifier) {
   const all = Object.keys(exported).filter((n) => n !== "default" && n !== "__esModule" && /^[A-Za-z_$][\w$]*$/.test(n));
@@ -117,35 +59,6 @@ function exportNames(exported, importer, specifier) {
   return [...names].filter((n) => n !== "default");
 }
 
-/**
- * Whether a package's ES module entry is a wrapper that imports its CommonJS main (commander's
- * esm.mjs): `require` gives the very same module instance, and Node lexes nothing.
- */
-function esmWrapsCommonJs(specifier) {
-  try {
-    const esm = fileURLToPath(import.meta.resolve(specifier));
-    const main = require.resolve(specifier);
-    if (path.dirname(esm) !== path.dirname(main) || !/\.c?js$/.test(main) || esm === main) return false;
-    return new RegExp(`\\bfrom\\s+["']\\./${path.basename(main).replace(/\./g, "\\.")}["']`).test(readFileSync(esm, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether an ES module package loads by `require` here (Node's require(esm); not where a module of
- * it awaits at top level). Its exports are bound once: none of these packages reassigns an export.
- */
-function requirableEsm(specifier) {
-  if (!process.features.require_module) return false;
-  try {
-    require(fileURLToPath(import.meta.resolve(specifier)));
-    return true;
-  } catch {
-    return false; // not installed here, or not loadable by require: left to Node's import
-  }
-}
-
 // `node build.mjs help DIR`: only the last step, on a built dist/src folder (the tests run it on a
 // copy); `help-render CLI`: that step's child process.
 if (process.argv[2] === "help" || process.argv[2] === "help-render") {
@@ -155,21 +68,28 @@ if (process.argv[2] === "help" || process.argv[2] === "help-render") {
 
 rmSync("dist", { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit" });
+// What every part of the CLI is built with. Packages stay external, loaded by `require` from
+// node_modules as published, where a module first uses them; source maps name src/ files, as tsc's
+// do (read with --enable-source-maps, which turns the code cache off).
+const node = { bundle: true, platform: "node", target: "node20", packages: "external", sourcemap: true, legalComments: "none", logLevel: "warning" };
+// The program: one CommonJS file, which V8's code cache can hold (src/cli/code-cache.ts).
 await build({
-  entryPoints: { cli: "src/main.ts", "bundle/adapters": "adapters/registry.ts", "bundle/core": "src/core/index.ts" },
-  outdir: "dist/src",
-  chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  sourcemap: true, // names src/ files, as tsc's maps do (read with --enable-source-maps)
-  legalComments: "none",
-  logLevel: "warning",
-  plugins: [requireCommonJs],
+  ...node,
+  entryPoints: ["src/cli/bundle.ts"],
+  outfile: "dist/src/crier.cjs",
+  format: "cjs",
+  // createRequire(import.meta.url) in the sources: the bundle's own URL.
+  define: { "import.meta.url": "__crierBundleUrl" },
+  banner: { js: 'const __crierBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // A package's import() becomes require() of its CommonJS build: an import() in code compiled by
+  // vm.Script needs Node's experimental main-context loader (and its warning on stderr).
+  supported: { "dynamic-import": false },
 });
+// The start past help: the code cache installed, then the program required through it (CommonJS:
+// the entry requires it, so that `crier --help` loads none of it, node:crypto and node:vm included).
+await build({ ...node, entryPoints: ["src/cli/start.ts"], outfile: "dist/src/start.cjs", format: "cjs" });
+// The entry: the help fast path, nothing else (an ES module: src/main.ts awaits).
+await build({ ...node, entryPoints: { cli: "src/main.ts" }, outdir: "dist/src", format: "esm", plugins: [builtinsByGetter] });
 chmodSync("dist/src/cli.js", 0o755);
 
 await writePrebuiltHelp("dist/src");
@@ -211,18 +131,19 @@ async function writePrebuiltHelp(dir) {
  * what it wrote to stdout and stderr and its exit code. One process, not one per form (~70).
  */
 async function renderHelpForms(cli) {
-  const imports = [...readFileSync(cli, "utf8").matchAll(/\bimport\("(\.\/chunks\/[^"]+\.js)"\)/g)];
-  if (imports.length !== 1) throw new Error(`build: help step: ${cli} should import the program (src/cli.ts) as its one chunk; it imports ${imports.length}`);
-  const program = new URL(imports[0][1], pathToFileURL(path.resolve(cli))).href;
-  let instance = 0;
-  const fresh = () => import(`${program}?help-form=${++instance}`);
+  const bundle = path.join(path.dirname(path.resolve(cli)), "crier.cjs");
+  const fresh = async () => {
+    delete require.cache[bundle];
+    await require(bundle).runCli(process.argv);
+  };
   // The same commander module as the bundle's (both resolve to node_modules' real path).
-  const { Command } = await import("commander");
+  const { Command } = require("commander");
   const parseAsync = Command.prototype.parseAsync;
   let root;
   Command.prototype.parseAsync = async function () {
     root = this; // the command tree, without parsing anything
   };
+  process.argv = [process.execPath, path.resolve(cli)];
   await fresh();
   Command.prototype.parseAsync = parseAsync;
   const commands = [];

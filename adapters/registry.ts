@@ -1,7 +1,7 @@
 /**
  * The adapter registry: one line per installed platform (console first, then alphabetical), each
  * a loader. A command loads only the adapters its config names: each adapter (its module and its
- * config schema) is a chunk of its own in the built CLI, compiled only when loaded. `./index.ts`
+ * config schema) is a module of the built CLI's bundle, initialised only when loaded. `./index.ts`
  * loads them all (`crier adapters`, the docs, tests).
  */
 import type { AnyAdapter } from "../src/core/index.js";

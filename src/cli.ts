@@ -50,7 +50,7 @@ const writer = (opts: { wait?: number }): Partial<OpenOptions> => ({ command: co
 
 // A command loads what it uses when it runs: `crier --help` (printed by src/main.ts) nothing of
 // this, `validate` the config stack, listings the store; of the adapters, those the config names
-// (each a chunk of its own), and they load their clients on connect.
+// (each a module of the bundle initialised on first use), and they load their clients on connect.
 const adapterRegistry = async (): Promise<{ adapters: AdapterSource; refusedPlatforms: RefusedPlatforms }> => {
   const { adapterLoaders, refusedPlatforms } = await import("../adapters/registry.js");
   return { adapters: { loaders: adapterLoaders }, refusedPlatforms };
@@ -384,7 +384,8 @@ commands.set("adapters", () => {
     .description("List the installed platform adapters, their limits and capabilities.")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const [{ listAdapters }, { adapters }] = await Promise.all([import("./services/inspect.js"), import("../adapters/index.js")]);
+      const [{ listAdapters }, { adapterLoaders }] = await Promise.all([import("./services/inspect.js"), import("../adapters/registry.js")]);
+      const adapters = new Map(await Promise.all([...adapterLoaders].map(async ([platform, load]) => [platform, await load()] as const)));
       const list = listAdapters(adapters);
       const text = list
         .map((a) => {
@@ -424,36 +425,39 @@ commands.set("unpost", () => {
     });
 });
 
-// Building the whole program cost each command ~8 ms of CPU: a command's run defines it alone.
-// Anything else (help, an unknown command, a mistake before the command) gets every command, as before.
-const named = commandInArgv(process.argv.slice(2), new Set(commands.keys()));
-for (const [name, define] of commands) if (named === undefined || name === named) define();
+/** Runs the command `argv` names (process.argv: node, the script, then the arguments); sets process.exitCode. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  // Building the whole program cost each command ~8 ms of CPU: a command's run defines it alone.
+  // Anything else (help, an unknown command, a mistake before the command) gets every command, as before.
+  const named = commandInArgv(argv.slice(2), new Set(commands.keys()));
+  for (const [name, define] of commands) if (named === undefined || name === named) define();
 
-// `crier deliveries | head`: a reader that stops reading early is not an error of ours. Whatever
-// was left to print goes nowhere, and the command's work (already done or still to do) is kept.
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code !== "EPIPE") throw err;
-  process.stdout.destroy();
-});
+  // `crier deliveries | head`: a reader that stops reading early is not an error of ours. Whatever
+  // was left to print goes nowhere, and the command's work (already done or still to do) is kept.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.stdout.destroy();
+  });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  const e = err as Error & { code?: string; exitCode?: number };
-  if (e.code?.startsWith("commander.")) {
-    // commander's own code says whether help was asked for (`--help`, `help`: 0) or shown for a usage mistake (1).
-    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.config;
-  } else if (err instanceof ConfigError || err instanceof UsageError || err instanceof StorageError) {
-    process.stderr.write(`crier: ${e.message}\n`);
-    process.exitCode = EXIT.config;
-  } else if (err instanceof LeaseHeldError || err instanceof LeaseLostError) {
-    process.stderr.write(`crier: ${e.message}\n`);
-    process.exitCode = EXIT.held;
-  } else if (err instanceof HolderError) {
-    process.stderr.write(`crier: ${e.message}\n`);
-    process.exitCode = EXIT.error;
-  } else {
-    process.stderr.write(`crier: ${e.stack ?? e.message}\n`);
-    process.exitCode = EXIT.error;
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const e = err as Error & { code?: string; exitCode?: number };
+    if (e.code?.startsWith("commander.")) {
+      // commander's own code says whether help was asked for (`--help`, `help`: 0) or shown for a usage mistake (1).
+      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.config;
+    } else if (err instanceof ConfigError || err instanceof UsageError || err instanceof StorageError) {
+      process.stderr.write(`crier: ${e.message}\n`);
+      process.exitCode = EXIT.config;
+    } else if (err instanceof LeaseHeldError || err instanceof LeaseLostError) {
+      process.stderr.write(`crier: ${e.message}\n`);
+      process.exitCode = EXIT.held;
+    } else if (err instanceof HolderError) {
+      process.stderr.write(`crier: ${e.message}\n`);
+      process.exitCode = EXIT.error;
+    } else {
+      process.stderr.write(`crier: ${e.stack ?? e.message}\n`);
+      process.exitCode = EXIT.error;
+    }
   }
 }

@@ -8,7 +8,7 @@
 //   test/support/record-loads.mjs), nothing of Crier's own;
 // - a running `crier run`: RSS sampled through at least five consecutive 304 cycles (the max).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -130,7 +130,7 @@ function loadedFiles(project, cli, args, dir) {
   const logFile = path.join(dir, `loads-${args[0].replace(/\W/g, "")}.txt`);
   writeFileSync(logFile, "");
   spawnSync(process.execPath, [`--import=${pathToFileURL(path.join(project, "test/support/record-loads.mjs")).href}`, cli, ...args], {
-    env: { ...timedEnv, CRIER_LOAD_LOG: logFile },
+    env: { ...timedEnv, CRIER_LOAD_LOG: logFile, CRIER_CODE_CACHE: "off" },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -142,12 +142,20 @@ function loadedFiles(project, cli, args, dir) {
   return [...seen];
 }
 
-/** A script that loads exactly these files (CommonJS by require, ESM by import): a command's import floor. */
-function floorScript(files, dir, name) {
-  const file = path.join(dir, `floor-${name}.mjs`);
+/**
+ * A script that loads exactly these files (CommonJS by require, ESM by import): a command's import
+ * floor. `cache`: the same files through the CLI's own code cache (dist/src/cli/code-cache.js, its
+ * own file in that folder), the like-for-like floor of a Crier whose code and packages come from it.
+ */
+function floorScript(files, dir, name, cache) {
+  const file = path.join(dir, `floor-${name}${cache ? "-cached" : ""}.mjs`);
+  const install = cache
+    ? `import { installCodeCache } from ${JSON.stringify(pathToFileURL(path.join(cache.root, "dist/src/cli/code-cache.js")).href)};\n` +
+      `installCodeCache({ dir: ${JSON.stringify(cache.dir)}, key: ${JSON.stringify(`floor-${name}`)}, roots: ${JSON.stringify(cache.roots)} });\n`
+    : "";
   writeFileSync(
     file,
-    `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\nconst files = ${JSON.stringify(files)};\n` +
+    `import { createRequire } from "node:module";\n${install}const require = createRequire(import.meta.url);\nconst files = ${JSON.stringify(files)};\n` +
       `for (const f of files) { try { require(f); } catch (e) { if (e?.code === "ERR_REQUIRE_ESM") await import(${"`file://${f}`"}); } }\n`,
   );
   return file;
@@ -155,7 +163,10 @@ function floorScript(files, dir, name) {
 
 /**
  * Start-up CPU per command against `node -e 0` and against its import floor, `reps` times each
- * (interleaved, so that the machine's load hits every row alike).
+ * (interleaved, so that the machine's load hits every row alike). Crier runs as users run it, with
+ * its code cache (src/cli/code-cache.ts) made by a first run; beside it, per command: the floor
+ * through the same code cache (like for like), Crier's first run (an empty cache: compiled, then
+ * written) and Crier with the cache off (CRIER_CODE_CACHE=off).
  */
 export function startupGoals({ project, root, dir, reps, smoke = false }) {
   mkdirSync(dir, { recursive: true });
@@ -178,7 +189,9 @@ export function startupGoals({ project, root, dir, reps, smoke = false }) {
       "",
     ].join("\n"),
   );
-  spawnSync(process.execPath, [cli, "-c", config, "poll", "--once"], { cwd: dir, encoding: "utf8", timeout: 120_000 }); // seeds the store
+  const cacheDir = path.join(dir, "code-cache");
+  const warm = { CRIER_CODE_CACHE: cacheDir };
+  spawnSync(process.execPath, [cli, "-c", config, "poll", "--once"], { cwd: dir, env: { ...timedEnv, ...warm }, encoding: "utf8", timeout: 120_000 }); // seeds the store
   const commands = [
     ["--help", ["--help"]],
     ["validate", ["-c", config, "validate"]],
@@ -187,17 +200,37 @@ export function startupGoals({ project, root, dir, reps, smoke = false }) {
     ["poll --once (unchanged feed)", ["-c", config, "poll", "--once"]],
   ];
   if (smoke) commands.splice(2); // --help and validate: enough to see that it works
-  const rows = commands.map(([name, args]) => ({ name, args, floor: floorScript(loadedFiles(project, cli, args, dir), dir, name.replace(/\W/g, "")), cmd: [], imports: [], files: 0 }));
-  for (const row of rows) row.files = JSON.parse(readFileSync(row.floor, "utf8").match(/const files = (.*);/)[1]).length;
+  const real = (p) => realpathSync(p);
+  const cache = { root, dir: cacheDir, roots: [...new Set([real(root), real(path.join(root, "node_modules"))])] };
+  const rows = commands.map(([name, args]) => {
+    const files = loadedFiles(project, cli, args, dir);
+    const key = name.replace(/\W/g, "");
+    return { name, args, files: files.length, floor: floorScript(files, dir, key), floorCached: floorScript(files, dir, key, cache), cmd: [], imports: [], importsCached: [], cold: [], off: [] };
+  });
+  // Each cache made before the timing: by a first run of the command, and of its cached floor.
+  for (const row of rows) {
+    spawnSync(process.execPath, [cli, ...row.args], { cwd: dir, env: { ...timedEnv, ...warm }, timeout: 120_000 });
+    spawnSync(process.execPath, [row.floorCached], { cwd: dir, env: timedEnv, timeout: 120_000 });
+  }
   const node0 = [];
   for (let rep = 0; rep < reps; rep++) {
     node0.push(timedCpu([process.execPath, "-e", "0"]));
-    for (const row of rows) {
-      row.cmd.push(timedCpu([process.execPath, cli, ...row.args]));
+    for (const [i, row] of rows.entries()) {
+      row.cmd.push(timedCpu([process.execPath, cli, ...row.args], warm));
       row.imports.push(timedCpu([process.execPath, row.floor]));
+      row.importsCached.push(timedCpu([process.execPath, row.floorCached]));
+      if (row.name === "--help") continue; // help loads no program: no cache to make
+      const empty = path.join(dir, `cold-${rep}-${i}`); // a folder of its own: this run makes its cache
+      row.cold.push(timedCpu([process.execPath, cli, ...row.args], { CRIER_CODE_CACHE: empty }));
+      rmSync(empty, { recursive: true, force: true });
+      row.off.push(timedCpu([process.execPath, cli, ...row.args], { CRIER_CODE_CACHE: "off" }));
     }
   }
-  return { node0: stats(node0), rows: rows.map((r) => ({ name: r.name, files: r.files, cmd: stats(r.cmd), imports: stats(r.imports) })) };
+  const opt = (values) => (values.length ? stats(values) : null);
+  return {
+    node0: stats(node0),
+    rows: rows.map((r) => ({ name: r.name, files: r.files, cmd: stats(r.cmd), imports: stats(r.imports), importsCached: stats(r.importsCached), cold: opt(r.cold), off: opt(r.off) })),
+  };
 }
 
 /** RSS (MB) of a process, from /proc. */

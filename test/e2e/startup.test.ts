@@ -1,9 +1,10 @@
 /**
- * A command loads only what it uses (the built CLI, every module it loads recorded): help,
- * validate and the listings never load a platform client, the HTTP client or the feed parser; a
- * poll loads the parser only for a changed feed. Crier's own code comes as a bundle (a few files,
- * not one per module), a command that renders nothing builds no grapheme segmenter, and a
- * read-only command compiles no statement that writes. And no command sets a V8 flag at run time.
+ * A command loads only what it uses (the built CLI, every module it loads recorded, and which of
+ * the bundle's modules it initialised, from V8's coverage): help, validate and the listings never
+ * load a platform client, the HTTP client or the feed parser; a poll loads the parser only for a
+ * changed feed. Crier's own code comes as one bundle (not a file per module), a command that renders
+ * nothing builds no grapheme segmenter, and a read-only command compiles no statement that writes.
+ * And no command sets a V8 flag at run time.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -26,29 +27,43 @@ afterEach(() => {
 });
 
 /** Runs the CLI with the recorder; the packages it loaded and the V8 flags it set. */
-async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; esmLoaded: string[]; builtins: string[]; zodSchemas: number; commands: string[] }> {
+async function recorded(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; packages: Set<string>; flags: string[]; own: string[]; initialised: Set<string>; segmenters: string[]; sql: string[]; compiledFromText: string[]; importedCommonJs: string[]; esmLoaded: string[]; builtins: string[]; zodSchemas: number; commands: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), "crier-loads-"));
   dirs.push(dir);
   const log = path.join(dir, "loads.txt");
   writeFileSync(log, "");
-  const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, CRIER_LOAD_LOG: log } });
+  const coverage = path.join(dir, "coverage");
+  const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${RECORDER}`, CRIER_LOAD_LOG: log, NODE_V8_COVERAGE: coverage } });
   const lines = readFileSync(log, "utf8").split("\n");
   const packages = new Set(lines.flatMap((l) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(l)?.slice(1, 2) ?? []));
+  // Files of dist/ loaded: by the ESM loader (a URL) or by require (a path).
   const distUrl = pathToFileURL(path.join(ROOT, "dist")).href;
-  const own = [...new Set(lines.filter((l) => l.startsWith(`load ${distUrl}/`)).map((l) => l.slice(`load ${distUrl}/`.length)))];
+  const distPath = path.join(ROOT, "dist");
+  const own = [...new Set(lines.flatMap((l) => (l.startsWith(`load ${distUrl}/`) ? [l.slice(`load ${distUrl}/`.length)] : l.startsWith(`load ${distPath}/`) ? [l.slice(`load ${distPath}/`.length)] : [])))];
   const tagged = (tag: string): string[] => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.slice(tag.length + 1));
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), esmLoaded: tagged("esm-load"), builtins: tagged("node-builtin"), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN), commands: tagged("commander-command") };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, packages, flags: tagged("v8-flags"), own, initialised: initialisedModules(coverage), segmenters: tagged("intl-segmenter"), sql: tagged("sql"), compiledFromText: tagged("function-from-text"), importedCommonJs: [...new Set(tagged("esm-commonjs"))].map((u) => u.replace(/^.*\/node_modules\//, "")), esmLoaded: tagged("esm-load"), builtins: tagged("node-builtin"), zodSchemas: Number(tagged("zod-schemas").at(-1) ?? NaN), commands: tagged("commander-command") };
 }
 
-/** The source files (relative to the project) bundled into these loaded files of dist/, from their source maps. */
-function compiledSources(own: string[]): Set<string> {
-  const sources = new Set<string>();
-  for (const file of own) {
-    const map = path.join(ROOT, "dist", `${file}.map`);
-    const { sources: list } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
-    for (const source of list) sources.add(path.relative(ROOT, path.resolve(path.dirname(map), source)));
+/**
+ * The source files (relative to the project) of the bundle's modules the process initialised, from
+ * V8's coverage (NODE_V8_COVERAGE): esbuild wraps each module the bundle loads lazily in a function
+ * named after its file, and a module whose function never ran was never initialised.
+ */
+function initialisedModules(coverageDir: string): Set<string> {
+  const modules = new Set<string>();
+  let wrapped = 0;
+  for (const file of readdirSync(coverageDir)) {
+    const { result } = JSON.parse(readFileSync(path.join(coverageDir, file), "utf8")) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
+    for (const script of result.filter((s) => s.url.endsWith("/dist/src/crier.cjs"))) {
+      for (const fn of script.functions) {
+        if (!/^(src|adapters)\/.+\.ts$/.test(fn.functionName)) continue;
+        wrapped++;
+        if ((fn.ranges[0]?.count ?? 0) > 0) modules.add(fn.functionName);
+      }
+    }
   }
-  return sources;
+  // Nothing wrapped (a process that never loaded the bundle: --help) is an empty set; a bundle whose modules all run eagerly would fail the tests below.
+  return wrapped ? modules : new Set();
 }
 
 /** The platforms whose adapter code (adapters/<platform>/) these sources include. */
@@ -113,13 +128,16 @@ function storeCommands(): Promise<Array<{ name: string; r: Recorded }>> {
 }
 
 describe("start-up: a command loads what it uses", () => {
-  it("--help loads no package and none of Crier's chunks: the entry prints the help the build rendered", async () => {
+  it("--help loads no package and not the program: the entry prints the help the build rendered", async () => {
     const r = await recorded(["--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: crier/);
     // Commander alone cost --help ~40 ms of CPU, as much as the rest of Node's start-up.
     expect([...r.packages]).toEqual([]);
     expect(r.own).toEqual(["src/cli.js"]);
+    expect([...r.initialised]).toEqual([]);
+    // Nor the code cache's start (src/cli/start.ts): no hashing, no vm.
+    expect(r.builtins.filter((m) => m === "crypto" || m === "vm"), "help").toEqual([]);
   });
 
   it("validate and deliveries load no platform client, HTTP client or parser", async () => {
@@ -144,18 +162,18 @@ describe("start-up: a command loads what it uses", () => {
     expect(JSON.parse(second.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed", new: 1, queued: 1 });
   });
 
-  it("a command compiles the adapters its config names and no other (validate, deliveries, poll)", async () => {
+  it("a command initialises the adapters its config names and no other (validate, deliveries, poll)", async () => {
     const { config } = setup(true);
     for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"], ["-c", config, "destinations"]]) {
       const r = await recorded(args);
       expect(r.code, args[2]).not.toBe(1);
-      expect(adapterFolders(compiledSources(r.own)), args[2]).toEqual(["console", "telegram"]);
+      expect(adapterFolders(r.initialised), args[2]).toEqual(["console", "telegram"]);
     }
     const consoleOnly = setup(false);
     const poll = await recorded(["-c", consoleOnly.config, "poll", "--once", "--json"]);
     expect(poll.code).toBe(0);
     expect(JSON.parse(poll.stdout).feeds[0]).toMatchObject({ feedId: "news", status: "parsed" });
-    expect(adapterFolders(compiledSources(poll.own))).toEqual(["console"]);
+    expect(adapterFolders(poll.initialised)).toEqual(["console"]);
   });
 
   it("loading the config compiles no code from text: each schema parses once, zod's eval-compiled fast path would not pay", async () => {
@@ -183,30 +201,25 @@ describe("start-up: a command loads what it uses", () => {
     }
   });
 
-  it.skipIf(!process.features.require_module)("ES module packages load by require (Node's require(esm)) as the import floor loads them: none through the ESM loader (validate, deliveries, feeds, poll)", async () => {
+  it("packages load by require, their CommonJS builds (the code cache holds those): none through the ESM loader (validate, deliveries, feeds, poll)", async () => {
     for (const { name, r } of await storeCommands()) {
       expect(r.packages, name).toContain("zod");
       // zod's ~230 modules were read by async file handles and linked by promise jobs: ~10 ms of CPU more than require.
       expect(r.esmLoaded.filter((url) => url.includes("/node_modules/")), name).toEqual([]);
-      // Crier's own chunks still load as ES modules (the bundle's dynamic imports).
-      expect(r.esmLoaded.filter((url) => url.includes("/dist/src/chunks/")).length, name).toBeGreaterThan(3);
-      // Each file's shim is bundled with it: none is a chunk of its own, one file more to load.
-      const shimsAlone = r.own.filter((file) => {
-        const sources = [...compiledSources([file])];
-        return sources.length > 0 && sources.every((source) => /require-(esm|commonjs):/.test(source));
-      });
-      expect(shimsAlone, name).toEqual([]);
+      // The only ES module of Crier's is the entry; the program is the CommonJS bundle.
+      expect(r.esmLoaded.filter((url) => url.includes("/dist/")), name).toEqual([pathToFileURL(path.join(ROOT, "dist/src/cli.js")).href]);
+      expect(r.own, name).toContain("src/crier.cjs");
     }
   });
 
-  it("the listings compile nothing that polls or sends: no intake, no delivery service", async () => {
+  it("the listings initialise nothing that polls or sends: no intake, no delivery service", async () => {
     const { config } = setup(true);
     expect((await recorded(["-c", config, "poll", "--once"])).code).toBe(0); // creates and seeds the store
     for (const command of ["deliveries", "feeds", "destinations", "subscriptions"]) {
       const r = await recorded(["-c", config, command]);
       expect(r.code, command).not.toBe(1);
       expect(r.stdout, command).not.toBe("");
-      const sources = [...compiledSources(r.own)];
+      const sources = [...r.initialised];
       expect(sources.filter((s) => /^src\/(intake|scheduler|websub|http)\/|^src\/services\/(intake|delivery|operations|run)\.ts$/.test(s)), command).toEqual([]);
       // Of delivery/, only the destinations' pause states (`crier destinations` shows them).
       expect(sources.filter((s) => s.startsWith("src/delivery/")).sort(), command).toEqual(["src/delivery/destination-states.ts", "src/delivery/pause.ts"]);
@@ -255,14 +268,15 @@ describe("start-up: a command loads what it uses", () => {
   it("Crier's own code loads as the bundle: a handful of files, not one per module", async () => {
     const { config } = setup(true);
     const help = await recorded(["--help"]);
-    const bundled = (f: string): boolean => f.startsWith("src/chunks/") || f.startsWith("src/bundle/");
-    expect(help.own.filter((f) => !bundled(f)), "help").toEqual(["src/cli.js"]);
+    expect(help.own, "help").toEqual(["src/cli.js"]);
     for (const args of [["-c", config, "validate"], ["-c", config, "deliveries"]]) {
       const r = await recorded(args);
       expect(r.code, args[2]).not.toBe(1);
       // tsc's output is one file per module (~130 for validate, ~180 for deliveries): none of it is loaded.
-      expect(r.own.filter((f) => !bundled(f) && f !== "src/cli.js"), args[2]).toEqual([]);
-      expect(r.own.length, `${args[2]}: ${r.own.join(" ")}`).toBeLessThanOrEqual(40);
+      expect(r.own, args[2]).toEqual(["src/cli.js", "src/start.cjs", "src/crier.cjs"]);
+      // And the bundle initialises a command's modules, not all of them (validate: ~55 of ~220).
+      expect(r.initialised.size, args[2]).toBeGreaterThan(20);
+      expect(r.initialised.size, args[2]).toBeLessThan(120);
     }
   });
 
@@ -405,12 +419,12 @@ describe("start-up: help from the build, byte for byte commander's", () => {
     dirs.push(project);
     symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
     const dist = path.join(project, "dist/src");
-    for (const part of ["cli.js", "chunks", "bundle"]) cpSync(path.join(ROOT, "dist/src", part), path.join(dist, part), { recursive: true });
+    for (const part of ["cli.js", "start.cjs", "crier.cjs"]) cpSync(path.join(ROOT, "dist/src", part), path.join(dist, part));
     const before = "Poll feeds once, deliver what is due, and exit.";
     const after = "Poll every feed once, deliver what is due, then exit (changed).";
-    const program = readdirSync(path.join(dist, "chunks")).map((f) => path.join(dist, "chunks", f)).filter((f) => f.endsWith(".js") && readFileSync(f, "utf8").includes(JSON.stringify(before)));
-    expect(program).toHaveLength(1);
-    writeFileSync(program[0]!, readFileSync(program[0]!, "utf8").replace(JSON.stringify(before), JSON.stringify(after)));
+    const program = path.join(dist, "crier.cjs");
+    expect(readFileSync(program, "utf8")).toContain(JSON.stringify(before));
+    writeFileSync(program, readFileSync(program, "utf8").replace(JSON.stringify(before), JSON.stringify(after)));
     // build.mjs's last step on that folder (cwd: the copy, so that nothing of this project's dist/ is touched).
     const step = await runChild(process.execPath, [path.join(ROOT, "build.mjs"), "help", dist], { cwd: project, env: { PATH: process.env.PATH ?? "" }, timeoutMs: scaled(120_000) });
     expect(step.code, step.stderr).toBe(0);

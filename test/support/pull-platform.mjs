@@ -7,10 +7,15 @@
  * Config: `apiBase` (the test's loopback server), `requireImage` (an article without an image
  * cannot be posted: the render refuses, so the core skips it with the reason).
  */
-import { z } from "zod";
-// The bundled CLI's own registry and kit (build.mjs), not tsc's copies: one module instance each.
-import { adapterLoaders } from "../../dist/src/bundle/adapters.js";
-import { defineAdapter, RenderError } from "../../dist/src/bundle/core.js";
+import { createRequire } from "node:module";
+
+// The bundled CLI's own registry and kit (build.mjs), not tsc's copies: the bundle the CLI then
+// requires is this very instance (require's cache), and zod is the one it requires.
+const requireFromDist = createRequire(new URL("../../dist/src/crier.cjs", import.meta.url));
+const bundle = requireFromDist("./crier.cjs");
+const { z } = requireFromDist("zod");
+const { adapterLoaders } = bundle;
+const { defineAdapter, RenderError } = await bundle.adapterKit();
 
 /** Instagram's feed-image rules; the e2e test fits its images to the same (keep them equal). */
 export const PULL_LIMITS = {
