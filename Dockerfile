@@ -25,8 +25,9 @@ COPY config ./config-example
 # Data (the SQLite delivery log) lives in a volume; the config is mounted read-only at /config.
 RUN mkdir -p /data /config && chown -R node:node /data
 # The CLI's code cache (src/cli/code-cache.ts), made here by a first run of the short commands on a
-# copy of the example config, into node_modules/.cache/crier (root's: read, never written, at run
-# time). Other commands compile as usual; CRIER_CODE_CACHE=/a/volume lets them keep a cache too.
+# copy of the example config, into node_modules/.cache/crier (root's, readable by all: the node user
+# reads it and never writes it). Other commands compile as usual; CRIER_CODE_CACHE=/a/volume lets
+# them keep a cache too.
 RUN cp -r /app/config-example /tmp/warm \
  && sed -i 's|path: ../data/crier.db|path: /tmp/warm/crier.db|' /tmp/warm/crier.yaml \
  && for command in "poll --once" validate deliveries feeds destinations; do \

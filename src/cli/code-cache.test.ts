@@ -45,12 +45,12 @@ describe("code cache file", () => {
     expect(stamp).not.toBeNull();
     const file = codeCacheFile(dir, "validate");
     writeCodeCache(file, [
-      { name: source, stamp: stamp!, data: Buffer.from("first data") },
-      { name: "/elsewhere/b.js", stamp: [3, 4, 5, 6], data: Buffer.from("second") },
+      { name: source, stamp: stamp!, sha1: "a".repeat(40), data: Buffer.from("first data") },
+      { name: "/elsewhere/b.js", stamp: [3, 4, 5, 6], sha1: "b".repeat(40), data: Buffer.from("second") },
     ]);
     const read = readCodeCache(file);
     expect([...read.keys()]).toEqual([source, "/elsewhere/b.js"]);
-    expect(read.get(source)).toEqual({ stamp, data: Buffer.from("first data") });
+    expect(read.get(source)).toEqual({ stamp, sha1: "a".repeat(40), data: Buffer.from("first data") });
     expect(read.get("/elsewhere/b.js")?.data.toString()).toBe("second");
   });
 
@@ -72,7 +72,7 @@ describe("code cache file", () => {
     const dir = tempDir();
     expect(readCodeCache(path.join(dir, "missing.bin")).size).toBe(0);
     const file = codeCacheFile(dir, "feeds");
-    writeCodeCache(file, [{ name: "/a.js", stamp: [1, 2, 3, 4], data: Buffer.from("0123456789") }]);
+    writeCodeCache(file, [{ name: "/a.js", stamp: [1, 2, 3, 4], sha1: "c".repeat(40), data: Buffer.from("0123456789") }]);
     const whole = readFileSync(file);
     expect(readCodeCache(file).size).toBe(1);
     const damaged = Buffer.from(whole);
@@ -93,8 +93,8 @@ describe("code cache file", () => {
   it("is replaced whole: no temporary file is left beside it", () => {
     const dir = tempDir();
     const file = codeCacheFile(path.join(dir, "made"), "poll");
-    writeCodeCache(file, [{ name: "/a.js", stamp: [1, 2, 3, 4], data: Buffer.from("one") }]);
-    writeCodeCache(file, [{ name: "/a.js", stamp: [1, 2, 3, 4], data: Buffer.from("two") }]);
+    writeCodeCache(file, [{ name: "/a.js", stamp: [1, 2, 3, 4], sha1: "c".repeat(40), data: Buffer.from("one") }]);
+    writeCodeCache(file, [{ name: "/a.js", stamp: [1, 2, 3, 4], sha1: "c".repeat(40), data: Buffer.from("two") }]);
     expect(readCodeCache(file).get("/a.js")?.data.toString()).toBe("two");
     expect(readFileSync(file).length).toBeGreaterThan(0);
     expect(readdirSync(path.dirname(file))).toEqual([path.basename(file)]);

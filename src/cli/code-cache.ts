@@ -11,13 +11,15 @@
  * Every CommonJS file under the install's folder (the bundle dist/src/crier.cjs, node_modules)
  * compiles through here while the hook is installed; any other file, an ES module or a failure of
  * the cache goes Node's own way. V8 refuses a cache made by another V8 or other flags, but checks
- * only the source's length: each entry is also keyed by its file's size, inode, mtime and ctime
- * (as git's index tells a changed file; npm gives every file it installs the same mtime, but a new
- * file a new ctime), and the data by its SHA-1 (a damaged file is never handed to V8). A hash of
- * the sources instead cost more than it saved (zlib loaded and its CRC-32 of ~2.7 MB of sources:
- * +56M instructions per command).
+ * only the source's length: each entry is also keyed by its file's stamp (size, inode, mtime and
+ * ctime, as git's index tells a changed file; npm gives every file it installs the same mtime, but
+ * a new file a new ctime) and, where the stamp differs (a copy: a container image's layer), by the
+ * source's SHA-1; the data is checked by its SHA-1 (a damaged file is never handed to V8). Hashing
+ * every source on every run cost more than it saved (zlib's CRC-32: +56M instructions a command).
+ * `NODE_DEBUG=crier-code-cache` says at exit how many files came from the cache.
  */
 import Module from "node:module";
+import { debuglog } from "node:util";
 import { hash } from "node:crypto";
 import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -52,9 +54,10 @@ export function stampOf(file: string): FileStamp | null {
 
 const sameStamp = (a: FileStamp, b: FileStamp): boolean => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 
-/** One compiled file in a cache file: the file's stamp and its V8 data. */
+/** One compiled file in a cache file: the file's stamp, its source's SHA-1 and its V8 data. */
 interface Entry {
   stamp: FileStamp;
+  sha1: string;
   data: Buffer;
 }
 
@@ -73,13 +76,13 @@ export function readCodeCache(file: string): Map<string, Entry> {
   }
   try {
     const headerLength = bytes.readUInt32LE(0);
-    const header = JSON.parse(bytes.toString("utf8", 4, 4 + headerLength)) as { magic: string; sha1: string; entries: Array<[string, FileStamp, number, number]> };
+    const header = JSON.parse(bytes.toString("utf8", 4, 4 + headerLength)) as { magic: string; sha1: string; entries: Array<[string, FileStamp, string, number, number]> };
     if (header.magic !== MAGIC) return entries;
     const data = bytes.subarray(4 + headerLength);
     if (hash("sha1", data) !== header.sha1) return entries;
-    for (const [name, stamp, start, end] of header.entries) {
+    for (const [name, stamp, sha1, start, end] of header.entries) {
       if (end > data.length) return new Map();
-      entries.set(name, { stamp, data: data.subarray(start, end) });
+      entries.set(name, { stamp, sha1, data: data.subarray(start, end) });
     }
   } catch {
     return new Map();
@@ -88,21 +91,22 @@ export function readCodeCache(file: string): Map<string, Entry> {
 }
 
 /** Writes a cache file whole, by rename: a reader sees the old file or the new one, never a mix. */
-export function writeCodeCache(file: string, entries: ReadonlyArray<{ name: string; stamp: FileStamp; data: Buffer }>): void {
-  const table: Array<[string, FileStamp, number, number]> = [];
+export function writeCodeCache(file: string, entries: ReadonlyArray<{ name: string; stamp: FileStamp; sha1: string; data: Buffer }>): void {
+  const table: Array<[string, FileStamp, string, number, number]> = [];
   let offset = 0;
-  for (const { name, stamp, data } of entries) {
-    table.push([name, stamp, offset, offset + data.length]);
+  for (const { name, stamp, sha1, data } of entries) {
+    table.push([name, stamp, sha1, offset, offset + data.length]);
     offset += data.length;
   }
   const data = Buffer.concat(entries.map((e) => e.data));
   const header = Buffer.from(JSON.stringify({ magic: MAGIC, sha1: hash("sha1", data), entries: table }), "utf8");
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length, 0);
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The umask's modes: others may read (it is public code, compiled), only the owner writes.
+  mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, Buffer.concat([length, header, data]), { mode: 0o600 });
+    writeFileSync(temporary, Buffer.concat([length, header, data]));
     renameSync(temporary, file);
   } catch (err) {
     rmSync(temporary, { force: true });
@@ -113,7 +117,7 @@ export function writeCodeCache(file: string, entries: ReadonlyArray<{ name: stri
 /** Whether the cache folder can be made and written (checked before the cache is serialised: a read-only install pays nothing at exit). */
 function writable(dir: string): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
     return true;
   } catch {
@@ -158,10 +162,16 @@ function requireFor(mod: NodeModule, M: ModuleInternals): NodeJS.Require {
   return require;
 }
 
+/** The SHA-1 of a source, as its cache entry keeps it. */
+export const sourceSha1 = (source: string): string => hash("sha1", source);
+
+const debug = debuglog("crier-code-cache");
+
 /**
- * From here on, CommonJS files under `roots` (real paths, as `require` names files) compile with the cache in `dir` (the file of `key`);
- * at exit the cache is written again when this run compiled a file the cache did not have (or V8
- * refused it). Returns what this run used, for the tests and the bench.
+ * From here on, CommonJS files under `roots` (real paths, as `require` names files) compile with
+ * the cache in `dir` (the file of `key`); at exit the cache is written again when this run compiled
+ * a file the cache did not have (or V8 refused it), or found one under a new stamp. Returns what
+ * this run used.
  */
 export function installCodeCache(opts: { dir: string; key: string; roots: readonly string[] }): { used: () => number; compiled: () => number } {
   const file = codeCacheFile(opts.dir, opts.key);
@@ -169,7 +179,7 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
   const M = Module as unknown as ModuleInternals;
   const original = M.prototype._compile;
   const roots = opts.roots.map((r) => (r.endsWith(path.sep) ? r : r + path.sep));
-  const scripts: Array<{ name: string; stamp: FileStamp; script: vm.Script }> = [];
+  const scripts: Array<{ name: string; stamp: FileStamp; source: string; script: vm.Script }> = [];
   let used = 0;
   let stale = false;
   M.prototype._compile = function compileWithCache(content, filename, format) {
@@ -178,21 +188,26 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
     const source = content.startsWith("#!") ? `//${content.slice(2)}` : content;
     const stamp = stampOf(filename);
     const entry = cached.get(filename);
-    const cachedData = stamp && entry && sameStamp(entry.stamp, stamp) ? entry.data : undefined;
+    const sameFile = stamp && entry ? sameStamp(entry.stamp, stamp) || entry.sha1 === sourceSha1(source) : false;
+    // The same source under a new stamp: used, and kept again under that stamp (when the folder can be written).
+    if (sameFile && stamp && entry && !sameStamp(entry.stamp, stamp)) stale = true;
+    const cachedData = sameFile ? entry?.data : undefined;
     // The loader is only a safety net (a dynamic import missed by hasDynamicImport): calling it prints Node's experimental warning.
     const script = new vm.Script(M.wrap(source), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     if (cachedData && !script.cachedDataRejected) used++;
     else stale = true;
-    if (stamp) scripts.push({ name: filename, stamp, script });
+    if (stamp) scripts.push({ name: filename, stamp, source, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this, M), this, filename, path.dirname(filename));
   };
   process.once("exit", () => {
-    if (!stale || !writable(path.dirname(file))) return;
+    const write = stale && writable(path.dirname(file));
+    debug("%s: %d of %d files from the cache; %s", opts.key, used, scripts.length, write ? `writing ${file}` : stale ? `cannot write ${file}` : "nothing to write");
+    if (!write) return;
     try {
       writeCodeCache(
         file,
-        scripts.map(({ name, stamp, script }) => ({ name, stamp, data: script.createCachedData() })),
+        scripts.map(({ name, stamp, source, script }) => ({ name, stamp, sha1: sourceSha1(source), data: script.createCachedData() })),
       );
     } catch {
       // The disk full, say: the next run compiles, as Node does.

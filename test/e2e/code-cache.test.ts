@@ -2,8 +2,9 @@
  * The CLI's code cache (src/cli/code-cache.ts) through the built CLI: a command's first run writes
  * its file, the next reads it and leaves it be; a program changed at the same length runs as
  * changed (V8 alone would take the old code: it checks only the source's length); a damaged file
- * is ignored and replaced; `CRIER_CODE_CACHE=off` writes nothing; a folder that cannot be written
- * costs the command nothing and says nothing. Each test runs a copy of the built CLI.
+ * is ignored and replaced; the same files under new stamps (a container image's layer) still use
+ * it; `CRIER_CODE_CACHE=off` writes nothing; a folder that cannot be written costs the command
+ * nothing and says nothing. Each test runs a copy of the built CLI.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -19,6 +20,14 @@ afterEach(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs = [];
 });
+
+/** What `NODE_DEBUG=crier-code-cache` says at exit: files from the cache, files compiled, what was written. */
+function cacheReport(stderr: string): { used: number; compiled: number; wrote: "writing" | "cannot write" | "nothing to write" } {
+  const m = /CRIER-CODE-CACHE \d+: [\w-]+: (\d+) of (\d+) files from the cache; (writing|cannot write|nothing to write)/.exec(stderr);
+  if (!m) throw new Error(`no code cache report in: ${stderr}`);
+  return { used: Number(m[1]), compiled: Number(m[2]), wrote: m[3] as "writing" };
+}
+const REPORT = { NODE_DEBUG: "crier-code-cache" };
 
 /** A copy of the built CLI (its node_modules linked) and a config with one console destination. */
 function project(): { cli: string; bundle: string; cache: string; config: string; run: (args: string[], env?: Record<string, string>) => ReturnType<typeof runChild> } {
@@ -41,16 +50,19 @@ function project(): { cli: string; bundle: string; cache: string; config: string
 describe("the CLI's code cache", () => {
   it("a command's first run writes its file, with the program and its packages; the next run reads it and leaves it be", async () => {
     const p = project();
-    const first = await p.run(["-c", p.config, "validate"]);
+    const first = await p.run(["-c", p.config, "validate"], REPORT);
     expect(first.code, first.stderr).toBe(0);
+    expect(cacheReport(first.stderr)).toMatchObject({ used: 0, wrote: "writing" });
+    expect(cacheReport(first.stderr).compiled).toBeGreaterThan(50); // the bundle, zod's files, commander's…
     const file = codeCacheFile(p.cache, "validate");
     const entries = readCodeCache(file);
     expect([...entries.keys()]).toContain(p.bundle);
     expect([...entries.keys()].some((f) => /node_modules\/zod\/.*\.cjs$/.test(f)), "zod's CommonJS build").toBe(true);
     expect([...entries.keys()].some((f) => /node_modules\/commander\//.test(f)), "commander").toBe(true);
     const written = readFileSync(file);
-    const second = await p.run(["-c", p.config, "validate"]);
-    expect(second).toEqual(first);
+    const second = await p.run(["-c", p.config, "validate"], REPORT);
+    expect(second.stdout).toEqual(first.stdout);
+    expect(cacheReport(second.stderr)).toEqual({ used: cacheReport(first.stderr).compiled, compiled: cacheReport(first.stderr).compiled, wrote: "nothing to write" });
     expect(readFileSync(file).equals(written), "every file came from the cache: nothing to write again").toBe(true);
     // Another command, a file of its own.
     expect((await p.run(["-c", p.config, "feeds"])).code).toBe(0);
@@ -75,6 +87,23 @@ describe("the CLI's code cache", () => {
     expect(readCodeCache(codeCacheFile(p.cache, "validate")).get(p.bundle)?.stamp[2], "the entry is the changed file's").toBe(statSync(p.bundle).mtimeMs);
   });
 
+  it("the same files under new stamps (a copy, as a container image's layer is) still use the cache, kept again under their stamps", async () => {
+    const p = project();
+    const first = await p.run(["-c", p.config, "validate"], REPORT);
+    const written = statSync(p.bundle);
+    const probe = path.join(path.dirname(p.bundle), "probe");
+    await waitFor(() => (writeFileSync(probe, ""), statSync(probe).mtimeMs > written.mtimeMs), scaled(5_000), "the file system's clock to pass the copy's write");
+    const text = readFileSync(p.bundle);
+    rmSync(p.bundle);
+    writeFileSync(p.bundle, text);
+    expect(statSync(p.bundle).mtimeMs).not.toBe(written.mtimeMs);
+    const copied = await p.run(["-c", p.config, "validate"], REPORT);
+    expect(copied.stdout).toBe(first.stdout);
+    expect(cacheReport(copied.stderr)).toEqual({ used: cacheReport(first.stderr).compiled, compiled: cacheReport(first.stderr).compiled, wrote: "writing" });
+    expect(readCodeCache(codeCacheFile(p.cache, "validate")).get(p.bundle)?.stamp[2]).toBe(statSync(p.bundle).mtimeMs);
+    expect(cacheReport((await p.run(["-c", p.config, "validate"], REPORT)).stderr).wrote).toBe("nothing to write");
+  });
+
   it("a damaged cache file is not handed to V8: the command runs, and the file is written anew", async () => {
     const p = project();
     const first = await p.run(["-c", p.config, "validate"]);
@@ -97,6 +126,7 @@ describe("the CLI's code cache", () => {
     writeFileSync(blocker, "");
     const blocked = await p.run(["-c", p.config, "validate"], { CRIER_CODE_CACHE: path.join(blocker, "cache") });
     expect(blocked).toEqual(off);
+    expect(cacheReport((await p.run(["-c", p.config, "validate"], { CRIER_CODE_CACHE: path.join(blocker, "cache"), ...REPORT })).stderr).wrote).toBe("cannot write");
     // The default folder: the install's node_modules/.cache/crier.
     const defaulted = await p.run(["-c", p.config, "poll", "--once"], { CRIER_CODE_CACHE: "" });
     expect(defaulted.code, defaulted.stderr).toBe(0);
