@@ -1,9 +1,7 @@
 /** Every installed adapter, loaded (the registry, one line per platform, is ./registry.ts). */
 import type { AnyAdapter } from "../src/core/index.js";
-import { adapterLoaders } from "./registry.js";
+import { loadAllAdapters } from "./registry.js";
 
 export { adapterLoaders, refusedPlatforms } from "./registry.js";
 
-export const adapters: ReadonlyMap<string, AnyAdapter> = new Map(
-  await Promise.all([...adapterLoaders].map(async ([platform, load]) => [platform, await load()] as const)),
-);
+export const adapters: ReadonlyMap<string, AnyAdapter> = await loadAllAdapters();

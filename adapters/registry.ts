@@ -21,6 +21,11 @@ export const adapterLoaders: ReadonlyMap<string, () => Promise<AnyAdapter>> = ne
   ["x", async () => (await import("./x/index.js")).xAdapter],
 ]);
 
+/** Every installed adapter, loaded, by platform (`crier adapters`, the docs, tests). */
+export async function loadAllAdapters(): Promise<ReadonlyMap<string, AnyAdapter>> {
+  return new Map(await Promise.all([...adapterLoaders].map(async ([platform, load]) => [platform, await load()] as const)));
+}
+
 /**
  * Platforms asked for that Crier cannot post to, each with why: config validation refuses them
  * with that explanation instead of "unknown platform".

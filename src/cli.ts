@@ -384,9 +384,8 @@ commands.set("adapters", () => {
     .description("List the installed platform adapters, their limits and capabilities.")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const [{ listAdapters }, { adapterLoaders }] = await Promise.all([import("./services/inspect.js"), import("../adapters/registry.js")]);
-      const adapters = new Map(await Promise.all([...adapterLoaders].map(async ([platform, load]) => [platform, await load()] as const)));
-      const list = listAdapters(adapters);
+      const [{ listAdapters }, { loadAllAdapters }] = await Promise.all([import("./services/inspect.js"), import("../adapters/registry.js")]);
+      const list = listAdapters(await loadAllAdapters());
       const text = list
         .map((a) => {
           const rates = a.rateLimits.map((r) => `${r.posts} per ${formatDuration(r.windowMs)}`).join(", ") || "none declared";
