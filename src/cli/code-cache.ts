@@ -168,6 +168,21 @@ export const sourceSha1 = (source: string): string => hash("sha1", source);
 const debug = debuglog("crier-code-cache");
 
 /**
+ * A compiled file's entry at exit: its source read again for the SHA-1, none when the file changed
+ * since it was compiled (its stamp then differs: the hash would not be of the code compiled).
+ */
+function entryNow(name: string, stamp: FileStamp, script: vm.Script): Array<{ name: string; stamp: FileStamp; sha1: string; data: Buffer }> {
+  try {
+    const content = readFileSync(name, "utf8");
+    const now = stampOf(name);
+    if (!now || !sameStamp(now, stamp)) return [];
+    return [{ name, stamp, sha1: sourceSha1(content.startsWith("#!") ? `//${content.slice(2)}` : content), data: script.createCachedData() }];
+  } catch {
+    return [];
+  }
+}
+
+/**
  * From here on, CommonJS files under `roots` (real paths, as `require` names files) compile with
  * the cache in `dir` (the file of `key`); at exit the cache is written again when this run compiled
  * a file the cache did not have (or V8 refused it), or found one under a new stamp. Returns what
@@ -179,7 +194,9 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
   const M = Module as unknown as ModuleInternals;
   const original = M.prototype._compile;
   const roots = opts.roots.map((r) => (r.endsWith(path.sep) ? r : r + path.sep));
-  const scripts: Array<{ name: string; stamp: FileStamp; source: string; script: vm.Script }> = [];
+  // Not the sources: V8 keeps each wrapped source already, and a second copy of ~2.7 MB of them costs
+  // a 20,000-feed `validate` more old generation than it has (test/e2e/memory.test.ts).
+  const scripts: Array<{ name: string; stamp: FileStamp; script: vm.Script }> = [];
   let used = 0;
   let stale = false;
   M.prototype._compile = function compileWithCache(content, filename, format) {
@@ -196,7 +213,7 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
     const script = new vm.Script(M.wrap(source), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     if (cachedData && !script.cachedDataRejected) used++;
     else stale = true;
-    if (stamp) scripts.push({ name: filename, stamp, source, script });
+    if (stamp) scripts.push({ name: filename, stamp, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this, M), this, filename, path.dirname(filename));
   };
@@ -205,10 +222,7 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
     debug("%s: %d of %d files from the cache; %s", opts.key, used, scripts.length, write ? `writing ${file}` : stale ? `cannot write ${file}` : "nothing to write");
     if (!write) return;
     try {
-      writeCodeCache(
-        file,
-        scripts.map(({ name, stamp, source, script }) => ({ name, stamp, sha1: sourceSha1(source), data: script.createCachedData() })),
-      );
+      writeCodeCache(file, scripts.flatMap(({ name, stamp, script }) => entryNow(name, stamp, script)));
     } catch {
       // The disk full, say: the next run compiles, as Node does.
     }
