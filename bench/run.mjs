@@ -266,7 +266,7 @@ async function goalsSection() {
   G.changed = await runChild("goals-changed-feed", { scenario: "changed-feed", dir: path.join(tmp, "changed"), feeds: SMOKE ? 4 : 10, rounds: SMOKE ? reps : Math.max(15, reps), destinations: 3 });
   log("goals: start-up per command");
   try {
-    G.startup = startupGoals({ project: path.dirname(HERE), root: CRIER_ROOT, dir: path.join(tmp, "startup"), reps: SMOKE ? 3 : Math.max(11, reps), smoke: SMOKE });
+    G.startup = await startupGoals({ project: path.dirname(HERE), root: CRIER_ROOT, dir: path.join(tmp, "startup"), reps: SMOKE ? 3 : Math.max(11, reps), smoke: SMOKE });
   } catch (err) {
     G.startup = { error: String(err?.message ?? err) };
     childFailures++;

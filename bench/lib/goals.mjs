@@ -8,7 +8,7 @@
 //   test/support/record-loads.mjs), nothing of Crier's own;
 // - a running `crier run`: RSS sampled through at least five consecutive 304 cycles (the max).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -168,7 +168,7 @@ function floorScript(files, dir, name, cache) {
  * through the same code cache (like for like), Crier's first run (an empty cache: compiled, then
  * written) and Crier with the cache off (CRIER_CODE_CACHE=off).
  */
-export function startupGoals({ project, root, dir, reps, smoke = false }) {
+export async function startupGoals({ project, root, dir, reps, smoke = false }) {
   mkdirSync(dir, { recursive: true });
   const cli = path.join(root, "dist/src/cli.js");
   const feed = path.join(dir, "feed.xml");
@@ -200,8 +200,8 @@ export function startupGoals({ project, root, dir, reps, smoke = false }) {
     ["poll --once (unchanged feed)", ["-c", config, "poll", "--once"]],
   ];
   if (smoke) commands.splice(2); // --help and validate: enough to see that it works
-  const real = (p) => realpathSync(p);
-  const cache = { root, dir: cacheDir, roots: [...new Set([real(root), real(path.join(root, "node_modules"))])] };
+  const { installRoots } = await import(pathToFileURL(path.join(root, "dist/src/cli/code-cache.js")).href);
+  const cache = { root, dir: cacheDir, roots: installRoots(root) };
   const rows = commands.map(([name, args]) => {
     const files = loadedFiles(project, cli, args, dir);
     const key = name.replace(/\W/g, "");

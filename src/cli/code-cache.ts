@@ -21,7 +21,7 @@
 import Module from "node:module";
 import { debuglog } from "node:util";
 import { hash } from "node:crypto";
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 
@@ -163,7 +163,22 @@ function requireFor(mod: NodeModule, M: ModuleInternals): NodeJS.Require {
 }
 
 /** The SHA-1 of a source, as its cache entry keeps it. */
-export const sourceSha1 = (source: string): string => hash("sha1", source);
+const sourceSha1 = (source: string): string => hash("sha1", source);
+
+/** A file's source as compiled here: a shebang is valid only at the very start of a script, not inside the module wrapper (its columns kept). */
+const scriptSource = (content: string): string => (content.startsWith("#!") ? `//${content.slice(2)}` : content);
+
+/** The install's folder and its packages' (real paths, as `require` names files: node_modules may be a link). */
+export function installRoots(root: string): string[] {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return [...new Set([real(root), real(path.join(root, "node_modules"))])];
+}
 
 const debug = debuglog("crier-code-cache");
 
@@ -176,7 +191,7 @@ function entryNow(name: string, stamp: FileStamp, script: vm.Script): Array<{ na
     const content = readFileSync(name, "utf8");
     const now = stampOf(name);
     if (!now || !sameStamp(now, stamp)) return [];
-    return [{ name, stamp, sha1: sourceSha1(content.startsWith("#!") ? `//${content.slice(2)}` : content), data: script.createCachedData() }];
+    return [{ name, stamp, sha1: sourceSha1(scriptSource(content)), data: script.createCachedData() }];
   } catch {
     return [];
   }
@@ -185,10 +200,9 @@ function entryNow(name: string, stamp: FileStamp, script: vm.Script): Array<{ na
 /**
  * From here on, CommonJS files under `roots` (real paths, as `require` names files) compile with
  * the cache in `dir` (the file of `key`); at exit the cache is written again when this run compiled
- * a file the cache did not have (or V8 refused it), or found one under a new stamp. Returns what
- * this run used.
+ * a file the cache did not have (or V8 refused it), or found one under a new stamp.
  */
-export function installCodeCache(opts: { dir: string; key: string; roots: readonly string[] }): { used: () => number; compiled: () => number } {
+export function installCodeCache(opts: { dir: string; key: string; roots: readonly string[] }): void {
   const file = codeCacheFile(opts.dir, opts.key);
   const cached = readCodeCache(file);
   const M = Module as unknown as ModuleInternals;
@@ -201,14 +215,14 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
   let stale = false;
   M.prototype._compile = function compileWithCache(content, filename, format) {
     if ((format !== undefined && format !== "commonjs") || !roots.some((r) => filename.startsWith(r)) || hasDynamicImport(content)) return original.call(this, content, filename, format);
-    // A shebang is valid only at the very start of a script, not inside the module wrapper: keep its columns.
-    const source = content.startsWith("#!") ? `//${content.slice(2)}` : content;
+    const source = scriptSource(content);
     const stamp = stampOf(filename);
     const entry = cached.get(filename);
-    const sameFile = stamp && entry ? sameStamp(entry.stamp, stamp) || entry.sha1 === sourceSha1(source) : false;
+    const sameStamped = stamp !== null && entry !== undefined && sameStamp(entry.stamp, stamp);
     // The same source under a new stamp: used, and kept again under that stamp (when the folder can be written).
-    if (sameFile && stamp && entry && !sameStamp(entry.stamp, stamp)) stale = true;
-    const cachedData = sameFile ? entry?.data : undefined;
+    const restamped = stamp !== null && entry !== undefined && !sameStamped && entry.sha1 === sourceSha1(source);
+    if (restamped) stale = true;
+    const cachedData = sameStamped || restamped ? entry?.data : undefined;
     // The loader is only a safety net (a dynamic import missed by hasDynamicImport): calling it prints Node's experimental warning.
     const script = new vm.Script(M.wrap(source), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     if (cachedData && !script.cachedDataRejected) used++;
@@ -227,5 +241,4 @@ export function installCodeCache(opts: { dir: string; key: string; roots: readon
       // The disk full, say: the next run compiles, as Node does.
     }
   });
-  return { used: () => used, compiled: () => scripts.length };
 }

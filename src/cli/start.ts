@@ -3,31 +3,18 @@
  * src/main.ts, only then: `crier --help` loads none of it): the code cache installed for the command
  * argv names (./code-cache.ts), then the program, dist/src/crier.cjs, required through it and run.
  */
-import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { commandInArgv } from "./command-in-argv.js";
 import { COMMAND_NAMES } from "./command-names.js";
-import { codeCacheDir, installCodeCache } from "./code-cache.js";
-
-/** The install's folder and its packages' (real paths, as `require` names files: node_modules may be a link). */
-function installFolders(root: string): string[] {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return p;
-    }
-  };
-  return [...new Set([real(root), real(path.join(root, "node_modules"))])];
-}
+import { codeCacheDir, installCodeCache, installRoots } from "./code-cache.js";
 
 /** Runs the command in argv (process.argv) with the program in `bundle` (dist/src/crier.cjs). */
 export async function start(bundle: string, argv: readonly string[]): Promise<void> {
   // The install: dist/src/ is two folders down. Its own files and packages are what the cache holds.
   const root = path.resolve(path.dirname(bundle), "../..");
   const dir = codeCacheDir(process.env, path.join(root, "node_modules", ".cache", "crier"), process.sourceMapsEnabled);
-  if (dir) installCodeCache({ dir, key: commandInArgv(argv.slice(2), COMMAND_NAMES) ?? "crier", roots: installFolders(root) });
+  if (dir) installCodeCache({ dir, key: commandInArgv(argv.slice(2), COMMAND_NAMES) ?? "crier", roots: installRoots(root) });
   const { runCli } = createRequire(bundle)(bundle) as typeof import("./bundle.js");
   await runCli(argv);
 }
